@@ -1,0 +1,122 @@
+namespace InfoField.Architecture;
+
+/// <summary>
+/// Which input channels feed each output channel of a layer: the layer's channel connectivity.
+/// Output channels that read the same input channels share one read set, so dense layers cost
+/// one set, grouped layers one set per group.
+/// </summary>
+public sealed class ChannelMap
+{
+    private readonly int[][] _readSets;
+    private readonly int[] _readSetOfOutput;
+
+    private ChannelMap(int inputChannels, int[][] readSets, int[] readSetOfOutput, bool isIdentity)
+    {
+        InputChannels = inputChannels;
+        _readSets = readSets;
+        _readSetOfOutput = readSetOfOutput;
+        IsIdentity = isIdentity;
+    }
+
+    /// <summary>Number of input channels.</summary>
+    public int InputChannels { get; }
+
+    /// <summary>Number of output channels.</summary>
+    public int OutputChannels => IsIdentity ? InputChannels : _readSetOfOutput.Length;
+
+    /// <summary>True when output channel c reads exactly input channel c.</summary>
+    public bool IsIdentity { get; }
+
+    /// <summary>Number of distinct read sets.</summary>
+    public int ReadSetCount => IsIdentity ? InputChannels : _readSets.Length;
+
+    /// <summary>The input channels of read set <paramref name="readSet"/>.</summary>
+    public ReadOnlySpan<int> ReadSet(int readSet) => IsIdentity ? new[] { readSet } : _readSets[readSet];
+
+    /// <summary>The read set used by output channel <paramref name="outputChannel"/>.</summary>
+    public int ReadSetOf(int outputChannel) => IsIdentity ? outputChannel : _readSetOfOutput[outputChannel];
+
+    /// <summary>The input channels that feed output channel <paramref name="outputChannel"/>.</summary>
+    public ReadOnlySpan<int> Inputs(int outputChannel) => ReadSet(ReadSetOf(outputChannel));
+
+    /// <summary>Every output channel c reads input channel c.</summary>
+    public static ChannelMap Identity(int channels) => new(channels, [], [], isIdentity: true);
+
+    /// <summary>
+    /// Group connectivity: output channels are split into <paramref name="groups"/> equal groups,
+    /// each reading its own equal slice of the input channels (groups = 1 is a dense layer).
+    /// </summary>
+    public static ChannelMap Grouped(int inputChannels, int outputChannels, int groups)
+    {
+        int inPerGroup = inputChannels / groups;
+        int outPerGroup = outputChannels / groups;
+        var readSets = new int[groups][];
+        for (int g = 0; g < groups; g++)
+        {
+            readSets[g] = Enumerable.Range(g * inPerGroup, inPerGroup).ToArray();
+        }
+
+        var readSetOfOutput = new int[outputChannels];
+        for (int o = 0; o < outputChannels; o++)
+        {
+            readSetOfOutput[o] = o / outPerGroup;
+        }
+
+        return new ChannelMap(inputChannels, readSets, readSetOfOutput, isIdentity: false);
+    }
+
+    /// <summary>Output channel o reads input channel <c>source[o]</c> alone (permutations, channel multipliers).</summary>
+    public static ChannelMap Gather(int inputChannels, IReadOnlyList<int> source)
+    {
+        var readSets = new int[inputChannels][];
+        for (int i = 0; i < inputChannels; i++)
+        {
+            readSets[i] = [i];
+        }
+
+        return new ChannelMap(inputChannels, readSets, [.. source], isIdentity: false);
+    }
+
+    /// <summary>
+    /// Window connectivity: output channel o reads <paramref name="width"/> consecutive input channels
+    /// starting at <c>starts[o]</c>, wrapping around past the last channel.
+    /// </summary>
+    public static ChannelMap Windows(int inputChannels, IReadOnlyList<int> starts, int width)
+    {
+        var setOfStart = new Dictionary<int, int>();
+        var readSets = new List<int[]>();
+        var readSetOfOutput = new int[starts.Count];
+        for (int o = 0; o < starts.Count; o++)
+        {
+            int start = starts[o];
+            if (!setOfStart.TryGetValue(start, out int set))
+            {
+                set = readSets.Count;
+                setOfStart[start] = set;
+                readSets.Add(Enumerable.Range(0, width).Select(i => (start + i) % inputChannels).ToArray());
+            }
+
+            readSetOfOutput[o] = set;
+        }
+
+        return new ChannelMap(inputChannels, [.. readSets], readSetOfOutput, isIdentity: false);
+    }
+}
+
+/// <summary>How one spatial axis of a layer maps input to output: window extent and stride.</summary>
+/// <param name="Extent">Input positions one output position reads, dilation included: d(k - 1) + 1.</param>
+/// <param name="Stride">Step between the windows of adjacent output positions.</param>
+public readonly record struct AxisWindow(int Extent, int Stride)
+{
+    /// <summary>The window of a layer that reads one position and keeps the resolution.</summary>
+    public static AxisWindow Point => new(1, 1);
+}
+
+/// <summary>The spatial windows of a layer along height and width.</summary>
+/// <param name="H">Window along the height axis.</param>
+/// <param name="W">Window along the width axis.</param>
+public readonly record struct SpatialWindow(AxisWindow H, AxisWindow W)
+{
+    /// <summary>A layer that reads one position and keeps the resolution (1x1 convolutions, normalization, activations).</summary>
+    public static SpatialWindow Point => new(AxisWindow.Point, AxisWindow.Point);
+}

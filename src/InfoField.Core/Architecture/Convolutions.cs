@@ -1,0 +1,199 @@
+namespace InfoField.Architecture;
+
+/// <summary>A k x k convolution, standard or grouped (GC): <c>groups</c> must divide both channel counts.</summary>
+/// <param name="OutChannels">Number of output channels (filters).</param>
+/// <param name="Kernel">Kernel size per axis.</param>
+/// <param name="Stride">Stride per axis.</param>
+/// <param name="Padding">Zero padding per axis and side.</param>
+/// <param name="Dilation">Dilation per axis.</param>
+/// <param name="Groups">Number of groups; 1 is a standard convolution.</param>
+/// <param name="Bias">Whether the layer adds a bias per output channel.</param>
+public sealed record Convolution(int OutChannels, Pair Kernel, Pair Stride, Pair Padding, Pair Dilation, int Groups = 1, bool Bias = false) : LayerOp
+{
+    /// <inheritdoc />
+    public override string Type => "conv";
+
+    /// <summary>True for a standard convolution: one group and a spatial kernel larger than 1x1.</summary>
+    public bool IsStandard => Groups == 1 && (Kernel.H > 1 || Kernel.W > 1);
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(FeatureShape input)
+    {
+        Windowing.RequireAtLeast("out", OutChannels, 1);
+        Windowing.RequireDivides(Groups, input.Channels, "input");
+        Windowing.RequireDivides(Groups, OutChannels, "output");
+        var (height, width) = Windowing.Slide(input, Kernel, Stride, Padding, Dilation);
+        return new FeatureShape(OutChannels, height, width);
+    }
+
+    /// <inheritdoc />
+    public override SpatialWindow Window(FeatureShape input) => new(
+        new AxisWindow((Dilation.H * (Kernel.H - 1)) + 1, Stride.H),
+        new AxisWindow((Dilation.W * (Kernel.W - 1)) + 1, Stride.W));
+
+    /// <inheritdoc />
+    public override ChannelMap Channels(int inputChannels) => ChannelMap.Grouped(inputChannels, OutChannels, Groups);
+
+    /// <inheritdoc />
+    public override long Parameters(FeatureShape input) =>
+        ((long)OutChannels * (input.Channels / Groups) * Kernel.H * Kernel.W) + (Bias ? OutChannels : 0);
+
+    /// <inheritdoc />
+    public override long Macs(FeatureShape input) =>
+        OutputShape(input).Area * OutChannels * (input.Channels / Groups) * Kernel.H * Kernel.W;
+}
+
+/// <summary>
+/// A depthwise convolution (DW): each input channel is filtered on its own by <c>Multiplier</c> k x k filters,
+/// so it adapts to whatever channel count it receives.
+/// </summary>
+/// <param name="Kernel">Kernel size per axis.</param>
+/// <param name="Stride">Stride per axis.</param>
+/// <param name="Padding">Zero padding per axis and side.</param>
+/// <param name="Dilation">Dilation per axis.</param>
+/// <param name="Multiplier">Output channels per input channel.</param>
+/// <param name="Bias">Whether the layer adds a bias per output channel.</param>
+public sealed record DepthwiseConvolution(Pair Kernel, Pair Stride, Pair Padding, Pair Dilation, int Multiplier = 1, bool Bias = false) : LayerOp
+{
+    /// <inheritdoc />
+    public override string Type => "dw";
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(FeatureShape input)
+    {
+        Windowing.RequireAtLeast("multiplier", Multiplier, 1);
+        var (height, width) = Windowing.Slide(input, Kernel, Stride, Padding, Dilation);
+        return new FeatureShape(input.Channels * Multiplier, height, width);
+    }
+
+    /// <inheritdoc />
+    public override SpatialWindow Window(FeatureShape input) => new(
+        new AxisWindow((Dilation.H * (Kernel.H - 1)) + 1, Stride.H),
+        new AxisWindow((Dilation.W * (Kernel.W - 1)) + 1, Stride.W));
+
+    /// <inheritdoc />
+    public override ChannelMap Channels(int inputChannels) =>
+        Multiplier == 1
+            ? ChannelMap.Identity(inputChannels)
+            : ChannelMap.Gather(inputChannels, Enumerable.Range(0, inputChannels * Multiplier).Select(o => o / Multiplier).ToArray());
+
+    /// <inheritdoc />
+    public override long Parameters(FeatureShape input) =>
+        ((long)input.Channels * Multiplier * Kernel.H * Kernel.W) + (Bias ? (long)input.Channels * Multiplier : 0);
+
+    /// <inheritdoc />
+    public override long Macs(FeatureShape input) =>
+        OutputShape(input).Area * input.Channels * Multiplier * Kernel.H * Kernel.W;
+}
+
+/// <summary>
+/// A pointwise (1x1) convolution: PW with one group, grouped pointwise (GPW) with more.
+/// A stride makes it the projection of a residual shortcut.
+/// </summary>
+/// <param name="OutChannels">Number of output channels.</param>
+/// <param name="Groups">Number of groups; must divide both channel counts.</param>
+/// <param name="Stride">Stride per axis.</param>
+/// <param name="Bias">Whether the layer adds a bias per output channel.</param>
+public sealed record PointwiseConvolution(int OutChannels, int Groups, Pair Stride, bool Bias = false) : LayerOp
+{
+    /// <summary>A stride-1 pointwise convolution.</summary>
+    public PointwiseConvolution(int outChannels, int groups = 1, bool bias = false)
+        : this(outChannels, groups, Pair.Square(1), bias)
+    {
+    }
+
+    /// <inheritdoc />
+    public override string Type => Groups == 1 ? "pw" : "gpw";
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(FeatureShape input)
+    {
+        Windowing.RequireAtLeast("out", OutChannels, 1);
+        Windowing.RequireDivides(Groups, input.Channels, "input");
+        Windowing.RequireDivides(Groups, OutChannels, "output");
+        var (height, width) = Windowing.Slide(input, Pair.Square(1), Stride, Pair.Square(0), Pair.Square(1));
+        return new FeatureShape(OutChannels, height, width);
+    }
+
+    /// <inheritdoc />
+    public override SpatialWindow Window(FeatureShape input) => new(new AxisWindow(1, Stride.H), new AxisWindow(1, Stride.W));
+
+    /// <inheritdoc />
+    public override ChannelMap Channels(int inputChannels) => ChannelMap.Grouped(inputChannels, OutChannels, Groups);
+
+    /// <inheritdoc />
+    public override long Parameters(FeatureShape input) =>
+        ((long)OutChannels * (input.Channels / Groups)) + (Bias ? OutChannels : 0);
+
+    /// <inheritdoc />
+    public override long Macs(FeatureShape input) => OutputShape(input).Area * OutChannels * (input.Channels / Groups);
+}
+
+/// <summary>
+/// The paper's Rolling Pointwise Convolution, RPW(C_in, C_out, g, o): output filter c reads the
+/// <c>w = C_in / g</c> consecutive input channels starting at <c>floor(c (1 - o) w) mod C_in</c>, wrapping around,
+/// so adjacent filters overlap by the fraction <c>o</c>. Parameters and MACs equal those of GPW with g groups.
+/// </summary>
+/// <param name="OutChannels">Number of output channels (filters).</param>
+/// <param name="Groups">g: each filter reads 1/g of the input channels; must divide C_in.</param>
+/// <param name="Overlap">o in [0, 1): the fraction of its window a filter shares with the next one.</param>
+/// <param name="Bias">Whether the layer adds a bias per output channel.</param>
+public sealed record RollingPointwiseConvolution(int OutChannels, int Groups, double Overlap, bool Bias = false) : LayerOp
+{
+    /// <inheritdoc />
+    public override string Type => "rpw";
+
+    /// <summary>Input channels each filter reads, C_in / g.</summary>
+    public int WindowWidth(int inputChannels) => inputChannels / Groups;
+
+    /// <summary>The first input channel of every filter's window, for <paramref name="inputChannels"/> input channels.</summary>
+    public int[] WindowStarts(int inputChannels) => RollingWindows.Starts(inputChannels, OutChannels, Groups, Overlap);
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(FeatureShape input)
+    {
+        Windowing.RequireAtLeast("out", OutChannels, 1);
+        Windowing.RequireDivides(Groups, input.Channels, "input");
+        if (!(Overlap >= 0 && Overlap < 1))
+        {
+            throw Broken("overlap", $"{Overlap} is outside [0, 1): adjacent filters share a fraction o of their window, 0 <= o < 1");
+        }
+
+        return input.WithChannels(OutChannels);
+    }
+
+    /// <inheritdoc />
+    public override SpatialWindow Window(FeatureShape input) => SpatialWindow.Point;
+
+    /// <inheritdoc />
+    public override ChannelMap Channels(int inputChannels) =>
+        ChannelMap.Windows(inputChannels, WindowStarts(inputChannels), WindowWidth(inputChannels));
+
+    /// <inheritdoc />
+    public override long Parameters(FeatureShape input) =>
+        ((long)OutChannels * WindowWidth(input.Channels)) + (Bias ? OutChannels : 0);
+
+    /// <inheritdoc />
+    public override long Macs(FeatureShape input) => input.Area * OutChannels * WindowWidth(input.Channels);
+}
+
+/// <summary>The window arithmetic of <see cref="RollingPointwiseConvolution"/>, shared by every implementation.</summary>
+public static class RollingWindows
+{
+    /// <summary>
+    /// <c>floor(c (1 - o) w) mod C_in</c> for every filter c, computed in decimal arithmetic so that
+    /// overlaps such as 0.33 give the same windows on every machine and in every implementation.
+    /// </summary>
+    public static int[] Starts(int inputChannels, int outputChannels, int groups, double overlap)
+    {
+        int width = inputChannels / groups;
+        decimal step = (1m - (decimal)overlap) * width;
+        var starts = new int[outputChannels];
+        for (int c = 0; c < outputChannels; c++)
+        {
+            starts[c] = (int)(decimal.Floor(c * step) % inputChannels);
+        }
+
+        return starts;
+    }
+}

@@ -1,0 +1,116 @@
+namespace InfoField.Architecture;
+
+/// <summary>Batch normalization with affine parameters (a scale and a shift per channel).</summary>
+public sealed record BatchNorm : ElementwiseOp
+{
+    /// <inheritdoc />
+    public override string Type => "bn";
+
+    /// <inheritdoc />
+    public override long Parameters(FeatureShape input) => 2L * input.Channels;
+}
+
+/// <summary>The nonlinearities an <see cref="Activation"/> can apply.</summary>
+public enum ActivationKind
+{
+    /// <summary>max(0, x).</summary>
+    Relu,
+
+    /// <summary>min(max(0, x), 6).</summary>
+    Relu6,
+
+    /// <summary>x for x &gt; 0, 0.01 x otherwise.</summary>
+    LeakyRelu,
+
+    /// <summary>1 / (1 + e^-x).</summary>
+    Sigmoid,
+
+    /// <summary>Hyperbolic tangent.</summary>
+    Tanh,
+
+    /// <summary>x sigmoid(x).</summary>
+    Silu,
+
+    /// <summary>Gaussian error linear unit.</summary>
+    Gelu,
+
+    /// <summary>x relu6(x + 3) / 6.</summary>
+    Hardswish,
+}
+
+/// <summary>An elementwise nonlinearity.</summary>
+/// <param name="Kind">Which nonlinearity.</param>
+public sealed record Activation(ActivationKind Kind) : ElementwiseOp
+{
+    /// <summary>Spec-file names of the activations, which are also their op types.</summary>
+    public static IReadOnlyDictionary<string, ActivationKind> Names { get; } = new Dictionary<string, ActivationKind>
+    {
+        ["relu"] = ActivationKind.Relu,
+        ["relu6"] = ActivationKind.Relu6,
+        ["leakyrelu"] = ActivationKind.LeakyRelu,
+        ["sigmoid"] = ActivationKind.Sigmoid,
+        ["tanh"] = ActivationKind.Tanh,
+        ["silu"] = ActivationKind.Silu,
+        ["gelu"] = ActivationKind.Gelu,
+        ["hardswish"] = ActivationKind.Hardswish,
+    };
+
+    /// <inheritdoc />
+    public override string Type => Names.First(pair => pair.Value == Kind).Key;
+}
+
+/// <summary>Dropout with drop probability <c>P</c> (no effect on shape, parameters or field).</summary>
+/// <param name="P">Probability of zeroing an element during training, in [0, 1).</param>
+public sealed record Dropout(double P = 0.5) : ElementwiseOp
+{
+    /// <inheritdoc />
+    public override string Type => "dropout";
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(FeatureShape input)
+    {
+        if (!(P >= 0 && P < 1))
+        {
+            throw Broken("p", $"{P} is outside [0, 1)");
+        }
+
+        return input;
+    }
+}
+
+/// <summary>Flattens a C x H x W map into a vector of C H W features (classifier heads only).</summary>
+public sealed record Flatten : Op
+{
+    /// <inheritdoc />
+    public override string Type => "flatten";
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(FeatureShape input) => new(checked((int)input.Volume), 1, 1);
+}
+
+/// <summary>A fully connected layer on a flat input (classifier heads only).</summary>
+/// <param name="OutFeatures">Number of outputs.</param>
+/// <param name="Bias">Whether the layer adds a bias per output.</param>
+public sealed record Linear(int OutFeatures, bool Bias = true) : Op
+{
+    /// <inheritdoc />
+    public override string Type => "linear";
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(FeatureShape input)
+    {
+        Windowing.RequireAtLeast("out", OutFeatures, 1);
+        if (!input.IsFlat)
+        {
+            throw Broken("type", $"linear needs a flat input but receives {input}; put a flatten (or a global pooling) before it");
+        }
+
+        return new FeatureShape(OutFeatures, 1, 1);
+    }
+
+    /// <inheritdoc />
+    public override long Parameters(FeatureShape input) => ((long)input.Channels * OutFeatures) + (Bias ? OutFeatures : 0);
+
+    /// <inheritdoc />
+    public override long Macs(FeatureShape input) => (long)input.Channels * OutFeatures;
+}

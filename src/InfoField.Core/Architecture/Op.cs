@@ -1,0 +1,122 @@
+namespace InfoField.Architecture;
+
+/// <summary>
+/// One operation of a network. An op records only what it adds (output channels, kernel, groups, ...);
+/// its input shape comes from the op before it, so the same op can be placed where the channel count differs.
+/// </summary>
+public abstract record Op
+{
+    /// <summary>The op's type name in spec files, e.g. <c>conv</c>, <c>dw</c>, <c>rpw</c>.</summary>
+    public abstract string Type { get; }
+
+    /// <summary>
+    /// The output shape for <paramref name="input"/>. Throws <see cref="ArchitectureException"/> naming the
+    /// field (e.g. <c>groups</c>) when the op cannot be applied to that input.
+    /// </summary>
+    public abstract FeatureShape OutputShape(FeatureShape input);
+
+    /// <summary>Trainable parameters, batch-norm affine parameters included.</summary>
+    public virtual long Parameters(FeatureShape input) => 0;
+
+    /// <summary>Multiply-accumulates of one forward pass on one sample (convolutions and linear layers only).</summary>
+    public virtual long Macs(FeatureShape input) => 0;
+
+    /// <summary>Throws the rule error for <paramref name="field"/> of this op.</summary>
+    protected static ArchitectureException Broken(string field, string rule) => new(field, rule);
+}
+
+/// <summary>
+/// An op whose output neurons each read a spatial window of input positions and a set of input channels:
+/// everything that can sit inside a stage except composites such as <see cref="Residual"/>.
+/// </summary>
+public abstract record LayerOp : Op
+{
+    /// <summary>The spatial window of one output neuron for <paramref name="input"/>.</summary>
+    public abstract SpatialWindow Window(FeatureShape input);
+
+    /// <summary>Which input channels feed each output channel, for <paramref name="inputChannels"/> input channels.</summary>
+    public abstract ChannelMap Channels(int inputChannels);
+}
+
+/// <summary>An op that keeps channels and resolution and reads one neuron (normalization, activation, dropout).</summary>
+public abstract record ElementwiseOp : LayerOp
+{
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(FeatureShape input) => input;
+
+    /// <inheritdoc />
+    public override SpatialWindow Window(FeatureShape input) => SpatialWindow.Point;
+
+    /// <inheritdoc />
+    public override ChannelMap Channels(int inputChannels) => ChannelMap.Identity(inputChannels);
+}
+
+/// <summary>Output-size arithmetic and argument checks shared by windowed layers.</summary>
+internal static class Windowing
+{
+    /// <summary>PyTorch's output size of a window sliding over <paramref name="input"/> positions (0 or less: nothing fits).</summary>
+    public static int OutputSize(int input, int kernel, int stride, int padding, int dilation, bool ceilMode = false)
+    {
+        int span = input + (2 * padding) - (dilation * (kernel - 1)) - 1;
+        if (span < 0)
+        {
+            return 0;
+        }
+
+        int size = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+        if (ceilMode && (size - 1) * stride >= input + padding)
+        {
+            size--;
+        }
+
+        return size;
+    }
+
+    /// <summary>Checks kernel, stride, padding and dilation and returns the output resolution.</summary>
+    public static (int Height, int Width) Slide(FeatureShape input, Pair kernel, Pair stride, Pair padding, Pair dilation, bool ceilMode = false)
+    {
+        RequireAtLeast("kernel", kernel, 1);
+        RequireAtLeast("stride", stride, 1);
+        RequireAtLeast("padding", padding, 0);
+        RequireAtLeast("dilation", dilation, 1);
+        int height = OutputSize(input.Height, kernel.H, stride.H, padding.H, dilation.H, ceilMode);
+        int width = OutputSize(input.Width, kernel.W, stride.W, padding.W, dilation.W, ceilMode);
+        if (height < 1 || width < 1)
+        {
+            string field = stride.H > 1 || stride.W > 1 ? "stride" : "kernel";
+            throw new ArchitectureException(
+                field,
+                $"the feature map shrinks to zero: input {input.Resolution} with kernel {kernel}, stride {stride}, padding {padding}, dilation {dilation} leaves no output position (the network downsamples too often for this input size, or the kernel is larger than the padded input)");
+        }
+
+        return (height, width);
+    }
+
+    /// <summary>Checks that both axes of <paramref name="value"/> are at least <paramref name="minimum"/>.</summary>
+    public static void RequireAtLeast(string field, Pair value, int minimum)
+    {
+        if (value.H < minimum || value.W < minimum)
+        {
+            throw new ArchitectureException(field, $"must be at least {minimum} (got {value})");
+        }
+    }
+
+    /// <summary>Checks that <paramref name="value"/> is at least <paramref name="minimum"/>.</summary>
+    public static void RequireAtLeast(string field, int value, int minimum)
+    {
+        if (value < minimum)
+        {
+            throw new ArchitectureException(field, $"must be at least {minimum} (got {value})");
+        }
+    }
+
+    /// <summary>Checks that <paramref name="groups"/> divides <paramref name="channels"/>.</summary>
+    public static void RequireDivides(int groups, int channels, string which)
+    {
+        RequireAtLeast("groups", groups, 1);
+        if (channels % groups != 0)
+        {
+            throw new ArchitectureException("groups", $"{groups} does not divide the {channels} {which} channels");
+        }
+    }
+}

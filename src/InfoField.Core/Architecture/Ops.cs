@@ -1,0 +1,65 @@
+namespace InfoField.Architecture;
+
+/// <summary>
+/// Short factory methods for ops, with PyTorch's defaults, so that network definitions read like layer lists:
+/// <c>[Ops.Conv(64, 3, padding: 1), Ops.BatchNorm(), Ops.Relu()]</c>.
+/// </summary>
+public static class Ops
+{
+    /// <summary>A square k x k convolution (GC when <paramref name="groups"/> &gt; 1).</summary>
+    public static Convolution Conv(int outChannels, int kernel, int stride = 1, int padding = 0, int dilation = 1, int groups = 1, bool bias = false) =>
+        new(outChannels, kernel, stride, padding, dilation, groups, bias);
+
+    /// <summary>A depthwise convolution; padding defaults to "same" for odd kernels, (k - 1) d / 2.</summary>
+    public static DepthwiseConvolution Depthwise(int kernel = 3, int stride = 1, int? padding = null, int dilation = 1, int multiplier = 1, bool bias = false) =>
+        new(kernel, stride, padding ?? (kernel - 1) * dilation / 2, dilation, multiplier, bias);
+
+    /// <summary>A pointwise (1x1) convolution: PW, or GPW when <paramref name="groups"/> &gt; 1.</summary>
+    public static PointwiseConvolution Pointwise(int outChannels, int groups = 1, int stride = 1, bool bias = false) =>
+        new(outChannels, groups, stride, bias);
+
+    /// <summary>The paper's rolling pointwise convolution RPW(g, o).</summary>
+    public static RollingPointwiseConvolution RollingPointwise(int outChannels, int groups, double overlap, bool bias = false) =>
+        new(outChannels, groups, overlap, bias);
+
+    /// <summary>A channel shuffle with g groups.</summary>
+    public static ChannelShuffle Shuffle(int groups) => new(groups);
+
+    /// <summary>An interlace with g groups.</summary>
+    public static Interlace Interlace(int groups) => new(groups);
+
+    /// <summary>Batch normalization.</summary>
+    public static BatchNorm BatchNorm() => new();
+
+    /// <summary>ReLU.</summary>
+    public static Activation Relu() => new(ActivationKind.Relu);
+
+    /// <summary>ReLU6.</summary>
+    public static Activation Relu6() => new(ActivationKind.Relu6);
+
+    /// <summary>Max pooling; the stride defaults to the kernel size.</summary>
+    public static Pooling MaxPool(int kernel, int? stride = null, int padding = 0, bool ceilMode = false) =>
+        new(PoolKind.Max, kernel, stride ?? kernel, padding, ceilMode);
+
+    /// <summary>Average pooling; the stride defaults to the kernel size.</summary>
+    public static Pooling AvgPool(int kernel, int? stride = null, int padding = 0, bool ceilMode = false) =>
+        new(PoolKind.Average, kernel, stride ?? kernel, padding, ceilMode);
+
+    /// <summary>Global average pooling (adaptive to 1x1).</summary>
+    public static AdaptivePooling GlobalAvgPool() => new(PoolKind.Average, 1);
+
+    /// <summary>Adaptive average pooling to <paramref name="output"/> x <paramref name="output"/>.</summary>
+    public static AdaptivePooling AdaptiveAvgPool(int output) => new(PoolKind.Average, output);
+
+    /// <summary>Dropout.</summary>
+    public static Dropout Dropout(double p = 0.5) => new(p);
+
+    /// <summary>Flatten.</summary>
+    public static Flatten Flatten() => new();
+
+    /// <summary>A fully connected layer.</summary>
+    public static Linear Linear(int outFeatures, bool bias = true) => new(outFeatures, bias);
+
+    /// <summary>A residual connection; an empty <paramref name="shortcut"/> is the identity.</summary>
+    public static Residual Residual(ValueList<Op> body, ValueList<Op> shortcut = default) => new(body, shortcut);
+}

@@ -1,0 +1,85 @@
+namespace InfoField.Architecture;
+
+/// <summary>The reduction a pooling layer applies.</summary>
+public enum PoolKind
+{
+    /// <summary>Maximum over the window.</summary>
+    Max,
+
+    /// <summary>Mean over the window.</summary>
+    Average,
+}
+
+/// <summary>Max or average pooling over k x k windows. Per channel: it mixes no channels.</summary>
+/// <param name="Kind">Max or average.</param>
+/// <param name="Kernel">Window size per axis.</param>
+/// <param name="Stride">Stride per axis (PyTorch's default is the kernel size).</param>
+/// <param name="Padding">Padding per axis and side.</param>
+/// <param name="CeilMode">Round the output size up, as PyTorch's <c>ceil_mode</c>.</param>
+public sealed record Pooling(PoolKind Kind, Pair Kernel, Pair Stride, Pair Padding, bool CeilMode = false) : LayerOp
+{
+    /// <inheritdoc />
+    public override string Type => Kind == PoolKind.Max ? "maxpool" : "avgpool";
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(FeatureShape input)
+    {
+        var (height, width) = Windowing.Slide(input, Kernel, Stride, Padding, Pair.Square(1), CeilMode);
+        return new FeatureShape(input.Channels, height, width);
+    }
+
+    /// <inheritdoc />
+    public override SpatialWindow Window(FeatureShape input) =>
+        new(new AxisWindow(Kernel.H, Stride.H), new AxisWindow(Kernel.W, Stride.W));
+
+    /// <inheritdoc />
+    public override ChannelMap Channels(int inputChannels) => ChannelMap.Identity(inputChannels);
+}
+
+/// <summary>
+/// Adaptive pooling to a fixed output size, as PyTorch's <c>AdaptiveAvgPool2d</c>; an output of 1x1 is global pooling.
+/// For the Information Field its window is the largest PyTorch window along each axis.
+/// </summary>
+/// <param name="Kind">Max or average.</param>
+/// <param name="Output">Output size per axis.</param>
+public sealed record AdaptivePooling(PoolKind Kind, Pair Output) : LayerOp
+{
+    /// <summary>True for global pooling (1x1 output).</summary>
+    public bool IsGlobal => Output.H == 1 && Output.W == 1;
+
+    /// <inheritdoc />
+    public override string Type => (Kind, IsGlobal) switch
+    {
+        (PoolKind.Max, true) => "globalmaxpool",
+        (PoolKind.Max, false) => "adaptivemaxpool",
+        (_, true) => "globalavgpool",
+        _ => "adaptiveavgpool",
+    };
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(FeatureShape input)
+    {
+        Windowing.RequireAtLeast("output", Output, 1);
+        return new FeatureShape(input.Channels, Output.H, Output.W);
+    }
+
+    /// <inheritdoc />
+    public override SpatialWindow Window(FeatureShape input) =>
+        new(Axis(input.Height, Output.H), Axis(input.Width, Output.W));
+
+    /// <inheritdoc />
+    public override ChannelMap Channels(int inputChannels) => ChannelMap.Identity(inputChannels);
+
+    private static AxisWindow Axis(int input, int output)
+    {
+        int extent = 1;
+        for (int i = 0; i < output; i++)
+        {
+            int start = i * input / output;
+            int end = (((i + 1) * input) + output - 1) / output;
+            extent = Math.Max(extent, end - start);
+        }
+
+        return new AxisWindow(extent, Math.Max(1, input / output));
+    }
+}

@@ -1,0 +1,60 @@
+namespace InfoField.Architecture;
+
+/// <summary>Where a unit sits in its family's design, which decides what the organizer may do with it.</summary>
+public enum UnitRole
+{
+    /// <summary>A repeatable unit of the family (a VGG conv, a bottleneck, a DW+PW block): may be moved or removed.</summary>
+    Body,
+
+    /// <summary>Layers before the repeated units (e.g. ResNet's first conv): analysed, never moved or removed.</summary>
+    Stem,
+
+    /// <summary>Layers after the repeated units (e.g. MobileNetV2's last 1x1 conv): analysed, never moved or removed.</summary>
+    Tail,
+}
+
+/// <summary>
+/// A unit: one layer or block (a conv with its batch norm and activation, a bottleneck, a DW+PW block),
+/// the granularity at which the Information Field and its gain are reported.
+/// </summary>
+/// <param name="Name">A short label such as <c>conv3-256</c> or <c>bottleneck-64</c>.</param>
+/// <param name="Ops">The ops, applied in order.</param>
+/// <param name="Role">Stem, body or tail.</param>
+/// <param name="Family">The unit's family (<c>vgg</c>, <c>bottleneck</c>, <c>basic</c>, <c>dw-pw</c>, <c>inverted-residual</c>), or null.</param>
+public sealed record Unit(string Name, ValueList<Op> Ops, UnitRole Role = UnitRole.Body, string? Family = null)
+{
+    /// <summary>The output shape of the unit for <paramref name="input"/>; errors name <c>ops[i]</c>.</summary>
+    public FeatureShape OutputShape(FeatureShape input)
+    {
+        if (Ops.Count == 0)
+        {
+            throw new ArchitectureException("ops", "a unit needs at least one op");
+        }
+
+        return OpSequence.OutputShape(Ops, input);
+    }
+
+    /// <summary>Trainable parameters of the unit for <paramref name="input"/>.</summary>
+    public long Parameters(FeatureShape input) => OpSequence.Parameters(Ops, input);
+
+    /// <summary>Multiply-accumulates of the unit for <paramref name="input"/>.</summary>
+    public long Macs(FeatureShape input) => OpSequence.Macs(Ops, input);
+}
+
+/// <summary>
+/// A stage: a maximal run of units whose outputs share one resolution. A stage opens either with pooling ops
+/// (<paramref name="Entry"/>, which produce the stage's input tensor) or with a strided first unit, never both.
+/// </summary>
+/// <param name="Entry">Pooling ops applied before the first unit; they open the stage (may be empty).</param>
+/// <param name="Units">The units, at least one.</param>
+public sealed record Stage(ValueList<Op> Entry, ValueList<Unit> Units)
+{
+    /// <summary>A stage without entry pooling.</summary>
+    public Stage(ValueList<Unit> units)
+        : this(ValueList<Op>.Empty, units)
+    {
+    }
+
+    /// <summary>The body units (neither stem nor tail).</summary>
+    public IEnumerable<Unit> BodyUnits => Units.Where(unit => unit.Role == UnitRole.Body);
+}

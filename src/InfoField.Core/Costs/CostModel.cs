@@ -1,0 +1,60 @@
+using System.Collections.Immutable;
+using InfoField.Architecture;
+
+namespace InfoField.Costs;
+
+/// <summary>Parameters and multiply-accumulates of one part of a network.</summary>
+/// <param name="Parameters">Trainable parameters, batch-norm affine parameters included (running statistics are buffers, not counted).</param>
+/// <param name="Macs">Multiply-accumulates of one forward pass on one sample, counting convolutions and linear layers only.</param>
+public readonly record struct Cost(long Parameters, long Macs)
+{
+    /// <summary>The sum of two costs.</summary>
+    public static Cost operator +(Cost left, Cost right) => new(left.Parameters + right.Parameters, left.Macs + right.Macs);
+
+    /// <summary>The sum of several costs.</summary>
+    public static Cost Sum(IEnumerable<Cost> costs) => costs.Aggregate(default(Cost), (total, cost) => total + cost);
+}
+
+/// <summary>The cost of a network, broken down by stage and unit.</summary>
+/// <param name="Total">The whole network.</param>
+/// <param name="Stages">Per stage: the entry pooling and units.</param>
+/// <param name="Units">Per stage, per unit.</param>
+/// <param name="Head">The classifier head.</param>
+public sealed record NetworkCost(Cost Total, ImmutableArray<Cost> Stages, ImmutableArray<ImmutableArray<Cost>> Units, Cost Head);
+
+/// <summary>
+/// The cost model: parameters (weights, biases and batch-norm scale and shift) and MACs (multiply-accumulates of
+/// convolutions and linear layers; the paper's "FLOPs" columns count these). See docs/cost-model.md.
+/// </summary>
+public static class CostModel
+{
+    /// <summary>The cost of <paramref name="network"/>.</summary>
+    public static NetworkCost Of(Network network)
+    {
+        var stages = ImmutableArray.CreateBuilder<Cost>(network.Stages.Count);
+        var units = ImmutableArray.CreateBuilder<ImmutableArray<Cost>>(network.Stages.Count);
+        for (int s = 0; s < network.Stages.Count; s++)
+        {
+            Stage stage = network.Stages[s];
+            StageLayout layout = network.Layout.Stages[s];
+            var unitCosts = ImmutableArray.CreateBuilder<Cost>(stage.Units.Count);
+            for (int u = 0; u < stage.Units.Count; u++)
+            {
+                unitCosts.Add(Of(stage.Units[u], layout.Units[u].Input));
+            }
+
+            units.Add(unitCosts.MoveToImmutable());
+            stages.Add(Of(stage.Entry, layout.Input) + Cost.Sum(units[s]));
+        }
+
+        Cost head = Of(network.Head, network.Layout.HeadInput);
+        return new NetworkCost(Cost.Sum(stages) + head, stages.MoveToImmutable(), units.MoveToImmutable(), head);
+    }
+
+    /// <summary>The cost of <paramref name="unit"/> for <paramref name="input"/>.</summary>
+    public static Cost Of(Unit unit, FeatureShape input) => Of(unit.Ops, input);
+
+    /// <summary>The cost of <paramref name="ops"/> applied in order to <paramref name="input"/>.</summary>
+    public static Cost Of(IReadOnlyList<Op> ops, FeatureShape input) =>
+        new(OpSequence.Parameters(ops, input), OpSequence.Macs(ops, input));
+}

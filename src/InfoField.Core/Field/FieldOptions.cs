@@ -1,0 +1,34 @@
+namespace InfoField.Field;
+
+/// <summary>
+/// Where a stage whose first unit is strided (ResNet's and MobileNet's stages) measures its field.
+/// Stages opened by pooling, or by no resolution change, are the same in both frames.
+/// </summary>
+public enum CoordinateFrame
+{
+    /// <summary>In the coordinates of the strided unit's input tensor: w0 is the input size and later 3x3 units grow the field by 2 x stride (default).</summary>
+    Input,
+
+    /// <summary>At the stage's output resolution, as if the stride were not there.</summary>
+    Output,
+}
+
+/// <summary>Settings of the Information Field analysis.</summary>
+/// <param name="Alpha">The decay constant alpha of the IF gain (the paper uses 3); must be positive.</param>
+/// <param name="Frame">The coordinate frame of stages opened by a strided unit.</param>
+public sealed record FieldOptions(double Alpha = 3.0, CoordinateFrame Frame = CoordinateFrame.Input)
+{
+    /// <summary>The paper's settings: alpha = 3, input frame.</summary>
+    public static FieldOptions Default { get; } = new();
+
+    /// <summary>Checks the settings; throws <see cref="InfoFieldException"/> naming the bad one.</summary>
+    public FieldOptions Validated()
+    {
+        if (!(Alpha > 0) || double.IsInfinity(Alpha))
+        {
+            throw new InfoFieldException($"alpha must be a finite number greater than 0 (got {Alpha})");
+        }
+
+        return this;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text.Json;
+
+namespace InfoField.Spec;
+
+/// <summary>A JSON element with its path, offering typed reads whose errors name the path and the expectation.</summary>
+internal readonly struct JsonCursor(JsonElement element, string path, string source)
+{
+    public JsonElement Element { get; } = element;
+
+    public string Path { get; } = path;
+
+    public SpecException Error(string rule, string? field = null) =>
+        new(source, field is null ? Path : $"{Path}.{field}", rule);
+
+    public JsonCursor Property(string name) => new(Element.GetProperty(name), $"{Path}.{name}", source);
+
+    public bool Has(string name) => Element.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null;
+
+    public JsonCursor RequireObject()
+    {
+        if (Element.ValueKind != JsonValueKind.Object)
+        {
+            throw Error($"expected an object, got {Describe(Element)}");
+        }
+
+        return this;
+    }
+
+    public void AllowOnly(IReadOnlyCollection<string> fields)
+    {
+        foreach (JsonProperty property in Element.EnumerateObject())
+        {
+            if (!fields.Contains(property.Name))
+            {
+                throw Error($"unknown field '{property.Name}'; expected {(fields.Count == 0 ? "no fields" : "one of " + string.Join(", ", fields))}", property.Name);
+            }
+        }
+    }
+
+    public IEnumerable<JsonCursor> Items(string name, bool required)
+    {
+        if (!Has(name))
+        {
+            if (required)
+            {
+                throw Error($"missing field '{name}' (an array)");
+            }
+
+            return [];
+        }
+
+        JsonCursor array = Property(name);
+        if (array.Element.ValueKind != JsonValueKind.Array)
+        {
+            throw array.Error($"expected an array, got {Describe(array.Element)}");
+        }
+
+        string basePath = array.Path;
+        string file = source;
+        return array.Element.EnumerateArray().Select((item, i) => new JsonCursor(item, $"{basePath}[{i}]", file)).ToList();
+    }
+
+    public string String(string name, string? fallback = null)
+    {
+        if (!Has(name))
+        {
+            return fallback ?? throw Error($"missing field '{name}' (a string)");
+        }
+
+        JsonCursor value = Property(name);
+        return value.Element.ValueKind == JsonValueKind.String
+            ? value.Element.GetString()!
+            : throw value.Error($"expected a string, got {Describe(value.Element)}");
+    }
+
+    public int Int(string name, int? fallback = null)
+    {
+        if (!Has(name))
+        {
+            return fallback ?? throw Error($"missing field '{name}' (an integer)");
+        }
+
+        return Property(name).AsInt();
+    }
+
+    public int AsInt() =>
+        Element.ValueKind == JsonValueKind.Number && Element.TryGetInt32(out int value)
+            ? value
+            : throw Error($"expected an integer, got {Describe(Element)}");
+
+    public double Double(string name, double? fallback = null)
+    {
+        if (!Has(name))
+        {
+            return fallback ?? throw Error($"missing field '{name}' (a number)");
+        }
+
+        JsonCursor value = Property(name);
+        return value.Element.ValueKind == JsonValueKind.Number
+            ? value.Element.GetDouble()
+            : throw value.Error($"expected a number, got {Describe(value.Element)}");
+    }
+
+    public bool Bool(string name, bool fallback)
+    {
+        if (!Has(name))
+        {
+            return fallback;
+        }
+
+        JsonCursor value = Property(name);
+        return value.Element.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw value.Error($"expected true or false, got {Describe(value.Element)}"),
+        };
+    }
+
+    public static string Describe(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => $"the string \"{element.GetString()}\"",
+        JsonValueKind.Number => $"the number {element.GetRawText()}",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.True or JsonValueKind.False => $"{element.GetRawText()}",
+        _ => "null",
+    };
+}

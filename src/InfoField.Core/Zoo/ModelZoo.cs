@@ -1,0 +1,96 @@
+using InfoField.Architecture;
+
+namespace InfoField.Zoo;
+
+/// <summary>A model the zoo can build.</summary>
+/// <param name="Name">Name on the command line, e.g. <c>vgg16</c>.</param>
+/// <param name="Family">The family: <c>vgg</c>, <c>resnet</c>, <c>mobilenet</c>, <c>mobilenetv2</c>.</param>
+/// <param name="Description">One line for listings.</param>
+/// <param name="Builder">Builds the network for a request.</param>
+public sealed record ZooEntry(string Name, string Family, string Description, Func<ZooRequest, Network> Builder)
+{
+    /// <summary>Builds the network for <paramref name="request"/>.</summary>
+    public Network Build(ZooRequest request) => Builder(request.Validated());
+}
+
+/// <summary>The built-in model zoo: a registry of families by name, each built for a dataset and width.</summary>
+public static class ModelZoo
+{
+    /// <summary>Every model, in listing order.</summary>
+    public static IReadOnlyList<ZooEntry> Entries { get; } = CreateEntries();
+
+    /// <summary>The entry called <paramref name="name"/> (case-insensitive), or null.</summary>
+    public static ZooEntry? Find(string name) =>
+        Entries.FirstOrDefault(entry => string.Equals(entry.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Builds model <paramref name="name"/>; throws naming the known models when there is none.</summary>
+    public static Network Create(string name, ZooRequest request)
+    {
+        ZooEntry entry = Find(name) ?? throw new InfoFieldException(UnknownModel(name));
+        return entry.Build(request);
+    }
+
+    /// <summary>Builds model <paramref name="name"/> for <paramref name="dataset"/> at full width.</summary>
+    public static Network Create(string name, string dataset = "cifar10", double width = 1.0) =>
+        Create(name, new ZooRequest(DatasetInfo.Find(dataset), width));
+
+    /// <summary>The message for an unknown model name, with the closest known names.</summary>
+    public static string UnknownModel(string name)
+    {
+        var close = Entries
+            .Select(entry => (entry.Name, Distance: EditDistance(name.ToLowerInvariant(), entry.Name)))
+            .Where(pair => pair.Distance <= 2)
+            .OrderBy(pair => pair.Distance)
+            .Select(pair => pair.Name)
+            .ToList();
+        string hint = close.Count > 0 ? $" Did you mean {string.Join(" or ", close)}?" : "";
+        return $"unknown model '{name}': not a zoo model (see 'infofield models') and not a spec file path ending in .json.{hint}";
+    }
+
+    private static List<ZooEntry> CreateEntries()
+    {
+        var entries = new List<ZooEntry>();
+        foreach (var (depth, stages) in Vgg.Depths)
+        {
+            string name = $"vgg{depth}";
+            entries.Add(new ZooEntry(name, "vgg", $"VGG-{depth}, {stages.Sum()} convs in stages {string.Join(",", stages)}", r => Vgg.Build(name, stages, r)));
+        }
+
+        for (int k = 1; k <= 5; k++)
+        {
+            string name = $"vgg11-variant{k}";
+            int[] stages = Vgg.InsertionVariantDepths(k);
+            entries.Add(new ZooEntry(name, "vgg", $"VGG-11 with an extra conv before pooling {k} (paper Table 2)", r => Vgg.Build(name, stages, r)));
+        }
+
+        entries.Add(new ZooEntry("mobilenet", "mobilenet", "MobileNet v1, 13 DW+PW blocks", r => MobileNet.Build("mobilenet", r)));
+        foreach (var (depth, (blocks, bottleneck)) in ResNet.Configurations)
+        {
+            string name = $"resnet{depth}";
+            string kind = bottleneck ? "bottlenecks" : "basic blocks";
+            entries.Add(new ZooEntry(name, "resnet", $"ResNet-{depth}, {kind} {string.Join(",", blocks)}", r => ResNet.Build(name, blocks, bottleneck, r)));
+        }
+
+        entries.Add(new ZooEntry("mobilenetv2", "mobilenetv2", "MobileNetV2, 17 inverted residual blocks", r => MobileNetV2.Build("mobilenetv2", r)));
+        return entries;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+}

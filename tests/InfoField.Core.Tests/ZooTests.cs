@@ -1,0 +1,130 @@
+using InfoField.Architecture;
+using InfoField.Costs;
+using InfoField.Zoo;
+
+namespace InfoField.Core.Tests;
+
+public class ZooTests
+{
+    [Theory]
+    [InlineData("vgg11", "cifar10", 9_231_114)]
+    [InlineData("vgg13", "cifar10", 9_416_010)]
+    [InlineData("vgg16", "cifar10", 14_728_266)]
+    [InlineData("vgg16", "cifar100", 34_015_396)]
+    [InlineData("vgg16", "imagenet", 138_357_544)]
+    [InlineData("vgg19", "cifar10", 20_040_522)]
+    [InlineData("vgg19", "cifar100", 39_327_652)]
+    [InlineData("vgg19", "imagenet", 143_667_240)]
+    [InlineData("vgg11", "imagenet", 132_863_336)]
+    [InlineData("vgg13", "imagenet", 133_047_848)]
+    [InlineData("resnet50", "cifar10", 23_520_842)]
+    [InlineData("resnet50", "cifar100", 23_705_252)]
+    [InlineData("resnet50", "imagenet", 25_557_032)]
+    [InlineData("resnet18", "cifar10", 11_173_962)]
+    [InlineData("resnet18", "imagenet", 11_689_512)]
+    [InlineData("resnet34", "imagenet", 21_797_672)]
+    [InlineData("resnet101", "imagenet", 44_549_160)]
+    [InlineData("resnet152", "imagenet", 60_192_808)]
+    [InlineData("mobilenet", "cifar10", 3_217_226)]
+    [InlineData("mobilenet", "cifar100", 3_309_476)]
+    [InlineData("mobilenet", "imagenet", 4_231_976)]
+    [InlineData("mobilenetv2", "cifar10", 2_296_922)]
+    [InlineData("mobilenetv2", "imagenet", 3_504_872)]
+    public void Parameter_counts_equal_the_published_ones(string model, string dataset, long expected)
+    {
+        Network network = ModelZoo.Create(model, dataset);
+
+        Assert.Equal(expected, CostModel.Of(network).Total.Parameters);
+    }
+
+    /// <summary>
+    /// The paper's baseline rows (Tables 3-5) in MFLOPs, which count multiply-accumulates. The paper rounds to tens of
+    /// MFLOPs, so a value within 3% or within half that rounding step (5 MMAC) agrees.
+    /// </summary>
+    [Theory]
+    [InlineData("vgg16", "cifar10", 310)]
+    [InlineData("vgg19", "cifar10", 400)]
+    [InlineData("mobilenet", "cifar10", 50)]
+    [InlineData("resnet50", "cifar10", 1300)]
+    [InlineData("vgg16", "cifar100", 330)]
+    [InlineData("vgg19", "cifar100", 420)]
+    [InlineData("mobilenet", "cifar100", 50)]
+    [InlineData("resnet50", "cifar100", 1310)]
+    [InlineData("vgg16", "imagenet", 15500)]
+    [InlineData("vgg19", "imagenet", 19670)]
+    [InlineData("mobilenet", "imagenet", 580)]
+    [InlineData("resnet50", "imagenet", 4120)]
+    public void Macs_agree_with_the_paper_baselines(string model, string dataset, double paperMflops)
+    {
+        double macs = CostModel.Of(ModelZoo.Create(model, dataset)).Total.Macs / 1e6;
+
+        Assert.InRange(macs, Math.Min(paperMflops * 0.97, paperMflops - 5), Math.Max(paperMflops * 1.03, paperMflops + 5));
+    }
+
+    [Fact]
+    public void Every_model_builds_for_every_dataset_and_a_narrow_width()
+    {
+        foreach (ZooEntry entry in ModelZoo.Entries)
+        {
+            foreach (DatasetInfo dataset in DatasetInfo.All)
+            {
+                Network full = entry.Build(new ZooRequest(dataset));
+                Network narrow = entry.Build(new ZooRequest(dataset, 0.25));
+
+                Assert.Equal(new FeatureShape(dataset.Classes, 1, 1), full.Output);
+                Assert.Equal(new FeatureShape(dataset.Classes, 1, 1), narrow.Output);
+                Assert.True(CostModel.Of(narrow).Total.Parameters < CostModel.Of(full).Total.Parameters, $"{entry.Name} on {dataset.Name}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("vgg16", "cifar10", new[] { 2, 2, 3, 3, 3 })]
+    [InlineData("vgg19", "imagenet", new[] { 2, 2, 4, 4, 4 })]
+    [InlineData("resnet50", "cifar10", new[] { 3, 4, 6, 3 })]
+    [InlineData("resnet50", "imagenet", new[] { 0, 3, 4, 6, 3 })]
+    [InlineData("mobilenet", "cifar10", new[] { 1, 2, 2, 6, 2 })]
+    [InlineData("mobilenet", "imagenet", new[] { 1, 2, 2, 6, 2 })]
+    [InlineData("vgg11-variant3", "cifar10", new[] { 1, 1, 3, 2, 2 })]
+    public void Stages_hold_the_papers_units(string model, string dataset, int[] bodyUnitsPerStage)
+    {
+        Network network = ModelZoo.Create(model, dataset);
+
+        Assert.Equal(bodyUnitsPerStage, network.Stages.Select(stage => stage.BodyUnits.Count()).ToArray());
+    }
+
+    [Fact]
+    public void Stems_are_marked_and_share_stage_one_on_cifar()
+    {
+        Network resnet = ModelZoo.Create("resnet50", "cifar10");
+        Network mobilenet = ModelZoo.Create("mobilenet", "imagenet");
+
+        Assert.Equal(UnitRole.Stem, resnet.Stages[0].Units[0].Role);
+        Assert.Equal(4, resnet.Stages[0].Units.Count);
+        Assert.Equal(UnitRole.Stem, mobilenet.Stages[0].Units[0].Role);
+        Assert.True(mobilenet.Layout.Stages[0].OpensWithStridedUnit);
+    }
+
+    [Fact]
+    public void Width_scales_channels()
+    {
+        Network network = ModelZoo.Create("vgg16", new ZooRequest(DatasetInfo.FashionMnist, 0.25));
+
+        Assert.Equal(new FeatureShape(1, 32, 32), network.Input);
+        Assert.Equal(16, network.Layout.Stages[0].Output.Channels);
+        Assert.Equal(128, network.Layout.Stages[4].Output.Channels);
+    }
+
+    [Fact]
+    public void Unknown_names_and_bad_options_get_clear_errors()
+    {
+        var model = Assert.Throws<InfoFieldException>(() => ModelZoo.Create("vgg61", "cifar10"));
+        var dataset = Assert.Throws<InfoFieldException>(() => ModelZoo.Create("vgg16", "cifar-10"));
+        var width = Assert.Throws<InfoFieldException>(() => ModelZoo.Create("vgg16", "cifar10", 0));
+
+        Assert.Contains("unknown model 'vgg61'", model.Message);
+        Assert.Contains("vgg16", model.Message);
+        Assert.Contains("expected one of cifar10, cifar100, imagenet, fashion-mnist", dataset.Message);
+        Assert.Contains("width", width.Message);
+    }
+}
