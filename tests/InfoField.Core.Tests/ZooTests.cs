@@ -90,7 +90,7 @@ public class ZooTests
     {
         Network network = ModelZoo.Create(model, dataset);
 
-        Assert.Equal(bodyUnitsPerStage, network.Stages.Select(stage => stage.BodyUnits.Count()).ToArray());
+        Assert.Equal(bodyUnitsPerStage, network.Stages.Select(stage => stage.BodyUnits().Count()).ToArray());
     }
 
     [Fact]

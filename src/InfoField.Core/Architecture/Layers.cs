@@ -78,8 +78,11 @@ public sealed record Dropout(double P = 0.5) : ElementwiseOp
     }
 }
 
+/// <summary>An op that belongs in the classifier head, after the last stage (flatten, linear, softmax).</summary>
+public abstract record HeadOp : Op;
+
 /// <summary>Flattens a C x H x W map into a vector of C H W features (classifier heads only).</summary>
-public sealed record Flatten : Op
+public sealed record Flatten : HeadOp
 {
     /// <inheritdoc />
     public override string Type => "flatten";
@@ -91,7 +94,7 @@ public sealed record Flatten : Op
 /// <summary>A fully connected layer on a flat input (classifier heads only).</summary>
 /// <param name="OutFeatures">Number of outputs.</param>
 /// <param name="Bias">Whether the layer adds a bias per output.</param>
-public sealed record Linear(int OutFeatures, bool Bias = true) : Op
+public sealed record Linear(int OutFeatures, bool Bias = true) : HeadOp
 {
     /// <inheritdoc />
     public override string Type => "linear";
@@ -113,4 +116,15 @@ public sealed record Linear(int OutFeatures, bool Bias = true) : Op
 
     /// <inheritdoc />
     public override long Macs(FeatureShape input) => (long)input.Channels * OutFeatures;
+}
+
+/// <summary>Softmax over the features of a flat input (classifier heads only; as in the paper's Listing 1).</summary>
+public sealed record Softmax : HeadOp
+{
+    /// <inheritdoc />
+    public override string Type => "softmax";
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(FeatureShape input) =>
+        input.IsFlat ? input : throw Broken("type", $"softmax needs a flat input but receives {input}; put a flatten (or a global pooling) before it");
 }

@@ -218,7 +218,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
         {
             string opPath = $"{path}[{i}]";
             Op op = ops[i];
-            if (!allowHeadOps && op is Flatten or Linear)
+            if (!allowHeadOps && op is HeadOp)
             {
                 throw new ArchitectureException($"{opPath}.type", $"'{op.Type}' belongs in the head, after the last stage");
             }

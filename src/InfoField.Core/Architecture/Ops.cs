@@ -57,6 +57,9 @@ public static class Ops
     /// <summary>Flatten.</summary>
     public static Flatten Flatten() => new();
 
+    /// <summary>Softmax over a flat input.</summary>
+    public static Softmax Softmax() => new();
+
     /// <summary>A fully connected layer.</summary>
     public static Linear Linear(int outFeatures, bool bias = true) => new(outFeatures, bias);
 

@@ -56,5 +56,5 @@ public sealed record Stage(ValueList<Op> Entry, ValueList<Unit> Units)
     }
 
     /// <summary>The body units (neither stem nor tail).</summary>
-    public IEnumerable<Unit> BodyUnits => Units.Where(unit => unit.Role == UnitRole.Body);
+    public IEnumerable<Unit> BodyUnits() => Units.Where(unit => unit.Role == UnitRole.Body);
 }

@@ -139,6 +139,7 @@ internal static class OpCodec
             ["bn"] = ([], (_, _) => new BatchNorm()),
             ["dropout"] = (["p"], (op, _) => new Dropout(op.Double("p", 0.5))),
             ["flatten"] = ([], (_, _) => new Flatten()),
+            ["softmax"] = ([], (_, _) => new Softmax()),
             ["linear"] = (["out", "bias"], (op, _) => new Linear(op.Int("out"), op.Bool("bias", true))),
             ["residual"] = (["body", "shortcut"], (op, rank) => new Residual(ReadOps(op, "body", rank, required: true), ReadOps(op, "shortcut", rank, required: false))),
         };

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using InfoField.Architecture;
+using InfoField.Field;
+
+namespace InfoField.Reporting;
+
+/// <summary>Renders an Information Field report as plain-text tables, one per stage, like the paper's Table 1.</summary>
+public static class FieldTable
+{
+    /// <summary>The report as text.</summary>
+    public static string Render(NetworkField field, string? dataset = null)
+    {
+        var text = new StringBuilder();
+        var network = field.Network;
+        text.Append(CultureInfo.InvariantCulture, $"{network.Name}");
+        if (dataset is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" on {dataset}");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $": input {network.Input}, {Format.Count(field.Cost.Total.Parameters)} parameters, {Format.Macs(field.Cost.Total.Macs)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"alpha = {field.Options.Alpha.ToString(CultureInfo.InvariantCulture)}, {field.Options.Frame.ToString().ToLowerInvariant()} frame; IF = IF^h x IF^w x IF^c, dIF = (IF_k - IF_k-1) / IF_k-1 * exp(-alpha IF_k-1 / V0)");
+        foreach (StageField stage in field.Stages)
+        {
+            text.AppendLine();
+            string frame = stage.OpensWithStridedUnit ? $" (opens with a strided unit, {field.Options.Frame.ToString().ToLowerInvariant()} frame)" : "";
+            text.AppendLine(CultureInfo.InvariantCulture, $"Stage {stage.Index}: input {stage.InputShape.Height}x{stage.InputShape.Width}x{stage.InputShape.Channels}, V0 = {stage.V0}, output {stage.OutputShape}{frame}");
+            var rows = new List<string[]> { new[] { "k", "unit", "IF^h", "IF^w", "IF^c", "IF", "dIF", "RF", "params", "MACs" } };
+            foreach (UnitField unit in stage.Units)
+            {
+                string name = unit.Role == UnitRole.Body ? unit.Name : $"{unit.Name} [{unit.Role.ToString().ToLowerInvariant()}]";
+                rows.Add(
+                [
+                    unit.Index.ToString(CultureInfo.InvariantCulture),
+                    name,
+                    unit.IfH.ToString(CultureInfo.InvariantCulture),
+                    unit.IfW.ToString(CultureInfo.InvariantCulture),
+                    unit.IfC.ToString(CultureInfo.InvariantCulture),
+                    unit.If.ToString(CultureInfo.InvariantCulture),
+                    unit.DeltaIf is double gain ? gain.ToString("0.00", CultureInfo.InvariantCulture) : "-",
+                    unit.ReceptiveFieldH == unit.ReceptiveFieldW
+                        ? unit.ReceptiveFieldW.ToString(CultureInfo.InvariantCulture)
+                        : $"{unit.ReceptiveFieldH}x{unit.ReceptiveFieldW}",
+                    Format.Count(unit.Cost.Parameters),
+                    Format.Macs(unit.Cost.Macs),
+                ]);
+            }
+
+            AppendTable(text, rows, rightAligned: [false, false, true, true, true, true, true, true, true, true]);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Appends rows as aligned columns; the first row is the header.</summary>
+    public static void AppendTable(StringBuilder text, IReadOnlyList<string[]> rows, IReadOnlyList<bool> rightAligned)
+    {
+        int columns = rows[0].Length;
+        var widths = Enumerable.Range(0, columns).Select(c => rows.Max(row => row[c].Length)).ToArray();
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var cells = rows[r].Select((cell, c) => rightAligned[c] ? cell.PadLeft(widths[c]) : cell.PadRight(widths[c]));
+            text.AppendLine("  " + string.Join("  ", cells).TrimEnd());
+            if (r == 0)
+            {
+                text.AppendLine("  " + string.Join("  ", widths.Select(w => new string('-', w))));
+            }
+        }
+    }
+}
+
+/// <summary>Number formats shared by text reports.</summary>
+public static class Format
+{
+    /// <summary>An exact count with thousands separators: 14,728,266.</summary>
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>MACs in the unit that reads best: 313.2M, 15.47G.</summary>
+    public static string Macs(long value) => value switch
+    {
+        >= 10_000_000_000 => (value / 1e9).ToString("0.00", CultureInfo.InvariantCulture) + "G",
+        >= 1_000_000 => (value / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + "M",
+        >= 1_000 => (value / 1e3).ToString("0.0", CultureInfo.InvariantCulture) + "K",
+        _ => value.ToString(CultureInfo.InvariantCulture),
+    };
+}

@@ -1,0 +1,6 @@
+namespace InfoField.Torch.Tracing;
+
+/// <summary>Settings for <see cref="ModelTracer"/>.</summary>
+/// <param name="Name">Name of the resulting architecture; defaults to the module's name.</param>
+/// <param name="StemUnits">How many leading units are stem layers (never moved or removed by the organizer).</param>
+public sealed record TraceOptions(string? Name = null, int StemUnits = 0);
