@@ -25,7 +25,7 @@ public static class FieldTable
         {
             text.AppendLine();
             string frame = stage.OpensWithStridedUnit ? $" (opens with a strided unit, {field.Options.Frame.ToString().ToLowerInvariant()} frame)" : "";
-            text.AppendLine(CultureInfo.InvariantCulture, $"Stage {stage.Index}: input {stage.InputShape.Height}x{stage.InputShape.Width}x{stage.InputShape.Channels}, V0 = {stage.V0}, output {stage.OutputShape}{frame}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Stage {stage.Index}: measured on {stage.InputShape} (c0 x h0 x w0), V0 = {stage.V0}; output {stage.OutputShape}{frame}");
             var rows = new List<string[]> { new[] { "k", "unit", "IF^h", "IF^w", "IF^c", "IF", "dIF", "RF", "params", "MACs" } };
             foreach (UnitField unit in stage.Units)
             {
@@ -79,7 +79,7 @@ public static class Format
     /// <summary>MACs in the unit that reads best: 313.2M, 15.47G.</summary>
     public static string Macs(long value) => value switch
     {
-        >= 10_000_000_000 => (value / 1e9).ToString("0.00", CultureInfo.InvariantCulture) + "G",
+        >= 1_000_000_000 => (value / 1e9).ToString("0.00", CultureInfo.InvariantCulture) + "G",
         >= 1_000_000 => (value / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + "M",
         >= 1_000 => (value / 1e3).ToString("0.0", CultureInfo.InvariantCulture) + "K",
         _ => value.ToString(CultureInfo.InvariantCulture),

@@ -21,7 +21,7 @@ public static class MobileNet
         int stem = request.Channels(32);
         var pieces = new List<object>
         {
-            new Unit($"stem conv3-{stem}", [Ops.Conv(stem, 3, stride: request.ImageNet ? 2 : 1, padding: 1), Ops.BatchNorm(), Ops.Relu()], UnitRole.Stem),
+            new Unit($"conv3-{stem}", [Ops.Conv(stem, 3, stride: request.ImageNet ? 2 : 1, padding: 1), Ops.BatchNorm(), Ops.Relu()], UnitRole.Stem),
         };
         pieces.AddRange(Blocks.Select(block => DepthwiseSeparable(request.Channels(block.Channels), block.Stride)));
         var (stages, _) = StagePartition.Split(request.Input, pieces);

@@ -22,7 +22,7 @@ public static class MobileNetV2
         int stem = request.Channels(32);
         var pieces = new List<object>
         {
-            new Unit($"stem conv3-{stem}", [Ops.Conv(stem, 3, stride: imageNet ? 2 : 1, padding: 1), Ops.BatchNorm(), Activation(imageNet)], UnitRole.Stem),
+            new Unit($"conv3-{stem}", [Ops.Conv(stem, 3, stride: imageNet ? 2 : 1, padding: 1), Ops.BatchNorm(), Activation(imageNet)], UnitRole.Stem),
         };
         int channels = stem;
         for (int g = 0; g < Groups.Count; g++)

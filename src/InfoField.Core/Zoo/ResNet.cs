@@ -32,12 +32,12 @@ public static class ResNet
         var pieces = new List<object>();
         if (request.ImageNet)
         {
-            pieces.Add(new Unit($"stem conv7-{stemWidth}", [Ops.Conv(stemWidth, 7, stride: 2, padding: 3), Ops.BatchNorm(), Ops.Relu()], UnitRole.Stem));
+            pieces.Add(new Unit($"conv7-{stemWidth}", [Ops.Conv(stemWidth, 7, stride: 2, padding: 3), Ops.BatchNorm(), Ops.Relu()], UnitRole.Stem));
             pieces.Add(Ops.MaxPool(3, stride: 2, padding: 1));
         }
         else
         {
-            pieces.Add(new Unit($"stem conv3-{stemWidth}", [Ops.Conv(stemWidth, 3, padding: 1), Ops.BatchNorm(), Ops.Relu()], UnitRole.Stem));
+            pieces.Add(new Unit($"conv3-{stemWidth}", [Ops.Conv(stemWidth, 3, padding: 1), Ops.BatchNorm(), Ops.Relu()], UnitRole.Stem));
         }
 
         int channels = stemWidth;

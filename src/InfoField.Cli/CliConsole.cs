@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace InfoField.Cli;
+
+/// <summary>Where commands write, and the one place that turns errors into messages instead of stack traces.</summary>
+public sealed class CliConsole(TextWriter output, TextWriter error)
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new InlineArrayConverter<int>(), new InlineArrayConverter<long>() },
+    };
+
+    /// <summary>Standard output.</summary>
+    public TextWriter Out { get; } = output;
+
+    /// <summary>Standard error.</summary>
+    public TextWriter Error { get; } = error;
+
+    /// <summary>Writes <paramref name="document"/> as indented JSON.</summary>
+    public void WriteJson<T>(T document) => Out.WriteLine(JsonSerializer.Serialize(document, JsonOptions));
+
+    /// <summary>Runs a command body, reporting user errors in one line (exit 1) and bugs without a stack trace (exit 70).</summary>
+    public int Guard(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (InfoFieldException failure)
+        {
+            Error.WriteLine($"infofield: error: {failure.Message}");
+            return ExitCodes.Error;
+        }
+        catch (Exception failure) when (Environment.GetEnvironmentVariable("INFOFIELD_DEBUG") != "1")
+        {
+            Error.WriteLine($"infofield: internal error: {failure.GetType().Name}: {failure.Message}");
+            Error.WriteLine("This is a bug in InfoField; run with INFOFIELD_DEBUG=1 to see where it happened.");
+            return ExitCodes.Internal;
+        }
+    }
+}
+
+/// <summary>Writes short numeric arrays (shapes, receptive fields) on one line: <c>[3, 32, 32]</c>.</summary>
+internal sealed class InlineArrayConverter<T> : JsonConverter<T[]>
+    where T : struct, IFormattable
+{
+    public override T[]? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("InfoField writes these documents; it does not read them back");
+
+    public override void Write(Utf8JsonWriter writer, T[] value, JsonSerializerOptions options) =>
+        writer.WriteRawValue("[" + string.Join(", ", value.Select(v => v.ToString(null, System.Globalization.CultureInfo.InvariantCulture))) + "]");
+}

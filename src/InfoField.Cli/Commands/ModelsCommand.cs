@@ -1,0 +1,45 @@
+using System.CommandLine;
+using System.Text;
+using InfoField.Costs;
+using InfoField.Reporting;
+using InfoField.Zoo;
+
+namespace InfoField.Cli.Commands;
+
+/// <summary><c>infofield models</c>: the zoo, with parameters and MACs for one dataset.</summary>
+internal static class ModelsCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var dataset = new Option<string>("--dataset", "-d") { Description = "The dataset to count parameters and MACs for.", DefaultValueFactory = _ => "cifar10" };
+        var width = new Option<double>("--width", "-w") { Description = "Channel multiplier.", DefaultValueFactory = _ => 1.0 };
+        var json = new Option<bool>("--json") { Description = "Write JSON instead of text." };
+        var command = new Command("models", "List the model zoo with parameters and MACs.") { dataset, width, json };
+        command.SetAction(parsed => console.Guard(() =>
+        {
+            var request = new ZooRequest(DatasetInfo.Find(parsed.GetRequiredValue(dataset)), parsed.GetValue(width));
+            var rows = ModelZoo.Entries
+                .Select(entry => (Entry: entry, Cost: CostModel.Of(entry.Build(request)).Total))
+                .ToList();
+            var datasets = DatasetInfo.All.Select(d => d.Name).ToList();
+            if (parsed.GetValue(json))
+            {
+                console.WriteJson(new ModelsDocument(
+                    "infofield-models/1",
+                    request.Dataset.Name,
+                    request.Width,
+                    rows.Select(row => new ModelDocument(row.Entry.Name, row.Entry.Family, row.Entry.Description, datasets, row.Cost.Parameters, row.Cost.Macs)).ToList()));
+                return ExitCodes.Success;
+            }
+
+            var text = new StringBuilder();
+            text.AppendLine($"Model zoo on {request.Dataset.DisplayName} ({request.Dataset.Input}, {request.Dataset.Classes} classes), width {request.Width}. Every model builds for {string.Join(", ", datasets)}.");
+            var table = new List<string[]> { new[] { "name", "family", "params", "MACs", "description" } };
+            table.AddRange(rows.Select(row => new[] { row.Entry.Name, row.Entry.Family, Format.Count(row.Cost.Parameters), Format.Macs(row.Cost.Macs), row.Entry.Description }));
+            FieldTable.AppendTable(text, table, [false, false, true, true, false]);
+            console.Out.Write(text.ToString());
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

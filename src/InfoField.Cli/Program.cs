@@ -1,0 +1,1 @@
+return InfoField.Cli.CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,170 @@
+using System.Text.Json.Serialization;
+using InfoField.Architecture;
+using InfoField.Field;
+
+namespace InfoField.Reporting;
+
+/// <summary>
+/// The JSON contract of <c>infofield analyze --json</c> (docs/cli.md): one source of truth for the CLI's output and
+/// for anything drawn from it. Shapes are arrays [C, H, W]; indices count from 1.
+/// </summary>
+/// <param name="Schema">Always <c>infofield-analysis/1</c>.</param>
+/// <param name="Model">The model's name.</param>
+/// <param name="Source"><c>zoo</c> or <c>spec</c>.</param>
+/// <param name="Dataset">The dataset of a zoo model, or null.</param>
+/// <param name="Width">The width multiplier.</param>
+/// <param name="Input">Input shape [C, H, W].</param>
+/// <param name="Alpha">The alpha used.</param>
+/// <param name="Frame"><c>input</c> or <c>output</c>.</param>
+/// <param name="Params">Total parameters.</param>
+/// <param name="Macs">Total multiply-accumulates per sample.</param>
+/// <param name="Stages">Per stage.</param>
+/// <param name="Head">The classifier head's cost.</param>
+public sealed record AnalysisDocument(
+    [property: JsonPropertyName("schema")] string Schema,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("dataset")] string? Dataset,
+    [property: JsonPropertyName("width")] double Width,
+    [property: JsonPropertyName("input")] int[] Input,
+    [property: JsonPropertyName("alpha")] double Alpha,
+    [property: JsonPropertyName("frame")] string Frame,
+    [property: JsonPropertyName("params")] long Params,
+    [property: JsonPropertyName("macs")] long Macs,
+    [property: JsonPropertyName("stages")] IReadOnlyList<StageDocument> Stages,
+    [property: JsonPropertyName("head")] CostDocument Head)
+{
+    /// <summary>The schema tag.</summary>
+    public const string SchemaName = "infofield-analysis/1";
+
+    /// <summary>The document for a report of a loaded network.</summary>
+    public static AnalysisDocument From(NetworkField field, LoadedNetwork loaded) => new(
+        SchemaName,
+        field.Network.Name,
+        loaded.Kind,
+        loaded.Dataset?.Name,
+        loaded.Width,
+        Shape(field.Network.Input),
+        field.Options.Alpha,
+        field.Options.Frame.ToString().ToLowerInvariant(),
+        field.Cost.Total.Parameters,
+        field.Cost.Total.Macs,
+        field.Stages.Select(StageDocument.From).ToList(),
+        new CostDocument(field.Cost.Head.Parameters, field.Cost.Head.Macs));
+
+    /// <summary>A shape as [C, H, W].</summary>
+    public static int[] Shape(FeatureShape shape) => [shape.Channels, shape.Height, shape.Width];
+}
+
+/// <summary>One stage in <see cref="AnalysisDocument"/>.</summary>
+/// <param name="Index">Stage number, from 1.</param>
+/// <param name="InputShape">The measured tensor [c0, h0, w0] (per the frame).</param>
+/// <param name="OutputShape">The stage's output [C, H, W].</param>
+/// <param name="V0">h0 x w0 x c0.</param>
+/// <param name="OpensWithStridedUnit">Whether the frame matters for this stage.</param>
+/// <param name="Params">Parameters of the stage.</param>
+/// <param name="Macs">MACs of the stage.</param>
+/// <param name="Units">Per unit.</param>
+public sealed record StageDocument(
+    [property: JsonPropertyName("index")] int Index,
+    [property: JsonPropertyName("inputShape")] int[] InputShape,
+    [property: JsonPropertyName("outputShape")] int[] OutputShape,
+    [property: JsonPropertyName("v0")] long V0,
+    [property: JsonPropertyName("opensWithStridedUnit")] bool OpensWithStridedUnit,
+    [property: JsonPropertyName("params")] long Params,
+    [property: JsonPropertyName("macs")] long Macs,
+    [property: JsonPropertyName("units")] IReadOnlyList<UnitDocument> Units)
+{
+    /// <summary>The document of a stage report.</summary>
+    public static StageDocument From(StageField stage) => new(
+        stage.Index,
+        AnalysisDocument.Shape(stage.InputShape),
+        AnalysisDocument.Shape(stage.OutputShape),
+        stage.V0,
+        stage.OpensWithStridedUnit,
+        stage.Cost.Parameters,
+        stage.Cost.Macs,
+        stage.Units.Select(UnitDocument.From).ToList());
+}
+
+/// <summary>One unit in <see cref="StageDocument"/>.</summary>
+/// <param name="Index">Position in the stage, from 1.</param>
+/// <param name="Name">The unit's name.</param>
+/// <param name="Role"><c>body</c>, <c>stem</c> or <c>tail</c>.</param>
+/// <param name="OutputShape">The unit's output [C, H, W].</param>
+/// <param name="IfH">Capped spatial field along the height.</param>
+/// <param name="IfW">Capped spatial field along the width.</param>
+/// <param name="IfC">Guaranteed (minimum) channel coverage.</param>
+/// <param name="IfCMean">Mean channel coverage.</param>
+/// <param name="IfCMax">Maximum channel coverage.</param>
+/// <param name="If">IfH x IfW x IfC.</param>
+/// <param name="DeltaIf">The IF gain; null for a stage's first unit.</param>
+/// <param name="ReceptiveField">Uncapped receptive field [h, w] in input-image pixels.</param>
+/// <param name="Params">Parameters.</param>
+/// <param name="Macs">MACs.</param>
+public sealed record UnitDocument(
+    [property: JsonPropertyName("index")] int Index,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("role")] string Role,
+    [property: JsonPropertyName("outputShape")] int[] OutputShape,
+    [property: JsonPropertyName("ifH")] int IfH,
+    [property: JsonPropertyName("ifW")] int IfW,
+    [property: JsonPropertyName("ifC")] int IfC,
+    [property: JsonPropertyName("ifCMean")] double IfCMean,
+    [property: JsonPropertyName("ifCMax")] int IfCMax,
+    [property: JsonPropertyName("if")] long If,
+    [property: JsonPropertyName("deltaIf")] double? DeltaIf,
+    [property: JsonPropertyName("receptiveField")] long[] ReceptiveField,
+    [property: JsonPropertyName("params")] long Params,
+    [property: JsonPropertyName("macs")] long Macs)
+{
+    /// <summary>The document of a unit report.</summary>
+    public static UnitDocument From(UnitField unit) => new(
+        unit.Index,
+        unit.Name,
+        unit.Role.ToString().ToLowerInvariant(),
+        AnalysisDocument.Shape(unit.OutputShape),
+        unit.IfH,
+        unit.IfW,
+        unit.IfC,
+        unit.IfCMean,
+        unit.IfCMax,
+        unit.If,
+        unit.DeltaIf,
+        [unit.ReceptiveFieldH, unit.ReceptiveFieldW],
+        unit.Cost.Parameters,
+        unit.Cost.Macs);
+}
+
+/// <summary>Parameters and MACs.</summary>
+/// <param name="Params">Parameters.</param>
+/// <param name="Macs">MACs.</param>
+public sealed record CostDocument(
+    [property: JsonPropertyName("params")] long Params,
+    [property: JsonPropertyName("macs")] long Macs);
+
+/// <summary>The JSON contract of <c>infofield models --json</c>.</summary>
+/// <param name="Schema">Always <c>infofield-models/1</c>.</param>
+/// <param name="Dataset">The dataset the counts are for.</param>
+/// <param name="Width">The width multiplier.</param>
+/// <param name="Models">Per model.</param>
+public sealed record ModelsDocument(
+    [property: JsonPropertyName("schema")] string Schema,
+    [property: JsonPropertyName("dataset")] string Dataset,
+    [property: JsonPropertyName("width")] double Width,
+    [property: JsonPropertyName("models")] IReadOnlyList<ModelDocument> Models);
+
+/// <summary>One zoo model in <see cref="ModelsDocument"/>.</summary>
+/// <param name="Name">Name.</param>
+/// <param name="Family">Family.</param>
+/// <param name="Description">One line.</param>
+/// <param name="Datasets">Datasets it builds for.</param>
+/// <param name="Params">Parameters for the document's dataset.</param>
+/// <param name="Macs">MACs for the document's dataset.</param>
+public sealed record ModelDocument(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("family")] string Family,
+    [property: JsonPropertyName("description")] string Description,
+    [property: JsonPropertyName("datasets")] IReadOnlyList<string> Datasets,
+    [property: JsonPropertyName("params")] long Params,
+    [property: JsonPropertyName("macs")] long Macs);
