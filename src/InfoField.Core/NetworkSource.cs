@@ -1,5 +1,6 @@
 using System.Globalization;
 using InfoField.Architecture;
+using InfoField.Organizer;
 using InfoField.Spec;
 using InfoField.Zoo;
 
@@ -11,15 +12,20 @@ namespace InfoField;
 /// <param name="Dataset">The dataset for zoo models; null for spec files.</param>
 /// <param name="Width">The width multiplier for zoo models (1 for spec files).</param>
 /// <param name="Reference">What the user named: a zoo name or a spec path.</param>
-public sealed record LoadedNetwork(Network Network, string Kind, DatasetInfo? Dataset, double Width, string Reference);
+/// <param name="Optimization">For an optimized zoo name (<c>vgg16-opt</c>): the organizer settings used, in words; otherwise null.</param>
+public sealed record LoadedNetwork(Network Network, string Kind, DatasetInfo? Dataset, double Width, string Reference, string? Optimization = null);
 
 /// <summary>Resolves the <c>&lt;model | spec.json&gt;</c> argument of the command line and the API.</summary>
 public static class NetworkSource
 {
+    /// <summary>The suffix that names the organizer's output for a zoo model, e.g. <c>vgg16-opt</c>.</summary>
+    public const string OptimizedSuffix = "-opt";
+
     /// <summary>
     /// Loads a zoo model by name, or a spec file when <paramref name="reference"/> ends in <c>.json</c> or names an
-    /// existing file. <paramref name="dataset"/> and <paramref name="width"/> apply to zoo models only;
-    /// <paramref name="input"/> overrides the input shape of either.
+    /// existing file. A zoo name with the suffix <c>-opt</c> (e.g. <c>vgg16-opt</c>) is that model reorganized by the
+    /// stage-level organizer with <c>--preset paper</c> settings. <paramref name="dataset"/> and <paramref name="width"/>
+    /// apply to zoo models only; <paramref name="input"/> overrides the input shape of either.
     /// </summary>
     public static LoadedNetwork Load(string reference, string? dataset = null, double? width = null, InputShape? input = null)
     {
@@ -51,7 +57,17 @@ public static class NetworkSource
             throw new InfoFieldException($"--input {signal}: zoo models take images; give CxHxW, e.g. 3x64x64");
         }
 
-        Network network = Revalidate(() => ModelZoo.Create(reference, new ZooRequest(data, multiplier, input?.Shape)), reference);
+        var request = new ZooRequest(data, multiplier, input?.Shape);
+        string? baseName = reference.EndsWith(OptimizedSuffix, StringComparison.OrdinalIgnoreCase) ? reference[..^OptimizedSuffix.Length] : null;
+        if (baseName is not null && ModelZoo.Find(reference) is null && ModelZoo.Find(baseName) is not null)
+        {
+            Network baseline = Revalidate(() => ModelZoo.Create(baseName, request), reference);
+            PresetChoice preset = PaperRows.Preset(baseName, data);
+            OrganizerResult result = StageOrganizer.Optimize(baseline, preset.Options);
+            return new LoadedNetwork(result.After.WithName(reference.ToLowerInvariant()), "zoo", data, multiplier, reference, preset.Explanation);
+        }
+
+        Network network = Revalidate(() => ModelZoo.Create(reference, request), reference);
         return new LoadedNetwork(network, "zoo", data, multiplier, reference);
     }
 

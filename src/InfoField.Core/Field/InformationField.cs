@@ -27,10 +27,7 @@ public static class InformationField
             FeatureShape shape = layout.Input;
             foreach (Op entry in stage.Entry)
             {
-                var window = ((LayerOp)entry).Window(shape);
-                imageH = imageH.Through(window.H);
-                imageW = imageW.Through(window.W);
-                shape = entry.OutputShape(shape);
+                (imageH, imageW, shape) = Spatially(entry, shape, imageH, imageW);
             }
 
             stages.Add(AnalyzeStage(s + 1, stage.Units, layout, cost.Units[s], cost.Stages[s], options, ref imageH, ref imageW));
@@ -40,28 +37,33 @@ public static class InformationField
     }
 
     /// <summary>
-    /// The IF gain a copy of <paramref name="unit"/> would add if appended to stage <paramref name="stageIndex"/>
-    /// (from 0) of <paramref name="network"/>. The unit must accept the stage's output and keep its resolution.
+    /// Analyses stage <paramref name="stageIndex"/> (from 0) of <paramref name="network"/> alone: the same numbers as
+    /// <see cref="Analyze"/> gives for that stage, without the channel analysis of the other stages.
     /// </summary>
-    public static double DeltaIfOfAppended(Network network, int stageIndex, Unit unit, FieldOptions? options = null)
+    public static StageField AnalyzeStage(Network network, int stageIndex, FieldOptions? options = null)
     {
         options = (options ?? FieldOptions.Default).Validated();
-        Stage stage = network.Stages[stageIndex];
-        StageLayout layout = network.Layout.Stages[stageIndex];
-        FeatureShape output = unit.OutputShape(layout.Output);
-        if (!output.SameResolution(layout.Output))
-        {
-            throw new ArchitectureException(unit.Name, "an appended unit must keep the stage's resolution");
-        }
-
-        var units = stage.Units.Add(unit);
-        var unitLayouts = layout.Units.Add(new UnitLayout(layout.Output, output));
-        var extended = layout with { Units = unitLayouts };
-        var costs = ImmutableArray.Create(new Cost[units.Count]);
         var imageH = SpatialAxis.Start;
         var imageW = SpatialAxis.Start;
-        StageField field = AnalyzeStage(stageIndex + 1, units, extended, costs, default, options, ref imageH, ref imageW);
-        return field.Last.DeltaIf ?? 0;
+        for (int s = 0; s < stageIndex; s++)
+        {
+            FeatureShape shape = network.Layout.Stages[s].Input;
+            foreach (Op op in network.Stages[s].Entry.Concat(network.Stages[s].Units.SelectMany(unit => unit.Ops)))
+            {
+                (imageH, imageW, shape) = Spatially(op, shape, imageH, imageW);
+            }
+        }
+
+        foreach (Op entry in network.Stages[stageIndex].Entry)
+        {
+            (imageH, imageW, _) = Spatially(entry, network.Layout.Stages[stageIndex].Input, imageH, imageW);
+        }
+
+        Stage stage = network.Stages[stageIndex];
+        StageLayout layout = network.Layout.Stages[stageIndex];
+        var costs = stage.Units.Select((unit, u) => CostModel.Of(unit, layout.Units[u].Input)).ToImmutableArray();
+        Cost stageCost = CostModel.Of(stage.Entry, layout.Input) + Cost.Sum(costs);
+        return AnalyzeStage(stageIndex + 1, stage.Units, layout, costs, stageCost, options, ref imageH, ref imageW);
     }
 
     /// <summary>The IF gain of a unit whose field grows from <paramref name="previous"/> to <paramref name="current"/> in a stage of volume <paramref name="v0"/>.</summary>
@@ -78,24 +80,18 @@ public static class InformationField
         ref SpatialAxis imageH,
         ref SpatialAxis imageW)
     {
-        bool strided = layout.OpensWithStridedUnit;
-        bool outputFrame = strided && options.Frame == CoordinateFrame.Output;
-        FeatureShape frame = outputFrame ? layout.Output.WithChannels(layout.UnitsInput.Channels) : layout.UnitsInput;
-        long v0 = frame.Volume;
+        var frame = StageFrame.Of(layout, options.Frame);
+        long v0 = frame.V0;
 
-        var state = new FieldState(SpatialAxis.Start, SpatialAxis.Start, imageH, imageW, ChannelCoverage.Identity(frame.Channels), layout.UnitsInput);
+        var state = FieldState.Start(frame, layout.UnitsInput, imageH, imageW);
         var fields = ImmutableArray.CreateBuilder<UnitField>(units.Count);
         long previousIf = 0;
         for (int u = 0; u < units.Count; u++)
         {
             Unit unit = units[u];
-            foreach (Op op in unit.Ops)
-            {
-                state = Through(state, op, honorStride: !outputFrame);
-            }
-
-            int ifH = state.StageH.Capped(frame.Height);
-            int ifW = state.StageW.Capped(frame.Width);
+            state = Through(state, unit, frame);
+            int ifH = state.StageH.Capped(frame.Shape.Height);
+            int ifW = state.StageW.Capped(frame.Shape.Width);
             int ifC = state.Coverage.Minimum();
             long information = (long)ifH * ifW * ifC;
             double? gain = u == 0 ? null : DeltaIf(previousIf, information, v0, options.Alpha);
@@ -119,7 +115,18 @@ public static class InformationField
 
         imageH = state.ImageH;
         imageW = state.ImageW;
-        return new StageField(index, frame, layout.Output, strided, v0, fields.MoveToImmutable(), stageCost);
+        return new StageField(index, frame.Shape, layout.Output, frame.Strided, v0, fields.MoveToImmutable(), stageCost);
+    }
+
+    /// <summary>The state after all ops of <paramref name="unit"/>.</summary>
+    internal static FieldState Through(FieldState state, Unit unit, StageFrame frame)
+    {
+        foreach (Op op in unit.Ops)
+        {
+            state = Through(state, op, frame.HonorStride);
+        }
+
+        return state;
     }
 
     private static FieldState Through(FieldState state, Op op, bool honorStride)
@@ -159,11 +166,64 @@ public static class InformationField
         }
     }
 
-    private readonly record struct FieldState(
-        SpatialAxis StageH,
-        SpatialAxis StageW,
-        SpatialAxis ImageH,
-        SpatialAxis ImageW,
-        ChannelCoverage Coverage,
-        FeatureShape Shape);
+    /// <summary>The receptive field in image pixels after <paramref name="op"/>, without channel analysis.</summary>
+    private static (SpatialAxis H, SpatialAxis W, FeatureShape Shape) Spatially(Op op, FeatureShape shape, SpatialAxis h, SpatialAxis w)
+    {
+        switch (op)
+        {
+            case LayerOp layer:
+                SpatialWindow window = layer.Window(shape);
+                return (h.Through(window.H), w.Through(window.W), layer.OutputShape(shape));
+            case Residual residual:
+                var body = (H: h, W: w, Shape: shape);
+                foreach (Op inner in residual.Body)
+                {
+                    body = Spatially(inner, body.Shape, body.H, body.W);
+                }
+
+                var shortcut = (H: h, W: w, Shape: shape);
+                foreach (Op inner in residual.Shortcut)
+                {
+                    shortcut = Spatially(inner, shortcut.Shape, shortcut.H, shortcut.W);
+                }
+
+                return (SpatialAxis.Union(body.H, shortcut.H), SpatialAxis.Union(body.W, shortcut.W), body.Shape);
+            default:
+                return (h, w, op.OutputShape(shape));
+        }
+    }
+
+}
+
+/// <summary>The tensor a stage is measured on, per the coordinate frame.</summary>
+/// <param name="Shape">c0 x h0 x w0.</param>
+/// <param name="Strided">Whether the stage opens with a strided unit.</param>
+/// <param name="HonorStride">False in the output frame of a strided stage: strides are ignored.</param>
+internal readonly record struct StageFrame(FeatureShape Shape, bool Strided, bool HonorStride)
+{
+    public long V0 => Shape.Volume;
+
+    public static StageFrame Of(StageLayout layout, CoordinateFrame frame)
+    {
+        bool strided = layout.OpensWithStridedUnit;
+        bool output = strided && frame == CoordinateFrame.Output;
+        return new StageFrame(output ? layout.Output.WithChannels(layout.UnitsInput.Channels) : layout.UnitsInput, strided, !output);
+    }
+}
+
+/// <summary>The field of one neuron after some ops of a stage: spatial reach in the stage and in the image, channel coverage, and the tensor's shape.</summary>
+internal readonly record struct FieldState(
+    SpatialAxis StageH,
+    SpatialAxis StageW,
+    SpatialAxis ImageH,
+    SpatialAxis ImageW,
+    ChannelCoverage Coverage,
+    FeatureShape Shape)
+{
+    public static FieldState Start(StageFrame frame, FeatureShape unitsInput, SpatialAxis imageH, SpatialAxis imageW) =>
+        new(SpatialAxis.Start, SpatialAxis.Start, imageH, imageW, ChannelCoverage.Identity(frame.Shape.Channels), unitsInput);
+
+    /// <summary>IF = IF^h x IF^w x IF^c, capped to the frame.</summary>
+    public long If(StageFrame frame) =>
+        (long)StageH.Capped(frame.Shape.Height) * StageW.Capped(frame.Shape.Width) * Coverage.Minimum();
 }

@@ -44,7 +44,7 @@ public static class ModelZoo
             .Select(pair => pair.Name)
             .ToList();
         string hint = close.Count > 0 ? $" Did you mean {string.Join(" or ", close)}?" : "";
-        return $"unknown model '{name}': not a zoo model (see 'infofield models') and not a spec file path ending in .json.{hint}";
+        return $"unknown model '{name}': not a zoo model (see 'infofield models'), an optimized zoo name such as vgg16-opt, or a spec file path ending in .json.{hint}";
     }
 
     private static List<ZooEntry> CreateEntries()
