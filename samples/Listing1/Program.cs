@@ -1,9 +1,11 @@
-// The paper's Listing 1 in C#: build a model as you would in TorchSharp, then ask InfoField for its
-// Information Field report (the dIF of every layer), without training anything.
+// The paper's Listing 1 in C#: build a model as you would in TorchSharp, ask InfoField for its Information Field
+// report (the dIF of every layer), let the stage-level organizer reorganize it, and get the new model, ready to train.
+// Nothing here trains: the analysis is static.
 //
 //   dotnet run --project samples/Listing1
 using InfoField.Architecture;
 using InfoField.Field;
+using InfoField.Organizer;
 using InfoField.Reporting;
 using InfoField.Samples.Listing1;
 using InfoField.Torch;
@@ -15,15 +17,11 @@ using var model = new Cnn(stageDepth: [2, 2, 3, 3, 3], stageWidth: [64, 128, 256
 NetworkField info = model.InformationField(new FeatureShape(3, 32, 32));
 Console.Write(FieldTable.Render(info, "CIFAR-10"));
 
-// Which layers add nothing? dIF = 0 means the stage already sees its whole input.
-foreach (StageField stage in info.Stages)
-{
-    foreach (UnitField unit in stage.Units.Where(unit => unit.DeltaIf == 0))
-    {
-        Console.WriteLine($"stage {stage.Index}, layer {unit.Index} ({unit.Name}) adds no information field");
-    }
-}
+// Optimize the model structure with delta IF (the paper's stage_opt.optimize_arch).
+OrganizerResult optimized = StageOrganizer.Optimize(info.Network);
+Console.WriteLine();
+Console.Write(OrganizerTable.Render(optimized, "CIFAR-10"));
 
-// The architecture can be rebuilt as a TorchSharp model, ready to train.
-using var rebuilt = info.Network.ToModule();
-Console.WriteLine($"rebuilt: {rebuilt.parameters().Sum(p => p.numel()):N0} parameters");
+// The optimized architecture as a TorchSharp model, ready for regular training and inference.
+using var modelOpt = optimized.After.ToModule();
+Console.WriteLine($"optimized model: {modelOpt.parameters().Sum(p => p.numel()):N0} parameters, stages {StageUnits.Format(optimized.AfterStageUnits)}");

@@ -13,6 +13,8 @@ public static class CliApp
         var console = new CliConsole(output, error);
         root.Subcommands.Add(ModelsCommand.Create(console));
         root.Subcommands.Add(AnalyzeCommand.Create(console));
+        root.Subcommands.Add(OptimizeCommand.Create(console));
+        root.Subcommands.Add(ReproduceCommand.Create(console));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

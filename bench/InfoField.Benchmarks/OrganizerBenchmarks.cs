@@ -1,0 +1,28 @@
+using BenchmarkDotNet.Attributes;
+using InfoField.Architecture;
+using InfoField.Organizer;
+using InfoField.Zoo;
+
+namespace InfoField.Benchmarks;
+
+/// <summary>How long the stage-level organizer takes in-process on the largest zoo network (docs/performance.md).</summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 20)]
+public class OrganizerBenchmarks
+{
+    private Network _resnet152 = null!;
+    private Network _vgg16 = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _resnet152 = ModelZoo.Create("resnet152", "imagenet");
+        _vgg16 = ModelZoo.Create("vgg16", "cifar10");
+    }
+
+    [Benchmark]
+    public OrganizerResult OptimizeResNet152ImageNet() => StageOrganizer.Optimize(_resnet152);
+
+    [Benchmark]
+    public OrganizerResult OptimizeVgg16Cifar10() => StageOrganizer.Optimize(_vgg16);
+}
