@@ -15,6 +15,8 @@ public static class CliApp
         root.Subcommands.Add(AnalyzeCommand.Create(console));
         root.Subcommands.Add(OptimizeCommand.Create(console));
         root.Subcommands.Add(ReproduceCommand.Create(console));
+        root.Subcommands.Add(RuleCommand.Create(console));
+        root.Subcommands.Add(DecomposeCommand.Create(console));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

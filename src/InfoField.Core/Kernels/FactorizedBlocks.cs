@@ -51,16 +51,43 @@ public static class FactorizedBlocks
     };
 
     /// <summary>
-    /// The ops of <paramref name="block"/> from <paramref name="inChannels"/> to <paramref name="outChannels"/>.
+    /// The ops of <paramref name="block"/> as the paper defines it, from <paramref name="inChannels"/> to
+    /// <paramref name="outChannels"/>: one unit for A, B, E and F, two units for C and D (their "x 2").
     /// With <paramref name="normalize"/>, every convolution is followed by batch norm and ReLU, as in MobileNet.
     /// </summary>
-    public static ValueList<Op> Build(FactorizedBlock block, int inChannels, int outChannels, BlockSettings? settings = null, int stride = 1, bool normalize = false)
+    public static ValueList<Op> Build(FactorizedBlock block, int inChannels, int outChannels, BlockSettings? settings = null, int stride = 1, bool normalize = false) =>
+        Stack(block, inChannels, outChannels, PaperUnits(block), settings, stride, normalize);
+
+    /// <summary>How many units the paper's definition of <paramref name="block"/> has: 2 for C and D, 1 otherwise.</summary>
+    public static int PaperUnits(FactorizedBlock block) => block is FactorizedBlock.C or FactorizedBlock.D ? 2 : 1;
+
+    /// <summary>
+    /// <paramref name="units"/> consecutive units of <paramref name="block"/> (its repeated part: PW + DW, DW + PW,
+    /// GC + interlace + GPW, GPW + shuffle + DW + GPW, DW + shuffle + GPW, DW + RPW). Intermediate units keep
+    /// <paramref name="inChannels"/>; the last maps to <paramref name="outChannels"/>; the first carries the stride.
+    /// </summary>
+    public static ValueList<Op> Stack(FactorizedBlock block, int inChannels, int outChannels, int units, BlockSettings? settings = null, int stride = 1, bool normalize = false)
     {
+        if (units < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(units), units, "a block has at least one unit");
+        }
+
         settings ??= new BlockSettings();
+        var ops = new List<Op>();
+        for (int u = 0; u < units; u++)
+        {
+            AddUnit(ops, block, inChannels, u == units - 1 ? outChannels : inChannels, settings, u == 0 ? stride : 1, normalize);
+        }
+
+        return ops.ToValueList();
+    }
+
+    private static void AddUnit(List<Op> ops, FactorizedBlock block, int inChannels, int outChannels, BlockSettings settings, int stride, bool normalize)
+    {
         int g = settings.Groups;
         int k = settings.Kernel;
         int pad = (k - 1) / 2;
-        var ops = new List<Op>();
         void Conv(Op op)
         {
             ops.Add(op);
@@ -82,23 +109,15 @@ public static class FactorizedBlocks
                 Conv(Ops.Pointwise(outChannels));
                 break;
             case FactorizedBlock.C:
-                for (int r = 0; r < 2; r++)
-                {
-                    Conv(Ops.Conv(inChannels, k, r == 0 ? stride : 1, pad, groups: g));
-                    ops.Add(Ops.Interlace(g));
-                    Conv(Ops.Pointwise(r == 0 ? inChannels : outChannels, groups: g));
-                }
-
+                Conv(Ops.Conv(inChannels, k, stride, pad, groups: g));
+                ops.Add(Ops.Interlace(g));
+                Conv(Ops.Pointwise(outChannels, groups: g));
                 break;
             case FactorizedBlock.D:
-                for (int r = 0; r < 2; r++)
-                {
-                    Conv(Ops.Pointwise(inChannels, groups: g));
-                    ops.Add(Ops.Shuffle(g));
-                    Conv(Ops.Depthwise(k, r == 0 ? stride : 1, pad));
-                    Conv(Ops.Pointwise(r == 0 ? inChannels : outChannels, groups: g));
-                }
-
+                Conv(Ops.Pointwise(inChannels, groups: g));
+                ops.Add(Ops.Shuffle(g));
+                Conv(Ops.Depthwise(k, stride, pad));
+                Conv(Ops.Pointwise(outChannels, groups: g));
                 break;
             case FactorizedBlock.E:
                 Conv(Ops.Depthwise(k, stride, pad));
@@ -112,7 +131,5 @@ public static class FactorizedBlocks
             default:
                 throw new ArgumentOutOfRangeException(nameof(block), block, null);
         }
-
-        return ops.ToValueList();
     }
 }

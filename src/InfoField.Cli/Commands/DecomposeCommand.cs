@@ -1,0 +1,170 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using InfoField.Architecture;
+using InfoField.Kernels;
+using InfoField.Organizer;
+using InfoField.Reporting;
+using InfoField.Spec;
+
+namespace InfoField.Cli.Commands;
+
+/// <summary><c>infofield decompose</c>: replace standard convolutions by factorized blocks.</summary>
+internal static class DecomposeCommand
+{
+    private static readonly Dictionary<string, ReplacementBlock> Blocks = new()
+    {
+        ["none"] = ReplacementBlock.None,
+        ["dw-pw"] = ReplacementBlock.DwPw,
+        ["dw-gpw"] = ReplacementBlock.DwGpw,
+        ["dw-shuffle-gpw"] = ReplacementBlock.DwShuffleGpw,
+        ["dw-rpw"] = ReplacementBlock.DwRpw,
+    };
+
+    public static Command Create(CliConsole console)
+    {
+        var options = new CommonOptions();
+        var optimized = new Option<bool>("--optimized") { Description = "Apply the stage-level organizer (default settings) first." };
+        var block = new Option<string?>("--block", "-b") { Description = "none, dw-pw, dw-gpw, dw-shuffle-gpw or dw-rpw: replaces every standard conv but the first, one for one." };
+        block.AcceptOnlyFromAmong([.. Blocks.Keys]);
+        var groups = new Option<int>("--groups", "-g") { Description = "g for GPW, shuffle and RPW.", DefaultValueFactory = _ => 2 };
+        var overlap = new Option<double>("--overlap", "-o") { Description = "o for RPW, in [0, 1).", DefaultValueFactory = _ => 0.5 };
+        var rule = new Option<bool>("--rule") { Description = "Instead of --block: replace runs of standard convs by the cheapest blocks A-F that satisfy the Rule of Kernel Replacement." };
+        var output = new Option<string?>("--out") { Description = "Write the decomposed network as a spec file." };
+        var command = new Command("decompose", "Replace standard convolutions by factorized blocks (the paper's kernel-level decomposer) and report parameters and MACs.");
+        options.AddModelOptions(command);
+        foreach (Option option in new Option[] { optimized, block, groups, overlap, rule, output, options.Json })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parsed => console.Guard(() =>
+        {
+            string? blockName = parsed.GetValue(block);
+            bool byRule = parsed.GetValue(rule);
+            if (byRule == (blockName is not null))
+            {
+                throw new InfoFieldException(byRule ? "--rule chooses the blocks itself; leave out --block" : "give --block (none, dw-pw, dw-gpw, dw-shuffle-gpw, dw-rpw) or --rule");
+            }
+
+            var settings = new BlockSettings(parsed.GetValue(groups), parsed.GetValue(overlap));
+            if (settings.Groups < 1)
+            {
+                throw new InfoFieldException($"--groups must be at least 1 (got {settings.Groups})");
+            }
+
+            if (!(settings.Overlap >= 0 && settings.Overlap < 1))
+            {
+                throw new InfoFieldException($"--overlap {settings.Overlap} is outside [0, 1)");
+            }
+
+            LoadedNetwork loaded = options.LoadNetwork(parsed);
+            Network network = parsed.GetValue(optimized) ? StageOrganizer.Optimize(loaded.Network).After.WithName($"{loaded.Network.Name}-opt") : loaded.Network;
+            Decomposition result = byRule ? Decomposer.DecomposeByRule(network, settings) : Decomposer.Decompose(network, Blocks[blockName!], settings);
+            string? path = parsed.GetValue(output);
+            if (path is not null)
+            {
+                NetworkSpec.Save(result.After, path);
+            }
+
+            if (parsed.GetValue(options.Json))
+            {
+                using JsonDocument architecture = JsonDocument.Parse(NetworkSpec.Serialize(result.After));
+                console.WriteJson(new DecompositionDocument(
+                    "infofield-decomposition/1",
+                    network.Name,
+                    loaded.Dataset?.Name,
+                    byRule ? "rule" : blockName!,
+                    result.Description,
+                    settings.Groups,
+                    settings.Overlap,
+                    parsed.GetValue(optimized),
+                    result.AfterCost.Parameters,
+                    result.AfterCost.Macs,
+                    new CostDocument(result.BeforeCost.Parameters, result.BeforeCost.Macs),
+                    result.ReplacedCount,
+                    result.Replacements.Select(r => new ReplacementDocument(r.Location, r.Unit, r.From, r.To, r.Reason, r.Convolutions, r.Before.Parameters, r.After.Parameters, r.Before.Macs, r.After.Macs)).ToList(),
+                    architecture.RootElement.Clone(),
+                    path));
+            }
+            else
+            {
+                console.Out.Write(Render(result, loaded.Dataset?.DisplayName));
+                if (path is not null)
+                {
+                    console.Out.WriteLine($"wrote {path}");
+                }
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static string Render(Decomposition result, string? dataset)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Decomposer: {result.Before.Name}{(dataset is null ? "" : $" on {dataset}")}, {result.Description}");
+        text.AppendLine();
+        var rows = new List<string[]> { new[] { "where", "unit", "standard", "replaced by", "params", "MACs", "why" } };
+        foreach (Replacement r in result.Replacements)
+        {
+            rows.Add(
+            [
+                r.Location,
+                r.Unit,
+                r.From,
+                r.To ?? "(kept)",
+                $"{Format.Count(r.Before.Parameters)} -> {Format.Count(r.After.Parameters)}",
+                $"{Format.Macs(r.Before.Macs)} -> {Format.Macs(r.After.Macs)}",
+                r.Reason,
+            ]);
+        }
+
+        FieldTable.AppendTable(text, rows, [false, false, false, false, true, true, false]);
+        text.AppendLine();
+        double parameters = (double)result.AfterCost.Parameters / result.BeforeCost.Parameters;
+        double macs = (double)result.AfterCost.Macs / result.BeforeCost.Macs;
+        var summary = new List<string[]>
+        {
+            new[] { "", "params", "MACs" },
+            new[] { "before", Format.Count(result.BeforeCost.Parameters), Format.Macs(result.BeforeCost.Macs) },
+            new[] { "after", Format.Count(result.AfterCost.Parameters), Format.Macs(result.AfterCost.Macs) },
+            new[] { "ratio", parameters.ToString("P1", CultureInfo.InvariantCulture), macs.ToString("P1", CultureInfo.InvariantCulture) },
+        };
+        FieldTable.AppendTable(text, summary, [false, true, true]);
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {result.ReplacedCount} standard convolutions replaced");
+        return text.ToString();
+    }
+
+    private sealed record DecompositionDocument(
+        [property: JsonPropertyName("schema")] string Schema,
+        [property: JsonPropertyName("model")] string Model,
+        [property: JsonPropertyName("dataset")] string? Dataset,
+        [property: JsonPropertyName("block")] string Block,
+        [property: JsonPropertyName("description")] string Description,
+        [property: JsonPropertyName("groups")] int Groups,
+        [property: JsonPropertyName("overlap")] double Overlap,
+        [property: JsonPropertyName("optimized")] bool Optimized,
+        [property: JsonPropertyName("params")] long Params,
+        [property: JsonPropertyName("macs")] long Macs,
+        [property: JsonPropertyName("before")] CostDocument Before,
+        [property: JsonPropertyName("replaced")] int Replaced,
+        [property: JsonPropertyName("replacements")] IReadOnlyList<ReplacementDocument> Replacements,
+        [property: JsonPropertyName("architecture")] JsonElement Architecture,
+        [property: JsonPropertyName("out")] string? Out);
+
+    private sealed record ReplacementDocument(
+        [property: JsonPropertyName("location")] string Location,
+        [property: JsonPropertyName("unit")] string Unit,
+        [property: JsonPropertyName("from")] string From,
+        [property: JsonPropertyName("to")] string? To,
+        [property: JsonPropertyName("reason")] string Reason,
+        [property: JsonPropertyName("convolutions")] int Convolutions,
+        [property: JsonPropertyName("paramsBefore")] long ParamsBefore,
+        [property: JsonPropertyName("paramsAfter")] long ParamsAfter,
+        [property: JsonPropertyName("macsBefore")] long MacsBefore,
+        [property: JsonPropertyName("macsAfter")] long MacsAfter);
+}

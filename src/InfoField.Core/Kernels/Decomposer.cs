@@ -1,0 +1,310 @@
+using System.Globalization;
+using InfoField.Architecture;
+using InfoField.Costs;
+
+namespace InfoField.Kernels;
+
+/// <summary>The block that replaces each standard convolution in one-for-one decomposition (the paper's Table 6).</summary>
+public enum ReplacementBlock
+{
+    /// <summary>No replacement: the baseline.</summary>
+    None,
+
+    /// <summary>DW + PW (block B, MobileNet).</summary>
+    DwPw,
+
+    /// <summary>DW + GPW with g groups.</summary>
+    DwGpw,
+
+    /// <summary>DW + shuffle + GPW with g groups (block E).</summary>
+    DwShuffleGpw,
+
+    /// <summary>DW + RPW with g groups and overlap o (block F).</summary>
+    DwRpw,
+}
+
+/// <summary>One convolution (or run of convolutions) replaced, or kept and why.</summary>
+/// <param name="Location">Where, e.g. <c>stages[1].units[0].ops[0]</c>.</param>
+/// <param name="Unit">The unit's name.</param>
+/// <param name="From">What was there, e.g. <c>conv3 128-&gt;128</c>.</param>
+/// <param name="To">What replaced it, or null when kept.</param>
+/// <param name="Reason">Why this choice (or why it was kept).</param>
+/// <param name="Before">Parameters and MACs of what was there.</param>
+/// <param name="After">Parameters and MACs of what replaced it (equal to <paramref name="Before"/> when kept).</param>
+/// <param name="Convolutions">How many standard convolutions this entry covers (2 when a block replaces a pair).</param>
+public sealed record Replacement(string Location, string Unit, string From, string? To, string Reason, Cost Before, Cost After, int Convolutions = 1);
+
+/// <summary>A decomposed network and what changed.</summary>
+/// <param name="Before">The network given.</param>
+/// <param name="After">The decomposed network (validated).</param>
+/// <param name="Description">The block or mode, in words.</param>
+/// <param name="Replacements">Every standard convolution considered: replaced, or kept with the reason.</param>
+/// <param name="BeforeCost">Parameters and MACs before.</param>
+/// <param name="AfterCost">Parameters and MACs after.</param>
+public sealed record Decomposition(Network Before, Network After, string Description, ValueList<Replacement> Replacements, Cost BeforeCost, Cost AfterCost)
+{
+    /// <summary>How many standard convolutions were replaced.</summary>
+    public int ReplacedCount => Replacements.Where(r => r.To is not null).Sum(r => r.Convolutions);
+}
+
+/// <summary>
+/// The kernel-level decomposer (paper section 4.2, docs/kernels.md): replaces standard k x k convolutions by factorized
+/// blocks. One-for-one mode replaces every standard convolution except the network's first (as in the paper's Table 6)
+/// by DW + a pointwise part, each followed by batch norm and ReLU inside the block; rule mode replaces runs of standard
+/// convolution units by the cheapest blocks that satisfy the Rule of Kernel Replacement for their channels.
+/// </summary>
+public static class Decomposer
+{
+    /// <summary>A short name such as <c>DW+RPW-g2-o0.5</c>.</summary>
+    public static string Name(ReplacementBlock block, BlockSettings settings) => block switch
+    {
+        ReplacementBlock.None => "baseline",
+        ReplacementBlock.DwPw => "DW+PW",
+        ReplacementBlock.DwGpw => $"DW+GPW-g{settings.Groups}",
+        ReplacementBlock.DwShuffleGpw => $"DW+shuffle+GPW-g{settings.Groups}",
+        ReplacementBlock.DwRpw => string.Create(CultureInfo.InvariantCulture, $"DW+RPW-g{settings.Groups}-o{settings.Overlap}"),
+        _ => throw new ArgumentOutOfRangeException(nameof(block), block, null),
+    };
+
+    /// <summary>One-for-one replacement of every standard convolution but the first by <paramref name="block"/>.</summary>
+    public static Decomposition Decompose(Network network, ReplacementBlock block, BlockSettings? settings = null)
+    {
+        settings ??= new BlockSettings();
+        var replacements = new List<Replacement>();
+        bool first = true;
+        var stages = new List<Stage>();
+        for (int s = 0; s < network.Stages.Count; s++)
+        {
+            Stage stage = network.Stages[s];
+            var units = new List<Unit>();
+            for (int u = 0; u < stage.Units.Count; u++)
+            {
+                Unit unit = stage.Units[u];
+                string path = $"stages[{s}].units[{u}]";
+                ValueList<Op> ops = Replace(unit.Ops, network.Layout.Stages[s].Units[u].Input, $"{path}.ops", unit.Name, block, settings, replacements, ref first);
+                units.Add(unit with { Ops = ops });
+            }
+
+            stages.Add(stage with { Units = units.ToValueList() });
+        }
+
+        Network after = network.WithStages(stages.ToValueList());
+        return new Decomposition(network, after, Name(block, settings), replacements.ToValueList(), CostModel.Of(network).Total, CostModel.Of(after).Total);
+    }
+
+    /// <summary>
+    /// Rule mode: every run of consecutive standard-convolution units in a stage (a unit holding one standard convolution
+    /// and elementwise ops, not the network's first) is covered by blocks A-F, each replacing one or two convolutions, that
+    /// satisfy the Rule of Kernel Replacement for the run's channels; among those, the cover with the fewest MACs.
+    /// </summary>
+    public static Decomposition DecomposeByRule(Network network, BlockSettings? settings = null)
+    {
+        settings ??= new BlockSettings();
+        var replacements = new List<Replacement>();
+        bool first = true;
+        var stages = new List<Stage>();
+        for (int s = 0; s < network.Stages.Count; s++)
+        {
+            Stage stage = network.Stages[s];
+            StageLayout layout = network.Layout.Stages[s];
+            var units = new List<Unit>();
+            int u = 0;
+            while (u < stage.Units.Count)
+            {
+                Convolution? standard = stage.Units[u].Ops.OfType<Convolution>().FirstOrDefault(conv => conv.IsStandard);
+                if (first && standard is not null)
+                {
+                    first = false;
+                    Cost kept = CostModel.Of(stage.Units[u], layout.Units[u].Input);
+                    replacements.Add(new Replacement($"stages[{s}].units[{u}]", stage.Units[u].Name, Describe(standard, layout.Units[u].Input), null, "the network's first standard convolution is kept (as in the paper's Table 6)", kept, kept));
+                }
+                else if (IsConvolutionUnit(stage.Units[u]))
+                {
+                    int end = u;
+                    while (end < stage.Units.Count && IsConvolutionUnit(stage.Units[end]))
+                    {
+                        end++;
+                    }
+
+                    units.AddRange(CoverRun(stage, layout, s, u, end, settings, replacements));
+                    u = end;
+                    continue;
+                }
+
+                units.Add(stage.Units[u]);
+                u++;
+            }
+
+            stages.Add(stage with { Units = units.ToValueList() });
+        }
+
+        Network after = network.WithStages(stages.ToValueList());
+        string description = string.Create(CultureInfo.InvariantCulture, $"rule: cheapest blocks A-F satisfying the Rule of Kernel Replacement (g={settings.Groups}, o={settings.Overlap})");
+        return new Decomposition(network, after, description, replacements.ToValueList(), CostModel.Of(network).Total, CostModel.Of(after).Total);
+    }
+
+    private static ValueList<Op> Replace(IReadOnlyList<Op> ops, FeatureShape input, string path, string unitName, ReplacementBlock block, BlockSettings settings, List<Replacement> replacements, ref bool first)
+    {
+        var result = new List<Op>();
+        FeatureShape shape = input;
+        for (int i = 0; i < ops.Count; i++)
+        {
+            Op op = ops[i];
+            string location = $"{path}[{i}]";
+            switch (op)
+            {
+                case Convolution { IsStandard: true } conv when first:
+                    first = false;
+                    replacements.Add(new Replacement(location, unitName, Describe(conv, shape), null, "the network's first standard convolution is kept (as in the paper's Table 6)", CostOf(op, shape), CostOf(op, shape)));
+                    result.Add(op);
+                    break;
+                case Convolution { IsStandard: true } conv when block != ReplacementBlock.None:
+                    string? problem = Problem(block, settings, shape.Channels, conv.OutChannels);
+                    if (problem is not null)
+                    {
+                        replacements.Add(new Replacement(location, unitName, Describe(conv, shape), null, problem, CostOf(op, shape), CostOf(op, shape)));
+                        result.Add(op);
+                        break;
+                    }
+
+                    ValueList<Op> replacement = OneForOne(conv, block, settings);
+                    replacements.Add(new Replacement(location, unitName, Describe(conv, shape), Name(block, settings), "one-for-one replacement", CostOf(op, shape), CostModel.Of(replacement, shape)));
+                    result.AddRange(replacement);
+                    break;
+                case Residual residual:
+                    ValueList<Op> body = Replace(residual.Body, shape, $"{location}.body", unitName, block, settings, replacements, ref first);
+                    result.Add(residual with { Body = body });
+                    break;
+                default:
+                    result.Add(op);
+                    break;
+            }
+
+            shape = op.OutputShape(shape);
+        }
+
+        return result.ToValueList();
+    }
+
+    private static ValueList<Op> OneForOne(Convolution conv, ReplacementBlock block, BlockSettings settings)
+    {
+        int g = settings.Groups;
+        var dw = new DepthwiseConvolution(conv.Kernel, conv.Stride, conv.Padding, conv.Dilation);
+        IEnumerable<Op> pointwise = block switch
+        {
+            ReplacementBlock.DwPw => [Ops.Pointwise(conv.OutChannels, bias: conv.Bias)],
+            ReplacementBlock.DwGpw => [Ops.Pointwise(conv.OutChannels, g, bias: conv.Bias)],
+            ReplacementBlock.DwShuffleGpw => [Ops.Shuffle(g), Ops.Pointwise(conv.OutChannels, g, bias: conv.Bias)],
+            ReplacementBlock.DwRpw => [Ops.RollingPointwise(conv.OutChannels, g, settings.Overlap, conv.Bias)],
+            _ => throw new ArgumentOutOfRangeException(nameof(block), block, null),
+        };
+        return [dw, Ops.BatchNorm(), Ops.Relu(), .. pointwise];
+    }
+
+    private static string? Problem(ReplacementBlock block, BlockSettings settings, int inChannels, int outChannels)
+    {
+        int g = settings.Groups;
+        bool grouped = block is ReplacementBlock.DwGpw or ReplacementBlock.DwShuffleGpw or ReplacementBlock.DwRpw;
+        if (grouped && inChannels % g != 0)
+        {
+            return $"kept: g = {g} does not divide its {inChannels} input channels";
+        }
+
+        if (block is ReplacementBlock.DwGpw or ReplacementBlock.DwShuffleGpw && outChannels % g != 0)
+        {
+            return $"kept: g = {g} does not divide its {outChannels} output channels";
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<Unit> CoverRun(Stage stage, StageLayout layout, int s, int from, int to, BlockSettings settings, List<Replacement> replacements)
+    {
+        int n = to - from;
+        var best = new (long Macs, int Length, FactorizedBlock? Block, string Reason)[n + 1];
+        best[n] = (0, 0, null, "");
+        for (int i = n - 1; i >= 0; i--)
+        {
+            FeatureShape input = layout.Units[from + i].Input;
+            Convolution conv = ConvolutionOf(stage.Units[from + i]);
+            long keep = CostModel.Of(stage.Units[from + i], input).Macs + best[i + 1].Macs;
+            best[i] = (keep, 1, null, $"kept: no block A-F satisfies the Rule of Kernel Replacement for {input.Channels}->{conv.OutChannels} channels with g = {settings.Groups}");
+            foreach (int k in new[] { 1, 2 })
+            {
+                if (i + k > n)
+                {
+                    continue;
+                }
+
+                int outChannels = ConvolutionOf(stage.Units[from + i + k - 1]).OutChannels;
+                if (Enumerable.Range(from + i, k).Any(u => ConvolutionOf(stage.Units[u]).Kernel != Pair.Square(3)))
+                {
+                    continue;
+                }
+
+                foreach (FactorizedBlock kind in Enum.GetValues<FactorizedBlock>())
+                {
+                    ValueList<Op> ops;
+                    RuleVerdict verdict;
+                    try
+                    {
+                        ops = FactorizedBlocks.Stack(kind, input.Channels, outChannels, k, settings, stride: 1);
+                        verdict = KernelReplacementRule.Check(KernelReplacementRule.Name(kind, settings, k), ops, input.Channels, outChannels, k);
+                    }
+                    catch (InfoFieldException)
+                    {
+                        continue;
+                    }
+
+                    if (!verdict.Satisfied)
+                    {
+                        continue;
+                    }
+
+                    long macs = OpSequence.Macs(FactorizedBlocks.Stack(kind, input.Channels, outChannels, k, settings, stride: 1, normalize: true), input) + best[i + k].Macs;
+                    if (macs < best[i].Macs)
+                    {
+                        best[i] = (macs, k, kind, $"{verdict.Block} satisfies the rule against {k} standard conv{(k == 1 ? "" : "s")} at {input.Channels}->{outChannels} channels (IF {verdict.Field}, compact) and is the cheapest cover of this run");
+                    }
+                }
+            }
+        }
+
+        for (int i = 0; i < n;)
+        {
+            var (_, length, kind, reason) = best[i];
+            Unit first = stage.Units[from + i];
+            FeatureShape input = layout.Units[from + i].Input;
+            string location = length == 1 ? $"stages[{s}].units[{from + i}]" : $"stages[{s}].units[{from + i}..{from + i + length - 1}]";
+            string described = string.Join(" + ", Enumerable.Range(from + i, length).Select(u => Describe(ConvolutionOf(stage.Units[u]), layout.Units[u].Input)));
+            Cost before = Cost.Sum(Enumerable.Range(from + i, length).Select(u => CostModel.Of(stage.Units[u], layout.Units[u].Input)));
+            if (kind is null)
+            {
+                replacements.Add(new Replacement(location, first.Name, described, null, reason, before, before, length));
+                yield return first;
+            }
+            else
+            {
+                int outChannels = ConvolutionOf(stage.Units[from + i + length - 1]).OutChannels;
+                string settingsName = KernelReplacementRule.Name(kind.Value, settings, length);
+                ValueList<Op> ops = FactorizedBlocks.Stack(kind.Value, input.Channels, outChannels, length, settings, stride: 1, normalize: true);
+                var unit = new Unit($"{kind}-{outChannels}", ops, UnitRole.Body, "decomposed");
+                replacements.Add(new Replacement(location, first.Name, described, settingsName, reason, before, CostModel.Of(ops, input), length));
+                yield return unit;
+            }
+
+            i += length;
+        }
+    }
+
+    private static bool IsConvolutionUnit(Unit unit) =>
+        unit.Role == UnitRole.Body
+        && unit.Ops.Count(op => op is Convolution { IsStandard: true, Stride: { H: 1, W: 1 } }) == 1
+        && unit.Ops.All(op => op is Convolution { IsStandard: true } or ElementwiseOp);
+
+    private static Convolution ConvolutionOf(Unit unit) => unit.Ops.OfType<Convolution>().Single();
+
+    private static string Describe(Convolution conv, FeatureShape input) => $"conv{conv.Kernel} {input.Channels}->{conv.OutChannels}";
+
+    private static Cost CostOf(Op op, FeatureShape input) => new(op.Parameters(input), op.Macs(input));
+}
