@@ -17,6 +17,7 @@ public static class CliApp
         root.Subcommands.Add(ReproduceCommand.Create(console));
         root.Subcommands.Add(RuleCommand.Create(console));
         root.Subcommands.Add(DecomposeCommand.Create(console));
+        root.Subcommands.Add(ReportCommand.Create(console));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -21,7 +21,10 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
     public TextWriter Error { get; } = error;
 
     /// <summary>Writes <paramref name="document"/> as indented JSON.</summary>
-    public void WriteJson<T>(T document) => Out.WriteLine(JsonSerializer.Serialize(document, JsonOptions));
+    public void WriteJson<T>(T document) => Out.Write(Serialize(document));
+
+    /// <summary><paramref name="document"/> as the indented JSON the commands print.</summary>
+    public static string Serialize<T>(T document) => JsonSerializer.Serialize(document, JsonOptions) + "\n";
 
     /// <summary>Runs a command body, reporting user errors in one line (exit 1) and bugs without a stack trace (exit 70).</summary>
     public int Guard(Func<int> body)

@@ -66,6 +66,15 @@ public static class Decomposer
         _ => throw new ArgumentOutOfRangeException(nameof(block), block, null),
     };
 
+    private static string ShortName(ReplacementBlock block) => block switch
+    {
+        ReplacementBlock.DwPw => "dw-pw",
+        ReplacementBlock.DwGpw => "dw-gpw",
+        ReplacementBlock.DwShuffleGpw => "dw-shuffle-gpw",
+        ReplacementBlock.DwRpw => "dw-rpw",
+        _ => "conv",
+    };
+
     /// <summary>One-for-one replacement of every standard convolution but the first by <paramref name="block"/>.</summary>
     public static Decomposition Decompose(Network network, ReplacementBlock block, BlockSettings? settings = null)
     {
@@ -81,14 +90,21 @@ public static class Decomposer
             {
                 Unit unit = stage.Units[u];
                 string path = $"stages[{s}].units[{u}]";
+                int before = replacements.Count(r => r.To is not null);
                 ValueList<Op> ops = Replace(unit.Ops, network.Layout.Stages[s].Units[u].Input, $"{path}.ops", unit.Name, block, settings, replacements, ref first);
-                units.Add(unit with { Ops = ops });
+                bool replacedTopLevel = replacements.Count(r => r.To is not null) > before && !unit.Ops.Any(op => op is Residual);
+                units.Add(replacedTopLevel ? unit with { Name = $"{ShortName(block)}-{network.Layout.Stages[s].Units[u].Output.Channels}", Ops = ops } : unit with { Ops = ops });
             }
 
             stages.Add(stage with { Units = units.ToValueList() });
         }
 
         Network after = network.WithStages(stages.ToValueList());
+        if (block != ReplacementBlock.None)
+        {
+            after = after.WithName($"{network.Name}-{Name(block, settings).ToLowerInvariant().Replace('+', '-')}");
+        }
+
         return new Decomposition(network, after, Name(block, settings), replacements.ToValueList(), CostModel.Of(network).Total, CostModel.Of(after).Total);
     }
 
@@ -138,7 +154,7 @@ public static class Decomposer
             stages.Add(stage with { Units = units.ToValueList() });
         }
 
-        Network after = network.WithStages(stages.ToValueList());
+        Network after = network.WithStages(stages.ToValueList()).WithName($"{network.Name}-rule");
         string description = string.Create(CultureInfo.InvariantCulture, $"rule: cheapest blocks A-F satisfying the Rule of Kernel Replacement (g={settings.Groups}, o={settings.Overlap})");
         return new Decomposition(network, after, description, replacements.ToValueList(), CostModel.Of(network).Total, CostModel.Of(after).Total);
     }

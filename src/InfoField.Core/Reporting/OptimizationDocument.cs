@@ -47,8 +47,8 @@ public sealed record OptimizationDocument(
             result.Options.Alpha,
             result.Options.MaxIterations,
             preset),
-        new ArchitectureSummary([.. result.BeforeStageUnits], result.BeforeCost.Parameters, result.BeforeCost.Macs),
-        new ArchitectureSummary([.. result.AfterStageUnits], result.AfterCost.Parameters, result.AfterCost.Macs),
+        ArchitectureSummary.Of(result.Before, result.BeforeCost),
+        ArchitectureSummary.Of(result.After, result.AfterCost),
         result.NetDeltaIf,
         result.StopReason,
         result.Steps.Select(StepDocument.From).ToList(),
@@ -72,12 +72,22 @@ public sealed record SettingsDocument(
 
 /// <summary>An architecture's shape and cost.</summary>
 /// <param name="StageUnits">Units per stage, counted as the paper counts.</param>
+/// <param name="StageNumbers">The stage (from 1) of each <paramref name="StageUnits"/> entry (stages holding only stem or tail units are left out).</param>
 /// <param name="Params">Parameters.</param>
 /// <param name="Macs">MACs.</param>
 public sealed record ArchitectureSummary(
     [property: JsonPropertyName("stageUnits")] int[] StageUnits,
+    [property: JsonPropertyName("stageNumbers")] int[] StageNumbers,
     [property: JsonPropertyName("params")] long Params,
-    [property: JsonPropertyName("macs")] long Macs);
+    [property: JsonPropertyName("macs")] long Macs)
+{
+    /// <summary>The summary of <paramref name="network"/>.</summary>
+    public static ArchitectureSummary Of(Architecture.Network network, Costs.Cost cost) => new(
+        [.. Organizer.StageUnits.Of(network)],
+        [.. network.Stages.Select((stage, s) => (stage, s)).Where(pair => pair.stage.BodyUnits().Any()).Select(pair => pair.s + 1)],
+        cost.Parameters,
+        cost.Macs);
+}
 
 /// <summary>One organizer iteration in <see cref="OptimizationDocument"/>.</summary>
 /// <param name="Iteration">From 1.</param>

@@ -1,0 +1,277 @@
+using System.Globalization;
+
+namespace InfoField.Reporting.Html;
+
+/// <summary>The charts of a report, each drawn only from <see cref="ReportDocument"/> parts.</summary>
+public static class Charts
+{
+    private const string Blue = "#3b6ea5";
+    private const string LightBlue = "#a9c4e4";
+    private const string Green = "#4f9a58";
+    private const string Orange = "#e08a2c";
+    private const string Red = "#c8323c";
+    private const string Gray = "#8c8c8c";
+    private const string Axis = "#555555";
+
+    /// <summary>How the field grows unit by unit in one stage: spatial field against the cap, channel coverage against c0, and dIF against theta.</summary>
+    public static Chart StageField(StageDocument stage, double theta)
+    {
+        int n = stage.Units.Count;
+        int c0 = stage.InputShape[0], h0 = stage.InputShape[1], w0 = stage.InputShape[2];
+        double panel = 300, gap = 20, top = 48, plot = 130, left = 40;
+        var svg = new SvgCanvas($"stage-{stage.Index}-field", $"Stage {stage.Index}: field growth per unit", (3 * panel) + (2 * gap) + 20, top + plot + 50);
+        string frame = $"Stage {stage.Index} (measured on {stage.InputShape[0]}x{stage.InputShape[1]}x{stage.InputShape[2]}, V0 = {stage.V0:N0})";
+        svg.Text(10, 18, frame, 13, bold: true);
+
+        // Panel 1: spatial field against the cap.
+        double x0 = 10;
+        int cap = Math.Max(h0, w0);
+        bool square = h0 == w0 && stage.Units.All(unit => unit.IfH == unit.IfW);
+        Panel(svg, x0, top, panel, plot, left, square ? "spatial field IF^h = IF^w (cap dashed)" : "spatial field IF^h, IF^w (cap dashed)", cap, n, k =>
+        {
+            UnitDocument unit = stage.Units[k];
+            return square
+                ? [(unit.IfW, unit.IfW >= w0 ? Blue : LightBlue, $"{unit.Name}: IF^h = IF^w = {unit.IfW} of {w0}")]
+                : [(unit.IfH, unit.IfH >= h0 ? Blue : LightBlue, $"{unit.Name}: IF^h = {unit.IfH} of h0 = {h0}"), (unit.IfW, unit.IfW >= w0 ? Blue : LightBlue, $"{unit.Name}: IF^w = {unit.IfW} of w0 = {w0}")];
+        });
+        CapLine(svg, x0 + left, top, panel - left - 10, plot, cap, cap, $"cap {h0}x{w0}");
+
+        // Panel 2: channel coverage against c0.
+        x0 += panel + gap;
+        Panel(svg, x0, top, panel, plot, left, "channel coverage IF^c (min; mean dot)", c0, n, k =>
+        {
+            UnitDocument unit = stage.Units[k];
+            return [(unit.IfC, unit.IfC >= c0 ? Green : "#9fcfa5", $"{unit.Name}: IF^c = {unit.IfC} of c0 = {c0} (mean {unit.IfCMean:0.#}, max {unit.IfCMax})")];
+        });
+        CapLine(svg, x0 + left, top, panel - left - 10, plot, c0, c0, $"c0 = {c0}");
+        double slot = (panel - left - 10) / n;
+        for (int k = 0; k < n; k++)
+        {
+            UnitDocument unit = stage.Units[k];
+            svg.Circle(x0 + left + (slot * (k + 0.5)), top + plot - (plot * unit.IfCMean / Math.Max(c0, 1)), Math.Min(3, slot / 3), "#1d5e27", $"{unit.Name}: mean coverage {unit.IfCMean:0.##}");
+        }
+
+        // Panel 3: dIF bars against theta; saturated units marked.
+        x0 += panel + gap;
+        double maxGain = Math.Max(Math.Max(stage.Units.Max(u => u.DeltaIf ?? 0), theta), 0.1) * 1.15;
+        Panel(svg, x0, top, panel, plot, left, "IF gain dIF (theta dashed)", maxGain, n, k =>
+        {
+            UnitDocument unit = stage.Units[k];
+            return unit.DeltaIf is double gain ? [(gain, gain <= theta ? Orange : Blue, $"{unit.Name}: dIF = {gain:0.0000}")] : [];
+        });
+        CapLine(svg, x0 + left, top, panel - left - 10, plot, theta, maxGain, $"theta = {theta.ToString(CultureInfo.InvariantCulture)}", Red, labelLeft: true);
+        bool anySaturated = false;
+        for (int k = 0; k < n; k++)
+        {
+            UnitDocument unit = stage.Units[k];
+            double x = x0 + left + (slot * (k + 0.5));
+            if (unit.DeltaIf is null)
+            {
+                svg.Text(x, top + plot - 4, "-", 10, "middle", Gray);
+            }
+            else if (unit.DeltaIf == 0)
+            {
+                anySaturated = true;
+                svg.Cross(x, top + plot - 8, Math.Min(5, slot / 3), Red);
+                svg.Rect(x - Math.Min(6, slot / 2), top + plot - 16, Math.Min(12, slot), 16, Red, tooltip: $"{unit.Name}: dIF = 0, saturated: the stage already sees its whole input", cssClass: "saturated", opacity: 0.15);
+            }
+        }
+
+        if (anySaturated)
+        {
+            svg.Text(x0 + panel - 10, top - 6, "x = saturated (dIF 0)", 10, "end", Red, bold: true);
+        }
+
+        return new Chart(
+            $"stage-{stage.Index}-field",
+            $"Stage {stage.Index}: spatial field against the {h0}x{w0} cap, channel coverage against c0 = {c0}, and the IF gain of each unit against theta.",
+            svg.Render());
+    }
+
+    /// <summary>The network before and after the organizer: units per stage, with moved and removed units marked, and the costs on both sides.</summary>
+    public static Chart Organizer(OptimizationDocument run)
+    {
+        var before = run.Before.StageNumbers.Select((stage, i) => (Stage: stage, Units: Enumerable.Range(0, run.Before.StageUnits[i]).Select(_ => new Marker("original", 0, 0)).ToList())).ToList();
+        var after = before.Select(pair => (pair.Stage, Units: pair.Units.ToList())).ToList();
+        foreach (StepDocument step in run.Steps.Where(step => step.Action != "stop"))
+        {
+            var source = after.First(pair => pair.Stage == step.Source).Units;
+            Marker unit = source[^1];
+            source.RemoveAt(source.Count - 1);
+            if (unit.Kind == "original")
+            {
+                int index = source.Count;
+                var original = before.First(pair => pair.Stage == step.Source).Units;
+                original[index] = new Marker(step.Action == "move" ? "moved" : "removed", step.Target ?? 0, step.Iteration);
+            }
+
+            if (step.Action == "move")
+            {
+                after.First(pair => pair.Stage == step.Target).Units.Add(new Marker("arrived", step.Source ?? 0, step.Iteration));
+            }
+        }
+
+        int columns = before.Count;
+        int tallest = Math.Max(before.Max(pair => pair.Units.Count), after.Max(pair => pair.Units.Count));
+        double box = 16, columnWidth = Math.Max(70, 860.0 / columns), rowHeight = (tallest * (box + 3)) + 40;
+        double width = 120 + (columns * columnWidth), height = 40 + (2 * rowHeight) + 60;
+        var svg = new SvgCanvas("organizer", "The network before and after the stage-level organizer", width, height);
+        svg.Text(10, 18, $"Before: {string.Join(",", run.Before.StageUnits)} ({run.Before.Params:N0} parameters, {Format.Macs(run.Before.Macs)} MACs)", 12, bold: true);
+        DrawRow(svg, before, 40, columnWidth, box, rowHeight, "before");
+        double afterTop = 40 + rowHeight + 30;
+        svg.Text(10, afterTop - 12, $"After: {string.Join(",", run.After.StageUnits)} ({run.After.Params:N0} parameters, {Format.Macs(run.After.Macs)} MACs), net dIF {run.NetDeltaIf:0.00}", 12, bold: true);
+        DrawRow(svg, after, afterTop, columnWidth, box, rowHeight, "after");
+        double legend = height - 16;
+        Legend(svg, 10, legend, Blue, "kept");
+        Legend(svg, 90, legend, Orange, "moved away (to stage n)");
+        Legend(svg, 280, legend, Gray, "removed");
+        Legend(svg, 380, legend, Green, "arrived (from stage n)");
+        return new Chart("organizer", "Units per stage before and after the organizer: moved units in orange (before) and green (after), removed units grey and crossed.", svg.Render());
+    }
+
+    /// <summary>Which input channels reach each output channel after one and after two copies of a block, as matrices (rows: output channels).</summary>
+    public static Chart Connectivity(ConnectivityDocument block, int index)
+    {
+        double side = 240, gap = 60, top = 50, left = 40;
+        var svg = new SvgCanvas($"connectivity-{index}", $"Channel connectivity of {block.Block}", left + (block.After.Count * (side + gap)) + 10, top + side + 40);
+        svg.Text(10, 18, $"{block.Block} ({block.Source}): {block.Ops}, {block.Channels} channels", 12, bold: true);
+        double cell = side / block.Channels;
+        for (int a = 0; a < block.After.Count; a++)
+        {
+            ReachDocument reach = block.After[a];
+            double x0 = left + (a * (side + gap));
+            svg.Text(x0, top - 8, $"after {reach.Blocks} block{(reach.Blocks == 1 ? "" : "s")}: IF^c = {reach.MinimumCoverage} of {block.Channels}", 11);
+            svg.Rect(x0, top, side, side, "#f4f4f4", Axis);
+            for (int row = 0; row < reach.Rows.Count; row++)
+            {
+                foreach (int[] range in reach.Rows[row])
+                {
+                    svg.Rect(x0 + (range[0] * cell), top + (row * cell), (range[1] - range[0] + 1) * cell, Math.Max(cell, 0.5), Blue, tooltip: $"output {row} reads inputs {range[0]}-{range[1]}", cssClass: "reach");
+                }
+            }
+
+            svg.Text(x0 + (side / 2), top + side + 16, "input channel", 10, "middle", Axis);
+        }
+
+        svg.Text(12, top + (side / 2), "output", 10, "start", Axis);
+        return new Chart($"connectivity-{index}", $"{block.Block}: which input channels (columns) reach each output channel (rows) after one and two blocks.", svg.Render());
+    }
+
+    /// <summary>Study results: accuracy against a cost (parameters or MACs), one point per model with its spread.</summary>
+    public static Chart Results(IReadOnlyList<ResultPointDocument> points, bool macs)
+    {
+        string id = macs ? "results-macs" : "results-params";
+        string what = macs ? "MACs" : "parameters";
+        double width = 460, height = 300, left = 60, right = 20, top = 30, bottom = 50;
+        var svg = new SvgCanvas(id, $"Test accuracy against {what}", width, height);
+        svg.Text(10, 18, $"test accuracy against {what} (mean and one standard deviation)", 12, bold: true);
+        double Cost(ResultPointDocument p) => Math.Log10(Math.Max(macs ? p.Macs : p.Params, 1));
+        double minX = points.Min(Cost) - 0.1, maxX = points.Max(Cost) + 0.1;
+        double minY = points.Min(p => p.AccuracyMean - p.AccuracyStd), maxY = points.Max(p => p.AccuracyMean + p.AccuracyStd);
+        double pad = Math.Max((maxY - minY) * 0.15, 0.005);
+        minY -= pad;
+        maxY += pad;
+        double plotW = width - left - right, plotH = height - top - bottom;
+        double X(double v) => left + ((v - minX) / (maxX - minX) * plotW);
+        double Y(double v) => top + plotH - ((v - minY) / (maxY - minY) * plotH);
+        svg.Line(left, top + plotH, left + plotW, top + plotH, Axis);
+        svg.Line(left, top, left, top + plotH, Axis);
+        for (int t = 0; t <= 4; t++)
+        {
+            double v = minY + ((maxY - minY) * t / 4);
+            svg.Text(left - 4, Y(v) + 3, v.ToString("P1", CultureInfo.InvariantCulture), 9, "end", Axis);
+            double c = minX + ((maxX - minX) * t / 4);
+            svg.Text(X(c), top + plotH + 14, Format.Macs((long)Math.Pow(10, c)), 9, "middle", Axis);
+        }
+
+        svg.Text(left + (plotW / 2), height - 8, $"{what} (log scale)", 10, "middle", Axis);
+        foreach (ResultPointDocument p in points)
+        {
+            double x = X(Cost(p));
+            svg.Line(x, Y(p.AccuracyMean - p.AccuracyStd), x, Y(p.AccuracyMean + p.AccuracyStd), Blue, 1.5);
+            svg.Circle(x, Y(p.AccuracyMean), 4, Blue, $"{p.Model}: {p.AccuracyMean:P2} +- {p.AccuracyStd:P2} over {p.Runs} runs, {p.Params:N0} parameters, {Format.Macs(p.Macs)} MACs");
+            svg.Text(x + 6, Y(p.AccuracyMean) - 6, p.Model, 10);
+        }
+
+        return new Chart(id, $"Test accuracy against {what}: one point per model (mean over its runs), bars one standard deviation.", svg.Render());
+    }
+
+    private static void Panel(SvgCanvas svg, double x0, double top, double width, double height, double left, string title, double max, int n, Func<int, IReadOnlyList<(double Value, string Color, string Tooltip)>> bars)
+    {
+        double plotW = width - left - 10;
+        svg.Text(x0, top - 8, title, 11);
+        svg.Line(x0 + left, top + height, x0 + left + plotW, top + height, Axis);
+        svg.Line(x0 + left, top, x0 + left, top + height, Axis);
+        svg.Text(x0 + left - 4, top + 8, FormatValue(max), 9, "end", Axis);
+        svg.Text(x0 + left - 4, top + height, "0", 9, "end", Axis);
+        double slot = plotW / n;
+        for (int k = 0; k < n; k++)
+        {
+            var values = bars(k);
+            double barWidth = Math.Max(slot * 0.8 / Math.Max(values.Count, 1), 0.5);
+            for (int b = 0; b < values.Count; b++)
+            {
+                var (value, color, tooltip) = values[b];
+                double h = height * Math.Min(value / max, 1);
+                svg.Rect(x0 + left + (slot * k) + (slot * 0.1) + (b * barWidth), top + height - h, barWidth, h, color, tooltip: tooltip, cssClass: "bar");
+            }
+
+            if (n <= 40 || k % 5 == 0)
+            {
+                svg.Text(x0 + left + (slot * (k + 0.5)), top + height + 12, (k + 1).ToString(CultureInfo.InvariantCulture), 9, "middle", Axis);
+            }
+        }
+
+        svg.Text(x0 + left + (plotW / 2), top + height + 26, "unit k", 9, "middle", Axis);
+    }
+
+    private static void CapLine(SvgCanvas svg, double x, double top, double width, double height, double value, double max, string label, string color = "#333333", bool labelLeft = false)
+    {
+        double y = top + height - (height * Math.Min(value / max, 1));
+        svg.Line(x, y, x + width, y, color, 1.2, dashed: true, cssClass: "cap");
+        svg.Text(labelLeft ? x + 3 : x + width, y - 3, label, 9, labelLeft ? "start" : "end", color);
+    }
+
+    private static void DrawRow(SvgCanvas svg, List<(int Stage, List<Marker> Units)> row, double top, double columnWidth, double box, double height, string which)
+    {
+        for (int c = 0; c < row.Count; c++)
+        {
+            double x = 110 + (c * columnWidth);
+            svg.Rect(x, top, columnWidth - 10, height - 10, "#fafafa", "#cccccc");
+            svg.Text(x + 4, top + 14, $"stage {row[c].Stage}: {row[c].Units.Count(u => u.Kind != "removed" && u.Kind != "moved")}", 10, bold: true);
+            for (int u = 0; u < row[c].Units.Count; u++)
+            {
+                Marker marker = row[c].Units[u];
+                double y = top + 22 + (u * (box + 3));
+                string color = marker.Kind switch { "moved" => Orange, "removed" => Gray, "arrived" => Green, _ => Blue };
+                string tooltip = marker.Kind switch
+                {
+                    "moved" => $"moved to stage {marker.Other} in step {marker.Step}",
+                    "removed" => $"removed in step {marker.Step}",
+                    "arrived" => $"moved here from stage {marker.Other} in step {marker.Step}",
+                    _ => "kept",
+                };
+                svg.Rect(x + 6, y, box, box, color, tooltip: tooltip, cssClass: $"unit-{which} unit-{marker.Kind}");
+                if (marker.Kind == "removed")
+                {
+                    svg.Cross(x + 6 + (box / 2), y + (box / 2), box / 3, "#ffffff");
+                }
+
+                if (marker.Kind is "moved" or "arrived")
+                {
+                    svg.Text(x + 10 + box, y + box - 4, marker.Kind == "moved" ? $"to {marker.Other} (step {marker.Step})" : $"from {marker.Other} (step {marker.Step})", 9, fill: color);
+                }
+            }
+        }
+    }
+
+    private static void Legend(SvgCanvas svg, double x, double y, string color, string label)
+    {
+        svg.Rect(x, y - 9, 10, 10, color);
+        svg.Text(x + 14, y, label, 10);
+    }
+
+    private static string FormatValue(double value) => value >= 100 ? value.ToString("N0", CultureInfo.InvariantCulture) : value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private sealed record Marker(string Kind, int Other, int Step);
+}

@@ -1,0 +1,170 @@
+using System.Text.Json.Serialization;
+using InfoField.Architecture;
+using InfoField.Field;
+using InfoField.Kernels;
+
+namespace InfoField.Reporting;
+
+/// <summary>
+/// Everything <c>infofield report</c> draws, as one JSON document (<c>--format json</c> writes it): the page is rendered
+/// from this document alone, and its parts are the documents the other commands emit.
+/// </summary>
+/// <param name="Schema">Always <c>infofield-report/1</c>.</param>
+/// <param name="Analysis">The analysis, as <c>infofield analyze --json</c>.</param>
+/// <param name="Optimization">The organizer's run, as <c>infofield optimize --json</c>.</param>
+/// <param name="Theta">The theta line drawn on the dIF bars.</param>
+/// <param name="Connectivity">Channel-connectivity pictures of factorized blocks.</param>
+/// <param name="Results">Study results (accuracy against cost), possibly empty.</param>
+/// <param name="ResultsSource">Where the results came from, or null.</param>
+public sealed record ReportDocument(
+    [property: JsonPropertyName("schema")] string Schema,
+    [property: JsonPropertyName("analysis")] AnalysisDocument Analysis,
+    [property: JsonPropertyName("optimization")] OptimizationDocument Optimization,
+    [property: JsonPropertyName("theta")] double Theta,
+    [property: JsonPropertyName("connectivity")] IReadOnlyList<ConnectivityDocument> Connectivity,
+    [property: JsonPropertyName("results")] IReadOnlyList<ResultPointDocument> Results,
+    [property: JsonPropertyName("resultsSource")] string? ResultsSource)
+{
+    /// <summary>The schema tag.</summary>
+    public const string SchemaName = "infofield-report/1";
+}
+
+/// <summary>Which input channels reach each output channel after one and after two consecutive copies of a block.</summary>
+/// <param name="Block">The block's name, e.g. <c>dw-rpw-64</c> or <c>F (g=2, o=0.5)</c>.</param>
+/// <param name="Source">Where the block comes from: a unit of the network (<c>stage 2, unit 3</c>) or <c>--block</c>.</param>
+/// <param name="Channels">Input channels of the block.</param>
+/// <param name="Ops">The block's ops, e.g. <c>dw, bn, relu, rpw</c>.</param>
+/// <param name="After">The reach after 1 and after 2 blocks.</param>
+public sealed record ConnectivityDocument(
+    [property: JsonPropertyName("block")] string Block,
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("channels")] int Channels,
+    [property: JsonPropertyName("ops")] string Ops,
+    [property: JsonPropertyName("after")] IReadOnlyList<ReachDocument> After)
+{
+    /// <summary>The connectivity of <paramref name="ops"/> on <paramref name="channels"/> channels, one and two copies (when a copy maps the channels to themselves).</summary>
+    public static ConnectivityDocument Of(string block, string source, IReadOnlyList<Op> ops, int channels)
+    {
+        var input = new FeatureShape(channels, 8, 8);
+        var reaches = new List<ReachDocument> { Reach(ops, input, 1) };
+        if (OpSequence.OutputShape(ops, input) == input)
+        {
+            reaches.Add(Reach([.. ops, .. ops], input, 2));
+        }
+
+        return new ConnectivityDocument(block, source, channels, string.Join(", ", ops.Select(op => op.Type)), reaches);
+    }
+
+    private static ReachDocument Reach(IReadOnlyList<Op> ops, FeatureShape input, int blocks)
+    {
+        var network = new Network("block", input, [new Stage([new Unit("block", ops.ToValueList())])], []);
+        ChannelCoverage coverage = ChannelCoverage.Identity(input.Channels);
+        FeatureShape shape = input;
+        foreach (Op op in ops)
+        {
+            coverage = Through(coverage, op, shape);
+            shape = op.OutputShape(shape);
+        }
+
+        var rows = Enumerable.Range(0, coverage.Channels).Select(c => Ranges(coverage.Inputs(c))).ToList();
+        UnitField field = InformationField.Analyze(network).Stages[0].Last;
+        return new ReachDocument(blocks, coverage.Minimum(), coverage.Mean(), field.If, rows);
+    }
+
+    private static ChannelCoverage Through(ChannelCoverage coverage, Op op, FeatureShape shape) => op switch
+    {
+        LayerOp layer => coverage.Through(layer.Channels(shape.Channels)),
+        Residual => throw new InfoFieldException("connectivity pictures take blocks without residual connections"),
+        _ => coverage,
+    };
+
+    private static int[][] Ranges(int[] members)
+    {
+        var ranges = new List<int[]>();
+        foreach (int member in members)
+        {
+            if (ranges.Count > 0 && ranges[^1][1] == member - 1)
+            {
+                ranges[^1][1] = member;
+            }
+            else
+            {
+                ranges.Add([member, member]);
+            }
+        }
+
+        return [.. ranges];
+    }
+}
+
+/// <summary>The reach after some copies of a block: per output channel, the input channels reaching it as [first, last] ranges.</summary>
+/// <param name="Blocks">How many copies.</param>
+/// <param name="MinimumCoverage">IF^c, the fewest input channels reaching an output channel.</param>
+/// <param name="MeanCoverage">The mean number.</param>
+/// <param name="If">The IF of the copies on an 8x8 input.</param>
+/// <param name="Rows">Per output channel, ranges of input channels.</param>
+public sealed record ReachDocument(
+    [property: JsonPropertyName("blocks")] int Blocks,
+    [property: JsonPropertyName("minimumCoverage")] int MinimumCoverage,
+    [property: JsonPropertyName("meanCoverage")] double MeanCoverage,
+    [property: JsonPropertyName("if")] long If,
+    [property: JsonPropertyName("rows")] IReadOnlyList<int[][]> Rows);
+
+/// <summary>One model's study result: cost and accuracy over its runs.</summary>
+/// <param name="Model">The model.</param>
+/// <param name="Params">Parameters.</param>
+/// <param name="Macs">MACs.</param>
+/// <param name="AccuracyMean">Mean test accuracy (fraction).</param>
+/// <param name="AccuracyStd">Sample standard deviation of the test accuracy (0 for one run).</param>
+/// <param name="Runs">Number of runs.</param>
+public sealed record ResultPointDocument(
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("params")] long Params,
+    [property: JsonPropertyName("macs")] long Macs,
+    [property: JsonPropertyName("accuracyMean")] double AccuracyMean,
+    [property: JsonPropertyName("accuracyStd")] double AccuracyStd,
+    [property: JsonPropertyName("runs")] int Runs);
+
+/// <summary>Builds the connectivity pictures a report shows.</summary>
+public static class Connectivity
+{
+    /// <summary>The most distinct blocks a report pictures from a network.</summary>
+    public const int MaxBlocks = 4;
+
+    /// <summary>
+    /// The network's factorized blocks (units holding depthwise, grouped or rolling convolutions, shuffles or interlaces,
+    /// without residuals), one per distinct (ops, channels), at most <see cref="MaxBlocks"/>.
+    /// </summary>
+    public static IReadOnlyList<ConnectivityDocument> OfNetwork(Network network)
+    {
+        var seen = new HashSet<string>();
+        var documents = new List<ConnectivityDocument>();
+        for (int s = 0; s < network.Stages.Count && documents.Count < MaxBlocks; s++)
+        {
+            for (int u = 0; u < network.Stages[s].Units.Count && documents.Count < MaxBlocks; u++)
+            {
+                Unit unit = network.Stages[s].Units[u];
+                FeatureShape input = network.Layout.Stages[s].Units[u].Input;
+                FeatureShape output = network.Layout.Stages[s].Units[u].Output;
+                bool factorized = unit.Ops.Any(op => op is DepthwiseConvolution or RollingPointwiseConvolution or ChannelShuffle or Interlace
+                    or PointwiseConvolution { Groups: > 1 } or Convolution { Groups: > 1 });
+                if (!factorized || unit.Ops.Any(op => op is Residual) || input.Channels != output.Channels)
+                {
+                    continue;
+                }
+
+                string key = $"{string.Join(",", unit.Ops)}@{input.Channels}";
+                if (seen.Add(key))
+                {
+                    documents.Add(ConnectivityDocument.Of(unit.Name, $"stage {s + 1}, unit {u + 1}", unit.Ops, input.Channels));
+                }
+            }
+        }
+
+        return documents;
+    }
+
+    /// <summary>The picture of one of the paper's blocks asked for with <c>--block</c> (one unit, C channels in and out).</summary>
+    public static ConnectivityDocument OfBlock(FactorizedBlock block, int channels, BlockSettings settings) =>
+        ConnectivityDocument.Of(KernelReplacementRule.Name(block, settings), "--block", FactorizedBlocks.Stack(block, channels, channels, 1, settings), channels);
+}
