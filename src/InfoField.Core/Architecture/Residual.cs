@@ -68,25 +68,17 @@ public static class OpSequence
     }
 
     /// <summary>Parameters of <paramref name="ops"/> applied in order to <paramref name="input"/>.</summary>
-    public static long Parameters(IReadOnlyList<Op> ops, FeatureShape input)
-    {
-        long total = 0;
-        foreach (Op op in ops)
-        {
-            total += op.Parameters(input);
-            input = op.OutputShape(input);
-        }
-
-        return total;
-    }
+    public static long Parameters(IReadOnlyList<Op> ops, FeatureShape input) => Sum(ops, input, static (op, shape) => op.Parameters(shape));
 
     /// <summary>MACs of <paramref name="ops"/> applied in order to <paramref name="input"/>.</summary>
-    public static long Macs(IReadOnlyList<Op> ops, FeatureShape input)
+    public static long Macs(IReadOnlyList<Op> ops, FeatureShape input) => Sum(ops, input, static (op, shape) => op.Macs(shape));
+
+    private static long Sum(IReadOnlyList<Op> ops, FeatureShape input, Func<Op, FeatureShape, long> count)
     {
         long total = 0;
         foreach (Op op in ops)
         {
-            total += op.Macs(input);
+            total += count(op, input);
             input = op.OutputShape(input);
         }
 
