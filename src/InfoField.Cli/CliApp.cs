@@ -13,6 +13,7 @@ public static class CliApp
         var console = new CliConsole(output, error);
         root.Subcommands.Add(ModelsCommand.Create(console));
         root.Subcommands.Add(AnalyzeCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
