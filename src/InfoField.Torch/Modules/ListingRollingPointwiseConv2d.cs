@@ -17,7 +17,7 @@ namespace InfoField.Torch.Modules;
 /// of the C_out filters its own window slice and group, so its output is RPW's (with the canonical windows of
 /// <see cref="RollingWindows.Starts"/>; the listing's own start arithmetic, <c>end - int(o w)</c>, differs) and it can
 /// be compared with the other implementations. Its cost is what the listing's design implies: a concatenated tensor
-/// of C_out x w channels, g x C_out / C_in times the input, built and differentiated on every step.
+/// of C_out x w channels, C_out / g times the input, built and differentiated on every step.
 /// </remarks>
 internal sealed class ListingRollingPointwiseConv2d : nn.Module<Tensor, Tensor>
 {

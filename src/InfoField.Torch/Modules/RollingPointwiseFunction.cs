@@ -7,8 +7,9 @@ namespace InfoField.Torch.Modules;
 /// <see cref="RollingBandPlan"/>. The output, the input gradient and the weight gradient are each one matrix product
 /// per band over views of one channels-first copy of a tensor, so autograd never sees the slices, gathers and
 /// scatter-adds a composition of library operators needs, and the big copies are exactly four: the input and the
-/// output gradient into the channels-first layout, the output and the input gradient back (plus, for the weight
-/// gradient, the input into that layout once more, instead of keeping it between the passes).
+/// output gradient into the channels-first layout, the output and the input gradient back. (The channels-first input
+/// stays in the workspace for the weight gradient; it is copied again only if another forward pass of the same
+/// module overwrote it in between.)
 /// </summary>
 /// <remarks>
 /// Channels-first means (C, N x pixels): a band of input channels is then a block of contiguous rows, so every band

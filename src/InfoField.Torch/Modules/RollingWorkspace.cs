@@ -8,12 +8,12 @@ namespace InfoField.Torch.Modules;
 /// products (the output before it is transposed back, or the input gradient), and the packed weights.
 /// </summary>
 /// <remarks>
-/// Allocating these afresh on every step costs more than the copies themselves: glibc returns large freed blocks
-/// to the system and the next step page-faults them in again (thousands of faults per step at 64 channels on 32 x 32,
-/// batch 64). Keeping them also lets every band product write in place (<c>addmm_</c>), which TorchSharp's
-/// <c>bmm</c> cannot do, and makes each band one library call on views made once. Only tensors that live inside one
-/// forward or one backward call are kept, so reuse is safe however calls interleave; the price is memory, about
-/// 3.5 activations of the layer, held for the module's lifetime. Like the module, not meant for concurrent calls.
+/// Allocating these afresh on every step can cost more than the copies themselves: glibc returns large freed blocks
+/// to the system and the next step page-faults them in again. Keeping them also lets every band product write in
+/// place (<c>addmm_</c>), which TorchSharp's <c>bmm</c> cannot do, and makes each band one library call on views
+/// made once. Only tensors that live inside one forward or one backward call are kept, so reuse is safe however calls
+/// interleave; the price is memory, about 3.5 activations of the layer, held for the module's lifetime. Like the
+/// module, not meant for concurrent calls.
 /// </remarks>
 internal sealed class RollingWorkspace : IDisposable
 {
