@@ -18,6 +18,7 @@ public static class CliApp
         root.Subcommands.Add(RuleCommand.Create(console));
         root.Subcommands.Add(DecomposeCommand.Create(console));
         root.Subcommands.Add(ReportCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -9,11 +9,18 @@ namespace InfoField.Torch.Modules;
 /// consecutive input channels starting at <c>floor(c (1 - o) w) mod C_in</c>, wrapping around. Its parameters are
 /// exactly <c>C_out x w</c> weights (plus an optional bias), as for a grouped pointwise convolution with g groups.
 /// </summary>
+/// <remarks>
+/// The weight is one row of w per filter, in window order: <c>weight[c, i]</c> multiplies input channel
+/// <c>(start(c) + i) mod C_in</c>. The computation is the banded layout of <see cref="RollingBandPlan"/>: three
+/// batched matrix products and four copies per training step, in one custom autograd function. Inputs are
+/// (N, C_in, ...) with any trailing spatial dimensions.
+/// </remarks>
 public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
     private readonly Parameter? bias;
-    private readonly Tensor columns;
+    private readonly RollingBandPlan plan;
+    private readonly RollingWorkspace workspace = new();
 
     /// <summary>Creates the layer; throws <see cref="ArgumentException"/> for groups that do not divide C_in or an overlap outside [0, 1).</summary>
     public RollingPointwiseConv2d(int inChannels, int outChannels, int groups, double overlap, bool hasBias = false, string name = "RollingPointwiseConv2d")
@@ -26,17 +33,7 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
         Overlap = overlap;
         Width = inChannels / groups;
         Starts = RollingWindows.Starts(inChannels, outChannels, groups, overlap);
-
-        var indices = new long[outChannels * Width];
-        for (int c = 0; c < outChannels; c++)
-        {
-            for (int i = 0; i < Width; i++)
-            {
-                indices[(c * Width) + i] = (Starts[c] + i) % inChannels;
-            }
-        }
-
-        columns = tensor(indices, [outChannels, Width]);
+        plan = RollingBandPlan.Create(inChannels, outChannels, groups, overlap);
         double bound = 1.0 / Math.Sqrt(Width);
         weight = new Parameter(empty(outChannels, Width).uniform_(-bound, bound));
         bias = hasBias ? new Parameter(empty(outChannels).uniform_(-bound, bound)) : null;
@@ -67,38 +64,56 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
     /// <summary>The bias, or null.</summary>
     public Parameter? Bias => bias;
 
+    /// <summary>How the filters are laid out in bands, and the multiply-adds that costs.</summary>
+    public RollingBandPlan Plan => plan;
+
     /// <summary>The windows' weights scattered into a dense C_out x C_in matrix (zeros outside each window).</summary>
-    public Tensor DenseWeight()
-    {
-        using Tensor zeroes = zeros(OutChannels, InChannels, dtype: weight.dtype, device: weight.device);
-        using Tensor index = columns.to(weight.device);
-        return zeroes.scatter(1, index, weight);
-    }
+    public Tensor DenseWeight() => RollingWindowMask.Scatter(weight, Starts, InChannels);
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        using var scope = NewDisposeScope();
-        Tensor dense = DenseWeight().view(OutChannels, InChannels, 1, 1);
-        return nn.functional.conv2d(input, dense, bias).MoveToOuterDisposeScope();
+        if (input.dim() < 2 || input.shape[1] != InChannels)
+        {
+            throw new ArgumentException($"RPW expects input of shape (N, {InChannels}, ...), got ({string.Join(", ", input.shape)})", nameof(input));
+        }
+
+        return RollingPointwiseFunction.Apply(input, weight, bias, plan, workspace);
     }
 
-    /// <summary>Checks the arguments of RPW.</summary>
+    /// <summary>Checks the arguments of RPW, naming the one that is wrong and what it must be.</summary>
     public static void Validate(int inChannels, int outChannels, int groups, double overlap)
     {
-        if (inChannels < 1 || outChannels < 1)
+        if (inChannels < 1)
         {
-            throw new ArgumentException($"RPW needs at least one input and one output channel (got {inChannels} and {outChannels})");
+            throw new ArgumentOutOfRangeException(nameof(inChannels), inChannels, "RPW needs at least one input channel");
+        }
+
+        if (outChannels < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(outChannels), outChannels, "RPW needs at least one output channel");
         }
 
         if (groups < 1 || inChannels % groups != 0)
         {
-            throw new ArgumentException($"RPW: groups g = {groups} must divide the {inChannels} input channels");
+            throw new ArgumentException($"RPW: groups g = {groups} must be at least 1 and divide the {inChannels} input channels", nameof(groups));
         }
 
         if (!(overlap >= 0 && overlap < 1))
         {
-            throw new ArgumentException($"RPW: overlap o = {overlap} must satisfy 0 <= o < 1");
+            throw new ArgumentOutOfRangeException(nameof(overlap), overlap, "RPW: the overlap o must satisfy 0 <= o < 1");
         }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            plan.Dispose();
+            workspace.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }

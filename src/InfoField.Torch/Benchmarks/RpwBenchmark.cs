@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using InfoField.Torch.Modules;
+using static TorchSharp.torch;
+
+namespace InfoField.Torch.Benchmarks;
+
+/// <summary>A layer shape of the benchmark: C channels in and out, on S x S pixels.</summary>
+/// <param name="Channels">C.</param>
+/// <param name="Size">S.</param>
+public sealed record RpwBenchmarkShape(int Channels, int Size);
+
+/// <summary>What <see cref="RpwBenchmark.Run"/> measures.</summary>
+/// <param name="Shapes">The layer shapes.</param>
+/// <param name="Groups">The values of g.</param>
+/// <param name="Overlaps">The values of o.</param>
+/// <param name="Batch">Images per batch.</param>
+/// <param name="Repeats">Measured rounds; the median is reported.</param>
+/// <param name="Warmup">Rounds run first and discarded.</param>
+/// <param name="Threads">Torch intra-op threads during the run (restored afterwards).</param>
+public sealed record RpwBenchmarkOptions(
+    IReadOnlyList<RpwBenchmarkShape> Shapes,
+    IReadOnlyList<int> Groups,
+    IReadOnlyList<double> Overlaps,
+    int Batch = 64,
+    int Repeats = 9,
+    int Warmup = 2,
+    int Threads = 1)
+{
+    /// <summary>The layer shapes of VGG16-opt on CIFAR-10: 64, 128, 256 and 512 channels at 32, 16, 8 and 4 pixels.</summary>
+    public static IReadOnlyList<RpwBenchmarkShape> VggOptCifar10 { get; } = [new(64, 32), new(128, 16), new(256, 8), new(512, 4)];
+
+    /// <summary>The full benchmark: the VGG16-opt shapes, g in {2, 4, 8}, o in {0.33, 0.5}, batch 64.</summary>
+    public static RpwBenchmarkOptions Full { get; } = new(VggOptCifar10, [2, 4, 8], [0.33, 0.5]);
+
+    /// <summary>One tiny case, for smoke tests: 16 channels on 8 x 8, g = 2, o = 0.5, batch 4.</summary>
+    public static RpwBenchmarkOptions Quick { get; } = new([new(16, 8)], [2], [0.5], Batch: 4, Repeats: 3, Warmup: 1);
+
+    /// <summary>Checks the options; throws <see cref="InfoFieldException"/> naming the one that is wrong.</summary>
+    public RpwBenchmarkOptions Validated()
+    {
+        Require(Batch >= 1, "--batch", Batch, "at least 1");
+        Require(Repeats >= 1, "--repeats", Repeats, "at least 1");
+        Require(Warmup >= 0, "--warmup", Warmup, "0 or more");
+        Require(Threads >= 1, "--threads", Threads, "at least 1");
+        foreach (RpwBenchmarkShape shape in Shapes)
+        {
+            Require(shape.Channels >= 1 && shape.Size >= 1, "shape", $"{shape.Channels}x{shape.Size}", "positive channels and size");
+            foreach (int groups in Groups)
+            {
+                Require(groups >= 1 && shape.Channels % groups == 0, "groups", groups, $"a divisor of the {shape.Channels} channels");
+            }
+        }
+
+        foreach (double overlap in Overlaps)
+        {
+            Require(overlap >= 0 && overlap < 1, "overlap", overlap, "in [0, 1)");
+        }
+
+        return this;
+    }
+
+    private static void Require(bool condition, string option, object value, string expected)
+    {
+        if (!condition)
+        {
+            throw new InfoFieldException($"{option}: {value} is not valid; expected {expected}");
+        }
+    }
+}
+
+/// <summary>Median milliseconds of one forward and backward pass (gradients zeroed first) per implementation.</summary>
+/// <param name="Pw">Pointwise convolution (Conv2d 1x1, C to C).</param>
+/// <param name="Gpw">Grouped pointwise convolution with g groups: RPW's multiply-adds and parameters.</param>
+/// <param name="Rpw">The fast RPW, <see cref="RollingPointwiseConv2d"/>.</param>
+/// <param name="RpwListing">RPW composed as the paper's Listing 2 composes it.</param>
+/// <param name="RpwReference">The masked dense reference RPW.</param>
+public sealed record RpwTimings(
+    [property: JsonPropertyName("pw")] double Pw,
+    [property: JsonPropertyName("gpw")] double Gpw,
+    [property: JsonPropertyName("rpw")] double Rpw,
+    [property: JsonPropertyName("rpwListing")] double RpwListing,
+    [property: JsonPropertyName("rpwReference")] double RpwReference);
+
+/// <summary>How the fast RPW laid its filters out for one case (see <see cref="RollingBandPlan"/>).</summary>
+/// <param name="Bands">G.</param>
+/// <param name="RowsPerBand">T.</param>
+/// <param name="BandWidth">B.</param>
+/// <param name="Inflation">Multiply-adds of the banded product relative to RPW's own.</param>
+/// <param name="InputGradientInflation">The same for the input gradient.</param>
+public sealed record RpwPlanSummary(
+    [property: JsonPropertyName("bands")] int Bands,
+    [property: JsonPropertyName("rowsPerBand")] int RowsPerBand,
+    [property: JsonPropertyName("bandWidth")] int BandWidth,
+    [property: JsonPropertyName("inflation")] double Inflation,
+    [property: JsonPropertyName("inputGradientInflation")] double InputGradientInflation);
+
+/// <summary>One measured case.</summary>
+/// <param name="Channels">C, in and out.</param>
+/// <param name="Size">Height and width.</param>
+/// <param name="Batch">Images per batch.</param>
+/// <param name="Groups">g.</param>
+/// <param name="Overlap">o.</param>
+/// <param name="Ms">Median milliseconds per implementation.</param>
+/// <param name="Plan">The fast RPW's layout.</param>
+public sealed record RpwBenchmarkCase(
+    [property: JsonPropertyName("channels")] int Channels,
+    [property: JsonPropertyName("size")] int Size,
+    [property: JsonPropertyName("batch")] int Batch,
+    [property: JsonPropertyName("groups")] int Groups,
+    [property: JsonPropertyName("overlap")] double Overlap,
+    [property: JsonPropertyName("ms")] RpwTimings Ms,
+    [property: JsonPropertyName("plan")] RpwPlanSummary Plan)
+{
+    /// <summary>The fast RPW's time over GPW's (target: at most <see cref="RpwBenchmark.GpwTarget"/>).</summary>
+    [JsonPropertyName("rpwOverGpw")]
+    public double RpwOverGpw => Ms.Rpw / Ms.Gpw;
+
+    /// <summary>The Listing-2 composition's time over the fast RPW's (target: at least <see cref="RpwBenchmark.ListingTarget"/>).</summary>
+    [JsonPropertyName("listingOverRpw")]
+    public double ListingOverRpw => Ms.RpwListing / Ms.Rpw;
+
+    /// <summary>True when both targets hold.</summary>
+    [JsonPropertyName("meetsTarget")]
+    public bool MeetsTarget => RpwOverGpw <= RpwBenchmark.GpwTarget && ListingOverRpw >= RpwBenchmark.ListingTarget;
+}
+
+/// <summary>The result of a benchmark run.</summary>
+/// <param name="Schema">Always <c>infofield-bench-rpw/1</c>.</param>
+/// <param name="Threads">Torch intra-op threads used.</param>
+/// <param name="Repeats">Measured rounds per case.</param>
+/// <param name="Warmup">Discarded rounds per case.</param>
+/// <param name="Cases">The cases, in order.</param>
+public sealed record RpwBenchmarkReport(
+    [property: JsonPropertyName("schema")] string Schema,
+    [property: JsonPropertyName("threads")] int Threads,
+    [property: JsonPropertyName("repeats")] int Repeats,
+    [property: JsonPropertyName("warmup")] int Warmup,
+    [property: JsonPropertyName("cases")] IReadOnlyList<RpwBenchmarkCase> Cases);
+
+/// <summary>
+/// Times one forward and backward pass of PW, GPW, the fast RPW, the Listing-2 RPW and the reference RPW on the same
+/// input, interleaved round by round so that every implementation sees the same machine load, and reports medians.
+/// </summary>
+public static class RpwBenchmark
+{
+    /// <summary>The schema tag of <see cref="RpwBenchmarkReport"/>.</summary>
+    public const string SchemaName = "infofield-bench-rpw/1";
+
+    /// <summary>Target: the fast RPW takes at most this many times GPW's time.</summary>
+    public const double GpwTarget = 1.3;
+
+    /// <summary>Target: the Listing-2 composition takes at least this many times the fast RPW's time.</summary>
+    public const double ListingTarget = 3.0;
+
+    /// <summary>
+    /// Runs every case of <paramref name="options"/>, calling <paramref name="progress"/> after each. Sets the torch
+    /// thread count to <see cref="RpwBenchmarkOptions.Threads"/> for the run and restores it afterwards.
+    /// </summary>
+    public static RpwBenchmarkReport Run(RpwBenchmarkOptions options, Action<RpwBenchmarkCase>? progress = null)
+    {
+        options = options.Validated();
+        int previousThreads = get_num_threads();
+        set_num_threads(options.Threads);
+        try
+        {
+            var cases = new List<RpwBenchmarkCase>();
+            foreach (RpwBenchmarkShape shape in options.Shapes)
+            {
+                foreach (int groups in options.Groups)
+                {
+                    foreach (double overlap in options.Overlaps)
+                    {
+                        RpwBenchmarkCase result = Measure(shape, groups, overlap, options);
+                        cases.Add(result);
+                        progress?.Invoke(result);
+                    }
+                }
+            }
+
+            return new RpwBenchmarkReport(SchemaName, options.Threads, options.Repeats, options.Warmup, cases);
+        }
+        finally
+        {
+            set_num_threads(previousThreads);
+        }
+    }
+
+    private static RpwBenchmarkCase Measure(RpwBenchmarkShape shape, int groups, double overlap, RpwBenchmarkOptions options)
+    {
+        int channels = shape.Channels;
+        manual_seed(channels + (groups * 7) + (long)(overlap * 1000));
+        using var pw = nn.Conv2d(channels, channels, 1, bias: false);
+        using var gpw = nn.Conv2d(channels, channels, 1, groups: groups, bias: false);
+        using var rpw = new RollingPointwiseConv2d(channels, channels, groups, overlap);
+        using var listing = new ListingRollingPointwiseConv2d(channels, channels, groups, overlap);
+        using var reference = new MaskedRollingPointwiseConv2d(channels, channels, groups, overlap);
+        nn.Module<Tensor, Tensor>[] modules = [pw, gpw, rpw, listing, reference];
+        using Tensor input = randn(options.Batch, channels, shape.Size, shape.Size).requires_grad_(true);
+        using Tensor upstream = randn(options.Batch, channels, shape.Size, shape.Size);
+
+        var samples = modules.Select(_ => new List<double>()).ToArray();
+        for (int round = 0; round < options.Warmup + options.Repeats; round++)
+        {
+            // Rotate the order every round so that no implementation always runs right after the same neighbour.
+            for (int k = 0; k < modules.Length; k++)
+            {
+                int which = (round + k) % modules.Length;
+                double milliseconds = Step(modules[which], input, upstream);
+                if (round >= options.Warmup)
+                {
+                    samples[which].Add(milliseconds);
+                }
+            }
+        }
+
+        double[] medians = samples.Select(Median).ToArray();
+        RollingBandPlan plan = rpw.Plan;
+        return new RpwBenchmarkCase(
+            channels,
+            shape.Size,
+            options.Batch,
+            groups,
+            overlap,
+            new RpwTimings(medians[0], medians[1], medians[2], medians[3], medians[4]),
+            new RpwPlanSummary(plan.Bands, plan.RowsPerBand, plan.BandWidth, Math.Round(plan.Inflation, 3), Math.Round(plan.InputGradientInflation, 3)));
+    }
+
+    /// <summary>One timed step: zero the gradients, forward, backward with a fixed upstream gradient.</summary>
+    private static double Step(nn.Module<Tensor, Tensor> module, Tensor input, Tensor upstream)
+    {
+        using var scope = NewDisposeScope();
+        long start = Stopwatch.GetTimestamp();
+        module.zero_grad();
+        input.grad?.zero_();
+        Tensor output = module.forward(input);
+        output.backward([upstream]);
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        int middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}
