@@ -82,16 +82,12 @@ public sealed record RpwTimings(
     [property: JsonPropertyName("rpwListing")] double RpwListing,
     [property: JsonPropertyName("rpwReference")] double RpwReference);
 
-/// <summary>How the fast RPW laid its filters out for one case (see <see cref="RollingBandPlan"/>).</summary>
-/// <param name="Bands">G.</param>
-/// <param name="RowsPerBand">T.</param>
-/// <param name="BandWidth">B.</param>
-/// <param name="Inflation">Multiply-adds of the banded product relative to RPW's own.</param>
+/// <summary>How the fast RPW laid its filters out for one case: blocks of four rows, each reading a run of planes.</summary>
+/// <param name="Blocks">Blocks of four filters in the forward product (and the weight gradient).</param>
+/// <param name="Inflation">Multiply-adds of the blocked forward product relative to RPW's own: the mean run over w.</param>
 /// <param name="InputGradientInflation">The same for the input gradient.</param>
 public sealed record RpwPlanSummary(
-    [property: JsonPropertyName("bands")] int Bands,
-    [property: JsonPropertyName("rowsPerBand")] int RowsPerBand,
-    [property: JsonPropertyName("bandWidth")] int BandWidth,
+    [property: JsonPropertyName("blocks")] int Blocks,
     [property: JsonPropertyName("inflation")] double Inflation,
     [property: JsonPropertyName("inputGradientInflation")] double InputGradientInflation);
 
@@ -215,7 +211,7 @@ public static class RpwBenchmark
         }
 
         double[] medians = samples.Select(Median).ToArray();
-        RollingBandPlan plan = rpw.Plan;
+        Kernels.RollingPlan plan = rpw.Plan;
         return new RpwBenchmarkCase(
             channels,
             shape.Size,
@@ -223,7 +219,10 @@ public static class RpwBenchmark
             groups,
             overlap,
             new RpwTimings(medians[0], medians[1], medians[2], medians[3], medians[4]),
-            new RpwPlanSummary(plan.Bands, plan.RowsPerBand, plan.BandWidth, Math.Round(plan.Inflation, 3), Math.Round(plan.InputGradientInflation, 3)));
+            new RpwPlanSummary(
+                plan.Forward.Blocks,
+                Math.Round(plan.Forward.MeanLength / plan.Width, 3),
+                Math.Round(plan.InputGradient.MeanLength * plan.InputGradient.Rows / ((double)plan.OutChannels * plan.Width), 3)));
     }
 
     /// <summary>One timed step: zero the gradients, forward, backward with a fixed upstream gradient.</summary>

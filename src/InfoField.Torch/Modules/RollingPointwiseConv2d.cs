@@ -1,4 +1,5 @@
 using InfoField.Architecture;
+using InfoField.Torch.Kernels;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,16 +12,16 @@ namespace InfoField.Torch.Modules;
 /// </summary>
 /// <remarks>
 /// The weight is one row of w per filter, in window order: <c>weight[c, i]</c> multiplies input channel
-/// <c>(start(c) + i) mod C_in</c>. The computation is the banded layout of <see cref="RollingBandPlan"/>: three
-/// batched matrix products and four copies per training step, in one custom autograd function. Inputs are
-/// (N, C_in, ...) with any trailing spatial dimensions.
+/// <c>(start(c) + i) mod C_in</c>. On the CPU in float32 and float64 the computation runs on the banded SIMD kernels of
+/// <see cref="RollingPlan"/> in one custom autograd function (docs/performance.md); on other devices and types it falls
+/// back to the dense masked form, which computes the same values. Inputs are (N, C_in, ...) with any trailing
+/// spatial dimensions.
 /// </remarks>
 public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
     private readonly Parameter? bias;
-    private readonly RollingBandPlan plan;
-    private readonly RollingWorkspace workspace = new();
+    private readonly RollingPlan plan;
 
     /// <summary>Creates the layer; throws <see cref="ArgumentException"/> for groups that do not divide C_in or an overlap outside [0, 1).</summary>
     public RollingPointwiseConv2d(int inChannels, int outChannels, int groups, double overlap, bool hasBias = false, string name = "RollingPointwiseConv2d")
@@ -33,7 +34,7 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
         Overlap = overlap;
         Width = inChannels / groups;
         Starts = RollingWindows.Starts(inChannels, outChannels, groups, overlap);
-        plan = RollingBandPlan.Create(inChannels, outChannels, groups, overlap);
+        plan = RollingPlan.Create(inChannels, Width, Starts);
         double bound = 1.0 / Math.Sqrt(Width);
         weight = new Parameter(empty(outChannels, Width).uniform_(-bound, bound));
         bias = hasBias ? new Parameter(empty(outChannels).uniform_(-bound, bound)) : null;
@@ -64,8 +65,8 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
     /// <summary>The bias, or null.</summary>
     public Parameter? Bias => bias;
 
-    /// <summary>How the filters are laid out in bands, and the multiply-adds that costs.</summary>
-    public RollingBandPlan Plan => plan;
+    /// <summary>How the filters are laid out for the banded kernels.</summary>
+    internal RollingPlan Plan => plan;
 
     /// <summary>The windows' weights scattered into a dense C_out x C_in matrix (zeros outside each window).</summary>
     public Tensor DenseWeight() => RollingWindowMask.Scatter(weight, Starts, InChannels);
@@ -78,7 +79,9 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"RPW expects input of shape (N, {InChannels}, ...), got ({string.Join(", ", input.shape)})", nameof(input));
         }
 
-        return RollingPointwiseFunction.Apply(input, weight, bias, plan, workspace);
+        return RollingKernels.Supports(input) && input.dtype == weight.dtype
+            ? RollingPointwiseFunction.Apply(input, weight, bias, plan)
+            : MaskedRollingPointwiseConv2d.Forward(input, weight, bias, Starts, InChannels);
     }
 
     /// <summary>Checks the arguments of RPW, naming the one that is wrong and what it must be.</summary>
@@ -103,17 +106,5 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
         {
             throw new ArgumentOutOfRangeException(nameof(overlap), overlap, "RPW: the overlap o must satisfy 0 <= o < 1");
         }
-    }
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            plan.Dispose();
-            workspace.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }

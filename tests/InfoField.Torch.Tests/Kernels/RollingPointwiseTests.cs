@@ -1,3 +1,4 @@
+using InfoField.Torch.Kernels;
 using InfoField.Torch.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -50,37 +51,70 @@ public class RollingPointwiseTests
     }
 
     [Theory]
-    [InlineData(24, 24, 4, 0.33)]
-    [InlineData(12, 18, 2, 0.5)]
-    [InlineData(12, 5, 3, 0.7)]
-    public void Every_band_layout_computes_the_same_rpw(int inChannels, int outChannels, int groups, double overlap)
+    [InlineData(24, 24, 4, 0.33, 3, 2)]
+    [InlineData(12, 18, 2, 0.5, 5, 7)]
+    [InlineData(12, 5, 3, 0.7, 4, 4)]
+    [InlineData(32, 32, 4, 0.33, 8, 8)]
+    [InlineData(16, 40, 2, 0.25, 1, 1)]
+    public void Every_lane_width_computes_the_same_rpw(int inChannels, int outChannels, int groups, double overlap, int height, int width)
     {
         using var scope = NewDisposeScope();
         manual_seed(inChannels + outChannels);
         int[] starts = InfoField.Architecture.RollingWindows.Starts(inChannels, outChannels, groups, overlap);
-        Tensor weight = randn(outChannels, inChannels / groups, dtype: float64);
-        Tensor input = randn(2, inChannels, 3, 2, dtype: float64);
-        Tensor upstream = randn(2, outChannels, 3, 2, dtype: float64);
-        Tensor referenceInput = input.clone().requires_grad_(true);
-        Tensor referenceWeight = weight.clone().requires_grad_(true);
-        Tensor expected = MaskedRollingPointwiseConv2d.Forward(referenceInput, referenceWeight, null, starts, inChannels);
-        expected.backward([upstream]);
-
-        foreach (int bands in Enumerable.Range(1, inChannels).Where(b => inChannels % b == 0 && b <= outChannels))
+        var plan = RollingPlan.Create(inChannels, inChannels / groups, starts);
+        foreach (ScalarType type in new[] { float64, float32 })
         {
-            using RollingBandPlan plan = RollingBandPlan.Create(inChannels, starts, inChannels / groups, bands);
-            using var workspace = new RollingWorkspace();
-            Tensor x = input.clone().requires_grad_(true);
-            Tensor w = weight.clone().requires_grad_(true);
+            Tensor weight = randn(outChannels, inChannels / groups, dtype: type);
+            Tensor input = randn(3, inChannels, height, width, dtype: type);
+            Tensor upstream = randn(3, outChannels, height, width, dtype: type);
+            Tensor referenceInput = input.clone().requires_grad_(true);
+            Tensor referenceWeight = weight.clone().requires_grad_(true);
+            Tensor expected = MaskedRollingPointwiseConv2d.Forward(referenceInput, referenceWeight, null, starts, inChannels);
+            expected.backward([upstream]);
+            double tolerance = type == float64 ? 1e-10 : 1e-4;
 
-            Tensor output = RollingPointwiseFunction.Apply(x, w, null, plan, workspace);
-            output.backward([upstream]);
+            foreach (LaneWidth lanes in new[] { LaneWidth.Bits512, LaneWidth.Bits256, LaneWidth.Bits128, LaneWidth.Auto })
+            {
+                Tensor output = empty_like(expected);
+                Tensor inputGradient = empty_like(input);
+                Tensor weightGradient = empty_like(weight);
 
-            Assert.Equal(bands, plan.Bands);
-            AssertClose(expected, output);
-            AssertClose(referenceInput.grad!, x.grad!);
-            AssertClose(referenceWeight.grad!, w.grad!);
+                RollingKernels.Forward(plan, input, weight, output, lanes);
+                RollingKernels.InputGradient(plan, upstream, weight, inputGradient, lanes);
+                RollingKernels.WeightGradient(plan, upstream, input, weightGradient, lanes);
+
+                AssertClose(expected, output, tolerance);
+                AssertClose(referenceInput.grad!, inputGradient, tolerance);
+                AssertClose(referenceWeight.grad!, weightGradient, tolerance);
+            }
         }
+    }
+
+    [Theory]
+    [InlineData(64, 2, 0.5)]
+    [InlineData(128, 4, 0.5)]
+    [InlineData(512, 8, 0.5)]
+    [InlineData(64, 2, 0.0)]
+    public void Periodic_windows_are_blocked_without_waste(int channels, int groups, double overlap)
+    {
+        int width = channels / groups;
+        var plan = RollingPlan.Create(channels, width, InfoField.Architecture.RollingWindows.Starts(channels, channels, groups, overlap));
+
+        Assert.All(plan.Forward.BlockLength, length => Assert.Equal(width, length));
+        Assert.All(plan.InputGradient.BlockLength, length => Assert.Equal(width, length));
+    }
+
+    [Theory]
+    [InlineData(64, 2, 0.33)]
+    [InlineData(256, 4, 0.33)]
+    [InlineData(512, 8, 0.33)]
+    public void Irregular_windows_waste_at_most_a_few_planes_per_block(int channels, int groups, double overlap)
+    {
+        int width = channels / groups;
+        var plan = RollingPlan.Create(channels, width, InfoField.Architecture.RollingWindows.Starts(channels, channels, groups, overlap));
+
+        Assert.InRange(plan.Forward.MeanLength, width, width + 4);
+        Assert.InRange(plan.InputGradient.MeanLength, width, width + 4);
     }
 
     [Fact]
@@ -167,20 +201,6 @@ public class RollingPointwiseTests
         Tensor expected = MaskedRollingPointwiseConv2d.Forward(input, listing.Weight, listing.Bias, listing.Starts, 12);
 
         AssertClose(expected, output);
-    }
-
-    [Theory]
-    [InlineData(64, 2, 0.5)]
-    [InlineData(128, 4, 0.5)]
-    [InlineData(512, 8, 0.5)]
-    [InlineData(64, 2, 0.0)]
-    public void Periodic_windows_are_planned_without_padding(int channels, int groups, double overlap)
-    {
-        using RollingBandPlan plan = RollingBandPlan.Create(channels, channels, groups, overlap);
-
-        Assert.Equal(1.0, plan.Inflation);
-        Assert.Equal(1.0, plan.InputGradientInflation);
-        Assert.True(plan.IsInterleaved);
     }
 
     [Fact]
