@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Serialization;
+using InfoField.Torch.Building;
+using InfoField.Torch.Data;
+using InfoField.Torch.Training;
+
+namespace InfoField.Cli.Commands;
+
+/// <summary><c>infofield eval</c>: test accuracy and loss of a checkpoint, rebuilt from the architecture it carries.</summary>
+internal static class EvalCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var checkpoint = new Argument<string>("checkpoint") { Description = $"A checkpoint file ({Checkpoint.FileName}) or the output folder of a run." };
+        var dataset = new Option<string?>("--dataset", "-d") { Description = "The data to evaluate on (default: the checkpoint's)." };
+        var dataDirectory = new Option<string?>("--data-dir") { Description = "Where the dataset's files are (default as for train)." };
+        var batch = new Option<int>("--batch-size", "-b") { Description = "Images per forward pass.", DefaultValueFactory = _ => 256 };
+        var threads = new Option<int>("--threads", "-t") { Description = "Torch threads (default: one per processor).", DefaultValueFactory = _ => 0 };
+        var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test images." };
+        var json = new Option<bool>("--json") { Description = "Write JSON instead of text." };
+        var command = new Command("eval", "Report the test accuracy and loss of a checkpoint.") { checkpoint, dataset, dataDirectory, batch, threads, testLimit, json };
+        command.SetAction(parsed => console.Guard(() =>
+        {
+            string path = parsed.GetRequiredValue(checkpoint);
+            if (Directory.Exists(path))
+            {
+                path = Path.Combine(path, Checkpoint.FileName);
+            }
+
+            int threadCount = parsed.GetValue(threads);
+            TorchSharp.torch.set_num_threads(threadCount > 0 ? threadCount : Environment.ProcessorCount);
+            (CheckpointInfo info, NetworkModule model) = Checkpoint.LoadModel(path);
+            using (model)
+            {
+                string name = parsed.GetValue(dataset) ?? info.Dataset;
+                FolderShapeGuard(name, info);
+                using TrainingData data = Datasets.Load(name, new DataOptions(parsed.GetValue(dataDirectory) ?? (Datasets.Canonical(name) == Datasets.ImageFolder ? info.DataKey[(Datasets.ImageFolder.Length + 1)..] : null)), model.Architecture.Input);
+                ModelBinding.Check(model.Architecture, data, path);
+                int batchSize = parsed.GetValue(batch);
+                if (batchSize < 1)
+                {
+                    throw new InfoFieldException($"--batch-size: expected a positive number (got {batchSize})");
+                }
+
+                ImageSet test = parsed.GetValue(testLimit) is int limit ? data.Test.Take(limit) : data.Test;
+                try
+                {
+                    Evaluation result = Trainer.Evaluate(model, test, info.Normalization, batchSize);
+                    var document = new EvaluationDocument("infofield-evaluation/1", path, info.Model, data.Name, info.EpochsDone, result.Accuracy, result.Loss, result.Images, result.Seconds);
+                    if (parsed.GetValue(json))
+                    {
+                        console.WriteJson(document);
+                    }
+                    else
+                    {
+                        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{info.Model} after {info.EpochsDone} epochs, on {data.Name} ({result.Images:N0} test images): accuracy {result.Accuracy * 100:0.00}%, loss {result.Loss:0.0000} ({result.Seconds:0.0} s)"));
+                    }
+                }
+                finally
+                {
+                    if (!ReferenceEquals(test, data.Test))
+                    {
+                        test.Dispose();
+                    }
+                }
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static void FolderShapeGuard(string name, CheckpointInfo info)
+    {
+        if (Datasets.Canonical(name) == Datasets.ImageFolder && !info.DataKey.StartsWith(Datasets.ImageFolder + ":", StringComparison.Ordinal))
+        {
+            throw new InfoFieldException($"--dataset folder: the checkpoint was trained on {info.Dataset}; give --data-dir for the image folder");
+        }
+    }
+}
+
+/// <summary>The JSON of <c>infofield eval --json</c> (schema <c>infofield-evaluation/1</c>).</summary>
+internal sealed record EvaluationDocument(
+    [property: JsonPropertyName("schema")] string Schema,
+    [property: JsonPropertyName("checkpoint")] string Checkpoint,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("dataset")] string Dataset,
+    [property: JsonPropertyName("epochs")] int Epochs,
+    [property: JsonPropertyName("testAccuracy")] double TestAccuracy,
+    [property: JsonPropertyName("testLoss")] double TestLoss,
+    [property: JsonPropertyName("images")] int Images,
+    [property: JsonPropertyName("seconds")] double Seconds);

@@ -1,0 +1,108 @@
+using System.CommandLine;
+using InfoField.Architecture;
+using InfoField.Torch.Data;
+using InfoField.Torch.Training;
+using InfoField.Training;
+
+namespace InfoField.Cli.Commands;
+
+/// <summary>Options shared by the commands that train: data, recipe, threads.</summary>
+internal sealed class TrainingOptions
+{
+    public Option<string?> Dataset { get; } = new("--dataset", "-d") { Description = "The data: fashion-mnist, mnist, cifar10, cifar100, or folder (with --data-dir: train/<class>/ and test/<class>/ image folders). Zoo models are built for it." };
+
+    public Option<double?> Width { get; } = new("--width", "-w") { Description = "Zoo models: channel multiplier (default 1)." };
+
+    public Option<string?> Input { get; } = new("--input") { Description = "Input shape CxHxW: the size image folders are resized to (default 3x32x32, or a spec file's input)." };
+
+    public Option<string?> DataDirectory { get; } = new("--data-dir") { Description = "Where the dataset's files are (default: /usr/share/datasets/fashion-mnist for fashion-mnist, data/<dataset> otherwise)." };
+
+    public Option<bool> Download { get; } = new("--download") { Description = "CIFAR: download the official archive into --data-dir (MD5-verified) when it is not there." };
+
+    public Option<int> Epochs { get; } = new("--epochs", "-e") { Description = "Epochs (the paper: 350).", DefaultValueFactory = _ => 350 };
+
+    public Option<int> BatchSize { get; } = new("--batch-size", "-b") { Description = "Images per step.", DefaultValueFactory = _ => 128 };
+
+    public Option<double> LearningRate { get; } = new("--lr") { Description = "Initial learning rate.", DefaultValueFactory = _ => 0.1 };
+
+    public Option<string> Schedule { get; } = CreateSchedule();
+
+    public Option<int> Threads { get; } = new("--threads", "-t") { Description = "Torch threads (default: one per processor). Results are reproducible for a given thread count.", DefaultValueFactory = _ => 0 };
+
+    public Option<bool> NoAugment { get; } = new("--no-augment") { Description = "Train without random crops and flips." };
+
+    public Option<int?> TrainLimit { get; } = new("--train-limit") { Description = "Use only the first N training images (quick checks)." };
+
+    public Option<int?> TestLimit { get; } = new("--test-limit") { Description = "Use only the first N test images (quick checks)." };
+
+    public Option<bool> Json { get; } = new("--json") { Description = "Write JSON (docs/cli.md) instead of text." };
+
+    public void AddTo(Command command, bool width = true)
+    {
+        command.Options.Add(Dataset);
+        if (width)
+        {
+            command.Options.Add(Width);
+            command.Options.Add(Input);
+        }
+
+        foreach (Option option in new Option[] { DataDirectory, Download, Epochs, BatchSize, LearningRate, Schedule, Threads, NoAugment, TrainLimit, TestLimit, Json })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public string RequireDataset(ParseResult parsed) =>
+        Datasets.Canonical(parsed.GetValue(Dataset) ?? throw new InfoFieldException("--dataset is required: the data to train on (fashion-mnist, mnist, cifar10, cifar100 or folder)"));
+
+    public TrainingSettings Settings(ParseResult parsed, long seed) => new TrainingSettings(
+        parsed.GetValue(Epochs),
+        parsed.GetValue(BatchSize),
+        parsed.GetValue(LearningRate),
+        TrainingSettings.ParseSchedule(parsed.GetRequiredValue(Schedule)),
+        seed,
+        Augment: !parsed.GetValue(NoAugment)).Validated();
+
+    public InputShape? InputShape(ParseResult parsed) =>
+        parsed.GetValue(Input) is string text ? InfoField.InputShape.Parse(text) : null;
+
+    public int ThreadCount(ParseResult parsed)
+    {
+        int threads = parsed.GetValue(Threads);
+        return threads >= 0 ? threads : throw new InfoFieldException($"--threads: expected a positive number, or 0 for one per processor (got {threads})");
+    }
+
+    /// <summary>Loads the data the models named in <paramref name="models"/> train on (image folders are sized for the first).</summary>
+    public TrainingData LoadData(ParseResult parsed, CliConsole console, IReadOnlyList<string> models)
+    {
+        string dataset = RequireDataset(parsed);
+        FeatureShape? folderShape = dataset == Datasets.ImageFolder ? ModelBinding.FolderImageShape(models[0], InputShape(parsed)) : null;
+        TrainingData data = Datasets.Load(dataset, new DataOptions(parsed.GetValue(DataDirectory), parsed.GetValue(Download), Log: console.Error.WriteLine), folderShape);
+        int? train = parsed.GetValue(TrainLimit), test = parsed.GetValue(TestLimit);
+        if (train is null && test is null)
+        {
+            return data;
+        }
+
+        if (train < 2 || test < 1)
+        {
+            data.Dispose();
+            throw new InfoFieldException("--train-limit needs at least 2 images and --test-limit at least 1");
+        }
+
+        using (data)
+        {
+            return data.Take(train ?? data.Train.Count, test ?? data.Test.Count);
+        }
+    }
+
+    public LoadedNetwork Resolve(ParseResult parsed, string model, TrainingData data) =>
+        ModelBinding.Resolve(model, data.Name, parsed.GetValue(Width), InputShape(parsed), data.Classes.Count);
+
+    private static Option<string> CreateSchedule()
+    {
+        var schedule = new Option<string>("--schedule") { Description = "paper: lr divided by 10 after 150/350 and 250/350 of the run (per step); cosine: cosine annealing to 0.", DefaultValueFactory = _ => "paper" };
+        schedule.AcceptOnlyFromAmong("paper", "cosine");
+        return schedule;
+    }
+}

@@ -1,0 +1,167 @@
+using InfoField.Architecture;
+using static TorchSharp.torch;
+
+namespace InfoField.Torch.Data;
+
+/// <summary>Where and how to read a dataset.</summary>
+/// <param name="Directory">The data folder; null for the dataset's default (<see cref="Datasets.DefaultDirectory"/>).</param>
+/// <param name="Download">CIFAR only: fetch the archive when the folder does not have it.</param>
+/// <param name="DownloadSource">Where to download from instead of the official address (mirrors, tests).</param>
+/// <param name="Log">Receives one line per notable step (downloads).</param>
+public sealed record DataOptions(string? Directory = null, bool Download = false, Uri? DownloadSource = null, Action<string>? Log = null);
+
+/// <summary>A dataset's two splits in memory, with the normalization its batches use.</summary>
+public sealed class TrainingData : IDisposable
+{
+    /// <summary>Wraps two loaded splits; disposes them with itself.</summary>
+    public TrainingData(string name, string key, string directory, ImageSet train, ImageSet test, Normalization normalization)
+    {
+        Name = name;
+        Key = key;
+        Directory = directory;
+        Train = train;
+        Test = test;
+        Normalization = normalization;
+    }
+
+    /// <summary>The dataset's name on the command line (<c>fashion-mnist</c>, <c>folder</c>, ...).</summary>
+    public string Name { get; }
+
+    /// <summary>What identifies the data in a run id: the name, or for image folders <c>folder:&lt;full path&gt;</c>.</summary>
+    public string Key { get; }
+
+    /// <summary>The folder it was read from.</summary>
+    public string Directory { get; }
+
+    /// <summary>The training split.</summary>
+    public ImageSet Train { get; }
+
+    /// <summary>The test split.</summary>
+    public ImageSet Test { get; }
+
+    /// <summary>How batches are normalized.</summary>
+    public Normalization Normalization { get; }
+
+    /// <summary>Class names, by label.</summary>
+    public IReadOnlyList<string> Classes => Train.Classes;
+
+    /// <summary>Shape of one image.</summary>
+    public FeatureShape Shape => Train.Shape;
+
+    /// <summary>A copy limited to the first <paramref name="train"/> training and <paramref name="test"/> test images (quick checks, CI).</summary>
+    public TrainingData Take(int train, int test) => new(Name, $"{Key}[{train},{test}]", Directory, Train.Take(train), Test.Take(test), Normalization);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Train.Dispose();
+        Test.Dispose();
+    }
+}
+
+/// <summary>The datasets InfoField trains on, by name.</summary>
+public static class Datasets
+{
+    /// <summary>The name of image-folder datasets (<c>--dataset folder --data-dir DIR</c>).</summary>
+    public const string ImageFolder = "folder";
+
+    /// <summary>Where Debian's <c>dataset-fashion-mnist</c> package puts Fashion-MNIST.</summary>
+    public const string DebianFashionMnist = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>Every dataset name <see cref="Load"/> accepts.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["fashion-mnist", "mnist", "cifar10", "cifar100", ImageFolder];
+
+    /// <summary>The normalized dataset name; throws naming the known ones.</summary>
+    public static string Canonical(string name)
+    {
+        string lower = name.ToLowerInvariant();
+        return Names.Contains(lower)
+            ? lower
+            : throw new InfoFieldException(lower == "imagenet"
+                ? "--dataset imagenet: InfoField does not read ImageNet's archives; arrange the images as train/<class>/ and test/<class>/ folders and use --dataset folder --data-dir DIR --input 3x224x224"
+                : $"--dataset '{name}': expected one of {string.Join(", ", Names)}");
+    }
+
+    /// <summary>The data folder used when none is given: Debian's for Fashion-MNIST, <c>data/&lt;name&gt;</c> otherwise.</summary>
+    public static string DefaultDirectory(string name) => Canonical(name) switch
+    {
+        "fashion-mnist" => DebianFashionMnist,
+        ImageFolder => throw new InfoFieldException("--dataset folder needs --data-dir DIR, a folder with train/<class>/ and test/<class>/ image folders"),
+        string other => Path.Combine("data", other),
+    };
+
+    /// <summary>
+    /// Loads both splits of <paramref name="name"/>. <paramref name="folderShape"/> is the image size image-folder
+    /// datasets are resized to (ignored for the others, whose size is fixed).
+    /// </summary>
+    public static TrainingData Load(string name, DataOptions options, FeatureShape? folderShape = null)
+    {
+        string dataset = Canonical(name);
+        string directory = options.Directory ?? DefaultDirectory(dataset);
+        if (!System.IO.Directory.Exists(directory) && !(options.Download && dataset.StartsWith("cifar", StringComparison.Ordinal)))
+        {
+            string hint = dataset switch
+            {
+                "fashion-mnist" when options.Directory is null => "; install Debian's package (apt-get install dataset-fashion-mnist) or point --data-dir at the four IDX files",
+                "cifar10" or "cifar100" => "; run with --download, or point --data-dir at the folder holding the archive",
+                _ => string.Empty,
+            };
+            throw new DataException($"{directory}: data folder not found for {dataset}{hint}");
+        }
+
+        switch (dataset)
+        {
+            case "fashion-mnist":
+            case "mnist":
+                {
+                    IReadOnlyList<string> classes = dataset == "mnist" ? MnistData.DigitClasses : MnistData.FashionClasses;
+                    return Pair(dataset, dataset, directory, () => MnistData.Load(directory, true, classes), () => MnistData.Load(directory, false, classes), _ => dataset == "mnist" ? Normalization.Mnist : Normalization.FashionMnist);
+                }
+
+            case "cifar10":
+            case "cifar100":
+                {
+                    CifarArchive archive = dataset == "cifar10" ? CifarArchive.Cifar10 : CifarArchive.Cifar100;
+                    if (options.Download && !CifarData.IsPresent(archive, directory))
+                    {
+                        CifarDownload.Fetch(archive, directory, options.DownloadSource, log: options.Log);
+                    }
+
+                    (ImageSet train, ImageSet test) = CifarData.Load(archive, directory);
+                    return new TrainingData(dataset, dataset, directory, train, test, Normalization.Cifar);
+                }
+
+            default:
+                {
+                    FeatureShape shape = folderShape ?? new FeatureShape(3, 32, 32);
+                    string full = Path.GetFullPath(directory);
+                    return Pair(dataset, $"{ImageFolder}:{full}", directory, () => ImageFolderData.Load(directory, true, shape), () => ImageFolderData.Load(directory, false, shape), Measure);
+                }
+        }
+    }
+
+    /// <summary>The per-channel mean and standard deviation of <paramref name="set"/>'s pixels scaled to [0, 1].</summary>
+    public static Normalization Measure(ImageSet set)
+    {
+        using var scope = NewDisposeScope();
+        Tensor pixels = set.Images.to_type(ScalarType.Float64).div_(255.0).transpose(0, 1).reshape(set.Shape.Channels, -1);
+        double[] mean = pixels.mean([1]).data<double>().ToArray();
+        double[] std = pixels.std(1, unbiased: false).data<double>().ToArray();
+        return new Normalization(mean.Select(v => Math.Round(v, 4)).ToList(), std.Select(v => Math.Max(Math.Round(v, 4), 1e-4)).ToList());
+    }
+
+    private static TrainingData Pair(string name, string key, string directory, Func<ImageSet> train, Func<ImageSet> test, Func<ImageSet, Normalization> normalization)
+    {
+        ImageSet first = train();
+        try
+        {
+            ImageSet second = test();
+            return new TrainingData(name, key, directory, first, second, normalization(first));
+        }
+        catch
+        {
+            first.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,215 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using InfoField.Architecture;
+using InfoField.Spec;
+using InfoField.Torch.Building;
+using InfoField.Torch.Data;
+using InfoField.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace InfoField.Torch.Training;
+
+/// <summary>
+/// What a checkpoint says about its run besides the weights: enough to continue it (<c>--resume</c>) and to evaluate
+/// it without knowing the model's name (the architecture travels as spec JSON).
+/// </summary>
+/// <param name="Schema">Always <c>infofield-checkpoint/1</c>.</param>
+/// <param name="RunId">The run's id (<see cref="RunKey.Id"/>).</param>
+/// <param name="Model">What the user named: a zoo name or a spec path.</param>
+/// <param name="Dataset">The dataset's name.</param>
+/// <param name="DataKey">The dataset's key in the run id (image folders: with their path).</param>
+/// <param name="Width">The width multiplier.</param>
+/// <param name="Settings">The training recipe.</param>
+/// <param name="EpochsDone">Epochs finished; training continues with the next.</param>
+/// <param name="Normalization">How batches were normalized (evaluation must do the same).</param>
+/// <param name="Classes">Class names by label.</param>
+/// <param name="Architecture">The network as spec JSON (<c>infofield-network/1</c>).</param>
+/// <param name="History">One record per finished epoch.</param>
+public sealed record CheckpointInfo(
+    string Schema,
+    string RunId,
+    string Model,
+    string Dataset,
+    string DataKey,
+    double Width,
+    TrainingSettings Settings,
+    int EpochsDone,
+    Normalization Normalization,
+    IReadOnlyList<string> Classes,
+    string Architecture,
+    IReadOnlyList<EpochRecord> History)
+{
+    /// <summary>The schema tag.</summary>
+    public const string SchemaName = "infofield-checkpoint/1";
+
+    /// <summary>The network, rebuilt from <see cref="Architecture"/>.</summary>
+    public Network Network() => NetworkSpec.Parse(Architecture, "checkpoint");
+}
+
+/// <summary>
+/// Checkpoint files: a magic line, a JSON header (<see cref="CheckpointInfo"/>), the model's state (TorchSharp's
+/// format: parameters and batch-norm statistics), the optimizer's state (SGD momentum buffers), and a SHA-256 of all
+/// of it, so a truncated or damaged file is refused with a clear message. Written atomically: a reader sees the old
+/// checkpoint or the new one, never a mix.
+/// </summary>
+public static class Checkpoint
+{
+    /// <summary>The file name of a run's latest checkpoint in its output folder.</summary>
+    public const string FileName = "checkpoint.ifckpt";
+
+    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("INFOFIELD-CHECKPOINT/1\n");
+
+    /// <summary>How checkpoint headers and result files are written.</summary>
+    public static JsonSerializerOptions Json { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = false,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Writes <paramref name="info"/>, the model and the optimizer to <paramref name="path"/> atomically.</summary>
+    public static void Save(string path, CheckpointInfo info, nn.Module model, OptimizerHelper optimizer)
+    {
+        using var body = new MemoryStream();
+        using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            byte[] header = JsonSerializer.SerializeToUtf8Bytes(info, Json);
+            writer.Write(header.Length);
+            writer.Write(header);
+            WriteSection(writer, w => model.save(w));
+            WriteSection(writer, w => optimizer.save_state_dict(w));
+        }
+
+        byte[] content = body.ToArray();
+        byte[] digest = SHA256.HashData(content);
+        AtomicFile.Write(path, temporary =>
+        {
+            using FileStream file = File.Create(temporary);
+            file.Write(content);
+            file.Write(digest);
+            file.Flush(flushToDisk: true);
+        });
+    }
+
+    /// <summary>Reads the header of the checkpoint at <paramref name="path"/>, verifying the whole file.</summary>
+    public static CheckpointInfo ReadInfo(string path) => Open(path).Info;
+
+    /// <summary>Rebuilds the network of the checkpoint at <paramref name="path"/> and loads its weights.</summary>
+    public static (CheckpointInfo Info, NetworkModule Model) LoadModel(string path)
+    {
+        Contents contents = Open(path);
+        NetworkModule model = ModuleBuilder.Build(Rebuild(contents.Info, path));
+        try
+        {
+            Load(path, contents.Model, reader => model.load(reader));
+            return (contents.Info, model);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loads the checkpoint's weights into <paramref name="model"/> and its state into <paramref name="optimizer"/>.</summary>
+    public static CheckpointInfo Restore(string path, nn.Module model, OptimizerHelper optimizer)
+    {
+        Contents contents = Open(path);
+        Load(path, contents.Model, reader => model.load(reader));
+        Load(path, contents.Optimizer, reader => optimizer.load_state_dict(reader));
+        return contents.Info;
+    }
+
+    private static Network Rebuild(CheckpointInfo info, string path)
+    {
+        try
+        {
+            return info.Network();
+        }
+        catch (InfoFieldException error)
+        {
+            throw new DataException($"{path}: the architecture in the checkpoint is not valid: {error.Message}", error);
+        }
+    }
+
+    private static void Load(string path, byte[] section, Action<BinaryReader> load)
+    {
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(section));
+            load(reader);
+        }
+        catch (Exception error) when (error is ArgumentException or InvalidDataException or EndOfStreamException or IOException)
+        {
+            throw new DataException($"{path}: the checkpoint does not fit this network or optimizer ({error.Message})", error);
+        }
+    }
+
+    private static void WriteSection(BinaryWriter writer, Action<BinaryWriter> write)
+    {
+        using var section = new MemoryStream();
+        using (var inner = new BinaryWriter(section, Encoding.UTF8, leaveOpen: true))
+        {
+            write(inner);
+        }
+
+        writer.Write(section.Length);
+        writer.Write(section.GetBuffer(), 0, (int)section.Length);
+    }
+
+    private sealed record Contents(CheckpointInfo Info, byte[] Model, byte[] Optimizer);
+
+    private static Contents Open(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DataException($"{path}: checkpoint not found");
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (IOException error)
+        {
+            throw new DataException($"{path}: cannot read: {error.Message}", error);
+        }
+
+        if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        {
+            throw new DataException($"{path}: not an InfoField checkpoint (it does not start with INFOFIELD-CHECKPOINT/1)");
+        }
+
+        if (bytes.Length < Magic.Length + 32 || !SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - 32)))
+        {
+            throw new DataException($"{path}: truncated or corrupted checkpoint (its SHA-256 does not match its contents)");
+        }
+
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 32));
+            reader.ReadBytes(Magic.Length);
+            byte[] header = reader.ReadBytes(reader.ReadInt32());
+            CheckpointInfo info = JsonSerializer.Deserialize<CheckpointInfo>(header, Json)
+                ?? throw new DataException($"{path}: the checkpoint has an empty header");
+            if (info.Schema != CheckpointInfo.SchemaName)
+            {
+                throw new DataException($"{path}: checkpoint schema '{info.Schema}' is not {CheckpointInfo.SchemaName}");
+            }
+
+            byte[] model = reader.ReadBytes(checked((int)reader.ReadInt64()));
+            byte[] optimizer = reader.ReadBytes(checked((int)reader.ReadInt64()));
+            return new Contents(info, model, optimizer);
+        }
+        catch (Exception error) when (error is JsonException or EndOfStreamException or OverflowException or NotSupportedException)
+        {
+            throw new DataException($"{path}: corrupted checkpoint ({error.Message})", error);
+        }
+    }
+}

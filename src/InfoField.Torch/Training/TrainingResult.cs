@@ -1,0 +1,60 @@
+using System.Text.Json.Serialization;
+
+namespace InfoField.Torch.Training;
+
+/// <summary>
+/// The outcome of a training run: the JSON of <c>infofield train --json</c> and <c>result.json</c>
+/// (schema <c>infofield-training/1</c>; docs/cli.md).
+/// </summary>
+/// <param name="Schema">Always <c>infofield-training/1</c>.</param>
+/// <param name="RunId">The run's id.</param>
+/// <param name="Model">The model as named.</param>
+/// <param name="Dataset">The dataset's name.</param>
+/// <param name="Width">The width multiplier (1 for spec files).</param>
+/// <param name="Seed">The seed.</param>
+/// <param name="Epochs">Epochs trained.</param>
+/// <param name="BatchSize">Batch size.</param>
+/// <param name="LearningRate">Initial learning rate.</param>
+/// <param name="Schedule"><c>paper</c> or <c>cosine</c>.</param>
+/// <param name="TestAccuracy">Fraction of the test split classified correctly after the last epoch.</param>
+/// <param name="TestLoss">Mean cross-entropy on the test split after the last epoch.</param>
+/// <param name="TrainLoss">Mean training loss of the last epoch.</param>
+/// <param name="TrainAccuracy">Training accuracy of the last epoch (augmented batches).</param>
+/// <param name="Params">Trainable parameters.</param>
+/// <param name="Macs">Multiply-accumulates per image.</param>
+/// <param name="Seconds">Wall time of all epochs (training, evaluation, checkpoints), including epochs before a resume.</param>
+/// <param name="ImagesPerSecond">Training throughput over all epochs.</param>
+/// <param name="Threads">Torch threads of the (last) process.</param>
+/// <param name="OutputDirectory">Where the checkpoint, epoch records and TensorBoard events are.</param>
+public sealed record TrainingResult(
+    [property: JsonPropertyName("schema")] string Schema,
+    [property: JsonPropertyName("runId")] string RunId,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("dataset")] string Dataset,
+    [property: JsonPropertyName("width")] double Width,
+    [property: JsonPropertyName("seed")] long Seed,
+    [property: JsonPropertyName("epochs")] int Epochs,
+    [property: JsonPropertyName("batchSize")] int BatchSize,
+    [property: JsonPropertyName("lr")] double LearningRate,
+    [property: JsonPropertyName("schedule")] string Schedule,
+    [property: JsonPropertyName("testAccuracy")] double TestAccuracy,
+    [property: JsonPropertyName("testLoss")] double TestLoss,
+    [property: JsonPropertyName("trainLoss")] double TrainLoss,
+    [property: JsonPropertyName("trainAccuracy")] double TrainAccuracy,
+    [property: JsonPropertyName("params")] long Params,
+    [property: JsonPropertyName("macs")] long Macs,
+    [property: JsonPropertyName("seconds")] double Seconds,
+    [property: JsonPropertyName("imagesPerSecond")] double ImagesPerSecond,
+    [property: JsonPropertyName("threads")] int Threads,
+    [property: JsonPropertyName("outDir")] string OutputDirectory)
+{
+    /// <summary>The schema tag.</summary>
+    public const string SchemaName = "infofield-training/1";
+}
+
+/// <summary>Test accuracy and loss of a model on a split.</summary>
+/// <param name="Accuracy">Fraction classified correctly.</param>
+/// <param name="Loss">Mean cross-entropy.</param>
+/// <param name="Images">Images evaluated.</param>
+/// <param name="Seconds">Wall time.</param>
+public sealed record Evaluation(double Accuracy, double Loss, int Images, double Seconds);
