@@ -1,4 +1,12 @@
 using BenchmarkDotNet.Running;
+using InfoField.Benchmarks;
 
 // dotnet run -c Release --project bench/InfoField.Benchmarks -- --filter '*'
+// dotnet run -c Release --project bench/InfoField.Benchmarks -- pipeline [--model M --dataset D ...] (see PipelineThroughput)
+if (args.Length > 0 && args[0] == "pipeline")
+{
+    return PipelineThroughput.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

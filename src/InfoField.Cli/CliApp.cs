@@ -21,6 +21,8 @@ public static class CliApp
         root.Subcommands.Add(BenchCommand.Create(console));
         root.Subcommands.Add(TrainCommand.Create(console));
         root.Subcommands.Add(EvalCommand.Create(console));
+        root.Subcommands.Add(StudyCommand.CreateStudy(console));
+        root.Subcommands.Add(StudyCommand.CreateCompare(console));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -28,55 +28,43 @@ internal static class EvalCommand
                 path = Path.Combine(path, Checkpoint.FileName);
             }
 
-            int threadCount = parsed.GetValue(threads);
+            int batchSize = parsed.GetValue(batch), threadCount = parsed.GetValue(threads);
+            if (batchSize < 1 || threadCount < 0)
+            {
+                throw new InfoFieldException(batchSize < 1 ? $"--batch-size: expected a positive number (got {batchSize})" : $"--threads: expected a positive number, or 0 for one per processor (got {threadCount})");
+            }
+
             TorchSharp.torch.set_num_threads(threadCount > 0 ? threadCount : Environment.ProcessorCount);
             (CheckpointInfo info, NetworkModule model) = Checkpoint.LoadModel(path);
             using (model)
             {
-                string name = parsed.GetValue(dataset) ?? info.Dataset;
-                FolderShapeGuard(name, info);
-                using TrainingData data = Datasets.Load(name, new DataOptions(parsed.GetValue(dataDirectory) ?? (Datasets.Canonical(name) == Datasets.ImageFolder ? info.DataKey[(Datasets.ImageFolder.Length + 1)..] : null)), model.Architecture.Input);
-                ModelBinding.Check(model.Architecture, data, path);
-                int batchSize = parsed.GetValue(batch);
-                if (batchSize < 1)
+                string name = Datasets.Canonical(parsed.GetValue(dataset) ?? info.Dataset);
+                string? directory = parsed.GetValue(dataDirectory);
+                if (directory is null && name == Datasets.ImageFolder)
                 {
-                    throw new InfoFieldException($"--batch-size: expected a positive number (got {batchSize})");
+                    directory = info.DataKey.StartsWith(Datasets.ImageFolder + ":", StringComparison.Ordinal)
+                        ? info.DataKey[(Datasets.ImageFolder.Length + 1)..].Split('[')[0]
+                        : throw new InfoFieldException($"--dataset folder needs --data-dir: the checkpoint was trained on {info.Dataset}");
                 }
 
+                TrainingData data = Datasets.Load(name, new DataOptions(directory), model.Architecture.Input);
+                ModelBinding.Check(model.Architecture, data, path);
                 ImageSet test = parsed.GetValue(testLimit) is int limit ? data.Test.Take(limit) : data.Test;
-                try
+                Evaluation result = Trainer.Evaluate(model, test, info.Normalization, batchSize);
+                var document = new EvaluationDocument("infofield-evaluation/1", path, info.Model, data.Name, info.EpochsDone, result.Accuracy, result.Loss, result.Images, result.Seconds);
+                if (parsed.GetValue(json))
                 {
-                    Evaluation result = Trainer.Evaluate(model, test, info.Normalization, batchSize);
-                    var document = new EvaluationDocument("infofield-evaluation/1", path, info.Model, data.Name, info.EpochsDone, result.Accuracy, result.Loss, result.Images, result.Seconds);
-                    if (parsed.GetValue(json))
-                    {
-                        console.WriteJson(document);
-                    }
-                    else
-                    {
-                        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{info.Model} after {info.EpochsDone} epochs, on {data.Name} ({result.Images:N0} test images): accuracy {result.Accuracy * 100:0.00}%, loss {result.Loss:0.0000} ({result.Seconds:0.0} s)"));
-                    }
+                    console.WriteJson(document);
                 }
-                finally
+                else
                 {
-                    if (!ReferenceEquals(test, data.Test))
-                    {
-                        test.Dispose();
-                    }
+                    console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{info.Model} after {info.EpochsDone} epochs, on {data.Name} ({result.Images:N0} test images): accuracy {result.Accuracy * 100:0.00}%, loss {result.Loss:0.0000} ({result.Seconds:0.0} s)"));
                 }
             }
 
             return ExitCodes.Success;
         }));
         return command;
-    }
-
-    private static void FolderShapeGuard(string name, CheckpointInfo info)
-    {
-        if (Datasets.Canonical(name) == Datasets.ImageFolder && !info.DataKey.StartsWith(Datasets.ImageFolder + ":", StringComparison.Ordinal))
-        {
-            throw new InfoFieldException($"--dataset folder: the checkpoint was trained on {info.Dataset}; give --data-dir for the image folder");
-        }
     }
 }
 

@@ -26,8 +26,8 @@ internal static class TrainCommand
         command.SetAction(parsed => console.Guard(() =>
         {
             string reference = parsed.GetRequiredValue(model);
-            TrainingSettings settings = options.Settings(parsed, parsed.GetValue(seed));
-            using TrainingData data = options.LoadData(parsed, console, [reference]);
+            TrainingSettings settings = options.Settings(parsed, options.RequireDataset(parsed), parsed.GetValue(seed));
+            TrainingData data = options.LoadData(parsed, console, [reference]);
             LoadedNetwork loaded = options.Resolve(parsed, reference, data);
             var job = new TrainingJob(loaded, settings, string.Empty, parsed.GetValue(resume), options.ThreadCount(parsed));
             string directory = parsed.GetValue(output) ?? Path.Combine("runs", "train", $"{RunName(reference)}-{data.Name}-{Trainer.Key(job, data).Id()}");

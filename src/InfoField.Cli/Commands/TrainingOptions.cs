@@ -29,7 +29,7 @@ internal sealed class TrainingOptions
 
     public Option<int> Threads { get; } = new("--threads", "-t") { Description = "Torch threads (default: one per processor). Results are reproducible for a given thread count.", DefaultValueFactory = _ => 0 };
 
-    public Option<bool> NoAugment { get; } = new("--no-augment") { Description = "Train without random crops and flips." };
+    public Option<string> Augment { get; } = CreateAugment();
 
     public Option<int?> TrainLimit { get; } = new("--train-limit") { Description = "Use only the first N training images (quick checks)." };
 
@@ -46,7 +46,7 @@ internal sealed class TrainingOptions
             command.Options.Add(Input);
         }
 
-        foreach (Option option in new Option[] { DataDirectory, Download, Epochs, BatchSize, LearningRate, Schedule, Threads, NoAugment, TrainLimit, TestLimit, Json })
+        foreach (Option option in new Option[] { DataDirectory, Download, Epochs, BatchSize, LearningRate, Schedule, Threads, Augment, TrainLimit, TestLimit, Json })
         {
             command.Options.Add(option);
         }
@@ -55,13 +55,18 @@ internal sealed class TrainingOptions
     public string RequireDataset(ParseResult parsed) =>
         Datasets.Canonical(parsed.GetValue(Dataset) ?? throw new InfoFieldException("--dataset is required: the data to train on (fashion-mnist, mnist, cifar10, cifar100 or folder)"));
 
-    public TrainingSettings Settings(ParseResult parsed, long seed) => new TrainingSettings(
+    public TrainingSettings Settings(ParseResult parsed, string dataset, long seed) => new TrainingSettings(
         parsed.GetValue(Epochs),
         parsed.GetValue(BatchSize),
         parsed.GetValue(LearningRate),
         TrainingSettings.ParseSchedule(parsed.GetRequiredValue(Schedule)),
         seed,
-        Augment: !parsed.GetValue(NoAugment)).Validated();
+        Augment: parsed.GetRequiredValue(Augment) switch
+        {
+            "on" => true,
+            "off" => false,
+            _ => Datasets.AugmentsByDefault(dataset),
+        }).Validated();
 
     public InputShape? InputShape(ParseResult parsed) =>
         parsed.GetValue(Input) is string text ? InfoField.InputShape.Parse(text) : null;
@@ -84,20 +89,20 @@ internal sealed class TrainingOptions
             return data;
         }
 
-        if (train < 2 || test < 1)
-        {
-            data.Dispose();
-            throw new InfoFieldException("--train-limit needs at least 2 images and --test-limit at least 1");
-        }
-
-        using (data)
-        {
-            return data.Take(train ?? data.Train.Count, test ?? data.Test.Count);
-        }
+        return train < 2 || test < 1
+            ? throw new InfoFieldException("--train-limit needs at least 2 images and --test-limit at least 1")
+            : data.Take(train ?? data.Train.Count, test ?? data.Test.Count);
     }
 
     public LoadedNetwork Resolve(ParseResult parsed, string model, TrainingData data) =>
         ModelBinding.Resolve(model, data.Name, parsed.GetValue(Width), InputShape(parsed), data.Classes.Count);
+
+    private static Option<string> CreateAugment()
+    {
+        var augment = new Option<string>("--augment") { Description = "Random crop (4-pixel padding) and horizontal flip of training images: auto (default: on for CIFAR and image folders, off for MNIST and Fashion-MNIST), on or off.", DefaultValueFactory = _ => "auto" };
+        augment.AcceptOnlyFromAmong("auto", "on", "off");
+        return augment;
+    }
 
     private static Option<string> CreateSchedule()
     {

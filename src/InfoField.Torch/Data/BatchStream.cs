@@ -19,11 +19,18 @@ public sealed record Batch(Tensor Images, Tensor Labels) : IDisposable
     }
 }
 
+/// <summary>A batch prepared in plain arrays, before it becomes tensors.</summary>
+/// <param name="Images">Normalized pixels, [B, C, H, W].</param>
+/// <param name="Labels">Class indices.</param>
+/// <param name="Indices">Which images of the set the batch holds, in order.</param>
+public sealed record HostBatch(float[] Images, long[] Labels, int[] Indices);
+
 /// <summary>
 /// Cuts an <see cref="ImageSet"/> into normalized batches. Training batches are shuffled and augmented (random crop
-/// with 4-pixel zero padding, horizontal flip with probability 1/2) with tensor ops drawing from one generator seeded
-/// from (seed, epoch) alone, so an epoch's batches are the same whether or not the run was resumed. A background thread
-/// prepares the next batches while the caller trains on the current one.
+/// from the image zero-padded by 4 pixels, then a horizontal flip with probability 1/2) with a <see cref="SplitMix"/>
+/// generator seeded from (seed, epoch) alone, so an epoch's batches are the same whether or not the run was resumed.
+/// A background thread prepares the next batches in plain C# while the caller trains on the current one; only the
+/// caller's thread touches libtorch, so preparing data never starts a second OpenMP team competing for the cores.
 /// </summary>
 public static class BatchStream
 {
@@ -39,80 +46,98 @@ public static class BatchStream
     /// image is dropped (batch norm cannot train on it).
     /// </summary>
     public static IEnumerable<Batch> Training(ImageSet set, Normalization normalization, int batchSize, long seed, int epoch, bool augment = true, bool prefetch = true) =>
-        Run(prefetch, () => Produce(set, normalization, batchSize, Seeds.Derive(seed, epoch, Seeds.Data), shuffle: true, augment));
+        ToTensors(set, Run(prefetch, () => Prepare(set, normalization, batchSize, Seeds.Derive(seed, epoch, Seeds.Data), shuffle: true, augment)));
 
     /// <summary>The whole set in order, normalized, not augmented.</summary>
     public static IEnumerable<Batch> Evaluation(ImageSet set, Normalization normalization, int batchSize, bool prefetch = true) =>
-        Run(prefetch, () => Produce(set, normalization, batchSize, 0, shuffle: false, augment: false));
+        ToTensors(set, Run(prefetch, () => Prepare(set, normalization, batchSize, 0, shuffle: false, augment: false)));
 
     /// <summary>
-    /// Crops every image of <paramref name="images"/> (byte or float [B, C, H, W]) at a random offset from its
-    /// zero-padded copy and mirrors it with probability 1/2; offsets and flips are drawn from <paramref name="generator"/>
-    /// in a fixed order (rows, columns, flips).
+    /// Prepares batches in plain arrays: the order (a permutation drawn first when <paramref name="shuffle"/>), then
+    /// per image, when <paramref name="augment"/>, its crop offsets (rows, then columns, each in 0..8) and flip.
     /// </summary>
-    public static Tensor Augment(Tensor images, Generator generator, int padding = CropPadding)
+    public static IEnumerable<HostBatch> Prepare(ImageSet set, Normalization normalization, int batchSize, long seed, bool shuffle, bool augment)
     {
-        using var scope = NewDisposeScope();
-        long b = images.shape[0], c = images.shape[1], h = images.shape[2], w = images.shape[3];
-        Tensor padded = nn.functional.pad(images, [padding, padding, padding, padding]);
-        Tensor top = randint(0, (2 * padding) + 1, [b], ScalarType.Int64, generator: generator);
-        Tensor left = randint(0, (2 * padding) + 1, [b], ScalarType.Int64, generator: generator);
-        Tensor flip = rand([b], generator: generator).lt(0.5).unsqueeze(1);
-        Tensor rowSteps = arange(h, ScalarType.Int64);
-        Tensor colSteps = arange(w, ScalarType.Int64);
-        Tensor rows = top.unsqueeze(1) + rowSteps;
-        Tensor cols = where(flip, left.unsqueeze(1) + (w - 1) - colSteps, left.unsqueeze(1) + colSteps);
-        Tensor cropped = padded.gather(2, rows.view(b, 1, h, 1).expand(b, c, h, w + (2 * padding)));
-        return cropped.gather(3, cols.view(b, 1, 1, w).expand(b, c, h, w)).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Scales raw byte pixels to [0, 1] and applies (x - mean) / std per channel.</summary>
-    public static Tensor Normalize(Tensor pixels, Normalization normalization)
-    {
-        using var scope = NewDisposeScope();
-        int channels = normalization.Channels;
-        if (pixels.shape[1] != channels)
+        if (normalization.Channels != set.Shape.Channels)
         {
-            throw new ArgumentException($"images have {pixels.shape[1]} channels but the normalization has {channels}", nameof(pixels));
+            throw new ArgumentException($"the images have {set.Shape.Channels} channels but the normalization has {normalization.Channels}", nameof(normalization));
         }
 
-        Tensor scale = tensor(normalization.Std.Select(s => (float)(1.0 / (255.0 * s))).ToArray()).view(1, channels, 1, 1);
-        Tensor shift = tensor(normalization.Mean.Zip(normalization.Std, (m, s) => (float)(-m / s)).ToArray()).view(1, channels, 1, 1);
-        return pixels.to_type(ScalarType.Float32).mul_(scale).add_(shift).MoveToOuterDisposeScope();
-    }
-
-    private static IEnumerable<Batch> Produce(ImageSet set, Normalization normalization, int batchSize, long seed, bool shuffle, bool augment)
-    {
-        int count = set.Count;
-        using Generator generator = new((ulong)seed);
-        using Tensor order = shuffle ? randperm(count, generator: generator) : arange(count, ScalarType.Int64);
-        for (int start = 0; start < count; start += batchSize)
+        var random = new SplitMix(seed);
+        int[] order = shuffle ? random.Permutation(set.Count) : Enumerable.Range(0, set.Count).ToArray();
+        float[] scale = normalization.Std.Select(s => (float)(1.0 / (255.0 * s))).ToArray();
+        float[] shift = normalization.Mean.Zip(normalization.Std, (m, s) => (float)(-m / s)).ToArray();
+        for (int start = 0; start < set.Count; start += batchSize)
         {
-            int size = Math.Min(batchSize, count - start);
+            int size = Math.Min(batchSize, set.Count - start);
             if (shuffle && size < 2)
             {
                 yield break;
             }
 
-            using var scope = NewDisposeScope();
-            Tensor indices = order.narrow(0, start, size);
-            Tensor pixels = shuffle ? set.Images.index_select(0, indices) : set.Images.narrow(0, start, size);
-            if (augment)
+            int[] indices = order[start..(start + size)];
+            var images = new float[(long)size * set.ImageBytes];
+            var labels = new long[size];
+            for (int i = 0; i < size; i++)
             {
-                pixels = Augment(pixels, generator);
+                labels[i] = set.Labels[indices[i]];
+                (int top, int left, bool flip) = augment ? (random.Below((2 * CropPadding) + 1), random.Below((2 * CropPadding) + 1), random.Below(2) == 1) : (CropPadding, CropPadding, false);
+                Write(set, indices[i], images.AsSpan(i * set.ImageBytes, set.ImageBytes), top - CropPadding, left - CropPadding, flip, scale, shift);
             }
 
-            Tensor images = Normalize(pixels, normalization).DetachFromDisposeScope();
-            Tensor labels = (shuffle ? set.Labels.index_select(0, indices) : set.Labels.narrow(0, start, size).clone()).DetachFromDisposeScope();
-            yield return new Batch(images, labels);
+            yield return new HostBatch(images, labels, indices);
         }
     }
 
-    private static IEnumerable<Batch> Run(bool prefetch, Func<IEnumerable<Batch>> source)
+    /// <summary>
+    /// Writes image <paramref name="index"/> into <paramref name="target"/>, normalized: the window of its zero-padded copy
+    /// at offset (<paramref name="dy"/>, <paramref name="dx"/>) from the image, mirrored when <paramref name="flip"/>.
+    /// </summary>
+    private static void Write(ImageSet set, int index, Span<float> target, int dy, int dx, bool flip, float[] scale, float[] shift)
+    {
+        ReadOnlySpan<byte> image = set.Image(index);
+        int channels = set.Shape.Channels, height = set.Shape.Height, width = set.Shape.Width;
+        for (int c = 0; c < channels; c++)
+        {
+            float a = scale[c], b = shift[c];
+            ReadOnlySpan<byte> plane = image.Slice(c * height * width, height * width);
+            for (int y = 0; y < height; y++)
+            {
+                Span<float> row = target.Slice(((c * height) + y) * width, width);
+                int sy = y + dy;
+                if (sy < 0 || sy >= height)
+                {
+                    row.Fill(b);
+                    continue;
+                }
+
+                ReadOnlySpan<byte> source = plane.Slice(sy * width, width);
+                for (int x = 0; x < width; x++)
+                {
+                    int sx = (flip ? width - 1 - x : x) + dx;
+                    row[x] = sx < 0 || sx >= width ? b : (source[sx] * a) + b;
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<Batch> ToTensors(ImageSet set, IEnumerable<HostBatch> batches)
+    {
+        long[] shape = [0, set.Shape.Channels, set.Shape.Height, set.Shape.Width];
+        foreach (HostBatch batch in batches)
+        {
+            shape[0] = batch.Labels.Length;
+            Tensor images = tensor(batch.Images, shape);
+            Tensor labels = tensor(batch.Labels);
+            yield return new Batch(images.DetachFromDisposeScope(), labels.DetachFromDisposeScope());
+        }
+    }
+
+    private static IEnumerable<HostBatch> Run(bool prefetch, Func<IEnumerable<HostBatch>> source)
     {
         if (!prefetch)
         {
-            foreach (Batch batch in source())
+            foreach (HostBatch batch in source())
             {
                 yield return batch;
             }
@@ -120,25 +145,20 @@ public static class BatchStream
             yield break;
         }
 
-        using var queue = new BlockingCollection<Batch>(Prefetch);
+        using var queue = new BlockingCollection<HostBatch>(Prefetch);
         using var stop = new CancellationTokenSource();
         Exception? failure = null;
         var producer = new Thread(() =>
         {
             try
             {
-                foreach (Batch batch in source())
+                foreach (HostBatch batch in source())
                 {
-                    try
-                    {
-                        queue.Add(batch, stop.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        batch.Dispose();
-                        return;
-                    }
+                    queue.Add(batch, stop.Token);
                 }
+            }
+            catch (OperationCanceledException)
+            {
             }
             catch (Exception error)
             {
@@ -153,7 +173,7 @@ public static class BatchStream
         producer.Start();
         try
         {
-            foreach (Batch batch in queue.GetConsumingEnumerable())
+            foreach (HostBatch batch in queue.GetConsumingEnumerable())
             {
                 yield return batch;
             }
@@ -166,16 +186,7 @@ public static class BatchStream
         finally
         {
             stop.Cancel();
-            while (queue.TryTake(out Batch? left))
-            {
-                left.Dispose();
-            }
-
             producer.Join();
-            while (queue.TryTake(out Batch? late))
-            {
-                late.Dispose();
-            }
         }
     }
 }

@@ -73,16 +73,7 @@ public static class CifarData
     {
         IReadOnlyDictionary<string, (string Path, byte[] Bytes)> files = ReadFiles(archive, directory);
         IReadOnlyList<string> classes = ClassNames(archive, files);
-        ImageSet train = Decode(archive, archive.TrainFiles.Select(name => files[name]).ToList(), classes);
-        try
-        {
-            return (train, Decode(archive, [files[archive.TestFile]], classes));
-        }
-        catch
-        {
-            train.Dispose();
-            throw;
-        }
+        return (Decode(archive, archive.TrainFiles.Select(name => files[name]).ToList(), classes), Decode(archive, [files[archive.TestFile]], classes));
     }
 
     /// <summary>True when <paramref name="directory"/> holds the archive or its unpacked files.</summary>

@@ -1,5 +1,4 @@
 using InfoField.Architecture;
-using static TorchSharp.torch;
 
 namespace InfoField.Torch.Data;
 
@@ -11,9 +10,9 @@ namespace InfoField.Torch.Data;
 public sealed record DataOptions(string? Directory = null, bool Download = false, Uri? DownloadSource = null, Action<string>? Log = null);
 
 /// <summary>A dataset's two splits in memory, with the normalization its batches use.</summary>
-public sealed class TrainingData : IDisposable
+public sealed class TrainingData
 {
-    /// <summary>Wraps two loaded splits; disposes them with itself.</summary>
+    /// <summary>Wraps two loaded splits.</summary>
     public TrainingData(string name, string key, string directory, ImageSet train, ImageSet test, Normalization normalization)
     {
         Name = name;
@@ -50,13 +49,6 @@ public sealed class TrainingData : IDisposable
 
     /// <summary>A copy limited to the first <paramref name="train"/> training and <paramref name="test"/> test images (quick checks, CI).</summary>
     public TrainingData Take(int train, int test) => new(Name, $"{Key}[{train},{test}]", Directory, Train.Take(train), Test.Take(test), Normalization);
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        Train.Dispose();
-        Test.Dispose();
-    }
 }
 
 /// <summary>The datasets InfoField trains on, by name.</summary>
@@ -81,6 +73,13 @@ public static class Datasets
                 ? "--dataset imagenet: InfoField does not read ImageNet's archives; arrange the images as train/<class>/ and test/<class>/ folders and use --dataset folder --data-dir DIR --input 3x224x224"
                 : $"--dataset '{name}': expected one of {string.Join(", ", Names)}");
     }
+
+    /// <summary>
+    /// Whether training augments <paramref name="name"/> unless told otherwise: the paper's crop and flip for CIFAR and
+    /// image folders; none for MNIST and Fashion-MNIST, whose images are centered and size-normalized (and whose digits
+    /// change meaning when mirrored).
+    /// </summary>
+    public static bool AugmentsByDefault(string name) => Canonical(name) is not ("mnist" or "fashion-mnist");
 
     /// <summary>The data folder used when none is given: Debian's for Fashion-MNIST, <c>data/&lt;name&gt;</c> otherwise.</summary>
     public static string DefaultDirectory(string name) => Canonical(name) switch
@@ -115,7 +114,7 @@ public static class Datasets
             case "mnist":
                 {
                     IReadOnlyList<string> classes = dataset == "mnist" ? MnistData.DigitClasses : MnistData.FashionClasses;
-                    return Pair(dataset, dataset, directory, () => MnistData.Load(directory, true, classes), () => MnistData.Load(directory, false, classes), _ => dataset == "mnist" ? Normalization.Mnist : Normalization.FashionMnist);
+                    return new TrainingData(dataset, dataset, directory, MnistData.Load(directory, true, classes), MnistData.Load(directory, false, classes), dataset == "mnist" ? Normalization.Mnist : Normalization.FashionMnist);
                 }
 
             case "cifar10":
@@ -135,33 +134,30 @@ public static class Datasets
                 {
                     FeatureShape shape = folderShape ?? new FeatureShape(3, 32, 32);
                     string full = Path.GetFullPath(directory);
-                    return Pair(dataset, $"{ImageFolder}:{full}", directory, () => ImageFolderData.Load(directory, true, shape), () => ImageFolderData.Load(directory, false, shape), Measure);
+                    ImageSet train = ImageFolderData.Load(directory, true, shape);
+                    return new TrainingData(dataset, $"{ImageFolder}:{full}", directory, train, ImageFolderData.Load(directory, false, shape), Measure(train));
                 }
         }
     }
 
-    /// <summary>The per-channel mean and standard deviation of <paramref name="set"/>'s pixels scaled to [0, 1].</summary>
+    /// <summary>The per-channel mean and standard deviation of <paramref name="set"/>'s pixels scaled to [0, 1], to 4 decimals.</summary>
     public static Normalization Measure(ImageSet set)
     {
-        using var scope = NewDisposeScope();
-        Tensor pixels = set.Images.to_type(ScalarType.Float64).div_(255.0).transpose(0, 1).reshape(set.Shape.Channels, -1);
-        double[] mean = pixels.mean([1]).data<double>().ToArray();
-        double[] std = pixels.std(1, unbiased: false).data<double>().ToArray();
-        return new Normalization(mean.Select(v => Math.Round(v, 4)).ToList(), std.Select(v => Math.Max(Math.Round(v, 4), 1e-4)).ToList());
-    }
+        int channels = set.Shape.Channels, plane = set.Shape.Height * set.Shape.Width;
+        var sums = new double[channels];
+        var squares = new double[channels];
+        ReadOnlySpan<byte> pixels = set.Pixels;
+        for (long i = 0; i < pixels.Length; i++)
+        {
+            int channel = (int)(i / plane % channels);
+            double value = pixels[(int)i] / 255.0;
+            sums[channel] += value;
+            squares[channel] += value * value;
+        }
 
-    private static TrainingData Pair(string name, string key, string directory, Func<ImageSet> train, Func<ImageSet> test, Func<ImageSet, Normalization> normalization)
-    {
-        ImageSet first = train();
-        try
-        {
-            ImageSet second = test();
-            return new TrainingData(name, key, directory, first, second, normalization(first));
-        }
-        catch
-        {
-            first.Dispose();
-            throw;
-        }
+        double count = (double)set.Count * plane;
+        double[] mean = sums.Select(sum => sum / count).ToArray();
+        double[] std = squares.Select((square, c) => Math.Sqrt(Math.Max(0, (square / count) - (mean[c] * mean[c])))).ToArray();
+        return new Normalization(mean.Select(v => Math.Round(v, 4)).ToList(), std.Select(v => Math.Max(Math.Round(v, 4), 1e-4)).ToList());
     }
 }

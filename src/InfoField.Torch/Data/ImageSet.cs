@@ -1,68 +1,66 @@
 using InfoField.Architecture;
-using static TorchSharp.torch;
 
 namespace InfoField.Torch.Data;
 
 /// <summary>
-/// Labelled images held in memory: <see cref="Images"/> is a byte tensor [N, C, H, W] of raw pixel values,
-/// <see cref="Labels"/> an int64 tensor [N]. Batches are cut, augmented and normalized from it (see <see cref="BatchStream"/>).
+/// Labelled images held in memory as raw bytes, [N, C, H, W] in <see cref="Pixels"/> and one class index per image in
+/// <see cref="Labels"/>. Batches are cut, augmented and normalized from it on a background thread in plain C#
+/// (see <see cref="BatchStream"/>), so preparing data never competes with training for libtorch's threads.
 /// </summary>
-public sealed class ImageSet : IDisposable
+public sealed class ImageSet
 {
-    /// <summary>Wraps <paramref name="images"/> and <paramref name="labels"/>; the set owns and disposes both.</summary>
-    public ImageSet(Tensor images, Tensor labels, IReadOnlyList<string> classes)
+    private readonly byte[] _pixels;
+    private readonly int[] _labels;
+
+    /// <summary>A set of <paramref name="labels"/>.Length images of <paramref name="shape"/>; the arrays are kept, not copied.</summary>
+    public ImageSet(byte[] pixels, int[] labels, FeatureShape shape, IReadOnlyList<string> classes)
     {
-        if (images.dtype != ScalarType.Byte || images.dim() != 4)
+        if (pixels.LongLength != (long)labels.Length * shape.Channels * shape.Height * shape.Width)
         {
-            throw new ArgumentException($"images must be a byte tensor [N, C, H, W], got {images.dtype} [{string.Join(", ", images.shape)}]", nameof(images));
+            throw new ArgumentException($"{labels.Length} images of {shape} need {(long)labels.Length * shape.Volume} bytes, got {pixels.LongLength}", nameof(pixels));
         }
 
-        if (labels.dtype != ScalarType.Int64 || labels.dim() != 1 || labels.shape[0] != images.shape[0])
+        int bad = Array.FindIndex(labels, label => label < 0 || label >= classes.Count);
+        if (bad >= 0)
         {
-            throw new ArgumentException($"labels must be an int64 tensor [{images.shape[0]}], got {labels.dtype} [{string.Join(", ", labels.shape)}]", nameof(labels));
+            throw new ArgumentException($"label {labels[bad]} of image {bad} is not a class index (0-{classes.Count - 1})", nameof(labels));
         }
 
-        Images = images.DetachFromDisposeScope();
-        Labels = labels.DetachFromDisposeScope();
+        _pixels = pixels;
+        _labels = labels;
+        Shape = shape;
         Classes = classes;
     }
 
-    /// <summary>Raw pixels, byte [N, C, H, W].</summary>
-    public Tensor Images { get; }
+    /// <summary>Raw pixel bytes, [N, C, H, W].</summary>
+    public ReadOnlySpan<byte> Pixels => _pixels;
 
-    /// <summary>Class indices, int64 [N].</summary>
-    public Tensor Labels { get; }
+    /// <summary>Class indices, one per image.</summary>
+    public ReadOnlySpan<int> Labels => _labels;
 
     /// <summary>Class names, indexed by label.</summary>
     public IReadOnlyList<string> Classes { get; }
 
     /// <summary>Number of images.</summary>
-    public int Count => (int)Images.shape[0];
+    public int Count => _labels.Length;
 
     /// <summary>Shape of one image.</summary>
-    public FeatureShape Shape => new((int)Images.shape[1], (int)Images.shape[2], (int)Images.shape[3]);
+    public FeatureShape Shape { get; }
+
+    /// <summary>Bytes of one image.</summary>
+    public int ImageBytes => Shape.Channels * Shape.Height * Shape.Width;
 
     /// <summary>Builds a set from raw bytes laid out [N, C, H, W] and one label byte per image.</summary>
-    public static ImageSet FromBytes(byte[] pixels, byte[] labels, FeatureShape shape, IReadOnlyList<string> classes)
-    {
-        using var scope = NewDisposeScope();
-        Tensor images = tensor(pixels, [labels.Length, shape.Channels, shape.Height, shape.Width], ScalarType.Byte);
-        Tensor targets = tensor(labels, [labels.Length], ScalarType.Byte).to_type(ScalarType.Int64);
-        return new ImageSet(images, targets, classes);
-    }
+    public static ImageSet FromBytes(byte[] pixels, byte[] labels, FeatureShape shape, IReadOnlyList<string> classes) =>
+        new(pixels, Array.ConvertAll(labels, label => (int)label), shape, classes);
+
+    /// <summary>The bytes of image <paramref name="index"/>, [C, H, W].</summary>
+    public ReadOnlySpan<byte> Image(int index) => _pixels.AsSpan(index * ImageBytes, ImageBytes);
 
     /// <summary>The first <paramref name="count"/> images (all of them when there are fewer), as a new set.</summary>
     public ImageSet Take(int count)
     {
-        int n = Math.Min(count, Count);
-        using var scope = NewDisposeScope();
-        return new ImageSet(Images.narrow(0, 0, n).clone(), Labels.narrow(0, 0, n).clone(), Classes);
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        Images.Dispose();
-        Labels.Dispose();
+        int n = Math.Clamp(count, 0, Count);
+        return new ImageSet(_pixels[..(n * ImageBytes)], _labels[..n], Shape, Classes);
     }
 }

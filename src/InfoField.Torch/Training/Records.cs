@@ -10,7 +10,7 @@ namespace InfoField.Torch.Training;
 /// <param name="TestLoss">Mean cross-entropy on the test split after the epoch.</param>
 /// <param name="TestAccuracy">Fraction of test images classified correctly after the epoch.</param>
 /// <param name="TrainSeconds">Wall time of the training steps.</param>
-/// <param name="Seconds">Wall time of the epoch: training, evaluation and checkpoint.</param>
+/// <param name="Seconds">Wall time of the epoch: training and evaluation.</param>
 /// <param name="ImagesPerSecond">Training images per second of <paramref name="TrainSeconds"/>.</param>
 /// <param name="Images">Training images seen in the epoch.</param>
 public sealed record EpochRecord(

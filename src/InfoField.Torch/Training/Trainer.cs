@@ -114,11 +114,10 @@ public static class Trainer
             (double trainLoss, double trainAccuracy, long images, double lastRate) = TrainEpoch(model, optimizer, data, settings, epoch, batches, job.Prefetch, monitor, checkpointPath, history.Count, cancel);
             double trainSeconds = clock.Elapsed.TotalSeconds;
             Evaluation test = Evaluate(model, data.Test, data.Normalization, Math.Max(settings.BatchSize, 256), job.Prefetch);
-            var record = new EpochRecord(epoch + 1, lastRate, trainLoss, trainAccuracy, test.Loss, test.Accuracy, trainSeconds, 0, images / trainSeconds, images);
-            var info = new CheckpointInfo(CheckpointInfo.SchemaName, runId, job.Model.Reference, data.Name, data.Key, job.Model.Width, settings, epoch + 1, data.Normalization, data.Classes, key.ArchitectureJson, [.. history, record]);
-            Checkpoint.Save(checkpointPath, info, model, optimizer);
-            record = record with { Seconds = clock.Elapsed.TotalSeconds };
+            var record = new EpochRecord(epoch + 1, lastRate, trainLoss, trainAccuracy, test.Loss, test.Accuracy, trainSeconds, clock.Elapsed.TotalSeconds, images / trainSeconds, images);
             history.Add(record);
+            var info = new CheckpointInfo(CheckpointInfo.SchemaName, runId, job.Model.Reference, data.Name, data.Key, job.Model.Width, settings, epoch + 1, data.Normalization, data.Classes, key.ArchitectureJson, [.. history]);
+            Checkpoint.Save(checkpointPath, info, model, optimizer);
             WriteEpochs(directory, history);
             if (board is not null)
             {

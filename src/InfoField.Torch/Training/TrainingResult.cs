@@ -22,7 +22,7 @@ namespace InfoField.Torch.Training;
 /// <param name="TrainAccuracy">Training accuracy of the last epoch (augmented batches).</param>
 /// <param name="Params">Trainable parameters.</param>
 /// <param name="Macs">Multiply-accumulates per image.</param>
-/// <param name="Seconds">Wall time of all epochs (training, evaluation, checkpoints), including epochs before a resume.</param>
+/// <param name="Seconds">Wall time of all epochs (training and evaluation), including epochs before a resume.</param>
 /// <param name="ImagesPerSecond">Training throughput over all epochs.</param>
 /// <param name="Threads">Torch threads of the (last) process.</param>
 /// <param name="OutputDirectory">Where the checkpoint, epoch records and TensorBoard events are.</param>

@@ -16,13 +16,13 @@ public class DatasetTests
         using var temp = new TempFolder();
         TestFiles.WriteMnist(temp.Path, 12, 5, plain);
 
-        using TrainingData data = Datasets.Load("mnist", new DataOptions(temp.Path));
+        TrainingData data = Datasets.Load("mnist", new DataOptions(temp.Path));
 
         Assert.Equal(12, data.Train.Count);
         Assert.Equal(5, data.Test.Count);
         Assert.Equal(new FeatureShape(1, 32, 32), data.Shape);
-        Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)(i % 10)), data.Train.Labels.data<long>().ToArray());
-        byte[] first = data.Train.Images[0].data<byte>().ToArray();
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => i % 10), data.Train.Labels.ToArray());
+        byte[] first = data.Train.Image(0).ToArray();
         byte[] expected = TestFiles.Image(0, 0, 28);
         Assert.Equal(0, first[0]);
         Assert.Equal(expected[0], first[(2 * 32) + 2]);
@@ -91,19 +91,19 @@ public class DatasetTests
         Directory.CreateDirectory(temp["archive"]);
         File.WriteAllBytes(Path.Combine(temp["archive"], "cifar-10-binary.tar.gz"), TestFiles.TarGz("cifar-10-batches-bin", files));
 
-        using TrainingData unpacked = Datasets.Load("cifar10", new DataOptions(temp["unpacked"]));
-        using TrainingData archive = Datasets.Load("cifar10", new DataOptions(temp["archive"]));
+        TrainingData unpacked = Datasets.Load("cifar10", new DataOptions(temp["unpacked"]));
+        TrainingData archive = Datasets.Load("cifar10", new DataOptions(temp["archive"]));
 
         Assert.Equal(20, unpacked.Train.Count);
         Assert.Equal(4, unpacked.Test.Count);
         Assert.Equal(new FeatureShape(3, 32, 32), unpacked.Shape);
         Assert.Equal("truck", unpacked.Classes[9]);
-        Assert.Equal([1L, 2, 3, 4, 2, 3, 4, 5], unpacked.Train.Labels.data<long>().ToArray()[..8]);
-        byte[] fourth = unpacked.Train.Images[3].data<byte>().ToArray();
+        Assert.Equal([1, 2, 3, 4, 2, 3, 4, 5], unpacked.Train.Labels[..8].ToArray());
+        byte[] fourth = unpacked.Train.Image(3).ToArray();
         Assert.Equal(3, fourth[0]);
         Assert.Equal(TestFiles.Image(4, 3, 32, 3)[1024], fourth[1024]);
-        Assert.Equal(unpacked.Train.Images.data<byte>().ToArray(), archive.Train.Images.data<byte>().ToArray());
-        Assert.Equal(unpacked.Test.Labels.data<long>().ToArray(), archive.Test.Labels.data<long>().ToArray());
+        Assert.Equal(unpacked.Train.Pixels.ToArray(), archive.Train.Pixels.ToArray());
+        Assert.Equal(unpacked.Test.Labels.ToArray(), archive.Test.Labels.ToArray());
         Assert.Equal(Normalization.Cifar, unpacked.Normalization);
     }
 
@@ -113,10 +113,10 @@ public class DatasetTests
         using var temp = new TempFolder();
         TestFiles.WriteFolder(temp["cifar-100-binary"], [("train.bin", TestFiles.CifarRecords(6, 2, 40, 100)), ("test.bin", TestFiles.CifarRecords(3, 2, 97, 100))]);
 
-        using TrainingData data = Datasets.Load("cifar100", new DataOptions(temp.Path));
+        TrainingData data = Datasets.Load("cifar100", new DataOptions(temp.Path));
 
-        Assert.Equal([40L, 41, 42, 43, 44, 45], data.Train.Labels.data<long>().ToArray());
-        Assert.Equal([97L, 98, 99], data.Test.Labels.data<long>().ToArray());
+        Assert.Equal([40, 41, 42, 43, 44, 45], data.Train.Labels.ToArray());
+        Assert.Equal([97, 98, 99], data.Test.Labels.ToArray());
         Assert.Equal(100, data.Classes.Count);
     }
 
@@ -204,13 +204,13 @@ public class DatasetTests
             }
         }
 
-        using TrainingData data = Datasets.Load("folder", new DataOptions(temp.Path), new FeatureShape(3, 16, 16));
-        using TrainingData gray = Datasets.Load("folder", new DataOptions(temp.Path), new FeatureShape(1, 8, 8));
+        TrainingData data = Datasets.Load("folder", new DataOptions(temp.Path), new FeatureShape(3, 16, 16));
+        TrainingData gray = Datasets.Load("folder", new DataOptions(temp.Path), new FeatureShape(1, 8, 8));
 
         Assert.Equal(["cat", "dog"], data.Classes);
-        Assert.Equal([0L, 0, 0, 1, 1, 1], data.Train.Labels.data<long>().ToArray());
+        Assert.Equal([0, 0, 0, 1, 1, 1], data.Train.Labels.ToArray());
         Assert.Equal(2, data.Test.Count);
-        Assert.Equal(TestFiles.Image(4, 0, 16, 3), data.Train.Images[3].data<byte>().ToArray());
+        Assert.Equal(TestFiles.Image(4, 0, 16, 3), data.Train.Image(3).ToArray());
         Assert.Equal(new FeatureShape(1, 8, 8), gray.Shape);
         Assert.Equal($"folder:{Path.GetFullPath(temp.Path)}", data.Key);
         Assert.InRange(data.Normalization.Mean[0], 0.05, 0.5);

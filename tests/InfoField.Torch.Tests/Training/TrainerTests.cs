@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace InfoField.Torch.Tests.Training;
 
+[Collection(TorchGlobalState.Name)]
 public class TrainerTests
 {
     private static readonly TrainingSettings Recipe = new(Epochs: 3, BatchSize: 32, LearningRate: 0.05, Seed: 11);
@@ -31,7 +32,7 @@ public class TrainerTests
     public void A_run_stopped_after_an_epoch_and_resumed_ends_with_the_weights_of_an_uninterrupted_run()
     {
         using var temp = new TempFolder();
-        using TrainingData data = SmallData(temp);
+        TrainingData data = SmallData(temp);
 
         TrainingResult straight = Trainer.Train(Job(temp["straight"]), data);
         var stopped = Job(temp["resumed"]) with { BeforeEpoch = (epoch, _) => { if (epoch == 1) throw new OperationCanceledException("stopped"); } };
@@ -58,7 +59,7 @@ public class TrainerTests
     public void Training_learns_the_small_dataset_and_writes_its_files()
     {
         using var temp = new TempFolder();
-        using TrainingData data = SmallData(temp);
+        TrainingData data = SmallData(temp);
 
         TrainingResult result = Trainer.Train(Job(temp["run"], Recipe with { Epochs = 8, BatchSize = 16, LearningRate = 0.1 }) with { TensorBoard = true }, data);
 
@@ -81,7 +82,7 @@ public class TrainerTests
     public void A_nan_loss_stops_the_run_and_keeps_the_last_good_checkpoint()
     {
         using var temp = new TempFolder();
-        using TrainingData data = SmallData(temp, train: 64, test: 16);
+        TrainingData data = SmallData(temp, train: 64, test: 16);
         string checkpoint = Path.Combine(temp["run"], Checkpoint.FileName);
         byte[]? afterFirstEpoch = null;
         var job = Job(temp["run"]) with
@@ -109,7 +110,7 @@ public class TrainerTests
     public void A_damaged_checkpoint_is_refused_with_its_name()
     {
         using var temp = new TempFolder();
-        using TrainingData data = SmallData(temp, train: 64, test: 16);
+        TrainingData data = SmallData(temp, train: 64, test: 16);
         Trainer.Train(Job(temp["run"], Recipe with { Epochs = 1 }), data);
         string checkpoint = Path.Combine(temp["run"], Checkpoint.FileName);
         byte[] bytes = File.ReadAllBytes(checkpoint);
@@ -130,7 +131,7 @@ public class TrainerTests
     public void An_existing_run_is_never_overwritten_and_resumes_only_with_its_own_settings()
     {
         using var temp = new TempFolder();
-        using TrainingData data = SmallData(temp, train: 64, test: 16);
+        TrainingData data = SmallData(temp, train: 64, test: 16);
         TrainingSettings one = Recipe with { Epochs = 1 };
         Trainer.Train(Job(temp["run"], one), data);
 
@@ -148,7 +149,7 @@ public class TrainerTests
     public void Networks_that_do_not_fit_the_data_are_refused_with_the_fix()
     {
         using var temp = new TempFolder();
-        using TrainingData data = SmallData(temp, train: 8, test: 4);
+        TrainingData data = SmallData(temp, train: 8, test: 4);
         var rgb = new LoadedNetwork(TestFiles.TinyNetwork(3), "spec", null, 1.0, "rgb.json");
 
         var error = Assert.Throws<InfoFieldException>(() => Trainer.Train(new TrainingJob(rgb, Recipe, temp["run"]), data));

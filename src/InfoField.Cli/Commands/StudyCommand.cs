@@ -1,0 +1,122 @@
+using System.CommandLine;
+using InfoField.Torch.Data;
+using InfoField.Torch.Studies;
+using InfoField.Torch.Training;
+using InfoField.Training;
+
+namespace InfoField.Cli.Commands;
+
+/// <summary>
+/// <c>infofield study insertion</c> and <c>infofield compare</c>: sweeps of deterministic runs into a shared results
+/// folder (finished runs are skipped, interrupted ones resume), aggregated into a table with the spread.
+/// </summary>
+internal static class StudyCommand
+{
+    public static Command CreateStudy(CliConsole console)
+    {
+        var study = new Command("study", "Accuracy studies that test the method: sweeps of training runs, resumable and shareable through a results folder.");
+        var options = new TrainingOptions();
+        var sweep = new SweepOptions();
+        var baseModel = new Option<string>("--base") { Description = "The base network; its zoo variants <base>-variant1.. each insert one conv at the end of a stage.", DefaultValueFactory = _ => "vgg11" };
+        var insertion = new Command("insertion", "The paper's case study (Table 2): the base and its variants, each trained with K seeds; dIF of each inserted conv against its accuracy change, with the Spearman correlation.");
+        options.AddTo(insertion);
+        insertion.Options.Add(baseModel);
+        sweep.AddTo(insertion);
+        insertion.SetAction(parsed => console.Guard(() =>
+        {
+            string baseName = parsed.GetRequiredValue(baseModel);
+            if (NetworkSource.IsSpecPath(baseName))
+            {
+                throw new InfoFieldException($"--base {baseName}: the insertion study needs a zoo base with variants (vgg11), not a spec file");
+            }
+
+            StudyPlans.RequireVariants(baseName);
+            TrainingData data = options.LoadData(parsed, console, [baseName]);
+            IReadOnlyList<StudyNetwork> networks = StudyPlans.Insertion(baseName, name => options.Resolve(parsed, name, data));
+            return Execute(console, parsed, options, sweep, "insertion", networks, data);
+        }));
+        study.Subcommands.Add(insertion);
+        return study;
+    }
+
+    public static Command CreateCompare(CliConsole console)
+    {
+        var options = new TrainingOptions();
+        var sweep = new SweepOptions();
+        var models = new Argument<string[]>("models") { Description = "Zoo names (vgg16), optimized forms (vgg16-opt) or spec files; the first is the reference.", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("compare", "Train several networks with K seeds each and compare parameters, MACs and test accuracy (mean, std) side by side.");
+        command.Arguments.Add(models);
+        options.AddTo(command);
+        sweep.AddTo(command);
+        command.SetAction(parsed => console.Guard(() =>
+        {
+            string[] names = parsed.GetRequiredValue(models);
+            string? twice = names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1)?.Key;
+            if (twice is not null)
+            {
+                throw new InfoFieldException($"'{twice}' is named twice; compare distinct models");
+            }
+
+            TrainingData data = options.LoadData(parsed, console, names);
+            double? width = parsed.GetValue(options.Width);
+            var networks = names.Select(name => new StudyNetwork(name, ModelBinding.Resolve(name, data.Name, NetworkSource.IsSpecPath(name) ? null : width, options.InputShape(parsed), data.Classes.Count), null)).ToList();
+            return Execute(console, parsed, options, sweep, "compare", networks, data);
+        }));
+        return command;
+    }
+
+    private static int Execute(CliConsole console, ParseResult parsed, TrainingOptions options, SweepOptions sweep, string name, IReadOnlyList<StudyNetwork> networks, TrainingData data)
+    {
+        int seeds = parsed.GetValue(sweep.Seeds);
+        TrainingSettings settings = options.Settings(parsed, data.Name, seed: 1);
+        IReadOnlyList<PlannedRun> runs = StudyPlans.Runs(networks, settings, seeds);
+        var folder = new ResultsFolder(parsed.GetRequiredValue(sweep.Results));
+        foreach (PlannedRun run in runs)
+        {
+            ModelBinding.Check(run.Model.Network, data, run.Label);
+        }
+
+        SweepState state = parsed.GetValue(sweep.ReportOnly)
+            ? Sweep.Inspect(folder, runs, data)
+            : Sweep.Run(folder, runs, data, options.ThreadCount(parsed), new CliSweepMonitor(console));
+        StudyReport report = StudyReport.From(name, state, networks.Select(n => n.Label).ToList(), StudyPlans.Gains(networks), data.Name, parsed.GetValue(options.Width) ?? 1.0, settings, seeds, folder.Path);
+        if (parsed.GetValue(options.Json))
+        {
+            console.WriteJson(report);
+        }
+        else
+        {
+            console.Out.Write(report.Render());
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private sealed class SweepOptions
+    {
+        public Option<int> Seeds { get; } = new("--seeds", "-k") { Description = "Runs per network, with seeds 1..K.", DefaultValueFactory = _ => 3 };
+
+        public Option<string> Results { get; } = new("--results", "-r") { Description = "The results folder: <run id>.json per finished run, work/<run id>/ for checkpoints; shared by studies and machines.", DefaultValueFactory = _ => Path.Combine("runs", "studies") };
+
+        public Option<bool> ReportOnly { get; } = new("--report") { Description = "Train nothing: aggregate the runs already finished in the results folder." };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Seeds);
+            command.Options.Add(Results);
+            command.Options.Add(ReportOnly);
+        }
+    }
+
+    private sealed class CliSweepMonitor(CliConsole console) : ISweepMonitor
+    {
+        public ITrainingMonitor Training(int index, int count, PlannedRun run, string id) =>
+            ProgressView.For(console, $"[{index}/{count} {run.Label} seed {run.Settings.Seed}] ");
+
+        public void Note(string line)
+        {
+            console.Error.WriteLine(line);
+            console.Error.Flush();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json.Serialization;
+using InfoField.Torch.Training;
+
+namespace InfoField.Torch.Studies;
+
+/// <summary>
+/// A finished run of a study, as kept in <c>&lt;results&gt;/&lt;id&gt;.json</c> (schema <c>infofield-run/1</c>): what was
+/// trained, how, and what came out. Its presence marks the run as done.
+/// </summary>
+/// <param name="Schema">Always <c>infofield-run/1</c>.</param>
+/// <param name="Id">The run id (<see cref="InfoField.Training.RunKey.Id"/>), also the file's name.</param>
+/// <param name="Label">The row it belongs to, e.g. <c>vgg11-variant2</c>.</param>
+/// <param name="Network">The architecture's name.</param>
+/// <param name="Result">The training result.</param>
+/// <param name="Host">The machine that ran it.</param>
+/// <param name="FinishedAt">When it finished (UTC, ISO 8601).</param>
+public sealed record RunRecord(
+    [property: JsonPropertyName("schema")] string Schema,
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("label")] string Label,
+    [property: JsonPropertyName("network")] string Network,
+    [property: JsonPropertyName("result")] TrainingResult Result,
+    [property: JsonPropertyName("host")] string Host,
+    [property: JsonPropertyName("finishedAt")] string FinishedAt)
+{
+    /// <summary>The schema tag.</summary>
+    public const string SchemaName = "infofield-run/1";
+}
+
+/// <summary>One run a study needs: a row label, the network and the recipe (seed included).</summary>
+/// <param name="Label">The row it belongs to.</param>
+/// <param name="Model">The network.</param>
+/// <param name="Settings">The recipe, with the run's seed.</param>
+public sealed record PlannedRun(string Label, LoadedNetwork Model, InfoField.Training.TrainingSettings Settings);

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Serialization;
+using InfoField.Costs;
+using InfoField.Reporting;
+using InfoField.Statistics;
+using InfoField.Training;
+
+namespace InfoField.Torch.Studies;
+
+/// <summary>One row of a study: a network and its runs' test accuracies (fractions) over seeds.</summary>
+/// <param name="Label">The row's name (a zoo name, an optimized form, or a spec file).</param>
+/// <param name="Network">The architecture's name.</param>
+/// <param name="DeltaIf">Insertion study: the dIF of the inserted unit; null for the base and for comparisons.</param>
+/// <param name="Params">Trainable parameters.</param>
+/// <param name="Macs">Multiply-accumulates per image.</param>
+/// <param name="Seeds">The seeds of the finished runs.</param>
+/// <param name="Accuracies">Test accuracy of each finished run, in seed order.</param>
+/// <param name="Planned">Runs planned for this row.</param>
+/// <param name="Mean">Mean test accuracy (NaN when no run finished).</param>
+/// <param name="Std">Sample standard deviation of the test accuracy (NaN for fewer than two runs).</param>
+/// <param name="Delta">Mean accuracy minus the reference row's (the base, or the first model); null for the reference.</param>
+/// <param name="DeltaStdError">Standard error of <paramref name="Delta"/>: sqrt(s1^2/n1 + s2^2/n2).</param>
+/// <param name="Seconds">Training time of the finished runs, summed.</param>
+public sealed record StudyRow(
+    [property: JsonPropertyName("label")] string Label,
+    [property: JsonPropertyName("network")] string Network,
+    [property: JsonPropertyName("deltaIf")] double? DeltaIf,
+    [property: JsonPropertyName("params")] long Params,
+    [property: JsonPropertyName("macs")] long Macs,
+    [property: JsonPropertyName("seeds")] IReadOnlyList<long> Seeds,
+    [property: JsonPropertyName("accuracies")] IReadOnlyList<double> Accuracies,
+    [property: JsonPropertyName("planned")] int Planned,
+    [property: JsonPropertyName("mean")] double Mean,
+    [property: JsonPropertyName("std")] double Std,
+    [property: JsonPropertyName("delta")] double? Delta,
+    [property: JsonPropertyName("deltaStdError")] double? DeltaStdError,
+    [property: JsonPropertyName("seconds")] double Seconds);
+
+/// <summary>
+/// A study's result, aggregated from the results folder (JSON schema <c>infofield-study/1</c>, docs/cli.md).
+/// </summary>
+/// <param name="Schema">Always <c>infofield-study/1</c>.</param>
+/// <param name="Study"><c>insertion</c> or <c>compare</c>.</param>
+/// <param name="Dataset">The dataset.</param>
+/// <param name="Width">The width multiplier of zoo models.</param>
+/// <param name="Epochs">Epochs per run.</param>
+/// <param name="BatchSize">Batch size.</param>
+/// <param name="LearningRate">Initial learning rate.</param>
+/// <param name="Schedule">Learning-rate schedule.</param>
+/// <param name="SeedCount">Seeds per network (1 to K).</param>
+/// <param name="ResultsDirectory">The results folder.</param>
+/// <param name="Rows">One per network; the first is the reference.</param>
+/// <param name="Spearman">Insertion study: Spearman's rank correlation between the variants' dIF and accuracy change; null otherwise or when undefined.</param>
+/// <param name="Missing">Planned runs not finished yet.</param>
+public sealed record StudyReport(
+    [property: JsonPropertyName("schema")] string Schema,
+    [property: JsonPropertyName("study")] string Study,
+    [property: JsonPropertyName("dataset")] string Dataset,
+    [property: JsonPropertyName("width")] double Width,
+    [property: JsonPropertyName("epochs")] int Epochs,
+    [property: JsonPropertyName("batchSize")] int BatchSize,
+    [property: JsonPropertyName("lr")] double LearningRate,
+    [property: JsonPropertyName("schedule")] string Schedule,
+    [property: JsonPropertyName("seeds")] int SeedCount,
+    [property: JsonPropertyName("resultsDir")] string ResultsDirectory,
+    [property: JsonPropertyName("rows")] IReadOnlyList<StudyRow> Rows,
+    [property: JsonPropertyName("spearman")] double? Spearman,
+    [property: JsonPropertyName("missing")] int Missing)
+{
+    /// <summary>The schema tag.</summary>
+    public const string SchemaName = "infofield-study/1";
+
+    /// <summary>
+    /// Aggregates <paramref name="state"/> into rows, in the order of <paramref name="labels"/> (the first is the
+    /// reference). <paramref name="deltaIf"/> gives the insertion study's gains; the Spearman correlation is taken over
+    /// the rows that have a gain and at least one finished run.
+    /// </summary>
+    public static StudyReport From(string study, SweepState state, IReadOnlyList<string> labels, IReadOnlyDictionary<string, double>? deltaIf, string dataset, double width, TrainingSettings settings, int seeds, string resultsDirectory)
+    {
+        var rows = new List<StudyRow>();
+        foreach (string label in labels)
+        {
+            var runs = state.Runs.Where(r => r.Run.Label == label).ToList();
+            var done = runs.Where(r => r.Record is not null).OrderBy(r => r.Run.Settings.Seed).ToList();
+            double[] accuracies = done.Select(r => r.Record!.Result.TestAccuracy).ToArray();
+            Cost cost = CostModel.Of(runs[0].Run.Model.Network).Total;
+            rows.Add(new StudyRow(
+                label,
+                runs[0].Run.Model.Network.Name,
+                deltaIf is not null && deltaIf.TryGetValue(label, out double gain) ? gain : null,
+                cost.Parameters,
+                cost.Macs,
+                done.Select(r => r.Run.Settings.Seed).ToList(),
+                accuracies,
+                runs.Count,
+                Summary.Mean(accuracies),
+                Summary.SampleStandardDeviation(accuracies),
+                null,
+                null,
+                done.Sum(r => r.Record!.Result.Seconds)));
+        }
+
+        StudyRow reference = rows[0];
+        for (int i = 1; i < rows.Count; i++)
+        {
+            StudyRow row = rows[i];
+            if (row.Accuracies.Count > 0 && reference.Accuracies.Count > 0)
+            {
+                double error = Math.Sqrt((Variance(row) / row.Accuracies.Count) + (Variance(reference) / reference.Accuracies.Count));
+                rows[i] = row with { Delta = row.Mean - reference.Mean, DeltaStdError = double.IsFinite(error) ? error : null };
+            }
+        }
+
+        var ranked = rows.Where(r => r.DeltaIf is not null && r.Delta is not null).ToList();
+        double spearman = ranked.Count >= 2 ? Summary.Spearman(ranked.Select(r => r.DeltaIf!.Value).ToList(), ranked.Select(r => r.Delta!.Value).ToList()) : double.NaN;
+        return new StudyReport(SchemaName, study, dataset, width, settings.Epochs, settings.BatchSize, settings.LearningRate, settings.ScheduleName, seeds, resultsDirectory, rows, double.IsFinite(spearman) ? spearman : null, state.Missing);
+    }
+
+    /// <summary>The report as text: the settings, a table with the spread, and the correlation.</summary>
+    public string Render()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{(Study == "insertion" ? "Insertion study (the paper's Table 2)" : "Comparison")} on {Dataset}, width {Width}: {Epochs} epochs, batch {BatchSize}, lr {LearningRate}, {Schedule} schedule; seeds 1-{SeedCount}; results in {ResultsDirectory}"));
+        bool insertion = Study == "insertion";
+        var table = new List<string[]> { insertion ? ["network", "dIF", "runs", "test accuracy % (mean ± std)", "change vs base (± s.e.)", "params", "MACs"] : ["model", "params", "MACs", "runs", "test accuracy % (mean ± std)", $"change vs {Rows[0].Label} (± s.e.)"] };
+        foreach (StudyRow row in Rows)
+        {
+            string runs = $"{row.Accuracies.Count}/{row.Planned}";
+            string accuracy = row.Accuracies.Count == 0 ? "-" : double.IsNaN(row.Std) ? Percent(row.Mean) : $"{Percent(row.Mean)} ± {Percent(row.Std)}";
+            string change = row.Delta is double d ? (row.DeltaStdError is double e ? $"{Signed(d)} ± {Percent(e)}" : Signed(d)) : "-";
+            string gain = row.DeltaIf is double g ? g.ToString("0.00", CultureInfo.InvariantCulture) : "-";
+            table.Add(insertion
+                ? [row.Label, gain, runs, accuracy, change, Format.Count(row.Params), Format.Macs(row.Macs)]
+                : [row.Label, Format.Count(row.Params), Format.Macs(row.Macs), runs, accuracy, change]);
+        }
+
+        FieldTable.AppendTable(text, table, insertion ? [false, true, true, true, true, true, true] : [false, true, true, true, true, true]);
+        if (insertion)
+        {
+            int variants = Rows.Count(r => r.DeltaIf is not null && r.Delta is not null);
+            text.AppendLine(Spearman is double rho
+                ? string.Create(CultureInfo.InvariantCulture, $"Spearman correlation of dIF and accuracy change over the {variants} variants: {rho:0.00}")
+                : "Spearman correlation of dIF and accuracy change: undefined (too few finished variants, or a constant side)");
+        }
+
+        if (Missing > 0)
+        {
+            text.AppendLine($"{Missing} planned run(s) have not finished; run the same command again to finish them.");
+        }
+
+        return text.ToString();
+    }
+
+    private static double Variance(StudyRow row) => row.Accuracies.Count < 2 ? 0 : row.Std * row.Std;
+
+    private static string Percent(double fraction) => (fraction * 100).ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string Signed(double fraction) => (fraction >= 0 ? "+" : "-") + Percent(Math.Abs(fraction));
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using InfoField.Torch.Tests.Training;
+
+namespace InfoField.Cli.Tests;
+
+public class StudyCommandTests
+{
+    private static readonly string[] Quick = ["--epochs", "1", "--batch-size", "16", "--threads", "2", "--train-limit", "48", "--test-limit", "16"];
+
+    [Fact]
+    public void The_insertion_study_trains_the_base_and_five_variants_and_relates_dif_to_accuracy()
+    {
+        using var temp = new TempFolder();
+        string data = TestFiles.WriteMnist(temp["data"], 48, 16);
+
+        JsonElement json = CliRun.Of(["study", "insertion", "--base", "vgg11", "--dataset", "mnist", "--data-dir", data, "--width", "0.0625", "--seeds", "2", "--results", temp["results"], "--json", .. Quick]).Json();
+
+        var rows = json.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal("infofield-study/1", json.GetProperty("schema").GetString());
+        Assert.Equal(["vgg11", "vgg11-variant1", "vgg11-variant2", "vgg11-variant3", "vgg11-variant4", "vgg11-variant5"], rows.Select(r => r.GetProperty("label").GetString()));
+        Assert.Equal(JsonValueKind.Null, rows[0].GetProperty("deltaIf").ValueKind);
+        double[] gains = rows.Skip(1).Select(r => r.GetProperty("deltaIf").GetDouble()).ToArray();
+        Assert.Equal([1.73, 1.60, 0.30, 0.0, 0.0], gains.Select(g => Math.Round(g, 2)));
+        Assert.All(rows, r => Assert.Equal(2, r.GetProperty("accuracies").GetArrayLength()));
+        Assert.Equal(0, json.GetProperty("missing").GetInt32());
+        Assert.Equal(12, Directory.GetFiles(temp["results"], "*.json").Length);
+        double mean = rows[1].GetProperty("mean").GetDouble();
+        double[] accuracies = rows[1].GetProperty("accuracies").EnumerateArray().Select(a => a.GetDouble()).ToArray();
+        Assert.Equal(accuracies.Average(), mean, 12);
+        Assert.Equal(mean - rows[0].GetProperty("mean").GetDouble(), rows[1].GetProperty("delta").GetDouble(), 12);
+    }
+
+    [Fact]
+    public void Compare_runs_each_model_k_times_skips_finished_runs_and_reports_from_the_folder()
+    {
+        using var temp = new TempFolder();
+        string data = TestFiles.WriteMnist(temp["data"], 48, 16);
+        string tiny = TestFiles.WriteTinySpec(temp["tiny.json"]);
+        string[] args = ["compare", tiny, "vgg11", "--dataset", "mnist", "--data-dir", data, "--width", "0.0625", "--seeds", "2", "--results", temp["results"], .. Quick];
+
+        CliRun first = CliRun.Of([.. args, "--json"]);
+        CliRun second = CliRun.Of([.. args, "--json"]);
+        CliRun text = CliRun.Of([.. args, "--report"]);
+
+        JsonElement json = first.Json();
+        var rows = json.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal([tiny, "vgg11"], rows.Select(r => r.GetProperty("label").GetString()));
+        Assert.Equal(1_442, rows[0].GetProperty("params").GetInt64());
+        Assert.All(rows, r => Assert.Equal([1L, 2L], r.GetProperty("seeds").EnumerateArray().Select(s => s.GetInt64())));
+        Assert.Equal(first.Output, second.Output);
+        Assert.Equal(4, second.Error.Split('\n').Count(line => line.Contains("finished before, skipped", StringComparison.Ordinal)));
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("change vs " + tiny, text.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("skipped", text.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compare_resolves_optimized_zoo_names_through_the_network_source()
+    {
+        using var temp = new TempFolder();
+        string data = TestFiles.WriteMnist(temp["data"], 8, 4);
+
+        JsonElement json = CliRun.Of("compare", "vgg16", "vgg16-opt", "--dataset", "mnist", "--data-dir", data, "--width", "0.25", "--results", temp["results"], "--report", "--json").Json();
+
+        var rows = json.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(JsonDocument.Parse(CliRun.Of("models", "--dataset", "mnist", "--width", "0.25", "--json").Output).RootElement.GetProperty("models").EnumerateArray().First(m => m.GetProperty("name").GetString() == "vgg16").GetProperty("params").GetInt64(), rows[0].GetProperty("params").GetInt64());
+        Assert.True(rows[1].GetProperty("params").GetInt64() < rows[0].GetProperty("params").GetInt64());
+        Assert.Equal("vgg16-opt", rows[1].GetProperty("network").GetString());
+        Assert.Equal(6, json.GetProperty("missing").GetInt32());
+        Assert.All(rows, r => Assert.Equal(0, r.GetProperty("accuracies").GetArrayLength()));
+    }
+
+    [Fact]
+    public void A_study_without_variants_or_with_a_model_twice_is_refused()
+    {
+        CliRun noVariants = CliRun.Of("study", "insertion", "--base", "resnet18", "--dataset", "mnist", "--data-dir", "/usr/share/nonexistent");
+        CliRun twice = CliRun.Of("compare", "vgg11", "VGG11", "--dataset", "mnist");
+
+        Assert.Equal(1, noVariants.ExitCode);
+        Assert.Contains("--base resnet18: the zoo has no resnet18-variant1", noVariants.Error, StringComparison.Ordinal);
+        Assert.Equal(1, twice.ExitCode);
+        Assert.Contains("'vgg11' is named twice", twice.Error, StringComparison.Ordinal);
+    }
+}
