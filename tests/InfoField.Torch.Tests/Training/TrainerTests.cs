@@ -156,4 +156,19 @@ public class TrainerTests
 
         Assert.Equal("rgb.json: takes 3x32x32 inputs but mnist images are 1x32x32 (C x H x W); build it for that shape (--input 1x32x32 or the spec's input)", error.Message);
     }
+
+    [Fact]
+    public void The_throughput_benchmark_times_both_feeds_round_by_round()
+    {
+        using var temp = new TempFolder();
+        TrainingData data = SmallData(temp, train: 96, test: 8);
+        var rounds = new List<ThroughputRound>();
+
+        ThroughputReport report = ThroughputBenchmark.Run(TestFiles.TinyNetwork(), data, Recipe with { BatchSize = 16 }, steps: 3, rounds: 3, threads: 2, rounds.Add);
+
+        Assert.Equal([1, 2, 3], rounds.Select(r => r.Round));
+        Assert.All(rounds, r => Assert.True(r.Pipeline > 0 && r.InMemory > 0));
+        Assert.Equal(rounds.Select(r => r.Pipeline).Order().ElementAt(1), report.PipelineMedian);
+        Assert.Equal(report.PipelineMedian / report.InMemoryMedian, report.Ratio);
+    }
 }
