@@ -34,12 +34,12 @@ public static class PipelineThroughput
             TrainingData data = Datasets.Load(dataset, new DataOptions(options.GetValueOrDefault("--data-dir")));
             LoadedNetwork loaded = ModelBinding.Resolve(model, dataset, width, null, data.Classes.Count);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model} width {width} on {dataset}, batch {settings.BatchSize}, augment {(settings.Augment ? "on" : "off")}, {threads} threads; {rounds} rounds of {steps} steps per mode, interleaved, after one warm-up round"));
-            Console.WriteLine("| round | pipeline (images/s) | in memory (images/s) |");
-            Console.WriteLine("|---:|---:|---:|");
+            Console.WriteLine("| round | pipeline (images/s) | in memory (images/s) | ratio |");
+            Console.WriteLine("|---:|---:|---:|---:|");
             ThroughputReport report = ThroughputBenchmark.Run(loaded.Network, data, settings, steps, rounds, threads, round =>
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {round.Round} | {round.Pipeline:N0} | {round.InMemory:N0} |")));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| **median** | **{report.PipelineMedian:N0}** | **{report.InMemoryMedian:N0}** |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pipeline / in memory = {report.Ratio:0.000}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {round.Round} | {round.Pipeline:N0} | {round.InMemory:N0} | {round.Pipeline / round.InMemory:0.000} |")));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| **median** | **{report.PipelineMedian:N0}** | **{report.InMemoryMedian:N0}** | **{report.MedianRoundRatio:0.000}** |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pipeline / in memory: ratio of the medians {report.Ratio:0.000}, median of the round ratios {report.MedianRoundRatio:0.000}"));
             var clock = System.Diagnostics.Stopwatch.StartNew();
             int prepared = 0;
             foreach (Batch batch in BatchStream.Training(data.Train, data.Normalization, settings.BatchSize, settings.Seed, 0, settings.Augment, prefetch: false))

@@ -20,8 +20,11 @@ public sealed record ThroughputRound(int Round, double Pipeline, double InMemory
 /// <param name="InMemoryMedian">Median images per second on batches in memory.</param>
 public sealed record ThroughputReport(IReadOnlyList<ThroughputRound> Rounds, double PipelineMedian, double InMemoryMedian)
 {
-    /// <summary>Pipeline throughput as a fraction of in-memory throughput.</summary>
+    /// <summary>Pipeline throughput as a fraction of in-memory throughput: the ratio of the medians.</summary>
     public double Ratio => PipelineMedian / InMemoryMedian;
+
+    /// <summary>The median over rounds of each round's pipeline / in-memory ratio; a round's two halves run back to back, so a slow spell of a shared machine cancels out.</summary>
+    public double MedianRoundRatio => ThroughputBenchmark.Median(Rounds.Select(r => r.Pipeline / r.InMemory));
 }
 
 /// <summary>
@@ -111,7 +114,8 @@ public static class ThroughputBenchmark
         return images / clock.Elapsed.TotalSeconds;
     }
 
-    private static double Median(IEnumerable<double> values)
+    /// <summary>The median of <paramref name="values"/>.</summary>
+    public static double Median(IEnumerable<double> values)
     {
         double[] sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
