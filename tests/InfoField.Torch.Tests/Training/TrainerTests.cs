@@ -1,5 +1,6 @@
 using InfoField.Torch.Building;
 using InfoField.Torch.Data;
+using InfoField.Torch.Studies;
 using InfoField.Torch.Training;
 using InfoField.Training;
 using static TorchSharp.torch;
@@ -170,5 +171,37 @@ public class TrainerTests
         Assert.All(rounds, r => Assert.True(r.Pipeline > 0 && r.InMemory > 0));
         Assert.Equal(rounds.Select(r => r.Pipeline).Order().ElementAt(1), report.PipelineMedian);
         Assert.Equal(report.PipelineMedian / report.InMemoryMedian, report.Ratio);
+    }
+
+    [Fact]
+    public void A_sweep_leaves_runs_claimed_by_live_processes_and_skips_finished_ones()
+    {
+        using var temp = new TempFolder();
+        TrainingData data = SmallData(temp, train: 32, test: 8);
+        var folder = new ResultsFolder(temp["results"]);
+        var networks = new[] { new StudyNetwork("tiny", Tiny(), null) };
+        IReadOnlyList<PlannedRun> runs = StudyPlans.Runs(networks, Recipe with { Epochs = 1, BatchSize = 16 }, seeds: 2);
+        string taken = Sweep.Id(runs[1], data);
+        File.WriteAllText(Path.Combine(temp["results"], "claims", taken + ".claim"), $"{Environment.MachineName} 1 {DateTime.UtcNow:O}");
+        var notes = new Notes();
+
+        SweepState first = Sweep.Run(folder, runs, data, threads: 2, notes);
+        SweepState second = Sweep.Run(folder, runs, data, threads: 2, notes);
+
+        Assert.Equal(1, first.Missing);
+        Assert.Null(first.Runs[1].Record);
+        Assert.Equal(1L, first.Runs[0].Record!.Result.Seed);
+        Assert.Contains(notes.Lines, line => line.Contains("another process is training it", StringComparison.Ordinal));
+        Assert.Contains(notes.Lines, line => line.Contains("finished before, skipped", StringComparison.Ordinal));
+        Assert.Equal(first.Runs[0].Record, second.Runs[0].Record);
+    }
+
+    private sealed class Notes : ISweepMonitor
+    {
+        public List<string> Lines { get; } = [];
+
+        public ITrainingMonitor Training(int index, int count, PlannedRun run, string id) => SilentMonitor.Instance;
+
+        public void Note(string line) => Lines.Add(line);
     }
 }
