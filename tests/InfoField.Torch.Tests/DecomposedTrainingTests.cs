@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 
 namespace InfoField.Torch.Tests;
 
+[Collection(TorchGlobalState.Name)]
 public class DecomposedTrainingTests
 {
     [Theory]

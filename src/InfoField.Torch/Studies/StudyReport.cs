@@ -20,7 +20,7 @@ namespace InfoField.Torch.Studies;
 /// <param name="Mean">Mean test accuracy (NaN when no run finished).</param>
 /// <param name="Std">Sample standard deviation of the test accuracy (NaN for fewer than two runs).</param>
 /// <param name="Delta">Mean accuracy minus the reference row's (the base, or the first model); null for the reference.</param>
-/// <param name="DeltaStdError">Standard error of <paramref name="Delta"/>: sqrt(s1^2/n1 + s2^2/n2).</param>
+/// <param name="DeltaStdError">Standard error of <paramref name="Delta"/>: sqrt(s1^2/n1 + s2^2/n2); null unless both rows have two runs or more.</param>
 /// <param name="Seconds">Training time of the finished runs, summed.</param>
 public sealed record StudyRow(
     [property: JsonPropertyName("label")] string Label,
@@ -107,8 +107,10 @@ public sealed record StudyReport(
             StudyRow row = rows[i];
             if (row.Accuracies.Count > 0 && reference.Accuracies.Count > 0)
             {
-                double error = Math.Sqrt((Variance(row) / row.Accuracies.Count) + (Variance(reference) / reference.Accuracies.Count));
-                rows[i] = row with { Delta = row.Mean - reference.Mean, DeltaStdError = double.IsFinite(error) ? error : null };
+                double? error = row.Accuracies.Count > 1 && reference.Accuracies.Count > 1
+                    ? Math.Sqrt((row.Std * row.Std / row.Accuracies.Count) + (reference.Std * reference.Std / reference.Accuracies.Count))
+                    : null;
+                rows[i] = row with { Delta = row.Mean - reference.Mean, DeltaStdError = error };
             }
         }
 
@@ -151,8 +153,6 @@ public sealed record StudyReport(
 
         return text.ToString();
     }
-
-    private static double Variance(StudyRow row) => row.Accuracies.Count < 2 ? 0 : row.Std * row.Std;
 
     private static string Percent(double fraction) => (fraction * 100).ToString("0.00", CultureInfo.InvariantCulture);
 
