@@ -52,6 +52,15 @@ public class StudyCommandTests
         Assert.Equal(0, text.ExitCode);
         Assert.Contains("change vs " + tiny, text.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("skipped", text.Error, StringComparison.Ordinal);
+
+        CliRun report = CliRun.Of("report", "vgg11", "--dataset", "mnist", "--width", "0.0625", "--results", temp["results"], "--format", "json", "-o", temp["report.json"]);
+        Assert.Equal(0, report.ExitCode);
+        var points = JsonDocument.Parse(File.ReadAllText(temp["report.json"])).RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal([tiny, "vgg11"], points.Select(p => p.GetProperty("model").GetString()).Order(StringComparer.Ordinal));
+        JsonElement vgg = points.Single(p => p.GetProperty("model").GetString() == "vgg11");
+        Assert.Equal(2, vgg.GetProperty("runs").GetInt32());
+        Assert.Equal(rows[1].GetProperty("mean").GetDouble(), vgg.GetProperty("accuracyMean").GetDouble(), 12);
+        Assert.Equal(rows[1].GetProperty("params").GetInt64(), vgg.GetProperty("params").GetInt64());
     }
 
     [Fact]

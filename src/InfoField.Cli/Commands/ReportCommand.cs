@@ -3,6 +3,7 @@ using InfoField.Kernels;
 using InfoField.Reporting;
 using InfoField.Reporting.Html;
 using InfoField.Spec;
+using InfoField.Torch.Studies;
 
 namespace InfoField.Cli.Commands;
 
@@ -20,10 +21,11 @@ internal static class ReportCommand
         var channels = new Option<int>("--channels", "-c") { Description = "Channels of the --block pictures.", DefaultValueFactory = _ => 32 };
         var groups = new Option<int>("--groups", "-g") { Description = "g of the --block pictures.", DefaultValueFactory = _ => 4 };
         var overlap = new Option<double>("--overlap") { Description = "o of the --block pictures (F).", DefaultValueFactory = _ => 0.5 };
+        var results = new Option<string?>("--results") { Description = "A results folder of 'infofield study' or 'infofield compare': adds accuracy against parameters and MACs." };
         var command = new Command("report", "Write a self-contained HTML report of a network: field growth per stage, the organizer's run, channel connectivity of factorized blocks (and study results, when asked for).");
         options.AddModelOptions(command);
         organizer.AddTo(command);
-        foreach (Option option in new Option[] { blocks, channels, groups, overlap, output, format })
+        foreach (Option option in new Option[] { blocks, channels, groups, overlap, results, output, format })
         {
             command.Options.Add(option);
         }
@@ -51,7 +53,14 @@ internal static class ReportCommand
                 }
             }
 
-            ReportDocument report = ReportBuilder.Build(loaded, settings, preset, requested, [], null);
+            string? resultsPath = parsed.GetValue(results);
+            if (resultsPath is not null && !Directory.Exists(resultsPath))
+            {
+                throw new InfoFieldException($"--results {resultsPath}: folder not found");
+            }
+
+            IReadOnlyList<ResultPointDocument> points = resultsPath is null ? [] : StudyPoints.Read(new ResultsFolder(resultsPath));
+            ReportDocument report = ReportBuilder.Build(loaded, settings, preset, requested, points, resultsPath);
             string path = parsed.GetRequiredValue(output);
             switch (parsed.GetValue(format))
             {

@@ -65,6 +65,15 @@ public sealed class ResultsFolder
         }
     }
 
+    /// <summary>Every finished run in the folder, by id.</summary>
+    public IReadOnlyList<RunRecord> ReadAll() =>
+        [.. Directory.GetFiles(Path, "*.json")
+            .Select(System.IO.Path.GetFileNameWithoutExtension)
+            .OfType<string>()
+            .Order(StringComparer.Ordinal)
+            .Select(id => Read(id))
+            .OfType<RunRecord>()];
+
     /// <summary>Writes a finished run atomically.</summary>
     public void Write(RunRecord record) =>
         AtomicFile.WriteAllText(ResultPath(record.Id), JsonSerializer.Serialize(record, new JsonSerializerOptions(Checkpoint.Json) { WriteIndented = true }) + "\n");
