@@ -254,6 +254,40 @@ public class DatasetTests
         Assert.Contains("--dataset folder", Assert.Throws<InfoFieldException>(() => Datasets.Canonical("imagenet")).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Fashion_mnist_from_debians_package_loads_with_its_documented_size_and_statistics()
+    {
+        Assert.True(Directory.Exists(Datasets.DebianFashionMnist), $"{Datasets.DebianFashionMnist} is missing: apt-get install dataset-fashion-mnist (.ci/run does)");
+
+        TrainingData data = Datasets.Load("fashion-mnist", new DataOptions());
+
+        Assert.Equal(60_000, data.Train.Count);
+        Assert.Equal(10_000, data.Test.Count);
+        Assert.Equal(Enumerable.Repeat(6_000, 10), data.Train.Labels.ToArray().GroupBy(l => l).OrderBy(g => g.Key).Select(g => g.Count()));
+        // The documented constants are the statistics of the 28x28 images, i.e. of the padded images' interior.
+        double sum = 0, squares = 0;
+        long count = 0;
+        ReadOnlySpan<byte> pixels = data.Train.Pixels;
+        for (int n = 0; n < data.Train.Count; n++)
+        {
+            for (int y = 2; y < 30; y++)
+            {
+                for (int x = 2; x < 30; x++)
+                {
+                    double v = pixels[(n * 1024) + (y * 32) + x] / 255.0;
+                    sum += v;
+                    squares += v * v;
+                    count++;
+                }
+            }
+        }
+
+        double mean = sum / count;
+        Assert.Equal(Normalization.FashionMnist.Mean[0], mean, 4);
+        Assert.Equal(Normalization.FashionMnist.Std[0], Math.Sqrt((squares / count) - (mean * mean)), 4);
+        Assert.Equal(0, pixels[..(2 * 32)].ToArray().Sum(p => p));
+    }
+
     /// <summary>Serves one file over HTTP on the loopback interface.</summary>
     private sealed class LocalServer : IDisposable
     {
