@@ -77,4 +77,30 @@ public class TrainCommandTests
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("--width applies to zoo models", run.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_zoo_model_trains_on_an_image_folder_and_evaluates_from_its_checkpoint_alone()
+    {
+        using var temp = new TempFolder();
+        foreach ((string split, int count) in new[] { ("train", 12), ("test", 4) })
+        {
+            foreach ((string name, int label) in new[] { ("dark", 1), ("light", 8) })
+            {
+                string folder = Path.Combine(temp["images"], split, name);
+                Directory.CreateDirectory(folder);
+                for (int i = 0; i < count; i++)
+                {
+                    File.WriteAllBytes(Path.Combine(folder, $"{i}.png"), TestFiles.Encode(TestFiles.Image(label, i, 16, 3), 16, SkiaSharp.SKEncodedImageFormat.Png));
+                }
+            }
+        }
+
+        JsonElement trained = CliRun.Of("train", "vgg11", "--dataset", "folder", "--data-dir", temp["images"], "--width", "0.0625", "--epochs", "2", "--batch-size", "8", "--out", temp["run"], "--json").Json();
+        JsonElement evaluated = CliRun.Of("eval", temp["run"], "--json").Json();
+
+        Assert.Equal("folder", trained.GetProperty("dataset").GetString());
+        Assert.Equal(trained.GetProperty("testAccuracy").GetDouble(), evaluated.GetProperty("testAccuracy").GetDouble());
+        Assert.Equal(8, evaluated.GetProperty("images").GetInt32());
+        Assert.Contains("predicts 10 classes but folder has 2", CliRun.Of("train", TestFiles.WriteTinySpec(temp["tiny.json"], channels: 3), "--dataset", "folder", "--data-dir", temp["images"]).Error, StringComparison.Ordinal);
+    }
 }
