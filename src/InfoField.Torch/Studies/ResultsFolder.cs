@@ -18,20 +18,11 @@ public sealed class ResultsFolder
     /// <summary>How long a claim lives without being refreshed (it is refreshed after every epoch).</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromHours(6);
 
-    /// <summary>Opens (and creates) the folder.</summary>
-    public ResultsFolder(string path)
-    {
-        Path = path;
-        try
-        {
-            Directory.CreateDirectory(System.IO.Path.Combine(path, "claims"));
-            Directory.CreateDirectory(System.IO.Path.Combine(path, "work"));
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            throw new InfoFieldException($"--results {path}: cannot create the results folder: {error.Message}", error);
-        }
-    }
+    /// <summary>
+    /// Opens the folder. Nothing is created until a run is claimed, so reading results (<c>--report</c>,
+    /// <c>infofield report --results</c>) leaves a folder, such as a committed one, as it is.
+    /// </summary>
+    public ResultsFolder(string path) => Path = path;
 
     /// <summary>The folder.</summary>
     public string Path { get; }
@@ -65,8 +56,8 @@ public sealed class ResultsFolder
         }
     }
 
-    /// <summary>Every finished run in the folder, by id.</summary>
-    public IReadOnlyList<RunRecord> ReadAll() =>
+    /// <summary>Every finished run in the folder, by id (none when the folder does not exist yet).</summary>
+    public IReadOnlyList<RunRecord> ReadAll() => !Directory.Exists(Path) ? [] :
         [.. Directory.GetFiles(Path, "*.json")
             .Select(System.IO.Path.GetFileNameWithoutExtension)
             .OfType<string>()
@@ -81,6 +72,7 @@ public sealed class ResultsFolder
     /// <summary>Tries to claim run <paramref name="id"/> for this process; null when another live process holds it.</summary>
     public Claim? TryClaim(string id)
     {
+        CreateFolders();
         string path = System.IO.Path.Combine(Path, "claims", id + ".claim");
         string owner = string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName} {Environment.ProcessId} {DateTime.UtcNow:O}");
         for (int attempt = 0; attempt < 2; attempt++)
@@ -107,6 +99,19 @@ public sealed class ResultsFolder
         }
 
         return null;
+    }
+
+    private void CreateFolders()
+    {
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.Combine(Path, "claims"));
+            Directory.CreateDirectory(System.IO.Path.Combine(Path, "work"));
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new InfoFieldException($"--results {Path}: cannot create the results folder: {error.Message}", error);
+        }
     }
 
     private static bool IsStale(string path)

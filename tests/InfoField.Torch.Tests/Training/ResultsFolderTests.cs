@@ -53,4 +53,20 @@ public class ResultsFolderTests
         Assert.StartsWith($"{folder.ResultPath("0123456789abcdef")}: corrupted result file", error.Message, StringComparison.Ordinal);
         Assert.Null(folder.Read("fedcba9876543210"));
     }
+
+    [Fact]
+    public void Reading_results_leaves_the_folder_as_it_is()
+    {
+        using var temp = new TempFolder();
+        string missing = Path.Combine(temp.Path, "not-yet");
+        var folder = new ResultsFolder(missing);
+
+        Assert.Empty(folder.ReadAll());
+        Assert.Null(folder.Read("0123456789abcdef"));
+        Assert.False(Directory.Exists(missing));
+
+        var existing = new ResultsFolder(temp.Path);
+        Assert.Empty(existing.ReadAll());
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
 }

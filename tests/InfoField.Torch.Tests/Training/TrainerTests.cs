@@ -182,6 +182,7 @@ public class TrainerTests
         var networks = new[] { new StudyNetwork("tiny", Tiny(), null) };
         IReadOnlyList<PlannedRun> runs = StudyPlans.Runs(networks, Recipe with { Epochs = 1, BatchSize = 16 }, seeds: 2);
         string taken = Sweep.Id(runs[1], data);
+        Directory.CreateDirectory(Path.Combine(temp["results"], "claims"));
         File.WriteAllText(Path.Combine(temp["results"], "claims", taken + ".claim"), $"{Environment.MachineName} 1 {DateTime.UtcNow:O}");
         var notes = new Notes();
 
