@@ -33,9 +33,7 @@ internal sealed class ListingRollingPointwiseConv2d : nn.Module<Tensor, Tensor>
         OutChannels = outChannels;
         Width = inChannels / groups;
         Starts = RollingWindows.Starts(inChannels, outChannels, groups, overlap);
-        double bound = 1.0 / Math.Sqrt(Width);
-        weight = new Parameter(empty(outChannels, Width).uniform_(-bound, bound));
-        bias = hasBias ? new Parameter(empty(outChannels).uniform_(-bound, bound)) : null;
+        (weight, bias) = RollingPointwiseConv2d.CreateParameters(outChannels, Width, hasBias);
         RegisterComponents();
     }
 

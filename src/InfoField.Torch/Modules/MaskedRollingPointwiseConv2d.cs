@@ -21,10 +21,7 @@ internal sealed class MaskedRollingPointwiseConv2d : nn.Module<Tensor, Tensor>
         RollingPointwiseConv2d.Validate(inChannels, outChannels, groups, overlap);
         InChannels = inChannels;
         Starts = RollingWindows.Starts(inChannels, outChannels, groups, overlap);
-        int width = inChannels / groups;
-        double bound = 1.0 / Math.Sqrt(width);
-        weight = new Parameter(empty(outChannels, width).uniform_(-bound, bound));
-        bias = hasBias ? new Parameter(empty(outChannels).uniform_(-bound, bound)) : null;
+        (weight, bias) = RollingPointwiseConv2d.CreateParameters(outChannels, inChannels / groups, hasBias);
         RegisterComponents();
     }
 

@@ -35,9 +35,7 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
         Width = inChannels / groups;
         Starts = RollingWindows.Starts(inChannels, outChannels, groups, overlap);
         plan = RollingPlan.Create(inChannels, Width, Starts);
-        double bound = 1.0 / Math.Sqrt(Width);
-        weight = new Parameter(empty(outChannels, Width).uniform_(-bound, bound));
-        bias = hasBias ? new Parameter(empty(outChannels).uniform_(-bound, bound)) : null;
+        (weight, bias) = CreateParameters(outChannels, Width, hasBias);
         RegisterComponents();
     }
 
@@ -82,6 +80,19 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
         return RollingKernels.Supports(input) && input.dtype == weight.dtype
             ? RollingPointwiseFunction.Apply(input, weight, bias, plan)
             : MaskedRollingPointwiseConv2d.Forward(input, weight, bias, Starts, InChannels);
+    }
+
+    /// <summary>
+    /// The C_out x w window weights and the optional bias, initialized as for a convolution of fan-in w: uniform in
+    /// [-1/sqrt(w), 1/sqrt(w)], weight first. Shared by every RPW implementation so that one seed gives them all the
+    /// same parameters.
+    /// </summary>
+    internal static (Parameter Weight, Parameter? Bias) CreateParameters(int outChannels, int width, bool hasBias)
+    {
+        double bound = 1.0 / Math.Sqrt(width);
+        var weight = new Parameter(empty(outChannels, width).uniform_(-bound, bound));
+        Parameter? bias = hasBias ? new Parameter(empty(outChannels).uniform_(-bound, bound)) : null;
+        return (weight, bias);
     }
 
     /// <summary>Checks the arguments of RPW, naming the one that is wrong and what it must be.</summary>
