@@ -16,6 +16,14 @@ public class SummaryTests
     }
 
     [Fact]
+    public void Median_of_odd_and_even_counts()
+    {
+        Assert.Equal(4.0, Summary.Median([9.0, 4.0, 1.0]));
+        Assert.Equal(4.5, Summary.Median([9.0, 4.0, 1.0, 5.0]));
+        Assert.True(double.IsNaN(Summary.Median([])));
+    }
+
+    [Fact]
     public void Ties_share_their_mean_rank()
     {
         Assert.Equal([3.0, 1.5, 1.5, 4.0], Summary.Ranks([5.0, 0.0, 0.0, 7.0]));

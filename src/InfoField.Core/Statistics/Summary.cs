@@ -1,10 +1,18 @@
 namespace InfoField.Statistics;
 
-/// <summary>Mean, spread and rank correlation of study results.</summary>
+/// <summary>Mean, median, spread and rank correlation of study and benchmark results.</summary>
 public static class Summary
 {
     /// <summary>The arithmetic mean; NaN for no values.</summary>
     public static double Mean(IReadOnlyList<double> values) => values.Count == 0 ? double.NaN : values.Average();
+
+    /// <summary>The median (the mean of the two middle values for an even count); NaN for no values.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        double[] sorted = values.Order().ToArray();
+        int middle = sorted.Length / 2;
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
 
     /// <summary>The sample standard deviation (divisor n - 1); NaN for fewer than two values.</summary>
     public static double SampleStandardDeviation(IReadOnlyList<double> values)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
+using InfoField.Statistics;
 using InfoField.Torch.Modules;
 using static TorchSharp.torch;
 
@@ -210,7 +211,7 @@ public static class RpwBenchmark
             }
         }
 
-        double[] medians = samples.Select(Median).ToArray();
+        double[] medians = samples.Select(Summary.Median).ToArray();
         Kernels.RollingPlan plan = rpw.Plan;
         return new RpwBenchmarkCase(
             channels,
@@ -235,12 +236,5 @@ public static class RpwBenchmark
         Tensor output = module.forward(input);
         output.backward([upstream]);
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        int middle = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using InfoField.Architecture;
+using InfoField.Statistics;
 using InfoField.Torch.Building;
 using InfoField.Torch.Data;
 using InfoField.Training;
@@ -24,7 +25,7 @@ public sealed record ThroughputReport(IReadOnlyList<ThroughputRound> Rounds, dou
     public double Ratio => PipelineMedian / InMemoryMedian;
 
     /// <summary>The median over rounds of each round's pipeline / in-memory ratio; a round's two halves run back to back, so a slow spell of a shared machine cancels out.</summary>
-    public double MedianRoundRatio => ThroughputBenchmark.Median(Rounds.Select(r => r.Pipeline / r.InMemory));
+    public double MedianRoundRatio => Summary.Median(Rounds.Select(r => r.Pipeline / r.InMemory));
 }
 
 /// <summary>
@@ -81,7 +82,7 @@ public static class ThroughputBenchmark
                 }
             }
 
-            return new ThroughputReport(results, Median(results.Select(r => r.Pipeline)), Median(results.Select(r => r.InMemory)));
+            return new ThroughputReport(results, Summary.Median(results.Select(r => r.Pipeline)), Summary.Median(results.Select(r => r.InMemory)));
         }
         finally
         {
@@ -112,12 +113,5 @@ public static class ThroughputBenchmark
         }
 
         return images / clock.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>The median of <paramref name="values"/>.</summary>
-    public static double Median(IEnumerable<double> values)
-    {
-        double[] sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }
