@@ -60,6 +60,13 @@ public static class Sweep
                 continue;
             }
 
+            // Another process may have finished the run and released its claim between the check above and ours.
+            if (folder.Read(id) is not null)
+            {
+                monitor.Note($"{what}: finished before, skipped");
+                continue;
+            }
+
             ITrainingMonitor training = monitor.Training(i + 1, runs.Count, run, id);
             var job = new TrainingJob(run.Model, run.Settings, folder.WorkPath(id), Resume: true, threads);
             TrainingResult result = Trainer.Train(job, data, new Refreshing(training, claim), cancel);
