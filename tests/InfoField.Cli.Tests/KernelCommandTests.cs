@@ -70,7 +70,7 @@ public class KernelCommandTests
         Assert.Equal(gpw.GetProperty("params").GetInt64(), rpw.GetProperty("params").GetInt64());
         Assert.Equal(gpw.GetProperty("macs").GetInt64(), rpw.GetProperty("macs").GetInt64());
         Assert.True(pw.GetProperty("params").GetInt64() > rpw.GetProperty("params").GetInt64());
-        Assert.Equal("infofield-network/1", rpw.GetProperty("architecture").GetProperty("format").GetString());
+        Assert.Equal("infofield-network/2", rpw.GetProperty("architecture").GetProperty("format").GetString());
         Assert.Equal("rule", rule.GetProperty("block").GetString());
         Assert.Equal(12, rule.GetProperty("replaced").GetInt32());
     }

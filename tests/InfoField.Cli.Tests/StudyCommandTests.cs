@@ -90,4 +90,31 @@ public class StudyCommandTests
         Assert.Equal(1, twice.ExitCode);
         Assert.Contains("'vgg11' is named twice", twice.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("insertion-fashion-mnist", new[] { "study", "insertion", "--base", "vgg11" }, 18)]
+    [InlineData("optimized-fashion-mnist", new[] { "compare", "vgg16", "vgg16-opt" }, 6)]
+    [InlineData("optimized-fashion-mnist", new[] { "compare", "mobilenet", "mobilenet-opt" }, 6)]
+    public void Committed_study_results_keep_their_run_ids(string folder, string[] command, int runs)
+    {
+        // Run ids hash the architecture's spec JSON: the committed results must still be found (docs/results), so the
+        // JSON hashed for networks format 1 could describe stays exactly what format 1 wrote.
+        string results = Path.Combine(RepositoryRoot(), "docs", "results", "data", folder);
+
+        JsonElement json = CliRun.Of([.. command, "--dataset", "fashion-mnist", "--width", "0.25", "--epochs", "6", "--seeds", "3", "--augment", "on", "--results", results, "--report", "--json"]).Json();
+
+        Assert.Equal(0, json.GetProperty("missing").GetInt32());
+        Assert.Equal(runs, json.GetProperty("rows").EnumerateArray().Sum(row => row.GetProperty("accuracies").GetArrayLength()));
+    }
+
+    private static string RepositoryRoot()
+    {
+        string? directory = AppContext.BaseDirectory;
+        while (directory is not null && !File.Exists(Path.Combine(directory, "InfoField.slnx")))
+        {
+            directory = Path.GetDirectoryName(directory);
+        }
+
+        return directory ?? throw new InvalidOperationException("the repository root (InfoField.slnx) is not above the test's folder");
+    }
 }

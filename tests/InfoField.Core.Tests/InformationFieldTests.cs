@@ -237,8 +237,8 @@ public class InformationFieldTests
     {
         // A depthwise body keeps channel c on its own; its identity shortcut adds channel c again: still one channel.
         // A projection shortcut (pointwise) makes every channel see all of them.
-        Network depthwise = Chain(new FeatureShape(4, 8, 8), Ops.Residual([Ops.Depthwise(3, padding: 1)]));
-        Network projected = Chain(new FeatureShape(4, 8, 8), Ops.Residual([Ops.Depthwise(3, padding: 1)], [Ops.Pointwise(4)]));
+        Network depthwise = Single(new FeatureShape(4, 8, 8), Ops.Residual([Ops.Depthwise(3, padding: 1)]));
+        Network projected = Single(new FeatureShape(4, 8, 8), Ops.Residual([Ops.Depthwise(3, padding: 1)], [Ops.Pointwise(4)]));
 
         UnitField identity = InformationField.Analyze(depthwise).Stages[0].Last;
         UnitField projection = InformationField.Analyze(projected).Stages[0].Last;
@@ -279,6 +279,9 @@ public class InformationFieldTests
             Assert.Equal(whole.Stages[s] with { Units = [] }, alone with { Units = [] });
         }
     }
+
+    private static Network Single(FeatureShape input, OpGraph graph) =>
+        new("single", input, [new Stage([new Unit("u1", graph)])], []);
 
     private static Network Chain(FeatureShape input, params Op[] ops) =>
         new("chain", input, [new Stage(ops.Select((op, i) => new Unit($"u{i + 1}", [op])).ToValueList())], []);

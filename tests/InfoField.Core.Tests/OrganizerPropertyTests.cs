@@ -99,7 +99,7 @@ public class OrganizerPropertyTests
                     "dw-pw" => MobileNet.DepthwiseSeparable(width, stride),
                     "basic" => ResNet.Basic(inChannels, width, stride),
                     "generic" => new Unit($"conv3-{width}", [Ops.Conv(width, 3, padding: 1), Ops.Relu()]),
-                    _ => new Unit($"res-{width}", [Ops.Residual([Ops.Conv(width, 3, padding: 1), Ops.BatchNorm()], inChannels == width ? [] : [Ops.Pointwise(width), Ops.BatchNorm()]), Ops.Relu()]),
+                    _ => new Unit($"res-{width}", Ops.Residual([Ops.Conv(width, 3, padding: 1), Ops.BatchNorm()], inChannels == width ? [] : [Ops.Pointwise(width), Ops.BatchNorm()]).Then(Ops.Relu())),
                 });
                 inChannels = width;
             }

@@ -19,6 +19,9 @@ public abstract record ChannelPermutation(int Groups) : LayerOp
 
     /// <inheritdoc />
     public override ChannelMap Channels(int inputChannels) => ChannelMap.Gather(inputChannels, SourceChannels(inputChannels));
+
+    /// <inheritdoc />
+    public override void Write(Spec.OpWriter writer) => writer.Int("groups", Groups);
 }
 
 /// <summary>
@@ -31,6 +34,9 @@ public sealed record ChannelShuffle(int Groups) : ChannelPermutation(Groups)
 {
     /// <inheritdoc />
     public override string Type => "shuffle";
+
+    /// <summary>The spec-file kind of this op.</summary>
+    public static Spec.OpKind Kind { get; } = new("shuffle", ["groups"], op => new ChannelShuffle(op.Int("groups")));
 
     /// <inheritdoc />
     public override int[] SourceChannels(int channels)
@@ -50,6 +56,9 @@ public sealed record Interlace(int Groups) : ChannelPermutation(Groups)
 {
     /// <inheritdoc />
     public override string Type => "interlace";
+
+    /// <summary>The spec-file kind of this op.</summary>
+    public static Spec.OpKind Kind { get; } = new("interlace", ["groups"], op => new Interlace(op.Int("groups")));
 
     /// <inheritdoc />
     public override int[] SourceChannels(int channels)

@@ -13,6 +13,22 @@ public sealed record Convolution(int OutChannels, Pair Kernel, Pair Stride, Pair
     /// <inheritdoc />
     public override string Type => "conv";
 
+    /// <summary>The spec-file kind of this op.</summary>
+    public static Spec.OpKind Kind { get; } = new(
+        "conv",
+        ["out", "kernel", "stride", "padding", "dilation", "groups", "bias"],
+        op => new Convolution(op.Int("out"), op.Pair("kernel"), op.Pair("stride", 1), op.Pair("padding", 0), op.Pair("dilation", 1), op.Int("groups", 1), op.Bool("bias", false)));
+
+    /// <inheritdoc />
+    public override void Write(Spec.OpWriter writer)
+    {
+        writer.Int("out", OutChannels);
+        writer.Pair("kernel", Kernel);
+        writer.Window(Stride, Padding, Dilation);
+        writer.Int("groups", Groups, 1);
+        writer.Bool("bias", Bias, false);
+    }
+
     /// <summary>True for a standard convolution: one group and a spatial kernel larger than 1x1.</summary>
     public bool IsStandard => Groups == 1 && (Kernel.H > 1 || Kernel.W > 1);
 
@@ -57,6 +73,21 @@ public sealed record DepthwiseConvolution(Pair Kernel, Pair Stride, Pair Padding
 {
     /// <inheritdoc />
     public override string Type => "dw";
+
+    /// <summary>The spec-file kind of this op.</summary>
+    public static Spec.OpKind Kind { get; } = new(
+        "dw",
+        ["kernel", "stride", "padding", "dilation", "multiplier", "bias"],
+        op => new DepthwiseConvolution(op.Pair("kernel"), op.Pair("stride", 1), op.Pair("padding", 0), op.Pair("dilation", 1), op.Int("multiplier", 1), op.Bool("bias", false)));
+
+    /// <inheritdoc />
+    public override void Write(Spec.OpWriter writer)
+    {
+        writer.Pair("kernel", Kernel);
+        writer.Window(Stride, Padding, Dilation);
+        writer.Int("multiplier", Multiplier, 1);
+        writer.Bool("bias", Bias, false);
+    }
 
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input)
@@ -105,6 +136,24 @@ public sealed record PointwiseConvolution(int OutChannels, int Groups, Pair Stri
     /// <inheritdoc />
     public override string Type => Groups == 1 ? "pw" : "gpw";
 
+    /// <summary>The spec-file kind <c>pw</c>.</summary>
+    public static Spec.OpKind PointwiseKind { get; } = new("pw", ["out", "groups", "stride", "bias"], Read);
+
+    /// <summary>The spec-file kind <c>gpw</c> (the same op; the name says groups are expected).</summary>
+    public static Spec.OpKind GroupedKind { get; } = new("gpw", ["out", "groups", "stride", "bias"], Read);
+
+    /// <inheritdoc />
+    public override void Write(Spec.OpWriter writer)
+    {
+        writer.Int("out", OutChannels);
+        writer.Int("groups", Groups, 1);
+        writer.Pair("stride", Stride, 1);
+        writer.Bool("bias", Bias, false);
+    }
+
+    private static PointwiseConvolution Read(Spec.OpReader op) =>
+        new(op.Int("out"), op.Int("groups", 1), op.Pair("stride", 1), op.Bool("bias", false));
+
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input)
     {
@@ -142,6 +191,21 @@ public sealed record RollingPointwiseConvolution(int OutChannels, int Groups, do
 {
     /// <inheritdoc />
     public override string Type => "rpw";
+
+    /// <summary>The spec-file kind of this op.</summary>
+    public static Spec.OpKind Kind { get; } = new(
+        "rpw",
+        ["out", "groups", "overlap", "bias"],
+        op => new RollingPointwiseConvolution(op.Int("out"), op.Int("groups"), op.Double("overlap"), op.Bool("bias", false)));
+
+    /// <inheritdoc />
+    public override void Write(Spec.OpWriter writer)
+    {
+        writer.Int("out", OutChannels);
+        writer.Int("groups", Groups);
+        writer.Double("overlap", Overlap);
+        writer.Bool("bias", Bias, false);
+    }
 
     /// <summary>Input channels each filter reads, C_in / g.</summary>
     public int WindowWidth(int inputChannels) => inputChannels / Groups;

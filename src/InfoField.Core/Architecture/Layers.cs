@@ -6,6 +6,9 @@ public sealed record BatchNorm : ElementwiseOp
     /// <inheritdoc />
     public override string Type => "bn";
 
+    /// <summary>The spec-file kind of this op.</summary>
+    public static Spec.OpKind Kind { get; } = new("bn", [], _ => new BatchNorm());
+
     /// <inheritdoc />
     public override long Parameters(FeatureShape input) => 2L * input.Channels;
 }
@@ -36,6 +39,9 @@ public enum ActivationKind
 
     /// <summary>x relu6(x + 3) / 6.</summary>
     Hardswish,
+
+    /// <summary>relu6(x + 3) / 6.</summary>
+    Hardsigmoid,
 }
 
 /// <summary>An elementwise nonlinearity.</summary>
@@ -53,10 +59,15 @@ public sealed record Activation(ActivationKind Kind) : ElementwiseOp
         ["silu"] = ActivationKind.Silu,
         ["gelu"] = ActivationKind.Gelu,
         ["hardswish"] = ActivationKind.Hardswish,
+        ["hardsigmoid"] = ActivationKind.Hardsigmoid,
     };
 
     /// <inheritdoc />
     public override string Type => Names.First(pair => pair.Value == Kind).Key;
+
+    /// <summary>The spec-file kinds, one per activation name.</summary>
+    public static IReadOnlyList<Spec.OpKind> Kinds { get; } =
+        Names.Select(pair => new Spec.OpKind(pair.Key, [], _ => new Activation(pair.Value))).ToList();
 }
 
 /// <summary>Dropout with drop probability <c>P</c> (no effect on shape, parameters or field).</summary>
@@ -65,6 +76,12 @@ public sealed record Dropout(double P = 0.5) : ElementwiseOp
 {
     /// <inheritdoc />
     public override string Type => "dropout";
+
+    /// <summary>The spec-file kind of this op.</summary>
+    public static Spec.OpKind Kind { get; } = new("dropout", ["p"], op => new Dropout(op.Double("p", 0.5)));
+
+    /// <inheritdoc />
+    public override void Write(Spec.OpWriter writer) => writer.Double("p", P, 0.5);
 
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input)
@@ -87,6 +104,9 @@ public sealed record Flatten : HeadOp
     /// <inheritdoc />
     public override string Type => "flatten";
 
+    /// <summary>The spec-file kind of this op.</summary>
+    public static Spec.OpKind Kind { get; } = new("flatten", [], _ => new Flatten());
+
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input) => new(checked((int)input.Volume), 1, 1);
 }
@@ -98,6 +118,16 @@ public sealed record Linear(int OutFeatures, bool Bias = true) : HeadOp
 {
     /// <inheritdoc />
     public override string Type => "linear";
+
+    /// <summary>The spec-file kind of this op.</summary>
+    public static Spec.OpKind Kind { get; } = new("linear", ["out", "bias"], op => new Linear(op.Int("out"), op.Bool("bias", true)));
+
+    /// <inheritdoc />
+    public override void Write(Spec.OpWriter writer)
+    {
+        writer.Int("out", OutFeatures);
+        writer.Bool("bias", Bias, true);
+    }
 
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input)
@@ -123,6 +153,9 @@ public sealed record Softmax : HeadOp
 {
     /// <inheritdoc />
     public override string Type => "softmax";
+
+    /// <summary>The spec-file kind of this op.</summary>
+    public static Spec.OpKind Kind { get; } = new("softmax", [], _ => new Softmax());
 
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input) =>

@@ -74,7 +74,8 @@ public sealed record Network
 /// <summary>The shapes a unit receives and produces.</summary>
 /// <param name="Input">Shape entering the unit.</param>
 /// <param name="Output">Shape leaving the unit.</param>
-public readonly record struct UnitLayout(FeatureShape Input, FeatureShape Output);
+/// <param name="Tensors">The shape of every tensor of the unit's graph: [0] is the input, [i + 1] node i's output.</param>
+public readonly record struct UnitLayout(FeatureShape Input, FeatureShape Output, ImmutableArray<FeatureShape> Tensors);
 
 /// <summary>The shapes of one stage.</summary>
 /// <param name="Input">Shape entering the stage, before its entry pooling.</param>
@@ -189,12 +190,8 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
         {
             string unitPath = $"{path}.units[{u}]";
             Unit unit = stage.Units[u];
-            if (unit.Ops.Count == 0)
-            {
-                throw new ArchitectureException($"{unitPath}.ops", "a unit needs at least one op");
-            }
-
-            FeatureShape output = ValidateOps(network, unit.Ops, shape, $"{unitPath}.ops", allowHeadOps: false);
+            ImmutableArray<FeatureShape> tensors = ValidateGraph(network, unit.Graph, shape, $"{unitPath}.ops");
+            FeatureShape output = tensors[^1];
             if (!output.SameResolution(shape) && (u > 0 || openedByEntry))
             {
                 throw new ArchitectureException(
@@ -204,7 +201,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
                         : $"changes the resolution from {shape.Resolution} to {output.Resolution} after the stage's entry pooling already did; a stage changes resolution once, so give this unit a stage of its own");
             }
 
-            units.Add(new UnitLayout(shape, output));
+            units.Add(new UnitLayout(shape, output, tensors));
             shape = output;
         }
 
@@ -241,21 +238,44 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
         return shape;
     }
 
-    private static void CheckOneDimensional(IReadOnlyList<Op> ops, FeatureShape input, string path)
+    private static ImmutableArray<FeatureShape> ValidateGraph(Network network, OpGraph graph, FeatureShape input, string path)
     {
-        FeatureShape shape = input;
-        for (int i = 0; i < ops.Count; i++)
+        for (int i = 0; i < graph.Count; i++)
         {
-            try
+            if (graph.Nodes[i].Op is HeadOp)
             {
-                CheckOneDimensional(ops[i], shape);
-                shape = ops[i].OutputShape(shape);
-            }
-            catch (ArchitectureException error)
-            {
-                throw error.Within($"{path}[{i}]");
+                throw new ArchitectureException($"{path}[{i}].type", $"'{graph.Nodes[i].Op.Type}' belongs in the head, after the last stage");
             }
         }
+
+        FeatureShape[] tensors;
+        try
+        {
+            tensors = graph.Shapes(input);
+        }
+        catch (ArchitectureException error)
+        {
+            throw error.Within(path[..^".ops".Length]);
+        }
+
+        for (int i = 0; i < graph.Count; i++)
+        {
+            GraphNode node = graph.Nodes[i];
+            string opPath = $"{path}[{i}]";
+            if (network.SpatialRank == 1)
+            {
+                try
+                {
+                    CheckOneDimensional(node.Op, tensors[node.Inputs[0]]);
+                }
+                catch (ArchitectureException error)
+                {
+                    throw error.Within(opPath);
+                }
+            }
+        }
+
+        return [.. tensors];
     }
 
     private static void CheckOneDimensional(Op op, FeatureShape input)
@@ -266,10 +286,6 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
                 throw new ArchitectureException("kernel", "a 1-D network needs kernels, strides and dilations of height 1");
             case Pooling { Padding.H: not 0 } or Convolution { Padding.H: not 0 } or DepthwiseConvolution { Padding.H: not 0 }:
                 throw new ArchitectureException("padding", "a 1-D network pads only along its length");
-            case Residual residual:
-                CheckOneDimensional(residual.Body, input, "body");
-                CheckOneDimensional(residual.Shortcut, input, "shortcut");
-                break;
         }
     }
 }

@@ -21,13 +21,18 @@ public abstract record Op
     /// <summary>Multiply-accumulates of one forward pass on one sample (convolutions and linear layers only).</summary>
     public virtual long Macs(FeatureShape input) => 0;
 
+    /// <summary>Writes the op's fields (all but <c>type</c>) to a spec file; the op's <see cref="Spec.OpKind"/> reads them back.</summary>
+    public virtual void Write(Spec.OpWriter writer)
+    {
+    }
+
     /// <summary>Throws the rule error for <paramref name="field"/> of this op.</summary>
     protected static ArchitectureException Broken(string field, string rule) => new(field, rule);
 }
 
 /// <summary>
 /// An op whose output neurons each read a spatial window of input positions and a set of input channels:
-/// everything that can sit inside a stage except composites such as <see cref="Residual"/>.
+/// everything that can sit inside a stage except merges (<see cref="MergeOp"/>).
 /// </summary>
 public abstract record LayerOp : Op
 {

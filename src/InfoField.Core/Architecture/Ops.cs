@@ -63,6 +63,31 @@ public static class Ops
     /// <summary>A fully connected layer.</summary>
     public static Linear Linear(int outFeatures, bool bias = true) => new(outFeatures, bias);
 
-    /// <summary>A residual connection; an empty <paramref name="shortcut"/> is the identity.</summary>
-    public static Residual Residual(ValueList<Op> body, ValueList<Op> shortcut = default) => new(body, shortcut);
+    /// <summary>A residual connection: body plus shortcut; an empty <paramref name="shortcut"/> is the identity.</summary>
+    public static OpGraph Residual(OpGraph body, OpGraph? shortcut = null) =>
+        OpGraph.Residual(body, shortcut is null || shortcut.Count == 0 ? OpGraph.Identity : shortcut);
+
+    /// <summary>An element-wise sum (a merge).</summary>
+    public static Add Add() => new();
+
+    /// <summary>A channel concatenation (a merge).</summary>
+    public static Concat Concat() => new();
+
+    /// <summary>An element-wise product, broadcasting a 1x1 gate over space (a merge).</summary>
+    public static Multiply Multiply() => new();
+
+    /// <summary>Channels <c>[start, start + count)</c>.</summary>
+    public static ChannelSlice Slice(int start, int count) => new(start, count);
+
+    /// <summary>Sigmoid.</summary>
+    public static Activation Sigmoid() => new(ActivationKind.Sigmoid);
+
+    /// <summary>Hard sigmoid.</summary>
+    public static Activation HardSigmoid() => new(ActivationKind.Hardsigmoid);
+
+    /// <summary>Hard swish.</summary>
+    public static Activation HardSwish() => new(ActivationKind.Hardswish);
+
+    /// <summary>SiLU (swish).</summary>
+    public static Activation Silu() => new(ActivationKind.Silu);
 }

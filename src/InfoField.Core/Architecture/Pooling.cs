@@ -21,6 +21,25 @@ public sealed record Pooling(PoolKind Kind, Pair Kernel, Pair Stride, Pair Paddi
     /// <inheritdoc />
     public override string Type => Kind == PoolKind.Max ? "maxpool" : "avgpool";
 
+    /// <summary>The spec-file kind <c>maxpool</c>.</summary>
+    public static Spec.OpKind MaxKind { get; } = new("maxpool", ["kernel", "stride", "padding", "ceil"], op => Read(op, PoolKind.Max));
+
+    /// <summary>The spec-file kind <c>avgpool</c>.</summary>
+    public static Spec.OpKind AverageKind { get; } = new("avgpool", ["kernel", "stride", "padding", "ceil"], op => Read(op, PoolKind.Average));
+
+    /// <inheritdoc />
+    public override void Write(Spec.OpWriter writer)
+    {
+        writer.Pair("kernel", Kernel);
+        if (Stride != Kernel)
+        {
+            writer.Pair("stride", Stride);
+        }
+
+        writer.Pair("padding", Padding, 0);
+        writer.Bool("ceil", CeilMode, false);
+    }
+
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input)
     {
@@ -34,6 +53,12 @@ public sealed record Pooling(PoolKind Kind, Pair Kernel, Pair Stride, Pair Paddi
 
     /// <inheritdoc />
     public override ChannelMap Channels(int inputChannels) => ChannelMap.Identity(inputChannels);
+
+    private static Pooling Read(Spec.OpReader op, PoolKind kind)
+    {
+        Pair kernel = op.Pair("kernel");
+        return new Pooling(kind, kernel, op.Has("stride") ? op.Pair("stride") : kernel, op.Pair("padding", 0), op.Bool("ceil", false));
+    }
 }
 
 /// <summary>
@@ -55,6 +80,24 @@ public sealed record AdaptivePooling(PoolKind Kind, Pair Output) : LayerOp
         (_, true) => "globalavgpool",
         _ => "adaptiveavgpool",
     };
+
+    /// <summary>The spec-file kinds: global and adaptive, max and average.</summary>
+    public static IReadOnlyList<Spec.OpKind> Kinds { get; } =
+    [
+        new("globalavgpool", [], _ => new AdaptivePooling(PoolKind.Average, 1)),
+        new("globalmaxpool", [], _ => new AdaptivePooling(PoolKind.Max, 1)),
+        new("adaptiveavgpool", ["output"], op => new AdaptivePooling(PoolKind.Average, op.Pair("output", null, rank: 2))),
+        new("adaptivemaxpool", ["output"], op => new AdaptivePooling(PoolKind.Max, op.Pair("output", null, rank: 2))),
+    ];
+
+    /// <inheritdoc />
+    public override void Write(Spec.OpWriter writer)
+    {
+        if (!IsGlobal)
+        {
+            writer.Pair("output", Output, null, rank: 2);
+        }
+    }
 
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input)

@@ -14,31 +14,27 @@ public enum UnitRole
 }
 
 /// <summary>
-/// A unit: one layer or block (a conv with its batch norm and activation, a bottleneck, a DW+PW block),
-/// the granularity at which the Information Field and its gain are reported.
+/// A unit: one layer or block (a conv with its batch norm and activation, a bottleneck, an Inception module), the
+/// granularity at which the Information Field and its gain are reported. Its ops form a graph with one input and one
+/// output tensor (<see cref="OpGraph"/>); a plain list of ops is a chain.
 /// </summary>
 /// <param name="Name">A short label such as <c>conv3-256</c> or <c>bottleneck-64</c>.</param>
-/// <param name="Ops">The ops, applied in order.</param>
+/// <param name="Graph">The ops and how they connect.</param>
 /// <param name="Role">Stem, body or tail.</param>
-/// <param name="Family">The unit's family (<c>vgg</c>, <c>bottleneck</c>, <c>basic</c>, <c>dw-pw</c>, <c>inverted-residual</c>), or null.</param>
-public sealed record Unit(string Name, ValueList<Op> Ops, UnitRole Role = UnitRole.Body, string? Family = null)
+/// <param name="Family">The unit's family (<c>vgg</c>, <c>bottleneck</c>, <c>basic</c>, <c>dw-pw</c>, <c>inverted-residual</c>, ...), or null.</param>
+public sealed record Unit(string Name, OpGraph Graph, UnitRole Role = UnitRole.Body, string? Family = null)
 {
-    /// <summary>The output shape of the unit for <paramref name="input"/>; errors name <c>ops[i]</c>.</summary>
-    public FeatureShape OutputShape(FeatureShape input)
-    {
-        if (Ops.Count == 0)
-        {
-            throw new ArchitectureException("ops", "a unit needs at least one op");
-        }
+    /// <summary>The ops in node order (for a chain, the order they are applied in).</summary>
+    public ValueList<Op> Ops => Graph.Ops;
 
-        return OpSequence.OutputShape(Ops, input);
-    }
+    /// <summary>The output shape of the unit for <paramref name="input"/>; errors name <c>ops[i]</c>.</summary>
+    public FeatureShape OutputShape(FeatureShape input) => Graph.OutputShape(input);
 
     /// <summary>Trainable parameters of the unit for <paramref name="input"/>.</summary>
-    public long Parameters(FeatureShape input) => OpSequence.Parameters(Ops, input);
+    public long Parameters(FeatureShape input) => Graph.Parameters(input);
 
     /// <summary>Multiply-accumulates of the unit for <paramref name="input"/>.</summary>
-    public long Macs(FeatureShape input) => OpSequence.Macs(Ops, input);
+    public long Macs(FeatureShape input) => Graph.Macs(input);
 }
 
 /// <summary>

@@ -52,7 +52,7 @@ public static class CostModel
     }
 
     /// <summary>The cost of <paramref name="unit"/> for <paramref name="input"/>.</summary>
-    public static Cost Of(Unit unit, FeatureShape input) => Of(unit.Ops, input);
+    public static Cost Of(Unit unit, FeatureShape input) => new(unit.Graph.Parameters(input), unit.Graph.Macs(input));
 
     /// <summary>The cost of <paramref name="ops"/> applied in order to <paramref name="input"/>.</summary>
     public static Cost Of(IReadOnlyList<Op> ops, FeatureShape input) =>

@@ -141,6 +141,17 @@ public sealed class ChannelCoverage
         return new ChannelCoverage(_universe, sets);
     }
 
+    /// <summary>The coverage of tensors of the same stage concatenated along channels (a concat), in order.</summary>
+    public static ChannelCoverage Stack(IReadOnlyList<ChannelCoverage> parts)
+    {
+        if (parts.Count == 0 || parts.Any(part => !ReferenceEquals(part._universe, parts[0]._universe)))
+        {
+            throw new ArgumentException("a stack joins one or more coverages of tensors in the same stage", nameof(parts));
+        }
+
+        return new ChannelCoverage(parts[0]._universe, [.. parts.SelectMany(part => part._sets)]);
+    }
+
     private CoverageSet UnionOf(ReadOnlySpan<int> inputs)
     {
         CoverageSet first = _sets[inputs[0]];

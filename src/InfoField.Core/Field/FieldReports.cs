@@ -19,6 +19,7 @@ namespace InfoField.Field;
 /// <param name="ReceptiveFieldH">Uncapped receptive field along the height, in input-image pixels.</param>
 /// <param name="ReceptiveFieldW">Uncapped receptive field along the width, in input-image pixels.</param>
 /// <param name="Cost">The unit's parameters and MACs.</param>
+/// <param name="Ops">The field at the output of every op of the unit's graph (which branch saturates first).</param>
 public sealed record UnitField(
     int Index,
     string Name,
@@ -33,7 +34,19 @@ public sealed record UnitField(
     double? DeltaIf,
     long ReceptiveFieldH,
     long ReceptiveFieldW,
-    Cost Cost);
+    Cost Cost,
+    ValueList<OpField> Ops);
+
+/// <summary>The field at the output of one op inside a unit, measured on the stage's input like the unit's own.</summary>
+/// <param name="Index">The op's node number in the unit's graph, from 1 (tensor 0 is the unit's input).</param>
+/// <param name="Type">The op's type.</param>
+/// <param name="Inputs">The tensors the op reads (0 the unit's input, i node i's output).</param>
+/// <param name="OutputShape">The shape the op produces.</param>
+/// <param name="IfH">Spatial field along the height, capped at h0.</param>
+/// <param name="IfW">Spatial field along the width, capped at w0.</param>
+/// <param name="IfC">Guaranteed channel coverage of the op's output.</param>
+/// <param name="If">IfH x IfW x IfC.</param>
+public sealed record OpField(int Index, string Type, ValueList<int> Inputs, FeatureShape OutputShape, int IfH, int IfW, int IfC, long If);
 
 /// <summary>The Information Field of one stage.</summary>
 /// <param name="Index">Stage number, from 1.</param>

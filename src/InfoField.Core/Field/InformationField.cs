@@ -48,9 +48,14 @@ public static class InformationField
         for (int s = 0; s < stageIndex; s++)
         {
             FeatureShape shape = network.Layout.Stages[s].Input;
-            foreach (Op op in network.Stages[s].Entry.Concat(network.Stages[s].Units.SelectMany(unit => unit.Ops)))
+            foreach (Op op in network.Stages[s].Entry)
             {
                 (imageH, imageW, shape) = Spatially(op, shape, imageH, imageW);
+            }
+
+            foreach (Unit unit in network.Stages[s].Units)
+            {
+                (imageH, imageW, shape) = Spatially(unit.Graph, shape, imageH, imageW);
             }
         }
 
@@ -89,7 +94,8 @@ public static class InformationField
         for (int u = 0; u < units.Count; u++)
         {
             Unit unit = units[u];
-            state = Through(state, unit, frame);
+            FieldState[] tensors = Trace(state, unit.Graph, frame.HonorStride);
+            state = tensors[^1];
             int ifH = state.StageH.Capped(frame.Shape.Height);
             int ifW = state.StageW.Capped(frame.Shape.Width);
             int ifC = state.Coverage.Minimum();
@@ -109,7 +115,8 @@ public static class InformationField
                 gain,
                 state.ImageH.Reach,
                 state.ImageW.Reach,
-                unitCosts[u]));
+                unitCosts[u],
+                OpFields(unit.Graph, tensors, frame)));
             previousIf = information;
         }
 
@@ -119,80 +126,110 @@ public static class InformationField
     }
 
     /// <summary>The state after all ops of <paramref name="unit"/>.</summary>
-    internal static FieldState Through(FieldState state, Unit unit, StageFrame frame)
-    {
-        foreach (Op op in unit.Ops)
-        {
-            state = Through(state, op, frame.HonorStride);
-        }
+    internal static FieldState Through(FieldState state, Unit unit, StageFrame frame) => Trace(state, unit.Graph, frame.HonorStride)[^1];
 
-        return state;
+    /// <summary>
+    /// The field of every tensor of <paramref name="graph"/> ([0] is <paramref name="input"/>): layers apply their window and
+    /// connectivity; merges take the union of their inputs' spatial fields and join their channel coverage.
+    /// </summary>
+    internal static FieldState[] Trace(FieldState input, OpGraph graph, bool honorStride) =>
+        graph.Evaluate(
+            input,
+            (op, state) => op is LayerOp layer
+                ? Through(state, layer, honorStride)
+                : throw new ArchitectureException(op.Type, $"'{op.Type}' cannot be analysed inside a stage"),
+            (merge, states) =>
+            {
+                FeatureShape shape = merge.OutputShape(states.Select(state => state.Shape).ToArray());
+                return new FieldState(
+                    Union(states, shape, static state => state.Shape, static state => state.StageH),
+                    Union(states, shape, static state => state.Shape, static state => state.StageW),
+                    Union(states, shape, static state => state.Shape, static state => state.ImageH),
+                    Union(states, shape, static state => state.Shape, static state => state.ImageW),
+                    merge.Join == ChannelJoin.Stack
+                        ? ChannelCoverage.Stack(states.Select(state => state.Coverage).ToArray())
+                        : states.Skip(1).Aggregate(states[0].Coverage, (coverage, state) => coverage.Union(state.Coverage)),
+                    shape);
+            });
+
+    private static FieldState Through(FieldState state, LayerOp layer, bool honorStride)
+    {
+        SpatialWindow window = layer.Window(state.Shape);
+        return new FieldState(
+            state.StageH.Through(window.H, honorStride),
+            state.StageW.Through(window.W, honorStride),
+            state.ImageH.Through(window.H),
+            state.ImageW.Through(window.W),
+            state.Coverage.Through(layer.Channels(state.Shape.Channels)),
+            layer.OutputShape(state.Shape));
     }
 
-    private static FieldState Through(FieldState state, Op op, bool honorStride)
+    /// <summary>
+    /// The spatial field of a merge's output neuron: the farthest reach of its inputs; the step between neurons is that
+    /// of the inputs at the output's resolution (a 1x1 gate reaches the whole input but does not set the step).
+    /// </summary>
+    private static SpatialAxis Union<T>(IReadOnlyList<T> states, FeatureShape output, Func<T, FeatureShape> shape, Func<T, SpatialAxis> axis)
     {
-        switch (op)
+        SpatialAxis? union = null;
+        long reach = 0;
+        foreach (T state in states)
         {
-            case LayerOp layer:
-                SpatialWindow window = layer.Window(state.Shape);
-                return new FieldState(
-                    state.StageH.Through(window.H, honorStride),
-                    state.StageW.Through(window.W, honorStride),
-                    state.ImageH.Through(window.H),
-                    state.ImageW.Through(window.W),
-                    state.Coverage.Through(layer.Channels(state.Shape.Channels)),
-                    layer.OutputShape(state.Shape));
-            case Residual residual:
-                FieldState body = state, shortcut = state;
-                foreach (Op inner in residual.Body)
-                {
-                    body = Through(body, inner, honorStride);
-                }
-
-                foreach (Op inner in residual.Shortcut)
-                {
-                    shortcut = Through(shortcut, inner, honorStride);
-                }
-
-                return new FieldState(
-                    SpatialAxis.Union(body.StageH, shortcut.StageH),
-                    SpatialAxis.Union(body.StageW, shortcut.StageW),
-                    SpatialAxis.Union(body.ImageH, shortcut.ImageH),
-                    SpatialAxis.Union(body.ImageW, shortcut.ImageW),
-                    body.Coverage.Union(shortcut.Coverage),
-                    body.Shape);
-            default:
-                throw new ArchitectureException(op.Type, $"'{op.Type}' cannot be analysed inside a stage");
+            SpatialAxis value = axis(state);
+            reach = Math.Max(reach, value.Reach);
+            if (shape(state).SameResolution(output))
+            {
+                union = union is SpatialAxis previous ? SpatialAxis.Union(previous, value) : value;
+            }
         }
+
+        return union!.Value with { Reach = reach };
+    }
+
+    /// <summary>The field of every op of a unit, capped to the stage's frame.</summary>
+    private static ValueList<OpField> OpFields(OpGraph graph, FieldState[] tensors, StageFrame frame)
+    {
+        var fields = ImmutableArray.CreateBuilder<OpField>(graph.Count);
+        for (int i = 0; i < graph.Count; i++)
+        {
+            FieldState state = tensors[i + 1];
+            fields.Add(new OpField(
+                i + 1,
+                graph.Nodes[i].Op.Type,
+                graph.Nodes[i].Inputs,
+                state.Shape,
+                state.StageH.Capped(frame.Shape.Height),
+                state.StageW.Capped(frame.Shape.Width),
+                state.Coverage.Minimum(),
+                state.If(frame)));
+        }
+
+        return fields.MoveToImmutable();
     }
 
     /// <summary>The receptive field in image pixels after <paramref name="op"/>, without channel analysis.</summary>
     private static (SpatialAxis H, SpatialAxis W, FeatureShape Shape) Spatially(Op op, FeatureShape shape, SpatialAxis h, SpatialAxis w)
     {
-        switch (op)
+        if (op is LayerOp layer)
         {
-            case LayerOp layer:
-                SpatialWindow window = layer.Window(shape);
-                return (h.Through(window.H), w.Through(window.W), layer.OutputShape(shape));
-            case Residual residual:
-                var body = (H: h, W: w, Shape: shape);
-                foreach (Op inner in residual.Body)
-                {
-                    body = Spatially(inner, body.Shape, body.H, body.W);
-                }
-
-                var shortcut = (H: h, W: w, Shape: shape);
-                foreach (Op inner in residual.Shortcut)
-                {
-                    shortcut = Spatially(inner, shortcut.Shape, shortcut.H, shortcut.W);
-                }
-
-                return (SpatialAxis.Union(body.H, shortcut.H), SpatialAxis.Union(body.W, shortcut.W), body.Shape);
-            default:
-                return (h, w, op.OutputShape(shape));
+            SpatialWindow window = layer.Window(shape);
+            return (h.Through(window.H), w.Through(window.W), layer.OutputShape(shape));
         }
+
+        return (h, w, op.OutputShape(shape));
     }
 
+    /// <summary>The receptive field in image pixels after the ops of <paramref name="graph"/>, without channel analysis.</summary>
+    private static (SpatialAxis H, SpatialAxis W, FeatureShape Shape) Spatially(OpGraph graph, FeatureShape shape, SpatialAxis h, SpatialAxis w) =>
+        graph.Evaluate(
+            (H: h, W: w, Shape: shape),
+            (op, state) => Spatially(op, state.Shape, state.H, state.W),
+            (merge, states) =>
+            {
+                FeatureShape output = merge.OutputShape(states.Select(state => state.Shape).ToArray());
+                return (Union(states, output, static state => state.Shape, static state => state.H),
+                        Union(states, output, static state => state.Shape, static state => state.W),
+                        output);
+            })[^1];
 }
 
 /// <summary>The tensor a stage is measured on, per the coordinate frame.</summary>

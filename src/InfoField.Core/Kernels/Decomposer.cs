@@ -91,9 +91,9 @@ public static class Decomposer
                 Unit unit = stage.Units[u];
                 string path = $"stages[{s}].units[{u}]";
                 int before = replacements.Count(r => r.To is not null);
-                ValueList<Op> ops = Replace(unit.Ops, network.Layout.Stages[s].Units[u].Input, $"{path}.ops", unit.Name, block, settings, replacements, ref first);
-                bool replacedTopLevel = replacements.Count(r => r.To is not null) > before && !unit.Ops.Any(op => op is Residual);
-                units.Add(replacedTopLevel ? unit with { Name = $"{ShortName(block)}-{network.Layout.Stages[s].Units[u].Output.Channels}", Ops = ops } : unit with { Ops = ops });
+                OpGraph graph = Replace(unit.Graph, network.Layout.Stages[s].Units[u].Tensors, $"{path}.ops", unit.Name, block, settings, replacements, ref first);
+                bool renamed = replacements.Count(r => r.To is not null) > before && unit.Graph.IsChain;
+                units.Add(renamed ? unit with { Name = $"{ShortName(block)}-{network.Layout.Stages[s].Units[u].Output.Channels}", Graph = graph } : unit with { Graph = graph });
             }
 
             stages.Add(stage with { Units = units.ToValueList() });
@@ -159,47 +159,44 @@ public static class Decomposer
         return new Decomposition(network, after, description, replacements.ToValueList(), CostModel.Of(network).Total, CostModel.Of(after).Total);
     }
 
-    private static ValueList<Op> Replace(IReadOnlyList<Op> ops, FeatureShape input, string path, string unitName, ReplacementBlock block, BlockSettings settings, List<Replacement> replacements, ref bool first)
+    /// <summary>Replaces the standard convolutions of <paramref name="graph"/>, wherever they sit, node by node.</summary>
+    private static OpGraph Replace(OpGraph graph, IReadOnlyList<FeatureShape> tensors, string path, string unitName, ReplacementBlock block, BlockSettings settings, List<Replacement> replacements, ref bool first)
     {
-        var result = new List<Op>();
-        FeatureShape shape = input;
-        for (int i = 0; i < ops.Count; i++)
+        bool keepFirst = first;
+        OpGraph result = graph.Expand((i, node) =>
         {
-            Op op = ops[i];
+            FeatureShape shape = tensors[node.Inputs[0]];
             string location = $"{path}[{i}]";
-            switch (op)
+            if (node.Op is not Convolution { IsStandard: true } conv)
             {
-                case Convolution { IsStandard: true } conv when first:
-                    first = false;
-                    replacements.Add(new Replacement(location, unitName, Describe(conv, shape), null, "the network's first standard convolution is kept (as in the paper's Table 6)", CostOf(op, shape), CostOf(op, shape)));
-                    result.Add(op);
-                    break;
-                case Convolution { IsStandard: true } conv when block != ReplacementBlock.None:
-                    string? problem = Problem(block, settings, shape.Channels, conv.OutChannels);
-                    if (problem is not null)
-                    {
-                        replacements.Add(new Replacement(location, unitName, Describe(conv, shape), null, problem, CostOf(op, shape), CostOf(op, shape)));
-                        result.Add(op);
-                        break;
-                    }
-
-                    ValueList<Op> replacement = OneForOne(conv, block, settings);
-                    replacements.Add(new Replacement(location, unitName, Describe(conv, shape), Name(block, settings), "one-for-one replacement", CostOf(op, shape), CostModel.Of(replacement, shape)));
-                    result.AddRange(replacement);
-                    break;
-                case Residual residual:
-                    ValueList<Op> body = Replace(residual.Body, shape, $"{location}.body", unitName, block, settings, replacements, ref first);
-                    result.Add(residual with { Body = body });
-                    break;
-                default:
-                    result.Add(op);
-                    break;
+                return null;
             }
 
-            shape = op.OutputShape(shape);
-        }
+            if (keepFirst)
+            {
+                keepFirst = false;
+                replacements.Add(new Replacement(location, unitName, Describe(conv, shape), null, "the network's first standard convolution is kept (as in the paper's Table 6)", CostOf(conv, shape), CostOf(conv, shape)));
+                return null;
+            }
 
-        return result.ToValueList();
+            if (block == ReplacementBlock.None)
+            {
+                return null;
+            }
+
+            string? problem = Problem(block, settings, shape.Channels, conv.OutChannels);
+            if (problem is not null)
+            {
+                replacements.Add(new Replacement(location, unitName, Describe(conv, shape), null, problem, CostOf(conv, shape), CostOf(conv, shape)));
+                return null;
+            }
+
+            ValueList<Op> replacement = OneForOne(conv, block, settings);
+            replacements.Add(new Replacement(location, unitName, Describe(conv, shape), Name(block, settings), "one-for-one replacement", CostOf(conv, shape), CostModel.Of(replacement, shape)));
+            return replacement;
+        });
+        first = keepFirst;
+        return result;
     }
 
     private static ValueList<Op> OneForOne(Convolution conv, ReplacementBlock block, BlockSettings settings)
@@ -315,6 +312,7 @@ public static class Decomposer
 
     private static bool IsConvolutionUnit(Unit unit) =>
         unit.Role == UnitRole.Body
+        && unit.Graph.IsChain
         && unit.Ops.Count(op => op is Convolution { IsStandard: true, Stride: { H: 1, W: 1 } }) == 1
         && unit.Ops.All(op => op is Convolution { IsStandard: true } or ElementwiseOp);
 

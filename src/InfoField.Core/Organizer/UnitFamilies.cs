@@ -50,7 +50,7 @@ public static class UnitFamilies
     /// <summary>Every channel count scaled by <paramref name="width"/> / <paramref name="sourceWidth"/>, strides set to 1.</summary>
     public static Unit Rescaled(Unit unit, int sourceWidth, int width)
     {
-        return unit with { Name = RescaledName(unit.Name, sourceWidth, width), Ops = Rescale(unit.Ops, unit.Name, sourceWidth, width) };
+        return unit with { Name = RescaledName(unit.Name, sourceWidth, width), Graph = unit.Graph.Select(op => Rescale(op, unit.Name, sourceWidth, width)) };
     }
 
     /// <summary>A name ending in a channel count (<c>conv3-512</c>, <c>bottleneck-256</c>) gets the rescaled count.</summary>
@@ -66,16 +66,16 @@ public static class UnitFamilies
         return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name[..(dash + 1)]}{(long)count * to / from}");
     }
 
-    private static ValueList<Op> Rescale(IEnumerable<Op> ops, string unitName, int from, int to) =>
-        ops.Select(op => op switch
-        {
-            Convolution conv => conv with { OutChannels = Scale(conv.OutChannels, unitName, from, to), Stride = Pair.Square(1) },
-            DepthwiseConvolution dw => dw with { Stride = Pair.Square(1) },
-            PointwiseConvolution pw => pw with { OutChannels = Scale(pw.OutChannels, unitName, from, to), Stride = Pair.Square(1) },
-            RollingPointwiseConvolution rpw => rpw with { OutChannels = Scale(rpw.OutChannels, unitName, from, to) },
-            Residual residual => new Residual(Rescale(residual.Body, unitName, from, to), Rescale(residual.Shortcut, unitName, from, to)),
-            _ => op,
-        }).ToValueList();
+    private static Op Rescale(Op op, string unitName, int from, int to) => op switch
+    {
+        Convolution conv => conv with { OutChannels = Scale(conv.OutChannels, unitName, from, to), Stride = Pair.Square(1) },
+        DepthwiseConvolution dw => dw with { Stride = Pair.Square(1) },
+        PointwiseConvolution pw => pw with { OutChannels = Scale(pw.OutChannels, unitName, from, to), Stride = Pair.Square(1) },
+        RollingPointwiseConvolution rpw => rpw with { OutChannels = Scale(rpw.OutChannels, unitName, from, to) },
+        ChannelSlice slice => slice with { Start = Scale(slice.Start, unitName, from, to), Count = Scale(slice.Count, unitName, from, to) },
+        Pooling pool => pool with { Stride = Pair.Square(1) },
+        _ => op,
+    };
 
     private static int Scale(int channels, string unitName, int from, int to)
     {

@@ -74,7 +74,7 @@ public sealed record ConnectivityDocument(
     private static ChannelCoverage Through(ChannelCoverage coverage, Op op, FeatureShape shape) => op switch
     {
         LayerOp layer => coverage.Through(layer.Channels(shape.Channels)),
-        Residual => throw new InfoFieldException("connectivity pictures take blocks without residual connections"),
+        MergeOp => throw new InfoFieldException("connectivity pictures take chains of ops, not branched blocks"),
         _ => coverage,
     };
 
@@ -148,7 +148,7 @@ public static class Connectivity
                 FeatureShape output = network.Layout.Stages[s].Units[u].Output;
                 bool factorized = unit.Ops.Any(op => op is DepthwiseConvolution or RollingPointwiseConvolution or ChannelShuffle or Interlace
                     or PointwiseConvolution { Groups: > 1 } or Convolution { Groups: > 1 });
-                if (!factorized || unit.Ops.Any(op => op is Residual) || input.Channels != output.Channels)
+                if (!factorized || !unit.Graph.IsChain || input.Channels != output.Channels)
                 {
                     continue;
                 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using InfoField.Architecture;
@@ -8,17 +9,23 @@ namespace InfoField.Spec;
 /// Spec files: a network as JSON (docs/spec-format.md), loadable and savable so users can describe their own networks.
 /// Loading validates the network and reports the first broken rule with its JSON path.
 /// </summary>
-public static class NetworkSpec
+public static partial class NetworkSpec
 {
-    /// <summary>The format tag written into every spec.</summary>
-    public const string Format = "infofield-network/1";
+    /// <summary>The format tag written into every spec: version 2, whose units may be graphs.</summary>
+    public const string Format = "infofield-network/2";
+
+    /// <summary>The first format, whose units are chains (with residual shorthand); still read.</summary>
+    public const string FormatV1 = "infofield-network/1";
 
     private static readonly string[] TopFields = ["format", "name", "input", "stages", "head"];
     private static readonly string[] StageFields = ["entry", "units"];
     private static readonly string[] UnitFields = ["name", "role", "family", "ops"];
 
     /// <summary>Loads and validates the spec file at <paramref name="path"/>.</summary>
-    public static Network Load(string path)
+    public static Network Load(string path) => Load(path, OpSet.Default);
+
+    /// <summary>Loads and validates the spec file at <paramref name="path"/>, with the op kinds of <paramref name="kinds"/>.</summary>
+    public static Network Load(string path, OpSet kinds)
     {
         string text;
         try
@@ -30,12 +37,13 @@ public static class NetworkSpec
             throw new SpecException(path, "", $"cannot read the spec file: {error.Message}", error);
         }
 
-        return Parse(text, path, Path.GetFileNameWithoutExtension(path));
+        return Parse(text, path, Path.GetFileNameWithoutExtension(path), kinds);
     }
 
     /// <summary>Parses and validates a spec; <paramref name="source"/> names it in errors.</summary>
-    public static Network Parse(string json, string source = "spec", string defaultName = "network")
+    public static Network Parse(string json, string source = "spec", string defaultName = "network", OpSet? kinds = null)
     {
+        kinds ??= OpSet.Default;
         JsonDocument document;
         try
         {
@@ -51,34 +59,47 @@ public static class NetworkSpec
             var root = new JsonCursor(document.RootElement, "$", source).RequireObject();
             root.AllowOnly(TopFields);
             string format = root.String("format", Format);
-            if (format != Format)
+            if (format is not (Format or FormatV1))
             {
-                throw root.Error($"unsupported format '{format}'; this version reads '{Format}'", "format");
+                throw root.Error($"unsupported format '{format}'; this version reads '{Format}' and '{FormatV1}'", "format");
             }
 
             var (input, rank) = ReadInput(root);
-            var stages = root.Items("stages", required: true).Select(stage => ReadStage(stage, rank)).ToValueList();
-            ValueList<Op> head = OpCodec.ReadOps(root, "head", rank, required: false);
+            var nodePaths = new Dictionary<(int Stage, int Unit), List<string>>();
+            var stages = root.Items("stages", required: true).Select((stage, s) => ReadStage(stage, s, rank, kinds, nodePaths)).ToValueList();
+            ValueList<Op> head = OpCodec.ReadOps(root, "head", rank, required: false, kinds);
             try
             {
                 return new Network(root.String("name", defaultName), input, stages, head, rank);
             }
             catch (ArchitectureException error)
             {
-                throw new SpecException(source, ArchitectureException.Join("$", error.Path), error.Rule, error);
+                throw new SpecException(source, JsonPathOf(error.Path, nodePaths), error.Rule, error);
             }
         }
     }
 
-    /// <summary>The spec of <paramref name="network"/> as indented JSON.</summary>
-    public static string Serialize(Network network)
+    /// <summary>
+    /// The spec of <paramref name="network"/> as indented JSON, format 2. Units that are chains or residual blocks are
+    /// written as plain ops and <c>residual</c> items, other graphs with named inputs.
+    /// </summary>
+    public static string Serialize(Network network) => Serialize(network, Format);
+
+    /// <summary>
+    /// The spec JSON that identifies <paramref name="network"/> across versions (training run ids hash it): exactly what
+    /// format 1 wrote for networks it could describe, so the ids of earlier runs stay valid, else <see cref="Serialize(Network)"/>.
+    /// </summary>
+    public static string Canonical(Network network) =>
+        network.Units.All(unit => OpCodec.AsFormat1(unit.Graph) is not null) ? Serialize(network, FormatV1) : Serialize(network, Format);
+
+    private static string Serialize(Network network, string format)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             int rank = network.SpatialRank;
             json.WriteStartObject();
-            json.WriteString("format", Format);
+            json.WriteString("format", format);
             json.WriteString("name", network.Name);
             json.WriteStartArray("input");
             json.WriteNumberValue(network.Input.Channels);
@@ -113,7 +134,14 @@ public static class NetworkSpec
                         json.WriteString("family", unit.Family);
                     }
 
-                    OpCodec.WriteOps(json, "ops", unit.Ops, rank);
+                    if (OpCodec.AsFormat1(unit.Graph) is { } items)
+                    {
+                        OpCodec.WriteFormat1(json, "ops", items, rank);
+                    }
+                    else
+                    {
+                        OpCodec.WriteGraph(json, "ops", unit.Graph, rank);
+                    }
                     json.WriteEndObject();
                 }
 
@@ -143,18 +171,19 @@ public static class NetworkSpec
         };
     }
 
-    private static Stage ReadStage(JsonCursor stage, int rank)
+    private static Stage ReadStage(JsonCursor stage, int s, int rank, OpSet kinds, Dictionary<(int, int), List<string>> nodePaths)
     {
         stage.RequireObject().AllowOnly(StageFields);
-        ValueList<Op> entry = OpCodec.ReadOps(stage, "entry", rank, required: false);
-        var units = stage.Items("units", required: true).Select(unit => ReadUnit(unit, rank)).ToValueList();
+        ValueList<Op> entry = OpCodec.ReadOps(stage, "entry", rank, required: false, kinds);
+        var units = stage.Items("units", required: true).Select((unit, u) => ReadUnit(unit, rank, kinds, nodePaths[(s, u)] = [])).ToValueList();
         return new Stage(entry, units);
     }
 
-    private static Unit ReadUnit(JsonCursor unit, int rank)
+    private static Unit ReadUnit(JsonCursor unit, int rank, OpSet kinds, List<string> nodePaths)
     {
         unit.RequireObject().AllowOnly(UnitFields);
-        ValueList<Op> ops = OpCodec.ReadOps(unit, "ops", rank, required: true);
+        var (graph, paths) = OpCodec.ReadGraph(unit, "ops", rank, kinds);
+        nodePaths.AddRange(paths);
         string role = unit.String("role", "body");
         UnitRole parsedRole = role switch
         {
@@ -163,10 +192,33 @@ public static class NetworkSpec
             "tail" => UnitRole.Tail,
             _ => throw unit.Error($"unknown role '{role}'; expected body, stem or tail", "role"),
         };
-        string name = unit.String("name", ops.Count > 0 ? DefaultName(ops[0]) : "unit");
+        string name = unit.String("name", graph.Count > 0 ? DefaultName(graph.Nodes[0].Op) : "unit");
         string? family = unit.Has("family") ? unit.String("family") : null;
-        return new Unit(name, ops, parsedRole, family);
+        return new Unit(name, graph, parsedRole, family);
     }
+
+    /// <summary>
+    /// The JSON path of an architecture error's path: a unit's node number becomes the JSON item it was read from (a
+    /// residual shorthand item makes several nodes).
+    /// </summary>
+    private static string JsonPathOf(string path, Dictionary<(int Stage, int Unit), List<string>> nodePaths)
+    {
+        System.Text.RegularExpressions.Match match = NodePath().Match(path);
+        if (match.Success
+            && nodePaths.TryGetValue((int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)), out List<string>? paths)
+            && int.TryParse(match.Groups[3].Value, CultureInfo.InvariantCulture, out int node)
+            && node < paths.Count)
+        {
+            // The add of a residual shorthand is recorded as its shortcut: what to fix when the branches do not add up.
+            string field = match.Groups[4].Value;
+            return paths[node].EndsWith(".shortcut", StringComparison.Ordinal) && field == ".inputs" ? paths[node] : paths[node] + field;
+        }
+
+        return ArchitectureException.Join("$", path);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^stages\[(\d+)\]\.units\[(\d+)\]\.ops\[(\d+)\](.*)$")]
+    private static partial System.Text.RegularExpressions.Regex NodePath();
 
     private static string DefaultName(Op op) => op switch
     {

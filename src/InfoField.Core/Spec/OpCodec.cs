@@ -4,98 +4,36 @@ using InfoField.Architecture;
 namespace InfoField.Spec;
 
 /// <summary>
-/// Reads and writes ops as JSON objects <c>{"type": ..., fields}</c>. Defaults follow PyTorch (stride 1,
-/// padding 0, dilation 1, groups 1, no bias except for linear layers; pooling stride = kernel) and are omitted when writing.
+/// Reads and writes ops as JSON objects <c>{"type": ..., fields}</c> through their <see cref="OpKind"/>s, and units'
+/// graphs as lists of such objects with optional <c>name</c> and <c>inputs</c> (docs/spec-format.md). Defaults follow
+/// PyTorch and are omitted when writing.
 /// </summary>
 internal static class OpCodec
 {
-    private delegate Op Reader(JsonCursor op, int rank);
+    /// <summary>The name of a unit's input tensor in <c>inputs</c>.</summary>
+    public const string InputName = "input";
 
-    private static readonly Dictionary<string, (string[] Fields, Reader Read)> Readers = CreateReaders();
+    private static readonly string[] NodeFields = ["name", "inputs"];
 
-    /// <summary>The op types a spec may use.</summary>
-    public static IEnumerable<string> Types => Readers.Keys;
-
-    public static Op Read(JsonCursor op, int rank)
+    public static Op Read(JsonCursor op, int rank, OpSet kinds, IReadOnlyList<string>? extraFields = null)
     {
         op.RequireObject();
         string type = op.String("type");
-        if (!Readers.TryGetValue(type, out var reader))
+        if (!kinds.TryGet(type, out OpKind kind))
         {
-            throw op.Error($"unknown op '{type}'; expected one of {string.Join(", ", Readers.Keys)}", "type");
+            throw op.Error($"unknown op '{type}'; expected one of {string.Join(", ", kinds.Types)}", "type");
         }
 
-        op.AllowOnly(["type", .. reader.Fields]);
-        return reader.Read(op, rank);
+        op.AllowOnly(["type", .. kind.Fields, .. extraFields ?? []]);
+        return kind.Read(new OpReader(op, rank));
     }
 
-    public static void Write(Utf8JsonWriter json, Op op, int rank)
+    public static void Write(Utf8JsonWriter json, Op op, int rank, Action? writeNodeFields = null)
     {
         json.WriteStartObject();
+        writeNodeFields?.Invoke();
         json.WriteString("type", op.Type);
-        switch (op)
-        {
-            case Convolution conv:
-                json.WriteNumber("out", conv.OutChannels);
-                WritePair(json, "kernel", conv.Kernel, rank);
-                WriteWindow(json, conv.Stride, conv.Padding, conv.Dilation, rank);
-                WriteIf(json, "groups", conv.Groups, 1);
-                WriteIf(json, "bias", conv.Bias, false);
-                break;
-            case DepthwiseConvolution dw:
-                WritePair(json, "kernel", dw.Kernel, rank);
-                WriteWindow(json, dw.Stride, dw.Padding, dw.Dilation, rank);
-                WriteIf(json, "multiplier", dw.Multiplier, 1);
-                WriteIf(json, "bias", dw.Bias, false);
-                break;
-            case PointwiseConvolution pw:
-                json.WriteNumber("out", pw.OutChannels);
-                WriteIf(json, "groups", pw.Groups, 1);
-                WriteWindow(json, pw.Stride, Pair.Square(0), Pair.Square(1), rank);
-                WriteIf(json, "bias", pw.Bias, false);
-                break;
-            case RollingPointwiseConvolution rpw:
-                json.WriteNumber("out", rpw.OutChannels);
-                json.WriteNumber("groups", rpw.Groups);
-                json.WriteNumber("overlap", rpw.Overlap);
-                WriteIf(json, "bias", rpw.Bias, false);
-                break;
-            case ChannelShuffle shuffle:
-                json.WriteNumber("groups", shuffle.Groups);
-                break;
-            case Interlace interlace:
-                json.WriteNumber("groups", interlace.Groups);
-                break;
-            case Pooling pool:
-                WritePair(json, "kernel", pool.Kernel, rank);
-                if (pool.Stride != pool.Kernel)
-                {
-                    WritePair(json, "stride", pool.Stride, rank);
-                }
-
-                WriteWindow(json, pool.Kernel, pool.Padding, Pair.Square(1), rank, writeStride: false);
-                WriteIf(json, "ceil", pool.CeilMode, false);
-                break;
-            case AdaptivePooling { IsGlobal: false } adaptive:
-                WritePair(json, "output", adaptive.Output, rank: 2);
-                break;
-            case Dropout dropout:
-                WriteIf(json, "p", dropout.P, 0.5);
-                break;
-            case Linear linear:
-                json.WriteNumber("out", linear.OutFeatures);
-                WriteIf(json, "bias", linear.Bias, true);
-                break;
-            case Residual residual:
-                WriteOps(json, "body", residual.Body, rank);
-                if (!residual.HasIdentityShortcut)
-                {
-                    WriteOps(json, "shortcut", residual.Shortcut, rank);
-                }
-
-                break;
-        }
-
+        op.Write(new OpWriter(json, rank));
         json.WriteEndObject();
     }
 
@@ -110,143 +48,244 @@ internal static class OpCodec
         json.WriteEndArray();
     }
 
-    public static ValueList<Op> ReadOps(JsonCursor parent, string name, int rank, bool required) =>
-        parent.Items(name, required).Select(op => Read(op, rank)).ToValueList();
+    public static ValueList<Op> ReadOps(JsonCursor parent, string name, int rank, bool required, OpSet kinds) =>
+        parent.Items(name, required).Select(op => Read(op, rank, kinds)).ToValueList();
 
-    private static Dictionary<string, (string[], Reader)> CreateReaders()
+    /// <summary>
+    /// Reads a unit's <c>ops</c> as a graph. Each item reads the item before it (the first, the unit's input) unless it
+    /// lists <c>inputs</c> by name (<c>"input"</c> is the unit's input); a <c>residual</c> item with <c>body</c> and
+    /// <c>shortcut</c> is shorthand for the two branches and their add. Returns the graph and the JSON path of each node.
+    /// </summary>
+    public static (OpGraph Graph, List<string> Paths) ReadGraph(JsonCursor unit, string name, int rank, OpSet kinds)
     {
-        string[] window = ["kernel", "stride", "padding", "dilation"];
-        var readers = new Dictionary<string, (string[], Reader)>
+        var nodes = new List<GraphNode>();
+        var paths = new List<string>();
+        var tensors = new Dictionary<string, int>(StringComparer.Ordinal) { [InputName] = 0 };
+        var defined = new Dictionary<string, string>(StringComparer.Ordinal);
+        List<JsonCursor> items = unit.Items(name, required: true).ToList();
+        var laterNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (JsonCursor item in items)
         {
-            ["conv"] = ([.. window, "out", "groups", "bias"], (op, rank) => new Convolution(
-                op.Int("out"), ReadPair(op, "kernel", rank, null), ReadPair(op, "stride", rank, 1), ReadPair(op, "padding", rank, 0),
-                ReadPair(op, "dilation", rank, 1), op.Int("groups", 1), op.Bool("bias", false))),
-            ["dw"] = ([.. window, "multiplier", "bias"], (op, rank) => new DepthwiseConvolution(
-                ReadPair(op, "kernel", rank, null), ReadPair(op, "stride", rank, 1), ReadPair(op, "padding", rank, 0),
-                ReadPair(op, "dilation", rank, 1), op.Int("multiplier", 1), op.Bool("bias", false))),
-            ["pw"] = (["out", "groups", "stride", "bias"], ReadPointwise),
-            ["gpw"] = (["out", "groups", "stride", "bias"], ReadPointwise),
-            ["rpw"] = (["out", "groups", "overlap", "bias"], (op, _) => new RollingPointwiseConvolution(
-                op.Int("out"), op.Int("groups"), op.Double("overlap"), op.Bool("bias", false))),
-            ["shuffle"] = (["groups"], (op, _) => new ChannelShuffle(op.Int("groups"))),
-            ["interlace"] = (["groups"], (op, _) => new Interlace(op.Int("groups"))),
-            ["maxpool"] = (["kernel", "stride", "padding", "ceil"], (op, rank) => ReadPool(op, rank, PoolKind.Max)),
-            ["avgpool"] = (["kernel", "stride", "padding", "ceil"], (op, rank) => ReadPool(op, rank, PoolKind.Average)),
-            ["globalavgpool"] = ([], (_, _) => new AdaptivePooling(PoolKind.Average, 1)),
-            ["globalmaxpool"] = ([], (_, _) => new AdaptivePooling(PoolKind.Max, 1)),
-            ["adaptiveavgpool"] = (["output"], (op, _) => new AdaptivePooling(PoolKind.Average, ReadPair(op, "output", 2, null))),
-            ["adaptivemaxpool"] = (["output"], (op, _) => new AdaptivePooling(PoolKind.Max, ReadPair(op, "output", 2, null))),
-            ["bn"] = ([], (_, _) => new BatchNorm()),
-            ["dropout"] = (["p"], (op, _) => new Dropout(op.Double("p", 0.5))),
-            ["flatten"] = ([], (_, _) => new Flatten()),
-            ["softmax"] = ([], (_, _) => new Softmax()),
-            ["linear"] = (["out", "bias"], (op, _) => new Linear(op.Int("out"), op.Bool("bias", true))),
-            ["residual"] = (["body", "shortcut"], (op, rank) => new Residual(ReadOps(op, "body", rank, required: true), ReadOps(op, "shortcut", rank, required: false))),
-        };
-        foreach (var (name, kind) in Activation.Names)
-        {
-            readers[name] = ([], (_, _) => new Activation(kind));
-        }
-
-        return readers;
-    }
-
-    private static PointwiseConvolution ReadPointwise(JsonCursor op, int rank) =>
-        new(op.Int("out"), op.Int("groups", 1), ReadPair(op, "stride", rank, 1), op.Bool("bias", false));
-
-    private static Pooling ReadPool(JsonCursor op, int rank, PoolKind kind)
-    {
-        Pair kernel = ReadPair(op, "kernel", rank, null);
-        Pair stride = op.Has("stride") ? ReadPair(op, "stride", rank, null) : kernel;
-        return new Pooling(kind, kernel, stride, ReadPair(op, "padding", rank, 0), op.Bool("ceil", false));
-    }
-
-    /// <summary>A scalar means both axes in 2-D and the length axis in 1-D (height 1, or 0 for padding); [h, w] is explicit.</summary>
-    private static Pair ReadPair(JsonCursor op, string name, int rank, int? fallback)
-    {
-        int heightInOneD = name == "padding" ? 0 : 1;
-        if (!op.Has(name))
-        {
-            return fallback is int value
-                ? rank == 1 ? Pair.Line(value, heightInOneD) : Pair.Square(value)
-                : throw op.Error($"missing field '{name}' (an integer or [height, width])");
-        }
-
-        JsonCursor field = op.Property(name);
-        if (field.Element.ValueKind == JsonValueKind.Array)
-        {
-            var items = field.Element.EnumerateArray().ToList();
-            if (items.Count != 2)
+            if (item.Element.ValueKind == JsonValueKind.Object && item.Has("name"))
             {
-                throw field.Error($"expected an integer or [height, width], got an array of {items.Count}");
+                laterNames.TryAdd(item.String("name"), item.Path);
+            }
+        }
+
+        int previous = 0;
+        foreach (JsonCursor item in items)
+        {
+            item.RequireObject();
+            ValueList<int> inputs = item.Has("inputs") ? ReadInputs(item, tensors, laterNames) : [previous];
+            if (item.String("type") == "residual")
+            {
+                item.AllowOnly(["type", "body", "shortcut", .. NodeFields]);
+                if (inputs.Count != 1)
+                {
+                    throw item.Error($"a residual reads one tensor, not {inputs.Count}", "inputs");
+                }
+
+                var (body, bodyPaths) = ReadGraph(item, "body", rank, kinds);
+                var (shortcut, shortcutPaths) = item.Has("shortcut") ? ReadGraph(item, "shortcut", rank, kinds) : (OpGraph.Identity, []);
+                if (body.Count == 0)
+                {
+                    throw item.Error("a residual needs at least one op in its body", "body");
+                }
+
+                int offset = nodes.Count;
+                foreach (GraphNode node in OpGraph.Residual(body, shortcut).Nodes)
+                {
+                    nodes.Add(node with { Inputs = node.Inputs.Select(tensor => tensor == 0 ? inputs[0] : tensor + offset).ToValueList() });
+                }
+
+                paths.AddRange([.. bodyPaths, .. shortcutPaths, $"{item.Path}.shortcut"]);
+            }
+            else
+            {
+                nodes.Add(new GraphNode(Read(item, rank, kinds, NodeFields), inputs));
+                paths.Add(item.Path);
             }
 
-            return new Pair(PairItem(items[0], field), PairItem(items[1], field));
+            previous = nodes.Count;
+            if (item.Has("name"))
+            {
+                string tensorName = item.String("name");
+                if (tensorName == InputName || !defined.TryAdd(tensorName, item.Path))
+                {
+                    throw item.Error(
+                        tensorName == InputName
+                            ? $"'{InputName}' names the unit's input; choose another name"
+                            : $"the name '{tensorName}' is already used by {defined[tensorName]}; names in a unit are unique",
+                        "name");
+                }
+
+                tensors[tensorName] = previous;
+            }
         }
 
-        int scalar = field.AsInt();
-        return rank == 1 ? Pair.Line(scalar, heightInOneD) : Pair.Square(scalar);
+        return (new OpGraph(nodes.ToValueList()), paths);
     }
 
-    private static int PairItem(JsonElement item, JsonCursor field) =>
-        item.ValueKind == JsonValueKind.Number && item.TryGetInt32(out int value)
-            ? value
-            : throw field.Error($"expected an integer or [height, width] of integers, got {JsonCursor.Describe(field.Element)}");
-
-    private static void WriteWindow(Utf8JsonWriter json, Pair stride, Pair padding, Pair dilation, int rank, bool writeStride = true)
+    /// <summary>
+    /// The graph as format 1 wrote it: ops and residual shorthand (body and shortcut chains joined by an add), or null
+    /// when the graph needs format 2 (named inputs, other merges).
+    /// </summary>
+    public static List<(Op? Op, ValueList<Op> Body, ValueList<Op> Shortcut)>? AsFormat1(OpGraph graph)
     {
-        if (writeStride && stride != Default(rank, 1))
+        var items = new List<(Op?, ValueList<Op>, ValueList<Op>)>();
+        var readers = new int[graph.Count + 1];
+        foreach (GraphNode node in graph.Nodes)
         {
-            WritePair(json, "stride", stride, rank);
+            foreach (int input in node.Inputs)
+            {
+                readers[input]++;
+            }
         }
 
-        if (padding != Default(rank, 0))
+        int current = 0, i = 0;
+        while (i < graph.Count)
         {
-            WritePair(json, "padding", padding, rank);
+            GraphNode node = graph.Nodes[i];
+            if (readers[current] == 1 && node.Inputs is [int only] && only == current && node.Op is not MergeOp)
+            {
+                items.Add((node.Op, default, default));
+                current = ++i;
+                continue;
+            }
+
+            // A residual: body i..b (a chain from current), shortcut b+1..a-1 (a chain from current, or none), add at a.
+            int add = Enumerable.Range(i, graph.Count - i).FirstOrDefault(n => graph.Nodes[n].Op is Add, -1);
+            if (add < 0 || graph.Nodes[add].Inputs is not [int bodyEnd, int shortcutEnd] || bodyEnd <= current)
+            {
+                return null;
+            }
+
+            ValueList<Op>? body = ChainBetween(graph, readers, current, i, bodyEnd);
+            ValueList<Op>? shortcut = shortcutEnd == current ? [] : ChainBetween(graph, readers, current, bodyEnd, shortcutEnd);
+            if (body is null || shortcut is null || (shortcutEnd != current && shortcutEnd != add) || (shortcutEnd == current && bodyEnd != add) || readers[current] != 2)
+            {
+                return null;
+            }
+
+            items.Add((null, body.Value, shortcut.Value));
+            current = add + 1;
+            i = add + 1;
         }
 
-        if (dilation != Default(rank, 1))
-        {
-            WritePair(json, "dilation", dilation, rank);
-        }
+        return items;
     }
 
-    private static Pair Default(int rank, int value) => rank == 1 ? Pair.Line(value, value == 0 ? 0 : 1) : Pair.Square(value);
-
-    private static void WritePair(Utf8JsonWriter json, string name, Pair pair, int rank)
+    /// <summary>The ops of nodes first..last (tensors first+1..last) if they form a chain reading <paramref name="from"/>.</summary>
+    private static ValueList<Op>? ChainBetween(OpGraph graph, int[] readers, int from, int first, int last)
     {
-        bool scalar = rank == 1 ? pair.H == (name == "padding" ? 0 : 1) : pair.IsSquare;
-        if (scalar)
+        var ops = new List<Op>();
+        int previous = from;
+        for (int n = first; n < last; n++)
         {
-            json.WriteNumber(name, rank == 1 ? pair.W : pair.H);
-            return;
+            if (graph.Nodes[n].Inputs is not [int only] || only != previous || graph.Nodes[n].Op is MergeOp || readers[n + 1] != 1)
+            {
+                return null;
+            }
+
+            ops.Add(graph.Nodes[n].Op);
+            previous = n + 1;
         }
 
+        return previous == last ? ops.ToValueList() : (ValueList<Op>?)null;
+    }
+
+    /// <summary>Writes a unit's graph as format 1 did: ops and residual shorthand (see <see cref="AsFormat1"/>).</summary>
+    public static void WriteFormat1(Utf8JsonWriter json, string name, List<(Op? Op, ValueList<Op> Body, ValueList<Op> Shortcut)> items, int rank)
+    {
         json.WriteStartArray(name);
-        json.WriteNumberValue(pair.H);
-        json.WriteNumberValue(pair.W);
+        foreach (var (op, body, shortcut) in items)
+        {
+            if (op is not null)
+            {
+                Write(json, op, rank);
+                continue;
+            }
+
+            json.WriteStartObject();
+            json.WriteString("type", "residual");
+            WriteOps(json, "body", body, rank);
+            if (shortcut.Count > 0)
+            {
+                WriteOps(json, "shortcut", shortcut, rank);
+            }
+
+            json.WriteEndObject();
+        }
+
         json.WriteEndArray();
     }
 
-    private static void WriteIf<T>(Utf8JsonWriter json, string name, T value, T fallback)
-        where T : IEquatable<T>
+    /// <summary>
+    /// Writes a unit's graph: a chain as plain ops; otherwise each op that is read other than by the next one gets a
+    /// <c>name</c> (t1, t2, ...) and each op that reads other than the one before it lists its <c>inputs</c>.
+    /// </summary>
+    public static void WriteGraph(Utf8JsonWriter json, string name, OpGraph graph, int rank)
     {
-        if (value.Equals(fallback))
+        var named = new HashSet<int>();
+        for (int i = 0; i < graph.Count; i++)
         {
-            return;
+            ValueList<int> inputs = graph.Nodes[i].Inputs;
+            if (inputs is not [int only] || only != i)
+            {
+                named.UnionWith(inputs.Where(tensor => tensor > 0));
+            }
         }
 
-        switch (value)
+        json.WriteStartArray(name);
+        for (int i = 0; i < graph.Count; i++)
         {
-            case int number:
-                json.WriteNumber(name, number);
-                break;
-            case double real:
-                json.WriteNumber(name, real);
-                break;
-            case bool flag:
-                json.WriteBoolean(name, flag);
-                break;
+            GraphNode node = graph.Nodes[i];
+            int tensor = i + 1;
+            Write(json, node.Op, rank, () =>
+            {
+                if (named.Contains(tensor))
+                {
+                    json.WriteString("name", $"t{tensor}");
+                }
+
+                if (node.Inputs is not [int only] || only != i)
+                {
+                    json.WriteStartArray("inputs");
+                    foreach (int input in node.Inputs)
+                    {
+                        json.WriteStringValue(input == 0 ? InputName : $"t{input}");
+                    }
+
+                    json.WriteEndArray();
+                }
+            });
         }
+
+        json.WriteEndArray();
+    }
+
+    private static ValueList<int> ReadInputs(JsonCursor item, Dictionary<string, int> tensors, Dictionary<string, string> laterNames)
+    {
+        var inputs = new List<int>();
+        foreach (JsonCursor input in item.Items("inputs", required: true))
+        {
+            string tensorName = input.Element.ValueKind == JsonValueKind.String
+                ? input.Element.GetString()!
+                : throw input.Error($"expected the name of a tensor, got {JsonCursor.Describe(input.Element)}");
+            if (tensors.TryGetValue(tensorName, out int tensor))
+            {
+                inputs.Add(tensor);
+            }
+            else
+            {
+                throw input.Error(laterNames.TryGetValue(tensorName, out string? where)
+                    ? where == item.Path
+                        ? $"'{tensorName}' is this op's own output: a unit's graph has no cycles"
+                        : $"'{tensorName}' is made by {where}, after this op: list every op after the ops it reads (a unit's graph has no cycles)"
+                    : $"no op before this one is named '{tensorName}' (use \"{InputName}\" for the unit's input)");
+            }
+        }
+
+        return inputs.Count > 0 ? inputs.ToValueList() : throw item.Error("an op reads at least one tensor", "inputs");
     }
 }

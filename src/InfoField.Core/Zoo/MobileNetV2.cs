@@ -65,12 +65,12 @@ public static class MobileNetV2
 
         if (inChannels == outChannels)
         {
-            return new Unit(name, [Ops.Residual(body.ToValueList())], UnitRole.Body, "inverted-residual");
+            return new Unit(name, Ops.Residual(body.ToValueList()), UnitRole.Body, "inverted-residual");
         }
 
         return imageNet
             ? new Unit(name, body.ToValueList(), UnitRole.Body, "inverted-residual")
-            : new Unit(name, [Ops.Residual(body.ToValueList(), [Ops.Pointwise(outChannels), Ops.BatchNorm()])], UnitRole.Body, "inverted-residual");
+            : new Unit(name, Ops.Residual(body.ToValueList(), [Ops.Pointwise(outChannels), Ops.BatchNorm()]), UnitRole.Body, "inverted-residual");
     }
 
     private static Activation Activation(bool imageNet) => imageNet ? Ops.Relu6() : Ops.Relu();

@@ -67,7 +67,7 @@ public static class ResNet
             Ops.Conv(planes, 3, stride: stride, padding: 1), Ops.BatchNorm(), Ops.Relu(),
             Ops.Pointwise(outChannels), Ops.BatchNorm(),
         ];
-        return new Unit($"bottleneck-{planes}", [Ops.Residual(body, Shortcut(inChannels, outChannels, stride)), Ops.Relu()], UnitRole.Body, "bottleneck");
+        return new Unit($"bottleneck-{planes}", Ops.Residual(body, Shortcut(inChannels, outChannels, stride)).Then(Ops.Relu()), UnitRole.Body, "bottleneck");
     }
 
     /// <summary>A basic block: two 3x3 convolutions with batch norm; projection shortcut when the shape changes.</summary>
@@ -78,7 +78,7 @@ public static class ResNet
             Ops.Conv(planes, 3, stride: stride, padding: 1), Ops.BatchNorm(), Ops.Relu(),
             Ops.Conv(planes, 3, padding: 1), Ops.BatchNorm(),
         ];
-        return new Unit($"basic-{planes}", [Ops.Residual(body, Shortcut(inChannels, planes, stride)), Ops.Relu()], UnitRole.Body, "basic");
+        return new Unit($"basic-{planes}", Ops.Residual(body, Shortcut(inChannels, planes, stride)).Then(Ops.Relu()), UnitRole.Body, "basic");
     }
 
     private static ValueList<Op> Shortcut(int inChannels, int outChannels, int stride) =>

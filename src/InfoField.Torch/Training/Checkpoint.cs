@@ -26,7 +26,7 @@ namespace InfoField.Torch.Training;
 /// <param name="EpochsDone">Epochs finished; training continues with the next.</param>
 /// <param name="Normalization">How batches were normalized (evaluation must do the same).</param>
 /// <param name="Classes">Class names by label.</param>
-/// <param name="Architecture">The network as spec JSON (<c>infofield-network/1</c>).</param>
+/// <param name="Architecture">The network as spec JSON (<c>infofield-network/2</c>; format 1 is read too).</param>
 /// <param name="History">One record per finished epoch.</param>
 public sealed record CheckpointInfo(
     string Schema,

@@ -52,7 +52,7 @@ public static class Trainer
 
     /// <summary>The id of <paramref name="job"/> on <paramref name="data"/>.</summary>
     public static RunKey Key(TrainingJob job, TrainingData data) =>
-        new(NetworkSpec.Serialize(job.Model.Network), data.Key, job.Model.Width, job.Settings);
+        new(NetworkSpec.Canonical(job.Model.Network), data.Key, job.Model.Width, job.Settings);
 
     /// <summary>Trains <paramref name="job"/> on <paramref name="data"/>; reports progress to <paramref name="monitor"/>.</summary>
     public static TrainingResult Train(TrainingJob job, TrainingData data, ITrainingMonitor? monitor = null, CancellationToken cancel = default)

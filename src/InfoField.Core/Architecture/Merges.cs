@@ -1,0 +1,172 @@
+namespace InfoField.Architecture;
+
+/// <summary>How a merge combines the channel coverage of its inputs.</summary>
+public enum ChannelJoin
+{
+    /// <summary>Element-wise (add, multiply): output channel c sees what channel c of every input sees.</summary>
+    Union,
+
+    /// <summary>Side by side (concat): the inputs' channels follow one another.</summary>
+    Stack,
+}
+
+/// <summary>
+/// An op that joins two or more tensors of a unit's graph. Its output neuron sees what the neurons it reads see,
+/// spatially the union of their fields (docs/information-field.md), and by channel per <see cref="Join"/>.
+/// </summary>
+public abstract record MergeOp : Op
+{
+    /// <summary>How the channel coverage of the inputs combines.</summary>
+    public abstract ChannelJoin Join { get; }
+
+    /// <summary>A merge cannot be applied to a single tensor.</summary>
+    public override FeatureShape OutputShape(FeatureShape input) =>
+        throw Broken("inputs", $"'{Type}' joins two or more tensors; give it \"inputs\"");
+
+    /// <summary>The output shape for <paramref name="inputs"/>; throws <see cref="ArchitectureException"/> when they cannot be joined.</summary>
+    public abstract FeatureShape OutputShape(IReadOnlyList<FeatureShape> inputs);
+
+    /// <summary>Checks that there are at least two inputs.</summary>
+    protected void RequireTwoOrMore(IReadOnlyList<FeatureShape> inputs)
+    {
+        if (inputs.Count < 2)
+        {
+            throw Broken("inputs", $"'{Type}' joins two or more tensors, got {inputs.Count}");
+        }
+    }
+}
+
+/// <summary>Element-wise sum of tensors of one shape (a residual connection is a body and a shortcut joined by an add).</summary>
+public sealed record Add : MergeOp
+{
+    /// <inheritdoc />
+    public override string Type => "add";
+
+    /// <summary>The spec-file kind of this op.</summary>
+    public static Spec.OpKind Kind { get; } = new("add", [], _ => new Add());
+
+    /// <inheritdoc />
+    public override ChannelJoin Join => ChannelJoin.Union;
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(IReadOnlyList<FeatureShape> inputs)
+    {
+        RequireTwoOrMore(inputs);
+        for (int i = 1; i < inputs.Count; i++)
+        {
+            if (inputs[i] != inputs[0])
+            {
+                throw Broken("inputs", $"cannot add a {inputs[i]} tensor to a {inputs[0]} tensor: every input of an add has the same shape, so an identity shortcut cannot be added here (give the shortcut a projection, e.g. a strided pw and bn)");
+            }
+        }
+
+        return inputs[0];
+    }
+}
+
+/// <summary>
+/// Element-wise product with broadcasting over space: a gate of C x 1 x 1 (squeeze-and-excitation) scales every
+/// position of a C x H x W tensor. Inputs have the same channels and either the same resolution or 1 x 1.
+/// </summary>
+public sealed record Multiply : MergeOp
+{
+    /// <inheritdoc />
+    public override string Type => "mul";
+
+    /// <summary>The spec-file kind of this op.</summary>
+    public static Spec.OpKind Kind { get; } = new("mul", [], _ => new Multiply());
+
+    /// <inheritdoc />
+    public override ChannelJoin Join => ChannelJoin.Union;
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(IReadOnlyList<FeatureShape> inputs)
+    {
+        RequireTwoOrMore(inputs);
+        FeatureShape output = inputs.MaxBy(shape => shape.Area);
+        foreach (FeatureShape shape in inputs)
+        {
+            if (shape.Channels != output.Channels || !(shape.SameResolution(output) || shape.IsFlat))
+            {
+                throw Broken("inputs", $"cannot multiply a {shape} tensor with a {output} tensor; inputs of a mul have the same channels and the same resolution or 1x1 (a gate)");
+            }
+        }
+
+        return output;
+    }
+}
+
+/// <summary>Channel concatenation of tensors of one resolution, in input order (Inception, DenseNet, ShuffleNetV2).</summary>
+public sealed record Concat : MergeOp
+{
+    /// <inheritdoc />
+    public override string Type => "concat";
+
+    /// <summary>The spec-file kind of this op.</summary>
+    public static Spec.OpKind Kind { get; } = new("concat", [], _ => new Concat());
+
+    /// <inheritdoc />
+    public override ChannelJoin Join => ChannelJoin.Stack;
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(IReadOnlyList<FeatureShape> inputs)
+    {
+        RequireTwoOrMore(inputs);
+        long channels = 0;
+        foreach (FeatureShape shape in inputs)
+        {
+            if (!shape.SameResolution(inputs[0]))
+            {
+                throw Broken("inputs", $"cannot concatenate a {shape.Resolution} tensor with a {inputs[0].Resolution} tensor; inputs of a concat have one resolution");
+            }
+
+            channels += shape.Channels;
+        }
+
+        return channels <= int.MaxValue
+            ? inputs[0].WithChannels((int)channels)
+            : throw Broken("inputs", $"the concatenation has {channels} channels, more than {int.MaxValue}");
+    }
+}
+
+/// <summary>
+/// The channels <c>[Start, Start + Count)</c> of a tensor: one part of a channel split (ShuffleNetV2 splits its
+/// input into two halves with two slices).
+/// </summary>
+/// <param name="Start">The first channel taken, from 0.</param>
+/// <param name="Count">The number of channels taken, at least 1.</param>
+public sealed record ChannelSlice(int Start, int Count) : LayerOp
+{
+    /// <inheritdoc />
+    public override string Type => "slice";
+
+    /// <summary>The spec-file kind of this op.</summary>
+    public static Spec.OpKind Kind { get; } = new("slice", ["start", "count"], op => new ChannelSlice(op.Int("start"), op.Int("count")));
+
+    /// <inheritdoc />
+    public override void Write(Spec.OpWriter writer)
+    {
+        writer.Int("start", Start);
+        writer.Int("count", Count);
+    }
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(FeatureShape input)
+    {
+        Windowing.RequireAtLeast("start", Start, 0);
+        Windowing.RequireAtLeast("count", Count, 1);
+        if ((long)Start + Count > input.Channels)
+        {
+            throw Broken("count", $"channels {Start} to {(long)Start + Count - 1} do not lie within the {input.Channels} input channels");
+        }
+
+        return input.WithChannels(Count);
+    }
+
+    /// <inheritdoc />
+    public override SpatialWindow Window(FeatureShape input) => SpatialWindow.Point;
+
+    /// <inheritdoc />
+    public override ChannelMap Channels(int inputChannels) =>
+        ChannelMap.Gather(inputChannels, Enumerable.Range(Start, Count).ToArray());
+}

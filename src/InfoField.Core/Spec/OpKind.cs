@@ -1,0 +1,204 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using InfoField.Architecture;
+
+namespace InfoField.Spec;
+
+/// <summary>
+/// An op kind as spec files know it: its type name, the fields it may have and how to read them. The op record writes
+/// its own fields (<see cref="Op.Write"/>), so an op kind is declared in one file: its record, holding its rules and a
+/// static <see cref="OpKind"/>. Register new kinds with <see cref="OpSet.With"/>.
+/// </summary>
+/// <param name="Type">The <c>type</c> written in spec files, e.g. <c>conv</c>.</param>
+/// <param name="Fields">The fields besides <c>type</c> (and a graph node's <c>name</c> and <c>inputs</c>).</param>
+/// <param name="Read">Reads the op from its fields.</param>
+public sealed record OpKind(string Type, ValueList<string> Fields, Func<OpReader, Op> Read);
+
+/// <summary>
+/// The op kinds a spec may use, by type name: an immutable table, like a flop counter's handler table. The default
+/// holds every built-in op; <see cref="With"/> adds (or replaces) kinds for a parse.
+/// </summary>
+public sealed class OpSet
+{
+    private readonly ImmutableDictionary<string, OpKind> _kinds;
+
+    private OpSet(ImmutableDictionary<string, OpKind> kinds) => _kinds = kinds;
+
+    /// <summary>Every built-in op kind.</summary>
+    public static OpSet Default { get; } = new OpSet(ImmutableDictionary<string, OpKind>.Empty).With(
+    [
+        Convolution.Kind, DepthwiseConvolution.Kind, PointwiseConvolution.PointwiseKind, PointwiseConvolution.GroupedKind,
+        RollingPointwiseConvolution.Kind, ChannelShuffle.Kind, Interlace.Kind, ChannelSlice.Kind,
+        Pooling.MaxKind, Pooling.AverageKind, .. AdaptivePooling.Kinds, BatchNorm.Kind, .. Activation.Kinds, Dropout.Kind,
+        Flatten.Kind, Softmax.Kind, Linear.Kind, Add.Kind, Concat.Kind, Multiply.Kind,
+    ]);
+
+    /// <summary>The type names, in the order they were added.</summary>
+    public IEnumerable<string> Types => _kinds.Keys.Order(StringComparer.Ordinal);
+
+    /// <summary>This set with <paramref name="kinds"/> added; a kind with a type already present replaces it.</summary>
+    public OpSet With(params IEnumerable<OpKind> kinds)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        var builder = _kinds.ToBuilder();
+        foreach (OpKind kind in kinds)
+        {
+            ArgumentNullException.ThrowIfNull(kind);
+            ArgumentException.ThrowIfNullOrWhiteSpace(kind.Type);
+            builder[kind.Type] = kind;
+        }
+
+        return new OpSet(builder.ToImmutable());
+    }
+
+    /// <summary>The kind named <paramref name="type"/>, if any.</summary>
+    public bool TryGet(string type, out OpKind kind) => _kinds.TryGetValue(type, out kind!);
+}
+
+/// <summary>Typed reads of one op's fields in a spec file; errors name the JSON path and what was expected.</summary>
+public sealed class OpReader
+{
+    private readonly JsonCursor _op;
+
+    internal OpReader(JsonCursor op, int rank)
+    {
+        _op = op;
+        Rank = rank;
+    }
+
+    /// <summary>2 for images, 1 for 1-D signals: a scalar kernel, stride, padding or dilation applies to the length alone.</summary>
+    public int Rank { get; }
+
+    /// <summary>True when the field is present and not null.</summary>
+    public bool Has(string name) => _op.Has(name);
+
+    /// <summary>An integer field; <paramref name="fallback"/> when absent (required when null).</summary>
+    public int Int(string name, int? fallback = null) => _op.Int(name, fallback);
+
+    /// <summary>A number field; <paramref name="fallback"/> when absent (required when null).</summary>
+    public double Double(string name, double? fallback = null) => _op.Double(name, fallback);
+
+    /// <summary>A true/false field.</summary>
+    public bool Bool(string name, bool fallback) => _op.Bool(name, fallback);
+
+    /// <summary>A string field; <paramref name="fallback"/> when absent (required when null).</summary>
+    public string String(string name, string? fallback = null) => _op.String(name, fallback);
+
+    /// <summary>
+    /// A per-axis field: an integer (both axes in 2-D; the length in 1-D, with height 1, or 0 for padding) or
+    /// [height, width]. <paramref name="fallback"/> when absent (required when null).
+    /// </summary>
+    public Pair Pair(string name, int? fallback = null) => Pair(name, fallback, Rank);
+
+    /// <summary>A per-axis field read as in a network of <paramref name="rank"/> (2: a scalar means both axes).</summary>
+    public Pair Pair(string name, int? fallback, int rank)
+    {
+        int heightInOneD = name == "padding" ? 0 : 1;
+        if (!_op.Has(name))
+        {
+            return fallback is int value
+                ? rank == 1 ? Architecture.Pair.Line(value, heightInOneD) : Architecture.Pair.Square(value)
+                : throw _op.Error($"missing field '{name}' (an integer or [height, width])");
+        }
+
+        JsonCursor field = _op.Property(name);
+        if (field.Element.ValueKind == JsonValueKind.Array)
+        {
+            var items = field.Element.EnumerateArray().ToList();
+            if (items.Count != 2)
+            {
+                throw field.Error($"expected an integer or [height, width], got an array of {items.Count}");
+            }
+
+            return new Pair(PairItem(items[0], field), PairItem(items[1], field));
+        }
+
+        int scalar = field.AsInt();
+        return rank == 1 ? Architecture.Pair.Line(scalar, heightInOneD) : Architecture.Pair.Square(scalar);
+    }
+
+    /// <summary>An error at this op (or its <paramref name="field"/>) breaking <paramref name="rule"/>.</summary>
+    public SpecException Error(string rule, string? field = null) => _op.Error(rule, field);
+
+    private static int PairItem(JsonElement item, JsonCursor field) =>
+        item.ValueKind == JsonValueKind.Number && item.TryGetInt32(out int value)
+            ? value
+            : throw field.Error($"expected an integer or [height, width] of integers, got {JsonCursor.Describe(field.Element)}");
+}
+
+/// <summary>Writes one op's fields to a spec file, leaving out values equal to their defaults.</summary>
+public sealed class OpWriter
+{
+    private readonly Utf8JsonWriter _json;
+
+    internal OpWriter(Utf8JsonWriter json, int rank)
+    {
+        _json = json;
+        Rank = rank;
+    }
+
+    /// <summary>2 for images, 1 for 1-D signals.</summary>
+    public int Rank { get; }
+
+    /// <summary>Writes an integer field, unless it equals <paramref name="fallback"/>.</summary>
+    public void Int(string name, int value, int? fallback = null)
+    {
+        if (value != fallback)
+        {
+            _json.WriteNumber(name, value);
+        }
+    }
+
+    /// <summary>Writes a number field (round-trip exact), unless it equals <paramref name="fallback"/>.</summary>
+    public void Double(string name, double value, double? fallback = null)
+    {
+        if (value != fallback)
+        {
+            _json.WriteNumber(name, value);
+        }
+    }
+
+    /// <summary>Writes a true/false field, unless it equals <paramref name="fallback"/>.</summary>
+    public void Bool(string name, bool value, bool fallback)
+    {
+        if (value != fallback)
+        {
+            _json.WriteBoolean(name, value);
+        }
+    }
+
+    /// <summary>Writes a string field.</summary>
+    public void String(string name, string value) => _json.WriteString(name, value);
+
+    /// <summary>Writes a per-axis field as a scalar where it reads back the same, else [height, width]; skipped when it equals <paramref name="fallback"/>.</summary>
+    public void Pair(string name, Pair pair, int? fallback = null) => Pair(name, pair, fallback, Rank);
+
+    /// <summary>Writes a per-axis field as in a network of <paramref name="rank"/>.</summary>
+    public void Pair(string name, Pair pair, int? fallback, int rank)
+    {
+        if (fallback is int value && pair == (rank == 1 ? Architecture.Pair.Line(value, name == "padding" ? 0 : 1) : Architecture.Pair.Square(value)))
+        {
+            return;
+        }
+
+        bool scalar = rank == 1 ? pair.H == (name == "padding" ? 0 : 1) : pair.IsSquare;
+        if (scalar)
+        {
+            _json.WriteNumber(name, rank == 1 ? pair.W : pair.H);
+            return;
+        }
+
+        _json.WriteStartArray(name);
+        _json.WriteNumberValue(pair.H);
+        _json.WriteNumberValue(pair.W);
+        _json.WriteEndArray();
+    }
+
+    /// <summary>Writes stride (default 1), padding (default 0) and dilation (default 1).</summary>
+    public void Window(Pair stride, Pair padding, Pair dilation)
+    {
+        Pair("stride", stride, 1);
+        Pair("padding", padding, 0);
+        Pair("dilation", dilation, 1);
+    }
+}
