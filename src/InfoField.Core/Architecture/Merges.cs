@@ -170,3 +170,52 @@ public sealed record ChannelSlice(int Start, int Count) : LayerOp
     public override ChannelMap Channels(int inputChannels) =>
         ChannelMap.Gather(inputChannels, Enumerable.Range(Start, Count).ToArray());
 }
+
+/// <summary>
+/// Part <c>Part</c> of <c>Parts</c> equal parts of a tensor's channels: a channel split written without channel counts,
+/// so it adapts to any width (ShuffleNetV2 reads part 0 and part 1 of 2). <c>Parts</c> must divide the channels.
+/// </summary>
+/// <param name="Part">Which part, from 0.</param>
+/// <param name="Parts">Into how many equal parts the channels are split.</param>
+public sealed record ChannelSplit(int Part, int Parts) : LayerOp
+{
+    /// <inheritdoc />
+    public override string Type => "split";
+
+    /// <summary>The spec-file kind of this op.</summary>
+    public static Spec.OpKind Kind { get; } = new("split", ["part", "parts"], op => new ChannelSplit(op.Int("part"), op.Int("parts")));
+
+    /// <inheritdoc />
+    public override void Write(Spec.OpWriter writer)
+    {
+        writer.Int("part", Part);
+        writer.Int("parts", Parts);
+    }
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(FeatureShape input)
+    {
+        Windowing.RequireAtLeast("parts", Parts, 1);
+        if (Part < 0 || Part >= Parts)
+        {
+            throw Broken("part", $"must be from 0 to {Parts - 1} (got {Part})");
+        }
+
+        if (input.Channels % Parts != 0)
+        {
+            throw Broken("parts", $"{Parts} equal parts do not divide the {input.Channels} input channels");
+        }
+
+        return input.WithChannels(input.Channels / Parts);
+    }
+
+    /// <inheritdoc />
+    public override SpatialWindow Window(FeatureShape input) => SpatialWindow.Point;
+
+    /// <inheritdoc />
+    public override ChannelMap Channels(int inputChannels)
+    {
+        int size = inputChannels / Parts;
+        return ChannelMap.Gather(inputChannels, Enumerable.Range(Part * size, size).ToArray());
+    }
+}

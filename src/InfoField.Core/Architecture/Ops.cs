@@ -79,6 +79,9 @@ public static class Ops
     /// <summary>Channels <c>[start, start + count)</c>.</summary>
     public static ChannelSlice Slice(int start, int count) => new(start, count);
 
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> equal parts of the channels.</summary>
+    public static ChannelSplit Split(int part, int parts) => new(part, parts);
+
     /// <summary>Sigmoid.</summary>
     public static Activation Sigmoid() => new(ActivationKind.Sigmoid);
 

@@ -28,7 +28,7 @@ public sealed class OpSet
     public static OpSet Default { get; } = new OpSet(ImmutableDictionary<string, OpKind>.Empty).With(
     [
         Convolution.Kind, DepthwiseConvolution.Kind, PointwiseConvolution.PointwiseKind, PointwiseConvolution.GroupedKind,
-        RollingPointwiseConvolution.Kind, ChannelShuffle.Kind, Interlace.Kind, ChannelSlice.Kind,
+        RollingPointwiseConvolution.Kind, ChannelShuffle.Kind, Interlace.Kind, ChannelSlice.Kind, ChannelSplit.Kind,
         Pooling.MaxKind, Pooling.AverageKind, .. AdaptivePooling.Kinds, BatchNorm.Kind, .. Activation.Kinds, Dropout.Kind,
         Flatten.Kind, Softmax.Kind, Linear.Kind, Add.Kind, Concat.Kind, Multiply.Kind,
     ]);

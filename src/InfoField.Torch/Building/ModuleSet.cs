@@ -28,6 +28,7 @@ public sealed class ModuleSet
         .With<ChannelShuffle>((s, _) => nn.ChannelShuffle(s.Groups))
         .With<ArchitectureInterlace>((i, _) => new Interlace(i.Groups))
         .With<ChannelSlice>((s, _) => new ChannelSliceModule(s.Start, s.Count))
+        .With<ChannelSplit>((s, input) => new ChannelSliceModule(s.Part * (input.Channels / s.Parts), input.Channels / s.Parts))
         .With<Pooling>((p, _) => p.Kind == PoolKind.Max
             ? nn.MaxPool2d((p.Kernel.H, p.Kernel.W), (p.Stride.H, p.Stride.W), (p.Padding.H, p.Padding.W), ceil_mode: p.CeilMode)
             : nn.AvgPool2d((p.Kernel.H, p.Kernel.W), (p.Stride.H, p.Stride.W), (p.Padding.H, p.Padding.W), ceil_mode: p.CeilMode))
