@@ -37,6 +37,23 @@ public class AnalyzeCommandTests
     }
 
     [Fact]
+    public void Detail_gives_the_field_of_every_op_inside_a_unit_in_text_and_json()
+    {
+        CliRun text = CliRun.Of("analyze", "resnet18", "--dataset", "imagenet", "--detail");
+        JsonElement json = CliRun.Of("analyze", "resnet18", "--dataset", "imagenet", "--json").Json();
+
+        JsonElement unit = json.GetProperty("stages")[1].GetProperty("units")[0];
+        var ops = unit.GetProperty("ops").EnumerateArray().ToList();
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("t6 = add(t5, in)     5     5    64  1600", text.Output, StringComparison.Ordinal);
+        Assert.Equal(["conv", "bn", "relu", "conv", "bn", "add", "relu"], ops.Select(op => op.GetProperty("type").GetString()));
+        Assert.Equal([5, 0], ops[5].GetProperty("inputs").EnumerateArray().Select(i => i.GetInt32()));
+        Assert.Equal([576L, 576L, 576L, 1600L, 1600L, 1600L, 1600L], ops.Select(op => op.GetProperty("if").GetInt64()));
+        Assert.Equal(unit.GetProperty("if").GetInt64(), ops[^1].GetProperty("if").GetInt64());
+        Assert.DoesNotContain("t1 = conv(in)", CliRun.Of("analyze", "resnet18", "--dataset", "imagenet").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Json_carries_the_documented_contract()
     {
         JsonElement json = CliRun.Of("analyze", "resnet50", "--dataset", "imagenet", "--json").Json();

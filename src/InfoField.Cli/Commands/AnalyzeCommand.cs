@@ -15,6 +15,8 @@ internal static class AnalyzeCommand
         command.Options.Add(options.Alpha);
         command.Options.Add(options.Frame);
         command.Options.Add(options.Json);
+        var detail = new Option<bool>("--detail") { Description = "Also give the field at every op inside each unit (which branch of a block saturates); the JSON always has it." };
+        command.Options.Add(detail);
         command.SetAction(parsed => console.Guard(() =>
         {
             LoadedNetwork loaded = options.LoadNetwork(parsed);
@@ -25,7 +27,7 @@ internal static class AnalyzeCommand
             }
             else
             {
-                console.Out.Write(FieldTable.Render(field, loaded.Dataset?.DisplayName));
+                console.Out.Write(FieldTable.Render(field, loaded.Dataset?.DisplayName, parsed.GetValue(detail)));
             }
 
             return ExitCodes.Success;

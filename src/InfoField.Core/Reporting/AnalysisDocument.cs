@@ -102,6 +102,7 @@ public sealed record StageDocument(
 /// <param name="ReceptiveField">Uncapped receptive field [h, w] in input-image pixels.</param>
 /// <param name="Params">Parameters.</param>
 /// <param name="Macs">MACs.</param>
+/// <param name="Ops">The field at the output of every op of the unit's graph.</param>
 public sealed record UnitDocument(
     [property: JsonPropertyName("index")] int Index,
     [property: JsonPropertyName("name")] string Name,
@@ -116,7 +117,8 @@ public sealed record UnitDocument(
     [property: JsonPropertyName("deltaIf")] double? DeltaIf,
     [property: JsonPropertyName("receptiveField")] long[] ReceptiveField,
     [property: JsonPropertyName("params")] long Params,
-    [property: JsonPropertyName("macs")] long Macs)
+    [property: JsonPropertyName("macs")] long Macs,
+    [property: JsonPropertyName("ops")] IReadOnlyList<OpDocument> Ops)
 {
     /// <summary>The document of a unit report.</summary>
     public static UnitDocument From(UnitField unit) => new(
@@ -133,7 +135,32 @@ public sealed record UnitDocument(
         unit.DeltaIf,
         [unit.ReceptiveFieldH, unit.ReceptiveFieldW],
         unit.Cost.Parameters,
-        unit.Cost.Macs);
+        unit.Cost.Macs,
+        unit.Ops.Select(OpDocument.From).ToList());
+}
+
+/// <summary>One op of a unit in <see cref="UnitDocument"/>: the field at its output, measured like the unit's.</summary>
+/// <param name="Index">The op's node number, from 1; it makes tensor <c>index</c> (tensor 0 is the unit's input).</param>
+/// <param name="Type">The op's type.</param>
+/// <param name="Inputs">The tensors it reads.</param>
+/// <param name="OutputShape">Its output [C, H, W].</param>
+/// <param name="IfH">Capped spatial field along the height.</param>
+/// <param name="IfW">Capped spatial field along the width.</param>
+/// <param name="IfC">Guaranteed channel coverage.</param>
+/// <param name="If">IfH x IfW x IfC.</param>
+public sealed record OpDocument(
+    [property: JsonPropertyName("index")] int Index,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("inputs")] IReadOnlyList<int> Inputs,
+    [property: JsonPropertyName("outputShape")] int[] OutputShape,
+    [property: JsonPropertyName("ifH")] int IfH,
+    [property: JsonPropertyName("ifW")] int IfW,
+    [property: JsonPropertyName("ifC")] int IfC,
+    [property: JsonPropertyName("if")] long If)
+{
+    /// <summary>The document of an op's field.</summary>
+    public static OpDocument From(OpField op) =>
+        new(op.Index, op.Type, [.. op.Inputs], AnalysisDocument.Shape(op.OutputShape), op.IfH, op.IfW, op.IfC, op.If);
 }
 
 /// <summary>Parameters and MACs.</summary>

@@ -8,8 +8,11 @@ namespace InfoField.Reporting;
 /// <summary>Renders an Information Field report as plain-text tables, one per stage, like the paper's Table 1.</summary>
 public static class FieldTable
 {
-    /// <summary>The report as text.</summary>
-    public static string Render(NetworkField field, string? dataset = null)
+    /// <summary>
+    /// The report as text; with <paramref name="detail"/>, each unit of more than one op is followed by the field at
+    /// every op's output (<c>t3 = dw(t1)</c>: tensor 3 is a depthwise convolution of tensor 1; <c>in</c> is the unit's input).
+    /// </summary>
+    public static string Render(NetworkField field, string? dataset = null, bool detail = false)
     {
         var text = new StringBuilder();
         var network = field.Network;
@@ -45,6 +48,19 @@ public static class FieldTable
                     Format.Count(unit.Cost.Parameters),
                     Format.Macs(unit.Cost.Macs),
                 ]);
+                if (detail && unit.Ops.Count > 1)
+                {
+                    rows.AddRange(unit.Ops.Select(op => new[]
+                    {
+                        "",
+                        $"  t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(input => input == 0 ? "in" : $"t{input}"))})",
+                        op.IfH.ToString(CultureInfo.InvariantCulture),
+                        op.IfW.ToString(CultureInfo.InvariantCulture),
+                        op.IfC.ToString(CultureInfo.InvariantCulture),
+                        op.If.ToString(CultureInfo.InvariantCulture),
+                        "", "", "", "",
+                    }));
+                }
             }
 
             AppendTable(text, rows, rightAligned: [false, false, true, true, true, true, true, true, true, true]);
