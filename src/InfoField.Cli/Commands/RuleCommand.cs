@@ -103,6 +103,11 @@ internal static class RuleCommand
             throw new InfoFieldException($"{name}: a block spec has one stage holding the block's units (it has {spec.Stages.Count})");
         }
 
+        if (spec.Stages[0].Units.FirstOrDefault(unit => !unit.Graph.IsChain) is { } branched)
+        {
+            throw new InfoFieldException($"{name}: unit '{branched.Name}' branches; the rule checks a block that is a chain of kernels, whose removals are well defined");
+        }
+
         var ops = spec.Stages[0].Units.SelectMany(unit => unit.Ops).ToList();
         return KernelReplacementRule.Check(spec.Name, ops, spec.Input.Channels, spec.Layout.Stages[0].Output.Channels, convs);
     }
