@@ -211,6 +211,23 @@ public class GraphTests
         Assert.Contains("a unit needs at least one op", Assert.Throws<ArchitectureException>(() => new Network("n", Input, [new Stage([new Unit("u", OpGraph.Identity)])], [])).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_documented_sample_loads_and_its_gate_sees_the_whole_input()
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no repository root above the tests");
+        }
+
+        Network network = NetworkSpec.Load(Path.Combine(root, "samples", "specs", "shufflenetv2-unit.json"));
+        StageField stage = InformationField.Analyze(network).Stages[0];
+
+        Assert.Equal((3, 1, 9L), (stage.Units[0].IfW, stage.Units[0].IfC, stage.Units[0].If));
+        Assert.Equal(stage.V0, stage.Units[1].If);
+        Assert.Equal("concat", stage.Units[0].Ops[10].Type);
+    }
+
     private static UnitField AnalyzeOne(OpGraph graph) => InformationField.Analyze(Network(graph)).Stages[0].Units[^1];
 
     private static Network Network(params OpGraph[] units) =>
