@@ -31,6 +31,12 @@ public sealed class ReportTests : IDisposable
 
         Inspect(browser, rpw, ["stage-1-field", "organizer", "connectivity-1", "connectivity-2"], Path.Combine(screenshots, "dw-rpw.png"));
         Assert.Contains("rpw", browser.FindElement(By.Id("section-connectivity")).Text);
+
+        string resnet = Path.Combine(_directory, "resnet50.html");
+        Assert.Equal(0, CliRun.Of("report", "resnet50", "--dataset", "imagenet", "-o", resnet).ExitCode);
+        Inspect(browser, resnet, ["stage-2-unit-1-graph", "stage-2-unit-2-graph"], Path.Combine(screenshots, "resnet50.png"));
+        Assert.Single(browser.FindElements(By.CssSelector("#stage-2-unit-2-graph .merge")));
+        Assert.Equal(11, browser.FindElements(By.CssSelector("#stage-2-unit-2-graph .edge")).Count);
     }
 
     [Fact]
@@ -74,6 +80,24 @@ public sealed class ReportTests : IDisposable
             Assert.Contains("xmlns=\"http://www.w3.org/2000/svg\"", svg);
             System.Xml.Linq.XDocument.Parse(svg);
         }
+    }
+
+    [Fact]
+    public void Branched_units_are_drawn_as_graphs_once_per_structure()
+    {
+        string folder = Path.Combine(_directory, "resnet18");
+
+        CliRun run = CliRun.Of("report", "resnet18", "--dataset", "imagenet", "--format", "svg", "-o", folder);
+
+        Assert.Equal(0, run.ExitCode);
+        var graphs = Directory.GetFiles(folder, "*-graph.svg").Select(Path.GetFileName).Order().ToList();
+        // Basic blocks come in two structures: identity shortcut (stage 2, unit 1) and projection shortcut (stage 3, unit 1).
+        Assert.Equal(["stage-2-unit-1-graph.svg", "stage-3-unit-1-graph.svg"], graphs);
+        string identity = File.ReadAllText(Path.Combine(folder, "stage-2-unit-1-graph.svg"));
+        System.Xml.Linq.XDocument.Parse(identity);
+        Assert.Contains(">add<", identity, StringComparison.Ordinal);
+        Assert.Contains("t6 = add(t5, in)", identity, StringComparison.Ordinal);
+        Assert.DoesNotContain("-graph", string.Join(",", Directory.GetFiles(Path.Combine(_directory), "*.svg")), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -157,6 +157,63 @@ public static class Charts
         return new Chart($"connectivity-{index}", $"{block.Block}: which input channels (columns) reach each output channel (rows) after one and two blocks.", svg.Render());
     }
 
+    /// <summary>
+    /// A branched unit's graph, left to right: one box per op at the column of its longest path from the unit's input,
+    /// labelled with the op and the field at its output (IF^h x IF^w x IF^c); a box whose neuron already sees the whole
+    /// stage input (IF = V0) is outlined red, so a saturating branch shows at a glance.
+    /// </summary>
+    public static Chart UnitGraph(UnitDocument unit, StageDocument stage, string id)
+    {
+        const double BoxWidth = 84, BoxHeight = 40, ColumnGap = 20, RowGap = 14, Top = 72, Left = 14;
+        int count = unit.Ops.Count;
+        var column = new int[count + 1];
+        var row = new int[count + 1];
+        var perColumn = new Dictionary<int, int> { [0] = 1 };
+        for (int i = 1; i <= count; i++)
+        {
+            column[i] = 1 + unit.Ops[i - 1].Inputs.Max(input => column[input]);
+            row[i] = perColumn.TryGetValue(column[i], out int used) ? used : 0;
+            perColumn[column[i]] = row[i] + 1;
+        }
+
+        int columns = column.Max() + 1, rows = perColumn.Values.Max();
+        double X(int tensor) => Left + (column[tensor] * (BoxWidth + ColumnGap));
+        double Y(int tensor) => Top + (row[tensor] * (BoxHeight + RowGap));
+        var svg = new SvgCanvas(id, $"Graph of {unit.Name}", Left + (columns * (BoxWidth + ColumnGap)), Top + (rows * (BoxHeight + RowGap)) + 8);
+        svg.Text(10, 18, $"stage {stage.Index}, unit {unit.Index}: {unit.Name} ({unit.IfH}x{unit.IfW}x{unit.IfC} = {unit.If:N0} of V0 = {stage.V0:N0})", 12, bold: true);
+        for (int i = 1; i <= count; i++)
+        {
+            foreach (int input in unit.Ops[i - 1].Inputs)
+            {
+                if (column[i] - column[input] > 1 && row[i] == row[input])
+                {
+                    // A skip along a row (an identity shortcut) arcs over the boxes it passes.
+                    double lift = Math.Min(Top - 30, 14 + (4 * (column[i] - column[input])));
+                    svg.Curve(X(input) + (BoxWidth / 2), Y(input), (X(input) + X(i) + BoxWidth) / 2, Y(i) - (2 * lift), X(i) + (BoxWidth / 2), Y(i), Gray, cssClass: "edge");
+                }
+                else
+                {
+                    svg.Line(X(input) + BoxWidth, Y(input) + (BoxHeight / 2), X(i), Y(i) + (BoxHeight / 2), Gray, cssClass: "edge");
+                }
+            }
+        }
+
+        svg.Rect(X(0), Y(0), BoxWidth, BoxHeight, "#eeeeee", Axis);
+        svg.Text(X(0) + (BoxWidth / 2), Y(0) + 16, "input", 11, "middle", bold: true);
+        svg.Text(X(0) + (BoxWidth / 2), Y(0) + 31, string.Join("x", stage.InputShape), 10, "middle", Axis);
+        for (int i = 1; i <= count; i++)
+        {
+            OpDocument op = unit.Ops[i - 1];
+            bool saturated = op.If >= stage.V0;
+            bool merge = op.Inputs.Count > 1;
+            svg.Rect(X(i), Y(i), BoxWidth, BoxHeight, merge ? "#fdf1e3" : "#eef3f9", saturated ? Red : Axis, tooltip: $"t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(t => t == 0 ? "in" : $"t{t}"))}): {string.Join("x", op.OutputShape)}, IF {op.If:N0}", cssClass: merge ? "merge" : "op");
+            svg.Text(X(i) + (BoxWidth / 2), Y(i) + 16, op.Type, 11, "middle", bold: merge);
+            svg.Text(X(i) + (BoxWidth / 2), Y(i) + 31, $"{op.IfH}x{op.IfW}x{op.IfC}", 10, "middle", saturated ? Red : Axis);
+        }
+
+        return new Chart(id, $"{unit.Name} (stage {stage.Index}, unit {unit.Index}) as a graph: each box is an op with the field at its output, IF^h x IF^w x IF^c; merges are shaded, red marks an op whose neurons already see the whole stage input (IF = V0).", svg.Render());
+    }
+
     /// <summary>Study results: accuracy against a cost (parameters or MACs), one point per model with its spread.</summary>
     public static Chart Results(IReadOnlyList<ResultPointDocument> points, bool macs)
     {

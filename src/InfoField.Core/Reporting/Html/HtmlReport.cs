@@ -27,6 +27,7 @@ public static class HtmlReport
     public static IReadOnlyList<Chart> ChartsOf(ReportDocument report)
     {
         var charts = report.Analysis.Stages.Select(stage => Charts.StageField(stage, report.Theta)).ToList();
+        charts.AddRange(BranchedUnits(report.Analysis).Select(pair => Charts.UnitGraph(pair.Unit, pair.Stage, GraphId(pair.Stage, pair.Unit))));
         charts.Add(Charts.Organizer(report.Optimization));
         charts.AddRange(report.Connectivity.Select((block, i) => Charts.Connectivity(block, i + 1)));
         if (report.Results.Count > 0)
@@ -73,7 +74,13 @@ public static class HtmlReport
                 html.Append(CultureInfo.InvariantCulture, $"<tr{css}><td class=\"num\">{unit.Index}</td><td>{Escape(unit.Name + role)}</td><td class=\"num\">{unit.IfH}x{unit.IfW}x{unit.IfC}</td><td class=\"num\">{unit.If:N0}</td><td class=\"num\">{gain}</td><td class=\"num\">{unit.ReceptiveField[1]}</td><td class=\"num\">{unit.Params:N0}</td><td class=\"num\">{Format.Macs(unit.Macs)}</td></tr>");
             }
 
-            html.Append("</table></section>");
+            html.Append("</table>");
+            foreach (var (_, unit) in BranchedUnits(analysis).Where(pair => pair.Stage == stage))
+            {
+                Figure(html, charts[GraphId(stage, unit)]);
+            }
+
+            html.Append("</section>");
         }
 
         html.Append("</section>");
@@ -127,6 +134,24 @@ public static class HtmlReport
         html.Append("</body></html>\n");
         return html.ToString();
     }
+
+    /// <summary>
+    /// The branched units drawn as graphs: the first unit of each distinct structure (its ops and how they connect), at
+    /// most <see cref="MaxGraphs"/>; chains are left to the tables.
+    /// </summary>
+    private static IEnumerable<(StageDocument Stage, UnitDocument Unit)> BranchedUnits(AnalysisDocument analysis)
+    {
+        var seen = new HashSet<string>();
+        return analysis.Stages
+            .SelectMany(stage => stage.Units.Select(unit => (Stage: stage, Unit: unit)))
+            .Where(pair => pair.Unit.Ops.Any(op => op.Inputs is not [int only] || only != op.Index - 1))
+            .Where(pair => seen.Add(string.Join(";", pair.Unit.Ops.Select(op => $"{op.Type}({string.Join(",", op.Inputs)})"))))
+            .Take(MaxGraphs);
+    }
+
+    private const int MaxGraphs = 8;
+
+    private static string GraphId(StageDocument stage, UnitDocument unit) => $"stage-{stage.Index}-unit-{unit.Index}-graph";
 
     private static void Row(StringBuilder html, string name, string value) =>
         html.Append(CultureInfo.InvariantCulture, $"<tr><th>{Escape(name)}</th><td>{Escape(value)}</td></tr>");

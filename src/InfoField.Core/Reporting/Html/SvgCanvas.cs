@@ -50,6 +50,9 @@ internal sealed class SvgCanvas(string id, string title, double width, double he
         _body.Append(cssClass is null ? "/>" : $" class=\"{cssClass}\"/>");
     }
 
+    public void Curve(double x1, double y1, double cx, double cy, double x2, double y2, string stroke, string? cssClass = null) =>
+        _body.Append(CultureInfo.InvariantCulture, $"<path d=\"M {N(x1)} {N(y1)} Q {N(cx)} {N(cy)} {N(x2)} {N(y2)}\" fill=\"none\" stroke=\"{stroke}\" stroke-width=\"1\"{(cssClass is null ? "" : $" class=\"{cssClass}\"")}/>");
+
     public void Circle(double x, double y, double r, string fill, string? tooltip = null)
     {
         _body.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{N(x)}\" cy=\"{N(y)}\" r=\"{N(r)}\" fill=\"{fill}\"");
