@@ -134,6 +134,98 @@ public class OrganizerTests
         }
     }
 
+    /// <summary>Every family's last body unit of every stage, re-created for every other stage that has body units.</summary>
+    [Theory]
+    [InlineData("mobilenetv2", "imagenet")]
+    [InlineData("mobilenetv2", "cifar10")]
+    [InlineData("shufflenetv2", "imagenet")]
+    [InlineData("efficientnet-b0", "imagenet")]
+    [InlineData("efficientnet-b0", "cifar10")]
+    [InlineData("densenet121", "imagenet")]
+    [InlineData("googlenet", "imagenet")]
+    [InlineData("googlenet", "cifar10")]
+    [InlineData("mobilenetv3-large", "imagenet")]
+    public void Every_family_re_creates_its_units_for_other_stages(string model, string dataset)
+    {
+        Network network = ModelZoo.Create(model, dataset);
+        int recreated = 0;
+        for (int s = 0; s < network.Stages.Count; s++)
+        {
+            int last = network.Stages[s].Units.ToList().FindLastIndex(unit => unit.Role == UnitRole.Body);
+            if (last < 1)
+            {
+                continue;
+            }
+
+            Unit unit = network.Stages[s].Units[last];
+            FeatureShape input = network.Layout.Stages[s].Units[last].Input;
+            for (int t = 0; t < network.Stages.Count; t++)
+            {
+                if (t == s || !network.Stages[t].BodyUnits().Any())
+                {
+                    continue;
+                }
+
+                FeatureShape target = network.Layout.Stages[t].Output;
+                Recreation copy = UnitFamilies.Recreate(unit, input, target);
+                int growth = unit.OutputShape(input).Channels - input.Channels;
+
+                Assert.Equal($"re-created by the {unit.Family} builder", copy.How);
+                Assert.Equal(unit.Family, copy.Unit.Family);
+                Assert.Equal(unit.Family == DenseNet.Family ? target.WithChannels(target.Channels + growth) : target, copy.Unit.OutputShape(target));
+                recreated++;
+            }
+        }
+
+        Assert.True(recreated >= 2, $"{recreated} re-creations");
+    }
+
+    [Fact]
+    public void Re_creation_keeps_the_unit_design()
+    {
+        Network efficientnet = ModelZoo.Create("efficientnet-b0", "imagenet");
+        Unit mbconv = efficientnet.Stages[4].Units[^2]; // mbconv6-320, k = 3
+        Unit copy = UnitFamilies.ForStage(mbconv, efficientnet.Layout.Stages[4].Units[^2].Input, new FeatureShape(40, 28, 28));
+        Network mobilenetv2 = ModelZoo.Create("mobilenetv2", "imagenet");
+        Unit inverted = mobilenetv2.Stages[^1].Units[^2];
+        Unit residual = UnitFamilies.ForStage(inverted, mobilenetv2.Layout.Stages[^1].Units[^2].Input, new FeatureShape(64, 14, 14));
+        Network googlenet = ModelZoo.Create("googlenet", "imagenet");
+        Unit inception = UnitFamilies.ForStage(googlenet.Stages[3].Units[^1], googlenet.Layout.Stages[3].Units[^1].Input, new FeatureShape(480, 28, 28));
+
+        Assert.Equal(EfficientNet.MbConv(40, 40, 6, 3, 1), copy);
+        Assert.Equal(MobileNetV2.InvertedResidual(64, 64, 6, 1, imageNet: true), residual);
+        Assert.Equal(480, inception.OutputShape(new FeatureShape(480, 28, 28)).Channels);
+        Assert.All(inception.Ops.OfType<BatchNorm>(), bn => Assert.Equal(GoogLeNet.TorchVisionEps, bn.Eps));
+    }
+
+    [Fact]
+    public void Units_of_unknown_families_are_not_rescaled_silently()
+    {
+        Unit plain = new("conv3-64", [Ops.Conv(64, 3, padding: 1), Ops.Relu()]);
+        Unit custom = plain with { Family = "custom" };
+        var input = new FeatureShape(64, 16, 16);
+
+        Recreation rescaled = UnitFamilies.Recreate(plain, input, new FeatureShape(128, 8, 8));
+        var error = Assert.Throws<InfoFieldException>(() => UnitFamilies.Recreate(custom, input, new FeatureShape(128, 8, 8)));
+
+        Assert.Equal("rescaled from 64 to 128 channels", rescaled.How);
+        Assert.Equal("conv3-128", rescaled.Unit.Name);
+        Assert.Contains("'conv3-64' is of family 'custom', which the organizer cannot re-create", error.Message);
+    }
+
+    [Fact]
+    public void Move_steps_say_how_the_copy_was_made()
+    {
+        OrganizerResult vgg = StageOrganizer.Optimize(ModelZoo.Create("vgg16", "cifar10"));
+        OrganizerResult googlenet = StageOrganizer.Optimize(ModelZoo.Create("googlenet", "imagenet"));
+
+        Assert.All(vgg.Steps.Concat(googlenet.Steps), step => Assert.Equal(step.Action == OrganizerAction.Move, step.Recreation is not null));
+        Assert.Equal("re-created by the vgg builder", vgg.Steps[0].Recreation);
+        Assert.Contains("(the copy re-created by the vgg builder)", vgg.Steps[0].Reason);
+        Assert.Contains(googlenet.Steps, step => step.Recreation == "re-created by the inception builder");
+        Assert.Equal(CostModel.Of(googlenet.After).Total, googlenet.AfterCost);
+    }
+
     [Fact]
     public void Optimized_zoo_names_load_the_paper_architecture()
     {

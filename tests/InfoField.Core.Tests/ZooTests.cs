@@ -30,6 +30,15 @@ public class ZooTests
     [InlineData("mobilenet", "imagenet", 4_231_976)]
     [InlineData("mobilenetv2", "cifar10", 2_296_922)]
     [InlineData("mobilenetv2", "imagenet", 3_504_872)]
+    [InlineData("shufflenetv2", "imagenet", 2_278_604)]
+    [InlineData("efficientnet-b0", "imagenet", 5_288_548)]
+    [InlineData("densenet121", "imagenet", 7_978_856)]
+    [InlineData("googlenet", "imagenet", 6_624_904)]
+    [InlineData("mobilenetv3-large", "imagenet", 5_483_032)]
+    [InlineData("densenet121", "cifar10", 6_956_298)]
+    [InlineData("googlenet", "cifar10", 6_166_250)]
+    [InlineData("shufflenetv2", "cifar10", 1_263_854)]
+    [InlineData("efficientnet-b0", "cifar10", 3_598_598)]
     public void Parameter_counts_equal_the_published_ones(string model, string dataset, long expected)
     {
         Network network = ModelZoo.Create(model, dataset);
@@ -61,6 +70,20 @@ public class ZooTests
         Assert.InRange(macs, Math.Min(paperMflops * 0.97, paperMflops - 5), Math.Max(paperMflops * 1.03, paperMflops + 5));
     }
 
+    /// <summary>torchvision's GFLOPS (multiply-accumulates) of the branched families, given to two decimals: within half a step.</summary>
+    [Theory]
+    [InlineData("shufflenetv2", 0.14)]
+    [InlineData("efficientnet-b0", 0.39)]
+    [InlineData("densenet121", 2.83)]
+    [InlineData("googlenet", 1.50)]
+    [InlineData("mobilenetv3-large", 0.22)]
+    public void Macs_agree_with_torchvision(string model, double gmacs)
+    {
+        double macs = CostModel.Of(ModelZoo.Create(model, "imagenet")).Total.Macs / 1e9;
+
+        Assert.InRange(macs, gmacs - 0.005, gmacs + 0.005);
+    }
+
     [Fact]
     public void Every_model_builds_for_every_dataset_and_a_narrow_width()
     {
@@ -68,6 +91,13 @@ public class ZooTests
         {
             foreach (DatasetInfo dataset in DatasetInfo.All)
             {
+                if (!entry.Supports(dataset))
+                {
+                    var refused = Assert.Throws<InfoFieldException>(() => entry.Build(new ZooRequest(dataset)));
+                    Assert.Contains($"{entry.Name} has only torchvision's ImageNet definition", refused.Message);
+                    continue;
+                }
+
                 Network full = entry.Build(new ZooRequest(dataset));
                 Network narrow = entry.Build(new ZooRequest(dataset, 0.25));
 
@@ -86,6 +116,14 @@ public class ZooTests
     [InlineData("mobilenet", "cifar10", new[] { 1, 2, 2, 6, 2 })]
     [InlineData("mobilenet", "imagenet", new[] { 1, 2, 2, 6, 2 })]
     [InlineData("vgg11-variant3", "cifar10", new[] { 1, 1, 3, 2, 2 })]
+    [InlineData("shufflenetv2", "imagenet", new[] { 0, 4, 8, 4 })]
+    [InlineData("shufflenetv2", "cifar10", new[] { 0, 4, 8, 4 })]
+    [InlineData("efficientnet-b0", "imagenet", new[] { 1, 2, 2, 6, 5 })]
+    [InlineData("densenet121", "imagenet", new[] { 0, 6, 13, 25, 17 })]
+    [InlineData("densenet121", "cifar10", new[] { 6, 13, 25, 17 })]
+    [InlineData("googlenet", "imagenet", new[] { 0, 0, 2, 5, 2 })]
+    [InlineData("googlenet", "cifar10", new[] { 2, 5, 2 })]
+    [InlineData("mobilenetv3-large", "imagenet", new[] { 1, 2, 3, 6, 3 })]
     public void Stages_hold_the_papers_units(string model, string dataset, int[] bodyUnitsPerStage)
     {
         Network network = ModelZoo.Create(model, dataset);
@@ -103,6 +141,42 @@ public class ZooTests
         Assert.Equal(4, resnet.Stages[0].Units.Count);
         Assert.Equal(UnitRole.Stem, mobilenet.Stages[0].Units[0].Role);
         Assert.True(mobilenet.Layout.Stages[0].OpensWithStridedUnit);
+    }
+
+    [Theory]
+    [InlineData("shufflenetv2", "shufflenetv2")]
+    [InlineData("efficientnet-b0", "mbconv")]
+    [InlineData("densenet121", "dense-layer")]
+    [InlineData("googlenet", "inception")]
+    [InlineData("mobilenetv3-large", "mobilenetv3-block")]
+    public void Branched_families_mark_their_blocks_stems_and_tails(string model, string family)
+    {
+        Network network = ModelZoo.Create(model, "imagenet");
+        var units = network.Units.ToList();
+
+        Assert.Equal(UnitRole.Stem, units[0].Role);
+        Assert.Null(units[0].Family);
+        Assert.All(units.Where(unit => unit.Role != UnitRole.Body), unit => Assert.Null(unit.Family));
+        Assert.All(units.Where(unit => unit.Role == UnitRole.Body), unit => Assert.Contains(unit.Family, new[] { family, "transition" }));
+        Assert.Contains(units, unit => !unit.Graph.IsChain);
+    }
+
+    [Fact]
+    public void Branched_units_are_the_published_blocks()
+    {
+        Unit inception = ModelZoo.Create("googlenet", "imagenet").Stages[2].Units[0];
+        Unit mbconv = ModelZoo.Create("efficientnet-b0", "imagenet").Stages[1].Units[1];
+        Unit shuffle = ModelZoo.Create("shufflenetv2", "imagenet").Stages[1].Units[1];
+
+        Assert.Equal("inception-3a", inception.Name);
+        Assert.Equal(new FeatureShape(256, 28, 28), inception.OutputShape(new FeatureShape(192, 28, 28)));
+        Assert.Equal(4, inception.Graph.Nodes[^1].Inputs.Count);
+        Assert.Contains(mbconv.Ops, op => op is Multiply);
+        Assert.Contains(mbconv.Ops, op => op is AdaptivePooling);
+        Assert.Equal(new FeatureShape(24, 56, 56), mbconv.OutputShape(new FeatureShape(24, 56, 56)));
+        Assert.Equal([new ChannelSlice(0, 58), new ChannelSlice(58, 58)], shuffle.Ops.OfType<ChannelSlice>());
+        Assert.IsType<ChannelShuffle>(shuffle.Ops[^1]);
+        Assert.All(ModelZoo.Create("googlenet", "imagenet").Units.SelectMany(unit => unit.Ops).OfType<BatchNorm>(), bn => Assert.Equal(0.001, bn.Eps));
     }
 
     [Fact]

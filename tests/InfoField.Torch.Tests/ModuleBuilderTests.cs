@@ -15,7 +15,10 @@ public class ModuleBuilderTests
         {
             foreach (string dataset in new[] { "cifar10", "cifar100", "imagenet", "fashion-mnist" })
             {
-                data.Add(entry.Name, dataset);
+                if (entry.Supports(DatasetInfo.Find(dataset)))
+                {
+                    data.Add(entry.Name, dataset);
+                }
             }
         }
 

@@ -9,7 +9,7 @@ namespace InfoField.Torch.Tests;
 /// <summary>The zoo's ImageNet definitions are torchvision's: same parameters, in the same order, and the same function.</summary>
 public class TorchVisionTests
 {
-    public static TheoryData<string> ImageNetModels() => ["vgg11", "vgg13", "vgg16", "vgg19", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "mobilenetv2"];
+    public static TheoryData<string> ImageNetModels() => ["vgg11", "vgg13", "vgg16", "vgg19", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "mobilenetv2", "googlenet", "mobilenetv3-large"];
 
     [Theory]
     [MemberData(nameof(ImageNetModels))]
@@ -31,6 +31,8 @@ public class TorchVisionTests
     [InlineData("resnet18")]
     [InlineData("resnet50")]
     [InlineData("mobilenetv2")]
+    [InlineData("googlenet")]
+    [InlineData("mobilenetv3-large")]
     public void ImageNet_models_compute_what_torchvision_computes_with_the_same_weights(string model)
     {
         using var scope = NewDisposeScope();
@@ -53,10 +55,14 @@ public class TorchVisionTests
         Tensor expected = reference.forward(input);
         Tensor actual = ours.forward(input);
 
-        Assert.True(actual.allclose(expected, rtol: 1e-4, atol: 1e-5), $"max difference {(actual - expected).abs().max().item<float>()}");
+        // Relative to the outputs' scale: freshly initialized MobileNets give logits near 1e-10, where any fixed tolerance passes.
+        float scale = expected.abs().max().item<float>();
+        float difference = (actual - expected).abs().max().item<float>();
+        Assert.True(scale > 0, $"{model}: torchvision's outputs are all zero, so they cannot be compared");
+        Assert.True(difference <= 1e-4 * scale, $"{model}: max difference {difference} for outputs of scale {scale}");
     }
 
-    /// <summary>TorchSharp's MobileNetV2 registers its classifier before its features; forward order puts it last.</summary>
+    /// <summary>TorchSharp's MobileNetV2 and MobileNetV3 register their classifiers before their features; forward order puts them last.</summary>
     private static IEnumerable<TorchSharp.Modules.Parameter> InForwardOrder(nn.Module<Tensor, Tensor> model) =>
         model.named_parameters().OrderBy(p => p.name.StartsWith("classifier.", StringComparison.Ordinal) || p.name.StartsWith("fc.", StringComparison.Ordinal)).Select(p => p.parameter);
 
@@ -72,6 +78,8 @@ public class TorchVisionTests
         "resnet101" => torchvision.models.resnet101(),
         "resnet152" => torchvision.models.resnet152(),
         "mobilenetv2" => torchvision.models.mobilenet_v2(1000),
+        "googlenet" => torchvision.models.googlenet(1000),
+        "mobilenetv3-large" => torchvision.models.mobilenet_v3_large(),
         _ => throw new ArgumentException(model, nameof(model)),
     };
 }

@@ -1,13 +1,24 @@
 namespace InfoField.Architecture;
 
 /// <summary>Batch normalization with affine parameters (a scale and a shift per channel).</summary>
-public sealed record BatchNorm : ElementwiseOp
+/// <param name="Eps">The value added to the variance, PyTorch's <c>eps</c> (1e-5 by default; GoogLeNet and MobileNetV3 use 1e-3).</param>
+public sealed record BatchNorm(double Eps = BatchNorm.DefaultEps) : ElementwiseOp
 {
+    /// <summary>PyTorch's default <c>eps</c>.</summary>
+    public const double DefaultEps = 1e-5;
+
     /// <inheritdoc />
     public override string Type => "bn";
 
     /// <summary>The spec-file kind of this op.</summary>
-    public static Spec.OpKind Kind { get; } = new("bn", [], _ => new BatchNorm());
+    public static Spec.OpKind Kind { get; } = new("bn", ["eps"], op => new BatchNorm(op.Double("eps", DefaultEps)));
+
+    /// <inheritdoc />
+    public override void Write(Spec.OpWriter writer) => writer.Double("eps", Eps, DefaultEps);
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape(FeatureShape input) =>
+        Eps > 0 && double.IsFinite(Eps) ? input : throw Broken("eps", $"{Eps} is not a positive number");
 
     /// <inheritdoc />
     public override long Parameters(FeatureShape input) => 2L * input.Channels;

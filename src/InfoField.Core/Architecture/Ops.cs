@@ -28,8 +28,8 @@ public static class Ops
     /// <summary>An interlace with g groups.</summary>
     public static Interlace Interlace(int groups) => new(groups);
 
-    /// <summary>Batch normalization.</summary>
-    public static BatchNorm BatchNorm() => new();
+    /// <summary>Batch normalization; <paramref name="eps"/> is PyTorch's <c>eps</c>.</summary>
+    public static BatchNorm BatchNorm(double eps = Architecture.BatchNorm.DefaultEps) => new(eps);
 
     /// <summary>ReLU.</summary>
     public static Activation Relu() => new(ActivationKind.Relu);

@@ -28,6 +28,7 @@ public enum OrganizerAction
 /// <param name="StageUnits">Units per stage after the step, counted as the paper counts.</param>
 /// <param name="Candidates">The gain of an appended copy for every stage tried (stage from 1, gain or the reason it could not be tried).</param>
 /// <param name="Architecture">The network after the step (validated).</param>
+/// <param name="Recreation">For a move, how the copy was made for the target stage (by its family's builder, or rescaled); otherwise null.</param>
 public sealed record OrganizerStep(
     int Iteration,
     int? Source,
@@ -39,7 +40,8 @@ public sealed record OrganizerStep(
     string Reason,
     ValueList<int> StageUnits,
     ValueList<TargetCandidate> Candidates,
-    Network Architecture);
+    Network Architecture,
+    string? Recreation = null);
 
 /// <summary>One stage tried as a target: the gain of an appended copy, or why it could not take one.</summary>
 /// <param name="Stage">The stage, from 1.</param>

@@ -62,7 +62,7 @@ public static class StageOrganizer
                     .SetItem(source.Stage, RemoveUnit(current.Stages[source.Stage], source.Unit));
                 next = current.WithStages(stages);
                 step = Step(iteration, source, target, candidates, OrganizerAction.Move, next,
-                    $"dIF'_MAX = {F(target.DeltaIf)} in stage {target.Stage + 1} > dIF_MIN = {F(source.DeltaIf)} and > theta = {F(options.Theta)}: move");
+                    $"dIF'_MAX = {F(target.DeltaIf)} in stage {target.Stage + 1} > dIF_MIN = {F(source.DeltaIf)} and > theta = {F(options.Theta)}: move (the copy {target.How})") with { Recreation = target.How };
                 net += target.DeltaIf - source.DeltaIf;
             }
             else if (BelowTheta(source.DeltaIf, options.Theta) && (best is null || BelowTheta(best.Value, options.Theta)))
@@ -158,12 +158,12 @@ public static class StageOrganizer
             int position = LastBodyUnit(stage) + 1;
             try
             {
-                Unit copy = UnitFamilies.ForStage(source.Unit, source.Input, network.Layout.Stages[t].Units[position - 1].Output);
-                double gain = traces[t].DeltaIfOfInserted(copy, position);
+                Recreation copy = UnitFamilies.Recreate(source.Unit, source.Input, network.Layout.Stages[t].Units[position - 1].Output);
+                double gain = traces[t].DeltaIfOfInserted(copy.Unit, position);
                 candidates.Add(new TargetCandidate(t + 1, gain, null));
                 if (best is null || gain > best.DeltaIf)
                 {
-                    best = new Target(t, position, copy, gain);
+                    best = new Target(t, position, copy.Unit, gain, copy.How);
                 }
             }
             catch (InfoFieldException error)
@@ -233,5 +233,5 @@ public static class StageOrganizer
 
     private sealed record Source(int Stage, int Index, Unit Unit, FeatureShape Input, double DeltaIf);
 
-    private sealed record Target(int Stage, int Position, Unit Copy, double DeltaIf);
+    private sealed record Target(int Stage, int Position, Unit Copy, double DeltaIf, string How);
 }

@@ -3,32 +3,64 @@ using InfoField.Zoo;
 
 namespace InfoField.Organizer;
 
+/// <summary>A unit re-created for another stage, and how.</summary>
+/// <param name="Unit">The re-created unit.</param>
+/// <param name="How">How it was made, for the organizer's step log: <c>re-created by the mbconv builder</c> or <c>rescaled from 64 to 128 channels</c>.</param>
+public sealed record Recreation(Unit Unit, string How);
+
 /// <summary>
 /// Re-creates a unit for another stage: the unit's family knows how (a VGG conv takes the stage's width, a bottleneck
-/// its stage's planes and expansion, a DW+PW block its stage's width). Units of other families (spec files, traced
-/// models) are rescaled: every channel count is multiplied by target width / source width, strides become 1.
-/// The result must be repeatable in the target stage: it keeps the stage's channels and resolution.
+/// its stage's planes and expansion, an MBConv its expansion ratio and kernel at the stage's width, an Inception module
+/// its branch proportions). Units without a family (spec files, traced models) are rescaled: every channel count is
+/// multiplied by target width / source width, strides become 1. A unit whose family is set but unknown here is not
+/// rescaled silently: re-creating it fails, saying so. The result must be repeatable in the target stage: it keeps the
+/// stage's channels and resolution (a dense layer keeps the resolution and adds its growth to the channels).
 /// </summary>
 public static class UnitFamilies
 {
+    /// <summary>The families <see cref="Recreate"/> re-creates with their builders.</summary>
+    public static IReadOnlyList<string> Known { get; } =
+    [
+        "vgg", "bottleneck", "basic", "dw-pw", "inverted-residual", ShuffleNetV2.Family, EfficientNet.Family, DenseNet.Family,
+        GoogLeNet.Family, MobileNetV3.Family,
+    ];
+
     /// <summary>
     /// <paramref name="unit"/> re-created for a stage whose output is <paramref name="stageOutput"/>; throws
     /// <see cref="InfoFieldException"/> saying why when the unit cannot be repeated there.
     /// </summary>
-    public static Unit ForStage(Unit unit, FeatureShape unitInput, FeatureShape stageOutput)
+    public static Unit ForStage(Unit unit, FeatureShape unitInput, FeatureShape stageOutput) => Recreate(unit, unitInput, stageOutput).Unit;
+
+    /// <summary>
+    /// <paramref name="unit"/> re-created for a stage whose output is <paramref name="stageOutput"/>, with how it was
+    /// made; throws <see cref="InfoFieldException"/> saying why when the unit cannot be repeated there.
+    /// </summary>
+    public static Recreation Recreate(Unit unit, FeatureShape unitInput, FeatureShape stageOutput)
     {
-        int sourceWidth = unit.OutputShape(unitInput).Channels;
+        FeatureShape unitOutput = unit.OutputShape(unitInput);
+        int sourceWidth = unitOutput.Channels;
         int width = stageOutput.Channels;
         Unit recreated = unit.Family switch
         {
+            null => Rescaled(unit, sourceWidth, width),
             "vgg" => Vgg.ConvUnit(width, batchNorm: unit.Ops.Any(op => op is BatchNorm)),
             "bottleneck" when width % ResNet.BottleneckExpansion == 0 => ResNet.Bottleneck(width, width / ResNet.BottleneckExpansion, stride: 1),
             "bottleneck" => throw new InfoFieldException($"a bottleneck cannot be repeated in a stage of {width} channels: {width} is not a multiple of the expansion {ResNet.BottleneckExpansion}"),
             "basic" => ResNet.Basic(width, width, stride: 1),
             "dw-pw" => MobileNet.DepthwiseSeparable(width, stride: 1),
-            _ => Rescaled(unit, sourceWidth, width),
+            "inverted-residual" => MobileNetV2.ForStage(unit, unitInput, width),
+            ShuffleNetV2.Family => ShuffleNetV2.Block(width, stride: 1),
+            EfficientNet.Family => EfficientNet.ForStage(unit, unitInput, width),
+            DenseNet.Family => DenseNet.ForStage(unit, unitInput),
+            GoogLeNet.Family => GoogLeNet.ForStage(unit, unitInput, width),
+            MobileNetV3.Family => MobileNetV3.ForStage(unit, unitInput, width),
+            DenseNet.TransitionFamily => throw new InfoFieldException($"'{unit.Name}' is a DenseNet transition, which halves the channels and the resolution; it opens its stage and is not repeated"),
+            _ => throw new InfoFieldException($"'{unit.Name}' is of family '{unit.Family}', which the organizer cannot re-create in another stage (it re-creates {string.Join(", ", Known)}, and rescales units without a family)"),
         };
 
+        FeatureShape expected = unit.Family == DenseNet.Family
+            ? stageOutput.WithChannels(stageOutput.Channels + sourceWidth - unitInput.Channels)
+            : stageOutput;
         FeatureShape output;
         try
         {
@@ -39,12 +71,13 @@ public static class UnitFamilies
             throw new InfoFieldException($"'{unit.Name}' cannot be repeated in a stage of {stageOutput}: {error.Message}", error);
         }
 
-        if (output != stageOutput)
+        if (output != expected)
         {
             throw new InfoFieldException($"'{unit.Name}' cannot be repeated in a stage of {stageOutput}: re-created, it turns it into {output}");
         }
 
-        return recreated;
+        string how = unit.Family is null ? $"rescaled from {sourceWidth} to {width} channels" : $"re-created by the {unit.Family} builder";
+        return new Recreation(recreated, how);
     }
 
     /// <summary>Every channel count scaled by <paramref name="width"/> / <paramref name="sourceWidth"/>, strides set to 1.</summary>

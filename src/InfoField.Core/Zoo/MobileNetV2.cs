@@ -73,5 +73,19 @@ public static class MobileNetV2
             : new Unit(name, Ops.Residual(body.ToValueList(), [Ops.Pointwise(outChannels), Ops.BatchNorm()]), UnitRole.Body, "inverted-residual");
     }
 
+    /// <summary>
+    /// <paramref name="unit"/> (an inverted residual block reading <paramref name="input"/>) re-created with stride 1 for
+    /// a stage of <paramref name="width"/> channels: the same expansion ratio and definition (ReLU6 for ImageNet's,
+    /// ReLU for the CIFAR one), with its identity shortcut.
+    /// </summary>
+    public static Unit ForStage(Unit unit, FeatureShape input, int width)
+    {
+        var (_, hidden) = ZooBlocks.First<DepthwiseConvolution>(unit, input)
+            ?? throw new InfoFieldException($"'{unit.Name}' is marked as an inverted residual block but has no depthwise convolution");
+        int expansion = Math.Max(1, (int)Math.Round(hidden.Channels / (double)input.Channels));
+        bool imageNet = unit.Ops.OfType<Activation>().FirstOrDefault()?.Kind == ActivationKind.Relu6;
+        return InvertedResidual(width, width, expansion, stride: 1, imageNet);
+    }
+
     private static Activation Activation(bool imageNet) => imageNet ? Ops.Relu6() : Ops.Relu();
 }

@@ -4,13 +4,20 @@ namespace InfoField.Zoo;
 
 /// <summary>A model the zoo can build.</summary>
 /// <param name="Name">Name on the command line, e.g. <c>vgg16</c>.</param>
-/// <param name="Family">The family: <c>vgg</c>, <c>resnet</c>, <c>mobilenet</c>, <c>mobilenetv2</c>.</param>
+/// <param name="Family">The family: <c>vgg</c>, <c>resnet</c>, <c>mobilenet</c>, <c>mobilenetv2</c>, <c>shufflenetv2</c>, <c>efficientnet</c>, <c>densenet</c>, <c>googlenet</c>, <c>mobilenetv3</c>.</param>
 /// <param name="Description">One line for listings.</param>
 /// <param name="Builder">Builds the network for a request.</param>
-public sealed record ZooEntry(string Name, string Family, string Description, Func<ZooRequest, Network> Builder)
+/// <param name="ImageNetOnly">True for a family with no widely used small-image definition: it builds only for ImageNet.</param>
+public sealed record ZooEntry(string Name, string Family, string Description, Func<ZooRequest, Network> Builder, bool ImageNetOnly = false)
 {
-    /// <summary>Builds the network for <paramref name="request"/>.</summary>
-    public Network Build(ZooRequest request) => Builder(request.Validated());
+    /// <summary>True when the model has a definition for <paramref name="dataset"/>.</summary>
+    public bool Supports(DatasetInfo dataset) => !ImageNetOnly || dataset.Definitions == Definitions.ImageNet;
+
+    /// <summary>Builds the network for <paramref name="request"/>; throws when the model has no definition for its dataset.</summary>
+    public Network Build(ZooRequest request) =>
+        Supports(request.Dataset)
+            ? Builder(request.Validated())
+            : throw new InfoFieldException($"{Name} has only torchvision's ImageNet definition (there is no widely used small-image {Name}); build it for the imagenet dataset");
 }
 
 /// <summary>The built-in model zoo: a registry of families by name, each built for a dataset and width.</summary>
@@ -72,6 +79,16 @@ public static class ModelZoo
         }
 
         entries.Add(new ZooEntry("mobilenetv2", "mobilenetv2", "MobileNetV2, 17 inverted residual blocks", r => MobileNetV2.Build("mobilenetv2", r)));
+        entries.Add(new ZooEntry("shufflenetv2", "shufflenetv2", "ShuffleNetV2 x1.0, 16 split-transform-concat-shuffle units", r => ShuffleNetV2.Build("shufflenetv2", r)));
+        entries.Add(new ZooEntry("efficientnet-b0", "efficientnet", "EfficientNet-B0, 16 MBConv units with squeeze-and-excitation", r => EfficientNet.Build("efficientnet-b0", r)));
+        foreach (var (depth, blocks) in DenseNet.Configurations)
+        {
+            string name = $"densenet{depth}";
+            entries.Add(new ZooEntry(name, "densenet", $"DenseNet-{depth}, dense layers {string.Join(",", blocks)} joined by concat", r => DenseNet.Build(name, blocks, r)));
+        }
+
+        entries.Add(new ZooEntry("googlenet", "googlenet", "GoogLeNet (Inception v1) without auxiliary heads, 9 Inception modules", r => GoogLeNet.Build("googlenet", r)));
+        entries.Add(new ZooEntry("mobilenetv3-large", "mobilenetv3", "MobileNetV3-Large, 15 blocks with hardswish and squeeze-and-excitation (ImageNet only)", r => MobileNetV3.Build("mobilenetv3-large", r), ImageNetOnly: true));
         return entries;
     }
 

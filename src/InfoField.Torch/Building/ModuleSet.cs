@@ -35,7 +35,7 @@ public sealed class ModuleSet
         .With<AdaptivePooling>((a, _) => a.Kind == PoolKind.Max
             ? nn.AdaptiveMaxPool2d([a.Output.H, a.Output.W])
             : nn.AdaptiveAvgPool2d((a.Output.H, a.Output.W)))
-        .With<BatchNorm>((_, input) => nn.BatchNorm2d(input.Channels))
+        .With<BatchNorm>((b, input) => nn.BatchNorm2d(input.Channels, eps: b.Eps))
         .With<Activation>((a, _) => Activation(a.Kind))
         .With<Dropout>((d, _) => nn.Dropout(d.P))
         .With<Flatten>((_, _) => nn.Flatten())

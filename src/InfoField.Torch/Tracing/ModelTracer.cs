@@ -137,7 +137,7 @@ public static class ModelTracer
         {
             Conv2d conv => ReadConvolution(conv, call),
             RollingPointwiseConv2d rpw => new RollingPointwiseConvolution(rpw.OutChannels, rpw.Groups, rpw.Overlap, rpw.Bias is not null),
-            BatchNorm2d { affine: true } => new Architecture.BatchNorm(),
+            BatchNorm2d { affine: true } bn => new Architecture.BatchNorm(bn.eps),
             BatchNorm2d => throw Unsupported(call, "batch norm without affine parameters"),
             ReLU => new Activation(ActivationKind.Relu),
             ReLU6 => new Activation(ActivationKind.Relu6),
