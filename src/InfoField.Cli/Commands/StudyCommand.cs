@@ -36,6 +36,7 @@ internal static class StudyCommand
             return Execute(console, parsed, options, sweep, "insertion", networks, data);
         }));
         study.Subcommands.Add(insertion);
+        study.Subcommands.Add(AlphaStudyCommand.Create(console));
         return study;
     }
 

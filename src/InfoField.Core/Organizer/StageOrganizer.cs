@@ -62,7 +62,8 @@ public static class StageOrganizer
                     .SetItem(source.Stage, RemoveUnit(current.Stages[source.Stage], source.Unit));
                 next = current.WithStages(stages);
                 step = Step(iteration, source, target, candidates, OrganizerAction.Move, next,
-                    $"dIF'_MAX = {F(target.DeltaIf)} in stage {target.Stage + 1} > dIF_MIN = {F(source.DeltaIf)} and > theta = {F(options.Theta)}: move (the copy {target.How})") with { Recreation = target.How };
+                    $"dIF'_MAX = {F(target.DeltaIf)} in stage {target.Stage + 1} > dIF_MIN = {F(source.DeltaIf)} and > theta = {F(options.Theta)}: move (the copy {target.How})") with
+                { Recreation = target.How };
                 net += target.DeltaIf - source.DeltaIf;
             }
             else if (BelowTheta(source.DeltaIf, options.Theta) && (best is null || BelowTheta(best.Value, options.Theta)))
