@@ -213,9 +213,8 @@ public sealed record ChannelSplit(int Part, int Parts) : LayerOp
     public override SpatialWindow Window(FeatureShape input) => SpatialWindow.Point;
 
     /// <inheritdoc />
-    public override ChannelMap Channels(int inputChannels)
-    {
-        int size = inputChannels / Parts;
-        return ChannelMap.Gather(inputChannels, Enumerable.Range(Part * size, size).ToArray());
-    }
+    public override ChannelMap Channels(int inputChannels) => AsSlice(inputChannels).Channels(inputChannels);
+
+    /// <summary>The slice this part is of a tensor with <paramref name="inputChannels"/> channels.</summary>
+    public ChannelSlice AsSlice(int inputChannels) => new(Part * (inputChannels / Parts), inputChannels / Parts);
 }

@@ -27,8 +27,8 @@ public sealed class ModuleSet
         .With<RollingPointwiseConvolution>((r, input) => new RollingPointwiseConv2d(input.Channels, r.OutChannels, r.Groups, r.Overlap, r.Bias))
         .With<ChannelShuffle>((s, _) => nn.ChannelShuffle(s.Groups))
         .With<ArchitectureInterlace>((i, _) => new Interlace(i.Groups))
-        .With<ChannelSlice>((s, _) => new ChannelSliceModule(s.Start, s.Count))
-        .With<ChannelSplit>((s, input) => new ChannelSliceModule(s.Part * (input.Channels / s.Parts), input.Channels / s.Parts))
+        .With<ChannelSlice>((s, _) => Slice(s))
+        .With<ChannelSplit>((s, input) => Slice(s.AsSlice(input.Channels)))
         .With<Pooling>((p, _) => p.Kind == PoolKind.Max
             ? nn.MaxPool2d((p.Kernel.H, p.Kernel.W), (p.Stride.H, p.Stride.W), (p.Padding.H, p.Padding.W), ceil_mode: p.CeilMode)
             : nn.AvgPool2d((p.Kernel.H, p.Kernel.W), (p.Stride.H, p.Stride.W), (p.Padding.H, p.Padding.W), ceil_mode: p.CeilMode))
@@ -59,6 +59,8 @@ public sealed class ModuleSet
             ? factory(op, input)
             : throw new NotSupportedException($"no TorchSharp module for op '{op.Type}' ({op.GetType().Name}); register one with ModuleSet.With");
     }
+
+    private static ChannelSliceModule Slice(ChannelSlice slice) => new(slice.Start, slice.Count);
 
     private static nn.Module<Tensor, Tensor> Activation(ActivationKind kind) => kind switch
     {

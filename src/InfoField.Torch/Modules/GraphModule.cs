@@ -55,8 +55,8 @@ public sealed class GraphModule : nn.Module<Tensor, Tensor>
                 values[i + 1] = merges[i] switch
                 {
                     null => nodes[i].call(values[reads[0]]!),
-                    Add => Sum(values, reads),
-                    Multiply => Product(values, reads),
+                    Add => Fold(values, reads, static (left, right) => left.add(right)),
+                    Multiply => Fold(values, reads, static (left, right) => left.mul(right)),
                     Concat => cat(reads.Select(tensor => values[tensor]!).ToArray(), dim: 1),
                     MergeOp other => throw new NotSupportedException($"no TorchSharp implementation of the merge '{other.Type}'"),
                 };
@@ -93,12 +93,13 @@ public sealed class GraphModule : nn.Module<Tensor, Tensor>
         }
     }
 
-    private static Tensor Sum(Tensor?[] values, int[] reads)
+    /// <summary>Combines the tensors <paramref name="reads"/> pairwise, left to right (a sum or a product of two or more).</summary>
+    private static Tensor Fold(Tensor?[] values, int[] reads, Func<Tensor, Tensor, Tensor> combine)
     {
-        Tensor total = values[reads[0]]!.add(values[reads[1]]!);
+        Tensor total = combine(values[reads[0]]!, values[reads[1]]!);
         for (int k = 2; k < reads.Length; k++)
         {
-            Tensor next = total.add(values[reads[k]]!);
+            Tensor next = combine(total, values[reads[k]]!);
             total.Dispose();
             total = next;
         }
@@ -106,18 +107,6 @@ public sealed class GraphModule : nn.Module<Tensor, Tensor>
         return total;
     }
 
-    private static Tensor Product(Tensor?[] values, int[] reads)
-    {
-        Tensor total = values[reads[0]]!.mul(values[reads[1]]!);
-        for (int k = 2; k < reads.Length; k++)
-        {
-            Tensor next = total.mul(values[reads[k]]!);
-            total.Dispose();
-            total = next;
-        }
-
-        return total;
-    }
 
     /// <summary>A placeholder for a merge node, so node i is always <c>nodes.i</c>.</summary>
     private sealed class Identity(string name) : nn.Module<Tensor, Tensor>(name)
