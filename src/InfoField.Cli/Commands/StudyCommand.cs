@@ -98,6 +98,12 @@ internal static class StudyCommand
         }
 
         SweepState state = Sweep.Inspect(folder, runs, data);
+        if (shard is not null && !parsed.GetValue(sweep.ReportOnly) && state.Missing > 0)
+        {
+            int own = state.Runs.Where((run, position) => shard.Contains(position) && run.Record is null).Count();
+            console.Error.WriteLine($"slice {shard}: {state.Missing} run(s) of the study are not finished yet, {state.Missing - own} of them in other slices (their processes train them) and {own} in this one (trained by another process right now); --report merges everything once done");
+        }
+
         StudyReport report = StudyReport.From(name, state, networks.Select(n => n.Label).ToList(), StudyPlans.Gains(networks), data.Name, parsed.GetValue(options.Width) ?? 1.0, settings, seeds, folder.Path);
         if (parsed.GetValue(options.Json))
         {
