@@ -24,7 +24,7 @@ internal sealed class OrganizerCliOptions
 
     public Option<int> MaxIterations { get; } = new("--max-iterations") { Description = "The iteration bound.", DefaultValueFactory = _ => OrganizerOptions.Default.MaxIterations };
 
-    public Option<string?> Preset { get; } = new("--preset") { Description = "paper: the settings of paper-notes section 3 for the rows of the paper that need them, the defaults otherwise." };
+    public Option<string?> Preset { get; } = new("--preset") { Description = "paper: the settings of docs/paper-reading.md section 3 for the rows of the paper that need them, the defaults otherwise." };
 
     public void AddTo(Command command)
     {

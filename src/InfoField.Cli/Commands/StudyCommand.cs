@@ -77,9 +77,34 @@ internal static class StudyCommand
             ModelBinding.Check(run.Model.Network, data, run.Label);
         }
 
-        SweepState state = parsed.GetValue(sweep.ReportOnly)
-            ? Sweep.Inspect(folder, runs, data)
-            : Sweep.Run(folder, runs, data, options.ThreadCount(parsed), new CliSweepMonitor(console));
+        StudyShard? shard = ShardOption.Parse(parsed.GetValue(sweep.Shard), Environment.GetEnvironmentVariable);
+        if (parsed.GetValue(sweep.Plan))
+        {
+            StudyPlan plan = StudyPlan.Of(name, runs, data, folder, shard);
+            if (parsed.GetValue(options.Json))
+            {
+                console.WriteJson(plan);
+            }
+            else
+            {
+                console.Out.Write(plan.Render());
+            }
+
+            return ExitCodes.Success;
+        }
+
+        if (!parsed.GetValue(sweep.ReportOnly))
+        {
+            Sweep.Run(folder, shard is null ? runs : shard.Select(runs), data, options.ThreadCount(parsed), new CliSweepMonitor(console));
+        }
+
+        SweepState state = Sweep.Inspect(folder, runs, data);
+        if (shard is not null && !parsed.GetValue(sweep.ReportOnly) && state.Missing > 0)
+        {
+            int own = state.Runs.Where((run, position) => shard.Contains(position) && run.Record is null).Count();
+            console.Error.WriteLine($"slice {shard}: {state.Missing} run(s) of the study are not finished yet, {state.Missing - own} of them in other slices (their processes train them) and {own} in this one (trained by another process right now); --report merges everything once done");
+        }
+
         StudyReport report = StudyReport.From(name, state, networks.Select(n => n.Label).ToList(), StudyPlans.Gains(networks), data.Name, parsed.GetValue(options.Width) ?? 1.0, settings, seeds, folder.Path);
         if (parsed.GetValue(options.Json))
         {
@@ -99,13 +124,19 @@ internal static class StudyCommand
 
         public Option<string> Results { get; } = new("--results", "-r") { Description = "The results folder: <run id>.json per finished run, work/<run id>/ for checkpoints; shared by studies and machines.", DefaultValueFactory = _ => Path.Combine("runs", "studies") };
 
-        public Option<bool> ReportOnly { get; } = new("--report") { Description = "Train nothing: aggregate the runs already finished in the results folder." };
+        public Option<bool> ReportOnly { get; } = new("--report") { Description = "Train nothing: aggregate the runs already finished in the results folder (every shard's)." };
+
+        public Option<bool> Plan { get; } = new("--plan") { Description = "Train nothing: list the planned runs with their ids, shard and status (with --json, as infofield-study-plan/1)." };
+
+        public Option<string?> Shard { get; } = new("--shard") { Description = "K/N: train only slice K (0 to N-1) of N, runs K, K+N, K+2N, ... of the plan; N alone takes K from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX (docs/cluster.md). The report still covers the whole study." };
 
         public void AddTo(Command command)
         {
             command.Options.Add(Seeds);
             command.Options.Add(Results);
             command.Options.Add(ReportOnly);
+            command.Options.Add(Plan);
+            command.Options.Add(Shard);
         }
     }
 

@@ -7,7 +7,7 @@ namespace InfoField.Organizer;
 /// <param name="Table">The paper's table (3: CIFAR-10, 4: CIFAR-100, 5: ImageNet).</param>
 /// <param name="Model">The zoo model.</param>
 /// <param name="Dataset">The zoo dataset.</param>
-/// <param name="StageUnits">Units per stage after optimization (from the paper's text and paper-notes section 3).</param>
+/// <param name="StageUnits">Units per stage after optimization (from the paper's text and docs/paper-reading.md section 3).</param>
 /// <param name="ParametersM">Parameters after, in millions, as printed.</param>
 /// <param name="Mflops">MFLOPs (MACs) after, as printed.</param>
 /// <param name="DeltaIf">The dIF column, as printed.</param>
@@ -20,7 +20,7 @@ public sealed record PaperRow(int Table, string Model, string Dataset, string St
 public sealed record PresetChoice(OrganizerOptions Options, string Explanation);
 
 /// <summary>
-/// The paper's optimized rows and the per-row settings (paper-notes section 3) that reproduce those whose architecture
+/// The paper's optimized rows and the per-row settings (docs/paper-reading.md section 3) that reproduce those whose architecture
 /// the default settings do not give. The preset keys on the family definitions, so Fashion-MNIST and MNIST (which use
 /// the CIFAR-10 definitions) get the CIFAR-10 rows' settings.
 /// </summary>

@@ -20,6 +20,7 @@ namespace InfoField.Reporting;
 /// <param name="Macs">Total multiply-accumulates per sample.</param>
 /// <param name="Stages">Per stage.</param>
 /// <param name="Head">The classifier head's cost.</param>
+/// <param name="Verdicts">What the numbers mean (<see cref="VerdictsDocument"/>); null when not asked for.</param>
 public sealed record AnalysisDocument(
     [property: JsonPropertyName("schema")] string Schema,
     [property: JsonPropertyName("model")] string Model,
@@ -32,7 +33,8 @@ public sealed record AnalysisDocument(
     [property: JsonPropertyName("params")] long Params,
     [property: JsonPropertyName("macs")] long Macs,
     [property: JsonPropertyName("stages")] IReadOnlyList<StageDocument> Stages,
-    [property: JsonPropertyName("head")] CostDocument Head)
+    [property: JsonPropertyName("head")] CostDocument Head,
+    [property: JsonPropertyName("verdicts")] VerdictsDocument? Verdicts = null)
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-analysis/1";

@@ -23,7 +23,7 @@ public static class ReportBuilder
         var blocks = Connectivity.OfNetwork(loaded.Network).Concat(requestedBlocks).ToList();
         return new ReportDocument(
             ReportDocument.SchemaName,
-            AnalysisDocument.From(field, loaded),
+            AnalysisDocument.From(field, loaded) with { Verdicts = VerdictsDocument.Of(field, run, options.Theta) },
             OptimizationDocument.From(run, loaded, preset, null),
             options.Theta,
             blocks,

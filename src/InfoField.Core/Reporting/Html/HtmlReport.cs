@@ -50,6 +50,17 @@ public static class HtmlReport
         html.Append(CultureInfo.InvariantCulture, $"<h1>InfoField report: {Escape(analysis.Model)}{Escape(on)}</h1>");
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Information Field (Wang et al., CIKM '21): how much of a stage's input reaches one output neuron, and the gain dIF each unit adds. Static and exact: nothing here was trained{(report.Results.Count > 0 ? ", except the study results" : "")}.</p>");
 
+        if (analysis.Verdicts is VerdictsDocument verdicts)
+        {
+            html.Append("<section id=\"section-verdicts\"><h2>What the numbers mean</h2><ul>");
+            foreach (string sentence in verdicts.Sentences)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<li>{Escape(sentence)}</li>");
+            }
+
+            html.Append("</ul></section>");
+        }
+
         html.Append("<section id=\"section-summary\"><h2>Summary</h2><table>");
         Row(html, "model", analysis.Model);
         Row(html, "source", analysis.Source + (analysis.Dataset is null ? "" : $", dataset {analysis.Dataset}, width {analysis.Width.ToString(CultureInfo.InvariantCulture)}"));
