@@ -29,6 +29,29 @@ public class OptimizeCommandTests
     }
 
     [Theory]
+    [InlineData("shufflenetv2", 2_278_604, false)]
+    [InlineData("efficientnet-b0", 5_288_548, false)]
+    [InlineData("densenet121", 7_978_856, true)]
+    [InlineData("googlenet", 6_624_904, true)]
+    [InlineData("mobilenetv3-large", 5_483_032, false)]
+    public void Branched_families_are_analysed_optimized_and_decomposed_on_imagenet(string model, long parameters, bool hasStandardConvs)
+    {
+        JsonElement analysis = CliRun.Of("analyze", model, "--dataset", "imagenet", "--json").Json();
+        JsonElement optimized = CliRun.Of("optimize", model, "--dataset", "imagenet", "--json").Json();
+        JsonElement decomposed = CliRun.Of("decompose", model, "--dataset", "imagenet", "--optimized", "--block", "dw-rpw", "--json").Json();
+
+        Assert.Equal(parameters, analysis.GetProperty("params").GetInt64());
+        Assert.Equal(parameters, optimized.GetProperty("before").GetProperty("params").GetInt64());
+        Assert.Equal(optimized.GetProperty("after").GetProperty("params").GetInt64(), decomposed.GetProperty("before").GetProperty("params").GetInt64());
+        Assert.Equal(hasStandardConvs, decomposed.GetProperty("replaced").GetInt32() > 0);
+        var steps = optimized.GetProperty("steps").EnumerateArray().ToList();
+        Assert.True(steps.Count > 1, "the organizer changed nothing");
+        Assert.All(
+            steps.Where(step => step.GetProperty("action").GetString() == "move"),
+            step => Assert.Contains("(the copy re-created by the", step.GetProperty("reason").GetString(), StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("vgg19", "cifar10", new[] { 6, 4, 3, 2, 1 }, "saturated")]
     [InlineData("mobilenet", "cifar10", new[] { 4, 4, 2, 2, 1 }, "saturated")]
     [InlineData("vgg19", "imagenet", new[] { 3, 2, 4, 4, 3 }, "saturated")]

@@ -14,7 +14,10 @@ public class SpecTests
         {
             foreach (string dataset in new[] { "cifar10", "cifar100", "imagenet" })
             {
-                data.Add(entry.Name, dataset);
+                if (entry.Supports(DatasetInfo.Find(dataset)))
+                {
+                    data.Add(entry.Name, dataset);
+                }
             }
         }
 
@@ -102,6 +105,7 @@ public class SpecTests
     [InlineData("""{ "type": "linear", "out": 3 }""", "$.stages[0].units[0].ops[1].type", "belongs in the head")]
     [InlineData("""{ "type": "residual", "body": [ { "type": "pw", "out": 8 } ] }""", "$.stages[0].units[0].ops[1].shortcut", "identity shortcut cannot be added")]
     [InlineData("""{ "type": "residual", "body": [ { "type": "dw", "kernel": 3, "stride": 2, "padding": 1 }, { "type": "gpw", "out": 4, "groups": 3 } ] }""", "$.stages[0].units[0].ops[1].body[1].groups", "3 does not divide the 4 input channels")]
+    [InlineData("""{ "type": "bn", "eps": 0 }""", "$.stages[0].units[0].ops[1].eps", "0 is not a positive number")]
     public void Invalid_ops_are_reported_at_their_json_path(string op, string path, string rule)
     {
         string json = $$"""

@@ -1,5 +1,6 @@
 using InfoField.Architecture;
 using InfoField.Costs;
+using InfoField.Kernels;
 using InfoField.Organizer;
 using InfoField.Samples.Listing1;
 using InfoField.Torch.Building;
@@ -28,6 +29,37 @@ public class OptimizedModelTests
         Assert.Equal(parameters, result.AfterCost.Parameters);
         Assert.Equal(parameters, module.parameters().Sum(p => p.numel()));
         Assert.Equal(new long[] { 2, data.Classes }, output.shape);
+    }
+
+    /// <summary>
+    /// The branched families, optimized and then decomposed (every standard conv but the first to DW+RPW), build as
+    /// TorchSharp modules with the cost model's parameters and run. ImageNet definitions on a 64x64 input keep it fast.
+    /// </summary>
+    [Theory]
+    [InlineData("shufflenetv2")]
+    [InlineData("efficientnet-b0")]
+    [InlineData("densenet121")]
+    [InlineData("googlenet")]
+    [InlineData("mobilenetv3-large")]
+    public void Optimized_and_decomposed_branched_families_build_with_the_cost_models_parameters(string model)
+    {
+        var request = new ZooRequest(DatasetInfo.ImageNet, InputOverride: new FeatureShape(3, 64, 64));
+        OrganizerResult optimized = StageOrganizer.Optimize(ModelZoo.Create(model, request));
+        Decomposition decomposed = Decomposer.Decompose(optimized.After, ReplacementBlock.DwRpw);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+
+        foreach (Network network in new[] { optimized.After, decomposed.After })
+        {
+            using NetworkModule module = network.ToModule();
+            module.eval();
+            Tensor output = module.call(randn(1, 3, 64, 64));
+
+            Assert.Equal(CostModel.Of(network).Total.Parameters, module.parameters().Sum(p => p.numel()));
+            Assert.Equal(new long[] { 1, 1000 }, output.shape);
+        }
+
+        Assert.True(optimized.Changed, optimized.StopReason);
     }
 
     [Fact]

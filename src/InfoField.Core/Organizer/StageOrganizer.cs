@@ -62,8 +62,7 @@ public static class StageOrganizer
                     .SetItem(source.Stage, RemoveUnit(current.Stages[source.Stage], source.Unit));
                 next = current.WithStages(stages);
                 step = Step(iteration, source, target, candidates, OrganizerAction.Move, next,
-                    $"dIF'_MAX = {F(target.DeltaIf)} in stage {target.Stage + 1} > dIF_MIN = {F(source.DeltaIf)} and > theta = {F(options.Theta)}: move (the copy {target.How})") with
-                { Recreation = target.How };
+                    $"dIF'_MAX = {F(target.DeltaIf)} in stage {target.Stage + 1} > dIF_MIN = {F(source.DeltaIf)} and > theta = {F(options.Theta)}: move (the copy {target.How})");
                 net += target.DeltaIf - source.DeltaIf;
             }
             else if (BelowTheta(source.DeltaIf, options.Theta) && (best is null || BelowTheta(best.Value, options.Theta)))
@@ -88,7 +87,7 @@ public static class StageOrganizer
 
             if (!seen.Add(Signature(next)))
             {
-                steps.Add(step with { Action = OrganizerAction.Stop, StageUnits = StageUnits.Of(current), Architecture = current, Reason = step.Reason + "; but that returns to an earlier architecture, so stop" });
+                steps.Add(step with { Action = OrganizerAction.Stop, StageUnits = StageUnits.Of(current), Architecture = current, Reason = step.Reason + "; but that returns to an earlier architecture, so stop", Recreation = null });
                 break;
             }
 
@@ -219,7 +218,7 @@ public static class StageOrganizer
     private static bool BelowTheta(double gain, double theta) => theta == 0 ? gain <= 0 : gain < theta;
 
     private static OrganizerStep Step(int iteration, Source source, Target? target, List<TargetCandidate> candidates, OrganizerAction action, Network after, string reason) =>
-        new(iteration, source.Stage + 1, source.Unit.Name, source.DeltaIf, target is null ? null : target.Stage + 1, target?.DeltaIf, action, reason, StageUnits.Of(after), candidates.ToValueList(), after);
+        new(iteration, source.Stage + 1, source.Unit.Name, source.DeltaIf, target is null ? null : target.Stage + 1, target?.DeltaIf, action, reason, StageUnits.Of(after), candidates.ToValueList(), after, action == OrganizerAction.Move ? target?.How : null);
 
     private static OrganizerStep Stop(int iteration, Source? source, Target? target, List<TargetCandidate> candidates, Network current, string reason) =>
         new(iteration, source is null ? null : source.Stage + 1, source?.Unit.Name, source?.DeltaIf, target is null ? null : target.Stage + 1, target?.DeltaIf, OrganizerAction.Stop, reason, StageUnits.Of(current), candidates.ToValueList(), current);

@@ -51,13 +51,14 @@ public static class EfficientNet
     }
 
     /// <summary>
-    /// An MBConv unit: 1x1 expansion to <c>MakeDivisible(in t, 8)</c> channels with BN and SiLU (none when t = 1),
+    /// An MBConv unit: 1x1 expansion to <c>MakeDivisible(in t, 8)</c> channels with BN and SiLU (none when t = 1; at
+    /// full width every count is a multiple of 8, so this is torchvision's rule),
     /// k x k depthwise (strided) with BN and SiLU, squeeze-and-excitation to <c>max(1, in / 4)</c> channels, 1x1
     /// projection with BN; an identity shortcut when the stride is 1 and the channels are kept.
     /// </summary>
     public static Unit MbConv(int inChannels, int outChannels, int expansion, int kernel, int stride)
     {
-        int hidden = ZooBlocks.MakeDivisible(inChannels * (double)expansion);
+        int hidden = expansion == 1 ? inChannels : ZooBlocks.MakeDivisible(inChannels * (double)expansion);
         OpGraph body = hidden != inChannels ? [Ops.Pointwise(hidden), Ops.BatchNorm(), Ops.Silu()] : OpGraph.Identity;
         body = body
             .Then(Ops.Depthwise(kernel, stride: stride), Ops.BatchNorm(), Ops.Silu())
