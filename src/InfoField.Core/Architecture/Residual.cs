@@ -23,6 +23,8 @@ public sealed record Residual(ValueList<Op> Body, ValueList<Op> Shortcut) : Op
             throw Broken("body", "a residual needs at least one op in its body");
         }
 
+        RequireNoHeadOps(Body, "body");
+        RequireNoHeadOps(Shortcut, "shortcut");
         FeatureShape body = OpSequence.OutputShape(Body, input, "body");
         FeatureShape shortcut = OpSequence.OutputShape(Shortcut, input, "shortcut");
         if (body != shortcut)
@@ -37,12 +39,23 @@ public sealed record Residual(ValueList<Op> Body, ValueList<Op> Shortcut) : Op
         return body;
     }
 
-    /// <inheritdoc />
-    public override long Parameters(FeatureShape input) =>
-        OpSequence.Parameters(Body, input) + OpSequence.Parameters(Shortcut, input);
+    private static void RequireNoHeadOps(IReadOnlyList<Op> ops, string branch)
+    {
+        for (int i = 0; i < ops.Count; i++)
+        {
+            if (ops[i] is HeadOp)
+            {
+                throw Broken($"{branch}[{i}].type", $"'{ops[i].Type}' belongs in the head, after the last stage, not inside a residual");
+            }
+        }
+    }
 
     /// <inheritdoc />
-    public override long Macs(FeatureShape input) => OpSequence.Macs(Body, input) + OpSequence.Macs(Shortcut, input);
+    public override long Parameters(FeatureShape input) =>
+        Limits.Add("parameters", OpSequence.Parameters(Body, input), OpSequence.Parameters(Shortcut, input));
+
+    /// <inheritdoc />
+    public override long Macs(FeatureShape input) => Limits.Add("MACs", OpSequence.Macs(Body, input), OpSequence.Macs(Shortcut, input));
 }
 
 /// <summary>Shape, parameter and MAC arithmetic over a sequence of ops.</summary>
@@ -68,17 +81,17 @@ public static class OpSequence
     }
 
     /// <summary>Parameters of <paramref name="ops"/> applied in order to <paramref name="input"/>.</summary>
-    public static long Parameters(IReadOnlyList<Op> ops, FeatureShape input) => Sum(ops, input, static (op, shape) => op.Parameters(shape));
+    public static long Parameters(IReadOnlyList<Op> ops, FeatureShape input) => Sum(ops, input, "parameters", static (op, shape) => op.Parameters(shape));
 
     /// <summary>MACs of <paramref name="ops"/> applied in order to <paramref name="input"/>.</summary>
-    public static long Macs(IReadOnlyList<Op> ops, FeatureShape input) => Sum(ops, input, static (op, shape) => op.Macs(shape));
+    public static long Macs(IReadOnlyList<Op> ops, FeatureShape input) => Sum(ops, input, "MACs", static (op, shape) => op.Macs(shape));
 
-    private static long Sum(IReadOnlyList<Op> ops, FeatureShape input, Func<Op, FeatureShape, long> count)
+    private static long Sum(IReadOnlyList<Op> ops, FeatureShape input, string what, Func<Op, FeatureShape, long> count)
     {
         long total = 0;
         foreach (Op op in ops)
         {
-            total += count(op, input);
+            total = Limits.Add(what, total, count(op, input));
             input = op.OutputShape(input);
         }
 

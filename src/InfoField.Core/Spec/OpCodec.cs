@@ -127,7 +127,7 @@ internal static class OpCodec
             ["pw"] = (["out", "groups", "stride", "bias"], ReadPointwise),
             ["gpw"] = (["out", "groups", "stride", "bias"], ReadPointwise),
             ["rpw"] = (["out", "groups", "overlap", "bias"], (op, _) => new RollingPointwiseConvolution(
-                op.Int("out"), op.Int("groups"), op.Double("overlap"), op.Bool("bias", false))),
+                op.Int("out"), op.Int("groups"), ReadOverlap(op), op.Bool("bias", false))),
             ["shuffle"] = (["groups"], (op, _) => new ChannelShuffle(op.Int("groups"))),
             ["interlace"] = (["groups"], (op, _) => new Interlace(op.Int("groups"))),
             ["maxpool"] = (["kernel", "stride", "padding", "ceil"], (op, rank) => ReadPool(op, rank, PoolKind.Max)),
@@ -149,6 +149,19 @@ internal static class OpCodec
         }
 
         return readers;
+    }
+
+    /// <summary>The overlap exactly as written: a value with more significant digits than a double keeps is refused, not rounded.</summary>
+    private static double ReadOverlap(JsonCursor op)
+    {
+        double overlap = op.Double("overlap");
+        JsonCursor field = op.Property("overlap");
+        if (!field.Element.TryGetDecimal(out decimal written) || RollingWindows.ExactDecimal(overlap) != written)
+        {
+            throw field.Error($"{JsonCursor.Shorten(field.Element.GetRawText())} cannot be used exactly: write the overlap with at most 17 significant digits, as its shortest form {overlap.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
+        return overlap;
     }
 
     private static PointwiseConvolution ReadPointwise(JsonCursor op, int rank) =>
