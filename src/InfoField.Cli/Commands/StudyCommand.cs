@@ -77,7 +77,7 @@ internal static class StudyCommand
         }
 
         SweepState state = parsed.GetValue(sweep.ReportOnly)
-            ? Sweep.Inspect(folder, runs, data)
+            ? Sweep.Inspect(folder, runs, data, new CliSweepMonitor(console))
             : Sweep.Run(folder, runs, data, options.ThreadCount(parsed), new CliSweepMonitor(console));
         StudyReport report = StudyReport.From(name, state, networks.Select(n => n.Label).ToList(), StudyPlans.Gains(networks), data.Name, parsed.GetValue(options.Width) ?? 1.0, settings, seeds, folder.Path);
         if (parsed.GetValue(options.Json))

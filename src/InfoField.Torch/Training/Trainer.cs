@@ -160,6 +160,11 @@ public static class Trainer
     /// <summary>Accuracy and mean loss of <paramref name="model"/> on <paramref name="set"/> (eval mode, no gradients).</summary>
     public static Evaluation Evaluate(nn.Module<Tensor, Tensor> model, ImageSet set, Normalization normalization, int batchSize = 256, bool prefetch = true)
     {
+        if (set.Count == 0)
+        {
+            throw new DataException("the test split has no images, so there is no accuracy to report; evaluate on at least 1 image");
+        }
+
         var clock = Stopwatch.StartNew();
         model.eval();
         using var noGrad = no_grad();
@@ -176,7 +181,10 @@ public static class Trainer
             }
         }
 
-        return new Evaluation((double)correct / set.Count, lossSum / set.Count, set.Count, clock.Elapsed.TotalSeconds);
+        double loss = lossSum / set.Count;
+        return double.IsFinite(loss)
+            ? new Evaluation((double)correct / set.Count, loss, set.Count, clock.Elapsed.TotalSeconds)
+            : throw new TrainingDivergedException($"the test loss is {loss}: the model's outputs are not finite (its weights have diverged), so its accuracy means nothing");
     }
 
     /// <summary>Training steps per epoch: every full batch, and the last partial one unless it holds a single image.</summary>
