@@ -174,7 +174,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void A_sweep_waits_for_runs_others_hold_takes_them_over_when_released_and_redoes_corrupted_results()
+    public async Task A_sweep_waits_for_runs_others_hold_takes_them_over_when_released_and_redoes_corrupted_results()
     {
         using var temp = new TempFolder();
         TrainingData data = SmallData(temp, train: 32, test: 8);
@@ -193,7 +193,7 @@ public class TrainerTests
         SpinWait.SpinUntil(() => notes.Snapshot().Any(line => line.Contains("another process is training it", StringComparison.Ordinal)), TimeSpan.FromSeconds(60));
         Assert.False(sweep.IsCompleted);
         other.Dispose();
-        SweepState first = sweep.Wait(TimeSpan.FromSeconds(120)) ? sweep.Result : throw new TimeoutException("the sweep did not take over the released run");
+        SweepState first = await sweep.WaitAsync(TimeSpan.FromSeconds(120));
         SweepState second = Sweep.Run(folder, runs, data, threads: 2, notes);
 
         Assert.Equal(0, first.Missing);
