@@ -120,7 +120,12 @@ internal static class Windowing
     public static void RequireChannels(string field, long channels) => Limits.RequireRange(field, channels, 1, Limits.MaxChannels);
 
     /// <summary>The extent of a dilated kernel, <c>dilation (kernel - 1) + 1</c>, for checked kernels and dilations.</summary>
-    public static int Extent(int kernel, int dilation) => checked((dilation * (kernel - 1)) + 1);
+    public static int Extent(int kernel, int dilation)
+    {
+        Limits.RequireRange("kernel", kernel, 1, Limits.MaxExtent);
+        Limits.RequireRange("dilation", dilation, 1, Limits.MaxExtent);
+        return (int)Math.Min(((long)dilation * (kernel - 1)) + 1, int.MaxValue);
+    }
 
     /// <summary>Checks that <paramref name="groups"/> divides <paramref name="channels"/>.</summary>
     public static void RequireDivides(int groups, int channels, string which)

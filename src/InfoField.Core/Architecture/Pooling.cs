@@ -69,8 +69,11 @@ public sealed record AdaptivePooling(PoolKind Kind, Pair Output) : LayerOp
     }
 
     /// <inheritdoc />
-    public override SpatialWindow Window(FeatureShape input) =>
-        new(Axis(input.Height, Output.H), Axis(input.Width, Output.W));
+    public override SpatialWindow Window(FeatureShape input)
+    {
+        Limits.RequireExtent("output", Output, 1);
+        return new(Axis(input.Height, Output.H), Axis(input.Width, Output.W));
+    }
 
     /// <inheritdoc />
     public override ChannelMap Channels(int inputChannels) => ChannelMap.Identity(inputChannels);

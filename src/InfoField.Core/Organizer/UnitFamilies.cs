@@ -13,13 +13,14 @@ public static class UnitFamilies
 {
     /// <summary>
     /// <paramref name="unit"/> re-created for a stage whose output is <paramref name="stageOutput"/>; throws
-    /// <see cref="InfoFieldException"/> saying why when the unit cannot be repeated there.
+    /// <see cref="InfoFieldException"/> saying why when the unit cannot be repeated there. The families' builders
+    /// make image (2-D) units, so in a 1-D network (<paramref name="spatialRank"/> 1) every unit is rescaled instead.
     /// </summary>
-    public static Unit ForStage(Unit unit, FeatureShape unitInput, FeatureShape stageOutput)
+    public static Unit ForStage(Unit unit, FeatureShape unitInput, FeatureShape stageOutput, int spatialRank = 2)
     {
         int sourceWidth = unit.OutputShape(unitInput).Channels;
         int width = stageOutput.Channels;
-        Unit recreated = unit.Family switch
+        Unit recreated = spatialRank == 1 ? Rescaled(unit, sourceWidth, width) : unit.Family switch
         {
             "vgg" => Vgg.ConvUnit(width, batchNorm: unit.Ops.Any(op => op is BatchNorm)),
             "bottleneck" when width % ResNet.BottleneckExpansion == 0 => ResNet.Bottleneck(width, width / ResNet.BottleneckExpansion, stride: 1),
