@@ -47,6 +47,13 @@ public sealed record RpwBenchmarkOptions(
         foreach (RpwBenchmarkShape shape in Shapes)
         {
             Require(shape.Channels >= 1 && shape.Size >= 1, "shape", $"{shape.Channels}x{shape.Size}", "positive channels and size");
+            Require(shape.Channels <= Architecture.Limits.MaxChannels && shape.Size <= Architecture.Limits.MaxExtent, "shape", $"{shape.Channels}x{shape.Size}", $"at most {Architecture.Limits.MaxChannels} channels and {Architecture.Limits.MaxExtent} pixels");
+
+            // Input, upstream gradient, and output and input gradient of each of the five implementations, in float32;
+            // the dense reference's C x C mask and weights.
+            MemoryBudget.Check(
+                $"the RPW benchmark at batch {Batch} on {shape.Channels}x{shape.Size}x{shape.Size}",
+                (12.0 * Batch * shape.Channels * shape.Size * shape.Size * sizeof(float)) + (4.0 * shape.Channels * shape.Channels * sizeof(float)));
             foreach (int groups in Groups)
             {
                 Require(groups >= 1 && shape.Channels % groups == 0, "groups", groups, $"a divisor of the {shape.Channels} channels");

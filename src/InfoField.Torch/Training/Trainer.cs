@@ -61,6 +61,12 @@ public static class Trainer
         TrainingSettings settings = job.Settings.Validated();
         Network network = job.Model.Network;
         ModelBinding.Check(network, data, job.Model.Reference);
+        if (data.Train.Count < 2 || data.Test.Count < 1)
+        {
+            throw new DataException($"{data.Name} in '{data.Directory}' has {data.Train.Count} training and {data.Test.Count} test images; training needs at least 2 and evaluation at least 1");
+        }
+
+        MemoryBudget.Check($"training {job.Model.Reference} at batch size {settings.BatchSize}", TrainingBytes(network, settings.BatchSize));
         set_num_threads(job.EffectiveThreads);
 
         RunKey key = Key(job, data);
@@ -185,6 +191,19 @@ public static class Trainer
         return double.IsFinite(loss)
             ? new Evaluation((double)correct / set.Count, loss, set.Count, clock.Elapsed.TotalSeconds)
             : throw new TrainingDivergedException($"the test loss is {loss}: the model's outputs are not finite (its weights have diverged), so its accuracy means nothing");
+    }
+
+    /// <summary>
+    /// A rough upper estimate of the memory one training step takes: every op's output kept for the backward pass and
+    /// its gradient (float32, the batch), and each parameter with its gradient and momentum, twice over for the
+    /// allocator's slack.
+    /// </summary>
+    public static double TrainingBytes(Network network, int batchSize)
+    {
+        double activations = network.Layout.Stages.Sum(stage =>
+            stage.Input.Volume + network.Stages[network.Layout.Stages.IndexOf(stage)].Units.Select((unit, u) => (double)unit.Ops.Count * Math.Max(stage.Units[u].Input.Volume, stage.Units[u].Output.Volume)).Sum());
+        double parameters = CostModel.Of(network).Total.Parameters;
+        return 2 * ((2.0 * batchSize * activations * sizeof(float)) + (3.0 * parameters * sizeof(float)));
     }
 
     /// <summary>Training steps per epoch: every full batch, and the last partial one unless it holds a single image.</summary>
