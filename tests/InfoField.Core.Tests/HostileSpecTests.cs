@@ -47,6 +47,20 @@ public class HostileSpecTests
     }
 
     [Fact]
+    public void Networks_with_more_units_than_the_limit_are_refused_before_analysis()
+    {
+        string unit = "{\"ops\": [{\"type\": \"relu\"}]}";
+        string json = $"{{\"input\": [3, 32, 32], \"stages\": [{{\"units\": [{string.Join(", ", Enumerable.Repeat(unit, Limits.MaxUnits + 1))}]}}]}}";
+        var clock = Stopwatch.StartNew();
+
+        SpecException error = Refused(json);
+
+        Assert.Equal("$.stages", error.JsonPath);
+        Assert.Contains("4,097 units are more than the limit of 4,096", error.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
     public void Mac_counts_past_the_limit_are_refused_not_wrapped()
     {
         // 65,536 x 64 x 64 in, 65,536 filters of 11x11: 2.1 x 10^15 MACs.

@@ -20,6 +20,12 @@ public static class Limits
     /// <summary>The largest parameter or MAC count of an op, a unit or a network: 10^15.</summary>
     public const long MaxCount = 1_000_000_000_000_000;
 
+    /// <summary>The most units a network may have: 4,096 (ResNet-152 has 50).</summary>
+    public const int MaxUnits = 4096;
+
+    /// <summary>The most ops a network may have, counting those inside residuals: 65,536.</summary>
+    public const int MaxOps = 1 << 16;
+
     /// <summary>Checks 1 &lt;= <paramref name="value"/> &lt;= <paramref name="maximum"/> (or 0 &lt;= for <paramref name="minimum"/> 0).</summary>
     public static void RequireRange(string field, long value, long minimum, long maximum)
     {
@@ -82,6 +88,25 @@ public static class Limits
 
         return left + right;
     }
+
+    /// <summary>Checks the unit and op counts of a network's <paramref name="stages"/> and <paramref name="head"/>.</summary>
+    public static void RequireSize(IReadOnlyList<Stage> stages, IReadOnlyList<Op> head)
+    {
+        long units = stages.Sum(stage => (long)stage.Units.Count);
+        if (units > MaxUnits)
+        {
+            throw new ArchitectureException("stages", string.Create(CultureInfo.InvariantCulture, $"{units:N0} units are more than the limit of {MaxUnits:N0}"));
+        }
+
+        long ops = Count(head) + stages.Sum(stage => Count(stage.Entry) + stage.Units.Sum(unit => Count(unit.Ops)));
+        if (ops > MaxOps)
+        {
+            throw new ArchitectureException("stages", string.Create(CultureInfo.InvariantCulture, $"{ops:N0} ops are more than the limit of {MaxOps:N0}"));
+        }
+    }
+
+    private static long Count(IReadOnlyList<Op> ops) =>
+        ops.Sum(op => op is Residual residual ? 1 + Count(residual.Body) + Count(residual.Shortcut) : 1L);
 
     private static ArchitectureException TooMany(string what) =>
         new(what, string.Create(CultureInfo.InvariantCulture, $"the {what} count exceeds the limit of {MaxCount:N0}"));

@@ -99,6 +99,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
     internal static NetworkLayout Validate(Network network)
     {
         ValidateInput(network);
+        Limits.RequireSize(network.Stages, network.Head);
         if (network.Stages.Count == 0)
         {
             throw new ArchitectureException("stages", "a network needs at least one stage");

@@ -44,11 +44,11 @@ public sealed record TrainingSettings(
     /// <summary>Checks every setting; the error names the setting and the expected range.</summary>
     public TrainingSettings Validated()
     {
-        Require(Epochs >= 1, "--epochs", "a positive number of epochs", Epochs);
-        Require(BatchSize >= 2, "--batch-size", "at least 2 (batch norm needs two samples)", BatchSize);
-        Require(LearningRate > 0 && LearningRate <= MaxLearningRate, "--lr", "a positive learning rate of at most 100", LearningRate);
+        Require(Epochs >= 1, "epochs", "a positive number of epochs", Epochs);
+        Require(BatchSize >= 2, "batchSize", "at least 2 (batch norm needs two samples)", BatchSize);
+        Require(LearningRate > 0 && LearningRate <= MaxLearningRate, "lr", "a positive learning rate of at most 100", LearningRate);
         Require(Momentum >= 0 && Momentum < 1, "momentum", "a value in [0, 1)", Momentum);
-        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), "weight decay", "a non-negative value", WeightDecay);
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), "weightDecay", "a non-negative value", WeightDecay);
         return this;
     }
 
@@ -79,14 +79,14 @@ public sealed record TrainingSettings(
     {
         "paper" => LearningRateSchedule.Paper,
         "cosine" => LearningRateSchedule.Cosine,
-        _ => throw new InfoFieldException($"--schedule '{text}': expected paper or cosine"),
+        _ => throw new ParameterException("schedule", $"'{text}'", "expected paper or cosine"),
     };
 
     private static void Require(bool condition, string option, string expected, IFormattable value)
     {
         if (!condition)
         {
-            throw new InfoFieldException($"{option}: expected {expected} (got {value.ToString(null, CultureInfo.InvariantCulture)})");
+            throw new ParameterException(option, null, $"expected {expected} (got {value.ToString(null, CultureInfo.InvariantCulture)})");
         }
     }
 }

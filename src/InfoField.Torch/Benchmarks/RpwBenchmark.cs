@@ -40,10 +40,10 @@ public sealed record RpwBenchmarkOptions(
     /// <summary>Checks the options; throws <see cref="InfoFieldException"/> naming the one that is wrong.</summary>
     public RpwBenchmarkOptions Validated()
     {
-        Require(Batch >= 1, "--batch", Batch, "at least 1");
-        Require(Repeats >= 1, "--repeats", Repeats, "at least 1");
-        Require(Warmup >= 0, "--warmup", Warmup, "0 or more");
-        Require(Threads >= 1, "--threads", Threads, "at least 1");
+        Require(Batch >= 1, "batch", Batch, "at least 1");
+        Require(Repeats >= 1, "repeats", Repeats, "at least 1");
+        Require(Warmup >= 0, "warmup", Warmup, "0 or more");
+        Require(Threads >= 1, "threads", Threads, "at least 1");
         foreach (RpwBenchmarkShape shape in Shapes)
         {
             Require(shape.Channels >= 1 && shape.Size >= 1, "shape", $"{shape.Channels}x{shape.Size}", "positive channels and size");
@@ -72,7 +72,7 @@ public sealed record RpwBenchmarkOptions(
     {
         if (!condition)
         {
-            throw new InfoFieldException($"{option}: {value} is not valid; expected {expected}");
+            throw new ParameterException(option, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture), $"is not valid; expected {expected}");
         }
     }
 }

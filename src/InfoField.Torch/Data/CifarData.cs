@@ -109,7 +109,7 @@ public static class CifarData
         string tarball = Path.Combine(directory, archive.ArchiveName);
         if (!File.Exists(tarball))
         {
-            throw new DataException($"{archive.Dataset}: no data in '{directory}': expected {archive.ArchiveName} or the folder {archive.Folder}/ unpacked from it; run with --download to fetch it from {archive.Url} (MD5 {archive.Md5}), or put it there yourself, or point --data-dir elsewhere");
+            throw new DataException($"{archive.Dataset}: no data in '{directory}': expected {archive.ArchiveName} or the folder {archive.Folder}/ unpacked from it; download it from {archive.Url} (MD5 {archive.Md5}), or put it there yourself, or point the data directory elsewhere");
         }
 
         try

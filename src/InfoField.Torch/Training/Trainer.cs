@@ -79,13 +79,13 @@ public static class Trainer
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            throw new InfoFieldException($"--out {directory}: cannot create the folder: {error.Message}", error);
+            throw new ParameterException("outputDirectory", directory, $"cannot create the folder: {error.Message}");
         }
 
         bool resuming = job.Resume && File.Exists(checkpointPath);
         if (!job.Resume && File.Exists(checkpointPath))
         {
-            throw new InfoFieldException($"{directory} already holds a checkpoint; pass --resume to continue that run, or choose another --out");
+            throw new ParameterException("outputDirectory", directory, "already holds a checkpoint; resume that run, or choose another output folder");
         }
 
         random.manual_seed(Seeds.Derive(settings.Seed, 0, Seeds.Initialization));
@@ -97,7 +97,7 @@ public static class Trainer
             CheckpointInfo saved = Checkpoint.ReadInfo(checkpointPath);
             if (saved.RunId != runId)
             {
-                throw new InfoFieldException($"{checkpointPath} belongs to another run ({Describe(saved)}); this one is {job.Model.Reference} on {data.Name}, {Describe(settings)}; use another --out or the same settings");
+                throw new InfoFieldException($"{checkpointPath} belongs to another run ({Describe(saved)}); this one is {job.Model.Reference} on {data.Name}, {Describe(settings)}; use another output folder or the same settings");
             }
 
             Checkpoint.Restore(checkpointPath, model, optimizer);
@@ -239,7 +239,7 @@ public static class Trainer
                     string kept = epochsDone > 0
                         ? $"the last good checkpoint (after epoch {epochsDone}) is kept in {checkpointPath}"
                         : "no checkpoint was written (the first epoch did not finish)";
-                    throw new TrainingDivergedException($"the training loss became {value} at epoch {epoch + 1}, step {step + 1} of {batches} (learning rate {rate:G4}); {kept}; lower --lr, or check the data");
+                    throw new TrainingDivergedException($"the training loss became {value} at epoch {epoch + 1}, step {step + 1} of {batches} (learning rate {rate:G4}); {kept}; lower the learning rate, or check the data");
                 }
 
                 loss.backward();
