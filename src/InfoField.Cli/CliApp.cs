@@ -32,7 +32,8 @@ public static class CliApp
         {
             // One line: the first error (later ones usually follow from it), then where the usage is.
             string command = parsed.CommandResult.Command.Name == root.Name ? "infofield" : $"infofield {parsed.CommandResult.Command.Name}";
-            error.WriteLine($"infofield: {InfoFieldException.OneLine(parsed.Errors[0].Message)} (see '{command} --help')");
+            string message = System.Text.RegularExpressions.Regex.Replace(parsed.Errors[0].Message, @"\s*[\r\n]+\s*", " ");
+            error.WriteLine($"infofield: {InfoFieldException.OneLine(message)} (see '{command} --help')");
             return ExitCodes.Usage;
         }
 
@@ -44,7 +45,7 @@ public static class CliApp
 internal static class OptionChecks
 {
     /// <summary>The most threads an option may ask for: the machine's processors (at least 4).</summary>
-    public static int MaxThreads => Math.Max(Environment.ProcessorCount, 4);
+    public static int MaxThreads => ThreadLimit.Max;
 
     /// <summary>
     /// Adds to every option of <paramref name="command"/> and its subcommands: numbers in the invariant culture only
@@ -65,6 +66,12 @@ internal static class OptionChecks
             {
                 option.Validators.Add(result => Check(result, option, "a whole number, without separators", static token =>
                     long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)));
+                if (option.Name == "--channels")
+                {
+                    option.Validators.Add(result => Check(result, option, string.Create(CultureInfo.InvariantCulture, $"a channel count from 1 to {InfoField.Architecture.Limits.MaxChannels:N0}"), static token =>
+                        !int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int channels) || channels is >= 1 and <= InfoField.Architecture.Limits.MaxChannels));
+                }
+
                 if (option.Name == "--threads")
                 {
                     option.Validators.Add(result => Check(result, option, string.Create(CultureInfo.InvariantCulture, $"a thread count of at most {MaxThreads} (this machine's processors), or 0 for one per processor"), static token =>

@@ -109,7 +109,7 @@ public class AnalyzeCommandTests
             Assert.Equal(1, failure.ExitCode);
             Assert.Equal($"infofield: error: {bad}: $.stages[0].units[0].ops[0].groups: 2 does not divide the 3 input channels\n", failure.Error.Replace("\r", "", StringComparison.Ordinal));
             Assert.Equal(1, width.ExitCode);
-            Assert.Contains("--width applies to zoo models", width.Error);
+            Assert.Contains("--width: applies to zoo models", width.Error);
         }
         finally
         {

@@ -321,3 +321,38 @@ public class HostileSpecTests
 
     private static string Pick(Random random, string[] values) => values[random.Next(values.Length)];
 }
+
+/// <summary>Core and Torch speak of fields and parameters; only the command line names its flags.</summary>
+public class LibraryMessageTests
+{
+    [Fact]
+    public void Library_sources_put_no_command_line_flags_in_strings()
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("InfoField.slnx not found above the test's folder");
+        }
+
+        var flag = new System.Text.RegularExpressions.Regex("\"[^\"]*(?<![a-z0-9-])--[a-z][a-z-]+", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        var offenders = new List<string>();
+        foreach (string project in new[] { "InfoField.Core", "InfoField.Torch" })
+        {
+            foreach (string file in Directory.EnumerateFiles(Path.Combine(root, "src", project), "*.cs", SearchOption.AllDirectories))
+            {
+                string[] lines = File.ReadAllLines(file);
+                for (int i = 0; i < lines.Length; i++)
+                {
+                    string line = lines[i].TrimStart();
+                    if (!line.StartsWith("//", StringComparison.Ordinal) && flag.IsMatch(line)
+                        && !line.Contains("\"--block\", FactorizedBlocks.Stack", StringComparison.Ordinal))
+                    {
+                        offenders.Add($"{Path.GetRelativePath(root, file)}:{i + 1}: {line}");
+                    }
+                }
+            }
+        }
+
+        Assert.Empty(offenders);
+    }
+}

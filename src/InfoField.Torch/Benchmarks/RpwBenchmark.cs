@@ -43,7 +43,7 @@ public sealed record RpwBenchmarkOptions(
         Require(Batch >= 1, "batch", Batch, "at least 1");
         Require(Repeats >= 1, "repeats", Repeats, "at least 1");
         Require(Warmup >= 0, "warmup", Warmup, "0 or more");
-        Require(Threads >= 1, "threads", Threads, "at least 1");
+        Require(Threads >= 1 && Threads <= ThreadLimit.Max, "threads", Threads, $"1 to {ThreadLimit.Max} (this machine's processors)");
         foreach (RpwBenchmarkShape shape in Shapes)
         {
             Require(shape.Channels >= 1 && shape.Size >= 1, "shape", $"{shape.Channels}x{shape.Size}", "positive channels and size");

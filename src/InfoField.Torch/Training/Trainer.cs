@@ -59,6 +59,7 @@ public static class Trainer
     {
         monitor ??= SilentMonitor.Instance;
         TrainingSettings settings = job.Settings.Validated();
+        ThreadLimit.Check(job.Threads);
         Network network = job.Model.Network;
         ModelBinding.Check(network, data, job.Model.Reference);
         if (data.Train.Count < 2 || data.Test.Count < 1)

@@ -136,8 +136,8 @@ public class TrainerTests
         TrainingSettings one = Recipe with { Epochs = 1 };
         Trainer.Train(Job(temp["run"], one), data);
 
-        var overwrite = Assert.Throws<InfoFieldException>(() => Trainer.Train(Job(temp["run"], one), data));
-        Assert.Contains("already holds a checkpoint; pass --resume", overwrite.Message, StringComparison.Ordinal);
+        var overwrite = Assert.Throws<ParameterException>(() => Trainer.Train(Job(temp["run"], one), data));
+        Assert.Contains("already holds a checkpoint; resume that run", overwrite.Message, StringComparison.Ordinal);
 
         var other = Assert.Throws<InfoFieldException>(() => Trainer.Train(Job(temp["run"], one with { LearningRate = 0.2 }, resume: true), data));
         Assert.Contains("belongs to another run (tiny.json on mnist, 1 epochs, batch 32, lr 0.05", other.Message, StringComparison.Ordinal);
