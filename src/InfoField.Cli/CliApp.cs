@@ -30,9 +30,9 @@ public static class CliApp
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            // One line: the first error (later ones usually follow from it), then where the usage is.
+            // One line: the errors (usage dumps collapsed), then where the usage is.
             string command = parsed.CommandResult.Command.Name == root.Name ? "infofield" : $"infofield {parsed.CommandResult.Command.Name}";
-            string message = System.Text.RegularExpressions.Regex.Replace(parsed.Errors[0].Message, @"\s*[\r\n]+\s*", " ");
+            string message = System.Text.RegularExpressions.Regex.Replace(string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.'))), @"\s*[\r\n]+\s*", " ");
             error.WriteLine($"infofield: {InfoFieldException.OneLine(message)} (see '{command} --help')");
             return ExitCodes.Usage;
         }

@@ -124,7 +124,7 @@ public class AnalyzeCommandTests
     [InlineData(new[] { "analyze", "vgg16", "--input", "3x32" }, 1, "--input 3x32: zoo models take images")]
     [InlineData(new[] { "analyze", "vgg16", "--input", "3xlarge" }, 1, "--input '3xlarge'")]
     [InlineData(new[] { "analyze", "vgg16", "--input", "3x8x8" }, 1, "shrinks to zero")]
-    [InlineData(new[] { "analyze", "vgg16", "--alpha", "-1" }, 1, "alpha must be")]
+    [InlineData(new[] { "analyze", "vgg16", "--alpha", "-1" }, 1, "--alpha: must be")]
     [InlineData(new[] { "analyze", "vgg16", "--frame", "sideways" }, 2, "'sideways' not recognized")]
     [InlineData(new[] { "analyze" }, 2, "Required argument 'model' missing")]
     [InlineData(new[] { "frobnicate" }, 2, "frobnicate")]

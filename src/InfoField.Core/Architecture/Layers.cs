@@ -90,7 +90,7 @@ public sealed record Flatten : HeadOp
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input)
     {
-        Windowing.RequireChannels("type", input.Volume);
+        Limits.RequireRange("type", input.Volume, 1, Limits.MaxVolume);
         return new((int)input.Volume, 1, 1);
     }
 }

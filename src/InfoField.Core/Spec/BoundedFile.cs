@@ -66,7 +66,7 @@ public static class BoundedFile
         {
             throw new InfoFieldException(kind switch
             {
-                FileKind.Absent => $"{path}: no such {what}",
+                FileKind.Absent => $"{path}: cannot read the {what}: no such file",
                 FileKind.Directory => $"{path}: is a directory, not a {what}",
                 _ => $"{path}: is not a regular file (a device, FIFO or socket); expected a {what}",
             });

@@ -72,7 +72,7 @@ public sealed record RpwBenchmarkOptions(
     {
         if (!condition)
         {
-            throw new ParameterException(option, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture), $"is not valid; expected {expected}");
+            throw new ParameterException(option, null, $"{Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)} is not valid; expected {expected}");
         }
     }
 }

@@ -155,7 +155,7 @@ public class TrainerTests
 
         var error = Assert.Throws<InfoFieldException>(() => Trainer.Train(new TrainingJob(rgb, Recipe, temp["run"]), data));
 
-        Assert.Equal("rgb.json: takes 3x32x32 inputs but mnist images are 1x32x32 (C x H x W); build it for that shape (--input 1x32x32 or the spec's input)", error.Message);
+        Assert.Equal("rgb.json: takes 3x32x32 inputs but mnist images are 1x32x32 (C x H x W); build it for that shape (an input shape of 1x32x32, or the spec's input)", error.Message);
     }
 
     [Fact]
