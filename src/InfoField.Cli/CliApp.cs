@@ -61,6 +61,13 @@ internal static class OptionChecks
             {
                 option.Validators.Add(result => Check(result, option, "a number such as 0.5 (with a decimal point, no thousands separators)", static token =>
                     double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)));
+                if (option.Name == "--overlap")
+                {
+                    // Overlaps are used exactly as written (decimal window arithmetic), so more digits than a double keeps are refused.
+                    option.Validators.Add(result => Check(result, option, "an overlap with at most 17 significant digits", static token =>
+                        !double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value)
+                        || (decimal.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal written) && InfoField.Architecture.RollingWindows.ExactDecimal(value) == written)));
+                }
             }
             else if (type == typeof(int) || type == typeof(long))
             {

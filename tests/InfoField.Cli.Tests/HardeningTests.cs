@@ -17,6 +17,7 @@ public class HardeningTests
     [InlineData(new[] { "analyze", "vgg11", "--alpha", "1,5" }, "--alpha: expected a number")]
     [InlineData(new[] { "models", "--width", "1e400" }, "--width: expected a number")]
     [InlineData(new[] { "rule", "F", "-c", "8", "-o", "0,5" }, "--overlap: expected a number")]
+    [InlineData(new[] { "decompose", "vgg11", "--block", "dw-rpw", "--overlap", "0.66666666666666666666" }, "--overlap: expected an overlap with at most 17 significant digits")]
     [InlineData(new[] { "train", "vgg11", "--dataset", "mnist", "--threads", "100000" }, "--threads: expected a thread count of at most")]
     [InlineData(new[] { "eval", "x", "--threads", "100000" }, "--threads: expected a thread count")]
     [InlineData(new[] { "bench", "rpw", "--threads", "100000" }, "--threads: expected a thread count")]
