@@ -4,7 +4,7 @@ namespace InfoField;
 
 /// <summary>
 /// The memory InfoField lets one piece of work take: work whose estimate exceeds it is refused with one line before
-/// anything is allocated. The default is a quarter of the memory the process can use (the machine's, or its
+/// anything is allocated. The default is half the memory the process can use (the machine's, or its
 /// container's limit); the environment variable <c>INFOFIELD_MEMORY_BUDGET</c> sets it in bytes, or with a suffix
 /// K, M, G or T (powers of 1024), e.g. <c>8G</c>.
 /// </summary>
@@ -14,7 +14,7 @@ public static class MemoryBudget
     public const string Variable = "INFOFIELD_MEMORY_BUDGET";
 
     /// <summary>The fraction of the available memory used when <see cref="Variable"/> is not set.</summary>
-    public const double DefaultFraction = 0.25;
+    public const double DefaultFraction = 0.5;
 
     /// <summary>The budget in bytes, from <see cref="Variable"/> or the default.</summary>
     public static long Bytes => Environment.GetEnvironmentVariable(Variable) is string text && text.Length > 0
@@ -27,7 +27,7 @@ public static class MemoryBudget
         long budget = Bytes;
         if (!(bytes <= budget))
         {
-            throw new InfoFieldException($"{what} would need about {Describe(bytes)} of memory, more than the budget of {Describe(budget)} (a quarter of this machine's memory unless {Variable} sets it)");
+            throw new InfoFieldException($"{what} would need about {Describe(bytes)} of memory, more than the budget of {Describe(budget)} (half of this machine's memory unless {Variable} sets it)");
         }
     }
 

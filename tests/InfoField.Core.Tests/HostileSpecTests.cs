@@ -356,3 +356,30 @@ public class LibraryMessageTests
         Assert.Empty(offenders);
     }
 }
+
+public class MemoryBudgetTests
+{
+    [Theory]
+    [InlineData("2147483648", 2147483648L)]
+    [InlineData("512M", 512L << 20)]
+    [InlineData("8g", 8L << 30)]
+    [InlineData(" 1T ", 1L << 40)]
+    public void Budgets_read_bytes_with_binary_suffixes(string text, long bytes) => Assert.Equal(bytes, MemoryBudget.Parse(text));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-1G")]
+    [InlineData("1,5G")]
+    [InlineData("99999999999T")]
+    public void Bad_budgets_are_refused_in_one_line(string text) =>
+        Assert.Contains(MemoryBudget.Variable, Assert.Throws<InfoFieldException>(() => MemoryBudget.Parse(text)).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Work_beyond_the_budget_is_refused_before_it_starts()
+    {
+        var error = Assert.Throws<InfoFieldException>(() => MemoryBudget.Check("a test", 1e18));
+
+        Assert.StartsWith("a test would need about 931322574.6 GB of memory, more than the budget of", error.Message, StringComparison.Ordinal);
+        MemoryBudget.Check("a test", 1024);
+    }
+}

@@ -195,16 +195,15 @@ public static class Trainer
     }
 
     /// <summary>
-    /// A rough upper estimate of the memory one training step takes: every op's output kept for the backward pass and
-    /// its gradient (float32, the batch), and each parameter with its gradient and momentum, twice over for the
-    /// allocator's slack.
+    /// An estimate of the memory one training step takes: every op's output kept for the backward pass and its
+    /// gradient (float32, the batch), and each parameter with its gradient and momentum.
     /// </summary>
     public static double TrainingBytes(Network network, int batchSize)
     {
         double activations = network.Layout.Stages.Sum(stage =>
             stage.Input.Volume + network.Stages[network.Layout.Stages.IndexOf(stage)].Units.Select((unit, u) => (double)unit.Ops.Count * Math.Max(stage.Units[u].Input.Volume, stage.Units[u].Output.Volume)).Sum());
         double parameters = CostModel.Of(network).Total.Parameters;
-        return 2 * ((2.0 * batchSize * activations * sizeof(float)) + (3.0 * parameters * sizeof(float)));
+        return (2.0 * batchSize * activations * sizeof(float)) + (3.0 * parameters * sizeof(float));
     }
 
     /// <summary>Training steps per epoch: every full batch, and the last partial one unless it holds a single image.</summary>
