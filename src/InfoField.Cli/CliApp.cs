@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using InfoField.Cli.Commands;
 
 namespace InfoField.Cli;
@@ -24,19 +26,87 @@ public static class CliApp
         root.Subcommands.Add(StudyCommand.CreateStudy(console));
         root.Subcommands.Add(StudyCommand.CreateCompare(console));
 
+        OptionChecks.AddTo(root);
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var parseError in parsed.Errors)
-            {
-                error.WriteLine($"infofield: {parseError.Message}");
-            }
-
-            error.WriteLine($"Run 'infofield {string.Join(' ', parsed.CommandResult.Command.Name == root.Name ? [] : new[] { parsed.CommandResult.Command.Name })} --help' for usage.".Replace("  ", " ", StringComparison.Ordinal));
+            // One line: the errors (usage dumps collapsed), then where the usage is.
+            string command = parsed.CommandResult.Command.Name == root.Name ? "infofield" : $"infofield {parsed.CommandResult.Command.Name}";
+            string message = System.Text.RegularExpressions.Regex.Replace(string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.'))), @"\s*[\r\n]+\s*", " ");
+            error.WriteLine($"infofield: {InfoFieldException.OneLine(message)} (see '{command} --help')");
             return ExitCodes.Usage;
         }
 
         return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+    }
+}
+
+/// <summary>Checks every option value the same way in every command, before any command runs.</summary>
+internal static class OptionChecks
+{
+    /// <summary>The most threads an option may ask for: the machine's processors (at least 4).</summary>
+    public static int MaxThreads => ThreadLimit.Max;
+
+    /// <summary>
+    /// Adds to every option of <paramref name="command"/> and its subcommands: numbers in the invariant culture only
+    /// (no thousands separators, so "1,5" is refused rather than read as 15), finite and within the type's range;
+    /// thread counts bounded by the machine; no empty strings.
+    /// </summary>
+    public static void AddTo(Command command)
+    {
+        foreach (Option option in command.Options)
+        {
+            Type type = Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType;
+            if (type == typeof(double))
+            {
+                option.Validators.Add(result => Check(result, option, "a number such as 0.5 (with a decimal point, no thousands separators)", static token =>
+                    double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)));
+                if (option.Name == "--overlap")
+                {
+                    // Overlaps are used exactly as written (decimal window arithmetic), so more digits than a double keeps are refused.
+                    option.Validators.Add(result => Check(result, option, "an overlap with at most 17 significant digits", static token =>
+                        !double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value)
+                        || (decimal.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal written) && InfoField.Architecture.RollingWindows.ExactDecimal(value) == written)));
+                }
+            }
+            else if (type == typeof(int) || type == typeof(long))
+            {
+                option.Validators.Add(result => Check(result, option, "a whole number, without separators", static token =>
+                    long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)));
+                if (option.Name == "--channels")
+                {
+                    option.Validators.Add(result => Check(result, option, string.Create(CultureInfo.InvariantCulture, $"a channel count from 1 to {InfoField.Architecture.Limits.MaxChannels:N0}"), static token =>
+                        !int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int channels) || channels is >= 1 and <= InfoField.Architecture.Limits.MaxChannels));
+                }
+
+                if (option.Name == "--threads")
+                {
+                    option.Validators.Add(result => Check(result, option, string.Create(CultureInfo.InvariantCulture, $"a thread count of at most {MaxThreads} (this machine's processors), or 0 for one per processor"), static token =>
+                        !int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int threads) || threads <= MaxThreads));
+                }
+            }
+            else if (type == typeof(string) || type == typeof(string[]))
+            {
+                option.Validators.Add(result => Check(result, option, "a non-empty value", static token => !string.IsNullOrWhiteSpace(token)));
+            }
+        }
+
+        foreach (Command subcommand in command.Subcommands)
+        {
+            AddTo(subcommand);
+        }
+    }
+
+    private static void Check(OptionResult result, Option option, string expected, Func<string, bool> valid)
+    {
+        foreach (Token token in result.Tokens)
+        {
+            if (!valid(token.Value))
+            {
+                result.AddError($"{option.Name}: expected {expected}, got '{InfoFieldException.OneLine(token.Value)}'");
+                return;
+            }
+        }
     }
 }
 

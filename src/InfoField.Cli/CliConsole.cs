@@ -14,6 +14,28 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
         Converters = { new InlineArrayConverter<int>(), new InlineArrayConverter<long>() },
     };
 
+    /// <summary>The command-line flag of each library parameter that errors name (<see cref="ParameterException.Parameter"/>).</summary>
+    private static readonly Dictionary<string, string> Flags = new()
+    {
+        ["dataset"] = "--dataset",
+        ["width"] = "--width",
+        ["input"] = "--input",
+        ["alpha"] = "--alpha",
+        ["epochs"] = "--epochs",
+        ["batchSize"] = "--batch-size",
+        ["lr"] = "--lr",
+        ["schedule"] = "--schedule",
+        ["standardConvs"] = "--against",
+        ["batch"] = "--batch",
+        ["repeats"] = "--repeats",
+        ["warmup"] = "--warmup",
+        ["threads"] = "--threads",
+        ["outputDirectory"] = "--out",
+        ["dataDirectory"] = "--data-dir",
+        ["baseName"] = "--base",
+        ["seeds"] = "--seeds",
+    };
+
     /// <summary>Standard output.</summary>
     public TextWriter Out { get; } = output;
 
@@ -33,6 +55,11 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
         {
             return body();
         }
+        catch (ParameterException failure) when (Flags.TryGetValue(failure.Parameter, out string? flag))
+        {
+            Error.WriteLine($"infofield: error: {failure.Render(flag)}");
+            return ExitCodes.Error;
+        }
         catch (InfoFieldException failure)
         {
             Error.WriteLine($"infofield: error: {failure.Message}");
@@ -40,8 +67,7 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
         }
         catch (Exception failure) when (Environment.GetEnvironmentVariable("INFOFIELD_DEBUG") != "1")
         {
-            Error.WriteLine($"infofield: internal error: {failure.GetType().Name}: {failure.Message}");
-            Error.WriteLine("This is a bug in InfoField; run with INFOFIELD_DEBUG=1 to see where it happened.");
+            Error.WriteLine($"infofield: internal error: {failure.GetType().Name}: {InfoFieldException.OneLine(failure.Message)} (a bug in InfoField; run with INFOFIELD_DEBUG=1 to see where it happened)");
             return ExitCodes.Internal;
         }
     }

@@ -33,7 +33,7 @@ public static class NetworkSource
         {
             if (dataset is not null || width is not null)
             {
-                throw new InfoFieldException($"{(dataset is not null ? "--dataset" : "--width")} applies to zoo models; the spec file '{reference}' fixes its own input, channels and head (use --input to change the input shape)");
+                throw new ParameterException(dataset is not null ? "dataset" : "width", null, $"applies to zoo models; the spec file '{reference}' fixes its own input, channels and head (give an input shape to change its input)");
             }
 
             Network spec = NetworkSpec.Load(reference);
@@ -41,7 +41,7 @@ public static class NetworkSource
             {
                 if (shape.SpatialRank != spec.SpatialRank)
                 {
-                    throw new InfoFieldException($"--input {shape}: '{reference}' describes a {spec.SpatialRank}-D network; give {(spec.SpatialRank == 2 ? "CxHxW" : "CxL")}");
+                    throw new ParameterException("input", shape.ToString(), $"'{reference}' describes a {spec.SpatialRank}-D network; give {(spec.SpatialRank == 2 ? "CxHxW" : "CxL")}");
                 }
 
                 spec = Revalidate(() => spec.WithInput(shape.Shape), reference);
@@ -54,7 +54,7 @@ public static class NetworkSource
         double multiplier = width ?? 1.0;
         if (input is { SpatialRank: 1 } signal)
         {
-            throw new InfoFieldException($"--input {signal}: zoo models take images; give CxHxW, e.g. 3x64x64");
+            throw new ParameterException("input", signal.ToString(), "zoo models take images; give CxHxW, e.g. 3x64x64");
         }
 
         var request = new ZooRequest(data, multiplier, input?.Shape);
@@ -101,7 +101,7 @@ public readonly record struct InputShape(FeatureShape Shape, int SpatialRank)
         {
             if (!int.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
             {
-                throw new InfoFieldException($"--input '{text}': expected CxHxW (e.g. 3x32x32) or CxL for 1-D signals, with positive integers");
+                throw new ParameterException("input", $"'{text}'", "expected CxHxW (e.g. 3x32x32) or CxL for 1-D signals, with positive integers");
             }
 
             values.Add(value);
@@ -111,7 +111,7 @@ public readonly record struct InputShape(FeatureShape Shape, int SpatialRank)
         {
             3 => new InputShape(new FeatureShape(values[0], values[1], values[2]), 2),
             2 => new InputShape(new FeatureShape(values[0], 1, values[1]), 1),
-            _ => throw new InfoFieldException($"--input '{text}': expected CxHxW (e.g. 3x32x32) or CxL for 1-D signals"),
+            _ => throw new ParameterException("input", $"'{text}'", "expected CxHxW (e.g. 3x32x32) or CxL for 1-D signals"),
         };
     }
 

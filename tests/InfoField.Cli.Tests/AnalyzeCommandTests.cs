@@ -126,7 +126,7 @@ public class AnalyzeCommandTests
             Assert.Equal(1, failure.ExitCode);
             Assert.Equal($"infofield: error: {bad}: $.stages[0].units[0].ops[0].groups: 2 does not divide the 3 input channels\n", failure.Error.Replace("\r", "", StringComparison.Ordinal));
             Assert.Equal(1, width.ExitCode);
-            Assert.Contains("--width applies to zoo models", width.Error);
+            Assert.Contains("--width: applies to zoo models", width.Error);
         }
         finally
         {
@@ -141,7 +141,7 @@ public class AnalyzeCommandTests
     [InlineData(new[] { "analyze", "vgg16", "--input", "3x32" }, 1, "--input 3x32: zoo models take images")]
     [InlineData(new[] { "analyze", "vgg16", "--input", "3xlarge" }, 1, "--input '3xlarge'")]
     [InlineData(new[] { "analyze", "vgg16", "--input", "3x8x8" }, 1, "shrinks to zero")]
-    [InlineData(new[] { "analyze", "vgg16", "--alpha", "-1" }, 1, "alpha must be")]
+    [InlineData(new[] { "analyze", "vgg16", "--alpha", "-1" }, 1, "--alpha: must be")]
     [InlineData(new[] { "analyze", "vgg16", "--frame", "sideways" }, 2, "'sideways' not recognized")]
     [InlineData(new[] { "analyze" }, 2, "Required argument 'model' missing")]
     [InlineData(new[] { "frobnicate" }, 2, "frobnicate")]

@@ -45,7 +45,7 @@ public class TrainCommandTests
         Assert.Contains("tiny.json on mnist: test accuracy", first.Output, StringComparison.Ordinal);
         Assert.Contains("epoch 1/1: train loss", first.Error, StringComparison.Ordinal);
         Assert.Equal(1, again.ExitCode);
-        Assert.Contains("already holds a checkpoint; pass --resume", again.Error, StringComparison.Ordinal);
+        Assert.Contains("already holds a checkpoint; resume that run, or choose another output folder", again.Error, StringComparison.Ordinal);
         Assert.Equal(0, resumed.ExitCode);
         Assert.Equal(first.Output, resumed.Output.Replace("resuming", "training", StringComparison.Ordinal));
     }
@@ -75,7 +75,7 @@ public class TrainCommandTests
         CliRun run = CliRun.Of("train", spec, "--dataset", "mnist", "--data-dir", data, "--width", "0.5");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("--width applies to zoo models", run.Error, StringComparison.Ordinal);
+        Assert.Contains("--width: applies to zoo models", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

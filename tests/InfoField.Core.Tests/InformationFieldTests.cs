@@ -258,7 +258,7 @@ public class InformationFieldTests
     [Fact]
     public void Alpha_must_be_positive()
     {
-        var error = Assert.Throws<InfoFieldException>(() => InformationField.Analyze(ModelZoo.Create("vgg11"), new FieldOptions(Alpha: 0)));
+        var error = Assert.Throws<ParameterException>(() => InformationField.Analyze(ModelZoo.Create("vgg11"), new FieldOptions(Alpha: 0)));
 
         Assert.Contains("alpha", error.Message);
     }

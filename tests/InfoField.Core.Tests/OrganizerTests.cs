@@ -245,7 +245,7 @@ public class OrganizerTests
         Network network = ModelZoo.Create("vgg11");
 
         Assert.Contains("theta", Assert.Throws<InfoFieldException>(() => StageOrganizer.Optimize(network, new OrganizerOptions(Theta: double.NaN))).Message);
-        Assert.Contains("alpha", Assert.Throws<InfoFieldException>(() => StageOrganizer.Optimize(network, new OrganizerOptions(Alpha: -1))).Message);
+        Assert.Contains("alpha", Assert.Throws<ParameterException>(() => StageOrganizer.Optimize(network, new OrganizerOptions(Alpha: -1))).Message);
         Assert.Contains("iteration bound", Assert.Throws<InfoFieldException>(() => StageOrganizer.Optimize(network, new OrganizerOptions(MaxIterations: -1))).Message);
     }
 

@@ -43,15 +43,18 @@ public class TrainingSettingsTests
     }
 
     [Theory]
-    [InlineData(0, 128, 0.1, "--epochs")]
-    [InlineData(1, 1, 0.1, "--batch-size")]
-    [InlineData(1, 128, 0.0, "--lr")]
-    [InlineData(1, 128, double.NaN, "--lr")]
-    public void Bad_values_are_reported_by_option(int epochs, int batch, double lr, string option)
+    [InlineData(0, 128, 0.1, "epochs")]
+    [InlineData(1, 1, 0.1, "batchSize")]
+    [InlineData(1, 128, 0.0, "lr")]
+    [InlineData(1, 128, double.NaN, "lr")]
+    [InlineData(1, 128, 1e308, "lr")]
+    public void Bad_values_are_reported_by_parameter(int epochs, int batch, double lr, string parameter)
     {
-        var error = Assert.Throws<InfoFieldException>(() => new TrainingSettings(epochs, batch, lr).Validated());
+        var error = Assert.Throws<ParameterException>(() => new TrainingSettings(epochs, batch, lr).Validated());
 
-        Assert.StartsWith(option, error.Message, StringComparison.Ordinal);
+        Assert.Equal(parameter, error.Parameter);
+        Assert.StartsWith(parameter + ": ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("--", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -59,6 +62,6 @@ public class TrainingSettingsTests
     {
         Assert.Equal(LearningRateSchedule.Cosine, TrainingSettings.ParseSchedule("Cosine"));
         Assert.Equal("paper", new TrainingSettings().ScheduleName);
-        Assert.Contains("--schedule 'step'", Assert.Throws<InfoFieldException>(() => TrainingSettings.ParseSchedule("step")).Message, StringComparison.Ordinal);
+        Assert.Contains("schedule 'step'", Assert.Throws<ParameterException>(() => TrainingSettings.ParseSchedule("step")).Message, StringComparison.Ordinal);
     }
 }

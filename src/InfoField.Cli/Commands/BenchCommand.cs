@@ -41,6 +41,12 @@ internal static class BenchCommand
                 Warmup = parsed.GetValue(warmup) ?? defaults.Warmup,
                 Threads = parsed.GetValue(threads),
             }).Validated();
+            if (parsed.GetValue(output) is string target)
+            {
+                // Refuse a device, link, directory or read-only file before measuring, not after.
+                AtomicFile.RequireWritableTarget(target);
+            }
+
             int total = options.Shapes.Count * options.Groups.Count * options.Overlaps.Count;
             int done = 0;
             RpwBenchmarkReport report = RpwBenchmark.Run(options, result =>

@@ -98,7 +98,7 @@ internal static class StudyCommand
             Sweep.Run(folder, shard is null ? runs : shard.Select(runs), data, options.ThreadCount(parsed), new CliSweepMonitor(console));
         }
 
-        SweepState state = Sweep.Inspect(folder, runs, data);
+        SweepState state = Sweep.Inspect(folder, runs, data, new CliSweepMonitor(console));
         if (shard is not null && !parsed.GetValue(sweep.ReportOnly) && state.Missing > 0)
         {
             int own = state.Runs.Where((run, position) => shard.Contains(position) && run.Record is null).Count();

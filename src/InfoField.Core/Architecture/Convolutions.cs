@@ -35,28 +35,28 @@ public sealed record Convolution(int OutChannels, Pair Kernel, Pair Stride, Pair
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input)
     {
-        Windowing.RequireAtLeast("out", OutChannels, 1);
+        Windowing.RequireChannels("out", OutChannels);
         Windowing.RequireDivides(Groups, input.Channels, "input");
         Windowing.RequireDivides(Groups, OutChannels, "output");
         var (height, width) = Windowing.Slide(input, Kernel, Stride, Padding, Dilation);
-        return new FeatureShape(OutChannels, height, width);
+        return Limits.RequireShape("out", new FeatureShape(OutChannels, height, width));
     }
 
     /// <inheritdoc />
     public override SpatialWindow Window(FeatureShape input) => new(
-        new AxisWindow((Dilation.H * (Kernel.H - 1)) + 1, Stride.H),
-        new AxisWindow((Dilation.W * (Kernel.W - 1)) + 1, Stride.W));
+        new AxisWindow(Windowing.Extent(Kernel.H, Dilation.H), Stride.H),
+        new AxisWindow(Windowing.Extent(Kernel.W, Dilation.W), Stride.W));
 
     /// <inheritdoc />
     public override ChannelMap Channels(int inputChannels) => ChannelMap.Grouped(inputChannels, OutChannels, Groups);
 
     /// <inheritdoc />
     public override long Parameters(FeatureShape input) =>
-        ((long)OutChannels * (input.Channels / Groups) * Kernel.H * Kernel.W) + (Bias ? OutChannels : 0);
+        Limits.Add("parameters", Limits.Count("parameters", OutChannels, input.Channels / Groups, Kernel.H, Kernel.W), Bias ? OutChannels : 0);
 
     /// <inheritdoc />
     public override long Macs(FeatureShape input) =>
-        OutputShape(input).Area * OutChannels * (input.Channels / Groups) * Kernel.H * Kernel.W;
+        Limits.Count("MACs", OutputShape(input).Area, OutChannels, input.Channels / Groups, Kernel.H, Kernel.W);
 }
 
 /// <summary>
@@ -92,15 +92,16 @@ public sealed record DepthwiseConvolution(Pair Kernel, Pair Stride, Pair Padding
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input)
     {
-        Windowing.RequireAtLeast("multiplier", Multiplier, 1);
+        Limits.RequireRange("multiplier", Multiplier, 1, Limits.MaxChannels);
+        Windowing.RequireChannels("multiplier", (long)input.Channels * Multiplier);
         var (height, width) = Windowing.Slide(input, Kernel, Stride, Padding, Dilation);
-        return new FeatureShape(input.Channels * Multiplier, height, width);
+        return Limits.RequireShape("multiplier", new FeatureShape(input.Channels * Multiplier, height, width));
     }
 
     /// <inheritdoc />
     public override SpatialWindow Window(FeatureShape input) => new(
-        new AxisWindow((Dilation.H * (Kernel.H - 1)) + 1, Stride.H),
-        new AxisWindow((Dilation.W * (Kernel.W - 1)) + 1, Stride.W));
+        new AxisWindow(Windowing.Extent(Kernel.H, Dilation.H), Stride.H),
+        new AxisWindow(Windowing.Extent(Kernel.W, Dilation.W), Stride.W));
 
     /// <inheritdoc />
     public override ChannelMap Channels(int inputChannels) =>
@@ -110,11 +111,11 @@ public sealed record DepthwiseConvolution(Pair Kernel, Pair Stride, Pair Padding
 
     /// <inheritdoc />
     public override long Parameters(FeatureShape input) =>
-        ((long)input.Channels * Multiplier * Kernel.H * Kernel.W) + (Bias ? (long)input.Channels * Multiplier : 0);
+        Limits.Add("parameters", Limits.Count("parameters", input.Channels, Multiplier, Kernel.H, Kernel.W), Bias ? (long)input.Channels * Multiplier : 0);
 
     /// <inheritdoc />
     public override long Macs(FeatureShape input) =>
-        OutputShape(input).Area * input.Channels * Multiplier * Kernel.H * Kernel.W;
+        Limits.Count("MACs", OutputShape(input).Area, input.Channels, Multiplier, Kernel.H, Kernel.W);
 }
 
 /// <summary>
@@ -157,11 +158,11 @@ public sealed record PointwiseConvolution(int OutChannels, int Groups, Pair Stri
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input)
     {
-        Windowing.RequireAtLeast("out", OutChannels, 1);
+        Windowing.RequireChannels("out", OutChannels);
         Windowing.RequireDivides(Groups, input.Channels, "input");
         Windowing.RequireDivides(Groups, OutChannels, "output");
         var (height, width) = Windowing.Slide(input, Pair.Square(1), Stride, Pair.Square(0), Pair.Square(1));
-        return new FeatureShape(OutChannels, height, width);
+        return Limits.RequireShape("out", new FeatureShape(OutChannels, height, width));
     }
 
     /// <inheritdoc />
@@ -172,10 +173,10 @@ public sealed record PointwiseConvolution(int OutChannels, int Groups, Pair Stri
 
     /// <inheritdoc />
     public override long Parameters(FeatureShape input) =>
-        ((long)OutChannels * (input.Channels / Groups)) + (Bias ? OutChannels : 0);
+        Limits.Add("parameters", Limits.Count("parameters", OutChannels, input.Channels / Groups), Bias ? OutChannels : 0);
 
     /// <inheritdoc />
-    public override long Macs(FeatureShape input) => OutputShape(input).Area * OutChannels * (input.Channels / Groups);
+    public override long Macs(FeatureShape input) => Limits.Count("MACs", OutputShape(input).Area, OutChannels, input.Channels / Groups);
 }
 
 /// <summary>
@@ -196,7 +197,7 @@ public sealed record RollingPointwiseConvolution(int OutChannels, int Groups, do
     public static Spec.OpKind Kind { get; } = new(
         "rpw",
         ["out", "groups", "overlap", "bias"],
-        op => new RollingPointwiseConvolution(op.Int("out"), op.Int("groups"), op.Double("overlap"), op.Bool("bias", false)));
+        op => new RollingPointwiseConvolution(op.Int("out"), op.Int("groups"), op.ExactDouble("overlap"), op.Bool("bias", false)));
 
     /// <inheritdoc />
     public override void Write(Spec.OpWriter writer)
@@ -216,14 +217,14 @@ public sealed record RollingPointwiseConvolution(int OutChannels, int Groups, do
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input)
     {
-        Windowing.RequireAtLeast("out", OutChannels, 1);
+        Windowing.RequireChannels("out", OutChannels);
         Windowing.RequireDivides(Groups, input.Channels, "input");
         if (!(Overlap >= 0 && Overlap < 1))
         {
             throw Broken("overlap", $"{Overlap} is outside [0, 1): adjacent filters share a fraction o of their window, 0 <= o < 1");
         }
 
-        return input.WithChannels(OutChannels);
+        return Limits.RequireShape("out", input.WithChannels(OutChannels));
     }
 
     /// <inheritdoc />
@@ -235,10 +236,10 @@ public sealed record RollingPointwiseConvolution(int OutChannels, int Groups, do
 
     /// <inheritdoc />
     public override long Parameters(FeatureShape input) =>
-        ((long)OutChannels * WindowWidth(input.Channels)) + (Bias ? OutChannels : 0);
+        Limits.Add("parameters", Limits.Count("parameters", OutChannels, WindowWidth(input.Channels)), Bias ? OutChannels : 0);
 
     /// <inheritdoc />
-    public override long Macs(FeatureShape input) => input.Area * OutChannels * WindowWidth(input.Channels);
+    public override long Macs(FeatureShape input) => Limits.Count("MACs", input.Area, OutChannels, WindowWidth(input.Channels));
 }
 
 /// <summary>The window arithmetic of <see cref="RollingPointwiseConvolution"/>, shared by every implementation.</summary>
@@ -251,7 +252,7 @@ public static class RollingWindows
     public static int[] Starts(int inputChannels, int outputChannels, int groups, double overlap)
     {
         int width = inputChannels / groups;
-        decimal step = (1m - (decimal)overlap) * width;
+        decimal step = (1m - ExactDecimal(overlap)) * width;
         var starts = new int[outputChannels];
         for (int c = 0; c < outputChannels; c++)
         {
@@ -260,4 +261,12 @@ public static class RollingWindows
 
         return starts;
     }
+
+    /// <summary>
+    /// <paramref name="value"/> as the decimal it was written as: the shortest text that reads back as the same
+    /// double (up to 17 significant digits). A plain <c>(decimal)</c> cast keeps only 15 and would move window starts
+    /// for overlaps such as 0.6666666666666666.
+    /// </summary>
+    public static decimal ExactDecimal(double value) =>
+        decimal.Parse(value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
 }

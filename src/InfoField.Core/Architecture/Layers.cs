@@ -119,7 +119,11 @@ public sealed record Flatten : HeadOp
     public static Spec.OpKind Kind { get; } = new("flatten", [], _ => new Flatten());
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input) => new(checked((int)input.Volume), 1, 1);
+    public override FeatureShape OutputShape(FeatureShape input)
+    {
+        Limits.RequireRange("type", input.Volume, 1, Limits.MaxVolume);
+        return new((int)input.Volume, 1, 1);
+    }
 }
 
 /// <summary>A fully connected layer on a flat input (classifier heads only).</summary>
@@ -143,7 +147,7 @@ public sealed record Linear(int OutFeatures, bool Bias = true) : HeadOp
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input)
     {
-        Windowing.RequireAtLeast("out", OutFeatures, 1);
+        Windowing.RequireChannels("out", OutFeatures);
         if (!input.IsFlat)
         {
             throw Broken("type", $"linear needs a flat input but receives {input}; put a flatten (or a global pooling) before it");
@@ -153,10 +157,10 @@ public sealed record Linear(int OutFeatures, bool Bias = true) : HeadOp
     }
 
     /// <inheritdoc />
-    public override long Parameters(FeatureShape input) => ((long)input.Channels * OutFeatures) + (Bias ? OutFeatures : 0);
+    public override long Parameters(FeatureShape input) => Limits.Add("parameters", Limits.Count("parameters", input.Channels, OutFeatures), Bias ? OutFeatures : 0);
 
     /// <inheritdoc />
-    public override long Macs(FeatureShape input) => (long)input.Channels * OutFeatures;
+    public override long Macs(FeatureShape input) => Limits.Count("MACs", input.Channels, OutFeatures);
 }
 
 /// <summary>Softmax over the features of a flat input (classifier heads only; as in the paper's Listing 1).</summary>

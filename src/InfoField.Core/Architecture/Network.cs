@@ -100,6 +100,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
     internal static NetworkLayout Validate(Network network)
     {
         ValidateInput(network);
+        Limits.RequireSize(network.Stages, network.Head);
         if (network.Stages.Count == 0)
         {
             throw new ArchitectureException("stages", "a network needs at least one stage");
@@ -153,6 +154,8 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
         {
             throw new ArchitectureException("input", $"every dimension must be at least 1 (got {input})");
         }
+
+        Limits.RequireShape("input", input);
 
         if (network.SpatialRank is not (1 or 2))
         {
@@ -211,6 +214,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
     private static FeatureShape ValidateOps(Network network, IReadOnlyList<Op> ops, FeatureShape input, string path, bool allowHeadOps)
     {
         FeatureShape shape = input;
+        string? vector = null;
         for (int i = 0; i < ops.Count; i++)
         {
             string opPath = $"{path}[{i}]";
@@ -219,6 +223,14 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
             {
                 throw new ArchitectureException($"{opPath}.type", $"'{op.Type}' belongs in the head, after the last stage");
             }
+
+            // After a flatten or linear layer the tensor is a batch of vectors: only vector ops can follow.
+            if (vector is not null && op is not (HeadOp or Dropout or Activation))
+            {
+                throw new ArchitectureException($"{opPath}.type", $"'{op.Type}' needs a feature map but follows the {vector} that turned it into a vector; only linear, softmax, dropout and activations can follow");
+            }
+
+            vector ??= op is Flatten or Linear ? op.Type : null;
 
             try
             {

@@ -62,30 +62,36 @@ internal static class Windowing
     /// <summary>PyTorch's output size of a window sliding over <paramref name="input"/> positions (0 or less: nothing fits).</summary>
     public static int OutputSize(int input, int kernel, int stride, int padding, int dilation, bool ceilMode = false)
     {
-        int span = input + (2 * padding) - (dilation * (kernel - 1)) - 1;
+        // In 64-bit arithmetic: every operand is at most Limits.MaxExtent, so nothing here can wrap.
+        long span = (long)input + (2L * padding) - ((long)dilation * (kernel - 1)) - 1;
         if (span < 0)
         {
             return 0;
         }
 
-        int size = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+        long size = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
         if (ceilMode && (size - 1) * stride >= input + padding)
         {
             size--;
         }
 
-        return size;
+        return (int)Math.Min(size, int.MaxValue);
     }
 
     /// <summary>Checks kernel, stride, padding and dilation and returns the output resolution.</summary>
     public static (int Height, int Width) Slide(FeatureShape input, Pair kernel, Pair stride, Pair padding, Pair dilation, bool ceilMode = false)
     {
-        RequireAtLeast("kernel", kernel, 1);
-        RequireAtLeast("stride", stride, 1);
-        RequireAtLeast("padding", padding, 0);
-        RequireAtLeast("dilation", dilation, 1);
+        Limits.RequireExtent("kernel", kernel, 1);
+        Limits.RequireExtent("stride", stride, 1);
+        Limits.RequireExtent("padding", padding, 0);
+        Limits.RequireExtent("dilation", dilation, 1);
         int height = OutputSize(input.Height, kernel.H, stride.H, padding.H, dilation.H, ceilMode);
         int width = OutputSize(input.Width, kernel.W, stride.W, padding.W, dilation.W, ceilMode);
+        if (height > Limits.MaxExtent || width > Limits.MaxExtent)
+        {
+            throw new ArchitectureException("padding", $"the output of {height}x{width} positions exceeds the limit of {Limits.MaxExtent} per axis");
+        }
+
         if (height < 1 || width < 1)
         {
             string field = stride.H > 1 || stride.W > 1 ? "stride" : "kernel";
@@ -115,10 +121,21 @@ internal static class Windowing
         }
     }
 
+    /// <summary>Checks an output channel count: 1 to <see cref="Limits.MaxChannels"/>.</summary>
+    public static void RequireChannels(string field, long channels) => Limits.RequireRange(field, channels, 1, Limits.MaxChannels);
+
+    /// <summary>The extent of a dilated kernel, <c>dilation (kernel - 1) + 1</c>, for checked kernels and dilations.</summary>
+    public static int Extent(int kernel, int dilation)
+    {
+        Limits.RequireRange("kernel", kernel, 1, Limits.MaxExtent);
+        Limits.RequireRange("dilation", dilation, 1, Limits.MaxExtent);
+        return (int)Math.Min(((long)dilation * (kernel - 1)) + 1, int.MaxValue);
+    }
+
     /// <summary>Checks that <paramref name="groups"/> divides <paramref name="channels"/>.</summary>
     public static void RequireDivides(int groups, int channels, string which)
     {
-        RequireAtLeast("groups", groups, 1);
+        Limits.RequireRange("groups", groups, 1, Limits.MaxChannels);
         if (channels % groups != 0)
         {
             throw new ArchitectureException("groups", $"{groups} does not divide the {channels} {which} channels");

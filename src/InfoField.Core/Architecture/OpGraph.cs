@@ -244,10 +244,10 @@ public sealed record OpGraph : IEnumerable<Op>
     public FeatureShape OutputShape(FeatureShape input) => Shapes(input)[^1];
 
     /// <summary>Parameters of every op for <paramref name="input"/>.</summary>
-    public long Parameters(FeatureShape input) => Sum(input, static (op, shape) => op.Parameters(shape));
+    public long Parameters(FeatureShape input) => Sum(input, "parameters", static (op, shape) => op.Parameters(shape));
 
     /// <summary>Multiply-accumulates of every op for <paramref name="input"/>.</summary>
-    public long Macs(FeatureShape input) => Sum(input, static (op, shape) => op.Macs(shape));
+    public long Macs(FeatureShape input) => Sum(input, "MACs", static (op, shape) => op.Macs(shape));
 
     /// <summary>The ops in node order.</summary>
     public IEnumerator<Op> GetEnumerator() => Nodes.Select(node => node.Op).GetEnumerator();
@@ -267,13 +267,13 @@ public sealed record OpGraph : IEnumerable<Op>
             : $"[{string.Join(", ", Nodes.Select((node, i) => $"t{i + 1} = {node.Op}({string.Join(", ", node.Inputs.Select(input => $"t{input}"))})"))}]";
 
     /// <summary>Sums <paramref name="count"/> over the nodes, each given its (first) input's shape; merges count nothing.</summary>
-    private long Sum(FeatureShape input, Func<Op, FeatureShape, long> count)
+    private long Sum(FeatureShape input, string what, Func<Op, FeatureShape, long> count)
     {
         FeatureShape[] shapes = Shapes(input);
         long total = 0;
         foreach (GraphNode node in Nodes)
         {
-            total = checked(total + count(node.Op, shapes[node.Inputs[0]]));
+            total = Limits.Add(what, total, count(node.Op, shapes[node.Inputs[0]]));
         }
 
         return total;

@@ -23,17 +23,17 @@ public static class OpSequence
     }
 
     /// <summary>Parameters of <paramref name="ops"/> applied in order to <paramref name="input"/>.</summary>
-    public static long Parameters(IReadOnlyList<Op> ops, FeatureShape input) => Sum(ops, input, static (op, shape) => op.Parameters(shape));
+    public static long Parameters(IReadOnlyList<Op> ops, FeatureShape input) => Sum(ops, input, "parameters", static (op, shape) => op.Parameters(shape));
 
     /// <summary>MACs of <paramref name="ops"/> applied in order to <paramref name="input"/>.</summary>
-    public static long Macs(IReadOnlyList<Op> ops, FeatureShape input) => Sum(ops, input, static (op, shape) => op.Macs(shape));
+    public static long Macs(IReadOnlyList<Op> ops, FeatureShape input) => Sum(ops, input, "MACs", static (op, shape) => op.Macs(shape));
 
-    private static long Sum(IReadOnlyList<Op> ops, FeatureShape input, Func<Op, FeatureShape, long> count)
+    private static long Sum(IReadOnlyList<Op> ops, FeatureShape input, string what, Func<Op, FeatureShape, long> count)
     {
         long total = 0;
         foreach (Op op in ops)
         {
-            total += count(op, input);
+            total = Limits.Add(what, total, count(op, input));
             input = op.OutputShape(input);
         }
 

@@ -44,6 +44,11 @@ public sealed record Pooling(PoolKind Kind, Pair Kernel, Pair Stride, Pair Paddi
     public override FeatureShape OutputShape(FeatureShape input)
     {
         var (height, width) = Windowing.Slide(input, Kernel, Stride, Padding, Pair.Square(1), CeilMode);
+        if (2L * Padding.H > Kernel.H || 2L * Padding.W > Kernel.W)
+        {
+            throw Broken("padding", $"{Padding} is more than half the kernel {Kernel}; pooling pads at most half its window on each side");
+        }
+
         return new FeatureShape(input.Channels, height, width);
     }
 
@@ -102,13 +107,16 @@ public sealed record AdaptivePooling(PoolKind Kind, Pair Output) : LayerOp
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input)
     {
-        Windowing.RequireAtLeast("output", Output, 1);
-        return new FeatureShape(input.Channels, Output.H, Output.W);
+        Limits.RequireExtent("output", Output, 1);
+        return Limits.RequireShape("output", new FeatureShape(input.Channels, Output.H, Output.W));
     }
 
     /// <inheritdoc />
-    public override SpatialWindow Window(FeatureShape input) =>
-        new(Axis(input.Height, Output.H), Axis(input.Width, Output.W));
+    public override SpatialWindow Window(FeatureShape input)
+    {
+        Limits.RequireExtent("output", Output, 1);
+        return new(Axis(input.Height, Output.H), Axis(input.Width, Output.W));
+    }
 
     /// <inheritdoc />
     public override ChannelMap Channels(int inputChannels) => ChannelMap.Identity(inputChannels);
@@ -118,9 +126,9 @@ public sealed record AdaptivePooling(PoolKind Kind, Pair Output) : LayerOp
         int extent = 1;
         for (int i = 0; i < output; i++)
         {
-            int start = i * input / output;
-            int end = (((i + 1) * input) + output - 1) / output;
-            extent = Math.Max(extent, end - start);
+            long start = (long)i * input / output;
+            long end = (((i + 1L) * input) + output - 1) / output;
+            extent = (int)Math.Max(extent, end - start);
         }
 
         return new AxisWindow(extent, Math.Max(1, input / output));

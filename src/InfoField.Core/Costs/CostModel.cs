@@ -9,7 +9,8 @@ namespace InfoField.Costs;
 public readonly record struct Cost(long Parameters, long Macs)
 {
     /// <summary>The sum of two costs.</summary>
-    public static Cost operator +(Cost left, Cost right) => new(left.Parameters + right.Parameters, left.Macs + right.Macs);
+    public static Cost operator +(Cost left, Cost right) =>
+        new(Limits.Add("parameters", left.Parameters, right.Parameters), Limits.Add("MACs", left.Macs, right.Macs));
 
     /// <summary>The sum of several costs.</summary>
     public static Cost Sum(IEnumerable<Cost> costs) => costs.Aggregate(default(Cost), (total, cost) => total + cost);

@@ -26,7 +26,7 @@ public sealed record FieldOptions(double Alpha = 3.0, CoordinateFrame Frame = Co
     {
         if (!(Alpha > 0) || double.IsInfinity(Alpha))
         {
-            throw new InfoFieldException($"alpha must be a finite number greater than 0 (got {Alpha})");
+            throw new ParameterException("alpha", null, $"must be a finite number greater than 0 (got {Alpha})");
         }
 
         return this;

@@ -16,6 +16,7 @@ public static class InformationField
     public static NetworkField Analyze(Network network, FieldOptions? options = null)
     {
         options = (options ?? FieldOptions.Default).Validated();
+        CheckMemory(network);
         NetworkCost cost = CostModel.Of(network);
         var stages = ImmutableArray.CreateBuilder<StageField>(network.Stages.Count);
         var imageH = SpatialAxis.Start;
@@ -37,12 +38,30 @@ public static class InformationField
     }
 
     /// <summary>
+    /// Refuses a network whose channel coverage could outgrow the <see cref="MemoryBudget"/>: in the worst case every
+    /// channel of a stage holds its own set of the stage's c0 input channels, one bit each.
+    /// </summary>
+    private static void CheckMemory(Network network)
+    {
+        double bytes = 0;
+        for (int s = 0; s < network.Stages.Count; s++)
+        {
+            StageLayout layout = network.Layout.Stages[s];
+            double channels = layout.Units.Sum(unit => (double)unit.Output.Channels) + layout.Input.Channels;
+            bytes += layout.Input.Channels / 8.0 * channels;
+        }
+
+        MemoryBudget.Check($"the channel analysis of {network.Name}", bytes);
+    }
+
+    /// <summary>
     /// Analyses stage <paramref name="stageIndex"/> (from 0) of <paramref name="network"/> alone: the same numbers as
     /// <see cref="Analyze"/> gives for that stage, without the channel analysis of the other stages.
     /// </summary>
     public static StageField AnalyzeStage(Network network, int stageIndex, FieldOptions? options = null)
     {
         options = (options ?? FieldOptions.Default).Validated();
+        CheckMemory(network);
         var imageH = SpatialAxis.Start;
         var imageW = SpatialAxis.Start;
         for (int s = 0; s < stageIndex; s++)

@@ -66,7 +66,7 @@ public static class KernelReplacementRule
     {
         if (standardConvs is < 1 or > 2)
         {
-            throw new InfoFieldException($"--against must be 1 or 2 standard convolutions (got {standardConvs})");
+            throw new ParameterException("standardConvs", null, $"must be 1 or 2 standard convolutions (got {standardConvs})");
         }
 
         var input = new FeatureShape(inChannels, size, size);

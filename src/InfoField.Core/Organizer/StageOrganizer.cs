@@ -158,7 +158,7 @@ public static class StageOrganizer
             int position = LastBodyUnit(stage) + 1;
             try
             {
-                Recreation copy = UnitFamilies.Recreate(source.Unit, source.Input, network.Layout.Stages[t].Units[position - 1].Output);
+                Recreation copy = UnitFamilies.Recreate(source.Unit, source.Input, network.Layout.Stages[t].Units[position - 1].Output, network.SpatialRank);
                 double gain = traces[t].DeltaIfOfInserted(copy.Unit, position);
                 candidates.Add(new TargetCandidate(t + 1, gain, null));
                 if (best is null || gain > best.DeltaIf)

@@ -27,20 +27,21 @@ public static class UnitFamilies
 
     /// <summary>
     /// <paramref name="unit"/> re-created for a stage whose output is <paramref name="stageOutput"/>; throws
-    /// <see cref="InfoFieldException"/> saying why when the unit cannot be repeated there.
+    /// <see cref="InfoFieldException"/> saying why when the unit cannot be repeated there. The families' builders
+    /// make image (2-D) units, so in a 1-D network (<paramref name="spatialRank"/> 1) every unit is rescaled instead.
     /// </summary>
-    public static Unit ForStage(Unit unit, FeatureShape unitInput, FeatureShape stageOutput) => Recreate(unit, unitInput, stageOutput).Unit;
+    public static Unit ForStage(Unit unit, FeatureShape unitInput, FeatureShape stageOutput, int spatialRank = 2) => Recreate(unit, unitInput, stageOutput, spatialRank).Unit;
 
     /// <summary>
     /// <paramref name="unit"/> re-created for a stage whose output is <paramref name="stageOutput"/>, with how it was
     /// made; throws <see cref="InfoFieldException"/> saying why when the unit cannot be repeated there.
     /// </summary>
-    public static Recreation Recreate(Unit unit, FeatureShape unitInput, FeatureShape stageOutput)
+    public static Recreation Recreate(Unit unit, FeatureShape unitInput, FeatureShape stageOutput, int spatialRank = 2)
     {
         FeatureShape unitOutput = unit.OutputShape(unitInput);
         int sourceWidth = unitOutput.Channels;
         int width = stageOutput.Channels;
-        Unit recreated = unit.Family switch
+        Unit recreated = spatialRank == 1 ? Rescaled(unit, sourceWidth, width) : unit.Family switch
         {
             null => Rescaled(unit, sourceWidth, width),
             "vgg" => Vgg.ConvUnit(width, batchNorm: unit.Ops.Any(op => op is BatchNorm)),
@@ -76,7 +77,7 @@ public static class UnitFamilies
             throw new InfoFieldException($"'{unit.Name}' cannot be repeated in a stage of {stageOutput}: re-created, it turns it into {output}");
         }
 
-        string how = unit.Family is null ? $"rescaled from {sourceWidth} to {width} channels" : $"re-created by the {unit.Family} builder";
+        string how = unit.Family is null || spatialRank == 1 ? $"rescaled from {sourceWidth} to {width} channels" : $"re-created by the {unit.Family} builder";
         return new Recreation(recreated, how);
     }
 

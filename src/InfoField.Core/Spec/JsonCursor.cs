@@ -83,6 +83,9 @@ internal readonly struct JsonCursor(JsonElement element, string path, string sou
         return Property(name).AsInt();
     }
 
+    /// <summary><paramref name="text"/> cut to 60 characters, for values quoted in messages.</summary>
+    public static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+
     public int AsInt() =>
         Element.ValueKind == JsonValueKind.Number && Element.TryGetInt32(out int value)
             ? value
@@ -119,8 +122,8 @@ internal readonly struct JsonCursor(JsonElement element, string path, string sou
 
     public static string Describe(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.String => $"the string \"{element.GetString()}\"",
-        JsonValueKind.Number => $"the number {element.GetRawText()}",
+        JsonValueKind.String => $"the string \"{Shorten(element.GetString()!)}\"",
+        JsonValueKind.Number => $"the number {Shorten(element.GetRawText())}",
         JsonValueKind.Array => "an array",
         JsonValueKind.Object => "an object",
         JsonValueKind.True or JsonValueKind.False => $"{element.GetRawText()}",

@@ -30,11 +30,11 @@ public static partial class NetworkSpec
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = BoundedFile.ReadAllText(path, BoundedFile.MaxSpecBytes, "spec file");
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        catch (InfoFieldException error)
         {
-            throw new SpecException(path, "", $"cannot read the spec file: {error.Message}", error);
+            throw new SpecException(path, "", error.Message.StartsWith(path + ": ", StringComparison.Ordinal) ? error.Message[(path.Length + 2)..] : error.Message, error);
         }
 
         return Parse(text, path, Path.GetFileNameWithoutExtension(path), kinds);

@@ -78,6 +78,22 @@ public sealed class OpReader
     /// <summary>A number field; <paramref name="fallback"/> when absent (required when null).</summary>
     public double Double(string name, double? fallback = null) => _op.Double(name, fallback);
 
+    /// <summary>
+    /// A number field used exactly as written: a value with more significant digits than a double keeps (more than 17)
+    /// is refused with its shortest form rather than rounded (an RPW overlap decides window starts exactly).
+    /// </summary>
+    public double ExactDouble(string name)
+    {
+        double value = _op.Double(name);
+        JsonCursor field = _op.Property(name);
+        if (!field.Element.TryGetDecimal(out decimal written) || RollingWindows.ExactDecimal(value) != written)
+        {
+            throw field.Error($"{JsonCursor.Shorten(field.Element.GetRawText())} cannot be used exactly: write it with at most 17 significant digits, as its shortest form {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
+        return value;
+    }
+
     /// <summary>A true/false field.</summary>
     public bool Bool(string name, bool fallback) => _op.Bool(name, fallback);
 

@@ -38,14 +38,17 @@ public sealed record TrainingSettings(
     /// <summary>The paper's milestones, as fractions of the run: 150/350 and 250/350.</summary>
     public static IReadOnlyList<double> PaperMilestones { get; } = [150.0 / 350.0, 250.0 / 350.0];
 
-    /// <summary>Checks every value; throws naming the option and what was expected.</summary>
+    /// <summary>The largest initial learning rate accepted (SGD diverges long before it).</summary>
+    public const double MaxLearningRate = 100;
+
+    /// <summary>Checks every setting; the error names the setting and the expected range.</summary>
     public TrainingSettings Validated()
     {
-        Require(Epochs >= 1, "--epochs", "a positive number of epochs", Epochs);
-        Require(BatchSize >= 2, "--batch-size", "at least 2 (batch norm needs two samples)", BatchSize);
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), "--lr", "a positive learning rate", LearningRate);
+        Require(Epochs >= 1, "epochs", "a positive number of epochs", Epochs);
+        Require(BatchSize >= 2, "batchSize", "at least 2 (batch norm needs two samples)", BatchSize);
+        Require(LearningRate > 0 && LearningRate <= MaxLearningRate, "lr", "a positive learning rate of at most 100", LearningRate);
         Require(Momentum >= 0 && Momentum < 1, "momentum", "a value in [0, 1)", Momentum);
-        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), "weight decay", "a non-negative value", WeightDecay);
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), "weightDecay", "a non-negative value", WeightDecay);
         return this;
     }
 
@@ -76,14 +79,14 @@ public sealed record TrainingSettings(
     {
         "paper" => LearningRateSchedule.Paper,
         "cosine" => LearningRateSchedule.Cosine,
-        _ => throw new InfoFieldException($"--schedule '{text}': expected paper or cosine"),
+        _ => throw new ParameterException("schedule", $"'{text}'", "expected paper or cosine"),
     };
 
     private static void Require(bool condition, string option, string expected, IFormattable value)
     {
         if (!condition)
         {
-            throw new InfoFieldException($"{option}: expected {expected} (got {value.ToString(null, CultureInfo.InvariantCulture)})");
+            throw new ParameterException(option, null, $"expected {expected} (got {value.ToString(null, CultureInfo.InvariantCulture)})");
         }
     }
 }

@@ -40,13 +40,20 @@ public sealed record RpwBenchmarkOptions(
     /// <summary>Checks the options; throws <see cref="InfoFieldException"/> naming the one that is wrong.</summary>
     public RpwBenchmarkOptions Validated()
     {
-        Require(Batch >= 1, "--batch", Batch, "at least 1");
-        Require(Repeats >= 1, "--repeats", Repeats, "at least 1");
-        Require(Warmup >= 0, "--warmup", Warmup, "0 or more");
-        Require(Threads >= 1, "--threads", Threads, "at least 1");
+        Require(Batch >= 1, "batch", Batch, "at least 1");
+        Require(Repeats >= 1, "repeats", Repeats, "at least 1");
+        Require(Warmup >= 0, "warmup", Warmup, "0 or more");
+        Require(Threads >= 1 && Threads <= ThreadLimit.Max, "threads", Threads, $"1 to {ThreadLimit.Max} (this machine's processors)");
         foreach (RpwBenchmarkShape shape in Shapes)
         {
             Require(shape.Channels >= 1 && shape.Size >= 1, "shape", $"{shape.Channels}x{shape.Size}", "positive channels and size");
+            Require(shape.Channels <= Architecture.Limits.MaxChannels && shape.Size <= Architecture.Limits.MaxExtent, "shape", $"{shape.Channels}x{shape.Size}", $"at most {Architecture.Limits.MaxChannels} channels and {Architecture.Limits.MaxExtent} pixels");
+
+            // Input, upstream gradient, and output and input gradient of each of the five implementations, in float32;
+            // the dense reference's C x C mask and weights.
+            MemoryBudget.Check(
+                $"the RPW benchmark at batch {Batch} on {shape.Channels}x{shape.Size}x{shape.Size}",
+                (12.0 * Batch * shape.Channels * shape.Size * shape.Size * sizeof(float)) + (4.0 * shape.Channels * shape.Channels * sizeof(float)));
             foreach (int groups in Groups)
             {
                 Require(groups >= 1 && shape.Channels % groups == 0, "groups", groups, $"a divisor of the {shape.Channels} channels");
@@ -65,7 +72,7 @@ public sealed record RpwBenchmarkOptions(
     {
         if (!condition)
         {
-            throw new InfoFieldException($"{option}: {value} is not valid; expected {expected}");
+            throw new ParameterException(option, null, $"{Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)} is not valid; expected {expected}");
         }
     }
 }

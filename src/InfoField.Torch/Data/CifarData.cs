@@ -109,7 +109,7 @@ public static class CifarData
         string tarball = Path.Combine(directory, archive.ArchiveName);
         if (!File.Exists(tarball))
         {
-            throw new DataException($"{archive.Dataset}: no data in '{directory}': expected {archive.ArchiveName} or the folder {archive.Folder}/ unpacked from it; run with --download to fetch it from {archive.Url} (MD5 {archive.Md5}), or put it there yourself, or point --data-dir elsewhere");
+            throw new DataException($"{archive.Dataset}: no data in '{directory}': expected {archive.ArchiveName} or the folder {archive.Folder}/ unpacked from it; download it from {archive.Url} (MD5 {archive.Md5}), or put it there yourself, or point the data directory elsewhere");
         }
 
         try
@@ -122,6 +122,12 @@ public static class CifarData
                 string name = Path.GetFileName(entry.Name);
                 if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && entry.DataStream is not null && (needed.Contains(name) || name == archive.ClassNamesFile))
                 {
+                    // A data batch is 30.7 MB (CIFAR-10) or 154 MB (CIFAR-100's training file); refuse a lying header before copying.
+                    if (entry.Length > MaxEntryBytes)
+                    {
+                        throw new DataException($"{tarball}: {entry.Name} announces {entry.Length:N0} bytes, more than the {MaxEntryBytes:N0} a CIFAR file can hold; delete the archive and download it again (MD5 {archive.Md5})");
+                    }
+
                     using var copy = new MemoryStream();
                     entry.DataStream.CopyTo(copy);
                     files[name] = ($"{tarball}:{entry.Name}", copy.ToArray());
@@ -146,8 +152,15 @@ public static class CifarData
         return files;
     }
 
+    private const long MaxEntryBytes = 256L << 20;
+
     private static byte[] ReadFile(string path)
     {
+        if (InfoField.Spec.BoundedFile.KindOf(path) == InfoField.Spec.FileKind.Special || new FileInfo(path).Length > MaxEntryBytes)
+        {
+            throw new DataException($"{path}: not a CIFAR file (a device, FIFO or socket, or larger than {MaxEntryBytes:N0} bytes)");
+        }
+
         try
         {
             return File.ReadAllBytes(path);

@@ -15,7 +15,7 @@ public static class CifarDownload
     {
         Uri url = source ?? archive.Url;
         string target = Path.Combine(directory, archive.ArchiveName);
-        string manual = $"download {archive.ArchiveName} from {archive.Url} on a machine with network access, check that its MD5 is {archive.Md5}, copy it into '{directory}' and run again without --download";
+        string manual = $"download {archive.ArchiveName} from {archive.Url} on a machine with network access, check that its MD5 is {archive.Md5}, copy it into '{directory}' and run again without downloading";
         try
         {
             Directory.CreateDirectory(directory);

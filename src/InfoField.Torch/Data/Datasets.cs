@@ -69,9 +69,9 @@ public static class Datasets
         string lower = name.ToLowerInvariant();
         return Names.Contains(lower)
             ? lower
-            : throw new InfoFieldException(lower == "imagenet"
-                ? "--dataset imagenet: InfoField does not read ImageNet's archives; arrange the images as train/<class>/ and test/<class>/ folders and use --dataset folder --data-dir DIR --input 3x224x224"
-                : $"--dataset '{name}': expected one of {string.Join(", ", Names)}");
+            : throw (lower == "imagenet"
+                ? new ParameterException("dataset", "imagenet", "InfoField does not read ImageNet's archives; arrange the images as train/<class>/ and test/<class>/ folders and use the dataset 'folder' with that data directory and an input of 3x224x224")
+                : new ParameterException("dataset", $"'{name}'", $"expected one of {string.Join(", ", Names)}"));
     }
 
     /// <summary>
@@ -85,7 +85,7 @@ public static class Datasets
     public static string DefaultDirectory(string name) => Canonical(name) switch
     {
         "fashion-mnist" => DebianFashionMnist,
-        ImageFolder => throw new InfoFieldException("--dataset folder needs --data-dir DIR, a folder with train/<class>/ and test/<class>/ image folders"),
+        ImageFolder => throw new ParameterException("dataDirectory", null, "the dataset 'folder' needs a data directory with train/<class>/ and test/<class>/ image folders"),
         string other => Path.Combine("data", other),
     };
 
@@ -101,8 +101,8 @@ public static class Datasets
         {
             string hint = dataset switch
             {
-                "fashion-mnist" when options.Directory is null => "; install Debian's package (apt-get install dataset-fashion-mnist) or point --data-dir at the four IDX files",
-                "cifar10" or "cifar100" => "; run with --download, or point --data-dir at the folder holding the archive",
+                "fashion-mnist" when options.Directory is null => "; install Debian's package (apt-get install dataset-fashion-mnist) or point the data directory at the four IDX files",
+                "cifar10" or "cifar100" => "; download it (MD5-verified), or point the data directory at the folder holding the archive",
                 _ => string.Empty,
             };
             throw new DataException($"{directory}: data folder not found for {dataset}{hint}");

@@ -22,19 +22,18 @@ public static class IdxFile
             throw new DataException($"{path}: file not found");
         }
 
-        byte[] bytes;
-        bool compressed = false;
+        if (InfoField.Spec.BoundedFile.KindOf(path) == InfoField.Spec.FileKind.Special)
+        {
+            throw new DataException($"{path}: not a regular file (a device, FIFO or socket); expected an IDX file");
+        }
+
         try
         {
-            bytes = File.ReadAllBytes(path);
-            if (bytes.Length >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
-            {
-                compressed = true;
-                using var input = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-                using var output = new MemoryStream();
-                input.CopyTo(output);
-                bytes = output.ToArray();
-            }
+            using FileStream file = File.OpenRead(path);
+            bool compressed = file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
+            file.Position = 0;
+            using Stream input = compressed ? new GZipStream(file, CompressionMode.Decompress) : file;
+            return Read(path, rank, input, compressed);
         }
         catch (Exception error) when (error is InvalidDataException or EndOfStreamException)
         {
@@ -44,30 +43,39 @@ public static class IdxFile
         {
             throw new DataException($"{path}: cannot read: {error.Message}", error);
         }
+    }
 
+    /// <summary>
+    /// Reads the header first and then exactly the data it announces, so a gzip bomb or a lying header is refused
+    /// from its header (size limit and memory budget) instead of after decompressing everything.
+    /// </summary>
+    private static (int[] Dimensions, byte[] Data) Read(string path, int rank, Stream input, bool compressed)
+    {
         int header = 4 + (4 * rank);
-        if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0)
+        byte[] head = new byte[header];
+        int headLength = ReadFully(input, head);
+        if (headLength < 4 || head[0] != 0 || head[1] != 0)
         {
             throw new DataException(compressed
                 ? $"{path}: corrupted: its decompressed contents do not start with the IDX magic number 0x0000{UnsignedByte:X2}{rank:X2}; download it again"
                 : $"{path}: not an IDX file (it does not start with the IDX magic number 0x0000{UnsignedByte:X2}{rank:X2})");
         }
 
-        if (bytes[2] != UnsignedByte || bytes[3] != rank)
+        if (head[2] != UnsignedByte || head[3] != rank)
         {
-            throw new DataException($"{path}: expected an IDX file of unsigned bytes with {rank} dimensions (magic 0x0000{UnsignedByte:X2}{rank:X2}), found type 0x{bytes[2]:X2} with {bytes[3]} dimensions");
+            throw new DataException($"{path}: expected an IDX file of unsigned bytes with {rank} dimensions (magic 0x0000{UnsignedByte:X2}{rank:X2}), found type 0x{head[2]:X2} with {head[3]} dimensions");
         }
 
-        if (bytes.Length < header)
+        if (headLength < header)
         {
             throw new DataException($"{path}: truncated: the file ends inside its {header}-byte header");
         }
 
         var dimensions = new int[rank];
-        long expected = 1;
+        double expected = 1;
         for (int d = 0; d < rank; d++)
         {
-            uint size = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(4 + (4 * d)));
+            uint size = BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(4 + (4 * d)));
             if (size > int.MaxValue)
             {
                 throw new DataException($"{path}: corrupted header: dimension {d + 1} is {size}");
@@ -77,15 +85,47 @@ public static class IdxFile
             expected *= size;
         }
 
-        long actual = bytes.Length - header;
-        if (actual != expected)
+        string shape = string.Join(" x ", dimensions);
+        if (expected > MaxDataBytes)
         {
-            string shape = string.Join(" x ", dimensions);
-            throw new DataException(actual < expected
-                ? $"{path}: truncated: the header announces {shape} = {expected:N0} bytes of data but the file holds {actual:N0}; download it again"
-                : $"{path}: corrupted: the header announces {shape} = {expected:N0} bytes of data but the file holds {actual:N0}");
+            throw new DataException($"{path}: the header announces {shape} = {expected:N0} bytes of data, more than the limit of {MaxDataBytes:N0} for one IDX file");
         }
 
-        return (dimensions, bytes[header..]);
+        MemoryBudget.Check($"{path} ({shape} bytes)", expected);
+        var data = new byte[(int)expected];
+        int actual = ReadFully(input, data);
+        if (actual < data.Length)
+        {
+            throw new DataException($"{path}: truncated: the header announces {shape} = {expected:N0} bytes of data but the file holds {actual:N0}; download it again");
+        }
+
+        long extra = 0;
+        var rest = new byte[4096];
+        int read;
+        while (extra <= MaxTrailingBytes && (read = input.Read(rest, 0, rest.Length)) > 0)
+        {
+            extra += read;
+        }
+
+        return extra == 0
+            ? (dimensions, data)
+            : throw new DataException($"{path}: corrupted: the header announces {shape} = {expected:N0} bytes of data but the file holds {(extra > MaxTrailingBytes ? "far more" : (data.Length + extra).ToString("N0", System.Globalization.CultureInfo.InvariantCulture))}");
+    }
+
+    /// <summary>The largest data section read from one IDX file: 1 GiB (MNIST's training images are 47 MB).</summary>
+    public const int MaxDataBytes = 1 << 30;
+
+    private const long MaxTrailingBytes = 64L << 20;
+
+    private static int ReadFully(Stream input, byte[] buffer)
+    {
+        int total = 0;
+        int read;
+        while (total < buffer.Length && (read = input.Read(buffer, total, buffer.Length - total)) > 0)
+        {
+            total += read;
+        }
+
+        return total;
     }
 }

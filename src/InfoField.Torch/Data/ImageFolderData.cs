@@ -35,7 +35,7 @@ public static class ImageFolderData
     {
         if (shape.Channels is not (1 or 3))
         {
-            throw new DataException($"{directory}: images can be read as 1 (grayscale) or 3 (RGB) channels, not {shape.Channels}; set --input to 1xHxW or 3xHxW");
+            throw new DataException($"{directory}: images can be read as 1 (grayscale) or 3 (RGB) channels, not {shape.Channels}; give an input shape of 1xHxW or 3xHxW");
         }
 
         IReadOnlyList<string> classes = Classes(directory);

@@ -69,6 +69,6 @@ public static class MnistData
             }
         }
 
-        throw new DataException($"{Path.Combine(directory, name + ".gz")}: file not found (nor {name} without .gz); point --data-dir at the folder holding the four IDX files");
+        throw new DataException($"{Path.Combine(directory, name + ".gz")}: file not found (nor {name} without .gz); point the data directory at the folder holding the four IDX files");
     }
 }

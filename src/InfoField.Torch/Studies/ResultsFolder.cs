@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using InfoField.Spec;
@@ -9,15 +8,14 @@ namespace InfoField.Torch.Studies;
 
 /// <summary>
 /// A folder of study results shared by every study and machine that points at it: <c>&lt;id&gt;.json</c> for each
-/// finished run, <c>work/&lt;id&gt;/</c> for a run's checkpoint and logs, and <c>claims/&lt;id&gt;.claim</c> while a process
-/// is training it. A claim is created exclusively, so two processes never train the same run; a claim whose process
-/// is gone (same host) or that has not been refreshed for <see cref="StaleAfter"/> (any host) is taken over.
+/// finished run, <c>work/&lt;id&gt;/</c> for a run's checkpoint and logs, and <c>claims/&lt;id&gt;.claim</c>, a lock file.
+/// A run is claimed by holding an exclusive OS lock (<c>flock</c>) on its claim file for as long as it trains: the
+/// lock is atomic, and the operating system releases it when the holder exits or is killed, so a claim never outlives
+/// its process. What a claim file contains (the holder, for people) and whether it exists do not matter; an empty or
+/// leftover claim file, or one naming another process, is simply locked by the next process that wants the run.
 /// </summary>
 public sealed class ResultsFolder
 {
-    /// <summary>How long a claim lives without being refreshed (it is refreshed after every epoch).</summary>
-    public static readonly TimeSpan StaleAfter = TimeSpan.FromHours(6);
-
     /// <summary>
     /// Opens the folder. Nothing is created until a run is claimed, so reading results (<c>--report</c>,
     /// <c>infofield report --results</c>) leaves a folder, such as a committed one, as it is.
@@ -33,7 +31,10 @@ public sealed class ResultsFolder
     /// <summary>The working folder (checkpoint, epoch records, TensorBoard) of run <paramref name="id"/>.</summary>
     public string WorkPath(string id) => System.IO.Path.Combine(Path, "work", id);
 
-    /// <summary>The finished run <paramref name="id"/>, or null when it has not finished.</summary>
+    /// <summary>The claim (lock) file of run <paramref name="id"/>.</summary>
+    public string ClaimPath(string id) => System.IO.Path.Combine(Path, "claims", id + ".claim");
+
+    /// <summary>The finished run <paramref name="id"/>, or null when it has not finished; throws <see cref="DataException"/> naming a corrupted file.</summary>
     public RunRecord? Read(string id)
     {
         string path = ResultPath(id);
@@ -42,18 +43,34 @@ public sealed class ResultsFolder
             return null;
         }
 
+        RunRecord? record;
         try
         {
-            RunRecord record = JsonSerializer.Deserialize<RunRecord>(File.ReadAllText(path), Checkpoint.Json)
-                ?? throw new JsonException("empty document");
-            return record.Schema == RunRecord.SchemaName && record.Id == id
-                ? record
-                : throw new DataException($"{path}: not the result of run {id} (schema '{record.Schema}', id '{record.Id}')");
+            record = JsonSerializer.Deserialize<RunRecord>(BoundedFile.ReadAllText(path, MaxResultBytes, "result file"), Checkpoint.Json);
         }
         catch (JsonException error)
         {
-            throw new DataException($"{path}: corrupted result file ({error.Message}); delete it to run that run again", error);
+            throw Corrupted(path, error.Message, error);
         }
+        catch (IOException error)
+        {
+            throw new DataException($"{path}: cannot read the result file: {error.Message}", error);
+        }
+
+        if (record is null)
+        {
+            throw Corrupted(path, "empty document", null);
+        }
+
+        string? missing = record.MissingField();
+        if (missing is not null)
+        {
+            throw Corrupted(path, $"the field '{missing}' is missing", null);
+        }
+
+        return record.Schema == RunRecord.SchemaName && record.Id == id
+            ? record
+            : throw new DataException($"{path}: not the result of run {id} (schema '{record.Schema}', id '{record.Id}')");
     }
 
     /// <summary>Every finished run in the folder, by id (none when the folder does not exist yet).</summary>
@@ -69,37 +86,49 @@ public sealed class ResultsFolder
     public void Write(RunRecord record) =>
         AtomicFile.WriteAllText(ResultPath(record.Id), JsonSerializer.Serialize(record, new JsonSerializerOptions(Checkpoint.Json) { WriteIndented = true }) + "\n");
 
-    /// <summary>Tries to claim run <paramref name="id"/> for this process; null when another live process holds it.</summary>
+    /// <summary>
+    /// Tries to claim run <paramref name="id"/> for this process: takes an exclusive lock on its claim file without
+    /// waiting. Null when another live process (on any machine that shares the folder's locks) holds it.
+    /// </summary>
     public Claim? TryClaim(string id)
     {
         CreateFolders();
-        string path = System.IO.Path.Combine(Path, "claims", id + ".claim");
-        string owner = string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName} {Environment.ProcessId} {DateTime.UtcNow:O}");
-        for (int attempt = 0; attempt < 2; attempt++)
+        string path = ClaimPath(id);
+        FileStream stream;
+        try
         {
-            try
-            {
-                using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
-                using (var writer = new StreamWriter(stream))
-                {
-                    writer.Write(owner);
-                }
-
-                return new Claim(path);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                if (!IsStale(path))
-                {
-                    return null;
-                }
-
-                File.Delete(path);
-            }
+            // FileShare.None takes flock(LOCK_EX | LOCK_NB) on Unix and a share lock on Windows: atomic, and released
+            // by the operating system when this process ends, however it ends.
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException error)
+        {
+            throw new DataException($"{path}: cannot claim the run: {error.Message}", error);
         }
 
-        return null;
+        try
+        {
+            byte[] owner = System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName} {Environment.ProcessId} {DateTime.UtcNow:O}\n"));
+            stream.SetLength(0);
+            stream.Write(owner);
+            stream.Flush();
+        }
+        catch (IOException)
+        {
+            // The holder's name is for people only; the lock is the claim.
+        }
+
+        return new Claim(path, stream);
     }
+
+    private const long MaxResultBytes = 16L << 20;
+
+    private static DataException Corrupted(string path, string why, Exception? inner) =>
+        new($"{path}: corrupted result file ({InfoFieldException.OneLine(why)}); the run will be trained again", inner ?? new InvalidDataException(why));
 
     private void CreateFolders()
     {
@@ -110,67 +139,54 @@ public sealed class ResultsFolder
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            throw new InfoFieldException($"--results {Path}: cannot create the results folder: {error.Message}", error);
+            throw new InfoFieldException($"results folder {Path}: cannot create it: {error.Message}", error);
         }
     }
 
-    private static bool IsStale(string path)
+    /// <summary>
+    /// A held claim: the lock lives as long as this object (or the process). Dispose it when the run is done; pass
+    /// <c>finished: true</c> to <see cref="Release"/> once the result is written to also remove the claim file.
+    /// </summary>
+    public sealed class Claim : IDisposable
     {
-        string[] parts;
-        try
-        {
-            parts = File.ReadAllText(path).Split(' ');
-        }
-        catch (IOException)
-        {
-            return false;
-        }
+        private readonly string path;
+        private FileStream? stream;
 
-        if (DateTime.UtcNow - File.GetLastWriteTimeUtc(path) > StaleAfter)
+        internal Claim(string path, FileStream stream)
         {
-            return true;
+            this.path = path;
+            this.stream = stream;
         }
 
-        if (parts.Length >= 2 && parts[0] == Environment.MachineName && int.TryParse(parts[1], CultureInfo.InvariantCulture, out int pid))
+        /// <summary>
+        /// Releases the lock. With <paramref name="finished"/> (the result file is written) the claim file is deleted
+        /// first, while still locked: a process that opened it meanwhile then locks a file nobody else can reach and
+        /// finds the result. An unfinished run keeps its file, so every process locks the same one.
+        /// </summary>
+        public void Release(bool finished)
         {
-            if (pid == Environment.ProcessId)
+            if (stream is null)
             {
-                return true;
+                return;
             }
 
-            try
+            if (finished)
             {
-                using Process process = Process.GetProcessById(pid);
-                return process.HasExited;
+                try
+                {
+                    File.Delete(path);
+                }
+                catch (IOException)
+                {
+                    // Leftover claim files are harmless: only the lock counts.
+                }
             }
-            catch (ArgumentException)
-            {
-                return true;
-            }
-        }
 
-        return false;
-    }
-
-    /// <summary>A held claim: refresh it while training, dispose it when done.</summary>
-    public sealed class Claim(string path) : IDisposable
-    {
-        /// <summary>Marks the claim as alive.</summary>
-        public void Refresh()
-        {
-            if (File.Exists(path))
-            {
-                File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
-            }
+            stream.Dispose();
+            stream = null;
         }
 
         /// <inheritdoc />
-        public void Dispose()
-        {
-            if (File.Exists(path))
-            {
-                File.Delete(path);
-            }
-        }
+        public void Dispose() => Release(finished: false);
     }
 }

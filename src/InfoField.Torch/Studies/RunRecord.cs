@@ -25,6 +25,18 @@ public sealed record RunRecord(
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-run/1";
+
+    /// <summary>The first required field a deserialized record lacks (JSON leaves it null), or null when it is complete.</summary>
+    public string? MissingField() =>
+        Schema is null ? "schema"
+        : Id is null ? "id"
+        : Label is null ? "label"
+        : Network is null ? "network"
+        : Result is null ? "result"
+        : Host is null ? "host"
+        : FinishedAt is null ? "finishedAt"
+        : Result.MissingField() is string inner ? $"result.{inner}"
+        : null;
 }
 
 /// <summary>One run a study needs: a row label, the network and the recipe (seed included).</summary>

@@ -45,7 +45,7 @@ public static class StudyPlans
     {
         if (ModelZoo.Find($"{baseName}-variant1") is null)
         {
-            throw new InfoFieldException($"--base {baseName}: the zoo has no {baseName}-variant1, ...; the insertion study needs a base with variants (vgg11)");
+            throw new ParameterException("baseName", baseName, $"the zoo has no {baseName}-variant1, ...; the insertion study needs a base with variants (vgg11)");
         }
     }
 
@@ -54,7 +54,7 @@ public static class StudyPlans
     {
         if (seeds < 1)
         {
-            throw new InfoFieldException($"--seeds: expected at least 1 (got {seeds})");
+            throw new ParameterException("seeds", null, $"expected at least 1 (got {seeds})");
         }
 
         return [.. Enumerable.Range(1, seeds).SelectMany(seed => networks.Select(network => new PlannedRun(network.Label, network.Model, settings with { Seed = seed })))];

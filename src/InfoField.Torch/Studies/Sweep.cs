@@ -25,53 +25,47 @@ public sealed record SweepState(IReadOnlyList<(PlannedRun Run, string Id, RunRec
 /// <summary>
 /// Runs a set of deterministic training runs into a <see cref="ResultsFolder"/>: each run's id is the hash of what
 /// determines it, a finished run is skipped, an interrupted one resumes from its checkpoint, and a run another process
-/// is training is left to it. Running the same sweep again (on this or another machine sharing the folder) finishes
-/// what is left.
+/// is training is left to it while that process lives. <see cref="Run"/> returns only when every planned run is
+/// finished: it waits for runs other processes hold and takes over those whose holder dies, so any number of
+/// processes sharing the folder (on this or other machines) train each run exactly once.
 /// </summary>
 public static class Sweep
 {
-    /// <summary>Looks up each planned run in the folder without training anything.</summary>
-    public static SweepState Inspect(ResultsFolder folder, IReadOnlyList<PlannedRun> runs, TrainingData data) =>
+    /// <summary>How long a sweep waits before looking again at runs other processes hold.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Looks up each planned run in the folder without training anything (a corrupted result counts as missing and is reported).</summary>
+    public static SweepState Inspect(ResultsFolder folder, IReadOnlyList<PlannedRun> runs, TrainingData data, ISweepMonitor? monitor = null) =>
         new(runs.Select(run =>
         {
             string id = Id(run, data);
-            return (run, id, folder.Read(id));
+            return (run, id, Finished(folder, id, monitor));
         }).ToList());
 
-    /// <summary>Trains every planned run that is not finished or claimed, then returns the folder's state.</summary>
+    /// <summary>Trains every planned run that is not finished, waiting for those other live processes hold, then returns the folder's state.</summary>
     public static SweepState Run(ResultsFolder folder, IReadOnlyList<PlannedRun> runs, TrainingData data, int threads, ISweepMonitor monitor, CancellationToken cancel = default)
     {
-        for (int i = 0; i < runs.Count; i++)
+        var pending = Enumerable.Range(0, runs.Count).ToList();
+        var reported = new HashSet<int>();
+        while (pending.Count > 0)
         {
-            cancel.ThrowIfCancellationRequested();
-            PlannedRun run = runs[i];
-            string id = Id(run, data);
-            string what = string.Create(CultureInfo.InvariantCulture, $"run {i + 1}/{runs.Count}: {run.Label} seed {run.Settings.Seed} ({id})");
-            if (folder.Read(id) is not null)
+            var held = new List<int>();
+            foreach (int i in pending)
             {
-                monitor.Note($"{what}: finished before, skipped");
-                continue;
+                cancel.ThrowIfCancellationRequested();
+                if (!TryRun(folder, runs, i, data, threads, monitor, reported, cancel))
+                {
+                    held.Add(i);
+                }
             }
 
-            using ResultsFolder.Claim? claim = folder.TryClaim(id);
-            if (claim is null)
+            if (held.Count > 0 && held.Count == pending.Count)
             {
-                monitor.Note($"{what}: another process is training it, left to it");
-                continue;
+                // Every run left is being trained by another process: wait, then look again (its holder may die).
+                cancel.WaitHandle.WaitOne(PollInterval);
             }
 
-            // Another process may have finished the run and released its claim between the check above and ours.
-            if (folder.Read(id) is not null)
-            {
-                monitor.Note($"{what}: finished before, skipped");
-                continue;
-            }
-
-            ITrainingMonitor training = monitor.Training(i + 1, runs.Count, run, id);
-            var job = new TrainingJob(run.Model, run.Settings, folder.WorkPath(id), Resume: true, threads);
-            TrainingResult result = Trainer.Train(job, data, new Refreshing(training, claim), cancel);
-            folder.Write(new RunRecord(RunRecord.SchemaName, id, run.Label, run.Model.Network.Name, result, Environment.MachineName, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
-            monitor.Note(string.Create(CultureInfo.InvariantCulture, $"{what}: test accuracy {result.TestAccuracy * 100:0.00}% in {result.Seconds:0} s"));
+            pending = held;
         }
 
         return Inspect(folder, runs, data);
@@ -81,16 +75,56 @@ public static class Sweep
     public static string Id(PlannedRun run, TrainingData data) =>
         Trainer.Key(new TrainingJob(run.Model, run.Settings, string.Empty), data).Id();
 
-    private sealed class Refreshing(ITrainingMonitor inner, ResultsFolder.Claim claim) : ITrainingMonitor
+    /// <summary>Finishes run <paramref name="index"/> unless it is done; false when another live process holds it.</summary>
+    private static bool TryRun(ResultsFolder folder, IReadOnlyList<PlannedRun> runs, int index, TrainingData data, int threads, ISweepMonitor monitor, HashSet<int> reported, CancellationToken cancel)
     {
-        public void Started(string runId, int firstEpoch, int epochs, int batchesPerEpoch, string message) => inner.Started(runId, firstEpoch, epochs, batchesPerEpoch, message);
-
-        public void Step(StepProgress progress) => inner.Step(progress);
-
-        public void EpochFinished(EpochRecord record, int epochs)
+        PlannedRun run = runs[index];
+        string id = Id(run, data);
+        string what = string.Create(CultureInfo.InvariantCulture, $"run {index + 1}/{runs.Count}: {run.Label} seed {run.Settings.Seed} ({id})");
+        if (Finished(folder, id, monitor) is not null)
         {
-            claim.Refresh();
-            inner.EpochFinished(record, epochs);
+            monitor.Note($"{what}: finished before, skipped");
+            return true;
+        }
+
+        using ResultsFolder.Claim? claim = folder.TryClaim(id);
+        if (claim is null)
+        {
+            if (reported.Add(index))
+            {
+                monitor.Note($"{what}: another process is training it; waiting for it (taken over if that process dies)");
+            }
+
+            return false;
+        }
+
+        // Another process may have finished the run and released its claim between the check above and ours.
+        if (Finished(folder, id, monitor: null) is not null)
+        {
+            monitor.Note($"{what}: finished before, skipped");
+            return true;
+        }
+
+        ITrainingMonitor training = monitor.Training(index + 1, runs.Count, run, id);
+        var job = new TrainingJob(run.Model, run.Settings, folder.WorkPath(id), Resume: true, threads);
+        TrainingResult result = Trainer.Train(job, data, training, cancel);
+        folder.Write(new RunRecord(RunRecord.SchemaName, id, run.Label, run.Model.Network.Name, result, Environment.MachineName, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
+        claim.Release(finished: true);
+        monitor.Note(string.Create(CultureInfo.InvariantCulture, $"{what}: test accuracy {result.TestAccuracy * 100:0.00}% in {result.Seconds:0} s"));
+        return true;
+    }
+
+    /// <summary>The run's record; null when it has not finished or its result file is corrupted (reported, and the run is redone).</summary>
+    private static RunRecord? Finished(ResultsFolder folder, string id, ISweepMonitor? monitor)
+    {
+        try
+        {
+            return folder.Read(id);
+        }
+        catch (DataException error)
+        {
+            monitor?.Note(error.Message);
+            return null;
         }
     }
 }

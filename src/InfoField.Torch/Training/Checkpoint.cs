@@ -47,6 +47,21 @@ public sealed record CheckpointInfo(
 
     /// <summary>The network, rebuilt from <see cref="Architecture"/>.</summary>
     public Network Network() => NetworkSpec.Parse(Architecture, "checkpoint");
+
+    /// <summary>The first field a deserialized header lacks or holds out of range, or null when it is usable.</summary>
+    public string? InvalidField() =>
+        Schema is null ? "schema"
+        : RunId is null ? "runId"
+        : Model is null ? "model"
+        : Dataset is null ? "dataset"
+        : DataKey is null ? "dataKey"
+        : Settings is null ? "settings"
+        : EpochsDone < 0 ? "epochsDone"
+        : Normalization?.Mean is null || Normalization.Std is null || Normalization.Mean.Count != Normalization.Std.Count || Normalization.Std.Any(std => !(std > 0) || double.IsInfinity(std)) || Normalization.Mean.Any(mean => !double.IsFinite(mean)) ? "normalization"
+        : Classes is null || Classes.Any(name => name is null) ? "classes"
+        : Architecture is null ? "architecture"
+        : History is null || History.Any(record => record is null) ? "history"
+        : null;
 }
 
 /// <summary>
@@ -125,11 +140,22 @@ public static class Checkpoint
         return contents.Info;
     }
 
+    /// <summary>A section length read from the file: refused unless it fits in what is left of it.</summary>
+    private static int Section(BinaryReader reader, long length, string what)
+    {
+        long left = reader.BaseStream.Length - reader.BaseStream.Position;
+        return length >= 0 && length <= left
+            ? (int)length
+            : throw new InvalidDataException($"the {what} length {length:N0} does not fit in the {left:N0} bytes left");
+    }
+
     private static Network Rebuild(CheckpointInfo info, string path)
     {
         try
         {
-            return info.Network();
+            Network network = info.Network();
+            MemoryBudget.Check($"{path}: the checkpoint's network", 4.0 * InfoField.Costs.CostModel.Of(network).Total.Parameters);
+            return network;
         }
         catch (InfoFieldException error)
         {
@@ -195,7 +221,7 @@ public static class Checkpoint
         {
             using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 32));
             reader.ReadBytes(Magic.Length);
-            byte[] header = reader.ReadBytes(reader.ReadInt32());
+            byte[] header = reader.ReadBytes(Section(reader, reader.ReadInt32(), "header"));
             CheckpointInfo info = JsonSerializer.Deserialize<CheckpointInfo>(header, Json)
                 ?? throw new DataException($"{path}: the checkpoint has an empty header");
             if (info.Schema != CheckpointInfo.SchemaName)
@@ -203,11 +229,16 @@ public static class Checkpoint
                 throw new DataException($"{path}: checkpoint schema '{info.Schema}' is not {CheckpointInfo.SchemaName}");
             }
 
-            byte[] model = reader.ReadBytes(checked((int)reader.ReadInt64()));
-            byte[] optimizer = reader.ReadBytes(checked((int)reader.ReadInt64()));
+            if (info.InvalidField() is string field)
+            {
+                throw new DataException($"{path}: corrupted checkpoint: its header's field '{field}' is missing or out of range");
+            }
+
+            byte[] model = reader.ReadBytes(Section(reader, reader.ReadInt64(), "model state"));
+            byte[] optimizer = reader.ReadBytes(Section(reader, reader.ReadInt64(), "optimizer state"));
             return new Contents(info, model, optimizer);
         }
-        catch (Exception error) when (error is JsonException or EndOfStreamException or OverflowException or NotSupportedException)
+        catch (Exception error) when (error is JsonException or EndOfStreamException or OverflowException or NotSupportedException or InvalidDataException)
         {
             throw new DataException($"{path}: corrupted checkpoint ({error.Message})", error);
         }

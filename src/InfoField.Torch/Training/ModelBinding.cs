@@ -63,7 +63,7 @@ public static class ModelBinding
 
         if (network.Input != data.Shape)
         {
-            throw new InfoFieldException($"{reference}: takes {network.Input} inputs but {data.Name} images are {data.Shape} (C x H x W); build it for that shape (--input {data.Shape} or the spec's input)");
+            throw new InfoFieldException($"{reference}: takes {network.Input} inputs but {data.Name} images are {data.Shape} (C x H x W); build it for that shape (an input shape of {data.Shape}, or the spec's input)");
         }
 
         int outputs = network.Output.Volume > int.MaxValue ? -1 : (int)network.Output.Volume;

@@ -59,8 +59,15 @@ public static class Trainer
     {
         monitor ??= SilentMonitor.Instance;
         TrainingSettings settings = job.Settings.Validated();
+        ThreadLimit.Check(job.Threads);
         Network network = job.Model.Network;
         ModelBinding.Check(network, data, job.Model.Reference);
+        if (data.Train.Count < 2 || data.Test.Count < 1)
+        {
+            throw new DataException($"{data.Name} in '{data.Directory}' has {data.Train.Count} training and {data.Test.Count} test images; training needs at least 2 and evaluation at least 1");
+        }
+
+        MemoryBudget.Check($"training {job.Model.Reference} at batch size {settings.BatchSize}", TrainingBytes(network, settings.BatchSize));
         set_num_threads(job.EffectiveThreads);
 
         RunKey key = Key(job, data);
@@ -73,13 +80,13 @@ public static class Trainer
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            throw new InfoFieldException($"--out {directory}: cannot create the folder: {error.Message}", error);
+            throw new ParameterException("outputDirectory", directory, $"cannot create the folder: {error.Message}");
         }
 
         bool resuming = job.Resume && File.Exists(checkpointPath);
         if (!job.Resume && File.Exists(checkpointPath))
         {
-            throw new InfoFieldException($"{directory} already holds a checkpoint; pass --resume to continue that run, or choose another --out");
+            throw new ParameterException("outputDirectory", directory, "already holds a checkpoint; resume that run, or choose another output folder");
         }
 
         random.manual_seed(Seeds.Derive(settings.Seed, 0, Seeds.Initialization));
@@ -91,7 +98,7 @@ public static class Trainer
             CheckpointInfo saved = Checkpoint.ReadInfo(checkpointPath);
             if (saved.RunId != runId)
             {
-                throw new InfoFieldException($"{checkpointPath} belongs to another run ({Describe(saved)}); this one is {job.Model.Reference} on {data.Name}, {Describe(settings)}; use another --out or the same settings");
+                throw new InfoFieldException($"{checkpointPath} belongs to another run ({Describe(saved)}); this one is {job.Model.Reference} on {data.Name}, {Describe(settings)}; use another output folder or the same settings");
             }
 
             Checkpoint.Restore(checkpointPath, model, optimizer);
@@ -160,6 +167,11 @@ public static class Trainer
     /// <summary>Accuracy and mean loss of <paramref name="model"/> on <paramref name="set"/> (eval mode, no gradients).</summary>
     public static Evaluation Evaluate(nn.Module<Tensor, Tensor> model, ImageSet set, Normalization normalization, int batchSize = 256, bool prefetch = true)
     {
+        if (set.Count == 0)
+        {
+            throw new DataException("the test split has no images, so there is no accuracy to report; evaluate on at least 1 image");
+        }
+
         var clock = Stopwatch.StartNew();
         model.eval();
         using var noGrad = no_grad();
@@ -176,7 +188,22 @@ public static class Trainer
             }
         }
 
-        return new Evaluation((double)correct / set.Count, lossSum / set.Count, set.Count, clock.Elapsed.TotalSeconds);
+        double loss = lossSum / set.Count;
+        return double.IsFinite(loss)
+            ? new Evaluation((double)correct / set.Count, loss, set.Count, clock.Elapsed.TotalSeconds)
+            : throw new TrainingDivergedException($"the test loss is {loss}: the model's outputs are not finite (its weights have diverged), so its accuracy means nothing");
+    }
+
+    /// <summary>
+    /// An estimate of the memory one training step takes: every op's output kept for the backward pass and its
+    /// gradient (float32, the batch), and each parameter with its gradient and momentum.
+    /// </summary>
+    public static double TrainingBytes(Network network, int batchSize)
+    {
+        double activations = network.Layout.Stages.Sum(stage =>
+            stage.Input.Volume + network.Stages[network.Layout.Stages.IndexOf(stage)].Units.Select((unit, u) => (double)unit.Ops.Count * Math.Max(stage.Units[u].Input.Volume, stage.Units[u].Output.Volume)).Sum());
+        double parameters = CostModel.Of(network).Total.Parameters;
+        return (2.0 * batchSize * activations * sizeof(float)) + (3.0 * parameters * sizeof(float));
     }
 
     /// <summary>Training steps per epoch: every full batch, and the last partial one unless it holds a single image.</summary>
@@ -212,7 +239,7 @@ public static class Trainer
                     string kept = epochsDone > 0
                         ? $"the last good checkpoint (after epoch {epochsDone}) is kept in {checkpointPath}"
                         : "no checkpoint was written (the first epoch did not finish)";
-                    throw new TrainingDivergedException($"the training loss became {value} at epoch {epoch + 1}, step {step + 1} of {batches} (learning rate {rate:G4}); {kept}; lower --lr, or check the data");
+                    throw new TrainingDivergedException($"the training loss became {value} at epoch {epoch + 1}, step {step + 1} of {batches} (learning rate {rate:G4}); {kept}; lower the learning rate, or check the data");
                 }
 
                 loss.backward();

@@ -50,6 +50,16 @@ public sealed record TrainingResult(
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-training/1";
+
+    /// <summary>The first string field a deserialized result lacks, or one whose accuracy is not a number in [0, 1]; null when complete.</summary>
+    public string? MissingField() =>
+        Schema is null ? "schema"
+        : RunId is null ? "runId"
+        : Model is null ? "model"
+        : Dataset is null ? "dataset"
+        : Schedule is null ? "schedule"
+        : !(TestAccuracy is >= 0 and <= 1) ? "testAccuracy"
+        : null;
 }
 
 /// <summary>Test accuracy and loss of a model on a split.</summary>

@@ -155,7 +155,7 @@ public class DatasetTests
         using var temp = new TempFolder();
 
         var absent = Assert.Throws<DataException>(() => Datasets.Load("cifar10", new DataOptions(temp.Path)));
-        Assert.Contains("--download", absent.Message, StringComparison.Ordinal);
+        Assert.Contains("download it from", absent.Message, StringComparison.Ordinal);
         Assert.Contains("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz", absent.Message, StringComparison.Ordinal);
 
         // Port 9 on the loopback interface: nothing listens there, so the connection is refused at once.
@@ -250,8 +250,8 @@ public class DatasetTests
     [Fact]
     public void Unknown_datasets_list_the_known_ones()
     {
-        Assert.Contains("expected one of fashion-mnist, mnist, cifar10, cifar100, folder", Assert.Throws<InfoFieldException>(() => Datasets.Canonical("svhn")).Message, StringComparison.Ordinal);
-        Assert.Contains("--dataset folder", Assert.Throws<InfoFieldException>(() => Datasets.Canonical("imagenet")).Message, StringComparison.Ordinal);
+        Assert.Contains("expected one of fashion-mnist, mnist, cifar10, cifar100, folder", Assert.Throws<ParameterException>(() => Datasets.Canonical("svhn")).Message, StringComparison.Ordinal);
+        Assert.Contains("use the dataset 'folder'", Assert.Throws<ParameterException>(() => Datasets.Canonical("imagenet")).Message, StringComparison.Ordinal);
     }
 
     [Fact]

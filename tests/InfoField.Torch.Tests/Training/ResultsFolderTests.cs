@@ -5,11 +5,8 @@ namespace InfoField.Torch.Tests.Training;
 
 public class ResultsFolderTests
 {
-    private static void Claim(string folder, string id, string host, int pid) =>
-        File.WriteAllText(Path.Combine(folder, "claims", id + ".claim"), string.Create(CultureInfo.InvariantCulture, $"{host} {pid} {DateTime.UtcNow:O}"));
-
     [Fact]
-    public void A_claim_is_exclusive_while_its_owner_lives_and_taken_over_when_it_is_gone_or_silent()
+    public void A_claim_is_an_exclusive_lock_held_for_the_claims_lifetime()
     {
         using var temp = new TempFolder();
         var folder = new ResultsFolder(temp.Path);
@@ -17,28 +14,34 @@ public class ResultsFolderTests
         using (ResultsFolder.Claim? mine = folder.TryClaim("run-a"))
         {
             Assert.NotNull(mine);
-            Assert.True(File.Exists(Path.Combine(temp.Path, "claims", "run-a.claim")));
+            Assert.True(File.Exists(folder.ClaimPath("run-a")));
+            Assert.Null(folder.TryClaim("run-a"));
+            Assert.Null(new ResultsFolder(temp.Path).TryClaim("run-a"));
         }
 
-        Assert.False(File.Exists(Path.Combine(temp.Path, "claims", "run-a.claim")));
+        // Released without a result: the file stays (every process locks the same one) and the run is free again.
+        Assert.True(File.Exists(folder.ClaimPath("run-a")));
+        ResultsFolder.Claim? again = folder.TryClaim("run-a");
+        Assert.NotNull(again);
+        again.Release(finished: true);
+        Assert.False(File.Exists(folder.ClaimPath("run-a")));
+    }
 
-        // Process 1 (init) is alive on this host; a claim by it is respected.
-        Claim(temp.Path, "run-b", Environment.MachineName, 1);
-        Assert.Null(folder.TryClaim("run-b"));
+    [Fact]
+    public void Empty_leftover_and_foreign_claim_files_do_not_block_a_run()
+    {
+        using var temp = new TempFolder();
+        var folder = new ResultsFolder(temp.Path);
+        Directory.CreateDirectory(Path.Combine(temp.Path, "claims"));
+        File.WriteAllText(folder.ClaimPath("empty"), "");
+        File.WriteAllText(folder.ClaimPath("live-pid"), string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName} 1 {DateTime.UtcNow:O}"));
+        File.WriteAllText(folder.ClaimPath("other-host"), string.Create(CultureInfo.InvariantCulture, $"another-host 4242 {DateTime.UtcNow:O}"));
 
-        // Another machine's fresh claim is respected; once it has not been refreshed for six hours it is taken over.
-        Claim(temp.Path, "run-c", "another-host", 4242);
-        Assert.Null(folder.TryClaim("run-c"));
-        File.SetLastWriteTimeUtc(Path.Combine(temp.Path, "claims", "run-c.claim"), DateTime.UtcNow - TimeSpan.FromHours(7));
-        using (ResultsFolder.Claim? late = folder.TryClaim("run-c"))
+        foreach (string id in new[] { "empty", "live-pid", "other-host" })
         {
-            Assert.NotNull(late);
+            using ResultsFolder.Claim? claim = folder.TryClaim(id);
+            Assert.NotNull(claim);
         }
-
-        // A claim whose process has ended on this host is taken over at once.
-        Claim(temp.Path, "run-d", Environment.MachineName, int.MaxValue - 1);
-        using ResultsFolder.Claim? orphan = folder.TryClaim("run-d");
-        Assert.NotNull(orphan);
     }
 
     [Fact]
@@ -51,7 +54,25 @@ public class ResultsFolderTests
         var error = Assert.Throws<Data.DataException>(() => folder.Read("0123456789abcdef"));
 
         Assert.StartsWith($"{folder.ResultPath("0123456789abcdef")}: corrupted result file", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
         Assert.Null(folder.Read("fedcba9876543210"));
+    }
+
+    [Theory]
+    [InlineData("{}", "schema")]
+    [InlineData("{\"schema\": \"infofield-run/1\", \"id\": \"0123456789abcdef\"}", "label")]
+    [InlineData("{\"schema\": \"infofield-run/1\", \"id\": \"0123456789abcdef\", \"label\": \"a\", \"network\": \"n\", \"result\": {}, \"host\": \"h\", \"finishedAt\": \"t\"}", "result.schema")]
+    [InlineData("null", "empty document")]
+    public void A_result_file_missing_fields_is_reported_in_one_line(string json, string missing)
+    {
+        using var temp = new TempFolder();
+        var folder = new ResultsFolder(temp.Path);
+        File.WriteAllText(folder.ResultPath("0123456789abcdef"), json);
+
+        var error = Assert.Throws<Data.DataException>(() => folder.Read("0123456789abcdef"));
+
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+        Assert.Contains("corrupted result file", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -136,8 +136,8 @@ public class TrainerTests
         TrainingSettings one = Recipe with { Epochs = 1 };
         Trainer.Train(Job(temp["run"], one), data);
 
-        var overwrite = Assert.Throws<InfoFieldException>(() => Trainer.Train(Job(temp["run"], one), data));
-        Assert.Contains("already holds a checkpoint; pass --resume", overwrite.Message, StringComparison.Ordinal);
+        var overwrite = Assert.Throws<ParameterException>(() => Trainer.Train(Job(temp["run"], one), data));
+        Assert.Contains("already holds a checkpoint; resume that run", overwrite.Message, StringComparison.Ordinal);
 
         var other = Assert.Throws<InfoFieldException>(() => Trainer.Train(Job(temp["run"], one with { LearningRate = 0.2 }, resume: true), data));
         Assert.Contains("belongs to another run (tiny.json on mnist, 1 epochs, batch 32, lr 0.05", other.Message, StringComparison.Ordinal);
@@ -155,7 +155,7 @@ public class TrainerTests
 
         var error = Assert.Throws<InfoFieldException>(() => Trainer.Train(new TrainingJob(rgb, Recipe, temp["run"]), data));
 
-        Assert.Equal("rgb.json: takes 3x32x32 inputs but mnist images are 1x32x32 (C x H x W); build it for that shape (--input 1x32x32 or the spec's input)", error.Message);
+        Assert.Equal("rgb.json: takes 3x32x32 inputs but mnist images are 1x32x32 (C x H x W); build it for that shape (an input shape of 1x32x32, or the spec's input)", error.Message);
     }
 
     [Fact]
@@ -174,27 +174,34 @@ public class TrainerTests
     }
 
     [Fact]
-    public void A_sweep_leaves_runs_claimed_by_live_processes_and_skips_finished_ones()
+    public async Task A_sweep_waits_for_runs_others_hold_takes_them_over_when_released_and_redoes_corrupted_results()
     {
         using var temp = new TempFolder();
         TrainingData data = SmallData(temp, train: 32, test: 8);
         var folder = new ResultsFolder(temp["results"]);
         var networks = new[] { new StudyNetwork("tiny", Tiny(), null) };
-        IReadOnlyList<PlannedRun> runs = StudyPlans.Runs(networks, Recipe with { Epochs = 1, BatchSize = 16 }, seeds: 2);
-        string taken = Sweep.Id(runs[1], data);
-        Directory.CreateDirectory(Path.Combine(temp["results"], "claims"));
-        File.WriteAllText(Path.Combine(temp["results"], "claims", taken + ".claim"), $"{Environment.MachineName} 1 {DateTime.UtcNow:O}");
+        IReadOnlyList<PlannedRun> runs = StudyPlans.Runs(networks, Recipe with { Epochs = 1, BatchSize = 16 }, seeds: 3);
+        string held = Sweep.Id(runs[1], data);
+        string corrupted = Sweep.Id(runs[2], data);
+        Directory.CreateDirectory(temp["results"]);
+        File.WriteAllText(folder.ResultPath(corrupted), "{\"schema\": \"infofield-run/1\", \"id\": ");
+        ResultsFolder.Claim other = new ResultsFolder(temp["results"]).TryClaim(held)!;
         var notes = new Notes();
 
-        SweepState first = Sweep.Run(folder, runs, data, threads: 2, notes);
+        // The "other process" holds run 2 until the sweep has said it waits for it, then lets go without a result.
+        Task<SweepState> sweep = Task.Run(() => Sweep.Run(folder, runs, data, threads: 2, notes));
+        SpinWait.SpinUntil(() => notes.Snapshot().Any(line => line.Contains("another process is training it", StringComparison.Ordinal)), TimeSpan.FromSeconds(60));
+        Assert.False(sweep.IsCompleted);
+        other.Dispose();
+        SweepState first = await sweep.WaitAsync(TimeSpan.FromSeconds(120));
         SweepState second = Sweep.Run(folder, runs, data, threads: 2, notes);
 
-        Assert.Equal(1, first.Missing);
-        Assert.Null(first.Runs[1].Record);
-        Assert.Equal(1L, first.Runs[0].Record!.Result.Seed);
-        Assert.Contains(notes.Lines, line => line.Contains("another process is training it", StringComparison.Ordinal));
-        Assert.Contains(notes.Lines, line => line.Contains("finished before, skipped", StringComparison.Ordinal));
-        Assert.Equal(first.Runs[0].Record, second.Runs[0].Record);
+        Assert.Equal(0, first.Missing);
+        Assert.All(first.Runs, r => Assert.NotNull(r.Record));
+        Assert.Contains(notes.Lines, line => line.Contains("corrupted result file", StringComparison.Ordinal) && line.Contains(corrupted, StringComparison.Ordinal));
+        Assert.Equal(3, notes.Snapshot().Count(line => line.Contains("finished before, skipped", StringComparison.Ordinal)));
+        Assert.Equal(first.Runs.Select(r => r.Record), second.Runs.Select(r => r.Record));
+        Assert.False(File.Exists(folder.ClaimPath(held)));
     }
 
     private sealed class Notes : ISweepMonitor
@@ -203,6 +210,20 @@ public class TrainerTests
 
         public ITrainingMonitor Training(int index, int count, PlannedRun run, string id) => SilentMonitor.Instance;
 
-        public void Note(string line) => Lines.Add(line);
+        public void Note(string line)
+        {
+            lock (Lines)
+            {
+                Lines.Add(line);
+            }
+        }
+
+        public List<string> Snapshot()
+        {
+            lock (Lines)
+            {
+                return [.. Lines];
+            }
+        }
     }
 }

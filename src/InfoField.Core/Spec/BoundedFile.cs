@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace InfoField.Spec;
+
+/// <summary>What a path names, as far as reading and writing InfoField's files is concerned.</summary>
+public enum FileKind
+{
+    /// <summary>Nothing exists at the path.</summary>
+    Absent,
+
+    /// <summary>A regular file.</summary>
+    Regular,
+
+    /// <summary>A directory.</summary>
+    Directory,
+
+    /// <summary>A symbolic link (not followed).</summary>
+    SymbolicLink,
+
+    /// <summary>A device node, FIFO or socket: reading it may never end or block forever.</summary>
+    Special,
+}
+
+/// <summary>
+/// Reads input files with a size cap, and only when they are regular files, so that <c>/dev/zero</c>, a FIFO named
+/// <c>x.json</c> or a huge file gives a one-line error instead of filling memory or blocking forever.
+/// </summary>
+public static class BoundedFile
+{
+    /// <summary>The largest spec file read: 4 MiB (the zoo's largest spec is under 100 KiB).</summary>
+    public const long MaxSpecBytes = 4L << 20;
+
+    /// <summary>What <paramref name="path"/> names, without following a final symbolic link.</summary>
+    public static FileKind KindOf(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null)
+        {
+            return FileKind.SymbolicLink;
+        }
+
+        if (Directory.Exists(path))
+        {
+            return FileKind.Directory;
+        }
+
+        if (!info.Exists)
+        {
+            return FileKind.Absent;
+        }
+
+        return UnixFileType(path) is int type && type != RegularType ? FileKind.Special : FileKind.Regular;
+    }
+
+    /// <summary>
+    /// The text of the regular file at <paramref name="path"/> (symbolic links to one are followed), at most
+    /// <paramref name="maxBytes"/> long; errors name the path and say what <paramref name="what"/> was expected.
+    /// </summary>
+    public static string ReadAllText(string path, long maxBytes, string what)
+    {
+        string target = Resolve(path);
+        FileKind kind = KindOf(target);
+        if (kind != FileKind.Regular)
+        {
+            throw new InfoFieldException(kind switch
+            {
+                FileKind.Absent => $"{path}: cannot read the {what}: no such file",
+                FileKind.Directory => $"{path}: is a directory, not a {what}",
+                _ => $"{path}: is not a regular file (a device, FIFO or socket); expected a {what}",
+            });
+        }
+
+        try
+        {
+            using var stream = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (stream.Length > maxBytes)
+            {
+                throw TooLarge(path, maxBytes, what);
+            }
+
+            var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    throw TooLarge(path, maxBytes, what);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return new UTF8Encoding(false).GetString(buffer.GetBuffer(), 0, (int)buffer.Length).TrimStart('\uFEFF');
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new InfoFieldException($"{path}: cannot read the {what}: {error.Message}", error);
+        }
+    }
+
+    private static InfoFieldException TooLarge(string path, long maxBytes, string what) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{path}: larger than {maxBytes:N0} bytes, the limit for a {what}"));
+
+    private static string Resolve(string path)
+    {
+        try
+        {
+            return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+        }
+        catch (IOException)
+        {
+            return path;
+        }
+    }
+
+    private const int TypeMask = 0xF000;
+    private const int RegularType = 0x8000;
+
+    /// <summary>The S_IFMT bits of <c>stat(path)</c> on Linux; null elsewhere or when stat is unavailable.</summary>
+    private static int? UnixFileType(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        int modeOffset = RuntimeInformation.ProcessArchitecture switch
+        {
+            System.Runtime.InteropServices.Architecture.X64 => 24,
+            System.Runtime.InteropServices.Architecture.Arm64 => 16,
+            _ => -1,
+        };
+        if (modeOffset < 0)
+        {
+            return null;
+        }
+
+        var buffer = new byte[256];
+        try
+        {
+            return Stat(path, buffer) == 0 ? BitConverter.ToInt32(buffer, modeOffset) & TypeMask : null;
+        }
+        catch (Exception error) when (error is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "stat", SetLastError = true)]
+    private static extern int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] buffer);
+}
