@@ -41,7 +41,7 @@ public static class CostModel
             var unitCosts = ImmutableArray.CreateBuilder<Cost>(stage.Units.Count);
             for (int u = 0; u < stage.Units.Count; u++)
             {
-                unitCosts.Add(Of(stage.Units[u], layout.Units[u].Input));
+                unitCosts.Add(Of(stage.Units[u].Graph, layout.Units[u].Tensors));
             }
 
             units.Add(unitCosts.MoveToImmutable());
@@ -53,7 +53,21 @@ public static class CostModel
     }
 
     /// <summary>The cost of <paramref name="unit"/> for <paramref name="input"/>.</summary>
-    public static Cost Of(Unit unit, FeatureShape input) => new(unit.Graph.Parameters(input), unit.Graph.Macs(input));
+    public static Cost Of(Unit unit, FeatureShape input) => Of(unit.Graph, unit.Graph.Shapes(input));
+
+    /// <summary>The cost of the ops of <paramref name="graph"/> whose tensors have the shapes <paramref name="tensors"/> (a unit's layout).</summary>
+    private static Cost Of(OpGraph graph, IReadOnlyList<FeatureShape> tensors)
+    {
+        long parameters = 0, macs = 0;
+        foreach (GraphNode node in graph.Nodes)
+        {
+            FeatureShape input = tensors[node.Inputs[0]];
+            parameters = Limits.Add("parameters", parameters, node.Op.Parameters(input));
+            macs = Limits.Add("MACs", macs, node.Op.Macs(input));
+        }
+
+        return new Cost(parameters, macs);
+    }
 
     /// <summary>The cost of <paramref name="ops"/> applied in order to <paramref name="input"/>.</summary>
     public static Cost Of(IReadOnlyList<Op> ops, FeatureShape input) =>
