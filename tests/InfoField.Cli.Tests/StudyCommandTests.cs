@@ -91,6 +91,50 @@ public class StudyCommandTests
         Assert.Contains("'vgg11' is named twice", twice.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_kernel_study_trains_table_6s_blocks_and_compares_rpw_with_gpw_of_the_same_groups()
+    {
+        using var temp = new TempFolder();
+        string data = TestFiles.WriteMnist(temp["data"], 48, 16);
+
+        JsonElement json = CliRun.Of(["study", "kernels", "--dataset", "mnist", "--data-dir", data, "--width", "0.25", "--seeds", "1", "--results", temp["results"], "--json", .. Quick]).Json();
+
+        var rows = json.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(
+            ["baseline", "DW+PW", "DW+GPW-g2", "DW+GPW-g4", "DW+GPW-g8", "DW+RPW-g2-o0.5", "DW+RPW-g4-o0.5", "DW+RPW-g8-o0.5", "DW+RPW-g4-o0.33"],
+            rows.Select(r => r.GetProperty("label").GetString()));
+        Assert.Equal(0, json.GetProperty("missing").GetInt32());
+        long Params(string label) => rows.Single(r => r.GetProperty("label").GetString() == label).GetProperty("params").GetInt64();
+        Assert.Equal(Params("DW+GPW-g2"), Params("DW+RPW-g2-o0.5"));
+        Assert.Equal(Params("DW+GPW-g4"), Params("DW+RPW-g4-o0.33"));
+        Assert.True(Params("DW+GPW-g8") < Params("DW+GPW-g4") && Params("DW+GPW-g4") < Params("DW+GPW-g2") && Params("DW+GPW-g2") < Params("DW+PW") && Params("DW+PW") < Params("baseline"));
+        var comparisons = json.GetProperty("comparisons").EnumerateArray().ToList();
+        Assert.Equal(["DW+GPW-g2", "DW+GPW-g4", "DW+GPW-g8", "DW+GPW-g4"], comparisons.Select(c => c.GetProperty("versus").GetString()));
+        JsonElement g2 = rows.Single(r => r.GetProperty("label").GetString() == "DW+GPW-g2");
+        JsonElement rpw2 = rows.Single(r => r.GetProperty("label").GetString() == "DW+RPW-g2-o0.5");
+        Assert.Equal(rpw2.GetProperty("mean").GetDouble() - g2.GetProperty("mean").GetDouble(), comparisons[0].GetProperty("delta").GetDouble(), 12);
+        string text = CliRun.Of(["study", "kernels", "--dataset", "mnist", "--data-dir", data, "--width", "0.25", "--seeds", "1", "--results", temp["results"], "--report", .. Quick]).Output;
+        Assert.Contains("DW+RPW-g4-o0.33 - DW+GPW-g4: ", text, StringComparison.Ordinal);
+        Assert.Contains("s/epoch", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_insertion_study_adds_1x1_and_5x5_insertions_with_both_correlations()
+    {
+        using var temp = new TempFolder();
+
+        JsonElement plan = CliRun.Of(["study", "insertion", "--kernels", "3,1,5", "--dataset", "fashion-mnist", "--width", "0.25", "--results", temp["results"], "--plan", "--json"]).Json();
+        CliRun bad = CliRun.Of(["study", "insertion", "--kernels", "3,7", "--dataset", "fashion-mnist", "--results", temp["results"], "--plan"]);
+
+        var labels = plan.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("label").GetString()).Distinct().ToList();
+        Assert.Equal(16, labels.Count);
+        Assert.Contains("vgg11-variant3-conv1", labels);
+        Assert.Contains("vgg11-variant5-conv5", labels);
+        Assert.Equal(48, plan.GetProperty("runs").GetArrayLength());
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("--kernels: '7' is not one of 1, 3, 5", bad.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("insertion-fashion-mnist", new[] { "study", "insertion", "--base", "vgg11" }, 18)]
     [InlineData("optimized-fashion-mnist", new[] { "compare", "vgg16", "vgg16-opt" }, 6)]

@@ -18,9 +18,11 @@ internal static class StudyCommand
         var options = new TrainingOptions();
         var sweep = new SweepOptions();
         var baseModel = new Option<string>("--base") { Description = "The base network; its zoo variants <base>-variant1.. each insert one conv at the end of a stage.", DefaultValueFactory = _ => "vgg11" };
-        var insertion = new Command("insertion", "The paper's case study (Table 2): the base and its variants, each trained with K seeds; dIF of each inserted conv against its accuracy change, with the Spearman correlation.");
+        var kernelSizes = new Option<string>("--kernels") { Description = "Kernel sizes of the inserted convs, comma-separated: 3 (the paper's variants), 1 and 5 (<base>-variantK-conv1, -conv5).", DefaultValueFactory = _ => "3" };
+        var insertion = new Command("insertion", "The paper's case study (Table 2): the base and its variants, each trained with K seeds; dIF of each inserted conv against its accuracy change, with Spearman's and Pearson's correlations and their permutation p-values.");
         options.AddTo(insertion);
         insertion.Options.Add(baseModel);
+        insertion.Options.Add(kernelSizes);
         sweep.AddTo(insertion);
         insertion.SetAction(parsed => console.Guard(() =>
         {
@@ -32,12 +34,56 @@ internal static class StudyCommand
 
             StudyPlans.RequireVariants(baseName);
             TrainingData data = options.LoadData(parsed, console, [baseName]);
-            IReadOnlyList<StudyNetwork> networks = StudyPlans.Insertion(baseName, name => options.Resolve(parsed, name, data));
+            IReadOnlyList<int> kernels = ParseKernels(parsed.GetRequiredValue(kernelSizes));
+            IReadOnlyList<StudyNetwork> networks = StudyPlans.Insertion(baseName, name => options.Resolve(parsed, name, data), kernels);
             return Execute(console, parsed, options, sweep, "insertion", networks, data);
         }));
         study.Subcommands.Add(insertion);
+        study.Subcommands.Add(CreateKernels(console));
         study.Subcommands.Add(AlphaStudyCommand.Create(console));
         return study;
+    }
+
+    /// <summary>
+    /// <c>infofield study kernels</c>: the paper's Table 6 — a network (VGG16-opt by default) with every standard
+    /// convolution but the first replaced one-for-one by each block, trained with K seeds.
+    /// </summary>
+    private static Command CreateKernels(CliConsole console)
+    {
+        var options = new TrainingOptions();
+        var sweep = new SweepOptions();
+        var model = new Option<string>("--model") { Description = "The network whose standard convolutions are replaced (a zoo name, an optimized form or a spec file).", DefaultValueFactory = _ => "vgg16-opt" };
+        var command = new Command("kernels", "The paper's kernel-level study (Table 6): baseline, DW+PW, DW+GPW-g2/4/8, DW+RPW-g2/4/8-o0.5 and DW+RPW-g4-o0.33 replacing every standard conv but the first; accuracy, parameters, MACs, time per epoch, and each RPW row against GPW with the same groups.");
+        options.AddTo(command);
+        command.Options.Add(model);
+        sweep.AddTo(command);
+        command.SetAction(parsed => console.Guard(() =>
+        {
+            string name = parsed.GetRequiredValue(model);
+            TrainingData data = options.LoadData(parsed, console, [name]);
+            IReadOnlyList<StudyNetwork> networks = StudyPlans.Kernels(options.Resolve(parsed, name, data), StudyPlans.Table6Blocks);
+            return Execute(console, parsed, options, sweep, "kernels", networks, data);
+        }));
+        return command;
+    }
+
+    private static List<int> ParseKernels(string text)
+    {
+        var kernels = new List<int>();
+        foreach (string item in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(item, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int kernel) || kernel is not (1 or 3 or 5))
+            {
+                throw new InfoFieldException($"--kernels: '{item}' is not one of 1, 3, 5 (the kernel sizes of the insertion variants)");
+            }
+
+            if (!kernels.Contains(kernel))
+            {
+                kernels.Add(kernel);
+            }
+        }
+
+        return kernels;
     }
 
     public static Command CreateCompare(CliConsole console)

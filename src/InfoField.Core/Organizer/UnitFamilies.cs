@@ -44,7 +44,7 @@ public static class UnitFamilies
         Unit recreated = spatialRank == 1 ? Rescaled(unit, sourceWidth, width) : unit.Family switch
         {
             null => Rescaled(unit, sourceWidth, width),
-            "vgg" => Vgg.ConvUnit(width, batchNorm: unit.Ops.Any(op => op is BatchNorm)),
+            "vgg" => Vgg.ConvUnit(width, batchNorm: unit.Ops.Any(op => op is BatchNorm), unit.Ops.OfType<Convolution>().FirstOrDefault()?.Kernel.H ?? 3),
             "bottleneck" when width % ResNet.BottleneckExpansion == 0 => ResNet.Bottleneck(width, width / ResNet.BottleneckExpansion, stride: 1),
             "bottleneck" => throw new InfoFieldException($"a bottleneck cannot be repeated in a stage of {width} channels: {width} is not a multiple of the expansion {ResNet.BottleneckExpansion}"),
             "basic" => ResNet.Basic(width, width, stride: 1),

@@ -84,4 +84,81 @@ public static class Summary
     /// either side is constant or there are fewer than two pairs.
     /// </summary>
     public static double Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y) => Pearson(Ranks(x), Ranks(y));
+
+    /// <summary>
+    /// The one-sided permutation p-value of a positive association: the share of pairings of <paramref name="y"/> with
+    /// <paramref name="x"/> whose <paramref name="statistic"/> is at least the observed one. Exact (every permutation)
+    /// for up to 8 pairs; otherwise a Monte Carlo estimate from <paramref name="samples"/> seeded random permutations,
+    /// (hits + 1) / (samples + 1). NaN when the statistic is undefined.
+    /// </summary>
+    public static double PermutationPValue(IReadOnlyList<double> x, IReadOnlyList<double> y, Func<IReadOnlyList<double>, IReadOnlyList<double>, double> statistic, int samples = 100_000, int seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(statistic);
+        double observed = statistic(x, y);
+        if (double.IsNaN(observed))
+        {
+            return double.NaN;
+        }
+
+        double tolerance = 1e-12 * Math.Max(1, Math.Abs(observed));
+        var order = Enumerable.Range(0, y.Count).ToArray();
+        var shuffled = new double[y.Count];
+        double Permuted()
+        {
+            for (int i = 0; i < order.Length; i++)
+            {
+                shuffled[i] = y[order[i]];
+            }
+
+            return statistic(x, shuffled);
+        }
+
+        if (y.Count <= 8)
+        {
+            long hits = 0, total = 0;
+            foreach (int[] permutation in Permutations(order.Length))
+            {
+                permutation.CopyTo(order, 0);
+                total++;
+                hits += Permuted() >= observed - tolerance ? 1 : 0;
+            }
+
+            return (double)hits / total;
+        }
+
+        var random = new Random(seed);
+        long count = 0;
+        for (int s = 0; s < samples; s++)
+        {
+            random.Shuffle(order);
+            count += Permuted() >= observed - tolerance ? 1 : 0;
+        }
+
+        return (count + 1.0) / (samples + 1.0);
+    }
+
+    /// <summary>Every permutation of 0..n-1 (Heap's algorithm), each as a fresh array.</summary>
+    private static IEnumerable<int[]> Permutations(int n)
+    {
+        int[] items = Enumerable.Range(0, n).ToArray();
+        int[] c = new int[n];
+        yield return (int[])items.Clone();
+        int i = 0;
+        while (i < n)
+        {
+            if (c[i] < i)
+            {
+                int j = i % 2 == 0 ? 0 : c[i];
+                (items[j], items[i]) = (items[i], items[j]);
+                yield return (int[])items.Clone();
+                c[i]++;
+                i = 0;
+            }
+            else
+            {
+                c[i] = 0;
+                i++;
+            }
+        }
+    }
 }

@@ -63,11 +63,17 @@ public static class ModelZoo
             entries.Add(new ZooEntry(name, "vgg", $"VGG-{depth}, {stages.Sum()} convs in stages {string.Join(",", stages)}", r => Vgg.Build(name, stages, r)));
         }
 
-        for (int k = 1; k <= 5; k++)
+        foreach (int kernel in Vgg.InsertionKernels)
         {
-            string name = $"vgg11-variant{k}";
-            int[] stages = Vgg.InsertionVariantDepths(k);
-            entries.Add(new ZooEntry(name, "vgg", $"VGG-11 with an extra conv before pooling {k} (paper Table 2)", r => Vgg.Build(name, stages, r)));
+            for (int k = 1; k <= 5; k++)
+            {
+                string name = Vgg.InsertionVariantName(k, kernel);
+                int stage = k;
+                string description = kernel == 3
+                    ? $"VGG-11 with an extra conv before pooling {k} (paper Table 2)"
+                    : $"VGG-11 with an extra {kernel}x{kernel} conv before pooling {k} (insertion study)";
+                entries.Add(new ZooEntry(name, "vgg", description, r => Vgg.BuildInsertionVariant(name, stage, kernel, r)));
+            }
         }
 
         entries.Add(new ZooEntry("mobilenet", "mobilenet", "MobileNet v1, 13 DW+PW blocks", r => MobileNet.Build("mobilenet", r)));

@@ -32,6 +32,29 @@ public static class Vgg
         return depths;
     }
 
+    /// <summary>The kernel sizes of the insertion study's variants: the paper's 3x3, and 1x1 and 5x5 for more spread in dIF.</summary>
+    public static IReadOnlyList<int> InsertionKernels { get; } = [3, 1, 5];
+
+    /// <summary>
+    /// The zoo name of VGG-11 with a <paramref name="kernel"/> x <paramref name="kernel"/> convolution inserted before the
+    /// k-th max pooling: <c>vgg11-variantK</c> for the paper's 3x3, <c>vgg11-variantK-conv1</c> and <c>-conv5</c> otherwise.
+    /// </summary>
+    public static string InsertionVariantName(int k, int kernel) => kernel == 3 ? $"vgg11-variant{k}" : $"vgg11-variant{k}-conv{kernel}";
+
+    /// <summary>VGG-11 with a <paramref name="kernel"/> x <paramref name="kernel"/> convolution (same width, "same" padding) appended to stage k.</summary>
+    public static Network BuildInsertionVariant(string name, int k, int kernel, ZooRequest request)
+    {
+        Network network = Build(name, InsertionVariantDepths(k), request);
+        if (kernel == 3)
+        {
+            return network;
+        }
+
+        Stage stage = network.Stages[k - 1];
+        Unit inserted = ConvUnit(request.Channels(StageWidths[k - 1]), batchNorm: !request.ImageNet, kernel);
+        return network.WithStages(network.Stages.SetItem(k - 1, stage with { Units = stage.Units.SetItem(stage.Units.Count - 1, inserted) }));
+    }
+
     /// <summary>Builds a VGG with <paramref name="depths"/> convolutions per stage.</summary>
     public static Network Build(string name, IReadOnlyList<int> depths, ZooRequest request)
     {
@@ -48,13 +71,13 @@ public static class Vgg
         return new Network(name, request.Input, stages.ToValueList(), Head(request));
     }
 
-    /// <summary>A VGG unit: a 3x3 convolution with bias, batch norm (CIFAR definitions) and ReLU.</summary>
-    public static Unit ConvUnit(int width, bool batchNorm) =>
+    /// <summary>A VGG unit: a k x k convolution (3x3 in VGG) with bias and "same" padding, batch norm (CIFAR definitions) and ReLU.</summary>
+    public static Unit ConvUnit(int width, bool batchNorm, int kernel = 3) =>
         new(
-            $"conv3-{width}",
+            $"conv{kernel}-{width}",
             batchNorm
-                ? [Ops.Conv(width, 3, padding: 1, bias: true), Ops.BatchNorm(), Ops.Relu()]
-                : [Ops.Conv(width, 3, padding: 1, bias: true), Ops.Relu()],
+                ? [Ops.Conv(width, kernel, padding: (kernel - 1) / 2, bias: true), Ops.BatchNorm(), Ops.Relu()]
+                : [Ops.Conv(width, kernel, padding: (kernel - 1) / 2, bias: true), Ops.Relu()],
             UnitRole.Body,
             "vgg");
 

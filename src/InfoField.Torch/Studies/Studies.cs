@@ -1,4 +1,5 @@
 using InfoField.Field;
+using InfoField.Kernels;
 using InfoField.Training;
 using InfoField.Zoo;
 
@@ -16,29 +17,71 @@ public static class StudyPlans
     /// <summary>
     /// The paper's case study (section 3.3, Table 2): the base and each zoo variant <c>&lt;base&gt;-variantK</c>, which
     /// inserts one conv as the last unit of stage K; its dIF is that unit's gain, computed by
-    /// <see cref="InformationField.Analyze"/> on the variant as trained. Networks are resolved by <paramref name="resolve"/>.
+    /// <see cref="InformationField.Analyze"/> on the variant as trained. With <paramref name="kernels"/> other than 3, the
+    /// variants <c>&lt;base&gt;-variantK-convN</c> insert an N x N conv instead (a 1x1 conv grows no spatial field),
+    /// after the 3x3 variants. Networks are resolved by <paramref name="resolve"/>.
     /// </summary>
-    public static IReadOnlyList<StudyNetwork> Insertion(string baseName, Func<string, LoadedNetwork> resolve)
+    public static IReadOnlyList<StudyNetwork> Insertion(string baseName, Func<string, LoadedNetwork> resolve, IReadOnlyList<int>? kernels = null)
     {
         RequireVariants(baseName);
+        kernels ??= [3];
         var variants = new List<StudyNetwork>();
-        for (int k = 1; ModelZoo.Find($"{baseName}-variant{k}") is not null; k++)
+        foreach (int kernel in kernels)
         {
-            string name = $"{baseName}-variant{k}";
-            LoadedNetwork variant = resolve(name);
-            NetworkField field = InformationField.Analyze(variant.Network);
-            if (k > field.Stages.Length)
+            for (int k = 1; ModelZoo.Find($"{baseName}-variant{k}") is not null; k++)
             {
-                throw new InfoFieldException($"{name}: expected an inserted unit in stage {k}, but the network has {field.Stages.Length} stages");
-            }
+                string name = kernel == 3 ? $"{baseName}-variant{k}" : $"{baseName}-variant{k}-conv{kernel}";
+                if (ModelZoo.Find(name) is null)
+                {
+                    throw new ParameterException("kernels", kernel.ToString(System.Globalization.CultureInfo.InvariantCulture), $"the zoo has no {name}; the insertion variants come with 3x3, 1x1 and 5x5 convs");
+                }
 
-            double gain = field.Stages[k - 1].Last.DeltaIf
-                ?? throw new InfoFieldException($"{name}: stage {k} has a single unit, so it has no inserted unit with a gain");
-            variants.Add(new StudyNetwork(name, variant, gain));
+                LoadedNetwork variant = resolve(name);
+                NetworkField field = InformationField.Analyze(variant.Network);
+                if (k > field.Stages.Length)
+                {
+                    throw new InfoFieldException($"{name}: expected an inserted unit in stage {k}, but the network has {field.Stages.Length} stages");
+                }
+
+                double gain = field.Stages[k - 1].Last.DeltaIf
+                    ?? throw new InfoFieldException($"{name}: stage {k} has a single unit, so it has no inserted unit with a gain");
+                variants.Add(new StudyNetwork(name, variant, gain));
+            }
         }
 
         return [new StudyNetwork(baseName, resolve(baseName), null), .. variants];
     }
+
+    /// <summary>
+    /// The kernel-level study (the paper's Table 6): <paramref name="model"/> with every standard convolution but the
+    /// first replaced one-for-one by each block of <paramref name="blocks"/> (the first row, <see cref="ReplacementBlock.None"/>,
+    /// is the baseline).
+    /// </summary>
+    public static IReadOnlyList<StudyNetwork> Kernels(LoadedNetwork model, IReadOnlyList<(ReplacementBlock Block, BlockSettings Settings)> blocks)
+    {
+        var networks = new List<StudyNetwork>();
+        foreach (var (block, settings) in blocks)
+        {
+            Decomposition decomposition = Decomposer.Decompose(model.Network, block, settings);
+            networks.Add(new StudyNetwork(decomposition.Description, model with { Network = decomposition.After }, null));
+        }
+
+        return networks;
+    }
+
+    /// <summary>The blocks of the paper's Table 6 that the kernel study trains: baseline, DW+PW, DW+GPW-g2/4/8, DW+RPW-g2/4/8 with o = 0.5, and DW+RPW-g4 with o = 0.33.</summary>
+    public static IReadOnlyList<(ReplacementBlock Block, BlockSettings Settings)> Table6Blocks { get; } =
+    [
+        (ReplacementBlock.None, new BlockSettings()),
+        (ReplacementBlock.DwPw, new BlockSettings()),
+        (ReplacementBlock.DwGpw, new BlockSettings(Groups: 2)),
+        (ReplacementBlock.DwGpw, new BlockSettings(Groups: 4)),
+        (ReplacementBlock.DwGpw, new BlockSettings(Groups: 8)),
+        (ReplacementBlock.DwRpw, new BlockSettings(Groups: 2, Overlap: 0.5)),
+        (ReplacementBlock.DwRpw, new BlockSettings(Groups: 4, Overlap: 0.5)),
+        (ReplacementBlock.DwRpw, new BlockSettings(Groups: 8, Overlap: 0.5)),
+        (ReplacementBlock.DwRpw, new BlockSettings(Groups: 4, Overlap: 0.33)),
+    ];
 
     /// <summary>Throws, naming the option, unless the zoo has <c>&lt;base&gt;-variant1</c>.</summary>
     public static void RequireVariants(string baseName)

@@ -53,6 +53,10 @@ public sealed record StudyRow(
 /// <param name="Rows">One per network; the first is the reference.</param>
 /// <param name="Spearman">Insertion study: Spearman's rank correlation between the variants' dIF and accuracy change; null otherwise or when undefined.</param>
 /// <param name="Missing">Planned runs not finished yet.</param>
+/// <param name="Pearson">Insertion study: Pearson's correlation between the variants' dIF and accuracy change; null otherwise or when undefined.</param>
+/// <param name="SpearmanP">One-sided permutation p-value of <paramref name="Spearman"/> (exact up to 8 variants, else 100,000 seeded permutations).</param>
+/// <param name="PearsonP">One-sided permutation p-value of <paramref name="Pearson"/>.</param>
+/// <param name="Comparisons">Kernel study: each DW+RPW row against the DW+GPW row of the same g (accuracy difference and its standard error).</param>
 public sealed record StudyReport(
     [property: JsonPropertyName("schema")] string Schema,
     [property: JsonPropertyName("study")] string Study,
@@ -66,7 +70,11 @@ public sealed record StudyReport(
     [property: JsonPropertyName("resultsDir")] string ResultsDirectory,
     [property: JsonPropertyName("rows")] IReadOnlyList<StudyRow> Rows,
     [property: JsonPropertyName("spearman")] double? Spearman,
-    [property: JsonPropertyName("missing")] int Missing)
+    [property: JsonPropertyName("missing")] int Missing,
+    [property: JsonPropertyName("pearson")] double? Pearson = null,
+    [property: JsonPropertyName("spearmanP")] double? SpearmanP = null,
+    [property: JsonPropertyName("pearsonP")] double? PearsonP = null,
+    [property: JsonPropertyName("comparisons")] IReadOnlyList<StudyComparison>? Comparisons = null)
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-study/1";
@@ -115,35 +123,91 @@ public sealed record StudyReport(
         }
 
         var ranked = rows.Where(r => r.DeltaIf is not null && r.Delta is not null).ToList();
-        double spearman = ranked.Count >= 2 ? Summary.Spearman(ranked.Select(r => r.DeltaIf!.Value).ToList(), ranked.Select(r => r.Delta!.Value).ToList()) : double.NaN;
-        return new StudyReport(SchemaName, study, dataset, width, settings.Epochs, settings.BatchSize, settings.LearningRate, settings.ScheduleName, seeds, resultsDirectory, rows, double.IsFinite(spearman) ? spearman : null, state.Missing);
+        double[] gains = ranked.Select(r => r.DeltaIf!.Value).ToArray();
+        double[] changes = ranked.Select(r => r.Delta!.Value).ToArray();
+        double? Defined(double value) => double.IsFinite(value) ? value : null;
+        double? Correlation(Func<IReadOnlyList<double>, IReadOnlyList<double>, double> statistic) => ranked.Count >= 2 ? Defined(statistic(gains, changes)) : null;
+        double? PValue(Func<IReadOnlyList<double>, IReadOnlyList<double>, double> statistic) => ranked.Count >= 3 ? Defined(Summary.PermutationPValue(gains, changes, statistic)) : null;
+        return new StudyReport(
+            SchemaName, study, dataset, width, settings.Epochs, settings.BatchSize, settings.LearningRate, settings.ScheduleName, seeds, resultsDirectory, rows,
+            Correlation(Summary.Spearman), state.Missing, Correlation(Summary.Pearson), PValue(Summary.Spearman), PValue(Summary.Pearson), KernelComparisons(study, rows));
+    }
+
+    /// <summary>Kernel study: every DW+RPW-gX row against DW+GPW-gX (at equal parameters and MACs), as in the paper's Table 6.</summary>
+    private static IReadOnlyList<StudyComparison>? KernelComparisons(string study, List<StudyRow> rows)
+    {
+        if (study != "kernels")
+        {
+            return null;
+        }
+
+        var comparisons = new List<StudyComparison>();
+        foreach (StudyRow row in rows.Where(r => r.Label.StartsWith("DW+RPW-g", StringComparison.Ordinal)))
+        {
+            string groups = row.Label["DW+RPW-".Length..row.Label.IndexOf("-o", StringComparison.Ordinal)];
+            StudyRow? gpw = rows.FirstOrDefault(r => r.Label == $"DW+GPW-{groups}");
+            if (gpw is null || row.Accuracies.Count == 0 || gpw.Accuracies.Count == 0)
+            {
+                continue;
+            }
+
+            double? error = row.Accuracies.Count > 1 && gpw.Accuracies.Count > 1
+                ? Math.Sqrt((row.Std * row.Std / row.Accuracies.Count) + (gpw.Std * gpw.Std / gpw.Accuracies.Count))
+                : null;
+            comparisons.Add(new StudyComparison(row.Label, gpw.Label, row.Mean - gpw.Mean, error));
+        }
+
+        return comparisons;
     }
 
     /// <summary>The report as text: the settings, a table with the spread, and the correlation.</summary>
     public string Render()
     {
         var text = new StringBuilder();
-        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{(Study == "insertion" ? "Insertion study (the paper's Table 2)" : "Comparison")} on {Dataset}, width {Width}: {Epochs} epochs, batch {BatchSize}, lr {LearningRate}, {Schedule} schedule; seeds 1-{SeedCount}; results in {ResultsDirectory}"));
+        string title = Study switch { "insertion" => "Insertion study (the paper's Table 2)", "kernels" => "Kernel-level study (the paper's Table 6)", _ => "Comparison" };
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{title} on {Dataset}, width {Width}: {Epochs} epochs, batch {BatchSize}, lr {LearningRate}, {Schedule} schedule; seeds 1-{SeedCount}; results in {ResultsDirectory}"));
         bool insertion = Study == "insertion";
-        var table = new List<string[]> { insertion ? ["network", "dIF", "runs", "test accuracy % (mean ± std)", "change vs base (± s.e.)", "params", "MACs"] : ["model", "params", "MACs", "runs", "test accuracy % (mean ± std)", $"change vs {Rows[0].Label} (± s.e.)"] };
+        bool kernels = Study == "kernels";
+        var table = new List<string[]>
+        {
+            insertion ? ["network", "dIF", "runs", "test accuracy % (mean ± std)", "change vs base (± s.e.)", "params", "MACs"]
+            : kernels ? ["block", "params", "MACs", "runs", "test accuracy % (mean ± std)", $"change vs {Rows[0].Label} (± s.e.)", "s/epoch"]
+            : ["model", "params", "MACs", "runs", "test accuracy % (mean ± std)", $"change vs {Rows[0].Label} (± s.e.)"],
+        };
         foreach (StudyRow row in Rows)
         {
             string runs = $"{row.Accuracies.Count}/{row.Planned}";
             string accuracy = row.Accuracies.Count == 0 ? "-" : double.IsNaN(row.Std) ? Percent(row.Mean) : $"{Percent(row.Mean)} ± {Percent(row.Std)}";
             string change = row.Delta is double d ? (row.DeltaStdError is double e ? $"{Signed(d)} ± {Percent(e)}" : Signed(d)) : "-";
             string gain = row.DeltaIf is double g ? g.ToString("0.00", CultureInfo.InvariantCulture) : "-";
+            string perEpoch = row.Accuracies.Count == 0 ? "-" : (row.Seconds / row.Accuracies.Count / Epochs).ToString("0.0", CultureInfo.InvariantCulture);
             table.Add(insertion
                 ? [row.Label, gain, runs, accuracy, change, Format.Count(row.Params), Format.Macs(row.Macs)]
+                : kernels ? [row.Label, Format.Count(row.Params), Format.Macs(row.Macs), runs, accuracy, change, perEpoch]
                 : [row.Label, Format.Count(row.Params), Format.Macs(row.Macs), runs, accuracy, change]);
         }
 
-        FieldTable.AppendTable(text, table, insertion ? [false, true, true, true, true, true, true] : [false, true, true, true, true, true]);
+        FieldTable.AppendTable(text, table, [false, .. Enumerable.Repeat(true, table[0].Length - 1)]);
         if (insertion)
         {
             int variants = Rows.Count(r => r.DeltaIf is not null && r.Delta is not null);
             text.AppendLine(Spearman is double rho
-                ? string.Create(CultureInfo.InvariantCulture, $"Spearman correlation of dIF and accuracy change over the {variants} variants: {rho:0.00}")
+                ? string.Create(CultureInfo.InvariantCulture, $"Spearman correlation of dIF and accuracy change over the {variants} variants: {rho:0.00}{PText(SpearmanP)}")
                 : "Spearman correlation of dIF and accuracy change: undefined (too few finished variants, or a constant side)");
+            if (Pearson is double r)
+            {
+                text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Pearson correlation of dIF and accuracy change over the {variants} variants: {r:0.00}{PText(PearsonP)}"));
+            }
+        }
+
+        if (Comparisons is { Count: > 0 })
+        {
+            text.AppendLine("DW+RPW against DW+GPW with the same groups (equal parameters and MACs):");
+            foreach (StudyComparison comparison in Comparisons)
+            {
+                string error = comparison.StdError is double e ? $" ± {Percent(e)}" : "";
+                text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {comparison.Label} - {comparison.Versus}: {Signed(comparison.Delta)}{error} points"));
+            }
         }
 
         if (Missing > 0)
@@ -154,7 +218,21 @@ public sealed record StudyReport(
         return text.ToString();
     }
 
+    private static string PText(double? p) =>
+        p is double value ? string.Create(CultureInfo.InvariantCulture, $" (one-sided permutation p = {value:0.000})") : "";
+
     private static string Percent(double fraction) => (fraction * 100).ToString("0.00", CultureInfo.InvariantCulture);
 
     private static string Signed(double fraction) => (fraction >= 0 ? "+" : "-") + Percent(Math.Abs(fraction));
 }
+
+/// <summary>One row of a study against another (kernel study: DW+RPW-gX against DW+GPW-gX).</summary>
+/// <param name="Label">The row.</param>
+/// <param name="Versus">The row it is compared with.</param>
+/// <param name="Delta">Mean accuracy of <paramref name="Label"/> minus that of <paramref name="Versus"/> (fractions).</param>
+/// <param name="StdError">Standard error of <paramref name="Delta"/>; null unless both rows have two runs or more.</param>
+public sealed record StudyComparison(
+    [property: JsonPropertyName("label")] string Label,
+    [property: JsonPropertyName("versus")] string Versus,
+    [property: JsonPropertyName("delta")] double Delta,
+    [property: JsonPropertyName("stdError")] double? StdError);
