@@ -69,6 +69,15 @@ public class HardeningTests
         Assert.Equal("keep", File.ReadAllText(target));
         Assert.Equal(target, new FileInfo(link).LinkTarget);
         Assert.Equal("keep", File.ReadAllText(locked));
+
+        // Asked to, a command writes through the link to its target; the link stays a link. A link to a device is
+        // still refused, now naming the device.
+        string devices = temp["devices.json"];
+        File.CreateSymbolicLink(devices, "/dev/null");
+        Assert.Equal(0, CliRun.Of("optimize", "vgg11", "--out", link, "--follow-links").ExitCode);
+        Assert.Contains("\"format\": \"infofield-network/2\"", File.ReadAllText(target), StringComparison.Ordinal);
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+        OneLine(CliRun.Of("optimize", "vgg11", "--out", devices, "--follow-links"), 1, "/dev/null: is a device, FIFO or socket");
     }
 
     [Fact]

@@ -27,9 +27,10 @@ internal static class BenchCommand
         var warmup = new Option<int?>("--warmup") { Description = "Discarded rounds per case before measuring (default 2)." };
         var threads = new Option<int>("--threads") { Description = "Torch intra-op threads during the run.", DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--out") { Description = "Also write the JSON document to this file (written atomically)." };
+        var links = new OutputTarget();
         var command = new Command("rpw", "Time forward+backward of PW, GPW, the fast RPW, RPW composed as the paper's Listing 2, and the masked reference RPW on the layer shapes of VGG16-opt (CIFAR-10).")
         {
-            json, quick, batch, repeats, warmup, threads, output,
+            json, quick, batch, repeats, warmup, threads, output, links.FollowLinks,
         };
         command.SetAction(parsed => console.Guard(() =>
         {
@@ -41,7 +42,7 @@ internal static class BenchCommand
                 Warmup = parsed.GetValue(warmup) ?? defaults.Warmup,
                 Threads = parsed.GetValue(threads),
             }).Validated();
-            if (parsed.GetValue(output) is string target)
+            if (links.Resolve(parsed, parsed.GetValue(output)) is string target)
             {
                 // Refuse a device, link, directory or read-only file before measuring, not after.
                 AtomicFile.RequireWritableTarget(target);
@@ -51,7 +52,7 @@ internal static class BenchCommand
             int done = 0;
             RpwBenchmarkReport report = RpwBenchmark.Run(options, result =>
                 console.Error.WriteLine($"[{++done}/{total}] C={result.Channels} {result.Size}x{result.Size} g={result.Groups} o={Number(result.Overlap)}: rpw/gpw {Number(result.RpwOverGpw)}"));
-            if (parsed.GetValue(output) is string path)
+            if (links.Resolve(parsed, parsed.GetValue(output)) is string path)
             {
                 AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine);
             }

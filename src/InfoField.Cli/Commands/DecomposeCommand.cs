@@ -33,9 +33,10 @@ internal static class DecomposeCommand
         var overlap = new Option<double>("--overlap", "-o") { Description = "o for RPW, in [0, 1).", DefaultValueFactory = _ => 0.5 };
         var rule = new Option<bool>("--rule") { Description = "Instead of --block: replace runs of standard convs by the cheapest blocks A-F that satisfy the Rule of Kernel Replacement." };
         var output = new Option<string?>("--out") { Description = "Write the decomposed network as a spec file." };
+        var links = new OutputTarget();
         var command = new Command("decompose", "Replace standard convolutions by factorized blocks (the paper's kernel-level decomposer) and report parameters and MACs.");
         options.AddModelOptions(command);
-        foreach (Option option in new Option[] { optimized, block, groups, overlap, rule, output, options.Json })
+        foreach (Option option in new Option[] { optimized, block, groups, overlap, rule, output, links.FollowLinks, options.Json })
         {
             command.Options.Add(option);
         }
@@ -63,7 +64,7 @@ internal static class DecomposeCommand
             LoadedNetwork loaded = options.LoadNetwork(parsed);
             Network network = parsed.GetValue(optimized) ? StageOrganizer.Optimize(loaded.Network).After.WithName($"{loaded.Network.Name}-opt") : loaded.Network;
             Decomposition result = byRule ? Decomposer.DecomposeByRule(network, settings) : Decomposer.Decompose(network, Blocks[blockName!], settings);
-            string? path = parsed.GetValue(output);
+            string? path = links.Resolve(parsed, parsed.GetValue(output));
             if (path is not null)
             {
                 NetworkSpec.Save(result.After, path);

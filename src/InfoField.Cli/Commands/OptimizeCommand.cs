@@ -13,10 +13,12 @@ internal static class OptimizeCommand
         var options = new CommonOptions();
         var organizer = new OrganizerCliOptions();
         var output = new Option<string?>("--out", "-o") { Description = "Write the optimized network as a spec file." };
+        var links = new OutputTarget();
         var command = new Command("optimize", "Reorganize a network's stages where dIF says layers are wasted: move or remove units, step by step, with the reason for each.");
         options.AddModelOptions(command);
         organizer.AddTo(command);
         command.Options.Add(output);
+        links.AddTo(command);
         command.Options.Add(options.Json);
 
         command.SetAction(parsed => console.Guard(() =>
@@ -24,7 +26,7 @@ internal static class OptimizeCommand
             LoadedNetwork loaded = options.LoadNetwork(parsed);
             var (settings, explanation) = organizer.Resolve(parsed, loaded);
             OrganizerResult result = StageOrganizer.Optimize(loaded.Network, settings);
-            string? path = parsed.GetValue(output);
+            string? path = links.Resolve(parsed, parsed.GetValue(output));
             if (path is not null)
             {
                 NetworkSpec.Save(result.After.WithName($"{result.Before.Name}-opt"), path);

@@ -15,6 +15,7 @@ internal static class ReportCommand
         var options = new CommonOptions();
         var organizer = new OrganizerCliOptions();
         var output = new Option<string>("--out", "-o") { Description = "The HTML file to write (with --format svg: a directory for the SVG files; with --format json: the JSON file).", Required = true };
+        var links = new OutputTarget();
         var format = new Option<string>("--format") { Description = "html (default), svg (one file per chart) or json (the document the page is drawn from).", DefaultValueFactory = _ => "html" };
         format.AcceptOnlyFromAmong("html", "svg", "json");
         var blocks = new Option<string[]>("--block") { Description = "Also picture one of the paper's blocks (A-F); repeatable.", AllowMultipleArgumentsPerToken = true };
@@ -25,7 +26,7 @@ internal static class ReportCommand
         var command = new Command("report", "Write a self-contained HTML report of a network: field growth per stage, the organizer's run, channel connectivity of factorized blocks (and study results, when asked for).");
         options.AddModelOptions(command);
         organizer.AddTo(command);
-        foreach (Option option in new Option[] { blocks, channels, groups, overlap, results, output, format })
+        foreach (Option option in new Option[] { blocks, channels, groups, overlap, results, output, links.FollowLinks, format })
         {
             command.Options.Add(option);
         }
@@ -61,7 +62,7 @@ internal static class ReportCommand
 
             IReadOnlyList<ResultPointDocument> points = resultsPath is null ? [] : StudyPoints.Read(new ResultsFolder(resultsPath));
             ReportDocument report = ReportBuilder.Build(loaded, settings, preset, requested, points, resultsPath);
-            string path = parsed.GetRequiredValue(output);
+            string path = links.Resolve(parsed, parsed.GetRequiredValue(output))!;
             switch (parsed.GetValue(format))
             {
                 case "svg":

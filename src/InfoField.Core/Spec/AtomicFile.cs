@@ -52,6 +52,25 @@ public static partial class AtomicFile
     }
 
     /// <summary>
+    /// The path a write through <paramref name="path"/> reaches when the caller asked to follow symbolic links: the
+    /// final target of a link (which must then be a regular file or absent, like any target), else the path itself.
+    /// </summary>
+    public static string ThroughLinks(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        try
+        {
+            return BoundedFile.KindOf(Path.GetFullPath(path)) == FileKind.SymbolicLink
+                ? File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path
+                : path;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new InfoFieldException($"{path}: cannot follow the symbolic link: {error.Message}", error);
+        }
+    }
+
+    /// <summary>
     /// Checks that <paramref name="path"/> can be replaced by a new file (a regular, writable file or a new name in an
     /// existing directory) and returns its full path; the error names the path and what is wrong.
     /// </summary>
@@ -83,7 +102,7 @@ public static partial class AtomicFile
             case FileKind.Directory:
                 throw new InfoFieldException($"{path}: is a directory; expected a file name");
             case FileKind.SymbolicLink:
-                throw new InfoFieldException($"{path}: is a symbolic link; name the file itself (a link is never replaced)");
+                throw new InfoFieldException($"{path}: is a symbolic link; name the file itself, or ask to write through the link (a link itself is never replaced)");
             case FileKind.Special:
                 throw new InfoFieldException($"{path}: is a device, FIFO or socket, not a regular file; refusing to replace it");
             case FileKind.Regular when IsReadOnly(full):
