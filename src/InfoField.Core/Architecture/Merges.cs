@@ -123,9 +123,8 @@ public sealed record Concat : MergeOp
             channels += shape.Channels;
         }
 
-        return channels <= int.MaxValue
-            ? inputs[0].WithChannels((int)channels)
-            : throw Broken("inputs", $"the concatenation has {channels} channels, more than {int.MaxValue}");
+        Limits.RequireRange("inputs", channels, 1, Limits.MaxChannels);
+        return Limits.RequireShape("inputs", inputs[0].WithChannels((int)channels));
     }
 }
 
@@ -153,8 +152,8 @@ public sealed record ChannelSlice(int Start, int Count) : LayerOp
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input)
     {
-        Windowing.RequireAtLeast("start", Start, 0);
-        Windowing.RequireAtLeast("count", Count, 1);
+        Limits.RequireRange("start", Start, 0, Limits.MaxChannels);
+        Limits.RequireRange("count", Count, 1, Limits.MaxChannels);
         if ((long)Start + Count > input.Channels)
         {
             throw Broken("count", $"channels {Start} to {(long)Start + Count - 1} do not lie within the {input.Channels} input channels");
@@ -195,7 +194,7 @@ public sealed record ChannelSplit(int Part, int Parts) : LayerOp
     /// <inheritdoc />
     public override FeatureShape OutputShape(FeatureShape input)
     {
-        Windowing.RequireAtLeast("parts", Parts, 1);
+        Limits.RequireRange("parts", Parts, 1, Limits.MaxChannels);
         if (Part < 0 || Part >= Parts)
         {
             throw Broken("part", $"must be from 0 to {Parts - 1} (got {Part})");
