@@ -176,7 +176,7 @@ public class HostileSpecTests
         const int Cases = 2500;
         var random = new Random(20261201);
         var clock = Stopwatch.StartNew();
-        int accepted = 0;
+        int accepted = 0, branched = 0;
         for (int i = 0; i < Cases; i++)
         {
             string json = HostileSpec(random);
@@ -187,6 +187,7 @@ public class HostileSpecTests
                 Network network = i % 4 == 3 ? HostileZooRequest(random) : NetworkSpec.Parse(json, "fuzz.json");
                 CheckConsistent(network, options);
                 accepted++;
+                branched += network.Units.Any(unit => !unit.Graph.IsChain) ? 1 : 0;
             }
             catch (InfoFieldException error)
             {
@@ -201,6 +202,7 @@ public class HostileSpecTests
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{Cases} cases took {clock.Elapsed}");
         Assert.InRange(accepted, Cases / 20, Cases - (Cases / 20));
+        Assert.True(branched >= Cases / 50, $"only {branched} accepted networks had a branched unit");
     }
 
     /// <summary>A zoo model with hostile option values: width, dataset and an input shape as typed on a command line.</summary>
@@ -285,8 +287,35 @@ public class HostileSpecTests
 
     private static string Ops(Random random, int rank, int depth, bool hostile)
     {
+        if (depth == 0 && random.Next(3) == 0)
+        {
+            return GraphOps(random, rank, hostile);
+        }
+
         int count = random.Next(1, 4);
         return string.Join(", ", Enumerable.Range(0, count).Select(_ => Op(random, rank, depth, hostile)));
+    }
+
+    /// <summary>
+    /// A unit written as a graph (format 2): two branches from the unit's input (a channel split, a slice, a pooled
+    /// gate or plain ops) joined by a merge; hostile cases name missing, later or duplicate tensors, merge misfits or
+    /// leave a tensor dangling.
+    /// </summary>
+    private static string GraphOps(Random random, int rank, bool hostile)
+    {
+        string parts = hostile ? Pick(random, ["2", "3", "0", "-1", "65537", "\"2\""]) : "2";
+        string left = !hostile ? $"{{\"name\": \"a\", \"type\": \"split\", \"part\": 0, \"parts\": {parts}}}" : Pick(random, [
+            $"{{\"name\": \"a\", \"type\": \"split\", \"part\": 0, \"parts\": {parts}}}",
+            $"{{\"name\": \"a\", \"type\": \"slice\", \"start\": {(hostile ? Pick(random, Extremes) : "0")}, \"count\": {(hostile ? Pick(random, Extremes) : "1")}}}",
+            "{\"type\": \"globalavgpool\"}, {\"type\": \"pw\", \"out\": 8, \"bias\": true}, {\"name\": \"a\", \"type\": \"sigmoid\"}",
+            $"{Op(random, rank, 1, hostile)}, {{\"name\": \"a\", \"type\": \"relu\"}}",
+        ]);
+        string middle = hostile ? Op(random, rank, 1, hostile) : Pick(random, ["{\"type\": \"split\", \"part\": 1, \"parts\": 2}", "{\"type\": \"dw\", \"kernel\": 3, \"padding\": 1}, {\"type\": \"split\", \"part\": 1, \"parts\": 2}"]);
+        string right = $"{{\"type\": \"relu\", \"inputs\": [\"{(hostile && random.Next(4) == 0 ? Pick(random, ["b", "nowhere", "a", "input"]) : "input")}\"]}}, {middle}, {{\"name\": \"{(hostile && random.Next(6) == 0 ? "a" : "b")}\", \"type\": \"bn\"}}";
+        string merge = hostile ? Pick(random, ["add", "mul", "concat", "relu", "bogus"]) : Pick(random, ["add", "mul", "concat"]);
+        string inputs = hostile && random.Next(4) == 0 ? Pick(random, ["[\"a\"]", "[]", "[\"b\", \"b\"]", "[1]", "[\"a\", \"c\"]"]) : "[\"a\", \"b\"]";
+        string tail = hostile && random.Next(4) == 0 ? ", {\"name\": \"dangling\", \"type\": \"relu\", \"inputs\": [\"input\"]}, {\"type\": \"relu\", \"inputs\": [\"m\"]}" : "";
+        return $"{left}, {right}, {{\"name\": \"m\", \"type\": \"{merge}\", \"inputs\": {inputs}}}{tail}";
     }
 
     private static string Op(Random random, int rank, int depth, bool hostile)
