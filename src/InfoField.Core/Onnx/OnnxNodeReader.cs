@@ -27,6 +27,7 @@ internal sealed class OnnxNodeReader
     private readonly Dictionary<string, (int Tensor, Pair Padding)> pads = [];
     private readonly Dictionary<string, (int Tensor, int Groups, bool Transposed)> views = [];
     private readonly List<OnnxFlatNode> nodes = [];
+    private readonly List<(int Tensor, int[] Inputs)> concats = [];
     private readonly List<FeatureShape> shapes = [];
 
     private OnnxNodeReader(long opset, int rank, FeatureShape input)
@@ -163,7 +164,9 @@ internal sealed class OnnxNodeReader
                 }
                 else
                 {
-                    Emit(node, new Concat(), [.. node.Input.Select((_, i) => In(node, i))]);
+                    int[] joined = [.. node.Input.Select((_, i) => In(node, i))];
+                    Emit(node, new Concat(), Nested(joined));
+                    concats.Add((tensors[Output(node)], joined));
                 }
 
                 break;
@@ -297,6 +300,25 @@ internal sealed class OnnxNodeReader
         }
 
         tensors[Output(node)] = pooled;
+    }
+
+    /// <summary>
+    /// The inputs of a concat, with a leading run that an earlier concat already joined replaced by that concat's
+    /// output (concatenation is associative): DenseNet's layers each concatenate every feature map before them, which
+    /// becomes the previous concatenation plus the new features, so that each dense layer is a region of its own.
+    /// </summary>
+    private int[] Nested(int[] inputs)
+    {
+        for (int n = concats.Count - 1; n >= 0; n--)
+        {
+            var (tensor, earlier) = concats[n];
+            if (earlier.Length < inputs.Length && inputs.AsSpan(0, earlier.Length).SequenceEqual(earlier))
+            {
+                return [tensor, .. inputs[earlier.Length..]];
+            }
+        }
+
+        return inputs;
     }
 
     private void Clip(NodeProto node)

@@ -13,7 +13,8 @@ namespace InfoField.Onnx;
 /// permutations join the unit before them. Two rules join convolutions: a pointwise convolution right after a
 /// depthwise one joins its unit (a separable convolution), and a depthwise convolution joins the unit of a pointwise
 /// convolution that is that unit's only convolution (an inverted bottleneck's expansion; with the first rule, expand,
-/// depthwise and linear projection form one unit).</item>
+/// depthwise and linear projection form one unit). A gating region (a branched region ending in a multiply, such as
+/// squeeze-and-excitation) joins the unit before it.</item>
 /// <item>Stages are maximal runs of units at one resolution (<see cref="StagePartition"/>).</item>
 /// </list>
 /// </summary>
@@ -55,7 +56,7 @@ internal static class OnnxStructure
             pieces.Add(new Unit(UnitName(unitGraph, graph.Shapes[start]), unitGraph));
         }
 
-        var (stages, trailing) = StagePartition.Split(graph.Input, pieces);
+        var (stages, trailing) = StagePartition.Split(graph.Input, AssignRoles(pieces));
         if (stages.Count == 0)
         {
             throw new OnnxReadException("the graph has no convolution or other layer before its classifier head, so there is no stage to analyse");
@@ -63,6 +64,60 @@ internal static class OnnxStructure
 
         return new Network(name, graph.Input, stages, [.. trailing, .. head], graph.SpatialRank);
     }
+
+    /// <summary>
+    /// Marks the stem and the tail: the leading (trailing) run of units that are chains of dense convolutions
+    /// (one group) with batch norm and activations, each unlike every other unit of the network (no other unit has the
+    /// same ops and kernels). At least one unit stays a body unit.
+    /// </summary>
+    private static List<object> AssignRoles(List<object> pieces)
+    {
+        var units = pieces.OfType<Unit>().ToList();
+        var signatures = units.Select(Signature).ToList();
+        var counts = signatures.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
+        bool Edge(int i) => counts[signatures[i]] == 1 && units[i].Graph.IsChain && units[i].Ops.All(op => op switch
+        {
+            Convolution conv => conv.Groups == 1,
+            PointwiseConvolution pw => pw.Groups == 1,
+            ElementwiseOp => true,
+            _ => false,
+        });
+        int stem = 0;
+        while (stem < units.Count && Edge(stem))
+        {
+            stem++;
+        }
+
+        int tail = units.Count;
+        while (tail > stem && Edge(tail - 1))
+        {
+            tail--;
+        }
+
+        if (tail == stem)
+        {
+            return pieces;
+        }
+
+        var roles = new Dictionary<Unit, UnitRole>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < units.Count; i++)
+        {
+            roles[units[i]] = i < stem ? UnitRole.Stem : i >= tail ? UnitRole.Tail : UnitRole.Body;
+        }
+
+        return [.. pieces.Select(piece => piece is Unit unit ? unit with { Role = roles[unit] } : piece)];
+    }
+
+    /// <summary>A unit's ops and kernels, without widths or strides: what makes two units the same kind.</summary>
+    private static string Signature(Unit unit) =>
+        string.Join(",", unit.Graph.Nodes.Select(node => $"{node.Op switch
+        {
+            Convolution conv => $"conv{conv.Kernel}g{(conv.Groups == 1 ? 1 : 0)}",
+            DepthwiseConvolution dw => $"dw{dw.Kernel}",
+            Activation activation => activation.Kind.ToString(),
+            Pooling pool => $"{pool.Type}{pool.Kernel}",
+            _ => node.Op.Type,
+        }}({string.Join("|", node.Inputs)})"));
 
     /// <summary>Groups the regions before the head into pooling ops (a group of one) and units, by the rules above.</summary>
     private static List<List<(int Start, int End)>> Group(OnnxFlatGraph graph, IEnumerable<(int Start, int End)> regions)
@@ -83,8 +138,9 @@ internal static class OnnxStructure
             }
 
             bool isConv = single && op is Convolution or DepthwiseConvolution or PointwiseConvolution or RollingPointwiseConvolution;
+            bool gate = !single && graph.Nodes[region.End - 1].Op is Multiply;
             bool joins = open is not null && (!single
-                ? false
+                ? gate
                 : !isConv || (op is PointwiseConvolution && lastConv is DepthwiseConvolution) || (op is DepthwiseConvolution && lastConv is PointwiseConvolution && convs == 1));
             if (!joins)
             {
@@ -104,13 +160,13 @@ internal static class OnnxStructure
 
         // A pooling op followed by a unit that changes the resolution again would open a stage without units: it
         // joins the unit before it instead (ShuffleNetV2's stem is conv, bn, relu and max pooling).
+        bool IsPooling(List<(int Start, int End)> group) =>
+            group.Count == 1 && group[0].End - group[0].Start == 1 && graph.Nodes[group[0].Start].Op is Pooling or AdaptivePooling;
         for (int g = groups.Count - 2; g >= 1; g--)
         {
-            var (start, end) = groups[g][0];
             var next = groups[g + 1];
-            bool pooling = groups[g].Count == 1 && end - start == 1 && graph.Nodes[start].Op is Pooling or AdaptivePooling;
-            bool previousIsUnit = !(groups[g - 1].Count == 1 && groups[g - 1][0].End - groups[g - 1][0].Start == 1 && graph.Nodes[groups[g - 1][0].Start].Op is Pooling or AdaptivePooling);
-            if (pooling && previousIsUnit && !graph.Shapes[next[^1].End].SameResolution(graph.Shapes[next[0].Start]))
+            if (IsPooling(groups[g]) && !IsPooling(groups[g - 1]) && !IsPooling(next)
+                && !graph.Shapes[next[^1].End].SameResolution(graph.Shapes[next[0].Start]))
             {
                 groups[g - 1].AddRange(groups[g]);
                 groups.RemoveAt(g);
@@ -182,7 +238,7 @@ internal static class OnnxStructure
 
         var convs = graph.Ops.Select(op => op switch
         {
-            Convolution conv => $"conv{conv.Kernel.W}",
+            Convolution conv => conv.Kernel.H == conv.Kernel.W || conv.Kernel.H == 1 ? $"conv{conv.Kernel.W}" : $"conv{conv.Kernel.H}x{conv.Kernel.W}",
             DepthwiseConvolution dw => $"dw{dw.Kernel.W}",
             PointwiseConvolution pw => pw.Type,
             _ => null,
