@@ -22,6 +22,7 @@ public class OnnxImportTests
         { "mobilenet_v2", "mobilenetv2" },
         { "googlenet", "googlenet" },
         { "efficientnet_b0", "efficientnet-b0" },
+        { "shufflenet_v2_x1_0", "shufflenetv2" },
     };
 
     [Theory]

@@ -67,7 +67,7 @@ internal static class OnnxStructure
 
     /// <summary>
     /// Marks the stem and the tail: the leading (trailing) run of units that are chains of dense convolutions
-    /// (one group) with batch norm and activations, each unlike every other unit of the network (no other unit has the
+    /// (one group) with batch norm, activations and pooling, each unlike every other unit of the network (no other unit has the
     /// same ops and kernels). At least one unit stays a body unit.
     /// </summary>
     private static List<object> AssignRoles(List<object> pieces)
@@ -79,7 +79,7 @@ internal static class OnnxStructure
         {
             Convolution conv => conv.Groups == 1,
             PointwiseConvolution pw => pw.Groups == 1,
-            ElementwiseOp => true,
+            ElementwiseOp or Pooling => true,
             _ => false,
         });
         int stem = 0;
