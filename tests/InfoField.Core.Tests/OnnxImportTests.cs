@@ -202,6 +202,57 @@ public class OnnxImportTests
         Assert.Equal(4L * 3 * 3 * 3, Total(network));
     }
 
+    [Theory]
+    [InlineData("handmade")]
+    [InlineData("shufflenet_v2_x1_0")]
+    public void Damaged_models_fail_with_an_infofield_error_never_a_crash(string fixture)
+    {
+        byte[] original = File.ReadAllBytes(Fixture(fixture));
+        var random = new Random(11);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            byte[] damaged = trial < 50 ? original[..random.Next(1, original.Length)] : (byte[])original.Clone();
+            for (int flip = 0; trial >= 50 && flip < 4; flip++)
+            {
+                damaged[random.Next(damaged.Length)] = (byte)random.Next(256);
+            }
+
+            try
+            {
+                OnnxImport.Read(damaged, fixture, "damaged.onnx");
+            }
+            catch (InfoFieldException error)
+            {
+                Assert.DoesNotContain("\n", error.Message);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_pad_folds_into_the_conv_after_it()
+    {
+        ModelProto model = SmallModel(pads: [0, 0, 0, 0]);
+        model.Graph.Initializer.Add(Integers("pad_amounts", [0, 0, 2, 2, 0, 0, 2, 2]));
+        model.Graph.Node.Insert(0, Node("Pad", "pad", ["x", "pad_amounts"], ["x_padded"]));
+        model.Graph.Node[1].Input[0] = "x_padded";
+
+        Network network = OnnxImport.Read(model.ToByteArray(), "m", "m.onnx");
+        Assert.Equal(Pair.Square(2), Assert.IsType<Architecture.Convolution>(network.Units.Single().Ops[0]).Padding);
+    }
+
+    [Fact]
+    public void A_clip_that_is_not_relu6_is_refused_naming_its_bounds()
+    {
+        ModelProto model = SmallModel();
+        model.Graph.Initializer.Add(Reals("low", -1));
+        model.Graph.Initializer.Add(Reals("high", 1));
+        model.Graph.Node.Add(Node("Clip", "clip", ["conv_out", "low", "high"], ["y"]));
+        model.Graph.Output[0].Name = "y";
+
+        var error = Assert.Throws<InfoFieldException>(() => OnnxImport.Read(model.ToByteArray(), "m", "m.onnx"));
+        Assert.Equal("m.onnx: node 'clip' (Clip): clips to [-1, 1]; InfoField reads Clip(0, 6) as ReLU6 and Clip(0) as ReLU", error.Message);
+    }
+
     [Fact]
     public void An_unsupported_opset_is_refused()
     {
@@ -241,6 +292,21 @@ public class OnnxImportTests
 
         model.Graph.Node.Add(conv);
         return model;
+    }
+
+    private static TensorProto Integers(string name, long[] values)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.Add(values);
+        return tensor;
+    }
+
+    private static TensorProto Reals(string name, float value)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.FloatData.Add(value);
+        return tensor;
     }
 
     private static NodeProto Node(string type, string name, string[] inputs, string[] outputs)

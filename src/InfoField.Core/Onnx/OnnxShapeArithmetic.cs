@@ -58,9 +58,9 @@ internal static class OnnxShapeArithmetic
         var (a, aDims) = inputs[0];
         switch (node.OpType)
         {
-            case "Gather":
+            case "Gather" when inputs.Count == 2:
                 var (indices, indexDims) = inputs[1];
-                if (Int(node, "axis", 0) != 0 || aDims.Length > 1)
+                if (Int(node, "axis", 0) != 0 || aDims.Length > 1 || indices.Any(i => i < -a.Length || i >= a.Length))
                 {
                     return null;
                 }
@@ -74,7 +74,8 @@ internal static class OnnxShapeArithmetic
                 return Tensor(a, aDims);
             case "Concat":
                 return Vector([.. inputs.SelectMany(input => input.Values)]);
-            case "Slice" when opset >= 10 && inputs.Count >= 3 && aDims.Length == 1:
+            case "Slice" when opset >= 10 && inputs.Count >= 3 && aDims.Length == 1 && inputs[1].Values.Length == 1 && inputs[2].Values.Length == 1
+                && (inputs.Count < 5 || inputs[4].Values.All(step => step == 1)):
                 return Vector(Range(a, inputs[1].Values[0], inputs[2].Values[0]));
             case "Add" or "Sub" or "Mul" or "Div" when inputs.Count == 2:
                 var (b, bDims) = inputs[1];
