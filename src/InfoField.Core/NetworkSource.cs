@@ -8,7 +8,7 @@ namespace InfoField;
 
 /// <summary>A network loaded from the zoo or a spec file, with what was asked for.</summary>
 /// <param name="Network">The validated network.</param>
-/// <param name="Kind"><c>zoo</c> or <c>spec</c>.</param>
+/// <param name="Kind"><c>zoo</c>, <c>spec</c> or <c>onnx</c>.</param>
 /// <param name="Dataset">The dataset for zoo models; null for spec files.</param>
 /// <param name="Width">The width multiplier for zoo models (1 for spec files).</param>
 /// <param name="Reference">What the user named: a zoo name or a spec path.</param>
@@ -22,8 +22,8 @@ public static class NetworkSource
     public const string OptimizedSuffix = "-opt";
 
     /// <summary>
-    /// Loads a zoo model by name, or a spec file when <paramref name="reference"/> ends in <c>.json</c> or names an
-    /// existing file. A zoo name with the suffix <c>-opt</c> (e.g. <c>vgg16-opt</c>) is that model reorganized by the
+    /// Loads a zoo model by name, an ONNX model when <paramref name="reference"/> ends in <c>.onnx</c>
+    /// (<see cref="Onnx.OnnxImport"/>), or a spec file when it ends in <c>.json</c> or names another existing file. A zoo name with the suffix <c>-opt</c> (e.g. <c>vgg16-opt</c>) is that model reorganized by the
     /// stage-level organizer with <c>--preset paper</c> settings. <paramref name="dataset"/> and <paramref name="width"/>
     /// apply to zoo models only; <paramref name="input"/> overrides the input shape of either.
     /// </summary>
@@ -31,12 +31,13 @@ public static class NetworkSource
     {
         if (IsSpecPath(reference))
         {
+            bool isOnnx = Onnx.OnnxImport.IsOnnxPath(reference);
             if (dataset is not null || width is not null)
             {
-                throw new ParameterException(dataset is not null ? "dataset" : "width", null, $"applies to zoo models; the spec file '{reference}' fixes its own input, channels and head (give an input shape to change its input)");
+                throw new ParameterException(dataset is not null ? "dataset" : "width", null, $"applies to zoo models; the {(isOnnx ? "ONNX model" : "spec file")} '{reference}' fixes its own input, channels and head (give an input shape to change its input)");
             }
 
-            Network spec = NetworkSpec.Load(reference);
+            Network spec = isOnnx ? Onnx.OnnxImport.Load(reference) : NetworkSpec.Load(reference);
             if (input is InputShape shape)
             {
                 if (shape.SpatialRank != spec.SpatialRank)
@@ -47,7 +48,7 @@ public static class NetworkSource
                 spec = Revalidate(() => spec.WithInput(shape.Shape), reference);
             }
 
-            return new LoadedNetwork(spec, "spec", null, 1.0, reference);
+            return new LoadedNetwork(spec, isOnnx ? "onnx" : "spec", null, 1.0, reference);
         }
 
         DatasetInfo data = DatasetInfo.Find(dataset ?? DatasetInfo.Cifar10.Name);
@@ -71,9 +72,9 @@ public static class NetworkSource
         return new LoadedNetwork(network, "zoo", data, multiplier, reference);
     }
 
-    /// <summary>True when <paramref name="reference"/> names a spec file rather than a zoo model.</summary>
+    /// <summary>True when <paramref name="reference"/> names a model file (a spec file or an ONNX model) rather than a zoo model.</summary>
     public static bool IsSpecPath(string reference) =>
-        reference.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || (ModelZoo.Find(reference) is null && File.Exists(reference));
+        reference.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || Onnx.OnnxImport.IsOnnxPath(reference) || (ModelZoo.Find(reference) is null && File.Exists(reference));
 
     private static Network Revalidate(Func<Network> build, string reference)
     {

@@ -6,7 +6,7 @@ namespace InfoField.Cli.Commands;
 /// <summary>Options shared by the commands that take a model.</summary>
 internal sealed class CommonOptions
 {
-    public Argument<string> Model { get; } = new("model") { Description = "A zoo model name (see 'infofield models') or a spec file (*.json)." };
+    public Argument<string> Model { get; } = new("model") { Description = "A zoo model name (see 'infofield models'), a spec file (*.json) or an ONNX model (*.onnx)." };
 
     public Option<string?> Dataset { get; } = new("--dataset", "-d") { Description = "Zoo models: cifar10 (default), cifar100, imagenet, fashion-mnist or mnist; chooses input size, head and definitions." };
 

@@ -10,7 +10,7 @@ namespace InfoField.Reporting;
 /// </summary>
 /// <param name="Schema">Always <c>infofield-analysis/1</c>.</param>
 /// <param name="Model">The model's name.</param>
-/// <param name="Source"><c>zoo</c> or <c>spec</c>.</param>
+/// <param name="Source"><c>zoo</c>, <c>spec</c> or <c>onnx</c>.</param>
 /// <param name="Dataset">The dataset of a zoo model, or null.</param>
 /// <param name="Width">The width multiplier.</param>
 /// <param name="Input">Input shape [C, H, W].</param>

@@ -55,10 +55,26 @@ public static class BoundedFile
     }
 
     /// <summary>
+    /// The largest ONNX model read: <see cref="Array.MaxLength"/> bytes, just under 2 GiB, which is also protobuf's
+    /// own limit for one message (larger models keep their weights in external data files, which are never read).
+    /// </summary>
+    public static readonly long MaxOnnxBytes = Array.MaxLength;
+
+    /// <summary>
     /// The text of the regular file at <paramref name="path"/> (symbolic links to one are followed), at most
     /// <paramref name="maxBytes"/> long; errors name the path and say what <paramref name="what"/> was expected.
     /// </summary>
     public static string ReadAllText(string path, long maxBytes, string what)
+    {
+        byte[] bytes = ReadAllBytes(path, maxBytes, what);
+        return new UTF8Encoding(false).GetString(bytes).TrimStart('\uFEFF');
+    }
+
+    /// <summary>
+    /// The bytes of the regular file at <paramref name="path"/> (symbolic links to one are followed), at most
+    /// <paramref name="maxBytes"/> long; errors name the path and say what <paramref name="what"/> was expected.
+    /// </summary>
+    public static byte[] ReadAllBytes(string path, long maxBytes, string what)
     {
         string target = Resolve(path);
         FileKind kind = KindOf(target);
@@ -80,7 +96,7 @@ public static class BoundedFile
                 throw TooLarge(path, maxBytes, what);
             }
 
-            var buffer = new MemoryStream();
+            var buffer = new MemoryStream((int)stream.Length);
             var chunk = new byte[81920];
             int read;
             while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
@@ -93,7 +109,7 @@ public static class BoundedFile
                 buffer.Write(chunk, 0, read);
             }
 
-            return new UTF8Encoding(false).GetString(buffer.GetBuffer(), 0, (int)buffer.Length).TrimStart('\uFEFF');
+            return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {

@@ -1,0 +1,83 @@
+using System.Text.Json;
+
+namespace InfoField.Cli.Tests;
+
+/// <summary>ONNX models wherever a spec path is accepted (fixtures from tools/onnx/export_fixtures.py).</summary>
+public class OnnxCommandTests
+{
+    [Fact]
+    public void Analyze_reads_an_onnx_model_as_the_zoo_model_it_was_exported_from()
+    {
+        JsonElement imported = CliRun.Of("analyze", Fixture("resnet50"), "--json").Json();
+        JsonElement zoo = CliRun.Of("analyze", "resnet50", "--dataset", "imagenet", "--json").Json();
+
+        Assert.Equal("onnx", imported.GetProperty("source").GetString());
+        Assert.Equal("resnet50", imported.GetProperty("model").GetString());
+        Assert.Equal(zoo.GetProperty("params").GetInt64(), imported.GetProperty("params").GetInt64());
+        Assert.Equal(zoo.GetProperty("macs").GetInt64(), imported.GetProperty("macs").GetInt64());
+        Assert.Equal(Ifs(zoo), Ifs(imported));
+    }
+
+    [Fact]
+    public void Optimize_decompose_and_report_accept_onnx_models_and_write_their_files()
+    {
+        string directory = TempDirectory();
+        string optimized = Path.Combine(directory, "opt.json"), decomposed = Path.Combine(directory, "dec.json"), report = Path.Combine(directory, "report.html");
+
+        Assert.Equal(0, CliRun.Of("optimize", Fixture("vgg16"), "--out", optimized).ExitCode);
+        Assert.Equal(0, CliRun.Of("decompose", Fixture("vgg16"), "--block", "dw-pw", "--out", decomposed).ExitCode);
+        Assert.Equal(0, CliRun.Of("report", Fixture("googlenet"), "--out", report).ExitCode);
+
+        JsonElement reread = CliRun.Of("analyze", optimized, "--json").Json();
+        Assert.Equal([3, 3, 3, 2, 2], reread.GetProperty("stages").EnumerateArray().Select(stage => stage.GetProperty("units").GetArrayLength()));
+        Assert.True(new FileInfo(decomposed).Length > 0);
+        Assert.Contains("<html", File.ReadAllText(report), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void A_truncated_model_fails_with_one_line_and_nothing_is_written()
+    {
+        string directory = TempDirectory();
+        byte[] whole = File.ReadAllBytes(Fixture("resnet18"));
+        string truncated = Path.Combine(directory, "cut.onnx");
+        File.WriteAllBytes(truncated, whole[..(whole.Length / 3)]);
+        string output = Path.Combine(directory, "opt.json");
+
+        CliRun run = CliRun.Of("optimize", truncated, "--out", output);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains($"{truncated}: not an ONNX model, or a truncated one", run.Error);
+        Assert.Single(run.Error.Trim().Split('\n'));
+        Assert.Equal(["cut.onnx"], Directory.GetFiles(directory).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_dataset_does_not_apply_to_an_onnx_model()
+    {
+        CliRun run = CliRun.Of("analyze", Fixture("resnet18"), "--dataset", "imagenet");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("applies to zoo models; the ONNX model", run.Error);
+    }
+
+    private static List<long> Ifs(JsonElement analysis) =>
+        [.. analysis.GetProperty("stages").EnumerateArray().SelectMany(stage => stage.GetProperty("units").EnumerateArray()).Select(unit => unit.GetProperty("if").GetInt64())];
+
+    private static string TempDirectory()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"infofield-onnx-cli-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    private static string Fixture(string name)
+    {
+        string? directory = AppContext.BaseDirectory;
+        while (directory is not null && !File.Exists(Path.Combine(directory, "InfoField.slnx")))
+        {
+            directory = Path.GetDirectoryName(directory);
+        }
+
+        return Path.Combine(directory ?? throw new InvalidOperationException("the repository root (InfoField.slnx) is not above the test's folder"), "tests", "fixtures", "onnx", name + ".onnx");
+    }
+}

@@ -1,0 +1,359 @@
+using System.Globalization;
+using Google.Protobuf;
+using InfoField.Architecture;
+using InfoField.Field;
+using InfoField.Onnx;
+using InfoField.Reporting;
+using Onnx;
+
+namespace InfoField.Core.Tests;
+
+/// <summary>
+/// The ONNX importer against torchvision's own exports (tests/fixtures/onnx, written by tools/onnx/export_fixtures.py
+/// with weights stripped): the strict equalities with the zoo, parameter counts against PyTorch's, and the errors.
+/// </summary>
+public class OnnxImportTests
+{
+    public static TheoryData<string, string> StrictPairs => new()
+    {
+        { "resnet18", "resnet18" },
+        { "resnet50", "resnet50" },
+        { "vgg16", "vgg16" },
+        { "mobilenet_v2", "mobilenetv2" },
+        { "googlenet", "googlenet" },
+        { "efficientnet_b0", "efficientnet-b0" },
+        { "shufflenet_v2_x1_0", "shufflenetv2" },
+    };
+
+    [Theory]
+    [MemberData(nameof(StrictPairs))]
+    public void A_torchvision_export_analyses_as_the_zoo_model_of_the_same_name(string fixture, string zoo)
+    {
+        AnalysisDocument imported = Analyze(NetworkSource.Load(Fixture(fixture)));
+        AnalysisDocument reference = Analyze(NetworkSource.Load(zoo, "imagenet"));
+
+        Assert.Equal("onnx", imported.Source);
+        Assert.Equal(reference.Input, imported.Input);
+        Assert.Equal(reference.Params, imported.Params);
+        Assert.Equal(reference.Macs, imported.Macs);
+        Assert.Equal(reference.Head, imported.Head);
+        Assert.Equal(reference.Stages.Count, imported.Stages.Count);
+        for (int s = 0; s < reference.Stages.Count; s++)
+        {
+            StageDocument want = reference.Stages[s], got = imported.Stages[s];
+            Assert.Equal(want.InputShape, got.InputShape);
+            Assert.Equal(want.OutputShape, got.OutputShape);
+            Assert.Equal(want.OpensWithStridedUnit, got.OpensWithStridedUnit);
+            Assert.Equal((want.Params, want.Macs), (got.Params, got.Macs));
+            Assert.Equal(want.Units.Count, got.Units.Count);
+            for (int u = 0; u < want.Units.Count; u++)
+            {
+                UnitDocument a = want.Units[u], b = got.Units[u];
+                string where = $"{fixture} stage {s + 1} unit {u + 1} ({a.Name} vs {b.Name})";
+                Assert.True(
+                    a.OutputShape.SequenceEqual(b.OutputShape) && a.Role == b.Role && a.Params == b.Params && a.Macs == b.Macs
+                    && a.IfH == b.IfH && a.IfW == b.IfW && a.IfC == b.IfC && a.If == b.If && a.DeltaIf == b.DeltaIf
+                    && a.ReceptiveField.SequenceEqual(b.ReceptiveField),
+                    where);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("resnet18")]
+    [InlineData("resnet50")]
+    [InlineData("vgg16")]
+    [InlineData("mobilenet_v2")]
+    [InlineData("googlenet")]
+    [InlineData("densenet121")]
+    [InlineData("shufflenet_v2_x1_0")]
+    [InlineData("efficientnet_b0")]
+    [InlineData("handmade")]
+    [InlineData("signal1d")]
+    public void Parameters_equal_what_pytorch_counts(string fixture)
+    {
+        Network network = OnnxImport.Load(Fixture(fixture));
+
+        Assert.Equal(TorchParameters(fixture), Total(network));
+    }
+
+    [Fact]
+    public void An_inference_export_folds_batch_norm_into_biases_fewer_parameters_the_same_field()
+    {
+        Network kept = OnnxImport.Load(Fixture("resnet18"));
+        Network folded = OnnxImport.Load(Fixture("resnet18_folded"));
+
+        long batchNormChannels = kept.Stages.Zip(kept.Layout.Stages)
+            .SelectMany(stage => stage.First.Units.Zip(stage.Second.Units))
+            .Sum(unit => unit.First.Graph.Nodes.Where(node => node.Op is BatchNorm).Sum(node => (long)unit.Second.Tensors[node.Inputs[0]].Channels));
+        Assert.Equal(4800, batchNormChannels);
+        Assert.Empty(folded.Units.SelectMany(unit => unit.Ops).OfType<BatchNorm>());
+        Assert.All(folded.Units.SelectMany(unit => unit.Ops).OfType<Architecture.Convolution>(), conv => Assert.True(conv.Bias));
+        Assert.Equal(Total(kept) - batchNormChannels, Total(folded));
+        NetworkField a = InformationField.Analyze(kept, FieldOptions.Default), b = InformationField.Analyze(folded, FieldOptions.Default);
+        Assert.Equal(
+            a.Stages.SelectMany(stage => stage.Units).Select(unit => (unit.If, unit.DeltaIf)),
+            b.Stages.SelectMany(stage => stage.Units).Select(unit => (unit.If, unit.DeltaIf)));
+    }
+
+    [Fact]
+    public void Multi_node_layers_are_read_as_the_layer_they_are()
+    {
+        Network network = OnnxImport.Load(Fixture("handmade"));
+        var ops = network.Units.SelectMany(unit => unit.Ops).ToList();
+        var kinds = ops.OfType<Activation>().Select(a => a.Kind).ToHashSet();
+
+        Assert.Subset(kinds, new HashSet<ActivationKind> { ActivationKind.Relu6, ActivationKind.LeakyRelu, ActivationKind.Silu, ActivationKind.Hardswish, ActivationKind.Hardsigmoid, ActivationKind.Relu });
+        Assert.Contains(new ChannelShuffle(4), ops);
+        Assert.Equal([new ChannelSlice(0, 16), new ChannelSlice(16, 16)], ops.OfType<ChannelSlice>());
+        Assert.Contains(ops, op => op is Architecture.Convolution { Kernel: { H: 1, W: 3 } });
+        Assert.Contains(ops, op => op is Architecture.Convolution { Kernel: { H: 3, W: 1 } });
+        Assert.Contains(ops, op => op is Architecture.Convolution { Dilation: { H: 2, W: 2 }, Padding: { H: 2, W: 2 } });
+        Assert.Contains(ops, op => op is Architecture.Convolution { Groups: 4 });
+        Assert.Contains(ops, op => op is PointwiseConvolution { Groups: 4 });
+        Assert.Contains(network.Units, unit => unit.Graph.Nodes[^1].Op is Multiply);
+        Assert.Equal(new Softmax(), network.Head[^1]);
+    }
+
+    [Fact]
+    public void A_one_dimensional_network_reads_as_signals()
+    {
+        Network network = OnnxImport.Load(Fixture("signal1d"));
+
+        Assert.Equal(1, network.SpatialRank);
+        Assert.Equal(new FeatureShape(2, 1, 128), network.Input);
+        Assert.Contains(network.Units.SelectMany(unit => unit.Ops), op => op is Architecture.Convolution { Kernel: { H: 1, W: 5 }, Dilation: { H: 1, W: 2 }, Stride: { H: 1, W: 2 } });
+        Assert.Contains(network.Units.SelectMany(unit => unit.Ops), op => op is DepthwiseConvolution);
+    }
+
+    [Fact]
+    public void Batch_norm_keeps_its_eps()
+    {
+        Network network = OnnxImport.Load(Fixture("googlenet"));
+
+        Assert.All(network.Units.SelectMany(unit => unit.Ops).OfType<BatchNorm>(), bn => Assert.Equal(1e-3, bn.Eps));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_onnx_is_named_as_such()
+    {
+        string path = Temp("not-a-model.onnx", "{\"this\": \"is json\"}"u8.ToArray());
+
+        var error = Assert.Throws<InfoFieldException>(() => OnnxImport.Load(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("not an ONNX model", error.Message);
+    }
+
+    [Fact]
+    public void A_truncated_model_is_named_as_such()
+    {
+        byte[] whole = File.ReadAllBytes(Fixture("resnet18"));
+        string path = Temp("truncated.onnx", whole[..(whole.Length / 2)]);
+
+        var error = Assert.Throws<InfoFieldException>(() => OnnxImport.Load(path));
+        Assert.Contains("truncated", error.Message);
+        Assert.DoesNotContain("\n", error.Message);
+    }
+
+    [Fact]
+    public void A_node_that_cannot_be_read_fails_with_one_line_naming_it_and_what_is_supported()
+    {
+        ModelProto model = SmallModel();
+        model.Graph.Node.Add(Node("Einsum", "weird_einsum", ["conv_out"], ["y"]));
+        model.Graph.Output[0].Name = "y";
+
+        var error = Assert.Throws<InfoFieldException>(() => OnnxImport.Read(model.ToByteArray(), "m", "m.onnx"));
+        Assert.Equal(
+            $"m.onnx: node 'weird_einsum' (Einsum): is not supported; InfoField reads {OnnxNodeReader.Supported}",
+            error.Message);
+    }
+
+    [Fact]
+    public void Asymmetric_padding_is_refused_with_a_clear_line()
+    {
+        ModelProto model = SmallModel(pads: [0, 0, 1, 1]);
+
+        var error = Assert.Throws<InfoFieldException>(() => OnnxImport.Read(model.ToByteArray(), "m", "m.onnx"));
+        Assert.Contains("node 'conv' (Conv): pads asymmetrically", error.Message);
+    }
+
+    [Theory]
+    [InlineData("SAME_UPPER", 8, 1)]
+    [InlineData("VALID", 6, 0)]
+    public void Auto_pad_gives_the_padding_it_implies(string autoPad, int size, int padding)
+    {
+        ModelProto model = SmallModel(autoPad: autoPad);
+
+        Network network = OnnxImport.Read(model.ToByteArray(), "m", "m.onnx");
+        var conv = Assert.IsType<Architecture.Convolution>(network.Units.Single().Ops[0]);
+        Assert.Equal(Pair.Square(padding), conv.Padding);
+        Assert.Equal(size, network.Layout.Stages[0].Output.Height);
+    }
+
+    [Fact]
+    public void Weights_in_external_data_files_are_not_needed()
+    {
+        ModelProto model = SmallModel();
+        TensorProto weight = model.Graph.Initializer.Single(t => t.Name == "w");
+        weight.DataLocation = TensorProto.Types.DataLocation.External;
+        weight.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "missing-weights.bin" });
+
+        Network network = OnnxImport.Read(model.ToByteArray(), "m", "m.onnx");
+        Assert.Equal(4L * 3 * 3 * 3, Total(network));
+    }
+
+    [Theory]
+    [InlineData("handmade")]
+    [InlineData("shufflenet_v2_x1_0")]
+    public void Damaged_models_fail_with_an_infofield_error_never_a_crash(string fixture)
+    {
+        byte[] original = File.ReadAllBytes(Fixture(fixture));
+        var random = new Random(11);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            byte[] damaged = trial < 50 ? original[..random.Next(1, original.Length)] : (byte[])original.Clone();
+            for (int flip = 0; trial >= 50 && flip < 4; flip++)
+            {
+                damaged[random.Next(damaged.Length)] = (byte)random.Next(256);
+            }
+
+            try
+            {
+                OnnxImport.Read(damaged, fixture, "damaged.onnx");
+            }
+            catch (InfoFieldException error)
+            {
+                Assert.DoesNotContain("\n", error.Message);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_pad_folds_into_the_conv_after_it()
+    {
+        ModelProto model = SmallModel(pads: [0, 0, 0, 0]);
+        model.Graph.Initializer.Add(Integers("pad_amounts", [0, 0, 2, 2, 0, 0, 2, 2]));
+        model.Graph.Node.Insert(0, Node("Pad", "pad", ["x", "pad_amounts"], ["x_padded"]));
+        model.Graph.Node[1].Input[0] = "x_padded";
+
+        Network network = OnnxImport.Read(model.ToByteArray(), "m", "m.onnx");
+        Assert.Equal(Pair.Square(2), Assert.IsType<Architecture.Convolution>(network.Units.Single().Ops[0]).Padding);
+    }
+
+    [Fact]
+    public void A_clip_that_is_not_relu6_is_refused_naming_its_bounds()
+    {
+        ModelProto model = SmallModel();
+        model.Graph.Initializer.Add(Reals("low", -1));
+        model.Graph.Initializer.Add(Reals("high", 1));
+        model.Graph.Node.Add(Node("Clip", "clip", ["conv_out", "low", "high"], ["y"]));
+        model.Graph.Output[0].Name = "y";
+
+        var error = Assert.Throws<InfoFieldException>(() => OnnxImport.Read(model.ToByteArray(), "m", "m.onnx"));
+        Assert.Equal("m.onnx: node 'clip' (Clip): clips to [-1, 1]; InfoField reads Clip(0, 6) as ReLU6 and Clip(0) as ReLU", error.Message);
+    }
+
+    [Fact]
+    public void An_unsupported_opset_is_refused()
+    {
+        ModelProto model = SmallModel();
+        model.OpsetImport[0].Version = 8;
+
+        var error = Assert.Throws<InfoFieldException>(() => OnnxImport.Read(model.ToByteArray(), "m", "m.onnx"));
+        Assert.Contains("opset 8", error.Message);
+    }
+
+    private static long Total(Network network) => Costs.CostModel.Of(network).Total.Parameters;
+
+    private static AnalysisDocument Analyze(LoadedNetwork loaded) =>
+        AnalysisDocument.From(InformationField.Analyze(loaded.Network, FieldOptions.Default), loaded);
+
+    /// <summary>A 1 x 3 x 8 x 8 input, a 3x3 conv to 4 channels (weights 'w' without data).</summary>
+    private static ModelProto SmallModel(long[]? pads = null, string? autoPad = null)
+    {
+        var model = new ModelProto { IrVersion = 8, Graph = new GraphProto { Name = "g" } };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+        model.Graph.Input.Add(Value("x", 1, 3, 8, 8));
+        model.Graph.Output.Add(Value("conv_out", 1, 4, 8, 8));
+        var weight = new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float };
+        weight.Dims.Add([4, 3, 3, 3]);
+        model.Graph.Initializer.Add(weight);
+        NodeProto conv = Node("Conv", "conv", ["x", "w"], ["conv_out"]);
+        if (autoPad is not null)
+        {
+            conv.Attribute.Add(new AttributeProto { Name = "auto_pad", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(autoPad) });
+        }
+        else
+        {
+            var attribute = new AttributeProto { Name = "pads", Type = AttributeProto.Types.AttributeType.Ints };
+            attribute.Ints.Add(pads ?? [1, 1, 1, 1]);
+            conv.Attribute.Add(attribute);
+        }
+
+        model.Graph.Node.Add(conv);
+        return model;
+    }
+
+    private static TensorProto Integers(string name, long[] values)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.Add(values);
+        return tensor;
+    }
+
+    private static TensorProto Reals(string name, float value)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.FloatData.Add(value);
+        return tensor;
+    }
+
+    private static NodeProto Node(string type, string name, string[] inputs, string[] outputs)
+    {
+        var node = new NodeProto { OpType = type, Name = name };
+        node.Input.Add(inputs);
+        node.Output.Add(outputs);
+        return node;
+    }
+
+    private static ValueInfoProto Value(string name, params long[] dims)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(dims.Select(d => new TensorShapeProto.Types.Dimension { DimValue = d }));
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = shape } } };
+    }
+
+    private static long TorchParameters(string fixture) =>
+        File.ReadLines(Path.Combine(FixtureDirectory, "params.txt"))
+            .Where(line => !line.StartsWith('#'))
+            .Select(line => line.Split(' '))
+            .Where(parts => parts[0] == fixture)
+            .Select(parts => long.Parse(parts[1], CultureInfo.InvariantCulture))
+            .Single();
+
+    private static string Temp(string name, byte[] bytes)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"infofield-onnx-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static string Fixture(string name) => Path.Combine(FixtureDirectory, name + ".onnx");
+
+    private static string FixtureDirectory
+    {
+        get
+        {
+            string root = AppContext.BaseDirectory;
+            while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
+            {
+                root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("InfoField.slnx not found above the test's folder");
+            }
+
+            return Path.Combine(root, "tests", "fixtures", "onnx");
+        }
+    }
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/python3
+"""Exports the ONNX fixtures of tests/fixtures/onnx from torchvision and a few hand-written modules.
+
+Run with Debian's python3-torch 1.13 / python3-torchvision 0.14 / python3-onnx:
+    /usr/bin/python3 tools/onnx/export_fixtures.py tests/fixtures/onnx
+
+Weights are stripped after export (float initializers with more than 16 values keep their dims, lose their data),
+so the files stay small; InfoField's importer reads only dims. Small initializers (Clip bounds, Reshape shapes)
+keep their values. Each model's torchvision parameter count is written to params.txt for the tests.
+"""
+import sys, os
+import torch, torch.nn as nn, torchvision, onnx
+
+out = sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/onnx"
+os.makedirs(out, exist_ok=True)
+torch.manual_seed(0)
+
+
+def strip(path):
+    model = onnx.load(path)
+    for init in model.graph.initializer:
+        count = 1
+        for d in init.dims:
+            count *= d
+        if init.data_type == onnx.TensorProto.FLOAT and count > 16:
+            init.ClearField("raw_data")
+            del init.float_data[:]
+    onnx.save(model, path)
+
+
+def export(name, model, shape, preserve_bn=True, opset=13):
+    model.eval()
+    path = os.path.join(out, name + ".onnx")
+    kwargs = dict(opset_version=opset, input_names=["input"], output_names=["output"])
+    if preserve_bn:
+        # PRESERVE (with the model in eval mode) keeps BatchNormalization nodes in their inference form instead of
+        # folding them into the convolutions; constant folding still turns shape arithmetic into constants.
+        kwargs["training"] = torch.onnx.TrainingMode.PRESERVE
+    torch.onnx.export(model, torch.randn(*shape), path, **kwargs)
+    strip(path)
+    params = sum(p.numel() for p in model.parameters())
+    return name, params, os.path.getsize(path)
+
+
+class Shuffle(nn.Module):
+    def __init__(self, groups):
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, x):
+        n, c, h, w = x.shape
+        x = x.view(n, self.groups, c // self.groups, h, w).transpose(1, 2).contiguous()
+        return x.view(n, c, h, w)
+
+
+class Handmade(nn.Module):
+    """Dilation, grouped, asymmetric kernels, SE gate, channel shuffle, split, SiLU, hard-swish, LeakyReLU."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16), nn.ReLU6())
+        self.dil = nn.Sequential(nn.Conv2d(16, 16, 3, padding=2, dilation=2), nn.LeakyReLU(0.1))
+        self.grp = nn.Sequential(nn.Conv2d(16, 32, 3, stride=2, padding=1, groups=4), nn.BatchNorm2d(32), nn.SiLU())
+        self.asym = nn.Sequential(nn.Conv2d(32, 32, (1, 3), padding=(0, 1)), nn.Conv2d(32, 32, (3, 1), padding=(1, 0)), nn.Hardswish())
+        self.se = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(32, 8, 1), nn.ReLU(), nn.Conv2d(8, 32, 1), nn.Hardsigmoid())
+        self.gpw = nn.Conv2d(32, 32, 1, groups=4)
+        self.shuffle = Shuffle(4)
+        self.branch = nn.Sequential(nn.Conv2d(16, 16, 1), nn.ReLU())
+        self.pool = nn.MaxPool2d(2)
+        self.fc = nn.Linear(32, 10)
+
+    def forward(self, x):
+        x = self.stem(x)
+        x = self.dil(x)
+        x = self.grp(x)
+        x = self.asym(x)
+        x = x * self.se(x)
+        x = self.shuffle(self.gpw(x))
+        a, b = x.chunk(2, dim=1)
+        x = torch.cat([a, self.branch(b)], dim=1)
+        x = self.pool(x)
+        x = torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1)
+        return torch.softmax(self.fc(x), dim=1)
+
+
+class Signal(nn.Module):
+    """A 1-D network: dilated and strided 1-D convolutions, global pooling by mean."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv1d(2, 16, 7, padding=3, bias=False), nn.BatchNorm1d(16), nn.ReLU(),
+            nn.Conv1d(16, 32, 5, stride=2, padding=4, dilation=2), nn.ReLU(),
+            nn.Conv1d(32, 32, 3, padding=1, groups=32), nn.Conv1d(32, 64, 1), nn.ReLU())
+        self.fc = nn.Linear(64, 5)
+
+    def forward(self, x):
+        return self.fc(self.body(x).mean(dim=2))
+
+
+rows = []
+tv = torchvision.models
+rows.append(export("resnet18", tv.resnet18(), (1, 3, 224, 224)))
+rows.append(export("resnet50", tv.resnet50(), (1, 3, 224, 224)))
+rows.append(export("vgg16", tv.vgg16(), (1, 3, 224, 224), opset=11))
+rows.append(export("mobilenet_v2", tv.mobilenet_v2(), (1, 3, 224, 224)))
+rows.append(export("googlenet", tv.googlenet(aux_logits=False, transform_input=False, init_weights=True), (1, 3, 224, 224)))
+rows.append(export("densenet121", tv.densenet121(), (1, 3, 224, 224)))
+rows.append(export("shufflenet_v2_x1_0", tv.shufflenet_v2_x1_0(), (1, 3, 224, 224)))
+rows.append(export("efficientnet_b0", tv.efficientnet_b0(), (1, 3, 224, 224), opset=17))
+# An inference export: batch norm folded into the convolutions' biases (the default of torch.onnx.export in eval mode).
+rows.append(export("resnet18_folded", tv.resnet18(), (1, 3, 224, 224), preserve_bn=False, opset=9))
+rows.append(export("handmade", Handmade(), (1, 3, 32, 32)))
+rows.append(export("signal1d", Signal(), (1, 2, 128)))
+with open(os.path.join(out, "params.txt"), "w") as f:
+    f.write("# model torch_parameters (sum of p.numel() over model.parameters())\n")
+    for name, params, size in rows:
+        f.write(f"{name} {params}\n")
+for name, params, size in rows:
+    print(f"{name:22s} params {params:>10d} bytes {size:>9d}")
