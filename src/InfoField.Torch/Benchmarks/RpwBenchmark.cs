@@ -166,6 +166,7 @@ public static class RpwBenchmark
     public static RpwBenchmarkReport Run(RpwBenchmarkOptions options, Action<RpwBenchmarkCase>? progress = null)
     {
         options = options.Validated();
+        Training.NativeHeap.KeepFreedMemory();
         int previousThreads = get_num_threads();
         set_num_threads(options.Threads);
         try

@@ -22,6 +22,15 @@ internal readonly record struct KernelBlocking(LaneWidth Lanes, int TileVectors,
     /// <summary>Bytes of one chunk's planes (read and written) that the kernels aim to keep in cache.</summary>
     internal const int ChunkBytes = 512 * 1024;
 
+    /// <summary>
+    /// <paramref name="asked"/> with its width resolved (<see cref="LaneWidth.Auto"/>: the widest that fits), or, when
+    /// none is asked for, the blocking <see cref="For"/> chooses.
+    /// </summary>
+    public static KernelBlocking Resolve(KernelBlocking? asked, PlaneLayout layout, int elementSize) =>
+        asked is { } given
+            ? given with { Lanes = RollingKernels.Pick(given.Lanes, layout.Positions, elementSize) }
+            : For(LaneWidth.Auto, layout, elementSize);
+
     /// <summary>The blocking for <paramref name="layout"/> with elements of <paramref name="elementSize"/> bytes at the width <paramref name="asked"/> (or the widest that fits).</summary>
     public static KernelBlocking For(LaneWidth asked, PlaneLayout layout, int elementSize)
     {

@@ -30,21 +30,21 @@ internal static unsafe class RollingKernels
         tensor.device_type == TorchSharp.DeviceType.CPU && (tensor.dtype == ScalarType.Float32 || tensor.dtype == ScalarType.Float64);
 
     /// <summary>output (N, C_out, P) = RPW of input (N, C_in, P).</summary>
-    public static void Forward(RollingPlan plan, Tensor input, Tensor weight, Tensor output, LaneWidth width = LaneWidth.Auto) =>
-        RunSum(plan.Forward, weight, input, output, Layout(input, plan.InChannels, plan.OutChannels), width);
+    public static void Forward(RollingPlan plan, Tensor input, Tensor weight, Tensor output, KernelBlocking? blocking = null) =>
+        RunSum(plan.Forward, weight, input, output, Layout(input, plan.InChannels, plan.OutChannels), blocking);
 
     /// <summary>inputGradient (N, C_in, P) from outputGradient (N, C_out, P).</summary>
-    public static void InputGradient(RollingPlan plan, Tensor outputGradient, Tensor weight, Tensor inputGradient, LaneWidth width = LaneWidth.Auto) =>
-        RunSum(plan.InputGradient, weight, outputGradient, inputGradient, Layout(outputGradient, plan.OutChannels, plan.InChannels), width);
+    public static void InputGradient(RollingPlan plan, Tensor outputGradient, Tensor weight, Tensor inputGradient, KernelBlocking? blocking = null) =>
+        RunSum(plan.InputGradient, weight, outputGradient, inputGradient, Layout(outputGradient, plan.OutChannels, plan.InChannels), blocking);
 
     /// <summary>weightGradient (C_out, w) from outputGradient (N, C_out, P) and input (N, C_in, P).</summary>
-    public static void WeightGradient(RollingPlan plan, Tensor outputGradient, Tensor input, Tensor weightGradient, LaneWidth width = LaneWidth.Auto)
+    public static void WeightGradient(RollingPlan plan, Tensor outputGradient, Tensor input, Tensor weightGradient, KernelBlocking? asked = null)
     {
         var layout = Layout(input, plan.InChannels, plan.OutChannels);
         BandSet bands = plan.Forward;
         if (input.dtype == ScalarType.Float32)
         {
-            var blocking = KernelBlocking.For(width, layout, sizeof(float));
+            var blocking = KernelBlocking.Resolve(asked, layout, sizeof(float));
             Parallel(bands.Blocks, (from, to) =>
             {
                 fixed (byte* g = outputGradient.bytes, x = input.bytes, w = weightGradient.bytes)
@@ -55,7 +55,7 @@ internal static unsafe class RollingKernels
         }
         else
         {
-            var blocking = KernelBlocking.For(width, layout, sizeof(double));
+            var blocking = KernelBlocking.Resolve(asked, layout, sizeof(double));
             Parallel(bands.Blocks, (from, to) =>
             {
                 fixed (byte* g = outputGradient.bytes, x = input.bytes, w = weightGradient.bytes)
@@ -66,13 +66,13 @@ internal static unsafe class RollingKernels
         }
     }
 
-    private static void RunSum(BandSet bands, Tensor weight, Tensor source, Tensor result, PlaneLayout layout, LaneWidth width)
+    private static void RunSum(BandSet bands, Tensor weight, Tensor source, Tensor result, PlaneLayout layout, KernelBlocking? asked)
     {
         if (source.dtype == ScalarType.Float32)
         {
             float[] coefficients = new float[bands.Sources.Length];
             bands.FillCoefficients<float>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(weight.bytes), coefficients);
-            var blocking = KernelBlocking.For(width, layout, sizeof(float));
+            var blocking = KernelBlocking.Resolve(asked, layout, sizeof(float));
             Parallel(bands.Blocks, (from, to) =>
             {
                 fixed (float* c = coefficients)
@@ -86,7 +86,7 @@ internal static unsafe class RollingKernels
         {
             double[] coefficients = new double[bands.Sources.Length];
             bands.FillCoefficients<double>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(weight.bytes), coefficients);
-            var blocking = KernelBlocking.For(width, layout, sizeof(double));
+            var blocking = KernelBlocking.Resolve(asked, layout, sizeof(double));
             Parallel(bands.Blocks, (from, to) =>
             {
                 fixed (double* c = coefficients)

@@ -61,6 +61,7 @@ public static class Trainer
         TrainingSettings settings = job.Settings.Validated();
         Network network = job.Model.Network;
         ModelBinding.Check(network, data, job.Model.Reference);
+        NativeHeap.KeepFreedMemory();
         set_num_threads(job.EffectiveThreads);
 
         RunKey key = Key(job, data);
@@ -160,6 +161,7 @@ public static class Trainer
     /// <summary>Accuracy and mean loss of <paramref name="model"/> on <paramref name="set"/> (eval mode, no gradients).</summary>
     public static Evaluation Evaluate(nn.Module<Tensor, Tensor> model, ImageSet set, Normalization normalization, int batchSize = 256, bool prefetch = true)
     {
+        NativeHeap.KeepFreedMemory();
         var clock = Stopwatch.StartNew();
         model.eval();
         using var noGrad = no_grad();
