@@ -38,7 +38,7 @@ internal readonly record struct KernelBlocking(LaneWidth Lanes, int TileVectors,
         long sampleBytes = Math.Max(1L, (long)(layout.InputPlanes + layout.OutputPlanes) * layout.Positions * elementSize);
         int chunk = (int)Math.Clamp(ChunkBytes / sampleBytes, 1, Math.Max(1, layout.Samples));
         int crossChunk = Math.Clamp(Math.Max(chunk, (CrossPositions + layout.Positions - 1) / Math.Max(1, layout.Positions)), 1, Math.Max(1, layout.Samples));
-        return new KernelBlocking(lanes, TileFor(), TuningOverride("INFOFIELD_CHUNK", chunk), TuningOverride("INFOFIELD_CROSS_CHUNK", crossChunk));
+        return new KernelBlocking(lanes, TileFor(), TuningOverride("INFOFIELD_RPW_CHUNK", chunk), TuningOverride("INFOFIELD_RPW_CROSS_CHUNK", crossChunk));
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ internal readonly record struct KernelBlocking(LaneWidth Lanes, int TileVectors,
     /// or AVX-512 turned off) a tile of two keeps every accumulator and operand in a register.
     /// </summary>
     private static int TileFor() =>
-        TuningOverride("INFOFIELD_TILE", Avx512F.IsSupported || !X86Base.IsSupported ? 4 : 2);
+        TuningOverride("INFOFIELD_RPW_TILE", Avx512F.IsSupported || !X86Base.IsSupported ? 4 : 2);
 
     private static int TuningOverride(string name, int value) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), out int forced) && forced > 0 ? forced : value;
