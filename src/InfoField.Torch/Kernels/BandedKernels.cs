@@ -72,18 +72,32 @@ internal static unsafe class BandedKernels
                     T* c0 = coefficients + (4L * bands.BlockStart[b]);
                     T* c1 = c0 + length, c2 = c1 + length, c3 = c2 + length;
                     long r0 = bands.Slots[4 * b] * plane, r1 = bands.Slots[(4 * b) + 1] * plane, r2 = bands.Slots[(4 * b) + 2] * plane, r3 = bands.Slots[(4 * b) + 3] * plane;
+
+                    // The tile's first vector is vector `within` of sample `sample`; a tile's vectors may lie in
+                    // different samples (small planes), and the last tile repeats the chunk's last vector.
+                    int tileSample = first, within = 0;
                     for (int v = fromVector; v < toVector; v += TTile.Vectors)
                     {
-                        // A tile's vectors may lie in different samples (small planes); the last tile repeats the last vector.
-                        long in0 = At(v, toVector, vectorsPerSample, lanes, inSample), out0 = At(v, toVector, vectorsPerSample, lanes, outSample);
-                        long in1 = At(v + 1, toVector, vectorsPerSample, lanes, inSample), out1 = At(v + 1, toVector, vectorsPerSample, lanes, outSample);
+                        Locate(tileSample, within, 0, vectorsPerSample, last, out int n0, out int p0);
+                        Locate(tileSample, within, 1, vectorsPerSample, last, out int n1, out int p1);
+                        long in0 = (n0 * inSample) + ((long)p0 * lanes), out0 = (n0 * outSample) + ((long)p0 * lanes);
+                        long in1 = (n1 * inSample) + ((long)p1 * lanes), out1 = (n1 * outSample) + ((long)p1 * lanes);
                         long in2 = 0, out2 = 0, in3 = 0, out3 = 0;
                         if (TTile.Vectors == 4)
                         {
-                            in2 = At(v + 2, toVector, vectorsPerSample, lanes, inSample);
-                            out2 = At(v + 2, toVector, vectorsPerSample, lanes, outSample);
-                            in3 = At(v + 3, toVector, vectorsPerSample, lanes, inSample);
-                            out3 = At(v + 3, toVector, vectorsPerSample, lanes, outSample);
+                            Locate(tileSample, within, 2, vectorsPerSample, last, out int n2, out int p2);
+                            Locate(tileSample, within, 3, vectorsPerSample, last, out int n3, out int p3);
+                            in2 = (n2 * inSample) + ((long)p2 * lanes);
+                            out2 = (n2 * outSample) + ((long)p2 * lanes);
+                            in3 = (n3 * inSample) + ((long)p3 * lanes);
+                            out3 = (n3 * outSample) + ((long)p3 * lanes);
+                        }
+
+                        within += TTile.Vectors;
+                        while (within >= vectorsPerSample)
+                        {
+                            within -= vectorsPerSample;
+                            tileSample++;
                         }
 
                         TVector a00 = TLanes.Zero, a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
@@ -340,12 +354,25 @@ internal static unsafe class BandedKernels
         }
     }
 
-    /// <summary>Where vector <paramref name="vector"/> (clamped below <paramref name="end"/>) starts in a tensor of <paramref name="sample"/> elements per sample.</summary>
+    /// <summary>
+    /// The sample and the vector within it of the vector <paramref name="offset"/> places after vector
+    /// <paramref name="within"/> of sample <paramref name="sample"/>; past the chunk's end (<paramref name="last"/>), its last vector.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static long At(int vector, int end, int vectorsPerSample, int lanes, long sample)
+    private static void Locate(int sample, int within, int offset, int vectorsPerSample, int last, out int atSample, out int atVector)
     {
-        int clamped = Math.Min(vector, end - 1);
-        int index = clamped / vectorsPerSample;
-        return (index * sample) + ((long)(clamped - (index * vectorsPerSample)) * lanes);
+        atSample = sample;
+        atVector = within + offset;
+        while (atVector >= vectorsPerSample)
+        {
+            atVector -= vectorsPerSample;
+            atSample++;
+        }
+
+        if (atSample >= last)
+        {
+            atSample = last - 1;
+            atVector = vectorsPerSample - 1;
+        }
     }
 }
