@@ -44,7 +44,7 @@ public class BenchCommandTests
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("rpw/gpw", run.Output);
         Assert.Contains("listing/rpw", run.Output);
-        Assert.Contains("Targets: rpw/gpw <= 1.30 and listing/rpw >= 3.00", run.Output);
+        Assert.Contains("Targets: rpw/gpw <= 1.15 with 256- and 512-bit lanes, 1.30 with 128-bit lanes, and listing/rpw >= 3.00", run.Output);
     }
 
     [Theory]
@@ -57,5 +57,45 @@ public class BenchCommandTests
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith($"infofield: error: {option}: {value} is not valid", run.Error);
+    }
+
+    [Fact]
+    public void One_case_is_timed_and_the_lane_width_is_reported()
+    {
+        JsonElement json = CliRun.Of("bench", "rpw", "--case", "16,4x4,2,0.33", "--batch", "2", "--repeats", "1", "--warmup", "0", "--json").Json();
+
+        int bits = json.GetProperty("laneBits").GetInt32();
+        Assert.Contains(bits, new[] { 128, 256, 512 });
+        JsonElement only = Assert.Single(json.GetProperty("cases").EnumerateArray());
+        Assert.Equal(16, only.GetProperty("channels").GetInt32());
+        Assert.Equal(4, only.GetProperty("size").GetInt32());
+        Assert.Equal(2, only.GetProperty("batch").GetInt32());
+        Assert.Equal(2, only.GetProperty("groups").GetInt32());
+        Assert.Equal(0.33, only.GetProperty("overlap").GetDouble());
+        int caseBits = only.GetProperty("laneBits").GetInt32();
+        Assert.InRange(caseBits, 128, bits);
+        Assert.Equal(caseBits >= 256 ? 1.15 : 1.3, only.GetProperty("gpwTarget").GetDouble());
+    }
+
+    [Fact]
+    public void The_text_view_names_the_lane_width()
+    {
+        CliRun run = CliRun.Of("bench", "rpw", "--case", "8,2x2,2,0.5", "--batch", "1", "--repeats", "1", "--warmup", "0");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches("(128|256|512)-bit SIMD lanes", run.Output);
+    }
+
+    [Theory]
+    [InlineData("64,32x16,2,0.5")]
+    [InlineData("64,32x32,2")]
+    [InlineData("sixty-four,32x32,2,0.5")]
+    [InlineData("64,32,2,0.5")]
+    public void A_bad_case_is_named_in_one_line(string value)
+    {
+        CliRun run = CliRun.Of("bench", "rpw", "--case", value);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith($"infofield: error: --case: '{value}' is not valid; expected", run.Error);
     }
 }

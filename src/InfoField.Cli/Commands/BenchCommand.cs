@@ -28,13 +28,19 @@ internal static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "Torch intra-op threads during the run.", DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--out") { Description = "Also write the JSON document to this file (written atomically)." };
         var links = new OutputTarget();
+        var single = new Option<string?>("--case") { Description = "Time one case, given as C,HxW,g,o (for example 64,32x32,2,0.33) instead of the 24 of the full run." };
         var command = new Command("rpw", "Time forward+backward of PW, GPW, the fast RPW, RPW composed as the paper's Listing 2, and the masked reference RPW on the layer shapes of VGG16-opt (CIFAR-10).")
         {
-            json, quick, batch, repeats, warmup, threads, output, links.FollowLinks,
+            json, quick, batch, repeats, warmup, threads, output, links.FollowLinks, single,
         };
         command.SetAction(parsed => console.Guard(() =>
         {
             RpwBenchmarkOptions defaults = parsed.GetValue(quick) ? RpwBenchmarkOptions.Quick : RpwBenchmarkOptions.Full;
+            if (parsed.GetValue(single) is string text)
+            {
+                defaults = ParseCase(text, defaults);
+            }
+
             RpwBenchmarkOptions options = (defaults with
             {
                 Batch = parsed.GetValue(batch) ?? defaults.Batch,
@@ -71,12 +77,36 @@ internal static class BenchCommand
         return command;
     }
 
+    /// <summary>The options for the one case <paramref name="text"/> (<c>C,HxW,g,o</c>), keeping the other settings of <paramref name="defaults"/>.</summary>
+    internal static RpwBenchmarkOptions ParseCase(string text, RpwBenchmarkOptions defaults)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        string[] sides = parts.Length == 4 ? parts[1].Split('x', 'X') : [];
+        if (parts.Length != 4
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int channels)
+            || sides.Length != 2
+            || !int.TryParse(sides[0], NumberStyles.None, CultureInfo.InvariantCulture, out int height)
+            || !int.TryParse(sides[1], NumberStyles.None, CultureInfo.InvariantCulture, out int width)
+            || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int groups)
+            || !double.TryParse(parts[3], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double overlap))
+        {
+            throw new InfoFieldException($"--case: '{text}' is not valid; expected C,HxW,g,o such as 64,32x32,2,0.33");
+        }
+
+        if (height != width)
+        {
+            throw new InfoFieldException($"--case: '{text}' is not valid; expected a square plane (H equal to W)");
+        }
+
+        return defaults with { Shapes = [new RpwBenchmarkShape(channels, height)], Groups = [groups], Overlaps = [overlap] };
+    }
+
     /// <summary>The text view: one row per case, milliseconds per implementation and the two target ratios.</summary>
     internal static string Render(RpwBenchmarkReport report)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"RPW forward+backward, median ms of {report.Repeats} rounds after {report.Warmup} warm-up, {report.Threads} torch thread(s)");
-        var rows = new List<string[]> { new[] { "C", "HxW", "batch", "g", "o", "pw", "gpw", "rpw", "listing", "reference", "rpw/gpw", "listing/rpw", "" } };
+        text.AppendLine(CultureInfo.InvariantCulture, $"RPW forward+backward, median ms of {report.Repeats} rounds after {report.Warmup} warm-up, {report.Threads} torch thread(s), {report.LaneBits}-bit SIMD lanes");
+        var rows = new List<string[]> { new[] { "C", "HxW", "batch", "g", "o", "pw", "gpw", "rpw", "listing", "reference", "rpw/gpw", "listing/rpw", "lanes", "" } };
         foreach (RpwBenchmarkCase c in report.Cases)
         {
             rows.Add([
@@ -92,13 +122,14 @@ internal static class BenchCommand
                 Number(c.Ms.RpwReference),
                 Number(c.RpwOverGpw),
                 Number(c.ListingOverRpw),
+                c.LaneBits.ToString(CultureInfo.InvariantCulture),
                 c.MeetsTarget ? string.Empty : "miss",
             ]);
         }
 
-        FieldTable.AppendTable(text, rows, [true, true, true, true, true, true, true, true, true, true, true, true, false]);
+        FieldTable.AppendTable(text, rows, [true, true, true, true, true, true, true, true, true, true, true, true, true, false]);
         int misses = report.Cases.Count(c => !c.MeetsTarget);
-        text.AppendLine(CultureInfo.InvariantCulture, $"Targets: rpw/gpw <= {Number(RpwBenchmark.GpwTarget)} and listing/rpw >= {Number(RpwBenchmark.ListingTarget)}; {misses} of {report.Cases.Count} cases miss.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Targets: rpw/gpw <= {Number(RpwBenchmark.GpwTargetFor(256))} with 256- and 512-bit lanes, {Number(RpwBenchmark.GpwTargetFor(128))} with 128-bit lanes, and listing/rpw >= {Number(RpwBenchmark.ListingTarget)}; {misses} of {report.Cases.Count} cases miss.");
         return text.ToString();
     }
 

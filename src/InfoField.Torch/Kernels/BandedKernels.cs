@@ -13,109 +13,184 @@ namespace InfoField.Torch.Kernels;
 internal readonly record struct PlaneLayout(int Samples, int Positions, int InputPlanes, int OutputPlanes);
 
 /// <summary>
-/// Register-blocked kernels for banded products of planes, the core of the fast RPW. A tile holds four rows by four
-/// vectors in sixteen accumulators; for each plane of the block's run it loads four vectors and four coefficients and
-/// does sixteen fused multiply-adds, so every loaded vector serves four rows. Positions that do not fill a vector are done
-/// one by one.
+/// How many SIMD vectors a micro-kernel tile spans: four where the processor has 32 vector registers (AVX-512), two
+/// where it has 16 (AVX2, SSE), so that a tile's accumulators and operands stay in registers.
+/// </summary>
+internal interface ITile
+{
+    /// <summary>2 or 4.</summary>
+    static abstract int Vectors { get; }
+}
+
+/// <summary>Tiles of four rows by two vectors (8 accumulators).</summary>
+internal readonly struct Tile2 : ITile
+{
+    public static int Vectors => 2;
+}
+
+/// <summary>Tiles of four rows by four vectors (16 accumulators).</summary>
+internal readonly struct Tile4 : ITile
+{
+    public static int Vectors => 4;
+}
+
+/// <summary>
+/// Register-blocked kernels for banded products of planes, the core of the fast RPW. A tile holds four rows by
+/// <see cref="ITile.Vectors"/> vectors of accumulators; for each plane of the block's run it loads those vectors and
+/// four coefficients and does four fused multiply-adds per vector, so every loaded vector serves four rows. Samples are
+/// taken in chunks that stay in cache while every block of the range reads them. Positions that do not fill a vector
+/// are done one by one. The <c>TTile.Vectors == 4</c> tests are constants of each specialization, so the JIT drops the
+/// code of the columns a tile does not have.
 /// </summary>
 internal static unsafe class BandedKernels
 {
-    /// <summary>Result rows = banded sums of input planes, for the blocks <paramref name="fromBlock"/> to <paramref name="toBlock"/> (exclusive).</summary>
-    public static void Sum<TLanes, TVector, T>(BandSet bands, T* coefficients, T* input, T* output, PlaneLayout layout, int fromBlock, int toBlock)
+    /// <summary>
+    /// Result rows = banded sums of input planes, for the blocks <paramref name="fromBlock"/> to <paramref name="toBlock"/>
+    /// (exclusive), <paramref name="chunk"/> samples at a time.
+    /// </summary>
+    public static void Sum<TLanes, TVector, T, TTile>(BandSet bands, T* coefficients, T* input, T* output, PlaneLayout layout, int fromBlock, int toBlock, int chunk)
         where TLanes : struct, ILanes<TVector, T>
         where TVector : struct
         where T : unmanaged, INumberBase<T>
+        where TTile : struct, ITile
     {
         int lanes = TLanes.Count;
         int vectorsPerSample = layout.Positions / lanes;
-        int vectors = layout.Samples * vectorsPerSample;
         long inSample = (long)layout.InputPlanes * layout.Positions;
         long outSample = (long)layout.OutputPlanes * layout.Positions;
         long plane = layout.Positions;
-        Span<long> inAt = stackalloc long[4];
-        Span<long> outAt = stackalloc long[4];
         fixed (int* planesBase = bands.Planes)
         {
-            for (int b = fromBlock; b < toBlock; b++)
+            for (int first = 0; first < layout.Samples; first += chunk)
             {
-                int length = bands.BlockLength[b];
-                int* planes = planesBase + bands.BlockStart[b];
-                T* c0 = coefficients + (4L * bands.BlockStart[b]);
-                T* c1 = c0 + length, c2 = c1 + length, c3 = c2 + length;
-                long r0 = bands.Slots[4 * b] * plane, r1 = bands.Slots[(4 * b) + 1] * plane, r2 = bands.Slots[(4 * b) + 2] * plane, r3 = bands.Slots[(4 * b) + 3] * plane;
-                for (int v = 0; v < vectors; v += 4)
+                int last = Math.Min(layout.Samples, first + chunk);
+                int fromVector = first * vectorsPerSample, toVector = last * vectorsPerSample;
+                for (int b = fromBlock; b < toBlock; b++)
                 {
-                    for (int i = 0; i < 4; i++)
-                    {
-                        int vector = Math.Min(v + i, vectors - 1);
-                        int sample = vector / vectorsPerSample;
-                        long position = (long)(vector % vectorsPerSample) * lanes;
-                        inAt[i] = (sample * inSample) + position;
-                        outAt[i] = (sample * outSample) + position;
-                    }
+                    int length = bands.BlockLength[b];
+                    int* planes = planesBase + bands.BlockStart[b];
+                    T* c0 = coefficients + (4L * bands.BlockStart[b]);
+                    T* c1 = c0 + length, c2 = c1 + length, c3 = c2 + length;
+                    long r0 = bands.Slots[4 * b] * plane, r1 = bands.Slots[(4 * b) + 1] * plane, r2 = bands.Slots[(4 * b) + 2] * plane, r3 = bands.Slots[(4 * b) + 3] * plane;
 
-                    TVector a00 = TLanes.Zero, a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-                    TVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-                    T* s0 = input + inAt[0], s1 = input + inAt[1], s2 = input + inAt[2], s3 = input + inAt[3];
-                    for (int k = 0; k < length; k++)
+                    // The tile's first vector is vector `within` of sample `sample`; a tile's vectors may lie in
+                    // different samples (small planes), and the last tile repeats the chunk's last vector.
+                    int tileSample = first, within = 0;
+                    for (int v = fromVector; v < toVector; v += TTile.Vectors)
                     {
-                        long at = planes[k] * plane;
-                        TVector x0 = TLanes.Load(s0 + at), x1 = TLanes.Load(s1 + at), x2 = TLanes.Load(s2 + at), x3 = TLanes.Load(s3 + at);
-                        TVector w0 = TLanes.Broadcast(c0[k]), w1 = TLanes.Broadcast(c1[k]), w2 = TLanes.Broadcast(c2[k]), w3 = TLanes.Broadcast(c3[k]);
-                        a00 = TLanes.MultiplyAdd(w0, x0, a00);
-                        a01 = TLanes.MultiplyAdd(w0, x1, a01);
-                        a02 = TLanes.MultiplyAdd(w0, x2, a02);
-                        a03 = TLanes.MultiplyAdd(w0, x3, a03);
-                        a10 = TLanes.MultiplyAdd(w1, x0, a10);
-                        a11 = TLanes.MultiplyAdd(w1, x1, a11);
-                        a12 = TLanes.MultiplyAdd(w1, x2, a12);
-                        a13 = TLanes.MultiplyAdd(w1, x3, a13);
-                        a20 = TLanes.MultiplyAdd(w2, x0, a20);
-                        a21 = TLanes.MultiplyAdd(w2, x1, a21);
-                        a22 = TLanes.MultiplyAdd(w2, x2, a22);
-                        a23 = TLanes.MultiplyAdd(w2, x3, a23);
-                        a30 = TLanes.MultiplyAdd(w3, x0, a30);
-                        a31 = TLanes.MultiplyAdd(w3, x1, a31);
-                        a32 = TLanes.MultiplyAdd(w3, x2, a32);
-                        a33 = TLanes.MultiplyAdd(w3, x3, a33);
-                    }
-
-                    T* o0 = output + outAt[0], o1 = output + outAt[1], o2 = output + outAt[2], o3 = output + outAt[3];
-                    TLanes.Store(a00, o0 + r0);
-                    TLanes.Store(a01, o1 + r0);
-                    TLanes.Store(a02, o2 + r0);
-                    TLanes.Store(a03, o3 + r0);
-                    TLanes.Store(a10, o0 + r1);
-                    TLanes.Store(a11, o1 + r1);
-                    TLanes.Store(a12, o2 + r1);
-                    TLanes.Store(a13, o3 + r1);
-                    TLanes.Store(a20, o0 + r2);
-                    TLanes.Store(a21, o1 + r2);
-                    TLanes.Store(a22, o2 + r2);
-                    TLanes.Store(a23, o3 + r2);
-                    TLanes.Store(a30, o0 + r3);
-                    TLanes.Store(a31, o1 + r3);
-                    TLanes.Store(a32, o2 + r3);
-                    TLanes.Store(a33, o3 + r3);
-                }
-
-                // Positions past the last full vector of each sample, one by one.
-                for (int position = vectorsPerSample * lanes; position < layout.Positions; position++)
-                {
-                    for (int sample = 0; sample < layout.Samples; sample++)
-                    {
-                        T* source = input + (sample * inSample) + position;
-                        T* target = output + (sample * outSample) + position;
-                        for (int q = 0; q < 4; q++)
+                        Locate(tileSample, within, 0, vectorsPerSample, last, out int n0, out int p0);
+                        Locate(tileSample, within, 1, vectorsPerSample, last, out int n1, out int p1);
+                        long in0 = (n0 * inSample) + ((long)p0 * lanes), out0 = (n0 * outSample) + ((long)p0 * lanes);
+                        long in1 = (n1 * inSample) + ((long)p1 * lanes), out1 = (n1 * outSample) + ((long)p1 * lanes);
+                        long in2 = 0, out2 = 0, in3 = 0, out3 = 0;
+                        if (TTile.Vectors == 4)
                         {
-                            T* strip = c0 + ((long)q * length);
-                            T sum = T.Zero;
-                            for (int k = 0; k < length; k++)
+                            Locate(tileSample, within, 2, vectorsPerSample, last, out int n2, out int p2);
+                            Locate(tileSample, within, 3, vectorsPerSample, last, out int n3, out int p3);
+                            in2 = (n2 * inSample) + ((long)p2 * lanes);
+                            out2 = (n2 * outSample) + ((long)p2 * lanes);
+                            in3 = (n3 * inSample) + ((long)p3 * lanes);
+                            out3 = (n3 * outSample) + ((long)p3 * lanes);
+                        }
+
+                        within += TTile.Vectors;
+                        while (within >= vectorsPerSample)
+                        {
+                            within -= vectorsPerSample;
+                            tileSample++;
+                        }
+
+                        TVector a00 = TLanes.Zero, a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+                        TVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+                        T* s0 = input + in0, s1 = input + in1, s2 = input + in2, s3 = input + in3;
+                        for (int k = 0; k < length; k++)
+                        {
+                            long at = planes[k] * plane;
+                            TVector x0 = TLanes.Load(s0 + at), x1 = TLanes.Load(s1 + at), x2 = default, x3 = default;
+                            if (TTile.Vectors == 4)
                             {
-                                sum += strip[k] * source[planes[k] * plane];
+                                x2 = TLanes.Load(s2 + at);
+                                x3 = TLanes.Load(s3 + at);
                             }
 
-                            target[bands.Slots[(4 * b) + q] * plane] = sum;
+                            TVector w = TLanes.Broadcast(c0[k]);
+                            a00 = TLanes.MultiplyAdd(w, x0, a00);
+                            a01 = TLanes.MultiplyAdd(w, x1, a01);
+                            if (TTile.Vectors == 4)
+                            {
+                                a02 = TLanes.MultiplyAdd(w, x2, a02);
+                                a03 = TLanes.MultiplyAdd(w, x3, a03);
+                            }
+
+                            w = TLanes.Broadcast(c1[k]);
+                            a10 = TLanes.MultiplyAdd(w, x0, a10);
+                            a11 = TLanes.MultiplyAdd(w, x1, a11);
+                            if (TTile.Vectors == 4)
+                            {
+                                a12 = TLanes.MultiplyAdd(w, x2, a12);
+                                a13 = TLanes.MultiplyAdd(w, x3, a13);
+                            }
+
+                            w = TLanes.Broadcast(c2[k]);
+                            a20 = TLanes.MultiplyAdd(w, x0, a20);
+                            a21 = TLanes.MultiplyAdd(w, x1, a21);
+                            if (TTile.Vectors == 4)
+                            {
+                                a22 = TLanes.MultiplyAdd(w, x2, a22);
+                                a23 = TLanes.MultiplyAdd(w, x3, a23);
+                            }
+
+                            w = TLanes.Broadcast(c3[k]);
+                            a30 = TLanes.MultiplyAdd(w, x0, a30);
+                            a31 = TLanes.MultiplyAdd(w, x1, a31);
+                            if (TTile.Vectors == 4)
+                            {
+                                a32 = TLanes.MultiplyAdd(w, x2, a32);
+                                a33 = TLanes.MultiplyAdd(w, x3, a33);
+                            }
+                        }
+
+                        T* o0 = output + out0, o1 = output + out1;
+                        TLanes.Store(a00, o0 + r0);
+                        TLanes.Store(a01, o1 + r0);
+                        TLanes.Store(a10, o0 + r1);
+                        TLanes.Store(a11, o1 + r1);
+                        TLanes.Store(a20, o0 + r2);
+                        TLanes.Store(a21, o1 + r2);
+                        TLanes.Store(a30, o0 + r3);
+                        TLanes.Store(a31, o1 + r3);
+                        if (TTile.Vectors == 4)
+                        {
+                            T* o2 = output + out2, o3 = output + out3;
+                            TLanes.Store(a02, o2 + r0);
+                            TLanes.Store(a03, o3 + r0);
+                            TLanes.Store(a12, o2 + r1);
+                            TLanes.Store(a13, o3 + r1);
+                            TLanes.Store(a22, o2 + r2);
+                            TLanes.Store(a23, o3 + r2);
+                            TLanes.Store(a32, o2 + r3);
+                            TLanes.Store(a33, o3 + r3);
+                        }
+                    }
+
+                    // Positions past the last full vector of each sample, one by one.
+                    for (int position = vectorsPerSample * lanes; position < layout.Positions; position++)
+                    {
+                        for (int sample = first; sample < last; sample++)
+                        {
+                            T* source = input + (sample * inSample) + position;
+                            T* target = output + (sample * outSample) + position;
+                            for (int q = 0; q < 4; q++)
+                            {
+                                T* strip = c0 + ((long)q * length);
+                                T sum = T.Zero;
+                                for (int k = 0; k < length; k++)
+                                {
+                                    sum += strip[k] * source[planes[k] * plane];
+                                }
+
+                                target[bands.Slots[(4 * b) + q] * plane] = sum;
+                            }
                         }
                     }
                 }
@@ -125,111 +200,144 @@ internal static unsafe class BandedKernels
 
     /// <summary>
     /// The weight gradient of the forward bands: for each block, the products of its four rows' output-gradient planes
-    /// with each plane of its run, summed over samples and positions, scattered into <paramref name="gradient"/> (C_out x w)
+    /// with each plane of its run, summed over samples and positions (<paramref name="chunk"/> samples at a time, every
+    /// block of the range reading a chunk while it is in cache), scattered into <paramref name="gradient"/> (C_out x w)
     /// through the bands' coefficient sources.
     /// </summary>
-    public static void Cross<TLanes, TVector, T>(BandSet bands, T* outputGradient, T* input, T* gradient, PlaneLayout layout, int fromBlock, int toBlock)
+    public static void Cross<TLanes, TVector, T, TTile>(BandSet bands, T* outputGradient, T* input, T* gradient, PlaneLayout layout, int fromBlock, int toBlock, int chunk)
         where TLanes : struct, ILanes<TVector, T>
         where TVector : struct
         where T : unmanaged, INumberBase<T>
+        where TTile : struct, ITile
     {
         int lanes = TLanes.Count;
         int fullPositions = layout.Positions / lanes * lanes;
         long gradientSample = (long)layout.OutputPlanes * layout.Positions;
         long inputSample = (long)layout.InputPlanes * layout.Positions;
         long plane = layout.Positions;
-        int chunk = Math.Max(1, 2048 / Math.Max(layout.Positions, 1));
-        int longest = bands.BlockLength.Max();
-        var band = new T[4 * (longest + 4)];
+        int stride = bands.BlockLength.Max() + 4;
+        var band = new T[Math.Max(0, toBlock - fromBlock) * 4 * stride];
         fixed (int* planesBase = bands.Planes)
-        fixed (T* sums = band)
+        fixed (T* sumsBase = band)
         {
-            for (int b = fromBlock; b < toBlock; b++)
+            for (int first = 0; first < layout.Samples; first += chunk)
             {
-                int length = bands.BlockLength[b];
-                int stride = longest + 4;
-                int* planes = planesBase + bands.BlockStart[b];
-                Array.Clear(band);
-                long g0 = bands.Slots[4 * b] * plane, g1 = bands.Slots[(4 * b) + 1] * plane, g2 = bands.Slots[(4 * b) + 2] * plane, g3 = bands.Slots[(4 * b) + 3] * plane;
-                for (int first = 0; first < layout.Samples; first += chunk)
+                int last = Math.Min(layout.Samples, first + chunk);
+                for (int b = fromBlock; b < toBlock; b++)
                 {
-                    int last = Math.Min(layout.Samples, first + chunk);
-                    for (int k = 0; k < length; k += 4)
+                    int length = bands.BlockLength[b];
+                    int* planes = planesBase + bands.BlockStart[b];
+                    T* sums = sumsBase + ((long)(b - fromBlock) * 4 * stride);
+                    long g0 = bands.Slots[4 * b] * plane, g1 = bands.Slots[(4 * b) + 1] * plane, g2 = bands.Slots[(4 * b) + 2] * plane, g3 = bands.Slots[(4 * b) + 3] * plane;
+                    for (int k = 0; k < length; k += TTile.Vectors)
                     {
-                        long x0 = planes[k] * plane, x1 = planes[Math.Min(k + 1, length - 1)] * plane, x2 = planes[Math.Min(k + 2, length - 1)] * plane, x3 = planes[Math.Min(k + 3, length - 1)] * plane;
+                        long x0 = planes[k] * plane, x1 = planes[Math.Min(k + 1, length - 1)] * plane;
+                        long x2 = planes[Math.Min(k + 2, length - 1)] * plane, x3 = planes[Math.Min(k + 3, length - 1)] * plane;
                         TVector a00 = TLanes.Zero, a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
                         TVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-                        T t00 = T.Zero, t01 = t00, t02 = t00, t03 = t00, t10 = t00, t11 = t00, t12 = t00, t13 = t00;
-                        T t20 = t00, t21 = t00, t22 = t00, t23 = t00, t30 = t00, t31 = t00, t32 = t00, t33 = t00;
                         for (int sample = first; sample < last; sample++)
                         {
                             T* g = outputGradient + (sample * gradientSample);
                             T* x = input + (sample * inputSample);
-                            int p = 0;
-                            for (; p < fullPositions; p += lanes)
+                            for (int p = 0; p < fullPositions; p += lanes)
                             {
-                                TVector v0 = TLanes.Load(g + g0 + p), v1 = TLanes.Load(g + g1 + p), v2 = TLanes.Load(g + g2 + p), v3 = TLanes.Load(g + g3 + p);
-                                TVector u0 = TLanes.Load(x + x0 + p), u1 = TLanes.Load(x + x1 + p), u2 = TLanes.Load(x + x2 + p), u3 = TLanes.Load(x + x3 + p);
-                                a00 = TLanes.MultiplyAdd(v0, u0, a00);
-                                a01 = TLanes.MultiplyAdd(v0, u1, a01);
-                                a02 = TLanes.MultiplyAdd(v0, u2, a02);
-                                a03 = TLanes.MultiplyAdd(v0, u3, a03);
-                                a10 = TLanes.MultiplyAdd(v1, u0, a10);
-                                a11 = TLanes.MultiplyAdd(v1, u1, a11);
-                                a12 = TLanes.MultiplyAdd(v1, u2, a12);
-                                a13 = TLanes.MultiplyAdd(v1, u3, a13);
-                                a20 = TLanes.MultiplyAdd(v2, u0, a20);
-                                a21 = TLanes.MultiplyAdd(v2, u1, a21);
-                                a22 = TLanes.MultiplyAdd(v2, u2, a22);
-                                a23 = TLanes.MultiplyAdd(v2, u3, a23);
-                                a30 = TLanes.MultiplyAdd(v3, u0, a30);
-                                a31 = TLanes.MultiplyAdd(v3, u1, a31);
-                                a32 = TLanes.MultiplyAdd(v3, u2, a32);
-                                a33 = TLanes.MultiplyAdd(v3, u3, a33);
-                            }
+                                TVector u0 = TLanes.Load(x + x0 + p), u1 = TLanes.Load(x + x1 + p), u2 = default, u3 = default;
+                                if (TTile.Vectors == 4)
+                                {
+                                    u2 = TLanes.Load(x + x2 + p);
+                                    u3 = TLanes.Load(x + x3 + p);
+                                }
 
-                            for (; p < layout.Positions; p++)
-                            {
-                                T e0 = g[g0 + p], e1 = g[g1 + p], e2 = g[g2 + p], e3 = g[g3 + p];
-                                T f0 = x[x0 + p], f1 = x[x1 + p], f2 = x[x2 + p], f3 = x[x3 + p];
-                                t00 += e0 * f0;
-                                t01 += e0 * f1;
-                                t02 += e0 * f2;
-                                t03 += e0 * f3;
-                                t10 += e1 * f0;
-                                t11 += e1 * f1;
-                                t12 += e1 * f2;
-                                t13 += e1 * f3;
-                                t20 += e2 * f0;
-                                t21 += e2 * f1;
-                                t22 += e2 * f2;
-                                t23 += e2 * f3;
-                                t30 += e3 * f0;
-                                t31 += e3 * f1;
-                                t32 += e3 * f2;
-                                t33 += e3 * f3;
+                                TVector e = TLanes.Load(g + g0 + p);
+                                a00 = TLanes.MultiplyAdd(e, u0, a00);
+                                a01 = TLanes.MultiplyAdd(e, u1, a01);
+                                if (TTile.Vectors == 4)
+                                {
+                                    a02 = TLanes.MultiplyAdd(e, u2, a02);
+                                    a03 = TLanes.MultiplyAdd(e, u3, a03);
+                                }
+
+                                e = TLanes.Load(g + g1 + p);
+                                a10 = TLanes.MultiplyAdd(e, u0, a10);
+                                a11 = TLanes.MultiplyAdd(e, u1, a11);
+                                if (TTile.Vectors == 4)
+                                {
+                                    a12 = TLanes.MultiplyAdd(e, u2, a12);
+                                    a13 = TLanes.MultiplyAdd(e, u3, a13);
+                                }
+
+                                e = TLanes.Load(g + g2 + p);
+                                a20 = TLanes.MultiplyAdd(e, u0, a20);
+                                a21 = TLanes.MultiplyAdd(e, u1, a21);
+                                if (TTile.Vectors == 4)
+                                {
+                                    a22 = TLanes.MultiplyAdd(e, u2, a22);
+                                    a23 = TLanes.MultiplyAdd(e, u3, a23);
+                                }
+
+                                e = TLanes.Load(g + g3 + p);
+                                a30 = TLanes.MultiplyAdd(e, u0, a30);
+                                a31 = TLanes.MultiplyAdd(e, u1, a31);
+                                if (TTile.Vectors == 4)
+                                {
+                                    a32 = TLanes.MultiplyAdd(e, u2, a32);
+                                    a33 = TLanes.MultiplyAdd(e, u3, a33);
+                                }
                             }
                         }
 
-                        sums[k] += TLanes.Sum(a00) + t00;
-                        sums[k + 1] += TLanes.Sum(a01) + t01;
-                        sums[k + 2] += TLanes.Sum(a02) + t02;
-                        sums[k + 3] += TLanes.Sum(a03) + t03;
-                        sums[stride + k] += TLanes.Sum(a10) + t10;
-                        sums[stride + k + 1] += TLanes.Sum(a11) + t11;
-                        sums[stride + k + 2] += TLanes.Sum(a12) + t12;
-                        sums[stride + k + 3] += TLanes.Sum(a13) + t13;
-                        sums[(2 * stride) + k] += TLanes.Sum(a20) + t20;
-                        sums[(2 * stride) + k + 1] += TLanes.Sum(a21) + t21;
-                        sums[(2 * stride) + k + 2] += TLanes.Sum(a22) + t22;
-                        sums[(2 * stride) + k + 3] += TLanes.Sum(a23) + t23;
-                        sums[(3 * stride) + k] += TLanes.Sum(a30) + t30;
-                        sums[(3 * stride) + k + 1] += TLanes.Sum(a31) + t31;
-                        sums[(3 * stride) + k + 2] += TLanes.Sum(a32) + t32;
-                        sums[(3 * stride) + k + 3] += TLanes.Sum(a33) + t33;
+                        sums[k] += TLanes.Sum(a00);
+                        sums[k + 1] += TLanes.Sum(a01);
+                        sums[stride + k] += TLanes.Sum(a10);
+                        sums[stride + k + 1] += TLanes.Sum(a11);
+                        sums[(2 * stride) + k] += TLanes.Sum(a20);
+                        sums[(2 * stride) + k + 1] += TLanes.Sum(a21);
+                        sums[(3 * stride) + k] += TLanes.Sum(a30);
+                        sums[(3 * stride) + k + 1] += TLanes.Sum(a31);
+                        if (TTile.Vectors == 4)
+                        {
+                            sums[k + 2] += TLanes.Sum(a02);
+                            sums[k + 3] += TLanes.Sum(a03);
+                            sums[stride + k + 2] += TLanes.Sum(a12);
+                            sums[stride + k + 3] += TLanes.Sum(a13);
+                            sums[(2 * stride) + k + 2] += TLanes.Sum(a22);
+                            sums[(2 * stride) + k + 3] += TLanes.Sum(a23);
+                            sums[(3 * stride) + k + 2] += TLanes.Sum(a32);
+                            sums[(3 * stride) + k + 3] += TLanes.Sum(a33);
+                        }
+                    }
+
+                    // Positions past the last full vector of each sample, one by one.
+                    if (fullPositions < layout.Positions)
+                    {
+                        for (int sample = first; sample < last; sample++)
+                        {
+                            T* g = outputGradient + (sample * gradientSample);
+                            T* x = input + (sample * inputSample);
+                            for (int q = 0; q < 4; q++)
+                            {
+                                T* row = g + (bands.Slots[(4 * b) + q] * plane);
+                                for (int k = 0; k < length; k++)
+                                {
+                                    T* column = x + (planes[k] * plane);
+                                    T sum = T.Zero;
+                                    for (int p = fullPositions; p < layout.Positions; p++)
+                                    {
+                                        sum += row[p] * column[p];
+                                    }
+
+                                    sums[(q * stride) + k] += sum;
+                                }
+                            }
+                        }
                     }
                 }
+            }
 
+            for (int b = fromBlock; b < toBlock; b++)
+            {
+                int length = bands.BlockLength[b];
+                T* sums = sumsBase + ((long)(b - fromBlock) * 4 * stride);
                 int sourceBase = 4 * bands.BlockStart[b];
                 for (int q = 0; q < 4; q++)
                 {
@@ -243,6 +351,28 @@ internal static unsafe class BandedKernels
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The sample and the vector within it of the vector <paramref name="offset"/> places after vector
+    /// <paramref name="within"/> of sample <paramref name="sample"/>; past the chunk's end (<paramref name="last"/>), its last vector.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Locate(int sample, int within, int offset, int vectorsPerSample, int last, out int atSample, out int atVector)
+    {
+        atSample = sample;
+        atVector = within + offset;
+        while (atVector >= vectorsPerSample)
+        {
+            atVector -= vectorsPerSample;
+            atSample++;
+        }
+
+        if (atSample >= last)
+        {
+            atSample = last - 1;
+            atVector = vectorsPerSample - 1;
         }
     }
 }

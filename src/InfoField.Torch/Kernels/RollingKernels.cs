@@ -30,50 +30,55 @@ internal static unsafe class RollingKernels
         tensor.device_type == TorchSharp.DeviceType.CPU && (tensor.dtype == ScalarType.Float32 || tensor.dtype == ScalarType.Float64);
 
     /// <summary>output (N, C_out, P) = RPW of input (N, C_in, P).</summary>
-    public static void Forward(RollingPlan plan, Tensor input, Tensor weight, Tensor output, LaneWidth width = LaneWidth.Auto) =>
-        RunSum(plan.Forward, weight, input, output, Layout(input, plan.InChannels, plan.OutChannels), width);
+    public static void Forward(RollingPlan plan, Tensor input, Tensor weight, Tensor output, KernelBlocking? blocking = null) =>
+        RunSum(plan.Forward, weight, input, output, Layout(input, plan.InChannels, plan.OutChannels), blocking);
 
     /// <summary>inputGradient (N, C_in, P) from outputGradient (N, C_out, P).</summary>
-    public static void InputGradient(RollingPlan plan, Tensor outputGradient, Tensor weight, Tensor inputGradient, LaneWidth width = LaneWidth.Auto) =>
-        RunSum(plan.InputGradient, weight, outputGradient, inputGradient, Layout(outputGradient, plan.OutChannels, plan.InChannels), width);
+    public static void InputGradient(RollingPlan plan, Tensor outputGradient, Tensor weight, Tensor inputGradient, KernelBlocking? blocking = null) =>
+        RunSum(plan.InputGradient, weight, outputGradient, inputGradient, Layout(outputGradient, plan.OutChannels, plan.InChannels), blocking);
 
     /// <summary>weightGradient (C_out, w) from outputGradient (N, C_out, P) and input (N, C_in, P).</summary>
-    public static void WeightGradient(RollingPlan plan, Tensor outputGradient, Tensor input, Tensor weightGradient, LaneWidth width = LaneWidth.Auto)
+    public static void WeightGradient(RollingPlan plan, Tensor outputGradient, Tensor input, Tensor weightGradient, KernelBlocking? asked = null)
     {
         var layout = Layout(input, plan.InChannels, plan.OutChannels);
         BandSet bands = plan.Forward;
-        Parallel(bands.Blocks, (from, to) =>
+        if (input.dtype == ScalarType.Float32)
         {
-            if (input.dtype == ScalarType.Float32)
+            var blocking = KernelBlocking.Resolve(asked, layout, sizeof(float));
+            Parallel(bands.Blocks, (from, to) =>
             {
                 fixed (byte* g = outputGradient.bytes, x = input.bytes, w = weightGradient.bytes)
                 {
-                    CrossFloat((float*)g, (float*)x, (float*)w, bands, layout, from, to, Pick(width, layout.Positions, 16, 8));
+                    Cross<float>(bands, (float*)g, (float*)x, (float*)w, layout, from, to, blocking);
                 }
-            }
-            else
+            });
+        }
+        else
+        {
+            var blocking = KernelBlocking.Resolve(asked, layout, sizeof(double));
+            Parallel(bands.Blocks, (from, to) =>
             {
                 fixed (byte* g = outputGradient.bytes, x = input.bytes, w = weightGradient.bytes)
                 {
-                    CrossDouble((double*)g, (double*)x, (double*)w, bands, layout, from, to, Pick(width, layout.Positions, 8, 4));
+                    Cross<double>(bands, (double*)g, (double*)x, (double*)w, layout, from, to, blocking);
                 }
-            }
-        });
+            });
+        }
     }
 
-    private static void RunSum(BandSet bands, Tensor weight, Tensor source, Tensor result, PlaneLayout layout, LaneWidth width)
+    private static void RunSum(BandSet bands, Tensor weight, Tensor source, Tensor result, PlaneLayout layout, KernelBlocking? asked)
     {
         if (source.dtype == ScalarType.Float32)
         {
             float[] coefficients = new float[bands.Sources.Length];
             bands.FillCoefficients<float>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(weight.bytes), coefficients);
-            LaneWidth lanes = Pick(width, layout.Positions, 16, 8);
+            var blocking = KernelBlocking.Resolve(asked, layout, sizeof(float));
             Parallel(bands.Blocks, (from, to) =>
             {
                 fixed (float* c = coefficients)
                 fixed (byte* x = source.bytes, y = result.bytes)
                 {
-                    SumFloat(bands, c, (float*)x, (float*)y, layout, from, to, lanes);
+                    Sum<float>(bands, c, (float*)x, (float*)y, layout, from, to, blocking);
                 }
             });
         }
@@ -81,96 +86,125 @@ internal static unsafe class RollingKernels
         {
             double[] coefficients = new double[bands.Sources.Length];
             bands.FillCoefficients<double>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(weight.bytes), coefficients);
-            LaneWidth lanes = Pick(width, layout.Positions, 8, 4);
+            var blocking = KernelBlocking.Resolve(asked, layout, sizeof(double));
             Parallel(bands.Blocks, (from, to) =>
             {
                 fixed (double* c = coefficients)
                 fixed (byte* x = source.bytes, y = result.bytes)
                 {
-                    SumDouble(bands, c, (double*)x, (double*)y, layout, from, to, lanes);
+                    Sum<double>(bands, c, (double*)x, (double*)y, layout, from, to, blocking);
                 }
             });
         }
     }
 
-    private static void SumFloat(BandSet bands, float* c, float* x, float* y, PlaneLayout layout, int from, int to, LaneWidth lanes)
+    /// <summary>Picks the specialization of <see cref="BandedKernels.Sum"/> for the element type, lane width and tile.</summary>
+    private static void Sum<T>(BandSet bands, T* c, T* x, T* y, PlaneLayout layout, int from, int to, KernelBlocking blocking)
+        where T : unmanaged
     {
-        switch (lanes)
+        if (typeof(T) == typeof(float))
         {
-            case LaneWidth.Bits512:
-                BandedKernels.Sum<Float512, Vector512<float>, float>(bands, c, x, y, layout, from, to);
-                break;
-            case LaneWidth.Bits256:
-                BandedKernels.Sum<Float256, Vector256<float>, float>(bands, c, x, y, layout, from, to);
-                break;
-            default:
-                BandedKernels.Sum<Float128, Vector128<float>, float>(bands, c, x, y, layout, from, to);
-                break;
+            switch (blocking.Lanes)
+            {
+                case LaneWidth.Bits512: Sum<Float512, Vector512<float>, float>(bands, (float*)c, (float*)x, (float*)y, layout, from, to, blocking); break;
+                case LaneWidth.Bits256: Sum<Float256, Vector256<float>, float>(bands, (float*)c, (float*)x, (float*)y, layout, from, to, blocking); break;
+                default: Sum<Float128, Vector128<float>, float>(bands, (float*)c, (float*)x, (float*)y, layout, from, to, blocking); break;
+            }
+        }
+        else
+        {
+            switch (blocking.Lanes)
+            {
+                case LaneWidth.Bits512: Sum<Double512, Vector512<double>, double>(bands, (double*)c, (double*)x, (double*)y, layout, from, to, blocking); break;
+                case LaneWidth.Bits256: Sum<Double256, Vector256<double>, double>(bands, (double*)c, (double*)x, (double*)y, layout, from, to, blocking); break;
+                default: Sum<Double128, Vector128<double>, double>(bands, (double*)c, (double*)x, (double*)y, layout, from, to, blocking); break;
+            }
         }
     }
 
-    private static void SumDouble(BandSet bands, double* c, double* x, double* y, PlaneLayout layout, int from, int to, LaneWidth lanes)
+    private static void Sum<TLanes, TVector, T>(BandSet bands, T* c, T* x, T* y, PlaneLayout layout, int from, int to, KernelBlocking blocking)
+        where TLanes : struct, ILanes<TVector, T>
+        where TVector : struct
+        where T : unmanaged, System.Numerics.INumberBase<T>
     {
-        switch (lanes)
+        if (blocking.TileVectors == 4)
         {
-            case LaneWidth.Bits512:
-                BandedKernels.Sum<Double512, Vector512<double>, double>(bands, c, x, y, layout, from, to);
-                break;
-            case LaneWidth.Bits256:
-                BandedKernels.Sum<Double256, Vector256<double>, double>(bands, c, x, y, layout, from, to);
-                break;
-            default:
-                BandedKernels.Sum<Double128, Vector128<double>, double>(bands, c, x, y, layout, from, to);
-                break;
+            BandedKernels.Sum<TLanes, TVector, T, Tile4>(bands, c, x, y, layout, from, to, blocking.Chunk);
+        }
+        else
+        {
+            BandedKernels.Sum<TLanes, TVector, T, Tile2>(bands, c, x, y, layout, from, to, blocking.Chunk);
         }
     }
 
-    private static void CrossFloat(float* g, float* x, float* w, BandSet bands, PlaneLayout layout, int from, int to, LaneWidth lanes)
+    /// <summary>Picks the specialization of <see cref="BandedKernels.Cross"/> for the element type, lane width and tile.</summary>
+    private static void Cross<T>(BandSet bands, T* g, T* x, T* w, PlaneLayout layout, int from, int to, KernelBlocking blocking)
+        where T : unmanaged
     {
-        switch (lanes)
+        if (typeof(T) == typeof(float))
         {
-            case LaneWidth.Bits512:
-                BandedKernels.Cross<Float512, Vector512<float>, float>(bands, g, x, w, layout, from, to);
-                break;
-            case LaneWidth.Bits256:
-                BandedKernels.Cross<Float256, Vector256<float>, float>(bands, g, x, w, layout, from, to);
-                break;
-            default:
-                BandedKernels.Cross<Float128, Vector128<float>, float>(bands, g, x, w, layout, from, to);
-                break;
+            switch (blocking.Lanes)
+            {
+                case LaneWidth.Bits512: Cross<Float512, Vector512<float>, float>(bands, (float*)g, (float*)x, (float*)w, layout, from, to, blocking); break;
+                case LaneWidth.Bits256: Cross<Float256, Vector256<float>, float>(bands, (float*)g, (float*)x, (float*)w, layout, from, to, blocking); break;
+                default: Cross<Float128, Vector128<float>, float>(bands, (float*)g, (float*)x, (float*)w, layout, from, to, blocking); break;
+            }
+        }
+        else
+        {
+            switch (blocking.Lanes)
+            {
+                case LaneWidth.Bits512: Cross<Double512, Vector512<double>, double>(bands, (double*)g, (double*)x, (double*)w, layout, from, to, blocking); break;
+                case LaneWidth.Bits256: Cross<Double256, Vector256<double>, double>(bands, (double*)g, (double*)x, (double*)w, layout, from, to, blocking); break;
+                default: Cross<Double128, Vector128<double>, double>(bands, (double*)g, (double*)x, (double*)w, layout, from, to, blocking); break;
+            }
         }
     }
 
-    private static void CrossDouble(double* g, double* x, double* w, BandSet bands, PlaneLayout layout, int from, int to, LaneWidth lanes)
+    private static void Cross<TLanes, TVector, T>(BandSet bands, T* g, T* x, T* w, PlaneLayout layout, int from, int to, KernelBlocking blocking)
+        where TLanes : struct, ILanes<TVector, T>
+        where TVector : struct
+        where T : unmanaged, System.Numerics.INumberBase<T>
     {
-        switch (lanes)
+        if (blocking.TileVectors == 4)
         {
-            case LaneWidth.Bits512:
-                BandedKernels.Cross<Double512, Vector512<double>, double>(bands, g, x, w, layout, from, to);
-                break;
-            case LaneWidth.Bits256:
-                BandedKernels.Cross<Double256, Vector256<double>, double>(bands, g, x, w, layout, from, to);
-                break;
-            default:
-                BandedKernels.Cross<Double128, Vector128<double>, double>(bands, g, x, w, layout, from, to);
-                break;
+            BandedKernels.Cross<TLanes, TVector, T, Tile4>(bands, g, x, w, layout, from, to, blocking.CrossChunk);
+        }
+        else
+        {
+            BandedKernels.Cross<TLanes, TVector, T, Tile2>(bands, g, x, w, layout, from, to, blocking.CrossChunk);
         }
     }
 
-    /// <summary>The width to run at: the one asked for, or the widest accelerated one whose lanes a plane of <paramref name="positions"/> fills.</summary>
-    private static LaneWidth Pick(LaneWidth asked, int positions, int lanes512, int lanes256)
+    /// <summary>The widest SIMD width, in bits, the runtime accelerates: 512, 256 or 128.</summary>
+    public static int WidestBits => Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
+
+    /// <summary>The register width of <paramref name="lanes"/> in bits (<see cref="LaneWidth.Auto"/> is not a width).</summary>
+    public static int Bits(LaneWidth lanes) => lanes switch
+    {
+        LaneWidth.Bits512 => 512,
+        LaneWidth.Bits256 => 256,
+        LaneWidth.Bits128 => 128,
+        _ => throw new ArgumentOutOfRangeException(nameof(lanes), lanes, "a width, not Auto"),
+    };
+
+    /// <summary>
+    /// The width to run at: the one asked for, or the widest accelerated one whose lanes a plane of
+    /// <paramref name="positions"/> elements of <paramref name="elementSize"/> bytes fills.
+    /// </summary>
+    public static LaneWidth Pick(LaneWidth asked, int positions, int elementSize)
     {
         if (asked != LaneWidth.Auto)
         {
             return asked;
         }
 
-        if (Vector512.IsHardwareAccelerated && positions >= lanes512)
+        if (Vector512.IsHardwareAccelerated && positions * elementSize >= 64)
         {
             return LaneWidth.Bits512;
         }
 
-        return Vector256.IsHardwareAccelerated && positions >= lanes256 ? LaneWidth.Bits256 : LaneWidth.Bits128;
+        return Vector256.IsHardwareAccelerated && positions * elementSize >= 32 ? LaneWidth.Bits256 : LaneWidth.Bits128;
     }
 
     private static PlaneLayout Layout(Tensor source, int sourcePlanes, int resultPlanes)

@@ -45,6 +45,7 @@ public static class ThroughputBenchmark
         }
 
         ModelBinding.Check(network, data, network.Name);
+        NativeHeap.KeepFreedMemory();
         set_num_threads(threads > 0 ? threads : Environment.ProcessorCount);
         random.manual_seed(settings.Seed);
         using NetworkModule model = ModuleBuilder.Build(network);

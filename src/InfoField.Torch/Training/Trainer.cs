@@ -68,6 +68,7 @@ public static class Trainer
         }
 
         MemoryBudget.Check($"training {job.Model.Reference} at batch size {settings.BatchSize}", TrainingBytes(network, settings.BatchSize));
+        NativeHeap.KeepFreedMemory();
         set_num_threads(job.EffectiveThreads);
 
         RunKey key = Key(job, data);
@@ -172,6 +173,7 @@ public static class Trainer
             throw new DataException("the test split has no images, so there is no accuracy to report; evaluate on at least 1 image");
         }
 
+        NativeHeap.KeepFreedMemory();
         var clock = Stopwatch.StartNew();
         model.eval();
         using var noGrad = no_grad();
