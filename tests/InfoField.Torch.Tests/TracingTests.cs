@@ -1,6 +1,7 @@
 using InfoField.Architecture;
 using InfoField.Costs;
 using InfoField.Field;
+using InfoField.Samples.Branched;
 using InfoField.Samples.Listing1;
 using InfoField.Torch.Tracing;
 using InfoField.Zoo;
@@ -109,6 +110,19 @@ public class TracingTests
         Assert.Contains(block.Graph.Ops, op => op is Add);
         Assert.Contains(block.Graph.Ops, op => op is Concat);
         Assert.Contains(block.Graph.Ops, op => op is Multiply);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), CostModel.Of(network).Total.Parameters);
+    }
+
+    [Fact]
+    public void The_branched_sample_traces_into_residual_and_concat_units()
+    {
+        using var model = new SmallResNet(width: 16, outClass: 10);
+
+        Network network = model.ToArchitecture(new FeatureShape(3, 32, 32));
+
+        Assert.Equal(["conv3-16", "residual-16", "residual-16"], network.Stages[0].Units.Select(unit => unit.Name));
+        Assert.Equal(["residual-32", "concat-64"], network.Stages[1].Units.Select(unit => unit.Name));
+        Assert.Equal(new Op[] { new AdaptivePooling(PoolKind.Average, 1), new Architecture.Flatten(), new Architecture.Linear(10) }, network.Head);
         Assert.Equal(model.parameters().Sum(p => p.numel()), CostModel.Of(network).Total.Parameters);
     }
 
