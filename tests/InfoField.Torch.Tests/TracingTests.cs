@@ -1,6 +1,7 @@
 using InfoField.Architecture;
 using InfoField.Costs;
 using InfoField.Field;
+using InfoField.Samples.Branched;
 using InfoField.Samples.Listing1;
 using InfoField.Torch.Tracing;
 using InfoField.Zoo;
@@ -53,15 +54,87 @@ public class TracingTests
         Assert.Equal(model.parameters().Sum(p => p.numel()), CostModel.Of(network).Total.Parameters);
     }
 
+    public static TheoryData<string, string> TorchVisionModels => new()
+    {
+        { "resnet18", "resnet18" },
+        { "resnet50", "resnet50" },
+        { "mobilenet_v2", "mobilenetv2" },
+        { "googlenet", "googlenet" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TorchVisionModels))]
+    public void A_torchvision_model_traces_into_the_zoo_model_of_the_same_name(string model, string zoo)
+    {
+        using nn.Module<Tensor, Tensor> module = model switch
+        {
+            "resnet18" => TorchSharp.torchvision.models.resnet18(),
+            "resnet50" => TorchSharp.torchvision.models.resnet50(),
+            "mobilenet_v2" => TorchSharp.torchvision.models.mobilenet_v2(),
+            _ => TorchSharp.torchvision.models.googlenet(transform_input: false),
+        };
+        // A 96 x 96 input keeps the test fast; the zoo builds its ImageNet model for the same input.
+        Network reference = ModelZoo.Create(zoo, new ZooRequest(DatasetInfo.ImageNet, InputOverride: new FeatureShape(3, 96, 96)));
+
+        NetworkField traced = InformationField.Analyze(module.ToArchitecture(reference.Input));
+        NetworkField want = InformationField.Analyze(reference);
+
+        Assert.Equal(module.parameters().Sum(p => p.numel()), traced.Cost.Total.Parameters);
+        Assert.Equal(want.Cost.Total, traced.Cost.Total);
+        Assert.Equal(want.Network.Head, traced.Network.Head);
+        Assert.Equal(want.Stages.Length, traced.Stages.Length);
+        for (int s = 0; s < want.Stages.Length; s++)
+        {
+            Assert.Equal(want.Stages[s].InputShape, traced.Stages[s].InputShape);
+            Assert.Equal(want.Network.Stages[s].Entry, traced.Network.Stages[s].Entry);
+            Assert.Equal(want.Network.Stages[s].Units.Select(unit => unit.Role), traced.Network.Stages[s].Units.Select(unit => unit.Role));
+            Assert.Equal(want.Stages[s].Units.Length, traced.Stages[s].Units.Length);
+            for (int u = 0; u < want.Stages[s].Units.Length; u++)
+            {
+                Assert.Equal(Unnamed(want.Stages[s].Units[u]), Unnamed(traced.Stages[s].Units[u]));
+            }
+        }
+
+        // Unit names are labels from the structure (dw3-pw-16) where the zoo names blocks (inverted-residual-16).
+        static UnitField Unnamed(UnitField unit) => unit with { Name = string.Empty };
+    }
+
     [Fact]
-    public void Residual_connections_are_reported_as_untraceable()
+    public void Residual_adds_concatenations_and_gates_are_read_by_value()
     {
         using var model = new TwoBranches();
 
+        Network network = model.ToArchitecture(new FeatureShape(3, 8, 8));
+
+        Unit block = Assert.Single(network.Units, unit => !unit.Graph.IsChain);
+        Assert.Contains(block.Graph.Ops, op => op is Add);
+        Assert.Contains(block.Graph.Ops, op => op is Concat);
+        Assert.Contains(block.Graph.Ops, op => op is Multiply);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), CostModel.Of(network).Total.Parameters);
+    }
+
+    [Fact]
+    public void The_branched_sample_traces_into_residual_and_concat_units()
+    {
+        using var model = new SmallResNet(width: 16, outClass: 10);
+
+        Network network = model.ToArchitecture(new FeatureShape(3, 32, 32));
+
+        Assert.Equal(["conv3-16", "residual-16", "residual-16"], network.Stages[0].Units.Select(unit => unit.Name));
+        Assert.Equal(["residual-32", "concat-64"], network.Stages[1].Units.Select(unit => unit.Name));
+        Assert.Equal(new Op[] { new AdaptivePooling(PoolKind.Average, 1), new Architecture.Flatten(), new Architecture.Linear(10) }, network.Head);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), CostModel.Of(network).Total.Parameters);
+    }
+
+    [Fact]
+    public void A_functional_op_that_cannot_be_read_names_the_module()
+    {
+        using var model = new Scaling();
+
         var error = Assert.Throws<TraceException>(() => model.ToArchitecture(new FeatureShape(3, 8, 8)));
 
-        Assert.Contains("'second'", error.Message);
-        Assert.Contains("not a chain of layers", error.Message);
+        Assert.Contains("'second' (Conv2d)", error.Message);
+        Assert.Contains("functional op", error.Message);
     }
 
     [Fact]
@@ -95,10 +168,13 @@ public class TracingTests
         public override Tensor forward(Tensor input) => conv.forward(input);
     }
 
+    /// <summary>A residual add, a gate (x * sigmoid(pool(x))) and a concatenation, all functional, between modules.</summary>
     private sealed class TwoBranches : nn.Module<Tensor, Tensor>
     {
         private readonly Conv2d first = nn.Conv2d(3, 3, 3, padding: 1);
-        private readonly Conv2d second = nn.Conv2d(3, 3, 3, padding: 1);
+        private readonly AdaptiveAvgPool2d squeeze = nn.AdaptiveAvgPool2d(1);
+        private readonly Sigmoid gate = nn.Sigmoid();
+        private readonly Conv2d second = nn.Conv2d(6, 4, 3, padding: 1);
 
         public TwoBranches()
             : base("two-branches") => RegisterComponents();
@@ -107,7 +183,26 @@ public class TracingTests
         {
             using Tensor branch = first.call(input);
             using Tensor sum = branch + input;
-            return second.call(sum);
+            using Tensor scale = gate.call(squeeze.call(sum));
+            using Tensor gated = sum * scale;
+            using Tensor both = cat([gated, input], 1);
+            return second.call(both);
+        }
+    }
+
+    private sealed class Scaling : nn.Module<Tensor, Tensor>
+    {
+        private readonly Conv2d first = nn.Conv2d(3, 3, 3, padding: 1);
+        private readonly Conv2d second = nn.Conv2d(3, 3, 3, padding: 1);
+
+        public Scaling()
+            : base("scaling") => RegisterComponents();
+
+        public override Tensor forward(Tensor input)
+        {
+            using Tensor branch = first.call(input);
+            using Tensor scaled = branch * 0.5;
+            return second.call(scaled);
         }
     }
 }

@@ -41,10 +41,10 @@ public static class OnnxImport
         ModelProto model = Parse(bytes, source);
         try
         {
-            OnnxFlatGraph graph = OnnxNodeReader.Read(model);
-            return OnnxStructure.Build(name, graph);
+            FlatGraph graph = OnnxNodeReader.Read(model);
+            return GraphStructure.Build(name, graph);
         }
-        catch (OnnxReadException error)
+        catch (Exception error) when (error is OnnxReadException or StructureException)
         {
             throw new InfoFieldException($"{source}: {error.Message}", error);
         }

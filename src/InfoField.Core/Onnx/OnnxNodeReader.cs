@@ -5,7 +5,7 @@ using static InfoField.Onnx.OnnxValues;
 namespace InfoField.Onnx;
 
 /// <summary>
-/// Turns the nodes of an ONNX graph into InfoField ops, one graph for the whole network (<see cref="OnnxFlatGraph"/>).
+/// Turns the nodes of an ONNX graph into InfoField ops, one graph for the whole network (<see cref="FlatGraph"/>).
 /// Patterns that exporters write as several nodes are read as the layer they are: Sigmoid then Mul by the same tensor
 /// as SiLU, HardSigmoid then Mul as hard-swish, Reshape-Transpose-Reshape as a channel shuffle, MatMul then Add as a
 /// linear layer with bias, Pad as the padding of the Conv or pooling after it.
@@ -26,7 +26,7 @@ internal sealed class OnnxNodeReader
     private readonly Dictionary<string, int> consumers = [];
     private readonly Dictionary<string, (int Tensor, Pair Padding)> pads = [];
     private readonly Dictionary<string, (int Tensor, int Groups, bool Transposed)> views = [];
-    private readonly List<OnnxFlatNode> nodes = [];
+    private readonly List<FlatNode> nodes = [];
     private readonly List<(int Tensor, int[] Inputs)> concats = [];
     private readonly List<FeatureShape> shapes = [];
 
@@ -38,7 +38,7 @@ internal sealed class OnnxNodeReader
     }
 
     /// <summary>Reads the graph of <paramref name="model"/>.</summary>
-    public static OnnxFlatGraph Read(ModelProto model)
+    public static FlatGraph Read(ModelProto model)
     {
         GraphProto graph = model.Graph;
         long opset = model.OpsetImport.Where(import => import.Domain is "" or "ai.onnx").Max(import => import.Version);
@@ -731,7 +731,7 @@ internal sealed class OnnxNodeReader
             throw Fail(node, $"read as '{op.Type}': {error.Message}");
         }
 
-        nodes.Add(new OnnxFlatNode(op, inputs, Describe(node)));
+        nodes.Add(new FlatNode(op, inputs, Describe(node)));
         shapes.Add(shape);
         return nodes.Count;
     }
@@ -744,7 +744,7 @@ internal sealed class OnnxNodeReader
     private static OnnxReadException Fail(NodeProto node, string what) => new($"{Describe(node)}: {what}");
 
     /// <summary>The graph of the nodes the output depends on, renumbered.</summary>
-    private OnnxFlatGraph Prune(int output)
+    private FlatGraph Prune(int output)
     {
         var needed = new bool[nodes.Count + 1];
         needed[output] = true;
@@ -760,19 +760,19 @@ internal sealed class OnnxNodeReader
         }
 
         var index = new int[nodes.Count + 1];
-        var kept = new List<OnnxFlatNode>();
+        var kept = new List<FlatNode>();
         var keptShapes = new List<FeatureShape> { shapes[0] };
         for (int t = 1; t <= output; t++)
         {
             if (needed[t])
             {
-                OnnxFlatNode node = nodes[t - 1];
+                FlatNode node = nodes[t - 1];
                 kept.Add(node with { Inputs = [.. node.Inputs.Select(i => index[i])] });
                 keptShapes.Add(shapes[t]);
                 index[t] = kept.Count;
             }
         }
 
-        return new OnnxFlatGraph(shapes[0], rank, kept, keptShapes);
+        return new FlatGraph(shapes[0], rank, kept, keptShapes);
     }
 }

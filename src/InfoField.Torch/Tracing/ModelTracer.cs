@@ -9,25 +9,61 @@ using Interlace = InfoField.Torch.Modules.Interlace;
 namespace InfoField.Torch.Tracing;
 
 /// <summary>
-/// Reads the architecture of a TorchSharp model by running one forward pass with hooks on its leaf modules,
-/// for models written like the paper's Listing 1: stages of sequential layers, then a classifier. Each convolution
+/// Reads the architecture of a TorchSharp model by running one forward pass with hooks on its leaf modules. Every
+/// call of a leaf module is recorded with its input and output (a module may run more than once, as TorchVision's
+/// ResNet blocks reuse one ReLU), then the data flow is rebuilt by value: a call reads the model's input, an earlier
+/// call's output, or a functional combination the hooks cannot see, found by exact tensor comparison: a sum (residual
+/// add), a product (gating), a channel concatenation, or a ReLU, flatten or global average pooling of earlier tensors.
+/// <para>
+/// A chain (each layer reads the previous layer's output) is grouped as in the paper's Listing 1: each convolution
 /// starts a unit and the batch norms, activations, shuffles and dropouts after it join that unit; a pointwise (or
-/// rolling pointwise) convolution right after a depthwise one joins the depthwise unit (a DW+PW block). Stages follow
-/// the paper's rule (a pooling layer or a strided unit starts one); everything from the first flatten or linear layer
-/// on, and pooling after the last unit, is the head.
+/// rolling pointwise) convolution right after a depthwise one joins the depthwise unit; a pooling layer or a strided
+/// unit starts a stage; everything from the first flatten or linear layer on is the head. A model that branches is
+/// cut into units, stages and head by the same rules as an ONNX import (<see cref="GraphStructure"/>).
+/// </para>
 /// </summary>
-public static class ModelTracer
+public static partial class ModelTracer
 {
     /// <summary>
     /// Traces <paramref name="model"/> on one random sample of shape <paramref name="input"/>. Throws
-    /// <see cref="TraceException"/> when the model is not a chain of supported layers (e.g. it has residual
-    /// connections, or applies functional ops between layers).
+    /// <see cref="TraceException"/>, naming the module, when a layer is not supported or its input cannot be read as
+    /// the model's input, an earlier layer's output or a combination of them.
     /// </summary>
     public static Network Trace(nn.Module<Tensor, Tensor> model, FeatureShape input, TraceOptions? options = null)
     {
         options ??= new TraceOptions();
-        List<Call> calls = Record(model, input);
-        var ops = calls.Select(ToOp).ToList();
+        var kept = new List<Tensor>();
+        List<Call> calls;
+        List<Op> ops;
+        FlatGraph graph;
+        try
+        {
+            using var scope = NewDisposeScope();
+            calls = Record(model, input, kept, out Tensor sample, out Tensor output);
+            ops = calls.Select(ToOp).ToList();
+            graph = Dataflow.Build(input, sample, output, calls, ops);
+        }
+        finally
+        {
+            foreach (Tensor tensor in kept)
+            {
+                tensor.Dispose();
+            }
+        }
+
+        string name = options.Name ?? model.GetName();
+        if (graph.Nodes.Count != calls.Count || graph.Nodes.Select((node, i) => node.Inputs.SequenceEqual([i])).Any(chained => !chained))
+        {
+            try
+            {
+                return GraphStructure.Build(name, graph);
+            }
+            catch (StructureException error)
+            {
+                throw new TraceException($"cannot trace the model: {error.Message}");
+            }
+        }
+
         var (pieces, head) = Group(ops, calls, options.StemUnits);
         var (stages, trailing) = StagePartition.Split(input, pieces);
         if (stages.Count == 0)
@@ -35,10 +71,10 @@ public static class ModelTracer
             throw new TraceException("the model has no convolution before its classifier, so it has no stage to analyse");
         }
 
-        return new Network(options.Name ?? model.GetName(), input, stages, [.. trailing, .. head]);
+        return new Network(name, input, stages, [.. trailing, .. head]);
     }
 
-    private static List<Call> Record(nn.Module<Tensor, Tensor> model, FeatureShape input)
+    private static List<Call> Record(nn.Module<Tensor, Tensor> model, FeatureShape input, List<Tensor> kept, out Tensor sample, out Tensor output)
     {
         var leaves = new List<(string Name, nn.Module<Tensor, Tensor> Module)>();
         foreach (var (name, module) in model.named_modules())
@@ -61,10 +97,17 @@ public static class ModelTracer
             leaves.Add((model.GetName(), model));
         }
 
+        // Copies outlive the model's own dispose scopes (TorchVision's forward() disposes its intermediates); they
+        // belong to the caller's scope.
+        Tensor Keep(Tensor tensor)
+        {
+            Tensor copy = tensor.detach().clone().DetachFromDisposeScope();
+            kept.Add(copy);
+            return copy;
+        }
+
         var calls = new List<Call>();
         var removers = new List<IDisposable>();
-        Tensor? previous = null;
-        string previousName = "the model's input";
         bool wasTraining = model.training;
         try
         {
@@ -72,40 +115,21 @@ public static class ModelTracer
             {
                 removers.Add(new HookHandle(module.register_forward_pre_hook((_, x) =>
                 {
-                    if (calls.Any(call => ReferenceEquals(call.Module, module)))
-                    {
-                        throw new TraceException($"cannot trace '{name}': it runs more than once in a forward pass; tracing reads models whose layers run once, in sequence");
-                    }
-
-                    if (previous is null || !SameValues(previous, x))
-                    {
-                        throw new TraceException(
-                            $"cannot trace '{name}': its input is not the output of {previousName}; the model is not a chain of layers (a residual connection, or a functional op between layers?). Tracing reads models whose stages are sequential blocks, as in the paper's Listing 1; describe other networks with a spec file");
-                    }
-
-                    calls.Add(new Call(name, module, Shape(x)));
+                    calls.Add(new Call(name, module, Shape(x), Keep(x)));
                     return x;
                 })));
                 removers.Add(new HookHandle(module.register_forward_hook((_, _, y) =>
                 {
-                    calls[^1] = calls[^1] with { Output = Shape(y) };
-                    previous?.Dispose();
-                    previous = y.detach().clone();
-                    previousName = $"'{name}', the layer run before it";
+                    calls[^1] = calls[^1] with { Output = Shape(y), OutputValue = Keep(y) };
                     return y;
                 })));
             }
 
             model.eval();
             using var noGrad = no_grad();
-            using Tensor sample = randn(1, input.Channels, input.Height, input.Width);
-            previous = sample.clone();
-            using Tensor output = model.call(sample);
+            sample = randn(1, input.Channels, input.Height, input.Width);
+            output = model.call(sample.clone()).detach().clone();
             RequireAllRan(leaves, calls);
-            if (!SameValues(previous, output))
-            {
-                throw new TraceException($"cannot trace the model: its output is not the output of its last layer '{calls[^1].Name}'; a functional op after the last layer is not traced");
-            }
         }
         finally
         {
@@ -114,7 +138,6 @@ public static class ModelTracer
                 remover.Dispose();
             }
 
-            previous?.Dispose();
             model.train(wasTraining);
         }
 
@@ -152,8 +175,8 @@ public static class ModelTracer
             AvgPool2d pool => new Pooling(PoolKind.Average, Pair2(pool.kernel_size), Pair2(pool.stride ?? pool.kernel_size), Pair2(pool.padding ?? [0]), pool.ceil_mode),
             AdaptiveAvgPool2d => new AdaptivePooling(PoolKind.Average, new Pair(call.Output.Height, call.Output.Width)),
             AdaptiveMaxPool2d => new AdaptivePooling(PoolKind.Max, new Pair(call.Output.Height, call.Output.Width)),
-            TorchSharp.Modules.Dropout dropout => new Architecture.Dropout(dropout.p),
-            Dropout2d dropout => new Architecture.Dropout(dropout.p),
+            TorchSharp.Modules.Dropout dropout => new Architecture.Dropout(Probability(dropout.p)),
+            Dropout2d dropout => new Architecture.Dropout(Probability(dropout.p)),
             TorchSharp.Modules.Flatten { start_dim: 1 } => new Architecture.Flatten(),
             TorchSharp.Modules.Linear linear => new Architecture.Linear((int)linear.out_features, linear.bias is not null),
             TorchSharp.Modules.Softmax => new Architecture.Softmax(),
@@ -179,6 +202,9 @@ public static class ModelTracer
 
         return op;
     }
+
+    /// <summary>A dropout probability as written (TorchVision stores 0.2 as a float, 0.20000000298...).</summary>
+    private static double Probability(double p) => (double)(decimal)(float)p;
 
     private static Op ReadConvolution(Conv2d conv, Call call)
     {
@@ -287,18 +313,6 @@ public static class ModelTracer
         };
     }
 
-    private static bool SameValues(Tensor expected, Tensor actual)
-    {
-        if (expected.numel() != actual.numel())
-        {
-            return false;
-        }
-
-        using Tensor left = expected.reshape(-1);
-        using Tensor right = actual.reshape(-1);
-        return left.allclose(right, rtol: 0, atol: 0);
-    }
-
     private static FeatureShape Shape(Tensor tensor)
     {
         long[] shape = tensor.shape;
@@ -315,9 +329,11 @@ public static class ModelTracer
     private static TraceException Unsupported(Call call, string what) =>
         new($"cannot trace '{call.Name}' ({call.Module.GetType().Name}): {what} is not supported; describe the network with a spec file instead");
 
-    private sealed record Call(string Name, nn.Module<Tensor, Tensor> Module, FeatureShape Input)
+    private sealed record Call(string Name, nn.Module<Tensor, Tensor> Module, FeatureShape Input, Tensor InputValue)
     {
         public FeatureShape Output { get; init; }
+
+        public Tensor? OutputValue { get; init; }
     }
 
     private sealed class HookHandle(nn.HookableModule<Func<nn.Module<Tensor, Tensor>, Tensor, Tensor>, Func<nn.Module<Tensor, Tensor>, Tensor, Tensor, Tensor>>.HookRemover remover) : IDisposable

@@ -1,9 +1,8 @@
-using InfoField.Architecture;
-
-namespace InfoField.Onnx;
+namespace InfoField.Architecture;
 
 /// <summary>
-/// Finds a network's units, stages and head in an imported graph, from its structure alone (docs/onnx.md):
+/// Finds a network's units, stages and head in a whole-network graph (imported from ONNX or traced from TorchSharp),
+/// from its structure alone (docs/onnx.md, "grouping rules"):
 /// <list type="number">
 /// <item>A <em>cut</em> is a tensor every path from the input to the output passes through. Between two consecutive
 /// cuts lies a single-entry, single-exit region: one op, or a branched graph (a residual block, an Inception module).</item>
@@ -18,11 +17,15 @@ namespace InfoField.Onnx;
 /// <item>Stages are maximal runs of units at one resolution (<see cref="StagePartition"/>).</item>
 /// </list>
 /// </summary>
-internal static class OnnxStructure
+public static class GraphStructure
 {
-    /// <summary>The network named <paramref name="name"/> that <paramref name="graph"/> describes.</summary>
-    public static Network Build(string name, OnnxFlatGraph graph)
+    /// <summary>
+    /// The network named <paramref name="name"/> that <paramref name="graph"/> describes. Throws
+    /// <see cref="StructureException"/> (naming the node's source) when the head branches or nothing precedes it.
+    /// </summary>
+    public static Network Build(string name, FlatGraph graph)
     {
+        ArgumentNullException.ThrowIfNull(graph);
         List<(int Start, int End)> regions = Regions(graph);
         int headRegion = regions.FindIndex(region => graph.Nodes[region.Start].Op is HeadOp);
         if (headRegion < 0)
@@ -36,7 +39,7 @@ internal static class OnnxStructure
             var (start, end) = regions[r];
             if (end - start != 1)
             {
-                throw new OnnxReadException($"{graph.Nodes[start].Source}: the classifier head (from the first flatten, linear or softmax on) must be a chain of ops, but it branches here");
+                throw new StructureException($"{graph.Nodes[start].Source}: the classifier head (from the first flatten, linear or softmax on) must be a chain of ops, but it branches here");
             }
 
             head.Add(graph.Nodes[start].Op);
@@ -59,7 +62,7 @@ internal static class OnnxStructure
         var (stages, trailing) = StagePartition.Split(graph.Input, AssignRoles(pieces));
         if (stages.Count == 0)
         {
-            throw new OnnxReadException("the graph has no convolution or other layer before its classifier head, so there is no stage to analyse");
+            throw new StructureException("the graph has no convolution or other layer before its classifier head, so there is no stage to analyse");
         }
 
         return new Network(name, graph.Input, stages, [.. trailing, .. head], graph.SpatialRank);
@@ -120,7 +123,7 @@ internal static class OnnxStructure
         }}({string.Join("|", node.Inputs)})"));
 
     /// <summary>Groups the regions before the head into pooling ops (a group of one) and units, by the rules above.</summary>
-    private static List<List<(int Start, int End)>> Group(OnnxFlatGraph graph, IEnumerable<(int Start, int End)> regions)
+    private static List<List<(int Start, int End)>> Group(FlatGraph graph, IEnumerable<(int Start, int End)> regions)
     {
         var groups = new List<List<(int Start, int End)>>();
         List<(int Start, int End)>? open = null;
@@ -177,7 +180,7 @@ internal static class OnnxStructure
     }
 
     /// <summary>[Start, End) node ranges between consecutive cut tensors, in order.</summary>
-    private static List<(int Start, int End)> Regions(OnnxFlatGraph graph)
+    private static List<(int Start, int End)> Regions(FlatGraph graph)
     {
         int count = graph.Nodes.Count;
         var lastUse = new int[count + 1];
@@ -213,12 +216,12 @@ internal static class OnnxStructure
     }
 
     /// <summary>The nodes [start, end) as a unit graph: tensor <paramref name="start"/> (the cut before them) becomes the unit's input.</summary>
-    private static List<GraphNode> Local(OnnxFlatGraph graph, int start, int end)
+    private static List<GraphNode> Local(FlatGraph graph, int start, int end)
     {
         var nodes = new List<GraphNode>(end - start);
         for (int i = start; i < end; i++)
         {
-            OnnxFlatNode node = graph.Nodes[i];
+            FlatNode node = graph.Nodes[i];
             nodes.Add(new GraphNode(node.Op, [.. node.Inputs.Select(input => input - start)]));
         }
 
@@ -246,3 +249,6 @@ internal static class OnnxStructure
         return $"{(convs.Count == 0 ? graph.Ops[0].Type : string.Join("-", convs))}-{channels}";
     }
 }
+
+/// <summary>A whole-network graph cannot be cut into stages, units and a head; the message says where and why.</summary>
+public sealed class StructureException(string message) : InfoFieldException(message);
