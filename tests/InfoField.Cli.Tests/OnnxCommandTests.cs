@@ -35,6 +35,44 @@ public class OnnxCommandTests
     }
 
     [Fact]
+    public void Optimize_to_an_onnx_file_round_trips_to_the_optimized_architecture()
+    {
+        string directory = TempDirectory();
+        string optimized = Path.Combine(directory, "opt.onnx");
+
+        JsonElement result = CliRun.Of("optimize", "vgg16", "--width", "0.25", "--out", optimized, "--json").Json();
+        JsonElement reread = CliRun.Of("analyze", optimized, "--json").Json();
+        JsonElement spec = CliRun.Of("analyze", "vgg16-opt", "--width", "0.25", "--json").Json();
+
+        Assert.Equal([5, 4, 2, 1, 1], Units(reread));
+        Assert.Equal(Units(spec), Units(reread));
+        Assert.Equal(spec.GetProperty("params").GetInt64(), reread.GetProperty("params").GetInt64());
+        Assert.Equal(spec.GetProperty("macs").GetInt64(), reread.GetProperty("macs").GetInt64());
+        Assert.Equal(Ifs(spec), Ifs(reread));
+        Assert.Equal(optimized, result.GetProperty("out").GetString());
+    }
+
+    [Fact]
+    public void Export_writes_an_onnx_model_that_reads_back_and_refuses_other_names()
+    {
+        string directory = TempDirectory();
+        string exported = Path.Combine(directory, "net.onnx");
+
+        CliRun run = CliRun.Of("export", "resnet18", "--width", "0.25", "--out", exported);
+        CliRun wrong = CliRun.Of("export", "resnet18", "--out", Path.Combine(directory, "net.json"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"wrote {exported}: resnet18", run.Output);
+        JsonElement reread = CliRun.Of("analyze", exported, "--json").Json();
+        JsonElement zoo = CliRun.Of("analyze", "resnet18", "--width", "0.25", "--json").Json();
+        Assert.Equal(zoo.GetProperty("params").GetInt64(), reread.GetProperty("params").GetInt64());
+        Assert.Equal(Ifs(zoo), Ifs(reread));
+        Assert.NotEqual(0, wrong.ExitCode);
+        Assert.Contains("net.json: expected a file name ending in .onnx", wrong.Error);
+        Assert.Equal(["net.onnx"], Directory.GetFiles(directory).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void A_truncated_model_fails_with_one_line_and_nothing_is_written()
     {
         string directory = TempDirectory();
@@ -59,6 +97,9 @@ public class OnnxCommandTests
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("applies to zoo models; the ONNX model", run.Error);
     }
+
+    private static List<int> Units(JsonElement analysis) =>
+        [.. analysis.GetProperty("stages").EnumerateArray().Select(stage => stage.GetProperty("units").GetArrayLength())];
 
     private static List<long> Ifs(JsonElement analysis) =>
         [.. analysis.GetProperty("stages").EnumerateArray().SelectMany(stage => stage.GetProperty("units").EnumerateArray()).Select(unit => unit.GetProperty("if").GetInt64())];

@@ -144,7 +144,7 @@ public static class OnnxExport
                     Add => Fold("Add", reads),
                     Multiply => Fold("Mul", reads),
                     Concat => Node("Concat", reads, Int("axis", 1)),
-                    MergeOp other => throw new NotSupportedException($"no ONNX form of the merge '{other.Type}'"),
+                    MergeOp other => throw new InfoFieldException($"{network.Name}: no ONNX form of the merge '{other.Type}'"),
                     _ => Layer(node.Op, shapes[node.Inputs[0]], reads[0], $"{prefix}nodes.{i}."),
                 };
             }
@@ -182,7 +182,7 @@ public static class OnnxExport
             Flatten => Node("Flatten", [x], Int("axis", 1)),
             Softmax => Node("Softmax", [x], Int("axis", 1)),
             Linear l => Node("Gemm", l.Bias ? [x, Weight(prefix + "weight"), Weight(prefix + "bias")] : [x, Weight(prefix + "weight")], Int("transB", 1)),
-            _ => throw new NotSupportedException($"no ONNX form of the op '{op.Type}' ({op.GetType().Name})"),
+            _ => throw new InfoFieldException($"{network.Name}: no ONNX form of the op '{op.Type}' ({op.GetType().Name})"),
         };
 
         private string Conv(string x, string prefix, Pair kernel, Pair stride, Pair padding, Pair dilation, int groups, bool bias) =>
@@ -259,7 +259,7 @@ public static class OnnxExport
 
             if (shape.Height % a.Output.H != 0 || shape.Width % a.Output.W != 0)
             {
-                throw new NotSupportedException($"adaptive pooling from {shape.Resolution} to {a.Output} has no ONNX form: the output must divide the input");
+                throw new InfoFieldException($"{network.Name}: adaptive pooling from {shape.Resolution} to {a.Output} has no ONNX form: the output must divide the input");
             }
 
             int kh = shape.Height / a.Output.H, kw = shape.Width / a.Output.W;
@@ -276,7 +276,7 @@ public static class OnnxExport
             ActivationKind.Silu => Node("Mul", [x, Node("Sigmoid", [x])]),
             ActivationKind.Hardswish => Node("HardSwish", [x]),
             ActivationKind.Hardsigmoid => Node("HardSigmoid", [x], Float("alpha", 1.0 / 6), Float("beta", 0.5)),
-            _ => throw new NotSupportedException($"no ONNX form (at opset {Opset}) of the activation {kind}"),
+            _ => throw new InfoFieldException($"{network.Name}: no ONNX form (at opset {Opset}) of the activation {kind}"),
         };
 
         private string Node(string opType, string[] inputs, params AttributeProto[] attributes)

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using InfoField.Architecture;
+using InfoField.Costs;
+using InfoField.Onnx;
+using InfoField.Reporting;
+
+namespace InfoField.Cli.Commands;
+
+/// <summary><c>infofield export</c>: write any network as an ONNX model with the weights of its TorchSharp module.</summary>
+internal static class ExportCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var options = new CommonOptions();
+        var output = new Option<string>("--out", "-o") { Description = "The ONNX model to write (*.onnx).", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Seed of the freshly initialized weights.", DefaultValueFactory = _ => NetworkOutput.DefaultSeed };
+        var links = new OutputTarget();
+        var command = new Command("export", "Write a network as an ONNX model (opset 17) with the freshly initialized weights of its TorchSharp module; RPW becomes Gather + grouped Conv.");
+        options.AddModelOptions(command);
+        command.Options.Add(output);
+        command.Options.Add(seed);
+        links.AddTo(command);
+
+        command.SetAction(parsed => console.Guard(() =>
+        {
+            string path = links.Resolve(parsed, parsed.GetRequiredValue(output))!;
+            if (!OnnxImport.IsOnnxPath(path))
+            {
+                throw new InfoFieldException($"--out {path}: expected a file name ending in .onnx");
+            }
+
+            Network network = options.LoadNetwork(parsed).Network;
+            NetworkOutput.Save(network, path, parsed.GetValue(seed));
+            Cost cost = CostModel.Of(network).Total;
+            console.Out.WriteLine($"wrote {path}: {network.Name}, {Format.Count(cost.Parameters)} parameters, {Format.Macs(cost.Macs)} MACs, ONNX opset {InfoField.Torch.Onnx.OnnxExport.Opset}");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}
