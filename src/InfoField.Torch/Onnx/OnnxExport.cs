@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using InfoField.Architecture;
@@ -210,6 +211,7 @@ public static class OnnxExport
             }
 
             string windows = Node("Gather", [x, Constant(prefix + "windows", indices)], Int("axis", 1));
+            graph.Node[^1].DocString = string.Create(CultureInfo.InvariantCulture, $"InfoField RPW windows: groups={r.Groups} overlap={r.Overlap:R}");
             using Tensor weight = state[prefix + "weight"].reshape(r.OutChannels, width, 1, 1);
             string weightName = Initializer(prefix + "weight", weight);
             return Node(
