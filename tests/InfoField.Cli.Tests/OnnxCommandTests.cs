@@ -1,4 +1,9 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using InfoField.Torch.Building;
+using InfoField.Torch.Tests.Training;
+using InfoField.Torch.Training;
+using Onnx;
 
 namespace InfoField.Cli.Tests;
 
@@ -70,6 +75,40 @@ public class OnnxCommandTests
         Assert.NotEqual(0, wrong.ExitCode);
         Assert.Contains("net.json: expected a file name ending in .onnx", wrong.Error);
         Assert.Equal(["net.onnx"], Directory.GetFiles(directory).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Export_of_a_run_folder_writes_the_checkpoint_weights()
+    {
+        using var temp = new TempFolder();
+        string data = TestFiles.WriteMnist(temp["data"], 32, 16);
+        string spec = TestFiles.WriteTinySpec(temp["tiny.json"]);
+        Assert.Equal(0, CliRun.Of("train", spec, "--dataset", "mnist", "--data-dir", data, "--epochs", "1", "--batch-size", "16", "--out", temp["run"]).ExitCode);
+        string trained = temp["trained.onnx"], fresh = temp["fresh.onnx"];
+
+        CliRun run = CliRun.Of("export", temp["run"], "--out", trained);
+        CliRun refused = CliRun.Of("export", temp["run"], "--width", "2", "--out", temp["other.onnx"]);
+        Assert.Equal(0, CliRun.Of("export", spec, "--input", "1x28x28", "--out", fresh).ExitCode);
+
+        Assert.Equal(0, run.ExitCode);
+        (_, NetworkModule model) = Checkpoint.LoadModel(Path.Combine(temp["run"], Checkpoint.FileName));
+        using (model)
+        {
+            var state = model.state_dict();
+            ModelProto written = ModelProto.Parser.ParseFrom(File.ReadAllBytes(trained));
+            ModelProto initialized = ModelProto.Parser.ParseFrom(File.ReadAllBytes(fresh));
+            foreach (TensorProto weight in written.Graph.Initializer.Where(t => t.DataType == (int)TensorProto.Types.DataType.Float))
+            {
+                float[] expected = state[weight.Name].contiguous().data<float>().ToArray();
+                Assert.Equal(expected, MemoryMarshal.Cast<byte, float>(weight.RawData.Span).ToArray());
+            }
+
+            Assert.Contains(written.Graph.Initializer, weight => weight.Name.EndsWith("weight", StringComparison.Ordinal)
+                && !weight.RawData.Equals(initialized.Graph.Initializer.Single(other => other.Name == weight.Name).RawData));
+        }
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("a checkpoint carries its network; --dataset, --width and --input do not apply", refused.Error);
     }
 
     [Fact]
