@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(RuleCommand.Create(console));
         root.Subcommands.Add(DecomposeCommand.Create(console));
         root.Subcommands.Add(ReportCommand.Create(console));
+        root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
         root.Subcommands.Add(TrainCommand.Create(console));
         root.Subcommands.Add(EvalCommand.Create(console));

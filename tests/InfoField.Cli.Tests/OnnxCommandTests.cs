@@ -1,4 +1,9 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using InfoField.Torch.Building;
+using InfoField.Torch.Tests.Training;
+using InfoField.Torch.Training;
+using Onnx;
 
 namespace InfoField.Cli.Tests;
 
@@ -35,6 +40,78 @@ public class OnnxCommandTests
     }
 
     [Fact]
+    public void Optimize_to_an_onnx_file_round_trips_to_the_optimized_architecture()
+    {
+        string directory = TempDirectory();
+        string optimized = Path.Combine(directory, "opt.onnx");
+
+        JsonElement result = CliRun.Of("optimize", "vgg16", "--width", "0.25", "--out", optimized, "--json").Json();
+        JsonElement reread = CliRun.Of("analyze", optimized, "--json").Json();
+        JsonElement spec = CliRun.Of("analyze", "vgg16-opt", "--width", "0.25", "--json").Json();
+
+        Assert.Equal([5, 4, 2, 1, 1], Units(reread));
+        Assert.Equal(Units(spec), Units(reread));
+        Assert.Equal(spec.GetProperty("params").GetInt64(), reread.GetProperty("params").GetInt64());
+        Assert.Equal(spec.GetProperty("macs").GetInt64(), reread.GetProperty("macs").GetInt64());
+        Assert.Equal(Ifs(spec), Ifs(reread));
+        Assert.Equal(optimized, result.GetProperty("out").GetString());
+    }
+
+    [Fact]
+    public void Export_writes_an_onnx_model_that_reads_back_and_refuses_other_names()
+    {
+        string directory = TempDirectory();
+        string exported = Path.Combine(directory, "net.onnx");
+
+        CliRun run = CliRun.Of("export", "resnet18", "--width", "0.25", "--out", exported);
+        CliRun wrong = CliRun.Of("export", "resnet18", "--out", Path.Combine(directory, "net.json"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"wrote {exported}: resnet18", run.Output);
+        JsonElement reread = CliRun.Of("analyze", exported, "--json").Json();
+        JsonElement zoo = CliRun.Of("analyze", "resnet18", "--width", "0.25", "--json").Json();
+        Assert.Equal(zoo.GetProperty("params").GetInt64(), reread.GetProperty("params").GetInt64());
+        Assert.Equal(Ifs(zoo), Ifs(reread));
+        Assert.NotEqual(0, wrong.ExitCode);
+        Assert.Contains("net.json: expected a file name ending in .onnx", wrong.Error);
+        Assert.Equal(["net.onnx"], Directory.GetFiles(directory).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Export_of_a_run_folder_writes_the_checkpoint_weights()
+    {
+        using var temp = new TempFolder();
+        string data = TestFiles.WriteMnist(temp["data"], 32, 16);
+        string spec = TestFiles.WriteTinySpec(temp["tiny.json"]);
+        Assert.Equal(0, CliRun.Of("train", spec, "--dataset", "mnist", "--data-dir", data, "--epochs", "1", "--batch-size", "16", "--out", temp["run"]).ExitCode);
+        string trained = temp["trained.onnx"], fresh = temp["fresh.onnx"];
+
+        CliRun run = CliRun.Of("export", temp["run"], "--out", trained);
+        CliRun refused = CliRun.Of("export", temp["run"], "--width", "2", "--out", temp["other.onnx"]);
+        Assert.Equal(0, CliRun.Of("export", spec, "--input", "1x28x28", "--out", fresh).ExitCode);
+
+        Assert.Equal(0, run.ExitCode);
+        (_, NetworkModule model) = Checkpoint.LoadModel(Path.Combine(temp["run"], Checkpoint.FileName));
+        using (model)
+        {
+            var state = model.state_dict();
+            ModelProto written = ModelProto.Parser.ParseFrom(File.ReadAllBytes(trained));
+            ModelProto initialized = ModelProto.Parser.ParseFrom(File.ReadAllBytes(fresh));
+            foreach (TensorProto weight in written.Graph.Initializer.Where(t => t.DataType == (int)TensorProto.Types.DataType.Float))
+            {
+                float[] expected = state[weight.Name].contiguous().data<float>().ToArray();
+                Assert.Equal(expected, MemoryMarshal.Cast<byte, float>(weight.RawData.Span).ToArray());
+            }
+
+            Assert.Contains(written.Graph.Initializer, weight => weight.Name.EndsWith("weight", StringComparison.Ordinal)
+                && !weight.RawData.Equals(initialized.Graph.Initializer.Single(other => other.Name == weight.Name).RawData));
+        }
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("a checkpoint carries its network; --dataset, --width and --input do not apply", refused.Error);
+    }
+
+    [Fact]
     public void A_truncated_model_fails_with_one_line_and_nothing_is_written()
     {
         string directory = TempDirectory();
@@ -59,6 +136,9 @@ public class OnnxCommandTests
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("applies to zoo models; the ONNX model", run.Error);
     }
+
+    private static List<int> Units(JsonElement analysis) =>
+        [.. analysis.GetProperty("stages").EnumerateArray().Select(stage => stage.GetProperty("units").GetArrayLength())];
 
     private static List<long> Ifs(JsonElement analysis) =>
         [.. analysis.GetProperty("stages").EnumerateArray().SelectMany(stage => stage.GetProperty("units").EnumerateArray()).Select(unit => unit.GetProperty("if").GetInt64())];

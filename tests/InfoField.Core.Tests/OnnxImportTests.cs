@@ -254,6 +254,47 @@ public class OnnxImportTests
     }
 
     [Fact]
+    public void A_gather_of_channel_windows_then_a_conv_with_a_group_per_filter_reads_as_rpw()
+    {
+        // RPW(4 -> 3, g = 2, o = 0.5): w = 2, windows start at 0, 1, 2.
+        ModelProto model = RollingModel([0, 1, 1, 2, 2, 3]);
+
+        Network network = OnnxImport.Read(model.ToByteArray(), "m", "m.onnx");
+
+        Assert.Equal(new Architecture.RollingPointwiseConvolution(3, 2, 0.5), network.Units.Last().Ops.Single());
+    }
+
+    [Fact]
+    public void A_gather_that_is_not_rpw_windows_is_refused_in_one_line()
+    {
+        ModelProto model = RollingModel([0, 1, 3, 2, 2, 3]);
+
+        var error = Assert.Throws<InfoFieldException>(() => OnnxImport.Read(model.ToByteArray(), "m", "m.onnx"));
+        Assert.StartsWith("m.onnx: node 'rpw' (Conv): Gather then Conv is read as a rolling pointwise convolution only when the Gather's indices are RPW's windows", error.Message);
+        Assert.DoesNotContain("\n", error.Message);
+    }
+
+    /// <summary>SmallModel's conv, then a Gather of <paramref name="indices"/> and a 1x1 conv to 3 channels with 3 groups.</summary>
+    private static ModelProto RollingModel(long[] indices)
+    {
+        ModelProto model = SmallModel();
+        model.Graph.Initializer.Add(Integers("windows", indices));
+        var weight = new TensorProto { Name = "rw", DataType = (int)TensorProto.Types.DataType.Float };
+        weight.Dims.Add([3, 2, 1, 1]);
+        model.Graph.Initializer.Add(weight);
+        var axis = new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 };
+        var group = new AttributeProto { Name = "group", Type = AttributeProto.Types.AttributeType.Int, I = 3 };
+        NodeProto gather = Node("Gather", "gather", ["conv_out", "windows"], ["gathered"]);
+        gather.Attribute.Add(axis);
+        NodeProto conv = Node("Conv", "rpw", ["gathered", "rw"], ["y"]);
+        conv.Attribute.Add(group);
+        model.Graph.Node.Add(gather);
+        model.Graph.Node.Add(conv);
+        model.Graph.Output[0] = Value("y", 1, 3, 8, 8);
+        return model;
+    }
+
+    [Fact]
     public void An_unsupported_opset_is_refused()
     {
         ModelProto model = SmallModel();

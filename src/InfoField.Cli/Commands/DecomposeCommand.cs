@@ -32,7 +32,7 @@ internal static class DecomposeCommand
         var groups = new Option<int>("--groups", "-g") { Description = "g for GPW, shuffle and RPW.", DefaultValueFactory = _ => 2 };
         var overlap = new Option<double>("--overlap", "-o") { Description = "o for RPW, in [0, 1).", DefaultValueFactory = _ => 0.5 };
         var rule = new Option<bool>("--rule") { Description = "Instead of --block: replace runs of standard convs by the cheapest blocks A-F that satisfy the Rule of Kernel Replacement." };
-        var output = new Option<string?>("--out") { Description = "Write the decomposed network as a spec file." };
+        var output = new Option<string?>("--out") { Description = "Write the decomposed network: a spec file, or an ONNX model (freshly initialized weights, seed 0) for a name ending in .onnx." };
         var links = new OutputTarget();
         var command = new Command("decompose", "Replace standard convolutions by factorized blocks (the paper's kernel-level decomposer) and report parameters and MACs.");
         options.AddModelOptions(command);
@@ -67,7 +67,7 @@ internal static class DecomposeCommand
             string? path = links.Resolve(parsed, parsed.GetValue(output));
             if (path is not null)
             {
-                NetworkSpec.Save(result.After, path);
+                NetworkOutput.Save(result.After, path);
             }
 
             if (parsed.GetValue(options.Json))

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using InfoField.Organizer;
 using InfoField.Reporting;
-using InfoField.Spec;
 
 namespace InfoField.Cli.Commands;
 
@@ -12,7 +11,7 @@ internal static class OptimizeCommand
     {
         var options = new CommonOptions();
         var organizer = new OrganizerCliOptions();
-        var output = new Option<string?>("--out", "-o") { Description = "Write the optimized network as a spec file." };
+        var output = new Option<string?>("--out", "-o") { Description = "Write the optimized network: a spec file, or an ONNX model (freshly initialized weights, seed 0) for a name ending in .onnx." };
         var links = new OutputTarget();
         var command = new Command("optimize", "Reorganize a network's stages where dIF says layers are wasted: move or remove units, step by step, with the reason for each.");
         options.AddModelOptions(command);
@@ -29,7 +28,7 @@ internal static class OptimizeCommand
             string? path = links.Resolve(parsed, parsed.GetValue(output));
             if (path is not null)
             {
-                NetworkSpec.Save(result.After.WithName($"{result.Before.Name}-opt"), path);
+                NetworkOutput.Save(result.After.WithName($"{result.Before.Name}-opt"), path);
             }
 
             if (parsed.GetValue(options.Json))

@@ -17,7 +17,7 @@ internal sealed class OnnxNodeReader
         "Conv, Gemm, MatMul(+Add), BatchNormalization, Relu, Clip(0, 6), LeakyRelu, Sigmoid, HardSigmoid, HardSwish, Tanh, "
         + "Mul and Add of two tensors, Concat/Split/Slice on channels, Reshape-Transpose-Reshape channel shuffle, Flatten, "
         + "Reshape to N x features, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, ReduceMean over space, Pad (before a Conv or pooling), "
-        + "Dropout, Identity, Softmax, Constant";
+        + "Gather of channel windows then a grouped 1x1 Conv (RPW), Dropout, Identity, Softmax, Constant";
 
     private readonly long opset;
     private readonly int rank;
@@ -26,6 +26,7 @@ internal sealed class OnnxNodeReader
     private readonly Dictionary<string, int> consumers = [];
     private readonly Dictionary<string, (int Tensor, Pair Padding)> pads = [];
     private readonly Dictionary<string, (int Tensor, int Groups, bool Transposed)> views = [];
+    private readonly Dictionary<string, (int Tensor, long[] Indices, string Hint)> gathers = [];
     private readonly List<FlatNode> nodes = [];
     private readonly List<(int Tensor, int[] Inputs)> concats = [];
     private readonly List<FeatureShape> shapes = [];
@@ -126,6 +127,9 @@ internal sealed class OnnxNodeReader
             case "Conv":
                 Conv(node);
                 break;
+            case "Gather":
+                Gather(node);
+                break;
             case "BatchNormalization":
                 Single(node, new BatchNorm(Float(node, "epsilon", 1e-5)));
                 break;
@@ -221,6 +225,12 @@ internal sealed class OnnxNodeReader
 
     private void Conv(NodeProto node)
     {
+        if (gathers.TryGetValue(node.Input[0], out var gathered))
+        {
+            RollingConv(node, gathered.Tensor, gathered.Indices, gathered.Hint);
+            return;
+        }
+
         var (x, extra) = InPadded(node, 0);
         long[] w = Dims(node, 1);
         if (w.Length != rank + 2)
@@ -257,6 +267,75 @@ internal sealed class OnnxNodeReader
         }
 
         Emit(node, op, [x]);
+    }
+
+    /// <summary>A Gather of channels, kept until the Conv that reads it: with a 1x1 Conv of one group per filter it is RPW.</summary>
+    private void Gather(NodeProto node)
+    {
+        if (Int(node, "axis", 0) != 1 || node.Input.Count < 2 || !constants.ContainsKey(node.Input[1]) || consumers.GetValueOrDefault(Output(node)) != 1)
+        {
+            throw Fail(node, "InfoField reads Gather only as the channel windows of a rolling pointwise convolution: constant indices on axis 1, read by one 1x1 Conv with one group per filter");
+        }
+
+        gathers[Output(node)] = (In(node, 0), Integers(Constant(node, 1), node.Input[1]), node.DocString);
+    }
+
+    /// <summary>
+    /// Gather of C_out windows of w consecutive channels (wrapping), then a 1x1 Conv with C_out groups: RPW(C_in, C_out,
+    /// C_in / w, o), with o from the exporter's note on the Gather (<c>overlap=o</c>) or, without one, from a whole
+    /// step between windows; the windows must be exactly RPW's.
+    /// </summary>
+    private void RollingConv(NodeProto node, int x, long[] indices, string hint)
+    {
+        const string Pattern = "Gather then Conv is read as a rolling pointwise convolution only when";
+        long[] w = Dims(node, 1);
+        int inputChannels = shapes[x].Channels;
+        int groups = Narrow(node, "group", Int(node, "group", 1));
+        int outChannels = Narrow(node, "weight", w[0]);
+        if (w.Skip(2).Any(d => d != 1) || groups != outChannels || w[1] < 1 || inputChannels % w[1] != 0 || indices.LongLength != outChannels * w[1]
+            || Ints(node, "strides") is { } strides && strides.Any(v => v != 1) || Ints(node, "pads") is { } pads && pads.Any(v => v != 0))
+        {
+            throw Fail(node, $"{Pattern} the Conv is 1x1 with one group per filter and the Gather takes w channels per filter, w dividing the {inputChannels} input channels");
+        }
+
+        int width = (int)w[1];
+        int rpwGroups = inputChannels / width;
+        var candidates = new List<double>();
+        const string Key = "overlap=";
+        int at = hint.IndexOf(Key, StringComparison.Ordinal);
+        if (at >= 0 && double.TryParse(hint[(at + Key.Length)..].Split(' ', ';', ',')[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double noted))
+        {
+            candidates.Add(noted);
+        }
+
+        if (outChannels > 1)
+        {
+            long step = ((indices[width] - indices[0]) % inputChannels + inputChannels) % inputChannels;
+            candidates.Add(1 - ((double)step / width));
+        }
+
+        candidates.Add(0);
+        foreach (double overlap in candidates.Where(o => o >= 0 && o < 1))
+        {
+            int[] starts = RollingWindows.Starts(inputChannels, outChannels, rpwGroups, overlap);
+            bool same = true;
+            for (int c = 0; c < outChannels && same; c++)
+            {
+                for (int i = 0; i < width && same; i++)
+                {
+                    same = indices[((long)c * width) + i] == (starts[c] + i) % inputChannels;
+                }
+            }
+
+            if (same)
+            {
+                bool bias = node.Input.Count > 2 && node.Input[2].Length > 0;
+                Emit(node, new RollingPointwiseConvolution(outChannels, rpwGroups, overlap, bias), [x]);
+                return;
+            }
+        }
+
+        throw Fail(node, $"{Pattern} the Gather's indices are RPW's windows (filter c reads channels floor(c (1 - o) w) mod C_in onward); these are not, for any overlap noted or implied");
     }
 
     private void Pool(NodeProto node)

@@ -1,0 +1,175 @@
+using InfoField.Architecture;
+using InfoField.Costs;
+using InfoField.Kernels;
+using InfoField.Onnx;
+using InfoField.Organizer;
+using InfoField.Torch.Building;
+using InfoField.Torch.Onnx;
+using InfoField.Zoo;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using static TorchSharp.torch;
+using Tensor = TorchSharp.torch.Tensor;
+
+namespace InfoField.Torch.Tests;
+
+/// <summary>
+/// Exported ONNX models run in ONNX Runtime and give what the TorchSharp module gives on the same input in eval mode,
+/// and read back through the importer as the same architecture.
+/// </summary>
+[Collection(TorchGlobalState.Name)]
+public sealed class OnnxExportTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("infofield-export-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public void A_small_vgg_runs_in_onnx_runtime_and_reads_back()
+    {
+        Network network = ModelZoo.Create("vgg16", "cifar10", 0.125);
+        string path = ExportAndCompare(network);
+        AssertSameArchitecture(network, OnnxImport.Load(path));
+    }
+
+    [Fact]
+    public void A_small_resnet18_runs_in_onnx_runtime_and_reads_back()
+    {
+        Network network = ModelZoo.Create("resnet18", "cifar10", 0.25);
+        string path = ExportAndCompare(network);
+        AssertSameArchitecture(network, OnnxImport.Load(path));
+    }
+
+    [Fact]
+    public void A_small_mobilenetv3_with_gates_and_hard_swish_runs_in_onnx_runtime_and_reads_back()
+    {
+        Network network = ModelZoo.Create("mobilenetv3-large", "imagenet", 0.25);
+        string path = ExportAndCompare(network);
+        AssertSameArchitecture(network, OnnxImport.Load(path));
+    }
+
+    [Fact]
+    public void A_vgg_decomposed_into_depthwise_and_rolling_pointwise_computes_exactly_rpw()
+    {
+        Network vgg = ModelZoo.Create("vgg11", "cifar10", 0.125);
+        Network network = Decomposer.Decompose(vgg, ReplacementBlock.DwRpw, new BlockSettings(4, 0.5)).After;
+        Assert.Contains(network.Stages.SelectMany(stage => stage.Units).SelectMany(unit => unit.Graph), op => op is RollingPointwiseConvolution);
+        string path = ExportAndCompare(network);
+        Network reread = OnnxImport.Load(path);
+
+        // The importer cuts units at every convolution of a chain, so a dw-rpw block reads back as two units; the
+        // layers, parameters and MACs are the same.
+        Assert.Equal(CostModel.Of(network).Total.Parameters, CostModel.Of(reread).Total.Parameters);
+        Assert.Equal(CostModel.Of(network).Total.Macs, CostModel.Of(reread).Total.Macs);
+        Assert.Equal(Rolling(network), Rolling(reread));
+    }
+
+    [Fact]
+    public void Rolling_pointwise_layers_with_overlaps_that_give_fractional_steps_read_back_as_the_same_layers()
+    {
+        var input = new FeatureShape(12, 4, 4);
+        var network = new Network(
+            "rpw-overlaps",
+            input,
+            [new Stage([new Unit("a", [Ops.RollingPointwise(10, 3, 0.33, bias: true), Ops.Relu()]), new Unit("b", [Ops.RollingPointwise(14, 2, 0.6666666666666666)])])],
+            [Ops.GlobalAvgPool(), Ops.Flatten(), Ops.Linear(3)]);
+        string path = ExportAndCompare(network);
+        Assert.Equal(Rolling(network), Rolling(OnnxImport.Load(path)));
+    }
+
+    [Fact]
+    public void A_branched_unit_with_split_concat_shuffle_interlace_and_gate_runs_in_onnx_runtime()
+    {
+        var input = new FeatureShape(8, 8, 8);
+        OpGraph shuffleUnit = OpGraph.Parallel(new Concat(), [Ops.Split(0, 2)], [Ops.Split(1, 2), Ops.Pointwise(4), Ops.BatchNorm(), Ops.Silu()])
+            .Then(Ops.Shuffle(2));
+        OpGraph gated = new([
+            new GraphNode(Ops.Depthwise(3), [0]),
+            new GraphNode(Ops.Relu6(), [1]),
+            new GraphNode(Ops.GlobalAvgPool(), [2]),
+            new GraphNode(Ops.Pointwise(8, bias: true), [3]),
+            new GraphNode(Ops.HardSigmoid(), [4]),
+            new GraphNode(new Multiply(), [2, 5]),
+            new GraphNode(Ops.Slice(2, 4), [6]),
+            new GraphNode(Ops.Slice(0, 2), [6]),
+            new GraphNode(Ops.Slice(6, 2), [6]),
+            new GraphNode(new Concat(), [7, 8, 9]),
+            new GraphNode(Ops.Interlace(2), [10]),
+            new GraphNode(Ops.HardSwish(), [11]),
+            new GraphNode(new Add(), [0, 12]),
+        ]);
+        var network = new Network(
+            "branched",
+            input,
+            [new Stage([new Unit("shuffle", shuffleUnit), new Unit("gated", gated)]), new Stage([Ops.AvgPool(2)], [new Unit("conv", [Ops.Conv(8, 3, padding: 1), Ops.BatchNorm(), Ops.Relu()])])],
+            [Ops.AdaptiveAvgPool(2), Ops.Flatten(), Ops.Dropout(), Ops.Linear(5), Ops.Softmax()]);
+        string path = ExportAndCompare(network);
+        Assert.Equal(CostModel.Of(network).Total.Parameters, CostModel.Of(OnnxImport.Load(path)).Total.Parameters);
+    }
+
+    [Fact]
+    public void An_optimized_vgg16_round_trips_with_its_optimized_stages()
+    {
+        Network vgg = ModelZoo.Create("vgg16", "cifar10", 0.125);
+        Network optimized = StageOrganizer.Optimize(vgg).After;
+        Assert.NotEqual(vgg.Stages.Select(stage => stage.Units.Count), optimized.Stages.Select(stage => stage.Units.Count));
+        string path = ExportAndCompare(optimized);
+        AssertSameArchitecture(optimized, OnnxImport.Load(path));
+    }
+
+    /// <summary>Exports a freshly initialized module (batch norm statistics drawn at random), runs it in both and compares; returns the file.</summary>
+    private string ExportAndCompare(Network network)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        using NetworkModule module = ModuleBuilder.Build(network);
+        using (no_grad())
+        {
+            foreach ((string name, Tensor buffer) in module.named_buffers())
+            {
+                if (name.EndsWith("running_mean", StringComparison.Ordinal))
+                {
+                    buffer.copy_(randn_like(buffer) * 0.1);
+                }
+                else if (name.EndsWith("running_var", StringComparison.Ordinal))
+                {
+                    buffer.copy_(rand_like(buffer) + 0.5);
+                }
+            }
+        }
+
+        module.eval();
+        string path = Path.Combine(folder, $"{network.Name}.onnx");
+        OnnxExport.Save(module, path);
+
+        FeatureShape shape = network.Input;
+        Tensor x = randn(2, shape.Channels, shape.Height, shape.Width);
+        float[] expected;
+        using (no_grad())
+        {
+            expected = module.forward(x).contiguous().data<float>().ToArray();
+        }
+
+        using var session = new InferenceSession(path);
+        var feed = new DenseTensor<float>(x.data<float>().ToArray(), new[] { 2, shape.Channels, shape.Height, shape.Width });
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, feed)]);
+        float[] actual = results.Single().AsEnumerable<float>().ToArray();
+
+        Assert.Equal(expected.Length, actual.Length);
+        double scale = expected.Max(value => Math.Abs(value));
+        Assert.True(scale > 0, "the reference output is all zeros: the comparison would prove nothing");
+        double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(worst <= 1e-4 * scale, $"{network.Name}: ONNX Runtime differs from TorchSharp by {worst} (output scale {scale})");
+        return path;
+    }
+
+    private static List<RollingPointwiseConvolution> Rolling(Network network) =>
+        [.. network.Stages.SelectMany(stage => stage.Units).SelectMany(unit => unit.Graph).OfType<RollingPointwiseConvolution>()];
+
+    private static void AssertSameArchitecture(Network expected, Network actual)
+    {
+        Assert.Equal(CostModel.Of(expected).Total.Parameters, CostModel.Of(actual).Total.Parameters);
+        Assert.Equal(CostModel.Of(expected).Total.Macs, CostModel.Of(actual).Total.Macs);
+        Assert.Equal(expected.Stages.Select(stage => stage.Units.Count), actual.Stages.Select(stage => stage.Units.Count));
+    }
+}
