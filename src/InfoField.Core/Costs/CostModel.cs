@@ -41,7 +41,7 @@ public static class CostModel
             var unitCosts = ImmutableArray.CreateBuilder<Cost>(stage.Units.Count);
             for (int u = 0; u < stage.Units.Count; u++)
             {
-                unitCosts.Add(Of(stage.Units[u].Graph, layout.Units[u].Tensors));
+                unitCosts.Add(Of(stage.Units[u], layout.Units[u]));
             }
 
             units.Add(unitCosts.MoveToImmutable());
@@ -54,6 +54,9 @@ public static class CostModel
 
     /// <summary>The cost of <paramref name="unit"/> for <paramref name="input"/>.</summary>
     public static Cost Of(Unit unit, FeatureShape input) => Of(unit.Graph, unit.Graph.Shapes(input));
+
+    /// <summary>The cost of <paramref name="unit"/> laid out as <paramref name="layout"/> in its network (no shape is inferred again).</summary>
+    public static Cost Of(Unit unit, UnitLayout layout) => Of(unit.Graph, layout.Tensors);
 
     /// <summary>The cost of the ops of <paramref name="graph"/> whose tensors have the shapes <paramref name="tensors"/> (a unit's layout).</summary>
     private static Cost Of(OpGraph graph, IReadOnlyList<FeatureShape> tensors)

@@ -85,7 +85,7 @@ public static class InformationField
 
         Stage stage = network.Stages[stageIndex];
         StageLayout layout = network.Layout.Stages[stageIndex];
-        var costs = stage.Units.Select((unit, u) => CostModel.Of(unit, layout.Units[u].Input)).ToImmutableArray();
+        var costs = stage.Units.Select((unit, u) => CostModel.Of(unit, layout.Units[u])).ToImmutableArray();
         Cost stageCost = CostModel.Of(stage.Entry, layout.Input) + Cost.Sum(costs);
         return AnalyzeStage(stageIndex + 1, stage.Units, layout, costs, stageCost, options, ref imageH, ref imageW);
     }

@@ -131,7 +131,7 @@ public static class Decomposer
                 if (first && standard is not null)
                 {
                     first = false;
-                    Cost kept = CostModel.Of(stage.Units[u], layout.Units[u].Input);
+                    Cost kept = CostModel.Of(stage.Units[u], layout.Units[u]);
                     replacements.Add(new Replacement($"stages[{s}].units[{u}]", stage.Units[u].Name, Describe(standard, layout.Units[u].Input), null, "the network's first standard convolution is kept (as in the paper's Table 6)", kept, kept));
                 }
                 else if (IsConvolutionUnit(stage.Units[u]))
@@ -290,7 +290,7 @@ public static class Decomposer
             FeatureShape input = layout.Units[from + i].Input;
             string location = length == 1 ? $"stages[{s}].units[{from + i}]" : $"stages[{s}].units[{from + i}..{from + i + length - 1}]";
             string described = string.Join(" + ", Enumerable.Range(from + i, length).Select(u => Describe(ConvolutionOf(stage.Units[u]), layout.Units[u].Input)));
-            Cost before = Cost.Sum(Enumerable.Range(from + i, length).Select(u => CostModel.Of(stage.Units[u], layout.Units[u].Input)));
+            Cost before = Cost.Sum(Enumerable.Range(from + i, length).Select(u => CostModel.Of(stage.Units[u], layout.Units[u])));
             if (kind is null)
             {
                 replacements.Add(new Replacement(location, first.Name, described, null, reason, before, before, length));
