@@ -135,6 +135,30 @@ public class StudyCommandTests
         Assert.Contains("--kernels: '7' is not one of 1, 3, 5", bad.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Charts_are_drawn_from_the_committed_runs_one_point_per_variant()
+    {
+        using var temp = new TempFolder();
+        string results = Path.Combine(RepositoryRoot(), "docs", "results", "data", "insertion-fashion-mnist");
+        string[] settings = ["--dataset", "fashion-mnist", "--width", "0.25", "--epochs", "6", "--seeds", "3", "--augment", "on", "--report"];
+
+        CliRun insertion = CliRun.Of(["study", "insertion", "--base", "vgg11", .. settings, "--results", results, "--charts", temp["insertion"]]);
+        CliRun compare = CliRun.Of(["compare", "vgg16", "vgg16-opt", .. settings, "--results", Path.Combine(RepositoryRoot(), "docs", "results", "data", "optimized-fashion-mnist"), "--charts", temp["compare"]]);
+        CliRun empty = CliRun.Of(["study", "insertion", .. settings, "--results", temp["empty"], "--charts", temp["none"]]);
+
+        Assert.Equal(0, insertion.ExitCode);
+        var svg = System.Xml.Linq.XDocument.Parse(File.ReadAllText(Path.Combine(temp["insertion"], "insertion-gains.svg")));
+        var circles = svg.Descendants().Where(e => e.Name.LocalName == "circle").ToList();
+        Assert.Equal(5 + 1, circles.Count); // five variants and the legend's one series
+        Assert.Contains(circles, c => c.Value.Contains("vgg11-variant1 (3x3 conv): dIF 1.73, accuracy change +0.71 ± 0.12 points", StringComparison.Ordinal));
+        Assert.Equal(0, compare.ExitCode);
+        Assert.Equal(["results-macs.svg", "results-params.svg"], Directory.GetFiles(temp["compare"]).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(1, empty.ExitCode);
+        Assert.Contains("--charts", empty.Error, StringComparison.Ordinal);
+        Assert.Contains("no run of the study has finished", empty.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(temp["none"]));
+    }
+
     [Theory]
     [InlineData("insertion-fashion-mnist", new[] { "study", "insertion", "--base", "vgg11" }, 18)]
     [InlineData("optimized-fashion-mnist", new[] { "compare", "vgg16", "vgg16-opt" }, 6)]

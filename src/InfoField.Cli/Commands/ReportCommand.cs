@@ -85,7 +85,8 @@ internal static class ReportCommand
         return command;
     }
 
-    private static void WriteCharts(string directory, IReadOnlyList<Chart> charts)
+    /// <summary>Writes each chart to <paramref name="directory"/> as <c>&lt;id&gt;.svg</c>, creating the directory.</summary>
+    internal static void WriteCharts(string directory, IReadOnlyList<Chart> charts)
     {
         try
         {

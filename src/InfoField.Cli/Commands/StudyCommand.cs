@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InfoField.Reporting.Html;
 using InfoField.Torch.Data;
 using InfoField.Torch.Studies;
 using InfoField.Torch.Training;
@@ -161,6 +162,18 @@ internal static class StudyCommand
             console.Out.Write(report.Render());
         }
 
+        if (parsed.GetValue(sweep.Charts) is string chartsDirectory)
+        {
+            IReadOnlyList<Chart> charts = report.Charts();
+            if (charts.Count == 0)
+            {
+                throw new InfoFieldException($"--charts {chartsDirectory}: no run of the study has finished yet, so there is nothing to chart");
+            }
+
+            ReportCommand.WriteCharts(chartsDirectory, charts);
+            console.Error.WriteLine($"wrote {string.Join(", ", charts.Select(chart => chart.Id + ".svg"))} to {chartsDirectory}");
+        }
+
         return ExitCodes.Success;
     }
 
@@ -176,8 +189,11 @@ internal static class StudyCommand
 
         public Option<string?> Shard { get; } = new("--shard") { Description = "K/N: train only slice K (0 to N-1) of N, runs K, K+N, K+2N, ... of the plan; N alone takes K from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX (docs/cluster.md). The report still covers the whole study." };
 
+        public Option<string?> Charts { get; } = new("--charts") { Description = "Also write the study's charts as SVG files into this folder: the insertion study's accuracy change against dIF (insertion-gains.svg), the others' accuracy against parameters and MACs." };
+
         public void AddTo(Command command)
         {
+            command.Options.Add(Charts);
             command.Options.Add(Seeds);
             command.Options.Add(Results);
             command.Options.Add(ReportOnly);

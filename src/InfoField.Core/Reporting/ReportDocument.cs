@@ -125,6 +125,19 @@ public sealed record ResultPointDocument(
     [property: JsonPropertyName("accuracyStd")] double AccuracyStd,
     [property: JsonPropertyName("runs")] int Runs);
 
+/// <summary>One variant of an insertion study: its gain dIF against the accuracy it added.</summary>
+/// <param name="Label">The variant.</param>
+/// <param name="Series">Its group in the chart (for example the inserted kernel, <c>3x3</c>).</param>
+/// <param name="DeltaIf">The dIF of the inserted unit.</param>
+/// <param name="Change">Mean test accuracy minus the base's (fraction).</param>
+/// <param name="StdError">Standard error of <paramref name="Change"/> (fraction); 0 when unknown.</param>
+public sealed record GainPointDocument(
+    [property: JsonPropertyName("label")] string Label,
+    [property: JsonPropertyName("series")] string Series,
+    [property: JsonPropertyName("deltaIf")] double DeltaIf,
+    [property: JsonPropertyName("change")] double Change,
+    [property: JsonPropertyName("stdError")] double StdError);
+
 /// <summary>Builds the connectivity pictures a report shows.</summary>
 public static class Connectivity
 {

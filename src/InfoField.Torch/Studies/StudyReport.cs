@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Serialization;
 using InfoField.Costs;
 using InfoField.Reporting;
+using InfoField.Reporting.Html;
 using InfoField.Statistics;
 using InfoField.Training;
 
@@ -216,6 +217,35 @@ public sealed record StudyReport(
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The study's charts from its finished runs: the insertion study's accuracy change against dIF (one series per
+    /// inserted kernel), otherwise accuracy against parameters and against MACs; none before a run has finished.
+    /// </summary>
+    public IReadOnlyList<Chart> Charts()
+    {
+        if (Study == "insertion")
+        {
+            var gains = Rows.Where(r => r.DeltaIf is not null && r.Delta is not null)
+                .Select(r => new GainPointDocument(r.Label, InsertedKernel(r.Label), r.DeltaIf!.Value, r.Delta!.Value, r.DeltaStdError ?? 0))
+                .ToList();
+            return gains.Count == 0 ? [] : [InfoField.Reporting.Html.Charts.Gains(gains)];
+        }
+
+        var points = Rows.Where(r => r.Accuracies.Count > 0)
+            .Select(r => new ResultPointDocument(r.Label, r.Params, r.Macs, r.Mean, double.IsNaN(r.Std) ? 0 : r.Std, r.Accuracies.Count))
+            .ToList();
+        return points.Count == 0 ? [] : [InfoField.Reporting.Html.Charts.Results(points, macs: false), InfoField.Reporting.Html.Charts.Results(points, macs: true)];
+    }
+
+    /// <summary>The inserted kernel of an insertion variant, from its zoo name (<c>-variantK</c> is 3x3, <c>-variantK-convN</c> N x N).</summary>
+    private static string InsertedKernel(string label)
+    {
+        int at = label.LastIndexOf("-conv", StringComparison.Ordinal);
+        return at >= 0 && int.TryParse(label.AsSpan(at + "-conv".Length), NumberStyles.None, CultureInfo.InvariantCulture, out int k)
+            ? string.Create(CultureInfo.InvariantCulture, $"{k}x{k} conv")
+            : "3x3 conv";
     }
 
     private static string PText(double? p) =>

@@ -253,6 +253,79 @@ public static class Charts
         return new Chart(id, $"Test accuracy against {what}: one point per model (mean over its runs), bars one standard deviation.", svg.Render());
     }
 
+    /// <summary>
+    /// An insertion study: each variant's accuracy change against its dIF, with one standard error either side, one
+    /// colour per series, and the zero line (no change).
+    /// </summary>
+    public static Chart Gains(IReadOnlyList<GainPointDocument> points)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(points.Count, nameof(points));
+        const string id = "insertion-gains";
+        double width = 520, height = 330, left = 60, right = 130, top = 42, bottom = 50;
+        var svg = new SvgCanvas(id, "Accuracy change against dIF", width, height);
+        svg.Text(10, 18, "accuracy change against dIF of the inserted layer (mean and one standard error)", 12, bold: true);
+        double minX = Math.Min(0, points.Min(p => p.DeltaIf)), maxX = points.Max(p => p.DeltaIf);
+        double padX = Math.Max((maxX - minX) * 0.08, 0.05);
+        minX -= padX;
+        maxX += padX;
+        double minY = Math.Min(0, points.Min(p => p.Change - p.StdError)) * 100, maxY = Math.Max(0, points.Max(p => p.Change + p.StdError)) * 100;
+        double padY = Math.Max((maxY - minY) * 0.1, 0.05);
+        minY -= padY;
+        maxY += padY;
+        double plotW = width - left - right, plotH = height - top - bottom;
+        double X(double v) => left + ((v - minX) / (maxX - minX) * plotW);
+        double Y(double percent) => top + plotH - ((percent - minY) / (maxY - minY) * plotH);
+        svg.Line(left, top + plotH, left + plotW, top + plotH, Axis);
+        svg.Line(left, top, left, top + plotH, Axis);
+        svg.Line(left, Y(0), left + plotW, Y(0), Gray, 1, dashed: true);
+        foreach (double v in Ticks(minY, maxY))
+        {
+            svg.Text(left - 4, Y(v) + 3, v.ToString("+0.0#;-0.0#;0", CultureInfo.InvariantCulture), 9, "end", Axis);
+        }
+
+        foreach (double c in Ticks(minX, maxX))
+        {
+            svg.Text(X(c), top + plotH + 14, c.ToString("0.0#", CultureInfo.InvariantCulture), 9, "middle", Axis);
+        }
+
+        svg.Text(left + (plotW / 2), height - 8, "dIF of the inserted layer", 10, "middle", Axis);
+        svg.Text(left - 30, top - 10, "accuracy change (points)", 9, "start", Axis);
+        string[] palette = [Blue, Orange, Green, Red, Gray];
+        var series = points.Select(p => p.Series).Distinct(StringComparer.Ordinal).ToList();
+        foreach (GainPointDocument p in points)
+        {
+            int index = series.IndexOf(p.Series);
+            string color = palette[index % palette.Length];
+            double x = X(p.DeltaIf) + ((index - ((series.Count - 1) / 2.0)) * 5); // series side by side where dIFs tie
+            double y = Y(p.Change * 100);
+            svg.Line(x, Y((p.Change - p.StdError) * 100), x, Y((p.Change + p.StdError) * 100), color, 1.5);
+            svg.Line(x - 3, Y((p.Change - p.StdError) * 100), x + 3, Y((p.Change - p.StdError) * 100), color);
+            svg.Line(x - 3, Y((p.Change + p.StdError) * 100), x + 3, Y((p.Change + p.StdError) * 100), color);
+            svg.Circle(x, y, 4, color, string.Create(CultureInfo.InvariantCulture, $"{p.Label} ({p.Series}): dIF {p.DeltaIf:0.00}, accuracy change {p.Change * 100:+0.00;-0.00} ± {p.StdError * 100:0.00} points"));
+        }
+
+        for (int s = 0; s < series.Count; s++)
+        {
+            double y = top + 10 + (s * 16);
+            svg.Circle(left + plotW + 16, y - 3, 4, palette[s % palette.Length]);
+            svg.Text(left + plotW + 26, y, series[s], 10);
+        }
+
+        return new Chart(id, "Accuracy change of each inserted layer (mean over seeds, minus the base's) against its dIF; bars one standard error of the difference, one colour per inserted kernel.", svg.Render());
+    }
+
+    /// <summary>Round tick values (steps of 1, 2 or 5 times a power of ten) between <paramref name="min"/> and <paramref name="max"/>, about five of them.</summary>
+    private static IEnumerable<double> Ticks(double min, double max)
+    {
+        double raw = (max - min) / 5;
+        double power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        double step = power * (raw / power < 1.5 ? 1 : raw / power < 3.5 ? 2 : 5);
+        for (double v = Math.Ceiling(min / step) * step; v <= max + (step * 1e-9); v += step)
+        {
+            yield return Math.Abs(v) < step * 1e-9 ? 0 : v;
+        }
+    }
+
     private static void Panel(SvgCanvas svg, double x0, double top, double width, double height, double left, string title, double max, int n, Func<int, IReadOnlyList<(double Value, string Color, string Tooltip)>> bars)
     {
         double plotW = width - left - 10;
