@@ -50,10 +50,12 @@ public static class ModuleBuilder
     {
         var children = new List<nn.Module<Tensor, Tensor>>(ops.Count);
         FeatureShape shape = input;
+        Op? previous = null;
         foreach (Op op in ops)
         {
-            children.Add(modules.Build(op, shape));
+            children.Add(modules.Build(op, shape, producer: previous)); // in a chain, each output is read by the next op only
             shape = op.OutputShape(shape);
+            previous = op;
         }
 
         return nn.Sequential(children);

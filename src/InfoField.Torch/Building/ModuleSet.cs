@@ -17,10 +17,17 @@ public sealed class ModuleSet
 {
     private readonly ImmutableDictionary<Type, Func<Op, FeatureShape, nn.Module<Tensor, Tensor>>> _factories;
 
-    private ModuleSet(ImmutableDictionary<Type, Func<Op, FeatureShape, nn.Module<Tensor, Tensor>>> factories) => _factories = factories;
+    /// <summary>Whether activations are the built-in modules, so a ReLU may run in place (<see cref="Build(Op, FeatureShape, Op?)"/>).</summary>
+    private readonly bool _builtInActivations;
+
+    private ModuleSet(ImmutableDictionary<Type, Func<Op, FeatureShape, nn.Module<Tensor, Tensor>>> factories, bool builtInActivations)
+    {
+        _factories = factories;
+        _builtInActivations = builtInActivations;
+    }
 
     /// <summary>The modules of every built-in op.</summary>
-    public static ModuleSet Default { get; } = new ModuleSet(ImmutableDictionary<Type, Func<Op, FeatureShape, nn.Module<Tensor, Tensor>>>.Empty)
+    public static ModuleSet Default { get; } = new ModuleSet(ImmutableDictionary<Type, Func<Op, FeatureShape, nn.Module<Tensor, Tensor>>>.Empty, builtInActivations: false)
         .With<Convolution>((c, input) => nn.Conv2d(input.Channels, c.OutChannels, (c.Kernel.H, c.Kernel.W), (c.Stride.H, c.Stride.W), (c.Padding.H, c.Padding.W), (c.Dilation.H, c.Dilation.W), groups: c.Groups, bias: c.Bias))
         .With<DepthwiseConvolution>((d, input) => nn.Conv2d(input.Channels, (long)input.Channels * d.Multiplier, (d.Kernel.H, d.Kernel.W), (d.Stride.H, d.Stride.W), (d.Padding.H, d.Padding.W), (d.Dilation.H, d.Dilation.W), groups: input.Channels, bias: d.Bias))
         .With<PointwiseConvolution>((p, input) => nn.Conv2d(input.Channels, p.OutChannels, (1, 1), (p.Stride.H, p.Stride.W), groups: p.Groups, bias: p.Bias))
@@ -40,14 +47,15 @@ public sealed class ModuleSet
         .With<Dropout>((d, _) => nn.Dropout(d.P))
         .With<Flatten>((_, _) => nn.Flatten())
         .With<Softmax>((_, _) => nn.Softmax(1))
-        .With<Linear>((l, input) => nn.Linear(input.Channels, l.OutFeatures, l.Bias));
+        .With<Linear>((l, input) => nn.Linear(input.Channels, l.OutFeatures, l.Bias))
+        .WithBuiltInActivations();
 
     /// <summary>This set with <paramref name="factory"/> building the module of every <typeparamref name="TOp"/> (replacing any before).</summary>
     public ModuleSet With<TOp>(Func<TOp, FeatureShape, nn.Module<Tensor, Tensor>> factory)
         where TOp : Op
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return new ModuleSet(_factories.SetItem(typeof(TOp), (op, input) => factory((TOp)op, input)));
+        return new ModuleSet(_factories.SetItem(typeof(TOp), (op, input) => factory((TOp)op, input)), _builtInActivations && typeof(TOp) != typeof(Activation));
     }
 
     /// <summary>Builds the module of <paramref name="op"/> for <paramref name="input"/>.</summary>
@@ -59,6 +67,26 @@ public sealed class ModuleSet
             ? factory(op, input)
             : throw new NotSupportedException($"no TorchSharp module for op '{op.Type}' ({op.GetType().Name}); register one with ModuleSet.With");
     }
+
+    /// <summary>
+    /// Builds <paramref name="op"/> as the op after <paramref name="producer"/> in a chain, where the producer's output
+    /// has no other reader. A ReLU then overwrites that output in place, as <c>nn.ReLU(inplace=True)</c> in PyTorch
+    /// code, when the producer is a built-in op that neither returns a view of its input nor keeps its output for the
+    /// backward pass (convolutions, batch norm, linear, pooling): the same values and gradients, one activation tensor
+    /// less to allocate and write per layer.
+    /// </summary>
+    internal nn.Module<Tensor, Tensor> Build(Op op, FeatureShape input, Op? producer) =>
+        _builtInActivations && op is Activation { Kind: ActivationKind.Relu } && producer is not null && KeepsOnlyItsInput(producer)
+            ? nn.ReLU(inplace: true)
+            : Build(op, input);
+
+    /// <summary>Built-in ops whose output is a new tensor that their backward pass does not read.</summary>
+    private static bool KeepsOnlyItsInput(Op op) =>
+        op.GetType() == typeof(Convolution) || op.GetType() == typeof(DepthwiseConvolution) || op.GetType() == typeof(PointwiseConvolution)
+        || op.GetType() == typeof(RollingPointwiseConvolution) || op.GetType() == typeof(BatchNorm) || op.GetType() == typeof(Linear)
+        || op.GetType() == typeof(Pooling) || op.GetType() == typeof(AdaptivePooling);
+
+    private ModuleSet WithBuiltInActivations() => new(_factories, builtInActivations: true);
 
     private static ChannelSliceModule Slice(ChannelSlice slice) => new(slice.Start, slice.Count);
 
