@@ -1,7 +1,7 @@
 #!/bin/sh
 # Peer benchmark: trains the same network for the same steps in PyTorch (bench/peer/peer_train.py, Debian's
 # python3-torch) and in InfoField (infofield train, Release build), interleaved round by round (the order alternates),
-# and prints images/s of both and their ratio per round and the median ratio per model.
+# and prints images/s of both and their ratio per round, and per model the median ratio with a 95% confidence interval.
 # Usage: bench/peer/peer_train.sh [rounds] [steps] [models...]   (defaults: 3 rounds, 200 steps, vgg11 mobilenet)
 # Needs: dotnet build -c Release src/InfoField.Cli; apt-get install python3-torch; Fashion-MNIST in
 # /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist).
@@ -39,7 +39,18 @@ for model in $models; do
         echo "$ratio" >> "$work/ratios"
         printf '%-10s round %d  pytorch %7.1f img/s  infofield %7.1f img/s  infofield/pytorch %.3f\n' "$model" "$round" "$p" "$i" "$ratio"
     done
-    median=$(sort -g "$work/ratios" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
-    printf '%-10s median infofield/pytorch %.3f\n' "$model" "$median"
+    # The median ratio, how many rounds InfoField was at least as fast, and a distribution-free 95% confidence interval
+    # of the median ratio (order statistics of the rounds; the binomial sign-test interval, needs 6 rounds or more).
+    /usr/bin/python3 - "$model" "$work/ratios" <<'PY'
+import math, sys
+model, values = sys.argv[1], sorted(float(line) for line in open(sys.argv[2]) if line.strip())
+n = len(values)
+median = values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+cdf = lambda k: sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n
+k = max((k for k in range(n // 2) if cdf(k) <= 0.025), default=None)
+interval = f", 95% CI of the median {values[k]:.3f} to {values[n - 1 - k]:.3f}" if k is not None else ""
+faster = sum(v >= 1 for v in values)
+print(f"{model:<10} median infofield/pytorch {median:.3f} over {n} rounds{interval}; infofield at least as fast in {faster} of {n}")
+PY
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
