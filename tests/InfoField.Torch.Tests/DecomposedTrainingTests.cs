@@ -23,19 +23,8 @@ public class DecomposedTrainingTests
         using NetworkModule module = decomposed.ToModule();
         Tensor images = randn(16, 3, 32, 32);
         Tensor labels = randint(0, 10, [16], dtype: int64);
-        using var optimizer = optim.SGD(module.parameters(), 0.05, momentum: 0.9);
 
-        var losses = new List<float>();
-        module.train();
-        for (int step = 0; step < 8; step++)
-        {
-            using var stepScope = NewDisposeScope();
-            optimizer.zero_grad();
-            Tensor loss = nn.functional.cross_entropy(module.call(images), labels);
-            loss.backward();
-            optimizer.step();
-            losses.Add(loss.item<float>());
-        }
+        float[] losses = SgdSteps.Run(module, images, labels, steps: 8, learningRate: 0.05);
 
         Assert.Equal(CostModel.Of(decomposed).Total.Parameters, module.parameters().Sum(p => p.numel()));
         Assert.True(losses[^1] < losses[0] * 0.8, $"losses {string.Join(", ", losses)}");

@@ -65,20 +65,8 @@ public class InPlaceReluTests
         int inPlace = module.modules().OfType<ReLU>().Count(InPlace);
         Tensor images = randn(8, 3, 32, 32);
         Tensor labels = randint(0, 10, [8], dtype: int64);
-        using var optimizer = optim.SGD(module.parameters(), 0.05, momentum: 0.9, weight_decay: 5e-4);
-        var losses = new List<float>();
-        module.train();
-        for (int step = 0; step < 3; step++)
-        {
-            using var stepScope = NewDisposeScope();
-            optimizer.zero_grad();
-            Tensor loss = nn.functional.cross_entropy(module.call(images), labels);
-            loss.backward();
-            optimizer.step();
-            losses.Add(loss.item<float>());
-        }
-
+        float[] losses = SgdSteps.Run(module, images, labels, steps: 3, learningRate: 0.05, weightDecay: 5e-4);
         float[] weights = [.. module.parameters().SelectMany(p => p.detach().flatten().data<float>().ToArray())];
-        return ([.. losses], weights, inPlace);
+        return (losses, weights, inPlace);
     }
 }

@@ -228,11 +228,10 @@ public static class Charts
         double pad = Math.Max((maxY - minY) * 0.15, 0.005);
         minY -= pad;
         maxY += pad;
-        double plotW = width - left - right, plotH = height - top - bottom;
-        double X(double v) => left + ((v - minX) / (maxX - minX) * plotW);
-        double Y(double v) => top + plotH - ((v - minY) / (maxY - minY) * plotH);
-        svg.Line(left, top + plotH, left + plotW, top + plotH, Axis);
-        svg.Line(left, top, left, top + plotH, Axis);
+        var area = new PlotArea(left, top, width - left - right, height - top - bottom, minX, maxX, minY, maxY);
+        double plotW = area.Width, plotH = area.Height;
+        Func<double, double> X = area.X, Y = area.Y;
+        area.DrawAxes(svg);
         for (int t = 0; t <= 4; t++)
         {
             double v = minY + ((maxY - minY) * t / 4);
@@ -272,11 +271,10 @@ public static class Charts
         double padY = Math.Max((maxY - minY) * 0.1, 0.05);
         minY -= padY;
         maxY += padY;
-        double plotW = width - left - right, plotH = height - top - bottom;
-        double X(double v) => left + ((v - minX) / (maxX - minX) * plotW);
-        double Y(double percent) => top + plotH - ((percent - minY) / (maxY - minY) * plotH);
-        svg.Line(left, top + plotH, left + plotW, top + plotH, Axis);
-        svg.Line(left, top, left, top + plotH, Axis);
+        var area = new PlotArea(left, top, width - left - right, height - top - bottom, minX, maxX, minY, maxY);
+        double plotW = area.Width, plotH = area.Height;
+        Func<double, double> X = area.X, Y = area.Y; // Y in accuracy points
+        area.DrawAxes(svg);
         svg.Line(left, Y(0), left + plotW, Y(0), Gray, 1, dashed: true);
         foreach (double v in Ticks(minY, maxY))
         {
@@ -312,6 +310,20 @@ public static class Charts
         }
 
         return new Chart(id, "Accuracy change of each inserted layer (mean over seeds, minus the base's) against its dIF; bars one standard error of the difference, one colour per inserted kernel.", svg.Render());
+    }
+
+    /// <summary>The plotting rectangle of an x-y chart and the data ranges it maps to it.</summary>
+    private readonly record struct PlotArea(double Left, double Top, double Width, double Height, double MinX, double MaxX, double MinY, double MaxY)
+    {
+        public double X(double value) => Left + ((value - MinX) / (MaxX - MinX) * Width);
+
+        public double Y(double value) => Top + Height - ((value - MinY) / (MaxY - MinY) * Height);
+
+        public void DrawAxes(SvgCanvas svg)
+        {
+            svg.Line(Left, Top + Height, Left + Width, Top + Height, Axis);
+            svg.Line(Left, Top, Left, Top + Height, Axis);
+        }
     }
 
     /// <summary>Round tick values (steps of 1, 2 or 5 times a power of ten) between <paramref name="min"/> and <paramref name="max"/>, about five of them.</summary>
