@@ -294,7 +294,8 @@ public static class Charts
         {
             int index = series.IndexOf(p.Series);
             string color = palette[index % palette.Length];
-            double x = X(p.DeltaIf) + ((index - ((series.Count - 1) / 2.0)) * 5); // series side by side where dIFs tie
+            bool tied = points.Any(q => q.Series != p.Series && Math.Abs(q.DeltaIf - p.DeltaIf) < 1e-9);
+            double x = X(p.DeltaIf) + (tied ? (index - ((series.Count - 1) / 2.0)) * 5 : 0); // series side by side where dIFs tie
             double y = Y(p.Change * 100);
             svg.Line(x, Y((p.Change - p.StdError) * 100), x, Y((p.Change + p.StdError) * 100), color, 1.5);
             svg.Line(x - 3, Y((p.Change - p.StdError) * 100), x + 3, Y((p.Change - p.StdError) * 100), color);
