@@ -35,6 +35,49 @@ internal readonly struct Tile4 : ITile
 }
 
 /// <summary>
+/// One of the <see cref="BandedKernels"/> as a type, so that the dispatch to an element type, lane width and tile is
+/// written once (<c>RollingKernels.Run</c>) and specialized for each kernel.
+/// </summary>
+internal unsafe interface IBandedKernel
+{
+    /// <summary>The samples per cache chunk this kernel runs with.</summary>
+    static abstract int Chunk(KernelBlocking blocking);
+
+    /// <summary>Runs the kernel on blocks <paramref name="from"/> to <paramref name="to"/> (exclusive) with operands a, b and result c.</summary>
+    static abstract void Run<TLanes, TVector, T, TTile>(BandSet bands, T* a, T* b, T* c, PlaneLayout layout, int from, int to, int chunk)
+        where TLanes : struct, ILanes<TVector, T>
+        where TVector : struct
+        where T : unmanaged, INumberBase<T>
+        where TTile : struct, ITile;
+}
+
+/// <summary><see cref="BandedKernels.Sum"/>: a = coefficients, b = source planes, c = result planes.</summary>
+internal readonly unsafe struct SumKernel : IBandedKernel
+{
+    public static int Chunk(KernelBlocking blocking) => blocking.Chunk;
+
+    public static void Run<TLanes, TVector, T, TTile>(BandSet bands, T* a, T* b, T* c, PlaneLayout layout, int from, int to, int chunk)
+        where TLanes : struct, ILanes<TVector, T>
+        where TVector : struct
+        where T : unmanaged, INumberBase<T>
+        where TTile : struct, ITile =>
+        BandedKernels.Sum<TLanes, TVector, T, TTile>(bands, a, b, c, layout, from, to, chunk);
+}
+
+/// <summary><see cref="BandedKernels.Cross"/>: a = output gradient, b = input, c = weight gradient.</summary>
+internal readonly unsafe struct CrossKernel : IBandedKernel
+{
+    public static int Chunk(KernelBlocking blocking) => blocking.CrossChunk;
+
+    public static void Run<TLanes, TVector, T, TTile>(BandSet bands, T* a, T* b, T* c, PlaneLayout layout, int from, int to, int chunk)
+        where TLanes : struct, ILanes<TVector, T>
+        where TVector : struct
+        where T : unmanaged, INumberBase<T>
+        where TTile : struct, ITile =>
+        BandedKernels.Cross<TLanes, TVector, T, TTile>(bands, a, b, c, layout, from, to, chunk);
+}
+
+/// <summary>
 /// Register-blocked kernels for banded products of planes, the core of the fast RPW. A tile holds four rows by
 /// <see cref="ITile.Vectors"/> vectors of accumulators; for each plane of the block's run it loads those vectors and
 /// four coefficients and does four fused multiply-adds per vector, so every loaded vector serves four rows. Samples are

@@ -41,28 +41,13 @@ internal static unsafe class RollingKernels
     public static void WeightGradient(RollingPlan plan, Tensor outputGradient, Tensor input, Tensor weightGradient, KernelBlocking? asked = null)
     {
         var layout = Layout(input, plan.InChannels, plan.OutChannels);
-        BandSet bands = plan.Forward;
         if (input.dtype == ScalarType.Float32)
         {
-            var blocking = KernelBlocking.Resolve(asked, layout, sizeof(float));
-            Parallel(bands.Blocks, (from, to) =>
-            {
-                fixed (byte* g = outputGradient.bytes, x = input.bytes, w = weightGradient.bytes)
-                {
-                    Cross<float>(bands, (float*)g, (float*)x, (float*)w, layout, from, to, blocking);
-                }
-            });
+            RunCross<float>(plan.Forward, outputGradient, input, weightGradient, layout, asked);
         }
         else
         {
-            var blocking = KernelBlocking.Resolve(asked, layout, sizeof(double));
-            Parallel(bands.Blocks, (from, to) =>
-            {
-                fixed (byte* g = outputGradient.bytes, x = input.bytes, w = weightGradient.bytes)
-                {
-                    Cross<double>(bands, (double*)g, (double*)x, (double*)w, layout, from, to, blocking);
-                }
-            });
+            RunCross<double>(plan.Forward, outputGradient, input, weightGradient, layout, asked);
         }
     }
 
@@ -70,109 +55,81 @@ internal static unsafe class RollingKernels
     {
         if (source.dtype == ScalarType.Float32)
         {
-            float[] coefficients = new float[bands.Sources.Length];
-            bands.FillCoefficients<float>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(weight.bytes), coefficients);
-            var blocking = KernelBlocking.Resolve(asked, layout, sizeof(float));
-            Parallel(bands.Blocks, (from, to) =>
-            {
-                fixed (float* c = coefficients)
-                fixed (byte* x = source.bytes, y = result.bytes)
-                {
-                    Sum<float>(bands, c, (float*)x, (float*)y, layout, from, to, blocking);
-                }
-            });
+            RunSum<float>(bands, weight, source, result, layout, asked);
         }
         else
         {
-            double[] coefficients = new double[bands.Sources.Length];
-            bands.FillCoefficients<double>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(weight.bytes), coefficients);
-            var blocking = KernelBlocking.Resolve(asked, layout, sizeof(double));
-            Parallel(bands.Blocks, (from, to) =>
-            {
-                fixed (double* c = coefficients)
-                fixed (byte* x = source.bytes, y = result.bytes)
-                {
-                    Sum<double>(bands, c, (double*)x, (double*)y, layout, from, to, blocking);
-                }
-            });
+            RunSum<double>(bands, weight, source, result, layout, asked);
         }
     }
 
-    /// <summary>Picks the specialization of <see cref="BandedKernels.Sum"/> for the element type, lane width and tile.</summary>
-    private static void Sum<T>(BandSet bands, T* c, T* x, T* y, PlaneLayout layout, int from, int to, KernelBlocking blocking)
+    private static void RunSum<T>(BandSet bands, Tensor weight, Tensor source, Tensor result, PlaneLayout layout, KernelBlocking? asked)
+        where T : unmanaged
+    {
+        T[] coefficients = new T[bands.Sources.Length];
+        bands.FillCoefficients<T>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(weight.bytes), coefficients);
+        var blocking = KernelBlocking.Resolve(asked, layout, sizeof(T));
+        Parallel(bands.Blocks, (from, to) =>
+        {
+            fixed (T* c = coefficients)
+            fixed (byte* x = source.bytes, y = result.bytes)
+            {
+                Run<SumKernel, T>(bands, c, (T*)x, (T*)y, layout, from, to, blocking);
+            }
+        });
+    }
+
+    private static void RunCross<T>(BandSet bands, Tensor outputGradient, Tensor input, Tensor weightGradient, PlaneLayout layout, KernelBlocking? asked)
+        where T : unmanaged
+    {
+        var blocking = KernelBlocking.Resolve(asked, layout, sizeof(T));
+        Parallel(bands.Blocks, (from, to) =>
+        {
+            fixed (byte* g = outputGradient.bytes, x = input.bytes, w = weightGradient.bytes)
+            {
+                Run<CrossKernel, T>(bands, (T*)g, (T*)x, (T*)w, layout, from, to, blocking);
+            }
+        });
+    }
+
+    /// <summary>Runs <typeparamref name="TKernel"/> specialized for the element type, lane width and tile of <paramref name="blocking"/>.</summary>
+    private static void Run<TKernel, T>(BandSet bands, T* a, T* b, T* c, PlaneLayout layout, int from, int to, KernelBlocking blocking)
+        where TKernel : struct, IBandedKernel
         where T : unmanaged
     {
         if (typeof(T) == typeof(float))
         {
             switch (blocking.Lanes)
             {
-                case LaneWidth.Bits512: Sum<Float512, Vector512<float>, float>(bands, (float*)c, (float*)x, (float*)y, layout, from, to, blocking); break;
-                case LaneWidth.Bits256: Sum<Float256, Vector256<float>, float>(bands, (float*)c, (float*)x, (float*)y, layout, from, to, blocking); break;
-                default: Sum<Float128, Vector128<float>, float>(bands, (float*)c, (float*)x, (float*)y, layout, from, to, blocking); break;
+                case LaneWidth.Bits512: Run<TKernel, Float512, Vector512<float>, float>(bands, (float*)a, (float*)b, (float*)c, layout, from, to, blocking); break;
+                case LaneWidth.Bits256: Run<TKernel, Float256, Vector256<float>, float>(bands, (float*)a, (float*)b, (float*)c, layout, from, to, blocking); break;
+                default: Run<TKernel, Float128, Vector128<float>, float>(bands, (float*)a, (float*)b, (float*)c, layout, from, to, blocking); break;
             }
         }
         else
         {
             switch (blocking.Lanes)
             {
-                case LaneWidth.Bits512: Sum<Double512, Vector512<double>, double>(bands, (double*)c, (double*)x, (double*)y, layout, from, to, blocking); break;
-                case LaneWidth.Bits256: Sum<Double256, Vector256<double>, double>(bands, (double*)c, (double*)x, (double*)y, layout, from, to, blocking); break;
-                default: Sum<Double128, Vector128<double>, double>(bands, (double*)c, (double*)x, (double*)y, layout, from, to, blocking); break;
+                case LaneWidth.Bits512: Run<TKernel, Double512, Vector512<double>, double>(bands, (double*)a, (double*)b, (double*)c, layout, from, to, blocking); break;
+                case LaneWidth.Bits256: Run<TKernel, Double256, Vector256<double>, double>(bands, (double*)a, (double*)b, (double*)c, layout, from, to, blocking); break;
+                default: Run<TKernel, Double128, Vector128<double>, double>(bands, (double*)a, (double*)b, (double*)c, layout, from, to, blocking); break;
             }
         }
     }
 
-    private static void Sum<TLanes, TVector, T>(BandSet bands, T* c, T* x, T* y, PlaneLayout layout, int from, int to, KernelBlocking blocking)
+    private static void Run<TKernel, TLanes, TVector, T>(BandSet bands, T* a, T* b, T* c, PlaneLayout layout, int from, int to, KernelBlocking blocking)
+        where TKernel : struct, IBandedKernel
         where TLanes : struct, ILanes<TVector, T>
         where TVector : struct
         where T : unmanaged, System.Numerics.INumberBase<T>
     {
         if (blocking.TileVectors == 4)
         {
-            BandedKernels.Sum<TLanes, TVector, T, Tile4>(bands, c, x, y, layout, from, to, blocking.Chunk);
+            TKernel.Run<TLanes, TVector, T, Tile4>(bands, a, b, c, layout, from, to, TKernel.Chunk(blocking));
         }
         else
         {
-            BandedKernels.Sum<TLanes, TVector, T, Tile2>(bands, c, x, y, layout, from, to, blocking.Chunk);
-        }
-    }
-
-    /// <summary>Picks the specialization of <see cref="BandedKernels.Cross"/> for the element type, lane width and tile.</summary>
-    private static void Cross<T>(BandSet bands, T* g, T* x, T* w, PlaneLayout layout, int from, int to, KernelBlocking blocking)
-        where T : unmanaged
-    {
-        if (typeof(T) == typeof(float))
-        {
-            switch (blocking.Lanes)
-            {
-                case LaneWidth.Bits512: Cross<Float512, Vector512<float>, float>(bands, (float*)g, (float*)x, (float*)w, layout, from, to, blocking); break;
-                case LaneWidth.Bits256: Cross<Float256, Vector256<float>, float>(bands, (float*)g, (float*)x, (float*)w, layout, from, to, blocking); break;
-                default: Cross<Float128, Vector128<float>, float>(bands, (float*)g, (float*)x, (float*)w, layout, from, to, blocking); break;
-            }
-        }
-        else
-        {
-            switch (blocking.Lanes)
-            {
-                case LaneWidth.Bits512: Cross<Double512, Vector512<double>, double>(bands, (double*)g, (double*)x, (double*)w, layout, from, to, blocking); break;
-                case LaneWidth.Bits256: Cross<Double256, Vector256<double>, double>(bands, (double*)g, (double*)x, (double*)w, layout, from, to, blocking); break;
-                default: Cross<Double128, Vector128<double>, double>(bands, (double*)g, (double*)x, (double*)w, layout, from, to, blocking); break;
-            }
-        }
-    }
-
-    private static void Cross<TLanes, TVector, T>(BandSet bands, T* g, T* x, T* w, PlaneLayout layout, int from, int to, KernelBlocking blocking)
-        where TLanes : struct, ILanes<TVector, T>
-        where TVector : struct
-        where T : unmanaged, System.Numerics.INumberBase<T>
-    {
-        if (blocking.TileVectors == 4)
-        {
-            BandedKernels.Cross<TLanes, TVector, T, Tile4>(bands, g, x, w, layout, from, to, blocking.CrossChunk);
-        }
-        else
-        {
-            BandedKernels.Cross<TLanes, TVector, T, Tile2>(bands, g, x, w, layout, from, to, blocking.CrossChunk);
+            TKernel.Run<TLanes, TVector, T, Tile2>(bands, a, b, c, layout, from, to, TKernel.Chunk(blocking));
         }
     }
 
