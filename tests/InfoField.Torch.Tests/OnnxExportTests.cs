@@ -117,12 +117,31 @@ public sealed class OnnxExportTests : IDisposable
         AssertSameArchitecture(optimized, OnnxImport.Load(path));
     }
 
+    [Fact]
+    public void An_op_kind_registered_from_outside_exports_with_its_onnx_form()
+    {
+        // A user's op kind: its record (Core), its module (ModuleSet) and its ONNX form (OnnxExportSet), one line each.
+        var network = new Network(
+            "negated",
+            new FeatureShape(4, 6, 6),
+            [new Stage([new Unit("u", [Ops.Conv(8, 3, padding: 1), new Negate(), Ops.Relu()])])],
+            [Ops.AdaptiveAvgPool(1), Ops.Flatten(), Ops.Linear(3)]);
+        ModuleSet modules = ModuleSet.Default.With<Negate>((_, _) => new NegateModule());
+        OnnxExportSet forms = OnnxExportSet.Default.With<Negate>((_, writer) => writer.Node("Neg", [writer.Input]));
+
+        ExportAndCompare(network, modules, forms);
+        using NetworkModule module = ModuleBuilder.Build(network, modules);
+        var missing = Assert.Throws<InfoFieldException>(() => OnnxExport.ToModel(module));
+
+        Assert.Contains("negated: no ONNX form of the op 'negate' (Negate); register one with OnnxExportSet.With", missing.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Exports a freshly initialized module (batch norm statistics drawn at random), runs it in both and compares; returns the file.</summary>
-    private string ExportAndCompare(Network network)
+    private string ExportAndCompare(Network network, ModuleSet? modules = null, OnnxExportSet? forms = null)
     {
         using var scope = NewDisposeScope();
         manual_seed(7);
-        using NetworkModule module = ModuleBuilder.Build(network);
+        using NetworkModule module = ModuleBuilder.Build(network, modules ?? ModuleSet.Default);
         using (no_grad())
         {
             foreach ((string name, Tensor buffer) in module.named_buffers())
@@ -140,7 +159,7 @@ public sealed class OnnxExportTests : IDisposable
 
         module.eval();
         string path = Path.Combine(folder, $"{network.Name}.onnx");
-        OnnxExport.Save(module, path);
+        OnnxExport.Save(module, path, forms);
 
         FeatureShape shape = network.Input;
         Tensor x = randn(2, shape.Channels, shape.Height, shape.Width);
@@ -161,6 +180,16 @@ public sealed class OnnxExportTests : IDisposable
         double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
         Assert.True(worst <= 1e-4 * scale, $"{network.Name}: ONNX Runtime differs from TorchSharp by {worst} (output scale {scale})");
         return path;
+    }
+
+    private sealed record Negate : ElementwiseOp
+    {
+        public override string Type => "negate";
+    }
+
+    private sealed class NegateModule() : nn.Module<Tensor, Tensor>("negate")
+    {
+        public override Tensor forward(Tensor input) => input.neg();
     }
 
     private static List<RollingPointwiseConvolution> Rolling(Network network) =>

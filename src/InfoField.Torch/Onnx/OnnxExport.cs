@@ -1,12 +1,8 @@
-using System.Globalization;
-using System.Runtime.InteropServices;
 using Google.Protobuf;
 using InfoField.Architecture;
 using InfoField.Spec;
 using InfoField.Torch.Building;
 using Onnx;
-using static TorchSharp.torch;
-using ArchitectureInterlace = InfoField.Architecture.Interlace;
 
 namespace InfoField.Torch.Onnx;
 
@@ -36,19 +32,22 @@ public static class OnnxExport
         Save(module, path);
     }
 
-    /// <summary>Writes <paramref name="module"/> (its architecture and current weights) to <paramref name="path"/> atomically.</summary>
-    public static void Save(NetworkModule module, string path)
+    /// <summary>Writes <paramref name="module"/> (its architecture and current weights) to <paramref name="path"/> atomically, with the op forms of <paramref name="forms"/> (default <see cref="OnnxExportSet.Default"/>).</summary>
+    public static void Save(NetworkModule module, string path, OnnxExportSet? forms = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes = ToModel(module).ToByteArray();
+        byte[] bytes = ToModel(module, forms).ToByteArray();
         AtomicFile.Write(path, temporary => File.WriteAllBytes(temporary, bytes));
     }
 
-    /// <summary>The ONNX model of <paramref name="module"/>: its architecture and its current weights.</summary>
-    public static ModelProto ToModel(NetworkModule module)
+    /// <summary>
+    /// The ONNX model of <paramref name="module"/>: its architecture and its current weights, each op written by its form
+    /// in <paramref name="forms"/> (default <see cref="OnnxExportSet.Default"/>; pass a set with op kinds of your own).
+    /// </summary>
+    public static ModelProto ToModel(NetworkModule module, OnnxExportSet? forms = null)
     {
         ArgumentNullException.ThrowIfNull(module);
-        var writer = new GraphWriter(module);
+        var writer = new GraphWriter(module, forms ?? OnnxExportSet.Default);
         GraphProto graph = writer.Write();
         var model = new ModelProto
         {
@@ -64,17 +63,16 @@ public static class OnnxExport
     /// <summary>Writes the nodes of one network, naming tensors <c>t0, t1, ...</c> and initializers after the module's state.</summary>
     private sealed class GraphWriter
     {
-        private readonly NetworkModule module;
         private readonly Network network;
-        private readonly Dictionary<string, Tensor> state;
+        private readonly OnnxExportSet forms;
+        private readonly OnnxOpWriter writer;
         private readonly GraphProto graph = new();
-        private int tensors;
 
-        public GraphWriter(NetworkModule module)
+        public GraphWriter(NetworkModule module, OnnxExportSet forms)
         {
-            this.module = module;
             network = module.Architecture;
-            state = module.state_dict();
+            this.forms = forms;
+            writer = new OnnxOpWriter(graph, module.state_dict(), network.Name);
             graph.Name = network.Name;
         }
 
@@ -88,7 +86,7 @@ public static class OnnxExport
             string current = InputName;
             if (signal)
             {
-                current = Node("Unsqueeze", [current, Constant("unsqueeze_axes", [2])]);
+                current = writer.Node("Unsqueeze", [current, writer.Constant("unsqueeze_axes", [2])]);
             }
 
             for (int s = 0; s < network.Stages.Count; s++)
@@ -144,7 +142,7 @@ public static class OnnxExport
                 {
                     Add => Fold("Add", reads),
                     Multiply => Fold("Mul", reads),
-                    Concat => Node("Concat", reads, Int("axis", 1)),
+                    Concat => writer.Node("Concat", reads, OnnxOpWriter.Int("axis", 1)),
                     MergeOp other => throw new InfoFieldException($"{network.Name}: no ONNX form of the merge '{other.Type}'"),
                     _ => Layer(node.Op, shapes[node.Inputs[0]], reads[0], $"{prefix}nodes.{i}."),
                 };
@@ -155,188 +153,17 @@ public static class OnnxExport
 
         private string Fold(string opType, string[] reads)
         {
-            string total = Node(opType, [reads[0], reads[1]]);
+            string total = writer.Node(opType, [reads[0], reads[1]]);
             for (int k = 2; k < reads.Length; k++)
             {
-                total = Node(opType, [total, reads[k]]);
+                total = writer.Node(opType, [total, reads[k]]);
             }
 
             return total;
         }
 
         /// <summary>Writes one single-input op reading <paramref name="x"/> of shape <paramref name="shape"/>; its weights are the state entries under <paramref name="prefix"/>.</summary>
-        private string Layer(Op op, FeatureShape shape, string x, string prefix) => op switch
-        {
-            Convolution c => Conv(x, prefix, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups, c.Bias),
-            DepthwiseConvolution d => Conv(x, prefix, d.Kernel, d.Stride, d.Padding, d.Dilation, shape.Channels, d.Bias),
-            PointwiseConvolution p => Conv(x, prefix, new Pair(1, 1), p.Stride, new Pair(0, 0), new Pair(1, 1), p.Groups, p.Bias),
-            RollingPointwiseConvolution r => Rolling(x, prefix, r, shape.Channels),
-            ChannelShuffle s => Permute(x, shape, s.Groups, shape.Channels / s.Groups),
-            ArchitectureInterlace i => Permute(x, shape, shape.Channels / i.Groups, i.Groups),
-            ChannelSlice s => Slice(x, s.Start, s.Count),
-            ChannelSplit s => Slice(x, s.AsSlice(shape.Channels).Start, s.AsSlice(shape.Channels).Count),
-            Pooling p => Pool(x, p),
-            AdaptivePooling a => Adaptive(x, a, shape),
-            BatchNorm b => Node("BatchNormalization", [x, Weight(prefix + "weight"), Weight(prefix + "bias"), Weight(prefix + "running_mean"), Weight(prefix + "running_var")], Float("epsilon", b.Eps)),
-            Activation a => Activate(x, a.Kind),
-            Dropout => Node("Identity", [x]),
-            Flatten => Node("Flatten", [x], Int("axis", 1)),
-            Softmax => Node("Softmax", [x], Int("axis", 1)),
-            Linear l => Node("Gemm", l.Bias ? [x, Weight(prefix + "weight"), Weight(prefix + "bias")] : [x, Weight(prefix + "weight")], Int("transB", 1)),
-            _ => throw new InfoFieldException($"{network.Name}: no ONNX form of the op '{op.Type}' ({op.GetType().Name})"),
-        };
-
-        private string Conv(string x, string prefix, Pair kernel, Pair stride, Pair padding, Pair dilation, int groups, bool bias) =>
-            Node(
-                "Conv",
-                bias ? [x, Weight(prefix + "weight"), Weight(prefix + "bias")] : [x, Weight(prefix + "weight")],
-                Ints("kernel_shape", kernel.H, kernel.W),
-                Ints("strides", stride.H, stride.W),
-                Ints("pads", padding.H, padding.W, padding.H, padding.W),
-                Ints("dilations", dilation.H, dilation.W),
-                Int("group", groups));
-
-        /// <summary>RPW as Gather(input channels in window order) then a 1x1 Conv with one group per filter.</summary>
-        private string Rolling(string x, string prefix, RollingPointwiseConvolution r, int inputChannels)
-        {
-            int width = inputChannels / r.Groups;
-            int[] starts = RollingWindows.Starts(inputChannels, r.OutChannels, r.Groups, r.Overlap);
-            long[] indices = new long[(long)r.OutChannels * width];
-            for (int c = 0; c < r.OutChannels; c++)
-            {
-                for (int i = 0; i < width; i++)
-                {
-                    indices[(c * width) + i] = (starts[c] + i) % inputChannels;
-                }
-            }
-
-            string windows = Node("Gather", [x, Constant(prefix + "windows", indices)], Int("axis", 1));
-            graph.Node[^1].DocString = string.Create(CultureInfo.InvariantCulture, $"InfoField RPW windows: groups={r.Groups} overlap={r.Overlap:R}");
-            using Tensor weight = state[prefix + "weight"].reshape(r.OutChannels, width, 1, 1);
-            string weightName = Initializer(prefix + "weight", weight);
-            return Node(
-                "Conv",
-                r.Bias ? [windows, weightName, Weight(prefix + "bias")] : [windows, weightName],
-                Ints("kernel_shape", 1, 1),
-                Int("group", r.OutChannels));
-        }
-
-        /// <summary>Reshape to (N, a, b, H, W), swap a and b, reshape back: a shuffle with a = g, an interlace with a = C / g.</summary>
-        private string Permute(string x, FeatureShape shape, int a, int b)
-        {
-            string split = Node("Reshape", [x, Constant(NextName("shape"), [0, a, b, shape.Height, shape.Width])]);
-            string swapped = Node("Transpose", [split], Ints("perm", 0, 2, 1, 3, 4));
-            return Node("Reshape", [swapped, Constant(NextName("shape"), [0, shape.Channels, shape.Height, shape.Width])]);
-        }
-
-        private string Slice(string x, int start, int count) =>
-            Node("Slice", [x, Constant(NextName("starts"), [start]), Constant(NextName("ends"), [start + count]), Constant(NextName("axes"), [1])]);
-
-        private string Pool(string x, Pooling p)
-        {
-            var attributes = new List<AttributeProto>
-            {
-                Ints("kernel_shape", p.Kernel.H, p.Kernel.W),
-                Ints("strides", p.Stride.H, p.Stride.W),
-                Ints("pads", p.Padding.H, p.Padding.W, p.Padding.H, p.Padding.W),
-                Int("ceil_mode", p.CeilMode ? 1 : 0),
-            };
-            if (p.Kind == PoolKind.Max)
-            {
-                return Node("MaxPool", [x], [.. attributes]);
-            }
-
-            attributes.Add(Int("count_include_pad", 1));
-            return Node("AveragePool", [x], [.. attributes]);
-        }
-
-        /// <summary>Adaptive pooling to 1x1 as global pooling, to an output that divides the input as a plain pool.</summary>
-        private string Adaptive(string x, AdaptivePooling a, FeatureShape shape)
-        {
-            bool max = a.Kind == PoolKind.Max;
-            if (a.Output.H == 1 && a.Output.W == 1)
-            {
-                return Node(max ? "GlobalMaxPool" : "GlobalAveragePool", [x]);
-            }
-
-            if (shape.Height % a.Output.H != 0 || shape.Width % a.Output.W != 0)
-            {
-                throw new InfoFieldException($"{network.Name}: adaptive pooling from {shape.Resolution} to {a.Output} has no ONNX form: the output must divide the input");
-            }
-
-            int kh = shape.Height / a.Output.H, kw = shape.Width / a.Output.W;
-            return Node(max ? "MaxPool" : "AveragePool", [x], Ints("kernel_shape", kh, kw), Ints("strides", kh, kw));
-        }
-
-        private string Activate(string x, ActivationKind kind) => kind switch
-        {
-            ActivationKind.Relu => Node("Relu", [x]),
-            ActivationKind.Relu6 => Node("Clip", [x, Scalar(NextName("min"), 0f), Scalar(NextName("max"), 6f)]),
-            ActivationKind.LeakyRelu => Node("LeakyRelu", [x], Float("alpha", 0.01)),
-            ActivationKind.Sigmoid => Node("Sigmoid", [x]),
-            ActivationKind.Tanh => Node("Tanh", [x]),
-            ActivationKind.Silu => Node("Mul", [x, Node("Sigmoid", [x])]),
-            ActivationKind.Hardswish => Node("HardSwish", [x]),
-            ActivationKind.Hardsigmoid => Node("HardSigmoid", [x], Float("alpha", 1.0 / 6), Float("beta", 0.5)),
-            _ => throw new InfoFieldException($"{network.Name}: no ONNX form (at opset {Opset}) of the activation {kind}"),
-        };
-
-        private string Node(string opType, string[] inputs, params AttributeProto[] attributes)
-        {
-            string output = $"t{++tensors}";
-            var node = new NodeProto { OpType = opType, Name = $"{opType}_{tensors}", Output = { output } };
-            node.Input.AddRange(inputs);
-            node.Attribute.AddRange(attributes);
-            graph.Node.Add(node);
-            return output;
-        }
-
-        private string NextName(string what) => $"{what}_{tensors + 1}";
-
-        /// <summary>The state entry <paramref name="name"/> as a float initializer of the same name.</summary>
-        private string Weight(string name) =>
-            state.TryGetValue(name, out Tensor? value)
-                ? Initializer(name, value)
-                : throw new InvalidOperationException($"the module of '{module.Architecture.Name}' has no state entry '{name}'");
-
-        private string Initializer(string name, Tensor value)
-        {
-            using Tensor flat = value.detach().cpu().to_type(ScalarType.Float32).contiguous();
-            float[] data = flat.data<float>().ToArray();
-            var proto = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(data.AsSpan())) };
-            proto.Dims.AddRange(value.shape);
-            graph.Initializer.Add(proto);
-            return name;
-        }
-
-        private string Constant(string name, long[] values)
-        {
-            var proto = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, Dims = { values.LongLength } };
-            proto.Int64Data.AddRange(values);
-            graph.Initializer.Add(proto);
-            return name;
-        }
-
-        private string Scalar(string name, float value)
-        {
-            var proto = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-            proto.FloatData.Add(value);
-            graph.Initializer.Add(proto);
-            return name;
-        }
-
-        private static AttributeProto Int(string name, long value) =>
-            new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
-
-        private static AttributeProto Ints(string name, params long[] values)
-        {
-            var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
-            attribute.Ints.AddRange(values);
-            return attribute;
-        }
-
-        private static AttributeProto Float(string name, double value) =>
-            new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = (float)value };
+        private string Layer(Op op, FeatureShape shape, string x, string prefix) => forms.Write(op, writer.At(x, shape, prefix));
 
         private static ValueInfoProto Value(string name, string batch, params int[] dims)
         {

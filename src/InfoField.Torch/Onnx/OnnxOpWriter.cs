@@ -1,0 +1,128 @@
+using System.Runtime.InteropServices;
+using Google.Protobuf;
+using InfoField.Architecture;
+using Onnx;
+using static TorchSharp.torch;
+
+namespace InfoField.Torch.Onnx;
+
+/// <summary>
+/// What the ONNX form of one op (<see cref="OnnxExportSet"/>) writes with: the tensor it reads and that tensor's
+/// shape, the op's weights in the module's state, and nodes, initializers and attributes of the graph being written.
+/// Every method returns the name of the tensor it made.
+/// </summary>
+public sealed class OnnxOpWriter
+{
+    private readonly GraphProto graph;
+    private readonly Dictionary<string, Tensor> state;
+    private readonly string networkName;
+    private int tensors;
+
+    internal OnnxOpWriter(GraphProto graph, Dictionary<string, Tensor> state, string networkName)
+    {
+        this.graph = graph;
+        this.state = state;
+        this.networkName = networkName;
+        Input = string.Empty;
+        Prefix = string.Empty;
+    }
+
+    /// <summary>The name of the tensor the op reads.</summary>
+    public string Input { get; private set; }
+
+    /// <summary>The shape of <see cref="Input"/> (one sample).</summary>
+    public FeatureShape Shape { get; private set; } = new(1, 1, 1);
+
+    /// <summary>The prefix of the op's entries in the module's state (<c>stages.0.1.</c>): its weights are <c>Prefix + "weight"</c>, ...</summary>
+    public string Prefix { get; private set; }
+
+    /// <summary>The network being written, for messages.</summary>
+    public string NetworkName => networkName;
+
+    /// <summary>Adds a node of <paramref name="opType"/> (default domain) reading <paramref name="inputs"/>; returns its output tensor.</summary>
+    public string Node(string opType, IReadOnlyList<string> inputs, params AttributeProto[] attributes) => Node(opType, inputs, null, attributes);
+
+    /// <summary>As <see cref="Node(string, IReadOnlyList{string}, AttributeProto[])"/>, with a doc string on the node.</summary>
+    public string Node(string opType, IReadOnlyList<string> inputs, string? doc, params AttributeProto[] attributes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(opType);
+        ArgumentNullException.ThrowIfNull(inputs);
+        string output = $"t{++tensors}";
+        var node = new NodeProto { OpType = opType, Name = $"{opType}_{tensors}", Output = { output }, DocString = doc ?? string.Empty };
+        node.Input.AddRange(inputs);
+        node.Attribute.AddRange(attributes);
+        graph.Node.Add(node);
+        return output;
+    }
+
+    /// <summary>The op's state entry <c>Prefix + entry</c> (a weight, a bias, running statistics) as a float initializer of that name.</summary>
+    /// <exception cref="InvalidOperationException">The module has no such entry.</exception>
+    public string Weight(string entry) =>
+        state.TryGetValue(Prefix + entry, out Tensor? value)
+            ? Initializer(Prefix + entry, value)
+            : throw new InvalidOperationException($"the module of '{networkName}' has no state entry '{Prefix + entry}'");
+
+    /// <summary>The op's state entry <c>Prefix + entry</c> as a tensor (not copied; do not dispose).</summary>
+    public Tensor State(string entry) =>
+        state.TryGetValue(Prefix + entry, out Tensor? value)
+            ? value
+            : throw new InvalidOperationException($"the module of '{networkName}' has no state entry '{Prefix + entry}'");
+
+    /// <summary>Adds <paramref name="value"/> as a float32 initializer named <paramref name="name"/>.</summary>
+    public string Initializer(string name, Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        using Tensor flat = value.detach().cpu().to_type(ScalarType.Float32).contiguous();
+        float[] data = flat.data<float>().ToArray();
+        var proto = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(data.AsSpan())) };
+        proto.Dims.AddRange(value.shape);
+        graph.Initializer.Add(proto);
+        return name;
+    }
+
+    /// <summary>Adds a 1-D int64 initializer (shapes, axes, indices), named after <paramref name="what"/> and the next tensor.</summary>
+    public string Constant(string what, long[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var proto = new TensorProto { Name = NextName(what), DataType = (int)TensorProto.Types.DataType.Int64, Dims = { values.LongLength } };
+        proto.Int64Data.AddRange(values);
+        graph.Initializer.Add(proto);
+        return proto.Name;
+    }
+
+    /// <summary>Adds a float scalar initializer, named after <paramref name="what"/> and the next tensor.</summary>
+    public string Scalar(string what, float value)
+    {
+        var proto = new TensorProto { Name = NextName(what), DataType = (int)TensorProto.Types.DataType.Float };
+        proto.FloatData.Add(value);
+        graph.Initializer.Add(proto);
+        return proto.Name;
+    }
+
+    /// <summary>An int attribute.</summary>
+    public static AttributeProto Int(string name, long value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    /// <summary>An ints attribute.</summary>
+    public static AttributeProto Ints(string name, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.AddRange(values);
+        return attribute;
+    }
+
+    /// <summary>A float attribute.</summary>
+    public static AttributeProto Float(string name, double value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = (float)value };
+
+    /// <summary>Points the writer at the next op: the tensor it reads, that tensor's shape, and its state prefix.</summary>
+    internal OnnxOpWriter At(string input, FeatureShape shape, string prefix)
+    {
+        Input = input;
+        Shape = shape;
+        Prefix = prefix;
+        return this;
+    }
+
+    private string NextName(string what) => $"{what}_{tensors + 1}";
+}
