@@ -31,7 +31,7 @@ internal static class TrainCommand
             LoadedNetwork loaded = options.Resolve(parsed, reference, data);
             var job = new TrainingJob(loaded, settings, string.Empty, parsed.GetValue(resume), options.ThreadCount(parsed));
             string directory = parsed.GetValue(output) ?? Path.Combine("runs", "train", $"{RunName(reference)}-{data.Name}-{Trainer.Key(job, data).Id()}");
-            TrainingResult result = Trainer.Train(job with { OutputDirectory = directory }, data, ProgressView.For(console));
+            TrainingResult result = Trainer.TrainResuming(job with { OutputDirectory = directory }, data, ProgressView.For(console), reason => console.Error.WriteLine(reason));
             if (parsed.GetValue(options.Json))
             {
                 console.WriteJson(result);

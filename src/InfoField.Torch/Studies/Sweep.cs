@@ -107,7 +107,7 @@ public static class Sweep
 
         ITrainingMonitor training = monitor.Training(index + 1, runs.Count, run, id);
         var job = new TrainingJob(run.Model, run.Settings, folder.WorkPath(id), Resume: true, threads);
-        TrainingResult result = Trainer.Train(job, data, training, cancel);
+        TrainingResult result = Trainer.TrainResuming(job, data, training, reason => monitor.Note($"{what}: {reason}"), cancel);
         folder.Write(new RunRecord(RunRecord.SchemaName, id, run.Label, run.Model.Network.Name, result, Environment.MachineName, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
         claim.Release(finished: true);
         monitor.Note(string.Create(CultureInfo.InvariantCulture, $"{what}: test accuracy {result.TestAccuracy * 100:0.00}% in {result.Seconds:0} s"));

@@ -54,6 +54,36 @@ public static class Trainer
     public static RunKey Key(TrainingJob job, TrainingData data) =>
         new(NetworkSpec.Canonical(job.Model.Network), data.Key, job.Model.Width, job.Settings);
 
+    /// <summary>How many times <see cref="TrainResuming"/> starts a run in all, the first start included.</summary>
+    public const int NativeFailureAttempts = 3;
+
+    /// <summary>
+    /// Trains <paramref name="job"/> as <see cref="Train"/> does, and when libtorch fails with a native error
+    /// (<see cref="System.Runtime.InteropServices.ExternalException"/>), resumes the run from its last checkpoint, up to
+    /// <see cref="NativeFailureAttempts"/> starts in all, telling <paramref name="retrying"/> why. A resumed run ends
+    /// with the weights of an uninterrupted one, so a retry changes no result. The failure this is for: TorchSharp
+    /// 0.107 hands libtorch the handle of a temporary scalar (batch norm's step count, the optimizer's coefficients)
+    /// that the .NET finalizer may free while the native call still reads it, which after hours of training can stop
+    /// a run with "Unknown scalar type". A failure that comes back on every start is reported as it is.
+    /// </summary>
+    public static TrainingResult TrainResuming(TrainingJob job, TrainingData data, ITrainingMonitor? monitor, Action<string> retrying, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(retrying);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Train(attempt == 1 ? job : job with { Resume = true }, data, monitor, cancel);
+            }
+            catch (System.Runtime.InteropServices.ExternalException error) when (attempt < NativeFailureAttempts && !cancel.IsCancellationRequested)
+            {
+                string first = error.Message.Split('\n', 2)[0].Trim();
+                retrying($"libtorch failed ({first}); resuming the run from its last checkpoint in {job.OutputDirectory} (start {attempt + 1} of {NativeFailureAttempts})");
+            }
+        }
+    }
+
     /// <summary>Trains <paramref name="job"/> on <paramref name="data"/>; reports progress to <paramref name="monitor"/>.</summary>
     public static TrainingResult Train(TrainingJob job, TrainingData data, ITrainingMonitor? monitor = null, CancellationToken cancel = default)
     {

@@ -57,6 +57,30 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_native_failure_resumes_the_run_from_its_checkpoint_and_changes_no_result()
+    {
+        using var temp = new TempFolder();
+        TrainingData data = SmallData(temp);
+        TrainingResult straight = Trainer.Train(Job(temp["straight"]), data);
+        int failures = 0;
+        var reasons = new List<string>();
+
+        // The first start fails in epoch 2 (after one checkpoint) as libtorch's scalar race does; the retry resumes.
+        var flaky = Job(temp["flaky"]) with { BeforeEpoch = (epoch, _) => { if (epoch == 1 && failures++ == 0) throw new System.Runtime.InteropServices.ExternalException("Unknown scalar type.\nException raised from type at Scalar.h"); } };
+        TrainingResult retried = Trainer.TrainResuming(flaky, data, null, reasons.Add);
+        var broken = Job(temp["broken"]) with { BeforeEpoch = (_, _) => throw new System.Runtime.InteropServices.ExternalException("always") };
+        var error = Assert.Throws<System.Runtime.InteropServices.ExternalException>(() => Trainer.TrainResuming(broken, data, null, reasons.Add));
+
+        Assert.Equal(straight.TestAccuracy, retried.TestAccuracy);
+        Assert.Equal(straight.TestLoss, retried.TestLoss);
+        Assert.Equal(straight.TrainLoss, retried.TrainLoss);
+        Assert.Equal("always", error.Message);
+        Assert.Equal(1 + (Trainer.NativeFailureAttempts - 1), reasons.Count);
+        Assert.StartsWith("libtorch failed (Unknown scalar type.); resuming the run from its last checkpoint in ", reasons[0], StringComparison.Ordinal);
+        Assert.EndsWith("(start 2 of 3)", reasons[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Training_learns_the_small_dataset_and_writes_its_files()
     {
         using var temp = new TempFolder();
