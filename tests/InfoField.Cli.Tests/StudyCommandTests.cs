@@ -161,6 +161,7 @@ public class StudyCommandTests
 
     [Theory]
     [InlineData("insertion-fashion-mnist", new[] { "study", "insertion", "--base", "vgg11" }, 18)]
+    [InlineData("insertion-fashion-mnist", new[] { "study", "insertion", "--base", "vgg11", "--kernels", "3,1,5" }, 48)]
     [InlineData("optimized-fashion-mnist", new[] { "compare", "vgg16", "vgg16-opt" }, 6)]
     [InlineData("optimized-fashion-mnist", new[] { "compare", "mobilenet", "mobilenet-opt" }, 6)]
     public void Committed_study_results_keep_their_run_ids(string folder, string[] command, int runs)
