@@ -24,26 +24,13 @@ public sealed class OnnxExportTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    [Fact]
-    public void A_small_vgg_runs_in_onnx_runtime_and_reads_back()
+    [Theory]
+    [InlineData("vgg16", "cifar10", 0.125)]
+    [InlineData("resnet18", "cifar10", 0.25)]
+    [InlineData("mobilenetv3-large", "imagenet", 0.25)] // gates and hard swish
+    public void A_small_zoo_network_runs_in_onnx_runtime_and_reads_back(string model, string dataset, double width)
     {
-        Network network = ModelZoo.Create("vgg16", "cifar10", 0.125);
-        string path = ExportAndCompare(network);
-        AssertSameArchitecture(network, OnnxImport.Load(path));
-    }
-
-    [Fact]
-    public void A_small_resnet18_runs_in_onnx_runtime_and_reads_back()
-    {
-        Network network = ModelZoo.Create("resnet18", "cifar10", 0.25);
-        string path = ExportAndCompare(network);
-        AssertSameArchitecture(network, OnnxImport.Load(path));
-    }
-
-    [Fact]
-    public void A_small_mobilenetv3_with_gates_and_hard_swish_runs_in_onnx_runtime_and_reads_back()
-    {
-        Network network = ModelZoo.Create("mobilenetv3-large", "imagenet", 0.25);
+        Network network = ModelZoo.Create(model, dataset, width);
         string path = ExportAndCompare(network);
         AssertSameArchitecture(network, OnnxImport.Load(path));
     }

@@ -82,9 +82,7 @@ public sealed class ModuleSet
 
     /// <summary>Built-in ops whose output is a new tensor that their backward pass does not read.</summary>
     private static bool KeepsOnlyItsInput(Op op) =>
-        op.GetType() == typeof(Convolution) || op.GetType() == typeof(DepthwiseConvolution) || op.GetType() == typeof(PointwiseConvolution)
-        || op.GetType() == typeof(RollingPointwiseConvolution) || op.GetType() == typeof(BatchNorm) || op.GetType() == typeof(Linear)
-        || op.GetType() == typeof(Pooling) || op.GetType() == typeof(AdaptivePooling);
+        op is Convolution or DepthwiseConvolution or PointwiseConvolution or RollingPointwiseConvolution or BatchNorm or Linear or Pooling or AdaptivePooling;
 
     private ModuleSet WithBuiltInActivations() => new(_factories, builtInActivations: true);
 

@@ -57,12 +57,10 @@ public sealed class OnnxOpWriter
 
     /// <summary>The op's state entry <c>Prefix + entry</c> (a weight, a bias, running statistics) as a float initializer of that name.</summary>
     /// <exception cref="InvalidOperationException">The module has no such entry.</exception>
-    public string Weight(string entry) =>
-        state.TryGetValue(Prefix + entry, out Tensor? value)
-            ? Initializer(Prefix + entry, value)
-            : throw new InvalidOperationException($"the module of '{networkName}' has no state entry '{Prefix + entry}'");
+    public string Weight(string entry) => Initializer(Prefix + entry, State(entry));
 
     /// <summary>The op's state entry <c>Prefix + entry</c> as a tensor (not copied; do not dispose).</summary>
+    /// <exception cref="InvalidOperationException">The module has no such entry.</exception>
     public Tensor State(string entry) =>
         state.TryGetValue(Prefix + entry, out Tensor? value)
             ? value
