@@ -2,10 +2,16 @@ using BenchmarkDotNet.Running;
 using InfoField.Benchmarks;
 
 // dotnet run -c Release --project bench/InfoField.Benchmarks -- --filter '*'
+// dotnet run -c Release --project bench/InfoField.Benchmarks -- layout [threads rounds models...] (see LayoutBenchmark)
 // dotnet run -c Release --project bench/InfoField.Benchmarks -- pipeline [--model M --dataset D ...] (see PipelineThroughput)
 if (args.Length > 0 && args[0] == "pipeline")
 {
     return PipelineThroughput.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "layout")
+{
+    return LayoutBenchmark.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -62,6 +62,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--channels-last", action="store_true",
+                        help="run the model and its batches in channels-last layout, as InfoField does by default")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -72,6 +74,8 @@ def main():
     images, labels = images[:count], labels[:count]
 
     model = (vgg11 if args.model == "vgg11" else mobilenet)(args.width)
+    layout = torch.channels_last if args.channels_last else torch.contiguous_format
+    model = model.to(memory_format=layout)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)
     loss_function = nn.CrossEntropyLoss()
     model.train()
@@ -84,7 +88,7 @@ def main():
         index = order[first:first + args.batch_size].numpy()
         batch = numpy.zeros((args.batch_size, 1, 32, 32), dtype=numpy.float32)
         batch[:, 0, 2:30, 2:30] = images[index]
-        x = (torch.from_numpy(batch) / 255 - mean) / std
+        x = ((torch.from_numpy(batch) / 255 - mean) / std).contiguous(memory_format=layout)
         y = labels[index]
         optimizer.zero_grad()
         loss = loss_function(model(x), y)
@@ -94,7 +98,7 @@ def main():
     seconds = time.perf_counter() - start
     print(json.dumps({
         "model": args.model, "width": args.width, "params": sum(p.numel() for p in model.parameters()),
-        "steps": steps, "batchSize": args.batch_size, "threads": torch.get_num_threads(), "torch": torch.__version__,
+        "steps": steps, "batchSize": args.batch_size, "channelsLast": args.channels_last, "threads": torch.get_num_threads(), "torch": torch.__version__,
         "seconds": round(seconds, 3), "imagesPerSecond": round(steps * args.batch_size / seconds, 1),
         "finalLoss": round(float(loss), 4)}))
 

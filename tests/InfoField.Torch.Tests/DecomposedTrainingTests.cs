@@ -24,7 +24,8 @@ public class DecomposedTrainingTests
         Tensor images = randn(16, 3, 32, 32);
         Tensor labels = randint(0, 10, [16], dtype: int64);
 
-        float[] losses = SgdSteps.Run(module, images, labels, steps: 8, learningRate: 0.05);
+        // 20 steps: over 8, rounding alone (the layout, the thread count) moved the last loss across the line on some seeds.
+        float[] losses = SgdSteps.Run(module, images, labels, steps: 20, learningRate: 0.05);
 
         Assert.Equal(CostModel.Of(decomposed).Total.Parameters, module.parameters().Sum(p => p.numel()));
         Assert.True(losses[^1] < losses[0] * 0.8, $"losses {string.Join(", ", losses)}");

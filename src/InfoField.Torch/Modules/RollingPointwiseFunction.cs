@@ -1,3 +1,4 @@
+using InfoField.Torch.Building;
 using InfoField.Torch.Kernels;
 using static TorchSharp.torch;
 
@@ -12,6 +13,7 @@ internal sealed class RollingPointwiseFunction : autograd.SingleTensorFunction<R
 {
     private const string PlanKey = "plan";
     private const string BiasKey = "bias";
+    private const string LayoutKey = "channelsLast";
 
     /// <inheritdoc />
     public override string Name => nameof(RollingPointwiseConv2d);
@@ -22,6 +24,9 @@ internal sealed class RollingPointwiseFunction : autograd.SingleTensorFunction<R
     /// <inheritdoc />
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
+        // The kernels run on NCHW planes. A channels-last input (NetworkModule.ChannelsLast) is copied to NCHW, and its
+        // output and input gradient go back to channels-last, so that the ops around RPW keep the faster layout.
+        bool channelsLast = MemoryLayout.IsChannelsLast((Tensor)vars[0]);
         var input = ((Tensor)vars[0]).contiguous();
         var weight = ((Tensor)vars[1]).contiguous();
         var bias = vars[2] as Tensor;
@@ -38,7 +43,8 @@ internal sealed class RollingPointwiseFunction : autograd.SingleTensorFunction<R
         ctx.save_for_backward([input, weight]);
         ctx.save_data(PlanKey, plan);
         ctx.save_data(BiasKey, bias is not null);
-        return output;
+        ctx.save_data(LayoutKey, channelsLast);
+        return channelsLast ? ChannelsLast(output) : output;
     }
 
     /// <inheritdoc />
@@ -54,6 +60,14 @@ internal sealed class RollingPointwiseFunction : autograd.SingleTensorFunction<R
         Tensor weightGradient = empty_like(weight);
         RollingKernels.WeightGradient(plan, gradient, input, weightGradient);
         Tensor? biasGradient = (bool)ctx.get_data(BiasKey) ? gradient.sum([0, .. Enumerable.Range(2, (int)gradient.dim() - 2).Select(d => (long)d)]) : null;
-        return [inputGradient, weightGradient, biasGradient!, null!];
+        return [(bool)ctx.get_data(LayoutKey) ? ChannelsLast(inputGradient) : inputGradient, weightGradient, biasGradient!, null!];
+    }
+
+    private static Tensor ChannelsLast(Tensor planes)
+    {
+        using (planes)
+        {
+            return MemoryLayout.ToChannelsLast(planes);
+        }
     }
 }

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Globalization;
+using InfoField.Torch.Building;
+using InfoField.Torch.Studies;
+using InfoField.Torch.Training;
+using static TorchSharp.torch;
+
+namespace InfoField.Benchmarks;
+
+/// <summary>
+/// Training step time of zoo networks with <see cref="NetworkModule.ChannelsLast"/> off and on (batch 128, SGD as the
+/// trainer's), interleaved, medians. Arguments: threads [2], rounds [21], then model names (default: vgg11 mobilenet
+/// resnet18 and the kernel study's VGG16-opt blocks).
+/// </summary>
+public static class LayoutBenchmark
+{
+    public static int Run(string[] args)
+    {
+        int threads = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2;
+        int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 21;
+        NativeHeap.KeepFreedMemory();
+        set_num_threads(threads);
+        var networks = new List<(string Name, InfoField.LoadedNetwork Model)>();
+        foreach (string name in args.Length > 2 ? args[2..] : ["vgg11", "mobilenet", "resnet18"])
+        {
+            networks.Add((name, ModelBinding.Resolve(name, "fashion-mnist", 0.25, null, 10)));
+        }
+
+        if (args.Length <= 2)
+        {
+            foreach (StudyNetwork study in StudyPlans.Kernels(ModelBinding.Resolve("vgg16-opt", "fashion-mnist", 0.25, null, 10), StudyPlans.Table6Blocks))
+            {
+                networks.Add((study.Label, study.Model));
+            }
+        }
+
+        Console.WriteLine($"{threads} threads, batch 128, median of {rounds} steps (ms)");
+        foreach ((string name, var loaded) in networks)
+        {
+            manual_seed(1);
+            using NetworkModule plain = ModuleBuilder.Build(loaded.Network), last = ModuleBuilder.Build(loaded.Network);
+            plain.ChannelsLast = false;
+            using var plainOptimizer = optim.SGD(plain.parameters(), 0.1, 0.9, weight_decay: 5e-4);
+            using var lastOptimizer = optim.SGD(last.parameters(), 0.1, 0.9, weight_decay: 5e-4);
+            var shape = loaded.Network.Input;
+            using Tensor images = randn(128, shape.Channels, shape.Height, shape.Width), labels = randint(0, 10, [128]);
+            var a = new List<double>();
+            var b = new List<double>();
+            for (int round = 0; round <= rounds; round++)
+            {
+                double x = Step(plain, plainOptimizer, images, labels), y = Step(last, lastOptimizer, images, labels);
+                if (round > 0)
+                {
+                    a.Add(x);
+                    b.Add(y);
+                }
+            }
+
+            double nchw = a.Order().ElementAt(rounds / 2), cl = b.Order().ElementAt(rounds / 2);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-24} NCHW {nchw,8:0.0}  channels last {cl,8:0.0}  speed-up {nchw / cl:0.00}"));
+        }
+
+        return 0;
+    }
+
+    private static double Step(NetworkModule model, optim.Optimizer optimizer, Tensor images, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        model.train();
+        var clock = Stopwatch.StartNew();
+        optimizer.zero_grad();
+        Tensor loss = nn.functional.cross_entropy(model.call(images), labels);
+        loss.backward();
+        optimizer.step();
+        return clock.Elapsed.TotalMilliseconds;
+    }
+}
