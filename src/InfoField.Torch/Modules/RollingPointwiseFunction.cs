@@ -6,8 +6,9 @@ namespace InfoField.Torch.Modules;
 
 /// <summary>
 /// The forward and backward passes of the fast RPW as one custom autograd function, on the banded kernels of a
-/// <see cref="RollingPlan"/>. The kernels read and write the (N, C, ...) tensors in place: no copies, no slices, no
-/// scatter-adds; each output, input-gradient and weight-gradient element is written once.
+/// <see cref="RollingPlan"/>. The kernels read and write (N, C, ...) tensors in NCHW order: no slices, no scatter-adds;
+/// each output, input-gradient and weight-gradient element is written once. A channels-last input costs one copy in and
+/// one out in each pass.
 /// </summary>
 internal sealed class RollingPointwiseFunction : autograd.SingleTensorFunction<RollingPointwiseFunction>
 {
