@@ -39,6 +39,21 @@ public class ChannelsLastTests
     [Theory]
     [InlineData("mobilenet")]
     [InlineData("vgg16-opt+dw-rpw")]
+    public void Batch_norm_running_statistics_update_as_in_nchw(string name)
+    {
+        // Evaluation reads them: a layout-dependent update would show only in test accuracy.
+        Network network = Create(name);
+        using var scope = NewDisposeScope();
+        Tensor statistics = Pass(network, channelsLast: false, ScalarType.Float64, training: true).Statistics;
+        Tensor lastStatistics = Pass(network, channelsLast: true, ScalarType.Float64, training: true).Statistics;
+
+        Assert.True(statistics.numel() > 0);
+        Assert.True(Relative(lastStatistics, statistics) < 1e-9, $"{name}: the running statistics differ by {Relative(lastStatistics, statistics):G3} (relative)");
+    }
+
+    [Theory]
+    [InlineData("mobilenet")]
+    [InlineData("vgg16-opt+dw-rpw")]
     public void The_layout_reaches_the_last_stage(string name)
     {
         using var scope = NewDisposeScope();
@@ -101,6 +116,13 @@ public class ChannelsLastTests
     /// <summary>The logits and all parameters' gradients (one vector) of a cross-entropy forward and backward pass (fixed seed).</summary>
     private static (Tensor Output, Tensor Gradients) Gradients(Network network, bool channelsLast, ScalarType type, bool training)
     {
+        (Tensor output, Tensor gradients, _) = Pass(network, channelsLast, type, training);
+        return (output, gradients);
+    }
+
+    /// <summary>As <see cref="Gradients"/>, with the batch norm running statistics after the pass (one vector).</summary>
+    private static (Tensor Output, Tensor Gradients, Tensor Statistics) Pass(Network network, bool channelsLast, ScalarType type, bool training)
+    {
         manual_seed(5);
         using NetworkModule module = ModuleBuilder.Build(network);
         module.to(type);
@@ -110,6 +132,7 @@ public class ChannelsLastTests
         Tensor labels = randint(0, 10, [8], dtype: int64);
         Tensor output = module.call(images);
         nn.functional.cross_entropy(output, labels).backward();
-        return (output.detach().to(float64), cat([.. module.parameters().Select(p => p.grad!.flatten())]).to(float64));
+        Tensor statistics = cat([.. module.buffers().Where(b => b.is_floating_point()).Select(b => b.flatten().to(float64))]);
+        return (output.detach().to(float64), cat([.. module.parameters().Select(p => p.grad!.flatten())]).to(float64), statistics);
     }
 }
