@@ -164,6 +164,7 @@ public class StudyCommandTests
     [InlineData("insertion-fashion-mnist", new[] { "study", "insertion", "--base", "vgg11", "--kernels", "3,1,5" }, 48)]
     [InlineData("optimized-fashion-mnist", new[] { "compare", "vgg16", "vgg16-opt" }, 6)]
     [InlineData("optimized-fashion-mnist", new[] { "compare", "mobilenet", "mobilenet-opt" }, 6)]
+    [InlineData("kernels-fashion-mnist", new[] { "study", "kernels" }, 27)]
     public void Committed_study_results_keep_their_run_ids(string folder, string[] command, int runs)
     {
         // Run ids hash the architecture's spec JSON: the committed results must still be found (docs/results), so the
