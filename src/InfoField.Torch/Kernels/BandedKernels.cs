@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace InfoField.Torch.Kernels;
 
@@ -83,7 +85,9 @@ internal readonly unsafe struct CrossKernel : IBandedKernel
 /// four coefficients and does four fused multiply-adds per vector, so every loaded vector serves four rows. Samples are
 /// taken in chunks that stay in cache while every block of the range reads them. Positions that do not fill a vector
 /// are done one by one. The <c>TTile.Vectors == 4</c> tests are constants of each specialization, so the JIT drops the
-/// code of the columns a tile does not have.
+/// code of the columns a tile does not have. Both kernels are compiled fully optimized on first call
+/// (<see cref="MethodImplOptions.AggressiveOptimization"/>): each call runs for milliseconds, and the tiered JIT's first
+/// versions (unoptimized, then on-stack replacement) kept accumulators on the stack for a benchmark's first rounds.
 /// </summary>
 internal static unsafe class BandedKernels
 {
@@ -91,6 +95,7 @@ internal static unsafe class BandedKernels
     /// Result rows = banded sums of input planes, for the blocks <paramref name="fromBlock"/> to <paramref name="toBlock"/>
     /// (exclusive), <paramref name="chunk"/> samples at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sum<TLanes, TVector, T, TTile>(BandSet bands, T* coefficients, T* input, T* output, PlaneLayout layout, int fromBlock, int toBlock, int chunk)
         where TLanes : struct, ILanes<TVector, T>
         where TVector : struct
@@ -245,9 +250,72 @@ internal static unsafe class BandedKernels
     /// The weight gradient of the forward bands: for each block, the products of its four rows' output-gradient planes
     /// with each plane of its run, summed over samples and positions (<paramref name="chunk"/> samples at a time, every
     /// block of the range reading a chunk while it is in cache), scattered into <paramref name="gradient"/> (C_out x w)
-    /// through the bands' coefficient sources.
+    /// through the bands' coefficient sources. Each chunk ends a tile's register sums with a tree of pair sums that
+    /// yields all of the tile's lane sums in one or a few registers, added to the tile's slot.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Cross<TLanes, TVector, T, TTile>(BandSet bands, T* outputGradient, T* input, T* gradient, PlaneLayout layout, int fromBlock, int toBlock, int chunk)
+        where TLanes : struct, ILanes<TVector, T>
+        where TVector : struct
+        where T : unmanaged, INumberBase<T>
+        where TTile : struct, ITile
+    {
+        int lanes = TLanes.Count;
+
+        // Each block's sums, one slot per tile of planes: slot element q x V + j is row q times plane k + j of the tile.
+        int tileSums = 4 * TTile.Vectors, slot = Math.Max(tileSums, lanes);
+        int tiles = (bands.BlockLength.Max() + TTile.Vectors - 1) / TTile.Vectors;
+        int blockSums = tiles * slot;
+        T[] rented = ArrayPool<T>.Shared.Rent(Math.Max(1, (toBlock - fromBlock) * blockSums));
+        try
+        {
+            Array.Clear(rented);
+            fixed (int* planesBase = bands.Planes)
+            fixed (T* sumsBase = rented)
+            {
+                for (int first = 0; first < layout.Samples; first += chunk)
+                {
+                    int last = Math.Min(layout.Samples, first + chunk);
+                    for (int b = fromBlock; b < toBlock; b++)
+                    {
+                        CrossBlock<TLanes, TVector, T, TTile>(bands, b, planesBase, outputGradient, input, sumsBase + ((long)(b - fromBlock) * blockSums), layout, first, last);
+                    }
+                }
+
+                for (int b = fromBlock; b < toBlock; b++)
+                {
+                    int length = bands.BlockLength[b];
+                    T* sums = sumsBase + ((long)(b - fromBlock) * blockSums);
+                    int sourceBase = 4 * bands.BlockStart[b];
+                    for (int q = 0; q < 4; q++)
+                    {
+                        for (int k = 0; k < length; k++)
+                        {
+                            int source = bands.Sources[sourceBase + (q * length) + k];
+                            if (source >= 0)
+                            {
+                                gradient[source] = sums[SumIndex<TTile>(slot, q, k)];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Where the sum of row <paramref name="q"/> times plane <paramref name="k"/> of a block sits among its tile slots.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SumIndex<TTile>(int slot, int q, int k)
+        where TTile : struct, ITile =>
+        (k / TTile.Vectors * slot) + (q * TTile.Vectors) + (k % TTile.Vectors);
+
+    /// <summary>Adds block <paramref name="b"/>'s products over samples <paramref name="first"/> to <paramref name="last"/> (exclusive) to its tile slots.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CrossBlock<TLanes, TVector, T, TTile>(BandSet bands, int b, int* planesBase, T* outputGradient, T* input, T* sums, PlaneLayout layout, int first, int last)
         where TLanes : struct, ILanes<TVector, T>
         where TVector : struct
         where T : unmanaged, INumberBase<T>
@@ -258,139 +326,98 @@ internal static unsafe class BandedKernels
         long gradientSample = (long)layout.OutputPlanes * layout.Positions;
         long inputSample = (long)layout.InputPlanes * layout.Positions;
         long plane = layout.Positions;
-        int stride = bands.BlockLength.Max() + 4;
-        var band = new T[Math.Max(0, toBlock - fromBlock) * 4 * stride];
-        fixed (int* planesBase = bands.Planes)
-        fixed (T* sumsBase = band)
+        int slot = Math.Max(4 * TTile.Vectors, lanes);
+        int length = bands.BlockLength[b];
+        int* planes = planesBase + bands.BlockStart[b];
+        long g0 = bands.Slots[4 * b] * plane, g1 = bands.Slots[(4 * b) + 1] * plane, g2 = bands.Slots[(4 * b) + 2] * plane, g3 = bands.Slots[(4 * b) + 3] * plane;
+        for (int k = 0; k < length; k += TTile.Vectors)
         {
-            for (int first = 0; first < layout.Samples; first += chunk)
+            long x0 = planes[k] * plane, x1 = planes[Math.Min(k + 1, length - 1)] * plane;
+            long x2 = planes[Math.Min(k + 2, length - 1)] * plane, x3 = planes[Math.Min(k + 3, length - 1)] * plane;
+            TVector a00 = TLanes.Zero, a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+            TVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+            for (int sample = first; sample < last; sample++)
             {
-                int last = Math.Min(layout.Samples, first + chunk);
-                for (int b = fromBlock; b < toBlock; b++)
+                T* g = outputGradient + (sample * gradientSample);
+                T* x = input + (sample * inputSample);
+                for (int p = 0; p < fullPositions; p += lanes)
                 {
-                    int length = bands.BlockLength[b];
-                    int* planes = planesBase + bands.BlockStart[b];
-                    T* sums = sumsBase + ((long)(b - fromBlock) * 4 * stride);
-                    long g0 = bands.Slots[4 * b] * plane, g1 = bands.Slots[(4 * b) + 1] * plane, g2 = bands.Slots[(4 * b) + 2] * plane, g3 = bands.Slots[(4 * b) + 3] * plane;
-                    for (int k = 0; k < length; k += TTile.Vectors)
+                    TVector u0 = TLanes.Load(x + x0 + p), u1 = TLanes.Load(x + x1 + p), u2 = default, u3 = default;
+                    if (TTile.Vectors == 4)
                     {
-                        long x0 = planes[k] * plane, x1 = planes[Math.Min(k + 1, length - 1)] * plane;
-                        long x2 = planes[Math.Min(k + 2, length - 1)] * plane, x3 = planes[Math.Min(k + 3, length - 1)] * plane;
-                        TVector a00 = TLanes.Zero, a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-                        TVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-                        for (int sample = first; sample < last; sample++)
-                        {
-                            T* g = outputGradient + (sample * gradientSample);
-                            T* x = input + (sample * inputSample);
-                            for (int p = 0; p < fullPositions; p += lanes)
-                            {
-                                TVector u0 = TLanes.Load(x + x0 + p), u1 = TLanes.Load(x + x1 + p), u2 = default, u3 = default;
-                                if (TTile.Vectors == 4)
-                                {
-                                    u2 = TLanes.Load(x + x2 + p);
-                                    u3 = TLanes.Load(x + x3 + p);
-                                }
-
-                                TVector e = TLanes.Load(g + g0 + p);
-                                a00 = TLanes.MultiplyAdd(e, u0, a00);
-                                a01 = TLanes.MultiplyAdd(e, u1, a01);
-                                if (TTile.Vectors == 4)
-                                {
-                                    a02 = TLanes.MultiplyAdd(e, u2, a02);
-                                    a03 = TLanes.MultiplyAdd(e, u3, a03);
-                                }
-
-                                e = TLanes.Load(g + g1 + p);
-                                a10 = TLanes.MultiplyAdd(e, u0, a10);
-                                a11 = TLanes.MultiplyAdd(e, u1, a11);
-                                if (TTile.Vectors == 4)
-                                {
-                                    a12 = TLanes.MultiplyAdd(e, u2, a12);
-                                    a13 = TLanes.MultiplyAdd(e, u3, a13);
-                                }
-
-                                e = TLanes.Load(g + g2 + p);
-                                a20 = TLanes.MultiplyAdd(e, u0, a20);
-                                a21 = TLanes.MultiplyAdd(e, u1, a21);
-                                if (TTile.Vectors == 4)
-                                {
-                                    a22 = TLanes.MultiplyAdd(e, u2, a22);
-                                    a23 = TLanes.MultiplyAdd(e, u3, a23);
-                                }
-
-                                e = TLanes.Load(g + g3 + p);
-                                a30 = TLanes.MultiplyAdd(e, u0, a30);
-                                a31 = TLanes.MultiplyAdd(e, u1, a31);
-                                if (TTile.Vectors == 4)
-                                {
-                                    a32 = TLanes.MultiplyAdd(e, u2, a32);
-                                    a33 = TLanes.MultiplyAdd(e, u3, a33);
-                                }
-                            }
-                        }
-
-                        sums[k] += TLanes.Sum(a00);
-                        sums[k + 1] += TLanes.Sum(a01);
-                        sums[stride + k] += TLanes.Sum(a10);
-                        sums[stride + k + 1] += TLanes.Sum(a11);
-                        sums[(2 * stride) + k] += TLanes.Sum(a20);
-                        sums[(2 * stride) + k + 1] += TLanes.Sum(a21);
-                        sums[(3 * stride) + k] += TLanes.Sum(a30);
-                        sums[(3 * stride) + k + 1] += TLanes.Sum(a31);
-                        if (TTile.Vectors == 4)
-                        {
-                            sums[k + 2] += TLanes.Sum(a02);
-                            sums[k + 3] += TLanes.Sum(a03);
-                            sums[stride + k + 2] += TLanes.Sum(a12);
-                            sums[stride + k + 3] += TLanes.Sum(a13);
-                            sums[(2 * stride) + k + 2] += TLanes.Sum(a22);
-                            sums[(2 * stride) + k + 3] += TLanes.Sum(a23);
-                            sums[(3 * stride) + k + 2] += TLanes.Sum(a32);
-                            sums[(3 * stride) + k + 3] += TLanes.Sum(a33);
-                        }
+                        u2 = TLanes.Load(x + x2 + p);
+                        u3 = TLanes.Load(x + x3 + p);
                     }
 
-                    // Positions past the last full vector of each sample, one by one.
-                    if (fullPositions < layout.Positions)
+                    TVector e = TLanes.Load(g + g0 + p);
+                    a00 = TLanes.MultiplyAdd(e, u0, a00);
+                    a01 = TLanes.MultiplyAdd(e, u1, a01);
+                    if (TTile.Vectors == 4)
                     {
-                        for (int sample = first; sample < last; sample++)
-                        {
-                            T* g = outputGradient + (sample * gradientSample);
-                            T* x = input + (sample * inputSample);
-                            for (int q = 0; q < 4; q++)
-                            {
-                                T* row = g + (bands.Slots[(4 * b) + q] * plane);
-                                for (int k = 0; k < length; k++)
-                                {
-                                    T* column = x + (planes[k] * plane);
-                                    T sum = T.Zero;
-                                    for (int p = fullPositions; p < layout.Positions; p++)
-                                    {
-                                        sum += row[p] * column[p];
-                                    }
+                        a02 = TLanes.MultiplyAdd(e, u2, a02);
+                        a03 = TLanes.MultiplyAdd(e, u3, a03);
+                    }
 
-                                    sums[(q * stride) + k] += sum;
-                                }
-                            }
-                        }
+                    e = TLanes.Load(g + g1 + p);
+                    a10 = TLanes.MultiplyAdd(e, u0, a10);
+                    a11 = TLanes.MultiplyAdd(e, u1, a11);
+                    if (TTile.Vectors == 4)
+                    {
+                        a12 = TLanes.MultiplyAdd(e, u2, a12);
+                        a13 = TLanes.MultiplyAdd(e, u3, a13);
+                    }
+
+                    e = TLanes.Load(g + g2 + p);
+                    a20 = TLanes.MultiplyAdd(e, u0, a20);
+                    a21 = TLanes.MultiplyAdd(e, u1, a21);
+                    if (TTile.Vectors == 4)
+                    {
+                        a22 = TLanes.MultiplyAdd(e, u2, a22);
+                        a23 = TLanes.MultiplyAdd(e, u3, a23);
+                    }
+
+                    e = TLanes.Load(g + g3 + p);
+                    a30 = TLanes.MultiplyAdd(e, u0, a30);
+                    a31 = TLanes.MultiplyAdd(e, u1, a31);
+                    if (TTile.Vectors == 4)
+                    {
+                        a32 = TLanes.MultiplyAdd(e, u2, a32);
+                        a33 = TLanes.MultiplyAdd(e, u3, a33);
                     }
                 }
             }
 
-            for (int b = fromBlock; b < toBlock; b++)
+            T* at = sums + (k / TTile.Vectors * slot);
+            if (TTile.Vectors == 4)
             {
-                int length = bands.BlockLength[b];
-                T* sums = sumsBase + ((long)(b - fromBlock) * 4 * stride);
-                int sourceBase = 4 * bands.BlockStart[b];
+                AddSums<TLanes, TVector, T>(at, a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33);
+            }
+            else
+            {
+                AddSums<TLanes, TVector, T>(at, a00, a01, a10, a11, a20, a21, a30, a31);
+            }
+        }
+
+        // Positions past the last full vector of each sample, one by one.
+        if (fullPositions < layout.Positions)
+        {
+            for (int sample = first; sample < last; sample++)
+            {
+                T* g = outputGradient + (sample * gradientSample);
+                T* x = input + (sample * inputSample);
                 for (int q = 0; q < 4; q++)
                 {
+                    T* row = g + (bands.Slots[(4 * b) + q] * plane);
                     for (int k = 0; k < length; k++)
                     {
-                        int source = bands.Sources[sourceBase + (q * length) + k];
-                        if (source >= 0)
+                        T* column = x + (planes[k] * plane);
+                        T sum = T.Zero;
+                        for (int p = fullPositions; p < layout.Positions; p++)
                         {
-                            gradient[source] = sums[(q * stride) + k];
+                            sum += row[p] * column[p];
                         }
+
+                        sums[SumIndex<TTile>(slot, q, k)] += sum;
                     }
                 }
             }
@@ -398,10 +425,107 @@ internal static unsafe class BandedKernels
     }
 
     /// <summary>
+    /// Adds the lane sums of 16 registers to <paramref name="target"/>[0..16) in order, by a tree of
+    /// <see cref="ILanes{TVector, T}.PairSum"/> steps that stops once each lane holds a whole register's sum.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSums<TLanes, TVector, T>(T* target, TVector v0, TVector v1, TVector v2, TVector v3, TVector v4, TVector v5, TVector v6, TVector v7, TVector v8, TVector v9, TVector v10, TVector v11, TVector v12, TVector v13, TVector v14, TVector v15)
+        where TLanes : struct, ILanes<TVector, T>
+        where TVector : struct
+        where T : unmanaged
+    {
+        int n = TLanes.Count;
+        TVector b0 = TLanes.PairSum(v0, v1), b1 = TLanes.PairSum(v2, v3), b2 = TLanes.PairSum(v4, v5), b3 = TLanes.PairSum(v6, v7);
+        TVector b4 = TLanes.PairSum(v8, v9), b5 = TLanes.PairSum(v10, v11), b6 = TLanes.PairSum(v12, v13), b7 = TLanes.PairSum(v14, v15);
+        if (n == 2)
+        {
+            Accumulate<TLanes, TVector, T>(target, b0, b1, b2, b3);
+            Accumulate<TLanes, TVector, T>(target + 8, b4, b5, b6, b7);
+            return;
+        }
+
+        TVector c0 = TLanes.PairSum(b0, b1), c1 = TLanes.PairSum(b2, b3), c2 = TLanes.PairSum(b4, b5), c3 = TLanes.PairSum(b6, b7);
+        if (n == 4)
+        {
+            Accumulate<TLanes, TVector, T>(target, c0, c1, c2, c3);
+            return;
+        }
+
+        TVector d0 = TLanes.PairSum(c0, c1), d1 = TLanes.PairSum(c2, c3);
+        if (n == 8)
+        {
+            Accumulate<TLanes, TVector, T>(target, d0, d1);
+            return;
+        }
+
+        Accumulate<TLanes, TVector, T>(target, TLanes.PairSum(d0, d1));
+    }
+
+    /// <summary>The eight-register form of <see cref="AddSums{TLanes, TVector, T}(T*, TVector, TVector, TVector, TVector, TVector, TVector, TVector, TVector, TVector, TVector, TVector, TVector, TVector, TVector, TVector, TVector)"/> (target[0..max(8, lanes))).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSums<TLanes, TVector, T>(T* target, TVector v0, TVector v1, TVector v2, TVector v3, TVector v4, TVector v5, TVector v6, TVector v7)
+        where TLanes : struct, ILanes<TVector, T>
+        where TVector : struct
+        where T : unmanaged
+    {
+        int n = TLanes.Count;
+        TVector b0 = TLanes.PairSum(v0, v1), b1 = TLanes.PairSum(v2, v3), b2 = TLanes.PairSum(v4, v5), b3 = TLanes.PairSum(v6, v7);
+        if (n == 2)
+        {
+            Accumulate<TLanes, TVector, T>(target, b0, b1, b2, b3);
+            return;
+        }
+
+        TVector c0 = TLanes.PairSum(b0, b1), c1 = TLanes.PairSum(b2, b3);
+        if (n == 4)
+        {
+            Accumulate<TLanes, TVector, T>(target, c0, c1);
+            return;
+        }
+
+        TVector d0 = TLanes.PairSum(c0, c1);
+        if (n == 8)
+        {
+            Accumulate<TLanes, TVector, T>(target, d0);
+            return;
+        }
+
+        // 16 lanes: the eight sums fill the first half; the second half adds zeros to the slot's unused end.
+        Accumulate<TLanes, TVector, T>(target, TLanes.PairSum(d0, TLanes.Zero));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate<TLanes, TVector, T>(T* target, TVector value)
+        where TLanes : struct, ILanes<TVector, T>
+        where TVector : struct
+        where T : unmanaged =>
+        TLanes.Store(TLanes.Add(TLanes.Load(target), value), target);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate<TLanes, TVector, T>(T* target, TVector v0, TVector v1)
+        where TLanes : struct, ILanes<TVector, T>
+        where TVector : struct
+        where T : unmanaged
+    {
+        Accumulate<TLanes, TVector, T>(target, v0);
+        Accumulate<TLanes, TVector, T>(target + TLanes.Count, v1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate<TLanes, TVector, T>(T* target, TVector v0, TVector v1, TVector v2, TVector v3)
+        where TLanes : struct, ILanes<TVector, T>
+        where TVector : struct
+        where T : unmanaged
+    {
+        Accumulate<TLanes, TVector, T>(target, v0, v1);
+        Accumulate<TLanes, TVector, T>(target + (2 * TLanes.Count), v2, v3);
+    }
+
+    /// <summary>
     /// The sample and the vector within it of the vector <paramref name="offset"/> places after vector
     /// <paramref name="within"/> of sample <paramref name="sample"/>; past the chunk's end (<paramref name="last"/>), its last vector.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Locate(int sample, int within, int offset, int vectorsPerSample, int last, out int atSample, out int atVector)
     {
         atSample = sample;

@@ -12,12 +12,13 @@ namespace InfoField.Torch.Kernels;
 /// <param name="Chunk">Samples per chunk of the banded sums, at least 1.</param>
 /// <param name="CrossChunk">
 /// Samples per chunk of the weight gradient, at least 1: at least <see cref="CrossPositions"/> positions, so that the
-/// horizontal sums that end each chunk's products stay a small share of the work on small planes.
+/// lane sums that end each chunk's products stay a small share of the work on small planes, and otherwise
+/// <paramref name="Chunk"/>, so that the chunk's planes stay in cache.
 /// </param>
 internal readonly record struct KernelBlocking(LaneWidth Lanes, int TileVectors, int Chunk, int CrossChunk)
 {
     /// <summary>The fewest positions a chunk of the weight gradient spans.</summary>
-    internal const int CrossPositions = 2048;
+    internal const int CrossPositions = 256;
 
     /// <summary>Bytes of one chunk's planes (read and written) that the kernels aim to keep in cache.</summary>
     internal const int ChunkBytes = 512 * 1024;

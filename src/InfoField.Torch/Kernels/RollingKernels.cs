@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.Intrinsics;
 using static TorchSharp.torch;
 
@@ -66,17 +67,26 @@ internal static unsafe class RollingKernels
     private static void RunSum<T>(BandSet bands, Tensor weight, Tensor source, Tensor result, PlaneLayout layout, KernelBlocking? asked)
         where T : unmanaged
     {
-        T[] coefficients = new T[bands.Sources.Length];
-        bands.FillCoefficients<T>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(weight.bytes), coefficients);
-        var blocking = KernelBlocking.Resolve(asked, layout, sizeof(T));
-        Parallel(bands.Blocks, (from, to) =>
+        // Pooled: the strips are rewritten whole every call, and a fresh array of this size would be a large-object
+        // allocation (zeroed, and collected only with the whole heap) on every pass.
+        T[] coefficients = ArrayPool<T>.Shared.Rent(bands.Sources.Length);
+        try
         {
-            fixed (T* c = coefficients)
-            fixed (byte* x = source.bytes, y = result.bytes)
+            bands.FillCoefficients<T>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(weight.bytes), coefficients);
+            var blocking = KernelBlocking.Resolve(asked, layout, sizeof(T));
+            Parallel(bands.Blocks, (from, to) =>
             {
-                Run<SumKernel, T>(bands, c, (T*)x, (T*)y, layout, from, to, blocking);
-            }
-        });
+                fixed (T* c = coefficients)
+                fixed (byte* x = source.bytes, y = result.bytes)
+                {
+                    Run<SumKernel, T>(bands, c, (T*)x, (T*)y, layout, from, to, blocking);
+                }
+            });
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(coefficients);
+        }
     }
 
     private static void RunCross<T>(BandSet bands, Tensor outputGradient, Tensor input, Tensor weightGradient, PlaneLayout layout, KernelBlocking? asked)
