@@ -2,8 +2,9 @@ namespace InfoField.Torch.Kernels;
 
 /// <summary>
 /// One banded product laid out for the micro-kernels: rows in blocks of four, each block reading a run of U planes
-/// (the union of its rows' windows), with a coefficient strip per row that is zero outside the row's own window.
-/// Row r of the result is the sum over k of <c>coefficient[r][k] x plane[k]</c>. A last block with fewer than four rows
+/// (the union of its rows' windows), with a coefficient per row and plane that is zero outside the row's own window,
+/// stored plane by plane (the four rows' coefficients of plane k side by side, so one pointer walks them all).
+/// Row r of the result is the sum over k of <c>coefficient[k][r] x plane[k]</c>. A last block with fewer than four rows
 /// repeats its last row, so its extra results are the same values written to the same place.
 /// </summary>
 internal sealed class BandSet
@@ -14,7 +15,7 @@ internal sealed class BandSet
     /// <param name="blockStart">Per block, where its planes and coefficient sources start.</param>
     /// <param name="blockLength">Per block, U: how many planes it reads.</param>
     /// <param name="planes">All blocks' planes, concatenated.</param>
-    /// <param name="sources">Per block, four strips of U weight indices (or -1 for a zero), concatenated.</param>
+    /// <param name="sources">Per block, U groups of four weight indices (plane k's for slots 0 to 3; -1 for a zero), concatenated.</param>
     public BandSet(int rows, int[] slots, int[] blockStart, int[] blockLength, int[] planes, int[] sources)
     {
         Rows = rows;
@@ -43,13 +44,13 @@ internal sealed class BandSet
     /// <summary>The planes each block reads, block after block.</summary>
     public int[] Planes { get; }
 
-    /// <summary>Per block, four strips (one per slot) of weight indices, -1 where the coefficient is zero.</summary>
+    /// <summary>Per block, for each of its planes, the four slots' weight indices (-1 where the coefficient is zero).</summary>
     public int[] Sources { get; }
 
     /// <summary>Mean planes read per block: the window width plus the waste of blocking.</summary>
     public double MeanLength => BlockLength.Average();
 
-    /// <summary>Fills the coefficient strips from a weight (C_out x w, row-major).</summary>
+    /// <summary>Fills the coefficients (laid out as <see cref="Sources"/>) from a weight (C_out x w, row-major).</summary>
     public void FillCoefficients<T>(ReadOnlySpan<T> weight, Span<T> coefficients)
         where T : unmanaged
     {
@@ -126,11 +127,14 @@ internal sealed class RollingPlan
             blockStart[b] = planes.Count;
             blockLength[b] = length;
             planes.AddRange(Enumerable.Range(0, length).Select(k => (low + k) % inChannels));
-            for (int q = 0; q < 4; q++)
+            for (int k = 0; k < length; k++)
             {
-                int filter = slots[(4 * b) + q];
-                int offset = starts[filter] - low;
-                sources.AddRange(Enumerable.Range(0, length).Select(k => k >= offset && k < offset + width ? (filter * width) + k - offset : -1));
+                for (int q = 0; q < 4; q++)
+                {
+                    int filter = slots[(4 * b) + q];
+                    int offset = starts[filter] - low;
+                    sources.Add(k >= offset && k < offset + width ? (filter * width) + k - offset : -1);
+                }
             }
         }
 
@@ -168,15 +172,14 @@ internal sealed class RollingPlan
             blockStart[b] = planes.Count;
             blockLength[b] = length;
             planes.AddRange(Enumerable.Range(0, length).Select(k => order[(first + k) % outChannels]));
-            for (int q = 0; q < 4; q++)
+            for (int k = 0; k < length; k++)
             {
-                int channel = slots[(4 * b) + q];
-                sources.AddRange(Enumerable.Range(0, length).Select(k =>
+                int filter = order[(first + k) % outChannels];
+                for (int q = 0; q < 4; q++)
                 {
-                    int filter = order[(first + k) % outChannels];
-                    int j = Offset(channel, starts[filter], inChannels);
-                    return j < width ? (filter * width) + j : -1;
-                }));
+                    int j = Offset(slots[(4 * b) + q], starts[filter], inChannels);
+                    sources.Add(j < width ? (filter * width) + j : -1);
+                }
             }
         }
 

@@ -117,8 +117,7 @@ internal static unsafe class BandedKernels
                 {
                     int length = bands.BlockLength[b];
                     int* planes = planesBase + bands.BlockStart[b];
-                    T* c0 = coefficients + (4L * bands.BlockStart[b]);
-                    T* c1 = c0 + length, c2 = c1 + length, c3 = c2 + length;
+                    T* block = coefficients + (4L * bands.BlockStart[b]);
                     long r0 = bands.Slots[4 * b] * plane, r1 = bands.Slots[(4 * b) + 1] * plane, r2 = bands.Slots[(4 * b) + 2] * plane, r3 = bands.Slots[(4 * b) + 3] * plane;
 
                     // The tile's first vector is vector `within` of sample `sample`; a tile's vectors may lie in
@@ -151,7 +150,8 @@ internal static unsafe class BandedKernels
                         TVector a00 = TLanes.Zero, a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
                         TVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
                         T* s0 = input + in0, s1 = input + in1, s2 = input + in2, s3 = input + in3;
-                        for (int k = 0; k < length; k++)
+                        T* c = block;
+                        for (int k = 0; k < length; k++, c += 4)
                         {
                             long at = planes[k] * plane;
                             TVector x0 = TLanes.Load(s0 + at), x1 = TLanes.Load(s1 + at), x2 = default, x3 = default;
@@ -161,7 +161,7 @@ internal static unsafe class BandedKernels
                                 x3 = TLanes.Load(s3 + at);
                             }
 
-                            TVector w = TLanes.Broadcast(c0[k]);
+                            TVector w = TLanes.Broadcast(c);
                             a00 = TLanes.MultiplyAdd(w, x0, a00);
                             a01 = TLanes.MultiplyAdd(w, x1, a01);
                             if (TTile.Vectors == 4)
@@ -170,7 +170,7 @@ internal static unsafe class BandedKernels
                                 a03 = TLanes.MultiplyAdd(w, x3, a03);
                             }
 
-                            w = TLanes.Broadcast(c1[k]);
+                            w = TLanes.Broadcast(c + 1);
                             a10 = TLanes.MultiplyAdd(w, x0, a10);
                             a11 = TLanes.MultiplyAdd(w, x1, a11);
                             if (TTile.Vectors == 4)
@@ -179,7 +179,7 @@ internal static unsafe class BandedKernels
                                 a13 = TLanes.MultiplyAdd(w, x3, a13);
                             }
 
-                            w = TLanes.Broadcast(c2[k]);
+                            w = TLanes.Broadcast(c + 2);
                             a20 = TLanes.MultiplyAdd(w, x0, a20);
                             a21 = TLanes.MultiplyAdd(w, x1, a21);
                             if (TTile.Vectors == 4)
@@ -188,7 +188,7 @@ internal static unsafe class BandedKernels
                                 a23 = TLanes.MultiplyAdd(w, x3, a23);
                             }
 
-                            w = TLanes.Broadcast(c3[k]);
+                            w = TLanes.Broadcast(c + 3);
                             a30 = TLanes.MultiplyAdd(w, x0, a30);
                             a31 = TLanes.MultiplyAdd(w, x1, a31);
                             if (TTile.Vectors == 4)
@@ -230,11 +230,10 @@ internal static unsafe class BandedKernels
                             T* target = output + (sample * outSample) + position;
                             for (int q = 0; q < 4; q++)
                             {
-                                T* strip = c0 + ((long)q * length);
                                 T sum = T.Zero;
                                 for (int k = 0; k < length; k++)
                                 {
-                                    sum += strip[k] * source[planes[k] * plane];
+                                    sum += block[(4 * k) + q] * source[planes[k] * plane];
                                 }
 
                                 target[bands.Slots[(4 * b) + q] * plane] = sum;
@@ -291,7 +290,7 @@ internal static unsafe class BandedKernels
                     {
                         for (int k = 0; k < length; k++)
                         {
-                            int source = bands.Sources[sourceBase + (q * length) + k];
+                            int source = bands.Sources[sourceBase + (4 * k) + q];
                             if (source >= 0)
                             {
                                 gradient[source] = sums[SumIndex<TTile>(slot, q, k)];

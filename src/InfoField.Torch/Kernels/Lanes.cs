@@ -26,8 +26,8 @@ internal unsafe interface ILanes<TVector, T>
     /// <summary>Stores <see cref="Count"/> elements.</summary>
     static abstract void Store(TVector value, T* target);
 
-    /// <summary>Every lane set to <paramref name="value"/>.</summary>
-    static abstract TVector Broadcast(T value);
+    /// <summary>Every lane set to the element at <paramref name="source"/>, loaded straight into the register.</summary>
+    static abstract TVector Broadcast(T* source);
 
     /// <summary><paramref name="a"/> x <paramref name="b"/> + <paramref name="c"/>: one fused instruction where the processor has FMA, a multiply and an add where it has not (SSE only).</summary>
     static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
@@ -57,7 +57,7 @@ internal readonly unsafe struct Float512 : ILanes<Vector512<float>, float>
     public static void Store(Vector512<float> value, float* target) => value.Store(target);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
+    public static Vector512<float> Broadcast(float* source) => Vector512.Create(*source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.MultiplyAddEstimate(a, b, c);
@@ -83,7 +83,7 @@ internal readonly unsafe struct Float256 : ILanes<Vector256<float>, float>
     public static void Store(Vector256<float> value, float* target) => value.Store(target);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
+    public static Vector256<float> Broadcast(float* source) => Vector256.Create(*source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.MultiplyAddEstimate(a, b, c);
@@ -109,7 +109,7 @@ internal readonly unsafe struct Float128 : ILanes<Vector128<float>, float>
     public static void Store(Vector128<float> value, float* target) => value.Store(target);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Broadcast(float value) => Vector128.Create(value);
+    public static Vector128<float> Broadcast(float* source) => Avx.IsSupported ? Avx.BroadcastScalarToVector128(source) : Vector128.Create(*source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.MultiplyAddEstimate(a, b, c);
@@ -135,7 +135,7 @@ internal readonly unsafe struct Double512 : ILanes<Vector512<double>, double>
     public static void Store(Vector512<double> value, double* target) => value.Store(target);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Broadcast(double value) => Vector512.Create(value);
+    public static Vector512<double> Broadcast(double* source) => Vector512.Create(*source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.MultiplyAddEstimate(a, b, c);
@@ -161,7 +161,7 @@ internal readonly unsafe struct Double256 : ILanes<Vector256<double>, double>
     public static void Store(Vector256<double> value, double* target) => value.Store(target);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Broadcast(double value) => Vector256.Create(value);
+    public static Vector256<double> Broadcast(double* source) => Vector256.Create(*source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.MultiplyAddEstimate(a, b, c);
@@ -187,7 +187,7 @@ internal readonly unsafe struct Double128 : ILanes<Vector128<double>, double>
     public static void Store(Vector128<double> value, double* target) => value.Store(target);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<double> Broadcast(double value) => Vector128.Create(value);
+    public static Vector128<double> Broadcast(double* source) => Sse3.IsSupported ? Sse3.LoadAndDuplicateToVector128(source) : Vector128.Create(*source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> MultiplyAdd(Vector128<double> a, Vector128<double> b, Vector128<double> c) => Vector128.MultiplyAddEstimate(a, b, c);

@@ -67,7 +67,7 @@ internal static unsafe class RollingKernels
     private static void RunSum<T>(BandSet bands, Tensor weight, Tensor source, Tensor result, PlaneLayout layout, KernelBlocking? asked)
         where T : unmanaged
     {
-        // Pooled: the strips are rewritten whole every call, and a fresh array of this size would be a large-object
+        // Pooled: the coefficients are rewritten whole every call, and a fresh array of this size would be a large-object
         // allocation (zeroed, and collected only with the whole heap) on every pass.
         T[] coefficients = ArrayPool<T>.Shared.Rent(bands.Sources.Length);
         try
