@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace InfoField.Torch.Kernels;
 
 /// <summary>
@@ -54,10 +58,23 @@ internal sealed class BandSet
     public void FillCoefficients<T>(ReadOnlySpan<T> weight, Span<T> coefficients)
         where T : unmanaged
     {
-        for (int i = 0; i < Sources.Length; i++)
+        // A gather without branches: the weight is read after one zero, so a zero coefficient (source -1) reads that.
+        T[] padded = ArrayPool<T>.Shared.Rent(weight.Length + 1);
+        try
         {
-            int source = Sources[i];
-            coefficients[i] = source >= 0 ? weight[source] : default;
+            padded[0] = default;
+            weight.CopyTo(padded.AsSpan(1));
+            ref T from = ref MemoryMarshal.GetArrayDataReference(padded);
+            ref int source = ref MemoryMarshal.GetArrayDataReference(Sources);
+            ref T to = ref MemoryMarshal.GetReference(coefficients[..Sources.Length]);
+            for (int i = 0; i < Sources.Length; i++)
+            {
+                Unsafe.Add(ref to, i) = Unsafe.Add(ref from, Unsafe.Add(ref source, i) + 1);
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(padded);
         }
     }
 }

@@ -313,7 +313,7 @@ internal static unsafe class BandedKernels
         (k / TTile.Vectors * slot) + (q * TTile.Vectors) + (k % TTile.Vectors);
 
     /// <summary>Adds block <paramref name="b"/>'s products over samples <paramref name="first"/> to <paramref name="last"/> (exclusive) to its tile slots.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CrossBlock<TLanes, TVector, T, TTile>(BandSet bands, int b, int* planesBase, T* outputGradient, T* input, T* sums, PlaneLayout layout, int first, int last)
         where TLanes : struct, ILanes<TVector, T>
         where TVector : struct
