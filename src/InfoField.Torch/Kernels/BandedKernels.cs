@@ -341,14 +341,16 @@ internal static unsafe class BandedKernels
                 T* x = input + (sample * inputSample);
                 for (int p = 0; p < fullPositions; p += lanes)
                 {
-                    TVector u0 = TLanes.Load(x + x0 + p), u1 = TLanes.Load(x + x1 + p), u2 = default, u3 = default;
+                    // One pointer per operand and position, so each load is a single base-plus-scaled-offset address.
+                    T* xp = x + p, gp = g + p;
+                    TVector u0 = TLanes.Load(xp + x0), u1 = TLanes.Load(xp + x1), u2 = default, u3 = default;
                     if (TTile.Vectors == 4)
                     {
-                        u2 = TLanes.Load(x + x2 + p);
-                        u3 = TLanes.Load(x + x3 + p);
+                        u2 = TLanes.Load(xp + x2);
+                        u3 = TLanes.Load(xp + x3);
                     }
 
-                    TVector e = TLanes.Load(g + g0 + p);
+                    TVector e = TLanes.Load(gp + g0);
                     a00 = TLanes.MultiplyAdd(e, u0, a00);
                     a01 = TLanes.MultiplyAdd(e, u1, a01);
                     if (TTile.Vectors == 4)
@@ -357,7 +359,7 @@ internal static unsafe class BandedKernels
                         a03 = TLanes.MultiplyAdd(e, u3, a03);
                     }
 
-                    e = TLanes.Load(g + g1 + p);
+                    e = TLanes.Load(gp + g1);
                     a10 = TLanes.MultiplyAdd(e, u0, a10);
                     a11 = TLanes.MultiplyAdd(e, u1, a11);
                     if (TTile.Vectors == 4)
@@ -366,7 +368,7 @@ internal static unsafe class BandedKernels
                         a13 = TLanes.MultiplyAdd(e, u3, a13);
                     }
 
-                    e = TLanes.Load(g + g2 + p);
+                    e = TLanes.Load(gp + g2);
                     a20 = TLanes.MultiplyAdd(e, u0, a20);
                     a21 = TLanes.MultiplyAdd(e, u1, a21);
                     if (TTile.Vectors == 4)
@@ -375,7 +377,7 @@ internal static unsafe class BandedKernels
                         a23 = TLanes.MultiplyAdd(e, u3, a23);
                     }
 
-                    e = TLanes.Load(g + g3 + p);
+                    e = TLanes.Load(gp + g3);
                     a30 = TLanes.MultiplyAdd(e, u0, a30);
                     a31 = TLanes.MultiplyAdd(e, u1, a31);
                     if (TTile.Vectors == 4)
