@@ -85,9 +85,10 @@ internal readonly unsafe struct CrossKernel : IBandedKernel
 /// four coefficients and does four fused multiply-adds per vector, so every loaded vector serves four rows. Samples are
 /// taken in chunks that stay in cache while every block of the range reads them. Positions that do not fill a vector
 /// are done one by one. The <c>TTile.Vectors == 4</c> tests are constants of each specialization, so the JIT drops the
-/// code of the columns a tile does not have. Both kernels are compiled fully optimized on first call
-/// (<see cref="MethodImplOptions.AggressiveOptimization"/>): each call runs for milliseconds, and the tiered JIT's first
-/// versions (unoptimized, then on-stack replacement) kept accumulators on the stack for a benchmark's first rounds.
+/// code of the columns a tile does not have. The kernels (and the weight gradient's per-block part) are compiled fully
+/// optimized on first call (<see cref="MethodImplOptions.AggressiveOptimization"/>): each call runs for milliseconds,
+/// and the tiered JIT's first versions (unoptimized, then on-stack replacement) kept accumulators on the stack for a
+/// benchmark's first rounds.
 /// </summary>
 internal static unsafe class BandedKernels
 {
