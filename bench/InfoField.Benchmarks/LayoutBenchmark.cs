@@ -1,15 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
+using InfoField.Statistics;
 using InfoField.Torch.Building;
 using InfoField.Torch.Studies;
 using InfoField.Torch.Training;
+using InfoField.Training;
 using static TorchSharp.torch;
 
 namespace InfoField.Benchmarks;
 
 /// <summary>
-/// Training step time of zoo networks with <see cref="NetworkModule.ChannelsLast"/> off and on (batch 128, SGD as the
-/// trainer's), interleaved, medians. Arguments: threads [2], rounds [21], then model names (default: vgg11 mobilenet
+/// Training step time of zoo networks with <see cref="NetworkModule.ChannelsLast"/> off and on (the trainer's default
+/// batch size and SGD settings), interleaved, medians. Arguments: threads [2], rounds [21], then model names (default: vgg11 mobilenet
 /// resnet18 and the kernel study's VGG16-opt blocks).
 /// </summary>
 public static class LayoutBenchmark
@@ -18,6 +20,7 @@ public static class LayoutBenchmark
     {
         int threads = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2;
         int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 21;
+        var settings = new TrainingSettings();
         NativeHeap.KeepFreedMemory();
         set_num_threads(threads);
         var networks = new List<(string Name, InfoField.LoadedNetwork Model)>();
@@ -34,16 +37,16 @@ public static class LayoutBenchmark
             }
         }
 
-        Console.WriteLine($"{threads} threads, batch 128, median of {rounds} steps (ms)");
+        Console.WriteLine($"{threads} threads, batch {settings.BatchSize}, median of {rounds} steps (ms)");
         foreach ((string name, var loaded) in networks)
         {
             manual_seed(1);
             using NetworkModule plain = ModuleBuilder.Build(loaded.Network), last = ModuleBuilder.Build(loaded.Network);
             plain.ChannelsLast = false;
-            using var plainOptimizer = optim.SGD(plain.parameters(), 0.1, 0.9, weight_decay: 5e-4);
-            using var lastOptimizer = optim.SGD(last.parameters(), 0.1, 0.9, weight_decay: 5e-4);
+            using var plainOptimizer = optim.SGD(plain.parameters(), settings.LearningRate, settings.Momentum, weight_decay: settings.WeightDecay);
+            using var lastOptimizer = optim.SGD(last.parameters(), settings.LearningRate, settings.Momentum, weight_decay: settings.WeightDecay);
             var shape = loaded.Network.Input;
-            using Tensor images = randn(128, shape.Channels, shape.Height, shape.Width), labels = randint(0, 10, [128]);
+            using Tensor images = randn(settings.BatchSize, shape.Channels, shape.Height, shape.Width), labels = randint(0, 10, [settings.BatchSize]);
             var a = new List<double>();
             var b = new List<double>();
             for (int round = 0; round <= rounds; round++)
@@ -56,7 +59,7 @@ public static class LayoutBenchmark
                 }
             }
 
-            double nchw = a.Order().ElementAt(rounds / 2), cl = b.Order().ElementAt(rounds / 2);
+            double nchw = Summary.Median(a), cl = Summary.Median(b);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-24} NCHW {nchw,8:0.0}  channels last {cl,8:0.0}  speed-up {nchw / cl:0.00}"));
         }
 
