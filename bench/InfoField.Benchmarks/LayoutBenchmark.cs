@@ -5,6 +5,7 @@ using InfoField.Torch.Building;
 using InfoField.Torch.Studies;
 using InfoField.Torch.Training;
 using InfoField.Training;
+using InfoField.Zoo;
 using static TorchSharp.torch;
 
 namespace InfoField.Benchmarks;
@@ -26,12 +27,12 @@ public static class LayoutBenchmark
         var networks = new List<(string Name, InfoField.LoadedNetwork Model)>();
         foreach (string name in args.Length > 2 ? args[2..] : ["vgg11", "mobilenet", "resnet18"])
         {
-            networks.Add((name, ModelBinding.Resolve(name, "fashion-mnist", 0.25, null, 10)));
+            networks.Add((name, NetworkSource.Zoo(name, DatasetInfo.FashionMnist, 0.25)));
         }
 
         if (args.Length <= 2)
         {
-            foreach (StudyNetwork study in StudyPlans.Kernels(ModelBinding.Resolve("vgg16-opt", "fashion-mnist", 0.25, null, 10), StudyPlans.Table6Blocks))
+            foreach (StudyNetwork study in StudyPlans.Kernels(NetworkSource.OptimizedZoo("vgg16", DatasetInfo.FashionMnist, 0.25), StudyPlans.Table6Blocks))
             {
                 networks.Add((study.Label, study.Model));
             }

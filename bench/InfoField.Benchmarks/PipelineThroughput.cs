@@ -2,6 +2,7 @@ using System.Globalization;
 using InfoField.Torch.Data;
 using InfoField.Torch.Training;
 using InfoField.Training;
+using InfoField.Zoo;
 
 namespace InfoField.Benchmarks;
 
@@ -32,7 +33,9 @@ public static class PipelineThroughput
         try
         {
             TrainingData data = Datasets.Load(dataset, new DataOptions(options.GetValueOrDefault("--data-dir")));
-            LoadedNetwork loaded = ModelBinding.Resolve(model, dataset, width, null, data.Classes.Count);
+            LoadedNetwork loaded = Datasets.Canonical(dataset) == Datasets.ImageFolder
+                ? ModelBinding.ForImageFolder(NetworkSource.Zoo(model, DatasetInfo.Cifar10, width), data.Classes.Count)
+                : NetworkSource.Zoo(model, DatasetInfo.Find(Datasets.Canonical(dataset)), width);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model} width {width} on {dataset}, batch {settings.BatchSize}, augment {(settings.Augment ? "on" : "off")}, {threads} threads; {rounds} rounds of {steps} steps per mode, interleaved, after one warm-up round"));
             Console.WriteLine("| round | pipeline (images/s) | in memory (images/s) | ratio |");
             Console.WriteLine("|---:|---:|---:|---:|");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using InfoField.Architecture;
 using InfoField.Organizer;
 using InfoField.Spec;
@@ -6,75 +5,84 @@ using InfoField.Zoo;
 
 namespace InfoField;
 
-/// <summary>A network loaded from the zoo or a spec file, with what was asked for.</summary>
+/// <summary>A network loaded from the zoo or a file, with what was asked for.</summary>
 /// <param name="Network">The validated network.</param>
 /// <param name="Kind"><c>zoo</c>, <c>spec</c> or <c>onnx</c>.</param>
-/// <param name="Dataset">The dataset for zoo models; null for spec files.</param>
-/// <param name="Width">The width multiplier for zoo models (1 for spec files).</param>
-/// <param name="Reference">What the user named: a zoo name or a spec path.</param>
-/// <param name="Optimization">For an optimized zoo name (<c>vgg16-opt</c>): the organizer settings used, in words; otherwise null.</param>
+/// <param name="Dataset">The dataset for zoo models; null for files.</param>
+/// <param name="Width">The width multiplier for zoo models (1 for files).</param>
+/// <param name="Reference">What was named: a zoo name or a file path.</param>
+/// <param name="Optimization">For a zoo model reorganized by the organizer (<see cref="NetworkSource.OptimizedZoo"/>): the organizer settings used, in words; otherwise null.</param>
 public sealed record LoadedNetwork(Network Network, string Kind, DatasetInfo? Dataset, double Width, string Reference, string? Optimization = null);
 
-/// <summary>Resolves the <c>&lt;model | spec.json&gt;</c> argument of the command line and the API.</summary>
+/// <summary>
+/// Loads networks with typed parameters: a zoo model, a zoo model reorganized by the stage-level organizer, or a spec
+/// file (ONNX models: <c>OnnxImport.LoadNetwork</c> in InfoField.Onnx). Errors name the model or file.
+/// </summary>
 public static class NetworkSource
 {
-    /// <summary>The suffix that names the organizer's output for a zoo model, e.g. <c>vgg16-opt</c>.</summary>
+    /// <summary>The suffix of the name given to a zoo model reorganized by the organizer, e.g. <c>vgg16-opt</c>.</summary>
     public const string OptimizedSuffix = "-opt";
 
     /// <summary>
-    /// Loads a zoo model by name, an ONNX model when <paramref name="reference"/> ends in <c>.onnx</c>
-    /// (<see cref="Onnx.OnnxImport"/>), or a spec file when it ends in <c>.json</c> or names another existing file. A zoo name with the suffix <c>-opt</c> (e.g. <c>vgg16-opt</c>) is that model reorganized by the
-    /// stage-level organizer with <c>--preset paper</c> settings. <paramref name="dataset"/> and <paramref name="width"/>
-    /// apply to zoo models only; <paramref name="input"/> overrides the input shape of either.
+    /// The zoo model <paramref name="name"/> for <paramref name="dataset"/> (default CIFAR-10) at channel multiplier
+    /// <paramref name="width"/>, with <paramref name="input"/> as its input when given (images only).
     /// </summary>
-    public static LoadedNetwork Load(string reference, string? dataset = null, double? width = null, InputShape? input = null)
+    public static LoadedNetwork Zoo(string name, DatasetInfo? dataset = null, double width = 1.0, InputShape? input = null)
     {
-        if (IsSpecPath(reference))
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ZooRequest request = Request(dataset, width, input);
+        Network network = Revalidate(() => ModelZoo.Create(name, request), name);
+        return new LoadedNetwork(network, "zoo", request.Dataset, width, name);
+    }
+
+    /// <summary>
+    /// The zoo model <paramref name="name"/> (as for <see cref="Zoo"/>) reorganized by the stage-level organizer with the
+    /// paper's preset for its family and dataset (<see cref="PaperRows.Preset"/>), named <c>&lt;name&gt;-opt</c>.
+    /// </summary>
+    public static LoadedNetwork OptimizedZoo(string name, DatasetInfo? dataset = null, double width = 1.0, InputShape? input = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ZooRequest request = Request(dataset, width, input);
+        string optimizedName = name + OptimizedSuffix;
+        Network baseline = Revalidate(() => ModelZoo.Create(name, request), optimizedName);
+        PresetChoice preset = PaperRows.Preset(name, request.Dataset);
+        OrganizerResult result = StageOrganizer.Optimize(baseline, preset.Options);
+        return new LoadedNetwork(result.After.WithName(optimizedName.ToLowerInvariant()), "zoo", request.Dataset, width, optimizedName, preset.Explanation);
+    }
+
+    /// <summary>The spec file at <paramref name="path"/> (<see cref="NetworkSpec.Load(string, OpSet?)"/>), with <paramref name="input"/> as its input when given.</summary>
+    public static LoadedNetwork Spec(string path, InputShape? input = null) =>
+        FromFile(NetworkSpec.Load(path), "spec", path, input);
+
+    /// <summary>
+    /// A network read from the file <paramref name="path"/> by a reader of kind <paramref name="kind"/> (<c>spec</c>,
+    /// <c>onnx</c>), with <paramref name="input"/> as its input when given: the input's rank must be the network's.
+    /// </summary>
+    public static LoadedNetwork FromFile(Network network, string kind, string path, InputShape? input = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (input is InputShape shape)
         {
-            bool isOnnx = Onnx.OnnxImport.IsOnnxPath(reference);
-            if (dataset is not null || width is not null)
+            if (shape.SpatialRank != network.SpatialRank)
             {
-                throw new ParameterException(dataset is not null ? "dataset" : "width", null, $"applies to zoo models; the {(isOnnx ? "ONNX model" : "spec file")} '{reference}' fixes its own input, channels and head (give an input shape to change its input)");
+                throw new ParameterException("input", shape.ToString(), $"'{path}' describes a {network.SpatialRank}-D network; give {(network.SpatialRank == 2 ? "CxHxW" : "CxL")}");
             }
 
-            Network spec = isOnnx ? Onnx.OnnxImport.Load(reference) : NetworkSpec.Load(reference);
-            if (input is InputShape shape)
-            {
-                if (shape.SpatialRank != spec.SpatialRank)
-                {
-                    throw new ParameterException("input", shape.ToString(), $"'{reference}' describes a {spec.SpatialRank}-D network; give {(spec.SpatialRank == 2 ? "CxHxW" : "CxL")}");
-                }
-
-                spec = Revalidate(() => spec.WithInput(shape.Shape), reference);
-            }
-
-            return new LoadedNetwork(spec, isOnnx ? "onnx" : "spec", null, 1.0, reference);
+            network = Revalidate(() => network.WithInput(shape.Shape), path);
         }
 
-        DatasetInfo data = DatasetInfo.Find(dataset ?? DatasetInfo.Cifar10.Name);
-        double multiplier = width ?? 1.0;
+        return new LoadedNetwork(network, kind, null, 1.0, path);
+    }
+
+    private static ZooRequest Request(DatasetInfo? dataset, double width, InputShape? input)
+    {
         if (input is { SpatialRank: 1 } signal)
         {
             throw new ParameterException("input", signal.ToString(), "zoo models take images; give CxHxW, e.g. 3x64x64");
         }
 
-        var request = new ZooRequest(data, multiplier, input?.Shape);
-        string? baseName = reference.EndsWith(OptimizedSuffix, StringComparison.OrdinalIgnoreCase) ? reference[..^OptimizedSuffix.Length] : null;
-        if (baseName is not null && ModelZoo.Find(reference) is null && ModelZoo.Find(baseName) is not null)
-        {
-            Network baseline = Revalidate(() => ModelZoo.Create(baseName, request), reference);
-            PresetChoice preset = PaperRows.Preset(baseName, data);
-            OrganizerResult result = StageOrganizer.Optimize(baseline, preset.Options);
-            return new LoadedNetwork(result.After.WithName(reference.ToLowerInvariant()), "zoo", data, multiplier, reference, preset.Explanation);
-        }
-
-        Network network = Revalidate(() => ModelZoo.Create(reference, request), reference);
-        return new LoadedNetwork(network, "zoo", data, multiplier, reference);
+        return new ZooRequest(dataset ?? DatasetInfo.Cifar10, width, input?.Shape);
     }
-
-    /// <summary>True when <paramref name="reference"/> names a model file (a spec file or an ONNX model) rather than a zoo model.</summary>
-    public static bool IsSpecPath(string reference) =>
-        reference.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || Onnx.OnnxImport.IsOnnxPath(reference) || (ModelZoo.Find(reference) is null && File.Exists(reference));
 
     private static Network Revalidate(Func<Network> build, string reference)
     {
@@ -89,33 +97,11 @@ public static class NetworkSource
     }
 }
 
-/// <summary>An input shape given on the command line: <c>CxHxW</c> for images, <c>CxL</c> for 1-D signals.</summary>
+/// <summary>An input shape: <c>CxHxW</c> for images, <c>CxL</c> for 1-D signals.</summary>
 /// <param name="Shape">The shape (height 1 for signals).</param>
 /// <param name="SpatialRank">2 for images, 1 for signals.</param>
 public readonly record struct InputShape(FeatureShape Shape, int SpatialRank)
 {
-    /// <summary>Parses <c>CxHxW</c> or <c>CxL</c>; throws naming the option and the expected form.</summary>
-    public static InputShape Parse(string text)
-    {
-        var values = new List<int>();
-        foreach (string part in text.Split('x', 'X'))
-        {
-            if (!int.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
-            {
-                throw new ParameterException("input", $"'{text}'", "expected CxHxW (e.g. 3x32x32) or CxL for 1-D signals, with positive integers");
-            }
-
-            values.Add(value);
-        }
-
-        return values.Count switch
-        {
-            3 => new InputShape(new FeatureShape(values[0], values[1], values[2]), 2),
-            2 => new InputShape(new FeatureShape(values[0], 1, values[1]), 1),
-            _ => throw new ParameterException("input", $"'{text}'", "expected CxHxW (e.g. 3x32x32) or CxL for 1-D signals"),
-        };
-    }
-
     /// <summary>Writes the shape as it is typed: CxHxW or CxL.</summary>
     public override string ToString() => SpatialRank == 1 ? $"{Shape.Channels}x{Shape.Width}" : Shape.ToString();
 }

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using InfoField.Architecture;
-using InfoField.Spec;
+using InfoField.Files;
 using Onnx;
 
 namespace InfoField.Onnx;
@@ -33,6 +33,13 @@ public static class OnnxImport
         byte[] bytes = BoundedFile.ReadAllBytes(path, BoundedFile.MaxOnnxBytes, "ONNX model");
         return Read(bytes, Path.GetFileNameWithoutExtension(path), path);
     }
+
+    /// <summary>
+    /// The ONNX model at <paramref name="path"/> (<see cref="Load"/>) as a <see cref="LoadedNetwork"/> of kind
+    /// <c>onnx</c>, with <paramref name="input"/> as its input when given (<see cref="NetworkSource.FromFile"/>).
+    /// </summary>
+    public static LoadedNetwork LoadNetwork(string path, InputShape? input = null) =>
+        NetworkSource.FromFile(Load(path), "onnx", path, input);
 
     /// <summary>Reads a network named <paramref name="name"/> from the bytes of an ONNX model; errors name <paramref name="source"/>.</summary>
     public static Network Read(byte[] bytes, string name, string source)

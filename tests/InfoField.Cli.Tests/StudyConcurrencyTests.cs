@@ -77,7 +77,7 @@ public class StudyConcurrencyTests(ITestOutputHelper log)
     {
         TrainingData data = Datasets.Load("mnist", new DataOptions(dataDirectory)).Take(48, 16);
         var settings = new TrainingSettings(3, 16, 0.1, LearningRateSchedule.Paper, 1, Augment: false).Validated();
-        var network = new StudyNetwork(tiny, Torch.Training.ModelBinding.Resolve(tiny, data.Name, null, null, data.Classes.Count), null);
+        var network = new StudyNetwork(tiny, Commands.ModelArgument.ForDataset(tiny, data.Name, null, null, data.Classes.Count), null);
         return [.. StudyPlans.Runs([network], settings, Seeds).Select(run => Sweep.Id(run, data))];
     }
 

@@ -229,8 +229,8 @@ public class OrganizerTests
     [Fact]
     public void Optimized_zoo_names_load_the_paper_architecture()
     {
-        LoadedNetwork vgg = NetworkSource.Load("vgg16-opt", "cifar10");
-        LoadedNetwork mobilenet = NetworkSource.Load("mobilenet-opt", "fashion-mnist", 0.5);
+        LoadedNetwork vgg = NetworkSource.OptimizedZoo("vgg16", DatasetInfo.Cifar10);
+        LoadedNetwork mobilenet = NetworkSource.OptimizedZoo("mobilenet", DatasetInfo.Find("fashion-mnist"), 0.5);
 
         Assert.Equal("5,4,2,1,1", StageUnits.Format(StageUnits.Of(vgg.Network)));
         Assert.Equal(5_101_194, CostModel.Of(vgg.Network).Total.Parameters);

@@ -2,11 +2,11 @@ using System.Globalization;
 using Google.Protobuf;
 using InfoField.Architecture;
 using InfoField.Field;
-using InfoField.Onnx;
 using InfoField.Reporting;
+using InfoField.Zoo;
 using Onnx;
 
-namespace InfoField.Core.Tests;
+namespace InfoField.Onnx.Tests;
 
 /// <summary>
 /// The ONNX importer against torchvision's own exports (tests/fixtures/onnx, written by tools/onnx/export_fixtures.py
@@ -29,8 +29,8 @@ public class OnnxImportTests
     [MemberData(nameof(StrictPairs))]
     public void A_torchvision_export_analyses_as_the_zoo_model_of_the_same_name(string fixture, string zoo)
     {
-        AnalysisDocument imported = Analyze(NetworkSource.Load(Fixture(fixture)));
-        AnalysisDocument reference = Analyze(NetworkSource.Load(zoo, "imagenet"));
+        AnalysisDocument imported = Analyze(OnnxImport.LoadNetwork(Fixture(fixture)));
+        AnalysisDocument reference = Analyze(NetworkSource.Zoo(zoo, DatasetInfo.Find("imagenet")));
 
         Assert.Equal("onnx", imported.Source);
         Assert.Equal(reference.Input, imported.Input);

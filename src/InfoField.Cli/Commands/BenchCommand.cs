@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using InfoField.Files;
 using InfoField.Reporting;
-using InfoField.Spec;
 using InfoField.Torch.Benchmarks;
 
 namespace InfoField.Cli.Commands;

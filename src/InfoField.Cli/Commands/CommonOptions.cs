@@ -31,11 +31,11 @@ internal sealed class CommonOptions
     public LoadedNetwork LoadNetwork(ParseResult parsed)
     {
         string? input = parsed.GetValue(Input);
-        return NetworkSource.Load(
+        return ModelArgument.Load(
             parsed.GetRequiredValue(Model),
             parsed.GetValue(Dataset),
             parsed.GetValue(Width),
-            input is null ? null : InputShape.Parse(input));
+            input is null ? null : ModelArgument.ParseInput(input));
     }
 
     public FieldOptions FieldOptions(ParseResult parsed) => new FieldOptions(

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using InfoField.Spec;
+using InfoField.Files;
 
 namespace InfoField.Cli.Commands;
 

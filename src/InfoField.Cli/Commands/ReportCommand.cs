@@ -1,8 +1,8 @@
 using System.CommandLine;
+using InfoField.Files;
 using InfoField.Kernels;
 using InfoField.Reporting;
 using InfoField.Reporting.Html;
-using InfoField.Spec;
 using InfoField.Torch.Studies;
 
 namespace InfoField.Cli.Commands;

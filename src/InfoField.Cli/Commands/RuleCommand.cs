@@ -92,7 +92,7 @@ internal static class RuleCommand
             return KernelReplacementRule.Check(block, c, settings, convs);
         }
 
-        if (!NetworkSource.IsSpecPath(name))
+        if (!ModelArgument.IsFile(name))
         {
             throw new InfoFieldException($"unknown block '{name}': expected A, B, C, D, E, F or a spec file (*.json)");
         }

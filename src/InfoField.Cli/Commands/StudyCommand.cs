@@ -28,7 +28,7 @@ internal static class StudyCommand
         insertion.SetAction(parsed => console.Guard(() =>
         {
             string baseName = parsed.GetRequiredValue(baseModel);
-            if (NetworkSource.IsSpecPath(baseName))
+            if (ModelArgument.IsFile(baseName))
             {
                 throw new InfoFieldException($"--base {baseName}: the insertion study needs a zoo base with variants (vgg11), not a spec file");
             }
@@ -107,7 +107,7 @@ internal static class StudyCommand
 
             TrainingData data = options.LoadData(parsed, console, names);
             double? width = parsed.GetValue(options.Width);
-            var networks = names.Select(name => new StudyNetwork(name, ModelBinding.Resolve(name, data.Name, NetworkSource.IsSpecPath(name) ? null : width, options.InputShape(parsed), data.Classes.Count), null)).ToList();
+            var networks = names.Select(name => new StudyNetwork(name, ModelArgument.ForDataset(name, data.Name, ModelArgument.IsFile(name) ? null : width, options.InputShape(parsed), data.Classes.Count), null)).ToList();
             return Execute(console, parsed, options, sweep, "compare", networks, data);
         }));
         return command;

@@ -50,5 +50,5 @@ internal static class TrainCommand
 
     /// <summary>A folder-safe name for a model argument: the zoo name, or a spec file's name without extension.</summary>
     public static string RunName(string reference) =>
-        NetworkSource.IsSpecPath(reference) ? Path.GetFileNameWithoutExtension(reference) : reference.ToLowerInvariant();
+        ModelArgument.IsFile(reference) ? Path.GetFileNameWithoutExtension(reference) : reference.ToLowerInvariant();
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using InfoField.Architecture;
 using InfoField.Torch.Data;
-using InfoField.Torch.Training;
 using InfoField.Training;
 
 namespace InfoField.Cli.Commands;
@@ -69,7 +68,7 @@ internal sealed class TrainingOptions
         }).Validated();
 
     public InputShape? InputShape(ParseResult parsed) =>
-        parsed.GetValue(Input) is string text ? InfoField.InputShape.Parse(text) : null;
+        parsed.GetValue(Input) is string text ? ModelArgument.ParseInput(text) : null;
 
     public int ThreadCount(ParseResult parsed)
     {
@@ -81,7 +80,7 @@ internal sealed class TrainingOptions
     public TrainingData LoadData(ParseResult parsed, CliConsole console, IReadOnlyList<string> models)
     {
         string dataset = RequireDataset(parsed);
-        FeatureShape? folderShape = dataset == Datasets.ImageFolder ? ModelBinding.FolderImageShape(models[0], InputShape(parsed)) : null;
+        FeatureShape? folderShape = dataset == Datasets.ImageFolder ? ModelArgument.FolderImageShape(models[0], InputShape(parsed)) : null;
         TrainingData data = Datasets.Load(dataset, new DataOptions(parsed.GetValue(DataDirectory), parsed.GetValue(Download), Log: console.Error.WriteLine), folderShape);
         int? train = parsed.GetValue(TrainLimit), test = parsed.GetValue(TestLimit);
         if (train is null && test is null)
@@ -95,7 +94,7 @@ internal sealed class TrainingOptions
     }
 
     public LoadedNetwork Resolve(ParseResult parsed, string model, TrainingData data) =>
-        ModelBinding.Resolve(model, data.Name, parsed.GetValue(Width), InputShape(parsed), data.Classes.Count);
+        ModelArgument.ForDataset(model, data.Name, parsed.GetValue(Width), InputShape(parsed), data.Classes.Count);
 
     private static Option<string> CreateAugment()
     {

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
-namespace InfoField.Spec;
+namespace InfoField.Files;
 
 /// <summary>
 /// Writes files so that readers never see a partial file: the text goes to a temporary name beside the target

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace InfoField.Spec;
+namespace InfoField.Files;
 
 /// <summary>What a path names, as far as reading and writing InfoField's files is concerned.</summary>
 public enum FileKind

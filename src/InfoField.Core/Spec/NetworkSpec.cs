@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using InfoField.Architecture;
+using InfoField.Files;
 
 namespace InfoField.Spec;
 

@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
 using InfoField.Architecture;
+using InfoField.Files;
 
 namespace InfoField.Torch.Data;
 
@@ -156,7 +157,7 @@ public static class CifarData
 
     private static byte[] ReadFile(string path)
     {
-        if (InfoField.Spec.BoundedFile.KindOf(path) == InfoField.Spec.FileKind.Special || new FileInfo(path).Length > MaxEntryBytes)
+        if (BoundedFile.KindOf(path) == FileKind.Special || new FileInfo(path).Length > MaxEntryBytes)
         {
             throw new DataException($"{path}: not a CIFAR file (a device, FIFO or socket, or larger than {MaxEntryBytes:N0} bytes)");
         }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using InfoField.Files;
 
 namespace InfoField.Torch.Data;
 
@@ -22,7 +23,7 @@ public static class IdxFile
             throw new DataException($"{path}: file not found");
         }
 
-        if (InfoField.Spec.BoundedFile.KindOf(path) == InfoField.Spec.FileKind.Special)
+        if (BoundedFile.KindOf(path) == FileKind.Special)
         {
             throw new DataException($"{path}: not a regular file (a device, FIFO or socket); expected an IDX file");
         }

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using InfoField.Architecture;
-using InfoField.Spec;
+using InfoField.Files;
 using InfoField.Torch.Building;
 using Onnx;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using InfoField.Spec;
+using InfoField.Files;
 using InfoField.Torch.Data;
 using InfoField.Torch.Training;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using InfoField.Architecture;
+using InfoField.Files;
 using InfoField.Spec;
 using InfoField.Torch.Building;
 using InfoField.Torch.Data;

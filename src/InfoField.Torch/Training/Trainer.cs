@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using InfoField.Architecture;
 using InfoField.Costs;
+using InfoField.Files;
 using InfoField.Spec;
 using InfoField.Torch.Building;
 using InfoField.Torch.Data;
