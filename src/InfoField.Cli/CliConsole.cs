@@ -1,19 +1,10 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using InfoField.Reporting;
 
 namespace InfoField.Cli;
 
 /// <summary>Where commands write, and the one place that turns errors into messages instead of stack traces.</summary>
 public sealed class CliConsole(TextWriter output, TextWriter error)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new InlineArrayConverter<int>(), new InlineArrayConverter<long>() },
-    };
-
     /// <summary>The command-line flag of each library parameter that errors name (<see cref="ParameterException.Parameter"/>).</summary>
     private static readonly Dictionary<string, string> Flags = new()
     {
@@ -42,11 +33,8 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
     /// <summary>Standard error.</summary>
     public TextWriter Error { get; } = error;
 
-    /// <summary>Writes <paramref name="document"/> as indented JSON.</summary>
-    public void WriteJson<T>(T document) => Out.Write(Serialize(document));
-
-    /// <summary><paramref name="document"/> as the indented JSON the commands print.</summary>
-    public static string Serialize<T>(T document) => JsonSerializer.Serialize(document, JsonOptions) + "\n";
+    /// <summary>Writes <paramref name="document"/> as indented JSON (<see cref="DocumentJson.Serialize{T}"/>).</summary>
+    public void WriteJson<T>(T document) => Out.Write(DocumentJson.Serialize(document));
 
     /// <summary>Runs a command body, reporting user errors in one line (exit 1) and bugs without a stack trace (exit 70).</summary>
     public int Guard(Func<int> body)
@@ -71,15 +59,4 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
             return ExitCodes.Internal;
         }
     }
-}
-
-/// <summary>Writes short numeric arrays (shapes, receptive fields) on one line: <c>[3, 32, 32]</c>.</summary>
-internal sealed class InlineArrayConverter<T> : JsonConverter<T[]>
-    where T : struct, IFormattable
-{
-    public override T[]? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        throw new NotSupportedException("InfoField writes these documents; it does not read them back");
-
-    public override void Write(Utf8JsonWriter writer, T[] value, JsonSerializerOptions options) =>
-        writer.WriteRawValue("[" + string.Join(", ", value.Select(v => v.ToString(null, System.Globalization.CultureInfo.InvariantCulture))) + "]");
 }

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using InfoField.Architecture;
+using InfoField.Costs;
 using InfoField.Field;
+using InfoField.Zoo;
 
 namespace InfoField.Reporting;
 
@@ -181,7 +183,27 @@ public sealed record ModelsDocument(
     [property: JsonPropertyName("schema")] string Schema,
     [property: JsonPropertyName("dataset")] string Dataset,
     [property: JsonPropertyName("width")] double Width,
-    [property: JsonPropertyName("models")] IReadOnlyList<ModelDocument> Models);
+    [property: JsonPropertyName("models")] IReadOnlyList<ModelDocument> Models)
+{
+    /// <summary>The schema tag.</summary>
+    public const string SchemaName = "infofield-models/1";
+
+    /// <summary>The zoo models that build for <paramref name="request"/>'s dataset, with their parameters and MACs at its width.</summary>
+    public static ModelsDocument Of(ZooRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var datasets = DatasetInfo.All.Select(d => d.Name).ToList();
+        return new(
+            SchemaName,
+            request.Dataset.Name,
+            request.Width,
+            ModelZoo.Entries
+                .Where(entry => entry.Supports(request.Dataset))
+                .Select(entry => (Entry: entry, Cost: CostModel.Of(entry.Build(request)).Total))
+                .Select(row => new ModelDocument(row.Entry.Name, row.Entry.Family, row.Entry.Description, datasets.Where(d => row.Entry.Supports(DatasetInfo.Find(d))).ToList(), row.Cost.Parameters, row.Cost.Macs))
+                .ToList());
+    }
+}
 
 /// <summary>One zoo model in <see cref="ModelsDocument"/>.</summary>
 /// <param name="Name">Name.</param>

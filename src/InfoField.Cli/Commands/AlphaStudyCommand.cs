@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Serialization;
 using InfoField.Organizer;
 using InfoField.Reporting;
 
@@ -86,40 +85,3 @@ internal static class AlphaStudyCommand
         return text.ToString();
     }
 }
-
-/// <summary>The JSON of <c>infofield study alpha --json</c>.</summary>
-/// <param name="Schema">Always <c>infofield-alpha-study/1</c>.</param>
-/// <param name="Alphas">The alphas compared.</param>
-/// <param name="Reference">The reference alpha.</param>
-/// <param name="Differing">Per alpha, how many architectures differ from the reference's.</param>
-/// <param name="Rows">Per model and dataset.</param>
-/// <param name="Skipped">Pairs without a definition.</param>
-internal sealed record AlphaStudyDocument(
-    [property: JsonPropertyName("schema")] string Schema,
-    [property: JsonPropertyName("alphas")] IReadOnlyList<double> Alphas,
-    [property: JsonPropertyName("reference")] double Reference,
-    [property: JsonPropertyName("differing")] IReadOnlyList<int> Differing,
-    [property: JsonPropertyName("rows")] IReadOnlyList<AlphaStudyRow> Rows,
-    [property: JsonPropertyName("skipped")] IReadOnlyList<string> Skipped)
-{
-    public static AlphaStudyDocument From(AlphaSensitivity study) => new(
-        "infofield-alpha-study/1",
-        study.Alphas,
-        study.Reference,
-        [.. Enumerable.Range(0, study.Alphas.Count).Select(study.Differing)],
-        [.. study.Rows.Select(row => new AlphaStudyRow(row.Model, row.Dataset, [.. row.Before], [.. row.After.Select(after => (IReadOnlyList<int>)[.. after])], [.. row.SameAsReference]))],
-        study.Skipped);
-}
-
-/// <summary>One network in <see cref="AlphaStudyDocument"/>.</summary>
-/// <param name="Model">The zoo model.</param>
-/// <param name="Dataset">The dataset.</param>
-/// <param name="Before">Units per stage before.</param>
-/// <param name="After">Units per stage after, per alpha.</param>
-/// <param name="SameAsReference">Per alpha, whether the optimized network equals the reference's.</param>
-internal sealed record AlphaStudyRow(
-    [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("dataset")] string Dataset,
-    [property: JsonPropertyName("before")] IReadOnlyList<int> Before,
-    [property: JsonPropertyName("after")] IReadOnlyList<IReadOnlyList<int>> After,
-    [property: JsonPropertyName("sameAsReference")] IReadOnlyList<bool> SameAsReference);

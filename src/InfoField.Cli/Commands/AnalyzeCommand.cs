@@ -1,5 +1,4 @@
 using System.CommandLine;
-using InfoField.Field;
 using InfoField.Organizer;
 using InfoField.Reporting;
 
@@ -23,19 +22,16 @@ internal static class AnalyzeCommand
         command.SetAction(parsed => console.Guard(() =>
         {
             LoadedNetwork loaded = options.LoadNetwork(parsed);
-            FieldOptions fieldOptions = options.FieldOptions(parsed);
-            NetworkField field = InformationField.Analyze(loaded.Network, fieldOptions);
-            var organizer = new OrganizerOptions(fieldOptions.Frame, OrganizerOptions.Default.Policy, parsed.GetValue(theta), fieldOptions.Alpha);
-            VerdictsDocument verdicts = VerdictsDocument.Of(field, StageOrganizer.Optimize(loaded.Network, organizer.Validated()), organizer.Theta);
+            NetworkAnalysis analysis = NetworkAnalysis.Of(loaded, options.FieldOptions(parsed), parsed.GetValue(theta));
             if (parsed.GetValue(options.Json))
             {
-                console.WriteJson(AnalysisDocument.From(field, loaded) with { Verdicts = verdicts });
+                console.WriteJson(analysis.Document(loaded));
             }
             else
             {
-                console.Out.Write(FieldTable.Render(field, loaded.Dataset?.DisplayName, parsed.GetValue(detail)));
+                console.Out.Write(FieldTable.Render(analysis.Field, loaded.Dataset?.DisplayName, parsed.GetValue(detail)));
                 console.Out.WriteLine();
-                console.Out.Write(verdicts.Render());
+                console.Out.Write(analysis.Verdicts.Render());
             }
 
             return ExitCodes.Success;

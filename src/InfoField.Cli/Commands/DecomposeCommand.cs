@@ -1,13 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using InfoField.Architecture;
 using InfoField.Kernels;
 using InfoField.Organizer;
 using InfoField.Reporting;
-using InfoField.Spec;
 
 namespace InfoField.Cli.Commands;
 
@@ -72,23 +69,7 @@ internal static class DecomposeCommand
 
             if (parsed.GetValue(options.Json))
             {
-                using JsonDocument architecture = JsonDocument.Parse(NetworkSpec.Serialize(result.After));
-                console.WriteJson(new DecompositionDocument(
-                    "infofield-decomposition/1",
-                    network.Name,
-                    loaded.Dataset?.Name,
-                    byRule ? "rule" : blockName!,
-                    result.Description,
-                    settings.Groups,
-                    settings.Overlap,
-                    parsed.GetValue(optimized),
-                    result.AfterCost.Parameters,
-                    result.AfterCost.Macs,
-                    new CostDocument(result.BeforeCost.Parameters, result.BeforeCost.Macs),
-                    result.ReplacedCount,
-                    result.Replacements.Select(r => new ReplacementDocument(r.Location, r.Unit, r.From, r.To, r.Reason, r.Convolutions, r.Before.Parameters, r.After.Parameters, r.Before.Macs, r.After.Macs)).ToList(),
-                    architecture.RootElement.Clone(),
-                    path));
+                console.WriteJson(DecompositionDocument.From(result, network.Name, loaded.Dataset?.Name, byRule ? "rule" : blockName!, settings, parsed.GetValue(optimized), path));
             }
             else
             {
@@ -139,33 +120,4 @@ internal static class DecomposeCommand
         text.AppendLine(CultureInfo.InvariantCulture, $"  {result.ReplacedCount} standard convolutions replaced");
         return text.ToString();
     }
-
-    private sealed record DecompositionDocument(
-        [property: JsonPropertyName("schema")] string Schema,
-        [property: JsonPropertyName("model")] string Model,
-        [property: JsonPropertyName("dataset")] string? Dataset,
-        [property: JsonPropertyName("block")] string Block,
-        [property: JsonPropertyName("description")] string Description,
-        [property: JsonPropertyName("groups")] int Groups,
-        [property: JsonPropertyName("overlap")] double Overlap,
-        [property: JsonPropertyName("optimized")] bool Optimized,
-        [property: JsonPropertyName("params")] long Params,
-        [property: JsonPropertyName("macs")] long Macs,
-        [property: JsonPropertyName("before")] CostDocument Before,
-        [property: JsonPropertyName("replaced")] int Replaced,
-        [property: JsonPropertyName("replacements")] IReadOnlyList<ReplacementDocument> Replacements,
-        [property: JsonPropertyName("architecture")] JsonElement Architecture,
-        [property: JsonPropertyName("out")] string? Out);
-
-    private sealed record ReplacementDocument(
-        [property: JsonPropertyName("location")] string Location,
-        [property: JsonPropertyName("unit")] string Unit,
-        [property: JsonPropertyName("from")] string From,
-        [property: JsonPropertyName("to")] string? To,
-        [property: JsonPropertyName("reason")] string Reason,
-        [property: JsonPropertyName("convolutions")] int Convolutions,
-        [property: JsonPropertyName("paramsBefore")] long ParamsBefore,
-        [property: JsonPropertyName("paramsAfter")] long ParamsAfter,
-        [property: JsonPropertyName("macsBefore")] long MacsBefore,
-        [property: JsonPropertyName("macsAfter")] long MacsAfter);
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Serialization;
+using InfoField.Reporting;
 using InfoField.Torch.Building;
 using InfoField.Torch.Data;
 using InfoField.Torch.Training;
@@ -51,7 +51,7 @@ internal static class EvalCommand
                 ModelBinding.Check(model.Architecture, data, path);
                 ImageSet test = parsed.GetValue(testLimit) is int limit ? data.Test.Take(limit) : data.Test;
                 Evaluation result = Trainer.Evaluate(model, test, info.Normalization, batchSize);
-                var document = new EvaluationDocument("infofield-evaluation/1", path, info.Model, data.Name, info.EpochsDone, result.Accuracy, result.Loss, result.Images, result.Seconds);
+                var document = new EvaluationDocument(EvaluationDocument.SchemaName, path, info.Model, data.Name, info.EpochsDone, result.Accuracy, result.Loss, result.Images, result.Seconds);
                 if (parsed.GetValue(json))
                 {
                     console.WriteJson(document);
@@ -67,15 +67,3 @@ internal static class EvalCommand
         return command;
     }
 }
-
-/// <summary>The JSON of <c>infofield eval --json</c> (schema <c>infofield-evaluation/1</c>).</summary>
-internal sealed record EvaluationDocument(
-    [property: JsonPropertyName("schema")] string Schema,
-    [property: JsonPropertyName("checkpoint")] string Checkpoint,
-    [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("dataset")] string Dataset,
-    [property: JsonPropertyName("epochs")] int Epochs,
-    [property: JsonPropertyName("testAccuracy")] double TestAccuracy,
-    [property: JsonPropertyName("testLoss")] double TestLoss,
-    [property: JsonPropertyName("images")] int Images,
-    [property: JsonPropertyName("seconds")] double Seconds);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using InfoField.Costs;
 using InfoField.Reporting;
 using InfoField.Zoo;
 
@@ -18,26 +17,19 @@ internal static class ModelsCommand
         command.SetAction(parsed => console.Guard(() =>
         {
             var request = new ZooRequest(DatasetInfo.Find(parsed.GetRequiredValue(dataset)), parsed.GetValue(width));
-            var rows = ModelZoo.Entries
-                .Where(entry => entry.Supports(request.Dataset))
-                .Select(entry => (Entry: entry, Cost: CostModel.Of(entry.Build(request)).Total))
-                .ToList();
-            var datasets = DatasetInfo.All.Select(d => d.Name).ToList();
-            var imageNetOnly = ModelZoo.Entries.Where(entry => entry.ImageNetOnly).Select(entry => entry.Name).ToList();
+            ModelsDocument document = ModelsDocument.Of(request);
             if (parsed.GetValue(json))
             {
-                console.WriteJson(new ModelsDocument(
-                    "infofield-models/1",
-                    request.Dataset.Name,
-                    request.Width,
-                    rows.Select(row => new ModelDocument(row.Entry.Name, row.Entry.Family, row.Entry.Description, datasets.Where(d => row.Entry.Supports(DatasetInfo.Find(d))).ToList(), row.Cost.Parameters, row.Cost.Macs)).ToList()));
+                console.WriteJson(document);
                 return ExitCodes.Success;
             }
 
+            var datasets = DatasetInfo.All.Select(d => d.Name).ToList();
+            var imageNetOnly = ModelZoo.Entries.Where(entry => entry.ImageNetOnly).Select(entry => entry.Name).ToList();
             var text = new StringBuilder();
             text.AppendLine($"Model zoo on {request.Dataset.DisplayName} ({request.Dataset.Input}, {request.Dataset.Classes} classes), width {request.Width}. Every model builds for {string.Join(", ", datasets)}, except {string.Join(", ", imageNetOnly)} (imagenet only).");
             var table = new List<string[]> { new[] { "name", "family", "params", "MACs", "description" } };
-            table.AddRange(rows.Select(row => new[] { row.Entry.Name, row.Entry.Family, Format.Count(row.Cost.Parameters), Format.Macs(row.Cost.Macs), row.Entry.Description }));
+            table.AddRange(document.Models.Select(model => new[] { model.Name, model.Family, Format.Count(model.Params), Format.Macs(model.Macs), model.Description }));
             FieldTable.AppendTable(text, table, [false, false, true, true, false]);
             console.Out.Write(text.ToString());
             return ExitCodes.Success;

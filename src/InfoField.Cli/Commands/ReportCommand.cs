@@ -71,7 +71,7 @@ internal static class ReportCommand
                     console.Out.WriteLine($"wrote {charts.Count} SVG charts to {path}");
                     break;
                 case "json":
-                    AtomicFile.WriteAllText(path, CliConsole.Serialize(report));
+                    AtomicFile.WriteAllText(path, DocumentJson.Serialize(report));
                     console.Out.WriteLine($"wrote {path}");
                     break;
                 default:

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Serialization;
 using InfoField.Organizer;
 using InfoField.Reporting;
 
@@ -19,13 +18,7 @@ internal static class ReproduceCommand
             IReadOnlyList<ReproducedRow> rows = Reproduction.Run();
             if (parsed.GetValue(json))
             {
-                console.WriteJson(new ReproductionDocument(
-                    "infofield-reproduction/1",
-                    rows.Select(row => new ReproducedRowDocument(
-                        row.Paper.Table, row.Paper.Model, row.Paper.Dataset, row.Settings,
-                        row.Paper.StageUnits, row.StageUnits, row.Paper.ParametersM, row.Cost.Parameters,
-                        row.Paper.Mflops, row.Cost.Macs, row.Paper.DeltaIf, row.NetDeltaIf,
-                        row.UnitsMatch, row.ParametersMatch, row.Paper.Note)).ToList()));
+                console.WriteJson(ReproductionDocument.From(rows));
                 return ExitCodes.Success;
             }
 
@@ -78,25 +71,4 @@ internal static class ReproduceCommand
         text.AppendLine("dIF ours is the net gain (moved units: gain at target minus gain at source; minus removed units' gain); the paper's dIF column agrees with it only for the ImageNet VGG rows (see docs/reproduce.md).");
         return text.ToString();
     }
-
-    private sealed record ReproductionDocument(
-        [property: JsonPropertyName("schema")] string Schema,
-        [property: JsonPropertyName("rows")] IReadOnlyList<ReproducedRowDocument> Rows);
-
-    private sealed record ReproducedRowDocument(
-        [property: JsonPropertyName("table")] int Table,
-        [property: JsonPropertyName("model")] string Model,
-        [property: JsonPropertyName("dataset")] string Dataset,
-        [property: JsonPropertyName("settings")] string Settings,
-        [property: JsonPropertyName("paperStageUnits")] string PaperStageUnits,
-        [property: JsonPropertyName("stageUnits")] string StageUnits,
-        [property: JsonPropertyName("paperParamsM")] double PaperParamsM,
-        [property: JsonPropertyName("params")] long Params,
-        [property: JsonPropertyName("paperMflops")] double PaperMflops,
-        [property: JsonPropertyName("macs")] long Macs,
-        [property: JsonPropertyName("paperDeltaIf")] double PaperDeltaIf,
-        [property: JsonPropertyName("netDeltaIf")] double NetDeltaIf,
-        [property: JsonPropertyName("unitsMatch")] bool UnitsMatch,
-        [property: JsonPropertyName("paramsMatch")] bool ParamsMatch,
-        [property: JsonPropertyName("note")] string? Note);
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Serialization;
 using InfoField.Architecture;
 using InfoField.Kernels;
 using InfoField.Reporting;
@@ -32,7 +31,7 @@ internal static class RuleCommand
                 IReadOnlyList<RuleTableRow> rows = RuleTable.Build();
                 if (parsed.GetValue(json))
                 {
-                    console.WriteJson(rows.Select(row => new TableRowDocument(row.Block.ToString(), row.Channels, row.Settings.Groups, row.Settings.Overlap, Document(row.AgainstOne), Document(row.AgainstTwo))).ToList());
+                    console.WriteJson(rows.Select(RuleTableRowDocument.From).ToList());
                 }
                 else
                 {
@@ -57,7 +56,7 @@ internal static class RuleCommand
 
             if (parsed.GetValue(json))
             {
-                console.WriteJson(verdicts.Select(Document).ToList());
+                console.WriteJson(verdicts.Select(RuleVerdictDocument.From).ToList());
             }
             else
             {
@@ -163,47 +162,4 @@ internal static class RuleCommand
 
     private static string Cell(RuleVerdict verdict) =>
         verdict.Satisfied ? "yes" : !verdict.Quality && !verdict.Compact ? "no (both)" : !verdict.Quality ? "no (quality)" : "no (compact)";
-
-    private static VerdictDocument Document(RuleVerdict verdict) => new(
-        verdict.Block,
-        AnalysisDocument.Shape(verdict.Input),
-        verdict.OutChannels,
-        verdict.StandardConvs,
-        verdict.Standard.If,
-        verdict.Field.If,
-        [verdict.Field.IfH, verdict.Field.IfW, verdict.Field.IfC],
-        verdict.Quality,
-        verdict.Compact,
-        verdict.Satisfied,
-        verdict.Macs,
-        verdict.Removals.Select(r => new RemovalDocument(r.Index, r.Kernel, r.Field?.If, r.Invalid, r.Lowers)).ToList());
-
-    private sealed record VerdictDocument(
-        [property: JsonPropertyName("block")] string Block,
-        [property: JsonPropertyName("input")] int[] Input,
-        [property: JsonPropertyName("outChannels")] int OutChannels,
-        [property: JsonPropertyName("against")] int Against,
-        [property: JsonPropertyName("standardIf")] long StandardIf,
-        [property: JsonPropertyName("blockIf")] long BlockIf,
-        [property: JsonPropertyName("blockField")] int[] BlockField,
-        [property: JsonPropertyName("quality")] bool Quality,
-        [property: JsonPropertyName("compact")] bool Compact,
-        [property: JsonPropertyName("satisfied")] bool Satisfied,
-        [property: JsonPropertyName("macs")] long Macs,
-        [property: JsonPropertyName("removals")] IReadOnlyList<RemovalDocument> Removals);
-
-    private sealed record RemovalDocument(
-        [property: JsonPropertyName("index")] int Index,
-        [property: JsonPropertyName("kernel")] string Kernel,
-        [property: JsonPropertyName("if")] long? If,
-        [property: JsonPropertyName("invalid")] string? Invalid,
-        [property: JsonPropertyName("lowers")] bool Lowers);
-
-    private sealed record TableRowDocument(
-        [property: JsonPropertyName("block")] string Block,
-        [property: JsonPropertyName("channels")] int Channels,
-        [property: JsonPropertyName("groups")] int Groups,
-        [property: JsonPropertyName("overlap")] double Overlap,
-        [property: JsonPropertyName("againstOne")] VerdictDocument AgainstOne,
-        [property: JsonPropertyName("againstTwo")] VerdictDocument AgainstTwo);
 }

@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+
+namespace InfoField.Reporting;
+
+/// <summary>The JSON contract of <c>infofield eval --json</c> (schema <c>infofield-evaluation/1</c>).</summary>
+/// <param name="Schema">Always <c>infofield-evaluation/1</c>.</param>
+/// <param name="Checkpoint">The checkpoint file evaluated.</param>
+/// <param name="Model">The model it holds.</param>
+/// <param name="Dataset">The data evaluated on.</param>
+/// <param name="Epochs">The epochs the checkpoint was trained for.</param>
+/// <param name="TestAccuracy">Test accuracy, 0 to 1.</param>
+/// <param name="TestLoss">Mean test loss.</param>
+/// <param name="Images">Test images evaluated.</param>
+/// <param name="Seconds">Time taken.</param>
+public sealed record EvaluationDocument(
+    [property: JsonPropertyName("schema")] string Schema,
+    [property: JsonPropertyName("checkpoint")] string Checkpoint,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("dataset")] string Dataset,
+    [property: JsonPropertyName("epochs")] int Epochs,
+    [property: JsonPropertyName("testAccuracy")] double TestAccuracy,
+    [property: JsonPropertyName("testLoss")] double TestLoss,
+    [property: JsonPropertyName("images")] int Images,
+    [property: JsonPropertyName("seconds")] double Seconds)
+{
+    /// <summary>The schema tag.</summary>
+    public const string SchemaName = "infofield-evaluation/1";
+}
