@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace InfoField.Files;
@@ -158,26 +157,11 @@ public static partial class AtomicFile
 
         try
         {
-            int directoryFlag = RuntimeInformation.ProcessArchitecture is System.Runtime.InteropServices.Architecture.Arm64 or System.Runtime.InteropServices.Architecture.Arm ? 0x4000 : 0x10000;
-            int descriptor = Open(directory, directoryFlag /* O_RDONLY | O_DIRECTORY */);
-            if (descriptor >= 0)
-            {
-                _ = Fsync(descriptor);
-                _ = Close(descriptor);
-            }
+            LinuxFiles.FlushDirectory(directory);
         }
-        catch (Exception error) when (error is EntryPointNotFoundException or DllNotFoundException)
+        catch (Exception error) when (LinuxFiles.IsUnavailable(error))
         {
-            // Without libc there is nothing to flush with.
+            // Without the C library's bindings there is nothing to flush with.
         }
     }
-
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static extern int Fsync(int descriptor);
-
-    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static extern int Close(int descriptor);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace InfoField.Files;
@@ -51,7 +50,7 @@ public static class BoundedFile
             return FileKind.Absent;
         }
 
-        return UnixFileType(path) is int type && type != RegularType ? FileKind.Special : FileKind.Regular;
+        return IsRegular(path) == false ? FileKind.Special : FileKind.Regular;
     }
 
     /// <summary>
@@ -132,39 +131,21 @@ public static class BoundedFile
         }
     }
 
-    private const int TypeMask = 0xF000;
-    private const int RegularType = 0x8000;
-
-    /// <summary>The S_IFMT bits of <c>stat(path)</c> on Linux; null elsewhere or when stat is unavailable.</summary>
-    private static int? UnixFileType(string path)
+    /// <summary>Whether <c>stat(path)</c> says a regular file, on Linux; null elsewhere or when it cannot tell.</summary>
+    private static bool? IsRegular(string path)
     {
         if (!OperatingSystem.IsLinux())
         {
             return null;
         }
 
-        int modeOffset = RuntimeInformation.ProcessArchitecture switch
-        {
-            System.Runtime.InteropServices.Architecture.X64 => 24,
-            System.Runtime.InteropServices.Architecture.Arm64 => 16,
-            _ => -1,
-        };
-        if (modeOffset < 0)
-        {
-            return null;
-        }
-
-        var buffer = new byte[256];
         try
         {
-            return Stat(path, buffer) == 0 ? BitConverter.ToInt32(buffer, modeOffset) & TypeMask : null;
+            return LinuxFiles.IsRegular(path);
         }
-        catch (Exception error) when (error is EntryPointNotFoundException or DllNotFoundException)
+        catch (Exception error) when (LinuxFiles.IsUnavailable(error))
         {
             return null;
         }
     }
-
-    [DllImport("libc", EntryPoint = "stat", SetLastError = true)]
-    private static extern int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] buffer);
 }
