@@ -173,3 +173,22 @@ public class HardeningTests
         OneLine(CliRun.Of("report", spec, "--out", temp["r.html"]), 1, "line\\nbreak");
     }
 }
+
+public class CliEnvironmentTests
+{
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("512M", 512L << 20)]
+    [InlineData("8G", 8L << 30)]
+    public void The_memory_budget_variable_gives_the_library_setting(string? value, long? bytes) =>
+        Assert.Equal(bytes, CliEnvironment.MemoryBudgetBytes(value));
+
+    [Fact]
+    public void A_bad_memory_budget_variable_is_named()
+    {
+        var error = Assert.Throws<InfoFieldException>(() => CliEnvironment.MemoryBudgetBytes("lots"));
+
+        Assert.Equal("INFOFIELD_MEMORY_BUDGET='lots': expected a positive byte count such as 2147483648, 512M or 8G", error.Message);
+    }
+}

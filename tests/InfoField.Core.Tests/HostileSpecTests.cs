@@ -384,7 +384,7 @@ public class LibraryMessageTests
 
         var flag = new System.Text.RegularExpressions.Regex("\"[^\"]*(?<![a-z0-9-])--[a-z][a-z-]+", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
         var offenders = new List<string>();
-        foreach (string project in new[] { "InfoField.Core", "InfoField.Torch" })
+        foreach (string project in new[] { "InfoField.Core", "InfoField.Onnx", "InfoField.Reporting", "InfoField.Torch" })
         {
             foreach (string file in Directory.EnumerateFiles(Path.Combine(root, "src", project), "*.cs", SearchOption.AllDirectories))
             {
@@ -420,7 +420,7 @@ public class MemoryBudgetTests
     [InlineData("1,5G")]
     [InlineData("99999999999T")]
     public void Bad_budgets_are_refused_in_one_line(string text) =>
-        Assert.Contains(MemoryBudget.Variable, Assert.Throws<InfoFieldException>(() => MemoryBudget.Parse(text)).Message, StringComparison.Ordinal);
+        Assert.Contains(MemoryBudget.SettingName, Assert.Throws<InfoFieldException>(() => MemoryBudget.Parse(text)).Message, StringComparison.Ordinal);
 
     [Fact]
     public void Work_beyond_the_budget_is_refused_before_it_starts()
