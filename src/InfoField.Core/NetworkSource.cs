@@ -37,7 +37,7 @@ public static class NetworkSource
 
     /// <summary>
     /// The zoo model <paramref name="name"/> (as for <see cref="Zoo"/>) reorganized by the stage-level organizer with the
-    /// paper's preset for its family and dataset (<see cref="PaperRows.Preset"/>), named <c>&lt;name&gt;-opt</c>.
+    /// paper's preset for its family and dataset (<see cref="PaperRows.Preset(string, DatasetInfo)"/>), named <c>&lt;name&gt;-opt</c>.
     /// </summary>
     public static LoadedNetwork OptimizedZoo(string name, DatasetInfo? dataset = null, double width = 1.0, InputShape? input = null)
     {

@@ -46,9 +46,7 @@ internal sealed class OrganizerCliOptions
                 throw new InfoFieldException($"--preset paper chooses frame, policy, theta and alpha itself; leave out {explicitOption}");
             }
 
-            PresetChoice choice = loaded.Dataset is null
-                ? new PresetChoice(OrganizerOptions.Default, "paper preset: spec files have no row in the paper, so the defaults apply")
-                : PaperRows.Preset(loaded.Reference, loaded.Dataset);
+            PresetChoice choice = PaperRows.Preset(loaded);
             return (choice.Options with { MaxIterations = parsed.GetValue(MaxIterations) }, choice.Explanation);
         }
 

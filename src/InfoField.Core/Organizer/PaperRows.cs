@@ -45,6 +45,18 @@ public static class PaperRows
         new(5, "resnet50", "imagenet", "4,5,4,3", 23.67, 4130, 0.47),
     ];
 
+    /// <summary>
+    /// The settings of <c>--preset paper</c> for <paramref name="loaded"/>: <see cref="Preset(string, DatasetInfo)"/>
+    /// for a zoo model, the defaults for a file (spec files and ONNX models have no row in the paper).
+    /// </summary>
+    public static PresetChoice Preset(LoadedNetwork loaded)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        return loaded.Dataset is null
+            ? new PresetChoice(OrganizerOptions.Default, "paper preset: spec files have no row in the paper, so the defaults apply")
+            : Preset(loaded.Reference, loaded.Dataset);
+    }
+
     /// <summary>The settings of <c>--preset paper</c> for a zoo model and dataset: the defaults, except for the rows that need others.</summary>
     public static PresetChoice Preset(string model, DatasetInfo dataset)
     {
