@@ -142,7 +142,8 @@ internal static class StudyCommand
 
         if (!parsed.GetValue(sweep.ReportOnly))
         {
-            Sweep.Run(folder, shard is null ? runs : shard.Select(runs), data, options.ThreadCount(parsed), new CliSweepMonitor(console));
+            TorchSharp.torch.Device device = options.ResolveDevice(parsed);
+            Sweep.Run(folder, shard is null ? runs : shard.Select(runs), data, options.ThreadCount(parsed), new CliSweepMonitor(console), device: device);
         }
 
         SweepState state = Sweep.Inspect(folder, runs, data, new CliSweepMonitor(console));
