@@ -179,6 +179,18 @@ public class StudyCommandTests
         Assert.Equal(runs, json.GetProperty("rows").EnumerateArray().Sum(row => row.GetProperty("accuracies").GetArrayLength()));
     }
 
+    [Theory]
+    [InlineData("insertion-fashion-mnist")]
+    [InlineData("optimized-fashion-mnist")]
+    [InlineData("kernels-fashion-mnist")]
+    public void Committed_results_written_before_the_device_was_recorded_read_as_cpu(string folder)
+    {
+        var records = new InfoField.Torch.Studies.ResultsFolder(Path.Combine(RepositoryRoot(), "docs", "results", "data", folder)).ReadAll();
+
+        Assert.NotEmpty(records);
+        Assert.All(records, record => Assert.Equal("cpu", record.Result.Device));
+    }
+
     private static string RepositoryRoot()
     {
         string? directory = AppContext.BaseDirectory;
