@@ -30,6 +30,9 @@ public static class PipelineThroughput
         int threads = Int("--threads", Environment.ProcessorCount);
         var settings = new TrainingSettings(BatchSize: Int("--batch-size", 128), Augment: Get("--augment", "on") == "on");
         int steps = Int("--steps", 40), rounds = Int("--rounds", 7);
+
+        // A process-wide choice the library leaves to applications, as the command line makes it (docs/performance.md).
+        NativeHeap.KeepFreedMemory();
         try
         {
             TrainingData data = Datasets.Load(dataset, new DataOptions(options.GetValueOrDefault("--data-dir")));

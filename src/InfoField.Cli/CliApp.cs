@@ -5,7 +5,7 @@ using InfoField.Cli.Commands;
 
 namespace InfoField.Cli;
 
-/// <summary>The <c>infofield</c> command: parses, calls the library, prints. Exit codes: 0 success, 1 error, 2 usage.</summary>
+/// <summary>The <c>infofield</c> command: parses, calls the library, prints. Exit codes: 0 success, 1 error, 2 usage, 3 an incomplete study (<c>--report</c>).</summary>
 public static class CliApp
 {
     /// <summary>Runs the command line <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
@@ -122,6 +122,12 @@ public static class ExitCodes
 
     /// <summary>The command line was wrong.</summary>
     public const int Usage = 2;
+
+    /// <summary>
+    /// The command did its work, and the study it reports on is not complete: <c>--report</c> found planned runs without
+    /// a result (the report of the finished ones is printed; its <c>missing</c> says how many).
+    /// </summary>
+    public const int Incomplete = 3;
 
     /// <summary>A bug in InfoField.</summary>
     public const int Internal = 70;

@@ -25,6 +25,7 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
         ["dataDirectory"] = "--data-dir",
         ["baseName"] = "--base",
         ["seeds"] = "--seeds",
+        ["device"] = "--device",
     };
 
     /// <summary>Standard output.</summary>
@@ -42,6 +43,11 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
         try
         {
             return body();
+        }
+        catch (InfoField.Torch.DeviceUnavailableException failure) when (failure.Parameter == "device")
+        {
+            Error.WriteLine($"infofield: error: {InfoFieldException.OneLine(Commands.DeviceOption.Message(failure))}");
+            return ExitCodes.Error;
         }
         catch (ParameterException failure) when (Flags.TryGetValue(failure.Parameter, out string? flag))
         {

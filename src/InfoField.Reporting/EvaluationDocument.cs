@@ -12,6 +12,7 @@ namespace InfoField.Reporting;
 /// <param name="TestLoss">Mean test loss.</param>
 /// <param name="Images">Test images evaluated.</param>
 /// <param name="Seconds">Time taken.</param>
+/// <param name="Device">The device it ran on (<c>cpu</c>, <c>cuda:0</c>).</param>
 public sealed record EvaluationDocument(
     [property: JsonPropertyName("schema")] string Schema,
     [property: JsonPropertyName("checkpoint")] string Checkpoint,
@@ -21,7 +22,8 @@ public sealed record EvaluationDocument(
     [property: JsonPropertyName("testAccuracy")] double TestAccuracy,
     [property: JsonPropertyName("testLoss")] double TestLoss,
     [property: JsonPropertyName("images")] int Images,
-    [property: JsonPropertyName("seconds")] double Seconds)
+    [property: JsonPropertyName("seconds")] double Seconds,
+    [property: JsonPropertyName("device")] string Device)
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-evaluation/1";

@@ -21,10 +21,13 @@ public class BenchCommandTests
             Assert.Equal(2, only.GetProperty("groups").GetInt32());
             Assert.Equal(0.5, only.GetProperty("overlap").GetDouble());
             JsonElement ms = only.GetProperty("ms");
-            foreach (string name in new[] { "pw", "gpw", "rpw", "rpwListing", "rpwReference" })
+            foreach (string name in new[] { "pw", "gpw", "rpw", "rpwListing", "rpwReference", "rpwGather" })
             {
                 Assert.True(ms.GetProperty(name).GetDouble() > 0, name);
             }
+
+            Assert.Equal("cpu", json.GetProperty("device").GetString());
+            Assert.Equal(ms.GetProperty("rpwGather").GetDouble() / ms.GetProperty("rpw").GetDouble(), only.GetProperty("gatherOverRpw").GetDouble(), 9);
 
             Assert.Equal(ms.GetProperty("rpw").GetDouble() / ms.GetProperty("gpw").GetDouble(), only.GetProperty("rpwOverGpw").GetDouble(), 9);
             using JsonDocument written = JsonDocument.Parse(File.ReadAllText(path));
@@ -44,6 +47,7 @@ public class BenchCommandTests
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("rpw/gpw", run.Output);
         Assert.Contains("listing/rpw", run.Output);
+        Assert.Contains("gather/rpw", run.Output);
         Assert.Contains("Targets: rpw/gpw <= 1.15 with 256- and 512-bit lanes, 1.30 with 128-bit lanes, and listing/rpw >= 3.00", run.Output);
     }
 

@@ -69,7 +69,9 @@ public class StudyCommandTests
         using var temp = new TempFolder();
         string data = TestFiles.WriteMnist(temp["data"], 8, 4);
 
-        JsonElement json = CliRun.Of("compare", "vgg16", "vgg16-opt", "--dataset", "mnist", "--data-dir", data, "--width", "0.25", "--results", temp["results"], "--report", "--json").Json();
+        CliRun run = CliRun.Of("compare", "vgg16", "vgg16-opt", "--dataset", "mnist", "--data-dir", data, "--width", "0.25", "--results", temp["results"], "--report", "--json");
+        Assert.Equal(3, run.ExitCode); // nothing is finished: the report is printed, and the exit code says it is incomplete
+        JsonElement json = JsonDocument.Parse(run.Output).RootElement;
 
         var rows = json.GetProperty("rows").EnumerateArray().ToList();
         Assert.Equal(JsonDocument.Parse(CliRun.Of("models", "--dataset", "mnist", "--width", "0.25", "--json").Output).RootElement.GetProperty("models").EnumerateArray().First(m => m.GetProperty("name").GetString() == "vgg16").GetProperty("params").GetInt64(), rows[0].GetProperty("params").GetInt64());
@@ -175,6 +177,18 @@ public class StudyCommandTests
 
         Assert.Equal(0, json.GetProperty("missing").GetInt32());
         Assert.Equal(runs, json.GetProperty("rows").EnumerateArray().Sum(row => row.GetProperty("accuracies").GetArrayLength()));
+    }
+
+    [Theory]
+    [InlineData("insertion-fashion-mnist")]
+    [InlineData("optimized-fashion-mnist")]
+    [InlineData("kernels-fashion-mnist")]
+    public void Committed_results_written_before_the_device_was_recorded_read_as_cpu(string folder)
+    {
+        var records = new InfoField.Torch.Studies.ResultsFolder(Path.Combine(RepositoryRoot(), "docs", "results", "data", folder)).ReadAll();
+
+        Assert.NotEmpty(records);
+        Assert.All(records, record => Assert.Equal("cpu", record.Result.Device));
     }
 
     private static string RepositoryRoot()

@@ -51,6 +51,46 @@ public class StudyShardTests
     }
 
     [Fact]
+    public void A_finished_slice_and_an_incomplete_report_say_what_to_do_next_and_the_report_exits_3_until_every_run_is_in()
+    {
+        using var temp = new TempFolder();
+        string data = TestFiles.WriteMnist(temp["data"], 48, 16);
+        string tiny = TestFiles.WriteTinySpec(temp["tiny.json"]);
+        string[] study = ["compare", tiny, "--dataset", "mnist", "--data-dir", data, "--seeds", "6", "--results", temp["results"], .. Quick];
+
+        CliRun slice = CliRun.Of([.. study, "--shard", "0/3"]);
+        CliRun report = CliRun.Of([.. study, "--report", "--json"]);
+        CliRun slices = CliRun.Of([.. study, "--report", "--shard", "3"]);
+        JsonElement plan = CliRun.Of([.. study, "--plan", "--shard", "3", "--json"]).Json();
+        CliRun second = CliRun.Of([.. study, "--shard", "1/3"]);
+        CliRun last = CliRun.Of([.. study, "--shard", "2/3"]);
+        CliRun complete = CliRun.Of([.. study, "--report", "--shard", "3"]);
+
+        Assert.Equal(0, slice.ExitCode);
+        Assert.EndsWith("slice 0/3: its 2 run(s) are finished; 4 of the study's 6 runs, in slices 1, 2 of 3, are not finished yet: once those have ended, run the same command with --report in place of --shard to check and report the whole study\n", slice.Error.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("4 of the 6 planned runs have not finished; the table shows the 2 that have.", slice.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("run the same command again", slice.Output + slice.Error, StringComparison.Ordinal);
+
+        Assert.Equal(3, report.ExitCode);
+        Assert.Equal(4, JsonDocument.Parse(report.Output).RootElement.GetProperty("missing").GetInt32());
+        Assert.StartsWith("--report: 4 of the study's 6 planned runs have not finished (", report.Error.Split('\n').Last(line => line.Length > 0), StringComparison.Ordinal);
+        Assert.Contains("the report above covers the 2 that have. Train them with the same command without --report", report.Error, StringComparison.Ordinal);
+        Assert.Equal(3, slices.ExitCode);
+        Assert.EndsWith("--report: 4 of the study's 6 planned runs have not finished, in slices 1, 2 of 3; the report above covers the 2 that have. Run those slices again (Slurm: sbatch --array=1,2 with the array script), or the same command without --report and --shard to train every missing run here; each resumes from its checkpoint. Then report again\n", slices.Error.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+
+        Assert.Equal(3, plan.GetProperty("shards").GetInt32());
+        Assert.Equal(JsonValueKind.Null, plan.GetProperty("shard").ValueKind);
+        Assert.Equal([0, 1, 2, 0, 1, 2], plan.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("shard").GetInt32()));
+        Assert.Equal([true, false, false, true, false, false], plan.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("finished").GetBoolean()));
+
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("slice 1/3: its 2 run(s) are finished; 2 of the study's 6 runs, in slice 2 of 3, are not finished yet", second.Error, StringComparison.Ordinal);
+        Assert.Contains("slice 2/3: its 2 run(s) are finished, and so is every run of the study: the report above is complete", last.Error, StringComparison.Ordinal);
+        Assert.Equal(0, complete.ExitCode);
+        Assert.DoesNotContain("have not finished", complete.Output + complete.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_shard_is_read_from_the_option_or_the_scheduler_and_bad_ones_name_what_was_expected()
     {
         static string? None(string name) => null;
@@ -59,6 +99,12 @@ public class StudyShardTests
         Assert.Equal("2/3", ShardOption.Parse("3", name => name == "JOB_COMPLETION_INDEX" ? "2" : null)!.ToString());
         Assert.Equal("0/3", ShardOption.Parse("3", name => name == "SLURM_ARRAY_TASK_ID" ? "0" : "2")!.ToString());
         Assert.Null(ShardOption.Parse(null, None));
+        Assert.Null(ShardOption.TryParse("3", None));
+        Assert.Equal("1/3", ShardOption.TryParse("3", name => name == "SLURM_ARRAY_TASK_ID" ? "1" : null)!.ToString());
+        Assert.Equal(3, ShardOption.Count("3"));
+        Assert.Equal(4, ShardOption.Count("2/4"));
+        Assert.Null(ShardOption.Count(null));
+        Assert.Contains("--shard x: expected K/N", Assert.Throws<InfoFieldException>(() => ShardOption.TryParse("x", None)).Message, StringComparison.Ordinal);
 
         Assert.Contains("no slice index", Assert.Throws<InfoFieldException>(() => ShardOption.Parse("3", None)).Message, StringComparison.Ordinal);
         Assert.Contains("--shard 3/3: expected K from 0 to 2", Assert.Throws<InfoFieldException>(() => ShardOption.Parse("3/3", None)).Message, StringComparison.Ordinal);

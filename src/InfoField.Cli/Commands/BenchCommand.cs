@@ -29,9 +29,10 @@ internal static class BenchCommand
         var output = new Option<string?>("--out") { Description = "Also write the JSON document to this file (written atomically)." };
         var links = new OutputTarget();
         var single = new Option<string?>("--case") { Description = "Time one case, given as C,HxW,g,o (for example 64,32x32,2,0.33) instead of the 24 of the full run." };
-        var command = new Command("rpw", "Time forward+backward of PW, GPW, the fast RPW, RPW composed as the paper's Listing 2, and the masked reference RPW on the layer shapes of VGG16-opt (CIFAR-10).")
+        var device = DeviceOption.Create("Where the layers run: cpu (default), cuda, cuda:N, or auto. On a GPU the RPW module runs its gather form, so rpw and gather time the same computation.");
+        var command = new Command("rpw", "Time forward+backward of PW, GPW, the fast RPW, RPW composed as the paper's Listing 2, the masked reference RPW and RPW's device-generic gather form on the layer shapes of VGG16-opt (CIFAR-10).")
         {
-            json, quick, batch, repeats, warmup, threads, output, links.FollowLinks, single,
+            json, quick, batch, repeats, warmup, threads, output, links.FollowLinks, single, device,
         };
         command.SetAction(parsed => console.Guard(() =>
         {
@@ -47,6 +48,7 @@ internal static class BenchCommand
                 Repeats = parsed.GetValue(repeats) ?? defaults.Repeats,
                 Warmup = parsed.GetValue(warmup) ?? defaults.Warmup,
                 Threads = parsed.GetValue(threads),
+                Device = DeviceOption.Resolve(parsed, device),
             }).Validated();
             if (links.Resolve(parsed, parsed.GetValue(output)) is string target)
             {
@@ -105,8 +107,8 @@ internal static class BenchCommand
     internal static string Render(RpwBenchmarkReport report)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"RPW forward+backward, median ms of {report.Repeats} rounds after {report.Warmup} warm-up, {report.Threads} torch thread(s), {report.LaneBits}-bit SIMD lanes");
-        var rows = new List<string[]> { new[] { "C", "HxW", "batch", "g", "o", "pw", "gpw", "rpw", "listing", "reference", "rpw/gpw", "listing/rpw", "lanes", "" } };
+        text.AppendLine(CultureInfo.InvariantCulture, $"RPW forward+backward, median ms of {report.Repeats} rounds after {report.Warmup} warm-up, {(report.Device == "cpu" ? $"{report.Threads} torch thread(s), {report.LaneBits}-bit SIMD lanes" : $"on {report.Device}")}");
+        var rows = new List<string[]> { new[] { "C", "HxW", "batch", "g", "o", "pw", "gpw", "rpw", "listing", "reference", "gather", "rpw/gpw", "listing/rpw", "gather/rpw", "lanes", "" } };
         foreach (RpwBenchmarkCase c in report.Cases)
         {
             rows.Add([
@@ -120,16 +122,18 @@ internal static class BenchCommand
                 Number(c.Ms.Rpw),
                 Number(c.Ms.RpwListing),
                 Number(c.Ms.RpwReference),
+                Number(c.Ms.RpwGather),
                 Number(c.RpwOverGpw),
                 Number(c.ListingOverRpw),
+                Number(c.GatherOverRpw),
                 c.LaneBits.ToString(CultureInfo.InvariantCulture),
                 c.MeetsTarget ? string.Empty : "miss",
             ]);
         }
 
-        FieldTable.AppendTable(text, rows, [true, true, true, true, true, true, true, true, true, true, true, true, true, false]);
+        FieldTable.AppendTable(text, rows, [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false]);
         int misses = report.Cases.Count(c => !c.MeetsTarget);
-        text.AppendLine(CultureInfo.InvariantCulture, $"Targets: rpw/gpw <= {Number(RpwBenchmark.GpwTargetFor(256))} with 256- and 512-bit lanes, {Number(RpwBenchmark.GpwTargetFor(128))} with 128-bit lanes, and listing/rpw >= {Number(RpwBenchmark.ListingTarget)}; {misses} of {report.Cases.Count} cases miss.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Targets: rpw/gpw <= {Number(RpwBenchmark.GpwTargetFor(256))} with 256- and 512-bit lanes, {Number(RpwBenchmark.GpwTargetFor(128))} with 128-bit lanes, and listing/rpw >= {Number(RpwBenchmark.ListingTarget)}; {misses} of {report.Cases.Count} cases miss. gather/rpw has no target: the device-generic form RPW runs on a GPU, timed here beside the SIMD kernels.");
         return text.ToString();
     }
 

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using InfoField.Reporting;
+using InfoField.Torch;
 using InfoField.Torch.Building;
 using InfoField.Torch.Data;
 using InfoField.Torch.Training;
+using TorchSharp;
 
 namespace InfoField.Cli.Commands;
 
@@ -19,7 +21,8 @@ internal static class EvalCommand
         var threads = new Option<int>("--threads", "-t") { Description = "Torch threads (default: one per processor).", DefaultValueFactory = _ => 0 };
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test images." };
         var json = new Option<bool>("--json") { Description = "Write JSON instead of text." };
-        var command = new Command("eval", "Report the test accuracy and loss of a checkpoint.") { checkpoint, dataset, dataDirectory, batch, threads, testLimit, json };
+        var device = DeviceOption.Create("Where to evaluate: cpu (default), cuda, cuda:N, or auto (cuda when there is one, else cpu); a checkpoint evaluates on any device, whichever it was trained on.");
+        var command = new Command("eval", "Report the test accuracy and loss of a checkpoint.") { checkpoint, dataset, dataDirectory, batch, threads, testLimit, device, json };
         command.SetAction(parsed => console.Guard(() =>
         {
             string path = parsed.GetRequiredValue(checkpoint);
@@ -34,10 +37,12 @@ internal static class EvalCommand
                 throw new InfoFieldException(batchSize < 1 ? $"--batch-size: expected a positive number (got {batchSize})" : $"--threads: expected a positive number, or 0 for one per processor (got {threadCount})");
             }
 
+            TorchSharp.torch.Device target = DeviceOption.Resolve(parsed, device);
             TorchSharp.torch.set_num_threads(threadCount > 0 ? threadCount : Environment.ProcessorCount);
             (CheckpointInfo info, NetworkModule model) = Checkpoint.LoadModel(path);
             using (model)
             {
+                model.to(target);
                 string name = Datasets.Canonical(parsed.GetValue(dataset) ?? info.Dataset);
                 string? directory = parsed.GetValue(dataDirectory);
                 if (directory is null && name == Datasets.ImageFolder)
@@ -50,8 +55,8 @@ internal static class EvalCommand
                 TrainingData data = Datasets.Load(name, new DataOptions(directory), model.Architecture.Input);
                 ModelBinding.Check(model.Architecture, data, path);
                 ImageSet test = parsed.GetValue(testLimit) is int limit ? data.Test.Take(limit) : data.Test;
-                Evaluation result = Trainer.Evaluate(model, test, info.Normalization, batchSize);
-                var document = new EvaluationDocument(EvaluationDocument.SchemaName, path, info.Model, data.Name, info.EpochsDone, result.Accuracy, result.Loss, result.Images, result.Seconds);
+                Evaluation result = Trainer.Evaluate(model, test, info.Normalization, batchSize, device: target);
+                var document = new EvaluationDocument(EvaluationDocument.SchemaName, path, info.Model, data.Name, info.EpochsDone, result.Accuracy, result.Loss, result.Images, result.Seconds, Devices.Name(target));
                 if (parsed.GetValue(json))
                 {
                     console.WriteJson(document);

@@ -13,18 +13,30 @@ internal static class ShardOption
     public static readonly string[] IndexVariables = ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"];
 
     /// <summary>The slice <paramref name="text"/> names, or null without the option; <paramref name="environment"/> reads a variable.</summary>
-    public static StudyShard? Parse(string? text, Func<string, string?> environment)
-    {
-        if (text is null)
-        {
-            return null;
-        }
+    public static StudyShard? Parse(string? text, Func<string, string?> environment) =>
+        text is null ? null : Parse(text, environment, required: true);
 
+    /// <summary>
+    /// For commands that train nothing (<c>--plan</c>, <c>--report</c>): the slice <paramref name="text"/> names when it
+    /// names one (K/N, or N with K from the scheduler), else null; a malformed value is refused as by <see cref="Parse(string?, Func{string, string?})"/>.
+    /// </summary>
+    public static StudyShard? TryParse(string? text, Func<string, string?> environment) =>
+        text is null ? null : Parse(text, environment, required: false);
+
+    /// <summary>N, the number of slices, of <c>--shard K/N</c> or <c>--shard N</c>; null without the option.</summary>
+    public static int? Count(string? text) => text is null ? null : Split(text).Count;
+
+    private static (string[] Parts, int Count) Split(string text)
+    {
         string[] parts = text.Split('/');
-        if (parts.Length > 2 || !int.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count < 1)
-        {
-            throw new InfoFieldException($"--shard {text}: expected K/N (slice K, from 0, of N) or N (K from {string.Join(" or ", IndexVariables)}), with N at least 1");
-        }
+        return parts.Length > 2 || !int.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count < 1
+            ? throw new InfoFieldException($"--shard {text}: expected K/N (slice K, from 0, of N) or N (K from {string.Join(" or ", IndexVariables)}), with N at least 1")
+            : (parts, count);
+    }
+
+    private static StudyShard? Parse(string text, Func<string, string?> environment, bool required)
+    {
+        (string[] parts, int count) = Split(text);
 
         if (parts.Length == 2)
         {
@@ -44,6 +56,8 @@ internal static class ShardOption
             }
         }
 
-        throw new InfoFieldException($"--shard {text}: no slice index; give --shard K/{count}, or run under a scheduler that sets {string.Join(" or ", IndexVariables)}");
+        return required
+            ? throw new InfoFieldException($"--shard {text}: no slice index; give --shard K/{count}, or run under a scheduler that sets {string.Join(" or ", IndexVariables)}")
+            : null;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using InfoField.Reporting.Html;
 using InfoField.Torch.Data;
 using InfoField.Torch.Studies;
@@ -124,10 +125,16 @@ internal static class StudyCommand
             ModelBinding.Check(run.Model.Network, data, run.Label);
         }
 
-        StudyShard? shard = ShardOption.Parse(parsed.GetValue(sweep.Shard), Environment.GetEnvironmentVariable);
-        if (parsed.GetValue(sweep.Plan))
+        // Training a slice needs its index; --plan and --report also take --shard N alone (the whole plan in N slices).
+        string? shardText = parsed.GetValue(sweep.Shard);
+        bool reportOnly = parsed.GetValue(sweep.ReportOnly), planOnly = parsed.GetValue(sweep.Plan);
+        StudyShard? shard = planOnly || reportOnly
+            ? ShardOption.TryParse(shardText, Environment.GetEnvironmentVariable)
+            : ShardOption.Parse(shardText, Environment.GetEnvironmentVariable);
+        int? slices = ShardOption.Count(shardText);
+        if (planOnly)
         {
-            StudyPlan plan = StudyPlan.Of(name, runs, data, folder, shard);
+            StudyPlan plan = StudyPlan.Of(name, runs, data, folder, shard, slices);
             if (parsed.GetValue(options.Json))
             {
                 console.WriteJson(plan);
@@ -140,17 +147,13 @@ internal static class StudyCommand
             return ExitCodes.Success;
         }
 
-        if (!parsed.GetValue(sweep.ReportOnly))
+        if (!reportOnly)
         {
-            Sweep.Run(folder, shard is null ? runs : shard.Select(runs), data, options.ThreadCount(parsed), new CliSweepMonitor(console));
+            TorchSharp.torch.Device device = options.ResolveDevice(parsed);
+            Sweep.Run(folder, shard is null ? runs : shard.Select(runs), data, options.ThreadCount(parsed), new CliSweepMonitor(console), device: device);
         }
 
         SweepState state = Sweep.Inspect(folder, runs, data, new CliSweepMonitor(console));
-        if (shard is not null && !parsed.GetValue(sweep.ReportOnly) && state.Missing > 0)
-        {
-            int own = state.Runs.Where((run, position) => shard.Contains(position) && run.Record is null).Count();
-            console.Error.WriteLine($"slice {shard}: {state.Missing} run(s) of the study are not finished yet, {state.Missing - own} of them in other slices (their processes train them) and {own} in this one (trained by another process right now); --report merges everything once done");
-        }
 
         StudyReport report = StudyReport.From(name, state, networks.Select(n => n.Label).ToList(), StudyPlans.Gains(networks), data.Name, parsed.GetValue(options.Width) ?? 1.0, settings, seeds, folder.Path);
         if (parsed.GetValue(options.Json))
@@ -174,8 +177,62 @@ internal static class StudyCommand
             console.Error.WriteLine($"wrote {string.Join(", ", charts.Select(chart => chart.Id + ".svg"))} to {chartsDirectory}");
         }
 
+        // What to do next, on standard error: the report itself only says how many runs are missing.
+        if (!reportOnly && shard is not null)
+        {
+            console.Error.WriteLine(SliceDone(shard, state));
+            return ExitCodes.Success;
+        }
+
+        if (state.Missing > 0)
+        {
+            // --report with runs missing (a plain sweep waits until every run has finished): exit 3, so that a script or a
+            // scheduler's dependent job can tell an incomplete study from a complete one and from an error.
+            console.Error.WriteLine(Incomplete(state, slices));
+            return ExitCodes.Incomplete;
+        }
+
         return ExitCodes.Success;
     }
+
+    /// <summary>The line a slice ends with: its own runs are done; which other slices the report still waits for.</summary>
+    internal static string SliceDone(StudyShard shard, SweepState state)
+    {
+        int own = state.Runs.Where((_, position) => shard.Contains(position)).Count();
+        if (state.Missing == 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"slice {shard}: its {own} run(s) are finished, and so is every run of the study: the report above is complete");
+        }
+
+        List<int> waiting = MissingSlices(state, shard.Count);
+        string where = waiting.Contains(shard.Index)
+            ? string.Empty // cannot happen once Sweep.Run has returned, unless a result file was removed meanwhile
+            : $", {Slices(waiting, shard.Count)},";
+        return string.Create(CultureInfo.InvariantCulture, $"slice {shard}: its {own} run(s) are finished; {state.Missing} of the study's {state.Runs.Count} runs{where} are not finished yet: once those have ended, run the same command with --report in place of --shard to check and report the whole study");
+    }
+
+    /// <summary>The line <c>--report</c> ends with when runs are missing: how many, where, and how to train them.</summary>
+    internal static string Incomplete(SweepState state, int? slices)
+    {
+        string head = string.Create(CultureInfo.InvariantCulture, $"--report: {state.Missing} of the study's {state.Runs.Count} planned runs have not finished");
+        string covered = string.Create(CultureInfo.InvariantCulture, $"the report above covers the {state.Runs.Count - state.Missing} that have");
+        if (slices is int count)
+        {
+            List<int> waiting = MissingSlices(state, count);
+            string list = string.Join(",", waiting.Select(k => k.ToString(CultureInfo.InvariantCulture)));
+            return $"{head}, {Slices(waiting, count)}; {covered}. Run {(waiting.Count == 1 ? "that slice" : "those slices")} again (Slurm: sbatch --array={list} with the array script), or the same command without --report and --shard to train every missing run here; each resumes from its checkpoint. Then report again";
+        }
+
+        var ids = state.Runs.Where(r => r.Record is null).Select(r => r.Id).ToList();
+        string shown = string.Join(", ", ids.Take(4)) + (ids.Count > 4 ? ", ..." : string.Empty);
+        return $"{head} ({shown}); {covered}. Train them with the same command without --report (each resumes from its checkpoint; with --plan --shard N it lists which slice holds each), then report again";
+    }
+
+    private static List<int> MissingSlices(SweepState state, int count) =>
+        [.. state.Runs.Select((run, position) => (run.Record, Slice: position % count)).Where(r => r.Record is null).Select(r => r.Slice).Distinct().Order()];
+
+    private static string Slices(List<int> slices, int count) =>
+        string.Create(CultureInfo.InvariantCulture, $"in slice{(slices.Count == 1 ? string.Empty : "s")} {string.Join(", ", slices)} of {count}");
 
     private sealed class SweepOptions
     {

@@ -26,10 +26,11 @@ internal static class TrainCommand
         command.SetAction(parsed => console.Guard(() =>
         {
             string reference = parsed.GetRequiredValue(model);
+            TorchSharp.torch.Device device = options.ResolveDevice(parsed);
             TrainingSettings settings = options.Settings(parsed, options.RequireDataset(parsed), parsed.GetValue(seed));
             TrainingData data = options.LoadData(parsed, console, [reference]);
             LoadedNetwork loaded = options.Resolve(parsed, reference, data);
-            var job = new TrainingJob(loaded, settings, string.Empty, parsed.GetValue(resume), options.ThreadCount(parsed));
+            var job = new TrainingJob(loaded, settings, string.Empty, parsed.GetValue(resume), options.ThreadCount(parsed)) { Device = device };
             string directory = parsed.GetValue(output) ?? Path.Combine("runs", "train", $"{RunName(reference)}-{data.Name}-{Trainer.Key(job, data).Id()}");
             TrainingResult result = Trainer.TrainResuming(job with { OutputDirectory = directory }, data, ProgressView.For(console), reason => console.Error.WriteLine(reason));
             if (parsed.GetValue(options.Json))
@@ -39,7 +40,7 @@ internal static class TrainCommand
             else
             {
                 console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Model} on {result.Dataset}: test accuracy {result.TestAccuracy * 100:0.00}%, test loss {result.TestLoss:0.0000} after {result.Epochs} epochs"));
-                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Format.Count(result.Params)} parameters, {Format.Macs(result.Macs)} MACs; {result.Seconds:0.0} s, {result.ImagesPerSecond:N0} images/s on {result.Threads} threads"));
+                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Format.Count(result.Params)} parameters, {Format.Macs(result.Macs)} MACs; {result.Seconds:0.0} s, {result.ImagesPerSecond:N0} images/s on {(result.Device == "cpu" ? $"{result.Threads} threads" : result.Device)}"));
                 console.Out.WriteLine($"run {result.RunId}: checkpoint, epochs.jsonl, result.json and tensorboard/ in {result.OutputDirectory}");
             }
 

@@ -30,6 +30,8 @@ internal sealed class TrainingOptions
 
     public Option<string> Augment { get; } = CreateAugment();
 
+    public Option<string> Device { get; } = CreateDevice();
+
     public Option<int?> TrainLimit { get; } = new("--train-limit") { Description = "Use only the first N training images (quick checks)." };
 
     public Option<int?> TestLimit { get; } = new("--test-limit") { Description = "Use only the first N test images (quick checks)." };
@@ -45,7 +47,7 @@ internal sealed class TrainingOptions
             command.Options.Add(Input);
         }
 
-        foreach (Option option in new Option[] { DataDirectory, Download, Epochs, BatchSize, LearningRate, Schedule, Threads, Augment, TrainLimit, TestLimit, Json })
+        foreach (Option option in new Option[] { DataDirectory, Download, Epochs, BatchSize, LearningRate, Schedule, Threads, Device, Augment, TrainLimit, TestLimit, Json })
         {
             command.Options.Add(option);
         }
@@ -66,6 +68,9 @@ internal sealed class TrainingOptions
             "off" => false,
             _ => Datasets.AugmentsByDefault(dataset),
         }).Validated();
+
+    /// <summary>The device <c>--device</c> names, checked (a CUDA device this process cannot use is refused here, before any data is read).</summary>
+    public TorchSharp.torch.Device ResolveDevice(ParseResult parsed) => DeviceOption.Resolve(parsed, Device);
 
     public InputShape? InputShape(ParseResult parsed) =>
         parsed.GetValue(Input) is string text ? ModelArgument.ParseInput(text) : null;
@@ -102,6 +107,8 @@ internal sealed class TrainingOptions
         augment.AcceptOnlyFromAmong("auto", "on", "off");
         return augment;
     }
+
+    private static Option<string> CreateDevice() => DeviceOption.Create("Where to train: cpu (default), cuda, cuda:N, or auto (cuda when there is one, else cpu). CUDA needs infofield built on TorchSharp's CUDA package (docs/training.md).");
 
     private static Option<string> CreateSchedule()
     {

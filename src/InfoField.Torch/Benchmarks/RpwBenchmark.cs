@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Serialization;
 using InfoField.Statistics;
 using InfoField.Torch.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace InfoField.Torch.Benchmarks;
@@ -19,6 +20,8 @@ public sealed record RpwBenchmarkShape(int Channels, int Size);
 /// <param name="Repeats">Measured rounds; the median is reported.</param>
 /// <param name="Warmup">Rounds run first and discarded.</param>
 /// <param name="Threads">Torch intra-op threads during the run (restored afterwards).</param>
+/// <param name="Device">Where the layers run: null or the CPU (default), or a CUDA device; there the fast RPW module runs
+/// the gather form, so <c>rpw</c> and <c>rpwGather</c> time the same computation.</param>
 public sealed record RpwBenchmarkOptions(
     IReadOnlyList<RpwBenchmarkShape> Shapes,
     IReadOnlyList<int> Groups,
@@ -26,7 +29,8 @@ public sealed record RpwBenchmarkOptions(
     int Batch = 64,
     int Repeats = 9,
     int Warmup = 2,
-    int Threads = 1)
+    int Threads = 1,
+    Device? Device = null)
 {
     /// <summary>The layer shapes of VGG16-opt on CIFAR-10: 64, 128, 256 and 512 channels at 32, 16, 8 and 4 pixels.</summary>
     public static IReadOnlyList<RpwBenchmarkShape> VggOptCifar10 { get; } = [new(64, 32), new(128, 16), new(256, 8), new(512, 4)];
@@ -49,11 +53,13 @@ public sealed record RpwBenchmarkOptions(
             Require(shape.Channels >= 1 && shape.Size >= 1, "shape", $"{shape.Channels}x{shape.Size}", "positive channels and size");
             Require(shape.Channels <= Architecture.Limits.MaxChannels && shape.Size <= Architecture.Limits.MaxExtent, "shape", $"{shape.Channels}x{shape.Size}", $"at most {Architecture.Limits.MaxChannels} channels and {Architecture.Limits.MaxExtent} pixels");
 
-            // Input, upstream gradient, and output and input gradient of each of the five implementations, in float32;
-            // the dense reference's C x C mask and weights.
+            // Input, upstream gradient, and output and input gradient of each of the six implementations, in float32; the
+            // C x (C / g) window channels the Listing-2 and gather forms build, with their gradients; the dense
+            // reference's C x C mask and weights.
+            double windows = Groups.Count == 0 ? 0 : 4.0 * Batch * shape.Channels * ((double)shape.Channels / Math.Max(1, Groups.Min())) * shape.Size * shape.Size * sizeof(float);
             MemoryBudget.Check(
                 $"the RPW benchmark at batch {Batch} on {shape.Channels}x{shape.Size}x{shape.Size}",
-                (12.0 * Batch * shape.Channels * shape.Size * shape.Size * sizeof(float)) + (4.0 * shape.Channels * shape.Channels * sizeof(float)));
+                (14.0 * Batch * shape.Channels * shape.Size * shape.Size * sizeof(float)) + windows + (4.0 * shape.Channels * shape.Channels * sizeof(float)));
             foreach (int groups in Groups)
             {
                 Require(groups >= 1 && shape.Channels % groups == 0, "groups", groups, $"a divisor of the {shape.Channels} channels");
@@ -83,12 +89,14 @@ public sealed record RpwBenchmarkOptions(
 /// <param name="Rpw">The fast RPW, <see cref="RollingPointwiseConv2d"/>.</param>
 /// <param name="RpwListing">RPW composed as the paper's Listing 2 composes it.</param>
 /// <param name="RpwReference">The masked dense reference RPW.</param>
+/// <param name="RpwGather">The device-generic gather form of the RPW module (<see cref="RpwImplementation.Gather"/>), what RPW runs on a GPU.</param>
 public sealed record RpwTimings(
     [property: JsonPropertyName("pw")] double Pw,
     [property: JsonPropertyName("gpw")] double Gpw,
     [property: JsonPropertyName("rpw")] double Rpw,
     [property: JsonPropertyName("rpwListing")] double RpwListing,
-    [property: JsonPropertyName("rpwReference")] double RpwReference);
+    [property: JsonPropertyName("rpwReference")] double RpwReference,
+    [property: JsonPropertyName("rpwGather")] double RpwGather);
 
 /// <summary>How the fast RPW laid its filters out for one case: blocks of four rows, each reading a run of planes.</summary>
 /// <param name="Blocks">Blocks of four filters in the forward product (and the weight gradient).</param>
@@ -128,6 +136,10 @@ public sealed record RpwBenchmarkCase(
     [JsonPropertyName("listingOverRpw")]
     public double ListingOverRpw => Ms.RpwListing / Ms.Rpw;
 
+    /// <summary>The gather form's time over the fast RPW's: what the device-generic form costs on the CPU (no target).</summary>
+    [JsonPropertyName("gatherOverRpw")]
+    public double GatherOverRpw => Ms.RpwGather / Ms.Rpw;
+
     /// <summary>True when both targets hold.</summary>
     [JsonPropertyName("meetsTarget")]
     public bool MeetsTarget => RpwOverGpw <= GpwTarget && ListingOverRpw >= RpwBenchmark.ListingTarget;
@@ -135,6 +147,7 @@ public sealed record RpwBenchmarkCase(
 
 /// <summary>The result of a benchmark run.</summary>
 /// <param name="Schema">Always <c>infofield-bench-rpw/1</c>.</param>
+/// <param name="Device">Where the layers ran: <c>cpu</c> or <c>cuda:N</c>.</param>
 /// <param name="LaneBits">The widest SIMD width, in bits, the runtime accelerates (512, 256 or 128): the width the fast RPW runs with wherever a plane fills it.</param>
 /// <param name="Threads">Torch intra-op threads used.</param>
 /// <param name="Repeats">Measured rounds per case.</param>
@@ -142,6 +155,7 @@ public sealed record RpwBenchmarkCase(
 /// <param name="Cases">The cases, in order.</param>
 public sealed record RpwBenchmarkReport(
     [property: JsonPropertyName("schema")] string Schema,
+    [property: JsonPropertyName("device")] string Device,
     [property: JsonPropertyName("laneBits")] int LaneBits,
     [property: JsonPropertyName("threads")] int Threads,
     [property: JsonPropertyName("repeats")] int Repeats,
@@ -149,8 +163,9 @@ public sealed record RpwBenchmarkReport(
     [property: JsonPropertyName("cases")] IReadOnlyList<RpwBenchmarkCase> Cases);
 
 /// <summary>
-/// Times one forward and backward pass of PW, GPW, the fast RPW, the Listing-2 RPW and the reference RPW on the same
-/// input, interleaved round by round so that every implementation sees the same machine load, and reports medians.
+/// Times one forward and backward pass of PW, GPW, the fast RPW, the Listing-2 RPW, the reference RPW and the gather
+/// form of RPW on the same input, interleaved round by round so that every implementation sees the same machine load,
+/// and reports medians.
 /// </summary>
 public static class RpwBenchmark
 {
@@ -168,15 +183,15 @@ public static class RpwBenchmark
 
     /// <summary>
     /// Runs every case of <paramref name="options"/>, calling <paramref name="progress"/> after each. Sets the torch
-    /// thread count to <see cref="RpwBenchmarkOptions.Threads"/> for the run and restores it afterwards.
+    /// thread count to <see cref="RpwBenchmarkOptions.Threads"/> for the run and restores it and the global generator
+    /// (seeded per case) afterwards.
     /// </summary>
     public static RpwBenchmarkReport Run(RpwBenchmarkOptions options, Action<RpwBenchmarkCase>? progress = null)
     {
         options = options.Validated();
-        Training.NativeHeap.KeepFreedMemory();
-        int previousThreads = get_num_threads();
-        set_num_threads(options.Threads);
-        try
+        Device device = options.Device ?? CPU;
+        Devices.Require(device);
+        using (Training.TorchStateScope.Enter(options.Threads))
         {
             var cases = new List<RpwBenchmarkCase>();
             foreach (RpwBenchmarkShape shape in options.Shapes)
@@ -185,22 +200,18 @@ public static class RpwBenchmark
                 {
                     foreach (double overlap in options.Overlaps)
                     {
-                        RpwBenchmarkCase result = Measure(shape, groups, overlap, options);
+                        RpwBenchmarkCase result = Measure(shape, groups, overlap, options, device);
                         cases.Add(result);
                         progress?.Invoke(result);
                     }
                 }
             }
 
-            return new RpwBenchmarkReport(SchemaName, Kernels.RollingKernels.WidestBits, options.Threads, options.Repeats, options.Warmup, cases);
-        }
-        finally
-        {
-            set_num_threads(previousThreads);
+            return new RpwBenchmarkReport(SchemaName, Devices.Name(device), Kernels.RollingKernels.WidestBits, options.Threads, options.Repeats, options.Warmup, cases);
         }
     }
 
-    private static RpwBenchmarkCase Measure(RpwBenchmarkShape shape, int groups, double overlap, RpwBenchmarkOptions options)
+    private static RpwBenchmarkCase Measure(RpwBenchmarkShape shape, int groups, double overlap, RpwBenchmarkOptions options, Device device)
     {
         int channels = shape.Channels;
         manual_seed(channels + (groups * 7) + (long)(overlap * 1000));
@@ -209,9 +220,15 @@ public static class RpwBenchmark
         using var rpw = new RollingPointwiseConv2d(channels, channels, groups, overlap);
         using var listing = new ListingRollingPointwiseConv2d(channels, channels, groups, overlap);
         using var reference = new MaskedRollingPointwiseConv2d(channels, channels, groups, overlap);
-        nn.Module<Tensor, Tensor>[] modules = [pw, gpw, rpw, listing, reference];
-        using Tensor input = randn(options.Batch, channels, shape.Size, shape.Size).requires_grad_(true);
-        using Tensor upstream = randn(options.Batch, channels, shape.Size, shape.Size);
+        using var gather = new RollingPointwiseConv2d(channels, channels, groups, overlap) { Implementation = RpwImplementation.Gather };
+        nn.Module<Tensor, Tensor>[] modules = [pw, gpw, rpw, listing, reference, gather];
+        foreach (nn.Module<Tensor, Tensor> module in modules)
+        {
+            module.to(device);
+        }
+
+        using Tensor input = randn(options.Batch, channels, shape.Size, shape.Size, device: device).requires_grad_(true);
+        using Tensor upstream = randn(options.Batch, channels, shape.Size, shape.Size, device: device);
 
         var samples = modules.Select(_ => new List<double>()).ToArray();
         for (int round = 0; round < options.Warmup + options.Repeats; round++)
@@ -220,7 +237,7 @@ public static class RpwBenchmark
             for (int k = 0; k < modules.Length; k++)
             {
                 int which = (round + k) % modules.Length;
-                double milliseconds = Step(modules[which], input, upstream);
+                double milliseconds = Step(modules[which], input, upstream, device);
                 if (round >= options.Warmup)
                 {
                     samples[which].Add(milliseconds);
@@ -237,7 +254,7 @@ public static class RpwBenchmark
             options.Batch,
             groups,
             overlap,
-            new RpwTimings(medians[0], medians[1], medians[2], medians[3], medians[4]),
+            new RpwTimings(medians[0], medians[1], medians[2], medians[3], medians[4], medians[5]),
             new RpwPlanSummary(
                 plan.Forward.Blocks,
                 Math.Round(plan.Forward.MeanLength / plan.Width, 3),
@@ -246,15 +263,17 @@ public static class RpwBenchmark
             GpwTargetFor(laneBits));
     }
 
-    /// <summary>One timed step: zero the gradients, forward, backward with a fixed upstream gradient.</summary>
-    private static double Step(nn.Module<Tensor, Tensor> module, Tensor input, Tensor upstream)
+    /// <summary>One timed step: zero the gradients, forward, backward with a fixed upstream gradient (on a GPU, until the device has finished it).</summary>
+    private static double Step(nn.Module<Tensor, Tensor> module, Tensor input, Tensor upstream, Device device)
     {
         using var scope = NewDisposeScope();
+        Devices.Synchronize(device);
         long start = Stopwatch.GetTimestamp();
         module.zero_grad();
         input.grad?.zero_();
         Tensor output = module.forward(input);
         output.backward([upstream]);
+        Devices.Synchronize(device);
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 }

@@ -1,4 +1,5 @@
 using InfoField.Architecture;
+using InfoField.Torch.Modules;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,6 +14,7 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential stages;
     private readonly Sequential head;
+    private RpwImplementation rpwImplementation;
 
     internal NetworkModule(Network architecture, Sequential stages, Sequential head)
         : base(architecture.Name)
@@ -40,6 +42,25 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
     /// ones up to floating-point rounding. One-dimensional signals are not affected.
     /// </summary>
     public bool ChannelsLast { get; set; } = true;
+
+    /// <summary>
+    /// Which computation the network's RPW layers run (<see cref="RollingPointwiseConv2d.Implementation"/>): setting it
+    /// sets every RPW layer of the network. <see cref="RpwImplementation.Auto"/> (default) runs the SIMD kernels on CPU
+    /// tensors and the device-generic gather form elsewhere; <see cref="RpwImplementation.Gather"/> runs the gather form
+    /// everywhere, which is how a CPU run exercises the path a GPU run takes.
+    /// </summary>
+    public RpwImplementation RpwImplementation
+    {
+        get => rpwImplementation;
+        set
+        {
+            rpwImplementation = value;
+            foreach (RollingPointwiseConv2d layer in modules().OfType<RollingPointwiseConv2d>())
+            {
+                layer.Implementation = value;
+            }
+        }
+    }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

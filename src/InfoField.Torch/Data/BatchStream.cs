@@ -43,14 +43,14 @@ public static class BatchStream
     /// <summary>
     /// The training batches of epoch <paramref name="epoch"/> (from 0): a permutation of the set drawn from
     /// <paramref name="seed"/> and the epoch, augmented when <paramref name="augment"/> is set. A last batch of a single
-    /// image is dropped (batch norm cannot train on it).
+    /// image is dropped (batch norm cannot train on it). The tensors are on <paramref name="device"/> (default: the CPU).
     /// </summary>
-    public static IEnumerable<Batch> Training(ImageSet set, Normalization normalization, int batchSize, long seed, int epoch, bool augment = true, bool prefetch = true) =>
-        ToTensors(set, Run(prefetch, () => Prepare(set, normalization, batchSize, Seeds.Derive(seed, epoch, Seeds.Data), shuffle: true, augment)));
+    public static IEnumerable<Batch> Training(ImageSet set, Normalization normalization, int batchSize, long seed, int epoch, bool augment = true, bool prefetch = true, Device? device = null) =>
+        ToTensors(set, Run(prefetch, () => Prepare(set, normalization, batchSize, Seeds.Derive(seed, epoch, Seeds.Data), shuffle: true, augment)), device);
 
-    /// <summary>The whole set in order, normalized, not augmented.</summary>
-    public static IEnumerable<Batch> Evaluation(ImageSet set, Normalization normalization, int batchSize, bool prefetch = true) =>
-        ToTensors(set, Run(prefetch, () => Prepare(set, normalization, batchSize, 0, shuffle: false, augment: false)));
+    /// <summary>The whole set in order, normalized, not augmented, as tensors on <paramref name="device"/> (default: the CPU).</summary>
+    public static IEnumerable<Batch> Evaluation(ImageSet set, Normalization normalization, int batchSize, bool prefetch = true, Device? device = null) =>
+        ToTensors(set, Run(prefetch, () => Prepare(set, normalization, batchSize, 0, shuffle: false, augment: false)), device);
 
     /// <summary>
     /// Prepares batches in plain arrays: the order (a permutation drawn first when <paramref name="shuffle"/>), then
@@ -121,14 +121,26 @@ public static class BatchStream
         }
     }
 
-    private static IEnumerable<Batch> ToTensors(ImageSet set, IEnumerable<HostBatch> batches)
+    /// <summary>
+    /// The prepared arrays as tensors: made on the CPU (libtorch copies the arrays), then, for another device, copied
+    /// there and the CPU tensors freed, so a batch holds tensors on one device only.
+    /// </summary>
+    private static IEnumerable<Batch> ToTensors(ImageSet set, IEnumerable<HostBatch> batches, Device? device)
     {
         long[] shape = [0, set.Shape.Channels, set.Shape.Height, set.Shape.Width];
+        bool move = device is not null && device.type != TorchSharp.DeviceType.CPU;
         foreach (HostBatch batch in batches)
         {
             shape[0] = batch.Labels.Length;
             Tensor images = tensor(batch.Images, shape);
             Tensor labels = tensor(batch.Labels);
+            if (move)
+            {
+                using Tensor hostImages = images, hostLabels = labels;
+                images = hostImages.to(device!);
+                labels = hostLabels.to(device!);
+            }
+
             yield return new Batch(images.DetachFromDisposeScope(), labels.DetachFromDisposeScope());
         }
     }

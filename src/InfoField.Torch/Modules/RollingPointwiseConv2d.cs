@@ -13,15 +13,21 @@ namespace InfoField.Torch.Modules;
 /// <remarks>
 /// The weight is one row of w per filter, in window order: <c>weight[c, i]</c> multiplies input channel
 /// <c>(start(c) + i) mod C_in</c>. On the CPU in float32 and float64 the computation runs on the banded SIMD kernels of
-/// <see cref="RollingPlan"/> in one custom autograd function (docs/performance.md); on other devices and types it falls
-/// back to the dense masked form, which computes the same values. Inputs are (N, C_in, ...) with any trailing
-/// spatial dimensions.
+/// <see cref="RollingPlan"/> in one custom autograd function (docs/performance.md); on other devices (CUDA) and types it
+/// runs the device-generic gather form (<see cref="RpwImplementation.Gather"/>: a gather of the window channels and a
+/// grouped 1x1 convolution, libtorch operators only), which computes the same values; <see cref="Implementation"/>
+/// forces that form on the CPU too. Inputs are (N, C_in, ...) with any trailing spatial dimensions.
 /// </remarks>
 public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
     private readonly Parameter? bias;
     private readonly RollingPlan plan;
+    private readonly long[] windowChannels;
+
+    // The gather form's channel indices on the device last used (created on first use, so it is no registered buffer
+    // and the module's state and checkpoints are those of the fast path).
+    private Tensor? windowIndex;
 
     /// <summary>Creates the layer; throws <see cref="ArgumentException"/> for groups that do not divide C_in or an overlap outside [0, 1).</summary>
     public RollingPointwiseConv2d(int inChannels, int outChannels, int groups, double overlap, bool hasBias = false, string name = "RollingPointwiseConv2d")
@@ -35,6 +41,7 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
         Width = inChannels / groups;
         Starts = RollingWindows.Starts(inChannels, outChannels, groups, overlap);
         plan = RollingPlan.Create(inChannels, Width, Starts);
+        windowChannels = RollingPointwiseGather.Indices(Starts, inChannels, Width);
         (weight, bias) = CreateParameters(outChannels, Width, hasBias);
         RegisterComponents();
     }
@@ -63,6 +70,13 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
     /// <summary>The bias, or null.</summary>
     public Parameter? Bias => bias;
 
+    /// <summary>
+    /// Which computation runs: <see cref="RpwImplementation.Auto"/> (default) takes the SIMD kernels wherever they apply
+    /// (CPU, float32 or float64) and the gather form elsewhere; <see cref="RpwImplementation.Gather"/> always takes the
+    /// gather form. Both compute the same values and gradients, up to floating-point rounding.
+    /// </summary>
+    public RpwImplementation Implementation { get; set; } = RpwImplementation.Auto;
+
     /// <summary>How the filters are laid out for the banded kernels.</summary>
     internal RollingPlan Plan => plan;
 
@@ -77,9 +91,33 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"RPW expects input of shape (N, {InChannels}, ...), got ({string.Join(", ", input.shape)})", nameof(input));
         }
 
-        return RollingKernels.Supports(input) && input.dtype == weight.dtype
+        return Implementation == RpwImplementation.Auto && RollingKernels.Supports(input) && input.dtype == weight.dtype
             ? RollingPointwiseFunction.Apply(input, weight, bias, plan)
-            : MaskedRollingPointwiseConv2d.Forward(input, weight, bias, Starts, InChannels);
+            : RollingPointwiseGather.Forward(input, weight, bias, WindowIndex(input));
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            windowIndex?.Dispose();
+            windowIndex = null;
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private Tensor WindowIndex(Tensor input)
+    {
+        if (windowIndex is null || windowIndex.device_type != input.device_type || windowIndex.device_index != input.device_index)
+        {
+            windowIndex?.Dispose();
+            using var scope = NewDisposeScope();
+            windowIndex = tensor(windowChannels, device: input.device).DetachFromDisposeScope();
+        }
+
+        return windowIndex;
     }
 
     /// <summary>

@@ -48,23 +48,27 @@ public sealed record StudyPlan(
 
     /// <summary>
     /// The plan of <paramref name="runs"/> on <paramref name="data"/>, looked up in <paramref name="folder"/>; with a
-    /// <paramref name="shard"/>, only its slice, each run marked with the slice that trains it.
+    /// <paramref name="shard"/>, only its slice, each run marked with the slice that trains it; with
+    /// <paramref name="shardCount"/> instead, the whole plan, each run marked with its slice of that many.
     /// </summary>
-    public static StudyPlan Of(string study, IReadOnlyList<PlannedRun> runs, TrainingData data, ResultsFolder folder, StudyShard? shard)
+    public static StudyPlan Of(string study, IReadOnlyList<PlannedRun> runs, TrainingData data, ResultsFolder folder, StudyShard? shard, int? shardCount = null)
     {
+        int? count = shard?.Count ?? shardCount;
         var entries = runs.Select((run, position) =>
         {
             string id = Sweep.Id(run, data);
-            return new PlanEntry(position, id, run.Label, run.Model.Network.Name, run.Settings.Seed, shard is null ? null : position % shard.Count, folder.Read(id) is not null);
+            return new PlanEntry(position, id, run.Label, run.Model.Network.Name, run.Settings.Seed, count is int n ? position % n : null, folder.Read(id) is not null);
         });
-        return new StudyPlan(SchemaName, study, data.Name, folder.Path, shard?.Count, shard?.Index, [.. entries.Where(e => shard is null || shard.Contains(e.Position))]);
+        return new StudyPlan(SchemaName, study, data.Name, folder.Path, count, shard?.Index, [.. entries.Where(e => shard is null || shard.Contains(e.Position))]);
     }
 
     /// <summary>The plan as a table.</summary>
     public string Render()
     {
         var text = new StringBuilder();
-        string slice = ShardCount is int count ? string.Create(CultureInfo.InvariantCulture, $", shard {ShardIndex}/{count}") : "";
+        string slice = ShardCount is not int count ? ""
+            : ShardIndex is int index ? string.Create(CultureInfo.InvariantCulture, $", shard {index}/{count}")
+            : string.Create(CultureInfo.InvariantCulture, $", in {count} slices");
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Plan of the {Study} study on {Dataset}{slice}: {Runs.Count} run(s), {Runs.Count(r => r.Finished)} finished; results in {ResultsDirectory}"));
         List<string[]> table = [["#", "id", "network", "seed", "shard", "status"]];
         foreach (PlanEntry run in Runs)

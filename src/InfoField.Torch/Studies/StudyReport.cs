@@ -213,7 +213,9 @@ public sealed record StudyReport(
 
         if (Missing > 0)
         {
-            text.AppendLine($"{Missing} planned run(s) have not finished; run the same command again to finish them.");
+            // What to do about them depends on how the report was asked for (a slice, --report); the caller says it.
+            int planned = Rows.Sum(r => r.Planned);
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{Missing} of the {planned} planned runs have not finished; the table shows the {planned - Missing} that have."));
         }
 
         return text.ToString();

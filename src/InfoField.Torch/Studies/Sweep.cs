@@ -1,6 +1,7 @@
 using System.Globalization;
 using InfoField.Torch.Data;
 using InfoField.Torch.Training;
+using static TorchSharp.torch;
 
 namespace InfoField.Torch.Studies;
 
@@ -42,8 +43,12 @@ public static class Sweep
             return (run, id, Finished(folder, id, monitor));
         }).ToList());
 
-    /// <summary>Trains every planned run that is not finished, waiting for those other live processes hold, then returns the folder's state.</summary>
-    public static SweepState Run(ResultsFolder folder, IReadOnlyList<PlannedRun> runs, TrainingData data, int threads, ISweepMonitor monitor, CancellationToken cancel = default)
+    /// <summary>
+    /// Trains every planned run that is not finished, waiting for those other live processes hold, then returns the
+    /// folder's state. Runs train on <paramref name="device"/> (default: the CPU); the device is not part of a run's id,
+    /// so processes on different devices can share one study, and each result records where it ran.
+    /// </summary>
+    public static SweepState Run(ResultsFolder folder, IReadOnlyList<PlannedRun> runs, TrainingData data, int threads, ISweepMonitor monitor, CancellationToken cancel = default, Device? device = null)
     {
         var pending = Enumerable.Range(0, runs.Count).ToList();
         var reported = new HashSet<int>();
@@ -53,7 +58,7 @@ public static class Sweep
             foreach (int i in pending)
             {
                 cancel.ThrowIfCancellationRequested();
-                if (!TryRun(folder, runs, i, data, threads, monitor, reported, cancel))
+                if (!TryRun(folder, runs, i, data, threads, device, monitor, reported, cancel))
                 {
                     held.Add(i);
                 }
@@ -76,7 +81,7 @@ public static class Sweep
         Trainer.Key(new TrainingJob(run.Model, run.Settings, string.Empty), data).Id();
 
     /// <summary>Finishes run <paramref name="index"/> unless it is done; false when another live process holds it.</summary>
-    private static bool TryRun(ResultsFolder folder, IReadOnlyList<PlannedRun> runs, int index, TrainingData data, int threads, ISweepMonitor monitor, HashSet<int> reported, CancellationToken cancel)
+    private static bool TryRun(ResultsFolder folder, IReadOnlyList<PlannedRun> runs, int index, TrainingData data, int threads, Device? device, ISweepMonitor monitor, HashSet<int> reported, CancellationToken cancel)
     {
         PlannedRun run = runs[index];
         string id = Id(run, data);
@@ -106,7 +111,7 @@ public static class Sweep
         }
 
         ITrainingMonitor training = monitor.Training(index + 1, runs.Count, run, id);
-        var job = new TrainingJob(run.Model, run.Settings, folder.WorkPath(id), Resume: true, threads);
+        var job = new TrainingJob(run.Model, run.Settings, folder.WorkPath(id), Resume: true, threads) { Device = device };
         TrainingResult result = Trainer.TrainResuming(job, data, training, reason => monitor.Note($"{what}: {reason}"), cancel);
         folder.Write(new RunRecord(RunRecord.SchemaName, id, run.Label, run.Model.Network.Name, result, Environment.MachineName, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
         claim.Release(finished: true);

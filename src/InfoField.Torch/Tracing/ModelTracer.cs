@@ -127,7 +127,7 @@ public static partial class ModelTracer
 
             model.eval();
             using var noGrad = no_grad();
-            sample = randn(1, input.Channels, input.Height, input.Width);
+            sample = randn(1, input.Channels, input.Height, input.Width, device: Devices.Of(model));
             output = model.call(sample.clone()).detach().clone();
             RequireAllRan(leaves, calls);
         }

@@ -33,9 +33,10 @@ public static partial class NativeHeap
 
     /// <summary>
     /// Applies the settings when the process runs on glibc (a no-op returning <c>Applied: false</c> elsewhere, or when
-    /// <see cref="OptOutVariable"/> is <c>default</c>). Calling
-    /// it again changes nothing; the command line calls it at start, and training, evaluation and the benchmarks call it
-    /// too, so a library user gets the same behaviour without setting anything.
+    /// <see cref="OptOutVariable"/> is <c>default</c>). Calling it again changes nothing. It is a choice for the whole
+    /// process, which glibc offers no way to undo, so library calls (training, evaluation, the benchmarks) never make it:
+    /// an application calls it once at start, as the command line does (Program.cs); a library user who trains gets the
+    /// same speed by calling it first.
     /// </summary>
     public static NativeHeapSettings KeepFreedMemory()
     {

@@ -36,7 +36,11 @@ public sealed record ThroughputReport(IReadOnlyList<ThroughputRound> Rounds, dou
 /// </summary>
 public static class ThroughputBenchmark
 {
-    /// <summary>Runs <paramref name="rounds"/> timed rounds of <paramref name="steps"/> steps per mode, after one warm-up round.</summary>
+    /// <summary>
+    /// Runs <paramref name="rounds"/> timed rounds of <paramref name="steps"/> steps per mode, after one warm-up round, on
+    /// <paramref name="threads"/> torch threads (0: one per processor); the thread count and the global generator are
+    /// put back afterwards.
+    /// </summary>
     public static ThroughputReport Run(Network network, TrainingData data, TrainingSettings settings, int steps, int rounds, int threads, Action<ThroughputRound>? progress = null)
     {
         if (steps < 1 || rounds < 1)
@@ -45,8 +49,7 @@ public static class ThroughputBenchmark
         }
 
         ModelBinding.Check(network, data, network.Name);
-        NativeHeap.KeepFreedMemory();
-        set_num_threads(threads > 0 ? threads : Environment.ProcessorCount);
+        using var state = TorchStateScope.Enter(threads > 0 ? threads : Environment.ProcessorCount);
         random.manual_seed(settings.Seed);
         using NetworkModule model = ModuleBuilder.Build(network);
         using SGD optimizer = optim.SGD(model.parameters(), settings.LearningRate, settings.Momentum, weight_decay: settings.WeightDecay);

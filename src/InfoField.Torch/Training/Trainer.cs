@@ -7,7 +7,9 @@ using InfoField.Files;
 using InfoField.Spec;
 using InfoField.Torch.Building;
 using InfoField.Torch.Data;
+using InfoField.Torch.Modules;
 using InfoField.Training;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.optim;
@@ -36,6 +38,20 @@ public sealed record TrainingJob(
 
     /// <summary>The number of torch threads this job runs with.</summary>
     public int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
+
+    /// <summary>
+    /// Where the model trains and evaluates: null or the CPU (default), or a CUDA device (<see cref="Devices.Resolve"/>)
+    /// when the process runs one of TorchSharp's CUDA builds. The weights are initialized on the CPU from the seed, then
+    /// moved, so every device starts from the same weights; the device is recorded in the result, not in the run id.
+    /// </summary>
+    public Device? Device { get; init; }
+
+    /// <summary>
+    /// Which computation the network's RPW layers run (<see cref="NetworkModule.RpwImplementation"/>): the default picks
+    /// the SIMD kernels on the CPU and the gather form on other devices; <see cref="RpwImplementation.Gather"/> forces the
+    /// device-generic form on the CPU too (to run, on a machine without a GPU, the path a GPU run takes).
+    /// </summary>
+    public RpwImplementation Rpw { get; init; } = RpwImplementation.Auto;
 }
 
 /// <summary>
@@ -98,9 +114,13 @@ public static class Trainer
             throw new DataException($"{data.Name} in '{data.Directory}' has {data.Train.Count} training and {data.Test.Count} test images; training needs at least 2 and evaluation at least 1");
         }
 
-        MemoryBudget.Check($"training {job.Model.Reference} at batch size {settings.BatchSize}", TrainingBytes(network, settings.BatchSize));
-        NativeHeap.KeepFreedMemory();
-        set_num_threads(job.EffectiveThreads);
+        Device device = job.Device ?? CPU;
+        Devices.Require(device);
+        if (device.type == DeviceType.CPU)
+        {
+            // On a GPU the activations live in the GPU's memory, which libtorch reports on itself when it runs out.
+            MemoryBudget.Check($"training {job.Model.Reference} at batch size {settings.BatchSize}", TrainingBytes(network, settings.BatchSize));
+        }
 
         RunKey key = Key(job, data);
         string runId = key.Id();
@@ -121,8 +141,12 @@ public static class Trainer
             throw new ParameterException("outputDirectory", directory, "already holds a checkpoint; resume that run, or choose another output folder");
         }
 
+        // Threads and the global generator are set for this run and put back when it ends (TorchStateScope).
+        using var state = TorchStateScope.Enter(job.EffectiveThreads);
         random.manual_seed(Seeds.Derive(settings.Seed, 0, Seeds.Initialization));
         using NetworkModule model = ModuleBuilder.Build(network);
+        model.RpwImplementation = job.Rpw;
+        model.to(device);
         using SGD optimizer = optim.SGD(model.parameters(), settings.LearningRate, settings.Momentum, weight_decay: settings.WeightDecay);
         var history = new List<EpochRecord>();
         if (resuming)
@@ -150,9 +174,9 @@ public static class Trainer
             cancel.ThrowIfCancellationRequested();
             job.BeforeEpoch?.Invoke(epoch, model);
             var clock = Stopwatch.StartNew();
-            (double trainLoss, double trainAccuracy, long images, double lastRate) = TrainEpoch(model, optimizer, data, settings, epoch, batches, job.Prefetch, monitor, checkpointPath, history.Count, cancel);
+            (double trainLoss, double trainAccuracy, long images, double lastRate) = TrainEpoch(model, optimizer, data, settings, epoch, batches, job.Prefetch, device, monitor, checkpointPath, history.Count, cancel);
             double trainSeconds = clock.Elapsed.TotalSeconds;
-            Evaluation test = Evaluate(model, data.Test, data.Normalization, Math.Max(settings.BatchSize, 256), job.Prefetch);
+            Evaluation test = Evaluate(model, data.Test, data.Normalization, Math.Max(settings.BatchSize, 256), job.Prefetch, device);
             var record = new EpochRecord(epoch + 1, lastRate, trainLoss, trainAccuracy, test.Loss, test.Accuracy, trainSeconds, clock.Elapsed.TotalSeconds, images / trainSeconds, images);
             history.Add(record);
             var info = new CheckpointInfo(CheckpointInfo.SchemaName, runId, job.Model.Reference, data.Name, data.Key, job.Model.Width, settings, epoch + 1, data.Normalization, data.Classes, key.ArchitectureJson, [.. history]);
@@ -191,26 +215,31 @@ public static class Trainer
             history.Sum(r => r.Seconds),
             history.Sum(r => r.Images) / history.Sum(r => r.TrainSeconds),
             job.EffectiveThreads,
-            directory);
+            directory,
+            Devices.Name(device));
         AtomicFile.WriteAllText(Path.Combine(directory, ResultFile), JsonSerializer.Serialize(result, new JsonSerializerOptions(Checkpoint.Json) { WriteIndented = true }) + "\n");
         return result;
     }
 
-    /// <summary>Accuracy and mean loss of <paramref name="model"/> on <paramref name="set"/> (eval mode, no gradients).</summary>
-    public static Evaluation Evaluate(nn.Module<Tensor, Tensor> model, ImageSet set, Normalization normalization, int batchSize = 256, bool prefetch = true)
+    /// <summary>
+    /// Accuracy and mean loss of <paramref name="model"/> on <paramref name="set"/> (eval mode, no gradients), with
+    /// batches on <paramref name="device"/> (default: the device of the model's parameters).
+    /// </summary>
+    public static Evaluation Evaluate(nn.Module<Tensor, Tensor> model, ImageSet set, Normalization normalization, int batchSize = 256, bool prefetch = true, Device? device = null)
     {
+        ArgumentNullException.ThrowIfNull(model);
         if (set.Count == 0)
         {
             throw new DataException("the test split has no images, so there is no accuracy to report; evaluate on at least 1 image");
         }
 
-        NativeHeap.KeepFreedMemory();
+        device ??= Devices.Of(model);
         var clock = Stopwatch.StartNew();
         model.eval();
         using var noGrad = no_grad();
         double lossSum = 0;
         long correct = 0;
-        foreach (Batch batch in BatchStream.Evaluation(set, normalization, batchSize, prefetch))
+        foreach (Batch batch in BatchStream.Evaluation(set, normalization, batchSize, prefetch, device))
         {
             using (batch)
             using (var scope = NewDisposeScope())
@@ -243,15 +272,22 @@ public static class Trainer
     public static int BatchesPerEpoch(int images, int batchSize) => (images / batchSize) + (images % batchSize >= 2 ? 1 : 0);
 
     private static (double Loss, double Accuracy, long Images, double LastRate) TrainEpoch(
-        NetworkModule model, SGD optimizer, TrainingData data, TrainingSettings settings, int epoch, int batches, bool prefetch, ITrainingMonitor monitor, string checkpointPath, int epochsDone, CancellationToken cancel)
+        NetworkModule model, SGD optimizer, TrainingData data, TrainingSettings settings, int epoch, int batches, bool prefetch, Device device, ITrainingMonitor monitor, string checkpointPath, int epochsDone, CancellationToken cancel)
     {
-        random.manual_seed(Seeds.Derive(settings.Seed, epoch, Seeds.Global));
+        long seed = Seeds.Derive(settings.Seed, epoch, Seeds.Global);
+        random.manual_seed(seed);
+        if (device.type == DeviceType.CUDA)
+        {
+            // Dropout on a GPU draws from CUDA's generators, which the CPU's seed does not reach.
+            cuda.manual_seed_all(seed);
+        }
+
         model.train();
         var clock = Stopwatch.StartNew();
         double lossSum = 0, rate = settings.LearningRate;
         long correct = 0, seen = 0;
         int step = 0;
-        foreach (Batch batch in BatchStream.Training(data.Train, data.Normalization, settings.BatchSize, settings.Seed, epoch, settings.Augment, prefetch))
+        foreach (Batch batch in BatchStream.Training(data.Train, data.Normalization, settings.BatchSize, settings.Seed, epoch, settings.Augment, prefetch, device))
         {
             using (batch)
             using (var scope = NewDisposeScope())

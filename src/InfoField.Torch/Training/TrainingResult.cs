@@ -26,6 +26,8 @@ namespace InfoField.Torch.Training;
 /// <param name="ImagesPerSecond">Training throughput over all epochs.</param>
 /// <param name="Threads">Torch threads of the (last) process.</param>
 /// <param name="OutputDirectory">Where the checkpoint, epoch records and TensorBoard events are.</param>
+/// <param name="Device">The device the (last) process trained on: <c>cpu</c> or <c>cuda:N</c>. Results written before
+/// the field existed ran on the CPU and read as <c>cpu</c>.</param>
 public sealed record TrainingResult(
     [property: JsonPropertyName("schema")] string Schema,
     [property: JsonPropertyName("runId")] string RunId,
@@ -46,7 +48,8 @@ public sealed record TrainingResult(
     [property: JsonPropertyName("seconds")] double Seconds,
     [property: JsonPropertyName("imagesPerSecond")] double ImagesPerSecond,
     [property: JsonPropertyName("threads")] int Threads,
-    [property: JsonPropertyName("outDir")] string OutputDirectory)
+    [property: JsonPropertyName("outDir")] string OutputDirectory,
+    [property: JsonPropertyName("device")] string Device = "cpu")
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-training/1";
