@@ -150,7 +150,7 @@ public static class HtmlReport
     /// The branched units drawn as graphs: the first unit of each distinct structure (its ops and how they connect), at
     /// most <see cref="MaxGraphs"/>; chains are left to the tables.
     /// </summary>
-    private static IEnumerable<(StageDocument Stage, UnitDocument Unit)> BranchedUnits(AnalysisDocument analysis)
+    public static IEnumerable<(StageDocument Stage, UnitDocument Unit)> BranchedUnits(AnalysisDocument analysis)
     {
         var seen = new HashSet<string>();
         return analysis.Stages
@@ -162,7 +162,8 @@ public static class HtmlReport
 
     private const int MaxGraphs = 8;
 
-    private static string GraphId(StageDocument stage, UnitDocument unit) => $"stage-{stage.Index}-unit-{unit.Index}-graph";
+    /// <summary>The id of the graph chart of <paramref name="unit"/> in <paramref name="stage"/>, e.g. <c>stage-2-unit-1-graph</c>.</summary>
+    public static string GraphId(StageDocument stage, UnitDocument unit) => $"stage-{stage.Index}-unit-{unit.Index}-graph";
 
     private static void Row(StringBuilder html, string name, string value) =>
         html.Append(CultureInfo.InvariantCulture, $"<tr><th>{Escape(name)}</th><td>{Escape(value)}</td></tr>");
