@@ -25,6 +25,8 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
         ["dataDirectory"] = "--data-dir",
         ["baseName"] = "--base",
         ["seeds"] = "--seeds",
+        ["groups"] = "--groups",
+        ["overlap"] = "--overlap",
     };
 
     /// <summary>Standard output.</summary>

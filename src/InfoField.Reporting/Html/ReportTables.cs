@@ -27,7 +27,10 @@ public sealed record ReportCell(string Text, bool Numeric = false, string? Class
     public static ReportCell Number(string text) => new(text, Numeric: true);
 }
 
-/// <summary>The tables of a report, built only from <see cref="ReportDocument"/> parts: one source for every page that shows them.</summary>
+/// <summary>
+/// The tables of a report, built only from the documents (<see cref="ReportDocument"/> parts, <see cref="DecompositionDocument"/>):
+/// the HTML report, the browser app and the command's text show these, so they cannot disagree.
+/// </summary>
 public static class ReportTables
 {
     /// <summary>The summary: model, source, input, parameters, MACs, stages, settings.</summary>
@@ -123,6 +126,33 @@ public static class ReportTables
             ReportCell.Number(point.Runs.ToString(CultureInfo.InvariantCulture)),
         ])).ToList());
 
+    /// <summary>Every standard convolution the decomposer considered: where, unit, what it was, what replaced it (or kept), parameters and MACs before and after, why.</summary>
+    public static ReportTable Replacements(DecompositionDocument decomposition) => new(null,
+        [ReportCell.Head("where"), ReportCell.Head("unit"), ReportCell.Head("standard"), ReportCell.Head("replaced by"), ReportCell.Head("params", true), ReportCell.Head("MACs", true), ReportCell.Head("why")],
+        decomposition.Replacements.Select(r => new ReportRow(
+        [
+            new ReportCell(r.Location),
+            new ReportCell(r.Unit),
+            new ReportCell(r.From),
+            new ReportCell(r.To ?? "(kept)"),
+            ReportCell.Number($"{Format.Count(r.ParamsBefore)} -> {Format.Count(r.ParamsAfter)}"),
+            ReportCell.Number($"{Format.Macs(r.MacsBefore)} -> {Format.Macs(r.MacsAfter)}"),
+            new ReportCell(r.Reason),
+        ])).ToList());
+
+    /// <summary>Parameters and MACs before and after the decomposer, and their ratios.</summary>
+    public static ReportTable DecompositionSummary(DecompositionDocument decomposition)
+    {
+        double parameters = (double)decomposition.Params / decomposition.Before.Params;
+        double macs = (double)decomposition.Macs / decomposition.Before.Macs;
+        return new ReportTable(null, [ReportCell.Head(""), ReportCell.Head("params", true), ReportCell.Head("MACs", true)],
+        [
+            new ReportRow([new ReportCell("before"), ReportCell.Number(Format.Count(decomposition.Before.Params)), ReportCell.Number(Format.Macs(decomposition.Before.Macs))]),
+            new ReportRow([new ReportCell("after"), ReportCell.Number(Format.Count(decomposition.Params)), ReportCell.Number(Format.Macs(decomposition.Macs))]),
+            new ReportRow([new ReportCell("ratio"), ReportCell.Number(parameters.ToString("P1", CultureInfo.InvariantCulture)), ReportCell.Number(macs.ToString("P1", CultureInfo.InvariantCulture))]),
+        ]);
+    }
+
     private static ReportRow Summary(string label, ArchitectureSummary summary) => new(
     [
         new ReportCell(label),
@@ -134,44 +164,4 @@ public static class ReportTables
     private static ReportRow NameValue(string name, string value) => new([new ReportCell(name, Heading: true), new ReportCell(value)]);
 
     private static string Gain(double? value) => value is double v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
-}
-
-/// <summary>The report's words: section titles and what each section shows, for every page that shows them.</summary>
-public static class ReportText
-{
-    /// <summary>The report's title, e.g. <c>InfoField report: resnet50 on imagenet</c>.</summary>
-    public static string Title(AnalysisDocument analysis) => $"InfoField report: {analysis.Model}{(analysis.Dataset is null ? "" : $" on {analysis.Dataset}")}";
-
-    /// <summary>What the report is, under its title.</summary>
-    public static string Introduction(ReportDocument report) =>
-        $"Information Field (Wang et al., CIKM '21): how much of a stage's input reaches one output neuron, and the gain dIF each unit adds. Static and exact: nothing here was trained{(report.Results.Count > 0 ? ", except the study results" : "")}.";
-
-    /// <summary>The verdicts' section title.</summary>
-    public const string VerdictsTitle = "What the numbers mean";
-
-    /// <summary>The summary's section title.</summary>
-    public const string SummaryTitle = "Summary";
-
-    /// <summary>The field section's title.</summary>
-    public const string FieldTitle = "Information Field per stage";
-
-    /// <summary>What the field section shows.</summary>
-    public const string FieldIntroduction = "Per unit: the spatial field against the stage's input size (the cap), the guaranteed channel coverage against c0, and the gain dIF against theta. A crossed red mark is a saturated unit: dIF 0, it adds nothing to what the stage already sees.";
-
-    /// <summary>The organizer section's title.</summary>
-    public const string OrganizerTitle = "Stage-level organizer";
-
-    /// <summary>The organizer's settings, in words.</summary>
-    public static string OrganizerSettings(OptimizationDocument run) =>
-        $"Settings: frame {run.Settings.Frame}, policy {run.Settings.Policy}, theta {run.Settings.Theta.ToString(CultureInfo.InvariantCulture)}, alpha {run.Settings.Alpha.ToString(CultureInfo.InvariantCulture)}, at most {run.Settings.MaxIterations} iterations.{(run.Settings.Preset is null ? "" : " " + run.Settings.Preset + ".")} Stage numbers count every stage.";
-
-    /// <summary>The organizer's net gain and why it stopped.</summary>
-    public static string OrganizerOutcome(OptimizationDocument run) =>
-        $"Net dIF {run.NetDeltaIf.ToString("0.00", CultureInfo.InvariantCulture)} (moved units: gain at target minus gain at source; minus removed units' gain). {run.StopReason}.";
-
-    /// <summary>The connectivity section's title.</summary>
-    public const string ConnectivityTitle = "Channel connectivity of factorized blocks";
-
-    /// <summary>What the connectivity section shows.</summary>
-    public const string ConnectivityIntroduction = "Which input channels (columns) reach each output channel (rows) after one and after two consecutive copies of a block, like the paper's Figures 4 and 5: grouped layers keep isolated blocks on the diagonal, RPW's overlapping windows form a band that widens with each block.";
 }
