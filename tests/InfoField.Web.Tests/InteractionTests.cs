@@ -7,7 +7,6 @@ using InfoField.Organizer;
 using InfoField.Reporting;
 using InfoField.Reporting.Html;
 using InfoField.Spec;
-using InfoField.Web.Model;
 using OpenQA.Selenium;
 using Xunit.Abstractions;
 
@@ -21,7 +20,7 @@ public sealed class InteractionTests(PublishedSite site, ITestOutputHelper outpu
     public void A_selected_unit_shows_its_ops_fields_and_what_one_output_neuron_reaches()
     {
         string path = Repository.OnnxFixtures.Single(file => file.EndsWith("resnet50.onnx", StringComparison.Ordinal));
-        LoadedNetwork loaded = NetworkSource.Load(path);
+        LoadedNetwork loaded = Expected.Onnx(path);
         UnitDocument unit = Expected.Analysis(loaded).Stages[1].Units[1];
         using var browser = new Browser(1200, 1800);
         browser.Open(site.Address);
@@ -57,7 +56,7 @@ public sealed class InteractionTests(PublishedSite site, ITestOutputHelper outpu
     public void The_report_downloads_equal_what_infofield_report_writes_and_settings_change_them_as_the_options_do()
     {
         string path = Repository.OnnxFixtures.Single(file => file.EndsWith("mobilenet_v2.onnx", StringComparison.Ordinal));
-        LoadedNetwork loaded = NetworkSource.Load(path);
+        LoadedNetwork loaded = Expected.Onnx(path);
         using var browser = new Browser(1200, 1800);
         browser.Open(site.Address);
         browser.ChooseFile(path);
@@ -66,7 +65,7 @@ public sealed class InteractionTests(PublishedSite site, ITestOutputHelper outpu
 
         ReportDocument report = ReportBuilder.Build(loaded, OrganizerOptions.Default, null, [], [], null);
         Assert.Equal(HtmlReport.Render(report, "infofield report mobilenet_v2.onnx -o mobilenet_v2.report.html"), browser.Download("report-html"));
-        Assert.Equal(Documents.Serialize(report), browser.Download("report-json"));
+        Assert.Equal(DocumentJson.Serialize(report), browser.Download("report-json"));
         Assert.Equal(NetworkSpec.Serialize(loaded.Network), browser.Download("spec-json"));
 
         SetText(browser, "set-alpha", "2");
@@ -75,9 +74,9 @@ public sealed class InteractionTests(PublishedSite site, ITestOutputHelper outpu
         browser.Hook("set-apply").Click();
         Assert.Null(browser.WaitForAnalysis("mobilenet_v2"));
         var options = new OrganizerOptions(CoordinateFrame.Input, OrganizerPolicy.Saturated, 0.05, 2);
-        Assert.Equal(Documents.Serialize(Documents.Analysis(loaded, options.Field, options.Theta)), browser.Download("analysis-json"));
+        Assert.Equal(Expected.AnalysisJson(loaded, options.Field, options.Theta), browser.Download("analysis-json"));
         Assert.Contains("infofield analyze mobilenet_v2.onnx --alpha 2 --theta 0.05 --json", browser.Driver.FindElement(By.Id("downloads-list")).Text);
-        Assert.Equal(Documents.Serialize(ReportBuilder.Build(loaded, options, null, [], [], null)), browser.Download("report-json"));
+        Assert.Equal(DocumentJson.Serialize(ReportBuilder.Build(loaded, options, null, [], [], null)), browser.Download("report-json"));
 
         SetText(browser, "set-alpha", "-1");
         browser.Hook("set-apply").Click();
@@ -98,7 +97,7 @@ public sealed class InteractionTests(PublishedSite site, ITestOutputHelper outpu
         browser.Hook("set-preset").Click();
         browser.Hook("set-apply").Click();
         Assert.Null(browser.WaitForAnalysis("vgg19"));
-        LoadedNetwork vgg19 = NetworkSource.Load("vgg19");
+        LoadedNetwork vgg19 = Expected.Zoo("vgg19");
         PresetChoice preset = PaperRows.Preset("vgg19", vgg19.Dataset!);
         OrganizerResult run = StageOrganizer.Optimize(vgg19.Network, preset.Options);
         string table = browser.Driver.FindElement(By.CssSelector("#section-organizer table.before-after")).Text;
@@ -125,7 +124,7 @@ public sealed class InteractionTests(PublishedSite site, ITestOutputHelper outpu
 
         SetText(browser, "dec-groups", "0");
         browser.Hook("dec-run").Click();
-        Assert.Equal("groups must be at least 1 (got 0)", browser.WaitForError());
+        Assert.Equal("groups 0: must be at least 1", browser.WaitForError());
         Assert.Empty(browser.ConsoleProblems());
     }
 

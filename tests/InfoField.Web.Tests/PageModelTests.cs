@@ -1,6 +1,7 @@
 using InfoField.Field;
-using InfoField.Spec;
+using InfoField.Files;
 using InfoField.Organizer;
+using InfoField.Reporting;
 using InfoField.Web.Model;
 
 namespace InfoField.Web.Tests;
@@ -20,7 +21,7 @@ public sealed class PageModelTests
         LoadedNetwork page = await ModelFiles.ReadAsync(name, bytes.Length, _ => new MemoryStream(bytes));
         ModelReport report = ModelReport.Build(page, PageSettings.Default);
 
-        Assert.Equal(Expected.AnalysisJson(NetworkSource.Load(path)), Documents.Serialize(report.Analysis));
+        Assert.Equal(Expected.AnalysisJson(Expected.Onnx(path)), DocumentJson.Serialize(report.Analysis));
         Assert.Equal($"infofield analyze {name} --json", report.AnalyzeCommand);
     }
 
@@ -63,33 +64,34 @@ public sealed class PageModelTests
     {
         PageSettings preset = PageSettings.Default with { Preset = true, MaxIterations = 7 };
 
-        var (zoo, zooWords) = preset.Organizer(NetworkSource.Load("vgg19"));
+        var (zoo, zooWords) = preset.Organizer(Expected.Zoo("vgg19"));
         var (file, fileWords) = preset.Organizer(new LoadedNetwork(Zoo.ModelZoo.Create("vgg19"), "spec", null, 1, "vgg19.json"));
 
         Assert.Equal(new OrganizerOptions(CoordinateFrame.Input, OrganizerPolicy.Saturated, 0.05, 3, 7), zoo);
         Assert.Contains("VGG19 on CIFAR", zooWords);
         Assert.Equal(OrganizerOptions.Default with { MaxIterations = 7 }, file);
         Assert.Equal("paper preset: spec files have no row in the paper, so the defaults apply", fileWords);
-        Assert.Equal("infofield report vgg19 --preset paper --max-iterations 7", ModelReport.Build(NetworkSource.Load("vgg19"), preset).ReportCommand);
+        Assert.Equal("infofield report vgg19 --preset paper --max-iterations 7", ModelReport.Build(Expected.Zoo("vgg19"), preset).ReportCommand);
     }
 
     [Fact]
     public void The_commands_named_on_the_page_carry_the_models_dataset_width_and_settings()
     {
-        ModelReport report = ModelReport.Build(NetworkSource.Load("resnet18", "imagenet", 0.5), PageSettings.Default with { Alpha = 2, Frame = CoordinateFrame.Output, Theta = 0.1, Policy = OrganizerPolicy.Saturated });
+        ModelReport report = ModelReport.Build(Expected.Zoo("resnet18", "imagenet", 0.5), PageSettings.Default with { Alpha = 2, Frame = CoordinateFrame.Output, Theta = 0.1, Policy = OrganizerPolicy.Saturated });
 
         Assert.Equal("infofield analyze resnet18 --dataset imagenet --width 0.5 --alpha 2 --frame output --theta 0.1 --json", report.AnalyzeCommand);
         Assert.Equal("infofield report resnet18 --dataset imagenet --width 0.5 --alpha 2 --frame output --theta 0.1 --policy saturated", report.ReportCommand);
-        Assert.Equal(Documents.Serialize(Documents.Analysis(report.Loaded, new FieldOptions(2, CoordinateFrame.Output), 0.1)), Documents.Serialize(report.Analysis));
+        Assert.Equal(Expected.AnalysisJson(report.Loaded, new FieldOptions(2, CoordinateFrame.Output), 0.1), DocumentJson.Serialize(report.Analysis));
     }
 
     [Theory]
-    [InlineData("dw-rpw", "0", "0.5", "groups must be at least 1 (got 0)")]
-    [InlineData("dw-rpw", "2", "1", "overlap 1 is outside [0, 1)")]
+    [InlineData("dw-rpw", "0", "0.5", "groups 0: must be at least 1")]
+    [InlineData("dw-rpw", "2", "1", "overlap 1: must be in [0, 1)")]
+    [InlineData("dw-xyz", "2", "0.5", "block 'dw-xyz': expected none, dw-pw, dw-gpw, dw-shuffle-gpw, dw-rpw or rule")]
     [InlineData("dw-rpw", "two", "0.5", "groups 'two': expected a whole number")]
     public void A_decomposer_option_out_of_range_is_refused_as_the_command_line_refuses_it(string block, string groups, string overlap, string message)
     {
-        var error = Assert.ThrowsAny<InfoFieldException>(() => DecompositionRun.Of(Zoo.ModelZoo.Create("vgg11"), block, groups, overlap, optimized: false));
+        var error = Assert.ThrowsAny<InfoFieldException>(() => DecompositionRun.Of(Expected.Zoo("vgg11"), block, groups, overlap, optimized: false));
 
         Assert.Equal(message, error.Message);
     }

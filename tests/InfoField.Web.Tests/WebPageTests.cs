@@ -1,4 +1,5 @@
 using System.Globalization;
+using InfoField.Files;
 using InfoField.Onnx;
 using InfoField.Reporting;
 using InfoField.Spec;
@@ -25,7 +26,7 @@ public sealed class WebPageTests(PublishedSite site, ITestOutputHelper output) :
         foreach (string path in Repository.OnnxFixtures)
         {
             string model = Path.GetFileNameWithoutExtension(path);
-            LoadedNetwork loaded = NetworkSource.Load(path);
+            LoadedNetwork loaded = Expected.Onnx(path);
             AnalysisDocument expected = Expected.Analysis(loaded);
 
             browser.ChooseFile(path);
@@ -46,7 +47,7 @@ public sealed class WebPageTests(PublishedSite site, ITestOutputHelper output) :
     {
         using var browser = new Browser();
         browser.Open(site.Address);
-        LoadedNetwork loaded = NetworkSource.Load("resnet18", "imagenet", 0.5);
+        LoadedNetwork loaded = Expected.Zoo("resnet18", "imagenet", 0.5);
 
         Pick(browser, "zoo-model", "resnet18");
         Pick(browser, "zoo-dataset", "imagenet");
@@ -117,7 +118,7 @@ public sealed class WebPageTests(PublishedSite site, ITestOutputHelper output) :
             try
             {
                 File.WriteAllBytes(Path.Combine(folder, name), bytes);
-                string message = Assert.ThrowsAny<InfoFieldException>(() => NetworkSource.Load(Path.Combine(folder, name))).Message;
+                string message = Assert.ThrowsAny<InfoFieldException>(() => NetworkSource.Spec(Path.Combine(folder, name))).Message;
                 return message.Replace(Path.Combine(folder, name), name, StringComparison.Ordinal);
             }
             finally

@@ -46,7 +46,7 @@ public sealed class ModelReport
         // analyze's verdicts come from the organizer with its default policy and iteration bound: with those settings the
         // report's analysis is the same document, computed once.
         var analyze = new OrganizerOptions(organizer.Frame, OrganizerOptions.Default.Policy, organizer.Theta, organizer.Alpha);
-        AnalysisDocument analysis = analyze == organizer ? report.Analysis : Documents.Analysis(loaded, organizer.Field, organizer.Theta);
+        AnalysisDocument analysis = analyze == organizer ? report.Analysis : NetworkAnalysis.Of(loaded, organizer.Field, organizer.Theta).Document(loaded);
         return new ModelReport(loaded, settings, organizer, analysis, report);
     }
 

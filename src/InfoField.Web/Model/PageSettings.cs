@@ -56,9 +56,7 @@ public sealed record PageSettings(double Alpha, CoordinateFrame Frame, double Th
     {
         if (Preset)
         {
-            PresetChoice choice = loaded.Dataset is null
-                ? new PresetChoice(OrganizerOptions.Default, "paper preset: spec files have no row in the paper, so the defaults apply")
-                : PaperRows.Preset(loaded.Reference, loaded.Dataset);
+            PresetChoice choice = PaperRows.Preset(loaded);
             return (choice.Options with { MaxIterations = MaxIterations }, choice.Explanation);
         }
 
