@@ -102,4 +102,15 @@ public sealed class PageModelTests
         Assert.Equal("internal error: InvalidOperationException: a\\nb (a bug in InfoField)", Errors.OneLine(new InvalidOperationException("a\nb")));
         Assert.Equal("x.json: bad", Errors.OneLine(new InfoFieldException("x.json: bad")));
     }
+
+    [Fact]
+    public void The_web_app_runs_on_core_onnx_and_reporting_never_torch()
+    {
+        var references = typeof(ModelReport).Assembly.GetReferencedAssemblies().Select(name => name.Name).ToList();
+
+        Assert.Contains("InfoField.Core", references);
+        Assert.Contains("InfoField.Onnx", references);
+        Assert.Contains("InfoField.Reporting", references);
+        Assert.DoesNotContain(references, name => name is not null && (name.StartsWith("InfoField.Torch", StringComparison.Ordinal) || name.StartsWith("TorchSharp", StringComparison.Ordinal)));
+    }
 }

@@ -39,6 +39,11 @@ public sealed class PublishedSite : IDisposable
     private static string Publish()
     {
         string output = Path.Combine(AppContext.BaseDirectory, "published-site");
+        if (Directory.Exists(output))
+        {
+            Directory.Delete(output, recursive: true);
+        }
+
         string project = Path.Combine(Repository.Root, "src", "InfoField.Web", "InfoField.Web.csproj");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
