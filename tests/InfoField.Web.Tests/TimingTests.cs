@@ -42,6 +42,7 @@ public sealed partial class TimingTests(PublishedSite site, ITestOutputHelper ou
             double wall = clock.Elapsed.TotalSeconds;
             Match match = Milliseconds().Match(browser.Text("status"));
             Assert.True(match.Success, browser.Text("status"));
+            output.WriteLine(browser.Text("status"));
             analyses.Add((double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) / 1000, wall));
         }
 

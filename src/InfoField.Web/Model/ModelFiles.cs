@@ -15,17 +15,26 @@ public static class ModelFiles
     public static long Limit(string name) => OnnxImport.IsOnnxPath(name) ? BoundedFile.MaxOnnxBytes : BoundedFile.MaxSpecBytes;
 
     /// <summary>
-    /// Reads the model in the file called <paramref name="name"/> of <paramref name="size"/> bytes, whose content
+    /// The bytes of the file called <paramref name="name"/> of <paramref name="size"/> bytes, whose content
     /// <paramref name="open"/> gives (at most the limit it is passed): refused before it is opened when it is larger than
-    /// its limit, and when it turns out longer.
+    /// its limit (<see cref="Limit"/>), and when it turns out longer.
     /// </summary>
-    public static async Task<LoadedNetwork> ReadAsync(string name, long size, Func<long, Stream> open, CancellationToken cancel = default)
+    public static Task<byte[]> ReadBytesAsync(string name, long size, Func<long, Stream> open, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(name);
-        bool onnx = OnnxImport.IsOnnxPath(name);
-        byte[] bytes = await BoundedFile.ReadAllBytesAsync(name, size, open, Limit(name), onnx ? "ONNX model" : "spec file", cancel);
-        return onnx
+        return BoundedFile.ReadAllBytesAsync(name, size, open, Limit(name), OnnxImport.IsOnnxPath(name) ? "ONNX model" : "spec file", cancel);
+    }
+
+    /// <summary>The network in <paramref name="bytes"/>, the content of the file called <paramref name="name"/>.</summary>
+    public static LoadedNetwork Read(string name, byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return OnnxImport.IsOnnxPath(name)
             ? NetworkSource.FromFile(OnnxImport.Read(bytes, Path.GetFileNameWithoutExtension(name), name), "onnx", name)
             : NetworkSource.FromFile(NetworkSpec.Read(bytes, name), "spec", name);
     }
+
+    /// <summary>Reads the model in the file called <paramref name="name"/>: <see cref="ReadBytesAsync"/>, then <see cref="Read"/>.</summary>
+    public static async Task<LoadedNetwork> ReadAsync(string name, long size, Func<long, Stream> open, CancellationToken cancel = default) =>
+        Read(name, await ReadBytesAsync(name, size, open, cancel));
 }
