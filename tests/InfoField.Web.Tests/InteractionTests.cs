@@ -64,6 +64,15 @@ public sealed class InteractionTests(PublishedSite site, ITestOutputHelper outpu
         Save(browser, "web-overview.png");
 
         ReportDocument report = ReportBuilder.Build(loaded, OrganizerOptions.Default, null, [], [], null);
+        foreach (Chart chart in HtmlReport.ChartsOf(report))
+        {
+            IWebElement svg = browser.Driver.FindElement(By.Id(chart.Id));
+            Assert.Equal("svg", svg.TagName);
+            Assert.NotEmpty(svg.FindElements(By.CssSelector("rect")));
+        }
+
+        Assert.Equal(HtmlReport.ChartsOf(report).Count, browser.Driver.FindElements(By.CssSelector("#app svg.chart")).Count);
+        Assert.Equal(report.Analysis.Verdicts!.Sentences, browser.Hook("verdicts").FindElements(By.TagName("li")).Select(item => item.Text));
         Assert.Equal(HtmlReport.Render(report, "infofield report mobilenet_v2.onnx -o mobilenet_v2.report.html"), browser.Download("report-html"));
         Assert.Equal(DocumentJson.Serialize(report), browser.Download("report-json"));
         Assert.Equal(NetworkSpec.Serialize(loaded.Network), browser.Download("spec-json"));

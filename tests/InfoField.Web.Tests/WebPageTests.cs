@@ -64,6 +64,25 @@ public sealed class WebPageTests(PublishedSite site, ITestOutputHelper output) :
     }
 
     [BrowserFact]
+    public void A_file_dropped_on_the_drop_zone_opens_as_a_chosen_one_does()
+    {
+        LoadedNetwork loaded = Expected.Zoo("vgg11", "cifar100", 0.5);
+        string spec = NetworkSpec.Serialize(loaded.Network);
+        using var browser = new Browser();
+        browser.Open(site.Address);
+
+        ((IJavaScriptExecutor)browser.Driver).ExecuteScript(
+            "var files = new DataTransfer(); files.items.add(new File([arguments[0]], 'dropped.json', { type: 'application/json' }));" +
+            "document.querySelector('.drop').dispatchEvent(new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true }));",
+            spec);
+
+        Assert.Null(browser.WaitForAnalysis("vgg11"));
+        LoadedNetwork asFile = NetworkSource.FromFile(loaded.Network, "spec", "dropped.json");
+        Assert.Equal(Expected.AnalysisJson(asFile), browser.Download("analysis-json"));
+        Assert.Contains("infofield analyze dropped.json --json", browser.Driver.FindElement(By.Id("downloads-list")).Text);
+    }
+
+    [BrowserFact]
     public void A_hostile_file_gives_the_command_lines_one_line_error_and_leaves_the_page_working()
     {
         string good = Repository.OnnxFixtures.Single(path => path.EndsWith("resnet18.onnx", StringComparison.Ordinal));
