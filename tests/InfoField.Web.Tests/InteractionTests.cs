@@ -49,6 +49,13 @@ public sealed class InteractionTests(PublishedSite site, ITestOutputHelper outpu
 
         ((IJavaScriptExecutor)browser.Driver).ExecuteScript("document.getElementById('unit-detail').scrollIntoView({block: 'start'});");
         Save(browser, "web-unit.png");
+
+        // Another unit of the same stage: its detail replaces the first and takes the focus.
+        browser.Hook("unit-2-3").Click();
+        Browser.Wait("unit 3's detail", () => browser.Text("unit-detail").Contains("Stage 2, unit 3: ", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        Assert.Single(browser.Hooks("unit-detail"));
+        Assert.Equal("unit-detail", browser.Driver.SwitchTo().ActiveElement().GetAttribute("data-testid"));
+        Assert.Contains("output channel 1 (", browser.Text("reach-text"));
         Assert.Empty(browser.ConsoleProblems());
     }
 
