@@ -47,7 +47,7 @@ public sealed class InteractionTests(PublishedSite site, ITestOutputHelper outpu
         Assert.Contains($"reaches a window of {first.IfH} x {first.IfW} of the stage's", browser.Text("reach-text"));
         Assert.Contains($"{first.Coverage.Count(2)} of its {first.Frame.Channels} channels", browser.Text("reach-text"));
 
-        ((IJavaScriptExecutor)browser.Driver).ExecuteScript("document.getElementById('unit-detail').scrollIntoView({block: 'start'});");
+        ((IJavaScriptExecutor)browser.Driver).ExecuteScript("document.activeElement.blur(); document.getElementById('unit-detail').scrollIntoView({block: 'start'});");
         Save(browser, "web-unit.png");
 
         // Another unit of the same stage: its detail replaces the first and takes the focus.
