@@ -26,6 +26,8 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
         ["baseName"] = "--base",
         ["seeds"] = "--seeds",
         ["device"] = "--device",
+        ["groups"] = "--groups",
+        ["overlap"] = "--overlap",
     };
 
     /// <summary>Standard output.</summary>

@@ -69,6 +69,16 @@ public static class FieldTable
         return text.ToString();
     }
 
+    /// <summary>Appends a report table (<see cref="Html.ReportTables"/>) as aligned columns, numbers right-aligned.</summary>
+    public static void AppendTable(StringBuilder text, Html.ReportTable table)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(table);
+        var rows = new List<string[]> { table.Header.Select(cell => cell.Text).ToArray() };
+        rows.AddRange(table.Rows.Select(row => row.Cells.Select(cell => cell.Text).ToArray()));
+        AppendTable(text, rows, [.. table.Header.Select(cell => cell.Numeric)]);
+    }
+
     /// <summary>Appends rows as aligned columns; the first row is the header.</summary>
     public static void AppendTable(StringBuilder text, IReadOnlyList<string[]> rows, IReadOnlyList<bool> rightAligned)
     {

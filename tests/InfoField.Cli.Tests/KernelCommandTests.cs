@@ -48,7 +48,8 @@ public class KernelCommandTests
     [InlineData(new[] { "rule", "B", "-c", "8", "--against", "3" }, "--against must be 1 or 2")]
     [InlineData(new[] { "decompose", "vgg16" }, "give --block")]
     [InlineData(new[] { "decompose", "vgg16", "--rule", "--block", "dw-pw" }, "leave out --block")]
-    [InlineData(new[] { "decompose", "vgg16", "--block", "dw-rpw", "--overlap", "1" }, "--overlap 1 is outside [0, 1)")]
+    [InlineData(new[] { "decompose", "vgg16", "--block", "dw-rpw", "--overlap", "1" }, "--overlap 1: must be in [0, 1)")]
+    [InlineData(new[] { "decompose", "vgg16", "--block", "dw-gpw", "--groups", "0" }, "--groups 0: must be at least 1")]
     public void Bad_kernel_options_are_named(string[] args, string message)
     {
         CliRun run = CliRun.Of(args);

@@ -168,6 +168,44 @@ public class HostileSpecTests
         }
     }
 
+    [Fact]
+    public async Task A_stream_is_read_with_a_files_limits_and_messages()
+    {
+        byte[] spec = Encoding.UTF8.GetBytes("\uFEFF" + NetworkSpec.Serialize(ModelZoo.Create("vgg11", "cifar10", 0.25)));
+        bool opened = false;
+
+        byte[] read = await BoundedFile.ReadAllBytesAsync("my.json", spec.Length, limit => new MemoryStream(spec), BoundedFile.MaxSpecBytes, "spec file");
+        var beforeOpening = await Assert.ThrowsAsync<InfoFieldException>(() => BoundedFile.ReadAllBytesAsync("big.json", BoundedFile.MaxSpecBytes + 1, _ => { opened = true; return new MemoryStream(); }, BoundedFile.MaxSpecBytes, "spec file"));
+        var whileReading = await Assert.ThrowsAsync<InfoFieldException>(() => BoundedFile.ReadAllBytesAsync("liar.json", 5, _ => new MemoryStream(new byte[100]), 50, "spec file"));
+        var failing = await Assert.ThrowsAsync<InfoFieldException>(() => BoundedFile.ReadAllBytesAsync("gone.onnx", 5, _ => throw new IOException("the file went away"), 50, "ONNX model"));
+
+        Assert.Equal(spec, read);
+        Assert.Equal("vgg11", NetworkSpec.Read(read, "my.json").Name);
+        Assert.False(opened);
+        Assert.Equal("big.json: larger than 4,194,304 bytes, the limit for a spec file", beforeOpening.Message);
+        Assert.Equal("liar.json: larger than 50 bytes, the limit for a spec file", whileReading.Message);
+        Assert.Equal("gone.onnx: cannot read the ONNX model: the file went away", failing.Message);
+    }
+
+    [Fact]
+    public void A_spec_read_from_bytes_is_the_spec_loaded_from_its_file_and_errors_name_the_file()
+    {
+        string folder = Directory.CreateTempSubdirectory("infofield-read").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "unnamed.json");
+            File.WriteAllText(path, Spec("{\"type\": \"conv\", \"out\": 8, \"kernel\": 3}"));
+
+            Assert.Equal(NetworkSpec.Load(path), NetworkSpec.Read(File.ReadAllBytes(path), path));
+            Assert.Equal("unnamed", NetworkSpec.Read(File.ReadAllBytes(path), "unnamed.json").Name);
+            Assert.StartsWith("bad.json: ", Assert.Throws<SpecException>(() => NetworkSpec.Read("{"u8.ToArray(), "bad.json")).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>
     /// 2,500 hostile specs (random structures, extreme and mistyped values, textual mutations) and analysis settings:
     /// each either parses and analyzes to non-negative, consistent numbers, or fails with the project's one-line error.

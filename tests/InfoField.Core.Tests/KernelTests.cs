@@ -131,4 +131,23 @@ public class KernelTests
             Assert.True(replacement.After.Macs < replacement.Before.Macs);
         }
     }
+
+    [Theory]
+    [InlineData(0, 0.5, "groups 0: must be at least 1")]
+    [InlineData(2, 1.0, "overlap 1: must be in [0, 1)")]
+    [InlineData(2, -0.1, "overlap -0.1: must be in [0, 1)")]
+    [InlineData(2, double.NaN, "overlap NaN: must be in [0, 1)")]
+    public void Block_settings_out_of_range_are_refused_naming_the_parameter(int groups, double overlap, string message)
+    {
+        var error = Assert.Throws<ParameterException>(() => new BlockSettings(groups, overlap).Validated());
+
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void Every_replacement_block_has_one_name()
+    {
+        Assert.Equal(Enum.GetValues<ReplacementBlock>().Order(), Decomposer.Blocks.Values.Order());
+        Assert.Equal(["none", "dw-pw", "dw-gpw", "dw-shuffle-gpw", "dw-rpw"], Decomposer.Blocks.Keys);
+    }
 }

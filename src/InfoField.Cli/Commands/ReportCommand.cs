@@ -75,7 +75,7 @@ internal static class ReportCommand
                     console.Out.WriteLine($"wrote {path}");
                     break;
                 default:
-                    AtomicFile.WriteAllText(path, HtmlReport.Render(report, "infofield report " + string.Join(' ', parsed.Tokens.Select(token => token.Value))));
+                    AtomicFile.WriteAllText(path, HtmlReport.Render(report, "infofield " + string.Join(' ', parsed.Tokens.Select(token => token.Value))));
                     console.Out.WriteLine($"wrote {path}");
                     break;
             }

@@ -41,7 +41,7 @@ public static class InformationField
     /// Refuses a network whose channel coverage could outgrow the <see cref="MemoryBudget"/>: in the worst case every
     /// channel of a stage holds its own set of the stage's c0 input channels, one bit each.
     /// </summary>
-    private static void CheckMemory(Network network)
+    internal static void CheckMemory(Network network)
     {
         double bytes = 0;
         for (int s = 0; s < network.Stages.Count; s++)

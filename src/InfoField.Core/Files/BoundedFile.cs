@@ -63,10 +63,46 @@ public static class BoundedFile
     /// The text of the regular file at <paramref name="path"/> (symbolic links to one are followed), at most
     /// <paramref name="maxBytes"/> long; errors name the path and say what <paramref name="what"/> was expected.
     /// </summary>
-    public static string ReadAllText(string path, long maxBytes, string what)
+    public static string ReadAllText(string path, long maxBytes, string what) => Text(ReadAllBytes(path, maxBytes, what));
+
+    /// <summary><paramref name="bytes"/> read as a text file is: UTF-8, a leading byte-order mark dropped.</summary>
+    public static string Text(byte[] bytes) => new UTF8Encoding(false).GetString(bytes).TrimStart('\uFEFF');
+
+    /// <summary>
+    /// The bytes of a file called <paramref name="name"/> read from <paramref name="stream"/> (a file chosen in a browser,
+    /// say), at most <paramref name="maxBytes"/>: refused before it is opened when its <paramref name="size"/> is larger,
+    /// and when the stream turns out longer; errors name the file as <see cref="ReadAllBytes(string, long, string)"/> does.
+    /// </summary>
+    public static async Task<byte[]> ReadAllBytesAsync(string name, long size, Func<long, Stream> stream, long maxBytes, string what, CancellationToken cancel = default)
     {
-        byte[] bytes = ReadAllBytes(path, maxBytes, what);
-        return new UTF8Encoding(false).GetString(bytes).TrimStart('\uFEFF');
+        ArgumentNullException.ThrowIfNull(stream);
+        if (size > maxBytes)
+        {
+            throw TooLarge(name, maxBytes, what);
+        }
+
+        try
+        {
+            await using Stream content = stream(maxBytes);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await content.ReadAsync(chunk, cancel).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    throw TooLarge(name, maxBytes, what);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or OutOfMemoryException)
+        {
+            throw new InfoFieldException($"{name}: cannot read the {what}: {error.Message}", error);
+        }
     }
 
     /// <summary>

@@ -55,6 +55,16 @@ public sealed record Decomposition(Network Before, Network After, string Descrip
 /// </summary>
 public static class Decomposer
 {
+    /// <summary>The blocks of one-for-one decomposition by the names the command line and the web app give them: <c>none</c>, <c>dw-pw</c>, <c>dw-gpw</c>, <c>dw-shuffle-gpw</c>, <c>dw-rpw</c>.</summary>
+    public static IReadOnlyDictionary<string, ReplacementBlock> Blocks { get; } = new Dictionary<string, ReplacementBlock>
+    {
+        ["none"] = ReplacementBlock.None,
+        ["dw-pw"] = ReplacementBlock.DwPw,
+        ["dw-gpw"] = ReplacementBlock.DwGpw,
+        ["dw-shuffle-gpw"] = ReplacementBlock.DwShuffleGpw,
+        ["dw-rpw"] = ReplacementBlock.DwRpw,
+    };
+
     /// <summary>A short name such as <c>DW+RPW-g2-o0.5</c>.</summary>
     public static string Name(ReplacementBlock block, BlockSettings settings) => block switch
     {

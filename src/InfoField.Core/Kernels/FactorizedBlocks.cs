@@ -28,7 +28,24 @@ public enum FactorizedBlock
 /// <param name="Groups">g, for GC, GPW, shuffle, interlace and RPW (ignored by A and B).</param>
 /// <param name="Overlap">o, for RPW (block F only).</param>
 /// <param name="Kernel">The spatial kernel of the DW and GC layers.</param>
-public sealed record BlockSettings(int Groups = 2, double Overlap = 0.5, int Kernel = 3);
+public sealed record BlockSettings(int Groups = 2, double Overlap = 0.5, int Kernel = 3)
+{
+    /// <summary>Checks groups (at least 1) and overlap (in [0, 1)); throws <see cref="ParameterException"/> naming the bad one.</summary>
+    public BlockSettings Validated()
+    {
+        if (Groups < 1)
+        {
+            throw new ParameterException("groups", Groups.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be at least 1");
+        }
+
+        if (!(Overlap >= 0 && Overlap < 1))
+        {
+            throw new ParameterException("overlap", Overlap.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be in [0, 1)");
+        }
+
+        return this;
+    }
+}
 
 /// <summary>
 /// Builds the paper's factorized blocks as op sequences, so that the IF engine, the Rule of Kernel Replacement, the

@@ -28,17 +28,27 @@ public static partial class NetworkSpec
     /// <summary>Loads and validates the spec file at <paramref name="path"/>, with the op kinds of <paramref name="kinds"/>.</summary>
     public static Network Load(string path, OpSet kinds)
     {
-        string text;
+        byte[] bytes;
         try
         {
-            text = BoundedFile.ReadAllText(path, BoundedFile.MaxSpecBytes, "spec file");
+            bytes = BoundedFile.ReadAllBytes(path, BoundedFile.MaxSpecBytes, "spec file");
         }
         catch (InfoFieldException error)
         {
             throw new SpecException(path, "", error.Message.StartsWith(path + ": ", StringComparison.Ordinal) ? error.Message[(path.Length + 2)..] : error.Message, error);
         }
 
-        return Parse(text, path, Path.GetFileNameWithoutExtension(path), kinds);
+        return Read(bytes, path, kinds);
+    }
+
+    /// <summary>
+    /// Parses and validates the content of the spec file <paramref name="path"/> (UTF-8, read by the caller: a file chosen
+    /// in a browser, say) as <see cref="Load(string, OpSet)"/> does, naming the network after the file when the spec has no name.
+    /// </summary>
+    public static Network Read(byte[] bytes, string path, OpSet? kinds = null)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        return Parse(BoundedFile.Text(bytes), path, Path.GetFileNameWithoutExtension(path), kinds);
     }
 
     /// <summary>Parses and validates a spec; <paramref name="source"/> names it in errors.</summary>

@@ -45,14 +45,14 @@ public static class HtmlReport
         AnalysisDocument analysis = report.Analysis;
         var charts = ChartsOf(report).ToDictionary(chart => chart.Id);
         var html = new StringBuilder();
-        string on = analysis.Dataset is null ? "" : $" on {analysis.Dataset}";
-        html.Append(CultureInfo.InvariantCulture, $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>InfoField report: {Escape(analysis.Model)}{Escape(on)}</title><style>{Style}</style></head><body>");
-        html.Append(CultureInfo.InvariantCulture, $"<h1>InfoField report: {Escape(analysis.Model)}{Escape(on)}</h1>");
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Information Field (Wang et al., CIKM '21): how much of a stage's input reaches one output neuron, and the gain dIF each unit adds. Static and exact: nothing here was trained{(report.Results.Count > 0 ? ", except the study results" : "")}.</p>");
+        string title = Escape(ReportText.Title(analysis));
+        html.Append(CultureInfo.InvariantCulture, $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title><style>{Style}</style></head><body>");
+        html.Append(CultureInfo.InvariantCulture, $"<h1>{title}</h1>");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">{ReportText.Introduction(report)}</p>");
 
         if (analysis.Verdicts is VerdictsDocument verdicts)
         {
-            html.Append("<section id=\"section-verdicts\"><h2>What the numbers mean</h2><ul>");
+            html.Append(CultureInfo.InvariantCulture, $"<section id=\"section-verdicts\"><h2>{ReportText.VerdictsTitle}</h2><ul>");
             foreach (string sentence in verdicts.Sentences)
             {
                 html.Append(CultureInfo.InvariantCulture, $"<li>{Escape(sentence)}</li>");
@@ -61,31 +61,16 @@ public static class HtmlReport
             html.Append("</ul></section>");
         }
 
-        html.Append("<section id=\"section-summary\"><h2>Summary</h2><table>");
-        Row(html, "model", analysis.Model);
-        Row(html, "source", analysis.Source + (analysis.Dataset is null ? "" : $", dataset {analysis.Dataset}, width {analysis.Width.ToString(CultureInfo.InvariantCulture)}"));
-        Row(html, "input", string.Join("x", analysis.Input));
-        Row(html, "parameters", analysis.Params.ToString("N0", CultureInfo.InvariantCulture));
-        Row(html, "MACs", $"{Format.Macs(analysis.Macs)} ({analysis.Macs.ToString("N0", CultureInfo.InvariantCulture)})");
-        Row(html, "stages", $"{analysis.Stages.Count}; units per stage {string.Join(",", report.Optimization.Before.StageUnits)}");
-        Row(html, "settings", $"alpha {analysis.Alpha.ToString(CultureInfo.InvariantCulture)}, {analysis.Frame} frame, theta {report.Theta.ToString(CultureInfo.InvariantCulture)}");
-        html.Append("</table></section>");
+        html.Append(CultureInfo.InvariantCulture, $"<section id=\"section-summary\"><h2>{ReportText.SummaryTitle}</h2>");
+        Table(html, ReportTables.Summary(report));
+        html.Append("</section>");
 
-        html.Append("<section id=\"section-field\"><h2>Information Field per stage</h2><p class=\"muted\">Per unit: the spatial field against the stage's input size (the cap), the guaranteed channel coverage against c0, and the gain dIF against theta. A crossed red mark is a saturated unit: dIF 0, it adds nothing to what the stage already sees.</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<section id=\"section-field\"><h2>{ReportText.FieldTitle}</h2><p class=\"muted\">{ReportText.FieldIntroduction}</p>");
         foreach (StageDocument stage in analysis.Stages)
         {
             html.Append(CultureInfo.InvariantCulture, $"<section class=\"stage\" id=\"stage-{stage.Index}\"><h3>Stage {stage.Index}</h3>");
             Figure(html, charts[$"stage-{stage.Index}-field"]);
-            html.Append("<table><tr><th class=\"num\">k</th><th>unit</th><th class=\"num\">IF^h x IF^w x IF^c</th><th class=\"num\">IF</th><th class=\"num\">dIF</th><th class=\"num\">RF</th><th class=\"num\">params</th><th class=\"num\">MACs</th></tr>");
-            foreach (UnitDocument unit in stage.Units)
-            {
-                string css = unit.DeltaIf == 0 ? " class=\"saturated\"" : "";
-                string gain = unit.DeltaIf is double d ? d.ToString("0.00", CultureInfo.InvariantCulture) + (d == 0 ? " saturated" : "") : "-";
-                string role = unit.Role == "body" ? "" : $" [{unit.Role}]";
-                html.Append(CultureInfo.InvariantCulture, $"<tr{css}><td class=\"num\">{unit.Index}</td><td>{Escape(unit.Name + role)}</td><td class=\"num\">{unit.IfH}x{unit.IfW}x{unit.IfC}</td><td class=\"num\">{unit.If:N0}</td><td class=\"num\">{gain}</td><td class=\"num\">{unit.ReceptiveField[1]}</td><td class=\"num\">{unit.Params:N0}</td><td class=\"num\">{Format.Macs(unit.Macs)}</td></tr>");
-            }
-
-            html.Append("</table>");
+            Table(html, ReportTables.Units(stage));
             foreach (var (_, unit) in BranchedUnits(analysis).Where(pair => pair.Stage == stage))
             {
                 Figure(html, charts[GraphId(stage, unit)]);
@@ -97,24 +82,16 @@ public static class HtmlReport
         html.Append("</section>");
 
         OptimizationDocument run = report.Optimization;
-        html.Append("<section id=\"section-organizer\"><h2>Stage-level organizer</h2>");
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Settings: frame {run.Settings.Frame}, policy {run.Settings.Policy}, theta {run.Settings.Theta.ToString(CultureInfo.InvariantCulture)}, alpha {run.Settings.Alpha.ToString(CultureInfo.InvariantCulture)}, at most {run.Settings.MaxIterations} iterations.{(run.Settings.Preset is null ? "" : " " + Escape(run.Settings.Preset) + ".")} Stage numbers count every stage.</p>");
-        html.Append("<table id=\"organizer-steps\"><tr><th class=\"num\">#</th><th>action</th><th>source</th><th class=\"num\">dIF_MIN</th><th class=\"num\">target</th><th class=\"num\">dIF'_MAX</th><th>units after</th><th>why</th></tr>");
-        foreach (StepDocument step in run.Steps)
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"{step.Action}\"><td class=\"num\">{step.Iteration}</td><td class=\"action\">{step.Action}</td><td>{(step.Source is int s ? $"{s} ({Escape(step.SourceUnit ?? "")})" : "-")}</td><td class=\"num\">{Gain(step.SourceDeltaIf)}</td><td class=\"num\">{(step.Target?.ToString(CultureInfo.InvariantCulture) ?? "-")}</td><td class=\"num\">{Gain(step.TargetDeltaIf)}</td><td>{string.Join(",", step.StageUnits)}</td><td>{Escape(step.Reason)}</td></tr>");
-        }
-
-        html.Append("</table>");
+        html.Append(CultureInfo.InvariantCulture, $"<section id=\"section-organizer\"><h2>{ReportText.OrganizerTitle}</h2>");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">{Escape(ReportText.OrganizerSettings(run))}</p>");
+        Table(html, ReportTables.OrganizerSteps(run));
         Figure(html, charts["organizer"]);
-        html.Append("<table><tr><th></th><th>units per stage</th><th class=\"num\">parameters</th><th class=\"num\">MACs</th></tr>");
-        html.Append(CultureInfo.InvariantCulture, $"<tr><td>before</td><td>{string.Join(",", run.Before.StageUnits)}</td><td class=\"num\">{run.Before.Params:N0}</td><td class=\"num\">{Format.Macs(run.Before.Macs)}</td></tr>");
-        html.Append(CultureInfo.InvariantCulture, $"<tr><td>after</td><td>{string.Join(",", run.After.StageUnits)}</td><td class=\"num\">{run.After.Params:N0}</td><td class=\"num\">{Format.Macs(run.After.Macs)}</td></tr></table>");
-        html.Append(CultureInfo.InvariantCulture, $"<p>Net dIF {run.NetDeltaIf.ToString("0.00", CultureInfo.InvariantCulture)} (moved units: gain at target minus gain at source; minus removed units' gain). {Escape(run.StopReason)}.</p></section>");
+        Table(html, ReportTables.BeforeAfter(run));
+        html.Append(CultureInfo.InvariantCulture, $"<p>{ReportText.NetGain(run)} {Escape(run.StopReason)}.</p></section>");
 
         if (report.Connectivity.Count > 0)
         {
-            html.Append("<section id=\"section-connectivity\"><h2>Channel connectivity of factorized blocks</h2><p class=\"muted\">Which input channels (columns) reach each output channel (rows) after one and after two consecutive copies of a block, like the paper's Figures 4 and 5: grouped layers keep isolated blocks on the diagonal, RPW's overlapping windows form a band that widens with each block.</p>");
+            html.Append(CultureInfo.InvariantCulture, $"<section id=\"section-connectivity\"><h2>{ReportText.ConnectivityTitle}</h2><p class=\"muted\">{ReportText.ConnectivityIntroduction}</p>");
             for (int i = 0; i < report.Connectivity.Count; i++)
             {
                 Figure(html, charts[$"connectivity-{i + 1}"]);
@@ -125,16 +102,11 @@ public static class HtmlReport
 
         if (report.Results.Count > 0)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<section id=\"section-results\"><h2>Study results</h2><p class=\"muted\">From {Escape(report.ResultsSource ?? "the results folder")}: one point per model, the mean test accuracy over its runs with one standard deviation.</p>");
+            html.Append(CultureInfo.InvariantCulture, $"<section id=\"section-results\"><h2>{ReportText.ResultsTitle}</h2><p class=\"muted\">{Escape(ReportText.ResultsIntroduction(report))}</p>");
             Figure(html, charts["results-params"]);
             Figure(html, charts["results-macs"]);
-            html.Append("<table><tr><th>model</th><th class=\"num\">parameters</th><th class=\"num\">MACs</th><th class=\"num\">accuracy</th><th class=\"num\">std</th><th class=\"num\">runs</th></tr>");
-            foreach (ResultPointDocument point in report.Results)
-            {
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Escape(point.Model)}</td><td class=\"num\">{point.Params:N0}</td><td class=\"num\">{Format.Macs(point.Macs)}</td><td class=\"num\">{point.AccuracyMean:P2}</td><td class=\"num\">{point.AccuracyStd:P2}</td><td class=\"num\">{point.Runs}</td></tr>");
-            }
-
-            html.Append("</table></section>");
+            Table(html, ReportTables.Results(report.Results));
+            html.Append("</section>");
         }
 
         if (command is not null)
@@ -150,7 +122,7 @@ public static class HtmlReport
     /// The branched units drawn as graphs: the first unit of each distinct structure (its ops and how they connect), at
     /// most <see cref="MaxGraphs"/>; chains are left to the tables.
     /// </summary>
-    private static IEnumerable<(StageDocument Stage, UnitDocument Unit)> BranchedUnits(AnalysisDocument analysis)
+    public static IEnumerable<(StageDocument Stage, UnitDocument Unit)> BranchedUnits(AnalysisDocument analysis)
     {
         var seen = new HashSet<string>();
         return analysis.Stages
@@ -162,13 +134,44 @@ public static class HtmlReport
 
     private const int MaxGraphs = 8;
 
-    private static string GraphId(StageDocument stage, UnitDocument unit) => $"stage-{stage.Index}-unit-{unit.Index}-graph";
+    /// <summary>The id of the graph chart of <paramref name="unit"/> in <paramref name="stage"/>, e.g. <c>stage-2-unit-1-graph</c>.</summary>
+    public static string GraphId(StageDocument stage, UnitDocument unit) => $"stage-{stage.Index}-unit-{unit.Index}-graph";
 
-    private static void Row(StringBuilder html, string name, string value) =>
-        html.Append(CultureInfo.InvariantCulture, $"<tr><th>{Escape(name)}</th><td>{Escape(value)}</td></tr>");
+    /// <summary>A report table as HTML: a header row when it has one, then its rows; every text escaped.</summary>
+    private static void Table(StringBuilder html, ReportTable table)
+    {
+        html.Append(table.Id is null ? "<table>" : $"<table id=\"{Escape(table.Id)}\">");
+        if (table.Header.Count > 0)
+        {
+            Row(html, new ReportRow(table.Header));
+        }
+
+        foreach (ReportRow row in table.Rows)
+        {
+            Row(html, row);
+        }
+
+        html.Append("</table>");
+    }
+
+    private static void Row(StringBuilder html, ReportRow row)
+    {
+        html.Append(row.Class is null ? "<tr>" : $"<tr class=\"{Escape(row.Class)}\">");
+        foreach (ReportCell cell in row.Cells)
+        {
+            string tag = cell.Heading ? "th" : "td";
+            string? css = (cell.Numeric, cell.Class) switch
+            {
+                (true, null) => "num",
+                (true, string other) => "num " + other,
+                (false, var other) => other,
+            };
+            html.Append(CultureInfo.InvariantCulture, $"<{tag}{(css is null ? "" : $" class=\"{Escape(css)}\"")}>{Escape(cell.Text)}</{tag}>");
+        }
+
+        html.Append("</tr>");
+    }
 
     private static void Figure(StringBuilder html, Chart chart) =>
         html.Append(CultureInfo.InvariantCulture, $"<figure>{chart.Svg}<figcaption>{Escape(chart.Caption)}</figcaption></figure>");
-
-    private static string Gain(double? value) => value is double v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
 }

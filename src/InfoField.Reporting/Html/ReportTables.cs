@@ -1,0 +1,167 @@
+using System.Globalization;
+
+namespace InfoField.Reporting.Html;
+
+/// <summary>A table of the report, as both the HTML report and the browser app show it.</summary>
+/// <param name="Id">The element id, or null.</param>
+/// <param name="Header">The header row (empty for a table of name-value rows).</param>
+/// <param name="Rows">The rows.</param>
+public sealed record ReportTable(string? Id, IReadOnlyList<ReportCell> Header, IReadOnlyList<ReportRow> Rows);
+
+/// <summary>A row of a <see cref="ReportTable"/>.</summary>
+/// <param name="Cells">The cells.</param>
+/// <param name="Class">Its class (<c>saturated</c>, an organizer step's action), or null.</param>
+public sealed record ReportRow(IReadOnlyList<ReportCell> Cells, string? Class = null);
+
+/// <summary>A cell of a <see cref="ReportTable"/>.</summary>
+/// <param name="Text">What it shows.</param>
+/// <param name="Numeric">True for a number (right-aligned, tabular figures).</param>
+/// <param name="Class">Another class, or null.</param>
+/// <param name="Heading">True for a heading cell (the name of a name-value row).</param>
+public sealed record ReportCell(string Text, bool Numeric = false, string? Class = null, bool Heading = false)
+{
+    /// <summary>A heading cell of a header row.</summary>
+    public static ReportCell Head(string text, bool numeric = false) => new(text, numeric, Heading: true);
+
+    /// <summary>A numeric cell.</summary>
+    public static ReportCell Number(string text) => new(text, Numeric: true);
+}
+
+/// <summary>
+/// The tables of a report, built only from the documents (<see cref="ReportDocument"/> parts, <see cref="DecompositionDocument"/>):
+/// the HTML report, the browser app and the command's text show these, so they cannot disagree.
+/// </summary>
+public static class ReportTables
+{
+    /// <summary>The summary: model, source, input, parameters, MACs, stages, settings.</summary>
+    public static ReportTable Summary(ReportDocument report)
+    {
+        AnalysisDocument analysis = report.Analysis;
+        return new ReportTable(null, [],
+        [
+            NameValue("model", analysis.Model),
+            NameValue("source", analysis.Source + (analysis.Dataset is null ? "" : $", dataset {analysis.Dataset}, width {analysis.Width.ToString(CultureInfo.InvariantCulture)}")),
+            NameValue("input", string.Join("x", analysis.Input)),
+            NameValue("parameters", analysis.Params.ToString("N0", CultureInfo.InvariantCulture)),
+            NameValue("MACs", $"{Format.Macs(analysis.Macs)} ({analysis.Macs.ToString("N0", CultureInfo.InvariantCulture)})"),
+            NameValue("stages", $"{analysis.Stages.Count}; units per stage {string.Join(",", report.Optimization.Before.StageUnits)}"),
+            NameValue("settings", $"alpha {analysis.Alpha.ToString(CultureInfo.InvariantCulture)}, {analysis.Frame} frame, theta {report.Theta.ToString(CultureInfo.InvariantCulture)}"),
+        ]);
+    }
+
+    /// <summary>A stage's units: k, name and role, field, IF, dIF (saturated marked), receptive field, parameters, MACs.</summary>
+    public static ReportTable Units(StageDocument stage)
+    {
+        var rows = stage.Units.Select(unit =>
+        {
+            string gain = unit.DeltaIf is double d ? d.ToString("0.00", CultureInfo.InvariantCulture) + (d == 0 ? " saturated" : "") : "-";
+            string role = unit.Role == "body" ? "" : $" [{unit.Role}]";
+            return new ReportRow(
+            [
+                ReportCell.Number(unit.Index.ToString(CultureInfo.InvariantCulture)),
+                new ReportCell(unit.Name + role),
+                ReportCell.Number($"{unit.IfH}x{unit.IfW}x{unit.IfC}"),
+                ReportCell.Number(unit.If.ToString("N0", CultureInfo.InvariantCulture)),
+                ReportCell.Number(gain),
+                ReportCell.Number(unit.ReceptiveField[1].ToString(CultureInfo.InvariantCulture)),
+                ReportCell.Number(unit.Params.ToString("N0", CultureInfo.InvariantCulture)),
+                ReportCell.Number(Format.Macs(unit.Macs)),
+            ], unit.DeltaIf == 0 ? "saturated" : null);
+        }).ToList();
+        return new ReportTable(null,
+            [ReportCell.Head("k", true), ReportCell.Head("unit"), ReportCell.Head("IF^h x IF^w x IF^c", true), ReportCell.Head("IF", true), ReportCell.Head("dIF", true), ReportCell.Head("RF", true), ReportCell.Head("params", true), ReportCell.Head("MACs", true)],
+            rows);
+    }
+
+    /// <summary>
+    /// The field at every op of a unit (what <c>analyze --detail</c> prints): <c>t3 = dw(t1)</c> is tensor 3, a depthwise
+    /// convolution of tensor 1; <c>in</c> is the unit's input.
+    /// </summary>
+    public static ReportTable Ops(UnitDocument unit)
+    {
+        var rows = unit.Ops.Select(op => new ReportRow(
+        [
+            new ReportCell($"t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(input => input == 0 ? "in" : $"t{input}"))})"),
+            ReportCell.Number(string.Join("x", op.OutputShape)),
+            ReportCell.Number($"{op.IfH}x{op.IfW}x{op.IfC}"),
+            ReportCell.Number(op.If.ToString("N0", CultureInfo.InvariantCulture)),
+        ])).ToList();
+        return new ReportTable(null, [ReportCell.Head("op"), ReportCell.Head("output", true), ReportCell.Head("IF^h x IF^w x IF^c", true), ReportCell.Head("IF", true)], rows);
+    }
+
+    /// <summary>The organizer's steps: action, source and its dIF_MIN, target and its dIF'_MAX, units after, why.</summary>
+    public static ReportTable OrganizerSteps(OptimizationDocument run)
+    {
+        var rows = run.Steps.Select(step => new ReportRow(
+        [
+            ReportCell.Number(step.Iteration.ToString(CultureInfo.InvariantCulture)),
+            new ReportCell(step.Action, Class: "action"),
+            new ReportCell(step.Source is int s ? $"{s} ({step.SourceUnit ?? ""})" : "-"),
+            ReportCell.Number(Gain(step.SourceDeltaIf)),
+            ReportCell.Number(step.Target?.ToString(CultureInfo.InvariantCulture) ?? "-"),
+            ReportCell.Number(Gain(step.TargetDeltaIf)),
+            new ReportCell(string.Join(",", step.StageUnits)),
+            new ReportCell(step.Reason),
+        ], step.Action)).ToList();
+        return new ReportTable("organizer-steps",
+            [ReportCell.Head("#", true), ReportCell.Head("action"), ReportCell.Head("source"), ReportCell.Head("dIF_MIN", true), ReportCell.Head("target", true), ReportCell.Head("dIF'_MAX", true), ReportCell.Head("units after"), ReportCell.Head("why")],
+            rows);
+    }
+
+    /// <summary>Units per stage, parameters and MACs before and after the organizer.</summary>
+    public static ReportTable BeforeAfter(OptimizationDocument run) => new(null,
+        [ReportCell.Head(""), ReportCell.Head("units per stage"), ReportCell.Head("parameters", true), ReportCell.Head("MACs", true)],
+        [Summary("before", run.Before), Summary("after", run.After)]);
+
+    /// <summary>Study results: parameters, MACs, accuracy and its spread, runs.</summary>
+    public static ReportTable Results(IReadOnlyList<ResultPointDocument> points) => new(null,
+        [ReportCell.Head("model"), ReportCell.Head("parameters", true), ReportCell.Head("MACs", true), ReportCell.Head("accuracy", true), ReportCell.Head("std", true), ReportCell.Head("runs", true)],
+        points.Select(point => new ReportRow(
+        [
+            new ReportCell(point.Model),
+            ReportCell.Number(point.Params.ToString("N0", CultureInfo.InvariantCulture)),
+            ReportCell.Number(Format.Macs(point.Macs)),
+            ReportCell.Number(point.AccuracyMean.ToString("P2", CultureInfo.InvariantCulture)),
+            ReportCell.Number(point.AccuracyStd.ToString("P2", CultureInfo.InvariantCulture)),
+            ReportCell.Number(point.Runs.ToString(CultureInfo.InvariantCulture)),
+        ])).ToList());
+
+    /// <summary>Every standard convolution the decomposer considered: where, unit, what it was, what replaced it (or kept), parameters and MACs before and after, why.</summary>
+    public static ReportTable Replacements(DecompositionDocument decomposition) => new(null,
+        [ReportCell.Head("where"), ReportCell.Head("unit"), ReportCell.Head("standard"), ReportCell.Head("replaced by"), ReportCell.Head("params", true), ReportCell.Head("MACs", true), ReportCell.Head("why")],
+        decomposition.Replacements.Select(r => new ReportRow(
+        [
+            new ReportCell(r.Location),
+            new ReportCell(r.Unit),
+            new ReportCell(r.From),
+            new ReportCell(r.To ?? "(kept)"),
+            ReportCell.Number($"{Format.Count(r.ParamsBefore)} -> {Format.Count(r.ParamsAfter)}"),
+            ReportCell.Number($"{Format.Macs(r.MacsBefore)} -> {Format.Macs(r.MacsAfter)}"),
+            new ReportCell(r.Reason),
+        ])).ToList());
+
+    /// <summary>Parameters and MACs before and after the decomposer, and their ratios.</summary>
+    public static ReportTable DecompositionSummary(DecompositionDocument decomposition)
+    {
+        double parameters = (double)decomposition.Params / decomposition.Before.Params;
+        double macs = (double)decomposition.Macs / decomposition.Before.Macs;
+        return new ReportTable(null, [ReportCell.Head(""), ReportCell.Head("params", true), ReportCell.Head("MACs", true)],
+        [
+            new ReportRow([new ReportCell("before"), ReportCell.Number(Format.Count(decomposition.Before.Params)), ReportCell.Number(Format.Macs(decomposition.Before.Macs))]),
+            new ReportRow([new ReportCell("after"), ReportCell.Number(Format.Count(decomposition.Params)), ReportCell.Number(Format.Macs(decomposition.Macs))]),
+            new ReportRow([new ReportCell("ratio"), ReportCell.Number(parameters.ToString("P1", CultureInfo.InvariantCulture)), ReportCell.Number(macs.ToString("P1", CultureInfo.InvariantCulture))]),
+        ]);
+    }
+
+    private static ReportRow Summary(string label, ArchitectureSummary summary) => new(
+    [
+        new ReportCell(label),
+        new ReportCell(string.Join(",", summary.StageUnits)),
+        ReportCell.Number(summary.Params.ToString("N0", CultureInfo.InvariantCulture)),
+        ReportCell.Number(Format.Macs(summary.Macs)),
+    ]);
+
+    private static ReportRow NameValue(string name, string value) => new([new ReportCell(name, Heading: true), new ReportCell(value)]);
+
+    private static string Gain(double? value) => value is double v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
+}
