@@ -29,6 +29,7 @@ public static class StageOrganizer
         }
 
         StageTrace[] traces = Enumerable.Range(0, network.Stages.Count).Select(s => StageTrace.Of(network, s, options.Field)).ToArray();
+        var memo = new Memo();
         for (int iteration = 1; ; iteration++)
         {
             if (iteration > options.MaxIterations)
@@ -53,7 +54,7 @@ public static class StageOrganizer
                 break;
             }
 
-            var (targets, candidates) = FindTargets(current, traces, source);
+            var (targets, candidates) = FindTargets(current, traces, source, memo);
 
             // The best target whose move leaves a valid network with the same output; a target that would not is
             // skipped with the reason, and the next best is tried.
@@ -179,7 +180,7 @@ public static class StageOrganizer
     /// The copy of the source unit re-created for every other stage, with its gain there, best first (ties go to the
     /// earlier stage); and every stage tried, with its gain or why it could not take a copy.
     /// </summary>
-    private static (List<Target> Targets, List<TargetCandidate> Candidates) FindTargets(Network network, StageTrace[] traces, Source source)
+    private static (List<Target> Targets, List<TargetCandidate> Candidates) FindTargets(Network network, StageTrace[] traces, Source source, Memo memo)
     {
         var targets = new List<Target>();
         var candidates = new List<TargetCandidate>();
@@ -198,13 +199,14 @@ public static class StageOrganizer
                 continue;
             }
 
-            if (!UnitFamilies.TryRecreate(source.Unit, source.Input, network.Layout.Stages[t].Units[position - 1].Output, network.SpatialRank).TryGet(out Recreation? copy, out Violation? refused))
+            FeatureShape stageOutput = network.Layout.Stages[t].Units[position - 1].Output;
+            if (!memo.Recreate(source.Unit, source.Input, stageOutput, network.SpatialRank).TryGet(out Recreation? copy, out Violation? refused))
             {
                 candidates.Add(new TargetCandidate(t + 1, null, refused.Message));
                 continue;
             }
 
-            double gain = traces[t].DeltaIfOfInserted(copy.Unit, position);
+            double gain = memo.Gain(traces[t], copy.Unit, position);
             candidates.Add(new TargetCandidate(t + 1, gain, null));
             targets.Add(new Target(t, position, copy.Unit, gain, copy.How));
         }
@@ -313,6 +315,49 @@ public static class StageOrganizer
     private static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 
     private sealed record Source(int Stage, int Index, Unit Unit, FeatureShape Input, double DeltaIf);
+
+    /// <summary>
+    /// What one run has computed already: a unit re-created for a stage's output, and the gain of a copy appended to a
+    /// stage's trace (a trace is kept while its stage does not change, so its gains stay valid). The zoo's units repeat
+    /// (every conv3-512 of VGG's last stages is the same unit), so most tries of later iterations are found here.
+    /// </summary>
+    private sealed class Memo
+    {
+        private readonly Dictionary<(Unit Unit, FeatureShape Input, FeatureShape StageOutput), Checked<Recreation>> _copies = [];
+        private readonly Dictionary<(StageTrace Trace, Unit Copy, int Position), double> _gains = new(new TraceKeyComparer());
+
+        public Checked<Recreation> Recreate(Unit unit, FeatureShape input, FeatureShape stageOutput, int spatialRank)
+        {
+            if (!_copies.TryGetValue((unit, input, stageOutput), out Checked<Recreation> copy))
+            {
+                copy = UnitFamilies.TryRecreate(unit, input, stageOutput, spatialRank);
+                _copies[(unit, input, stageOutput)] = copy;
+            }
+
+            return copy;
+        }
+
+        public double Gain(StageTrace trace, Unit copy, int position)
+        {
+            if (!_gains.TryGetValue((trace, copy, position), out double gain))
+            {
+                gain = trace.DeltaIfOfInserted(copy, position);
+                _gains[(trace, copy, position)] = gain;
+            }
+
+            return gain;
+        }
+
+        /// <summary>Traces by reference (a retraced stage is a new trace), copies by value.</summary>
+        private sealed class TraceKeyComparer : IEqualityComparer<(StageTrace Trace, Unit Copy, int Position)>
+        {
+            public bool Equals((StageTrace Trace, Unit Copy, int Position) x, (StageTrace Trace, Unit Copy, int Position) y) =>
+                ReferenceEquals(x.Trace, y.Trace) && x.Position == y.Position && x.Copy == y.Copy;
+
+            public int GetHashCode((StageTrace Trace, Unit Copy, int Position) key) =>
+                HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Trace), key.Copy, key.Position);
+        }
+    }
 
     private sealed record Target(int Stage, int Position, Unit Copy, double DeltaIf, string How);
 }
