@@ -9,11 +9,15 @@ namespace InfoField.Organizer;
 /// The paper's stage-level organizer (section 4.1, docs/organizer.md). Each iteration takes the movable unit with the
 /// smallest IF gain (a stage's last body unit, never a stem, tail or a stage's first unit), tries a copy of it at the
 /// end of every other stage, and then moves it where the copy gains most, removes it, or stops, by the chosen policy.
-/// Every intermediate network is validated by the architecture model.
+/// Every edit is checked with the architecture model's rules before it is made: one that would leave an invalid network
+/// or change the network's output shape is not made, and the step says why (docs/organizer.md).
 /// </summary>
 public static class StageOrganizer
 {
-    /// <summary>Reorganizes <paramref name="network"/>; never throws for networks it cannot change, it says why in the last step.</summary>
+    /// <summary>
+    /// Reorganizes <paramref name="network"/>. It never throws for a valid network: edits it may not make, and networks
+    /// it cannot change, are said in the steps.
+    /// </summary>
     public static OrganizerResult Optimize(Network network, OrganizerOptions? options = null)
     {
         options = (options ?? OrganizerOptions.Default).Validated();
@@ -42,7 +46,7 @@ public static class StageOrganizer
             if (source is null || removed is null)
             {
                 string why = kept.Count == 0
-                    ? "no stage has a movable unit (a stage needs two or more units, and its last unit must not be a stem or tail unit)"
+                    ? "no stage has a movable unit (a stage needs two or more units, and its last unit must not be a stem or tail unit or the classifier)"
                     : $"no stage's last unit can be moved or removed: {string.Join("; ", kept.Select(unit => unit.Describe()))}";
                 steps.Add(Stop(iteration, null, null, [], current, why) with { Kept = kept.ToValueList() });
                 break;
