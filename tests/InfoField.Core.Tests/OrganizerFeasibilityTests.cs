@@ -119,6 +119,11 @@ public class OrganizerFeasibilityTests
             Assert.All(result.Steps, step => Assert.Equal("pw-10", step.Architecture.Stages[2].Units[^1].Name));
             Assert.DoesNotContain(result.Steps, step => step.SourceUnit == "pw-10");
         }
+
+        // The step log says why it stays whenever its gain is not above the source's.
+        KeptUnit kept = StageOrganizer.Optimize(network).Steps[0].Kept.Single(unit => unit.Unit == "pw-10");
+        Assert.Equal((3, 0.0), (kept.Stage, kept.DeltaIf));
+        Assert.Equal("it is the classifier: its channels are the network's 10x1x1 output, with no linear layer after it", kept.Reason);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public static class StageOrganizer
             if (source is null || removed is null)
             {
                 string why = kept.Count == 0
-                    ? "no stage has a movable unit (a stage needs two or more units, and its last unit must not be a stem or tail unit or the classifier)"
+                    ? "no stage has a movable unit (a stage needs two or more units, and its last unit must not be a stem or tail unit)"
                     : $"no stage's last unit can be moved or removed: {string.Join("; ", kept.Select(unit => unit.Describe()))}";
                 steps.Add(Stop(iteration, null, null, [], current, why) with { Kept = kept.ToValueList() });
                 break;
@@ -146,14 +146,22 @@ public static class StageOrganizer
 
     /// <summary>
     /// The movable unit with the smallest gain (ties go to the later stage) whose removal leaves a valid network with
-    /// the same output, and that network; the units with smaller gains that failed this, each with why.
+    /// the same output, and that network; the units with smaller gains that failed this or are the classifier, each with why.
     /// </summary>
     private static (Source? Source, Network? Removed, List<KeptUnit> Kept) FindSource(Network network, StageTrace[] traces)
     {
-        var sources = new List<Source>();
+        // Each stage's last movable unit; and the classifier, which is never moved but is named when its gain is smaller.
+        var sources = new List<(Source Source, string? Classifier)>();
         for (int s = network.Stages.Count - 1; s >= 0; s--)
         {
             Stage stage = network.Stages[s];
+            int end = stage.Units.Count - 1;
+            if (end >= 1 && stage.Units[end].Role == UnitRole.Body && IsClassifier(network, s, end))
+            {
+                string why = $"it is the classifier: its channels are the network's {network.Output} output, with no linear layer after it";
+                sources.Add((new Source(s, end, stage.Units[end], network.Layout.Stages[s].Units[end].Input, traces[s].DeltaIf(end) ?? 0), why));
+            }
+
             int last = LastBodyUnit(network, s);
             if (last < 1 || Enumerable.Range(0, last).All(u => stage.Units[u].Role != UnitRole.Body))
             {
@@ -161,13 +169,19 @@ public static class StageOrganizer
             }
 
             double gain = traces[s].DeltaIf(last) ?? 0;
-            sources.Add(new Source(s, last, stage.Units[last], network.Layout.Stages[s].Units[last].Input, gain));
+            sources.Add((new Source(s, last, stage.Units[last], network.Layout.Stages[s].Units[last].Input, gain), null));
         }
 
         // A stable order: among equal gains the later stage (listed first) comes first.
         var kept = new List<KeptUnit>();
-        foreach (Source source in sources.OrderBy(source => source.DeltaIf))
+        foreach (var (source, classifier) in sources.OrderBy(candidate => candidate.Source.DeltaIf))
         {
+            if (classifier is not null)
+            {
+                kept.Add(new KeptUnit(source.Stage + 1, source.Unit.Name, source.DeltaIf, classifier));
+                continue;
+            }
+
             Checked<Network> removal = Checked(network, network.TryWithStages(network.Stages.SetItem(source.Stage, RemoveUnit(network.Stages[source.Stage], source.Index))), "removing it");
             if (removal.TryGet(out Network? removed, out Violation? refused))
             {
