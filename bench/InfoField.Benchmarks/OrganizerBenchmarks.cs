@@ -35,4 +35,8 @@ public class OrganizerBenchmarks
 
     [Benchmark]
     public OrganizerResult OptimizeEfficientNetB0ImageNet() => StageOrganizer.Optimize(_efficientnetB0);
+
+    /// <summary>The work of <c>infofield study alpha</c>: the organizer on every zoo model and dataset (151) at six alphas.</summary>
+    [Benchmark]
+    public AlphaSensitivity AlphaStudy() => AlphaSensitivity.OfZoo();
 }

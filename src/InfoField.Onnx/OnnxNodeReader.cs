@@ -800,15 +800,8 @@ internal sealed class OnnxNodeReader
 
     private int Add(NodeProto node, Op op, int[] inputs)
     {
-        FeatureShape shape;
-        try
-        {
-            shape = op is MergeOp merge ? merge.OutputShape([.. inputs.Select(i => shapes[i])]) : op.OutputShape(shapes[inputs[0]]);
-        }
-        catch (ArchitectureException error)
-        {
-            throw Fail(node, $"read as '{op.Type}': {error.Message}");
-        }
+        Checked<FeatureShape> read = op is MergeOp merge ? merge.TryOutputShape([.. inputs.Select(i => shapes[i])]) : op.TryOutputShape(shapes[inputs[0]]);
+        FeatureShape shape = read.OrThrow(broken => Fail(node, $"read as '{op.Type}': {broken.Message}"));
 
         nodes.Add(new FlatNode(op, inputs, Describe(node)));
         shapes.Add(shape);

@@ -100,6 +100,7 @@ public sealed record ArchitectureSummary(
 /// <param name="Reason">Why, in words.</param>
 /// <param name="StageUnits">Units per stage after the step.</param>
 /// <param name="Candidates">Every stage tried as a target.</param>
+/// <param name="Kept">Units with a gain at most the source's that stay because removing them would break the network or change its output.</param>
 public sealed record StepDocument(
     [property: JsonPropertyName("iteration")] int Iteration,
     [property: JsonPropertyName("action")] string Action,
@@ -110,7 +111,8 @@ public sealed record StepDocument(
     [property: JsonPropertyName("targetDeltaIf")] double? TargetDeltaIf,
     [property: JsonPropertyName("reason")] string Reason,
     [property: JsonPropertyName("stageUnits")] int[] StageUnits,
-    [property: JsonPropertyName("candidates")] IReadOnlyList<CandidateDocument> Candidates)
+    [property: JsonPropertyName("candidates")] IReadOnlyList<CandidateDocument> Candidates,
+    [property: JsonPropertyName("kept")] IReadOnlyList<KeptDocument> Kept)
 {
     /// <summary>The document of a step.</summary>
     public static StepDocument From(OrganizerStep step) => new(
@@ -123,8 +125,20 @@ public sealed record StepDocument(
         step.TargetDeltaIf,
         step.Reason,
         [.. step.StageUnits],
-        step.Candidates.Select(c => new CandidateDocument(c.Stage, c.DeltaIf, c.Skipped)).ToList());
+        step.Candidates.Select(c => new CandidateDocument(c.Stage, c.DeltaIf, c.Skipped)).ToList(),
+        step.Kept.Select(k => new KeptDocument(k.Stage, k.Unit, k.DeltaIf, k.Reason)).ToList());
 }
+
+/// <summary>A unit the organizer may not move or remove.</summary>
+/// <param name="Stage">From 1.</param>
+/// <param name="Unit">The unit's name.</param>
+/// <param name="DeltaIf">Its gain.</param>
+/// <param name="Reason">Why it stays.</param>
+public sealed record KeptDocument(
+    [property: JsonPropertyName("stage")] int Stage,
+    [property: JsonPropertyName("unit")] string Unit,
+    [property: JsonPropertyName("deltaIf")] double DeltaIf,
+    [property: JsonPropertyName("reason")] string Reason);
 
 /// <summary>A stage tried as a target.</summary>
 /// <param name="Stage">From 1.</param>

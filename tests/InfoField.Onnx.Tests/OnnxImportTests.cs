@@ -70,6 +70,7 @@ public class OnnxImportTests
     [InlineData("efficientnet_b0")]
     [InlineData("handmade")]
     [InlineData("signal1d")]
+    [InlineData("squeezenet1_0")]
     public void Parameters_equal_what_pytorch_counts(string fixture)
     {
         Network network = OnnxImport.Load(Fixture(fixture));

@@ -8,11 +8,8 @@ public abstract record ChannelPermutation(int Groups) : LayerOp
     public abstract int[] SourceChannels(int channels);
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input)
-    {
-        Windowing.RequireDivides(Groups, input.Channels, "input");
-        return input;
-    }
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
+        Windowing.CheckDivides(Groups, input.Channels, "input") ?? new Checked<FeatureShape>(input);
 
     /// <inheritdoc />
     public override SpatialWindow Window(FeatureShape input) => SpatialWindow.Point;

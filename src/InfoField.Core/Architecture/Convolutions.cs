@@ -33,14 +33,12 @@ public sealed record Convolution(int OutChannels, Pair Kernel, Pair Stride, Pair
     public bool IsStandard => Groups == 1 && (Kernel.H > 1 || Kernel.W > 1);
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input)
-    {
-        Windowing.RequireChannels("out", OutChannels);
-        Windowing.RequireDivides(Groups, input.Channels, "input");
-        Windowing.RequireDivides(Groups, OutChannels, "output");
-        var (height, width) = Windowing.Slide(input, Kernel, Stride, Padding, Dilation);
-        return Limits.RequireShape("out", new FeatureShape(OutChannels, height, width));
-    }
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
+        Windowing.CheckChannels("out", OutChannels)
+        ?? Windowing.CheckDivides(Groups, input.Channels, "input")
+        ?? Windowing.CheckDivides(Groups, OutChannels, "output")
+        ?? Windowing.TrySlide(input, Kernel, Stride, Padding, Dilation, out int height, out int width)
+        ?? Limits.CheckShape("out", new FeatureShape(OutChannels, height, width));
 
     /// <inheritdoc />
     public override SpatialWindow Window(FeatureShape input) => new(
@@ -90,13 +88,11 @@ public sealed record DepthwiseConvolution(Pair Kernel, Pair Stride, Pair Padding
     }
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input)
-    {
-        Limits.RequireRange("multiplier", Multiplier, 1, Limits.MaxChannels);
-        Windowing.RequireChannels("multiplier", (long)input.Channels * Multiplier);
-        var (height, width) = Windowing.Slide(input, Kernel, Stride, Padding, Dilation);
-        return Limits.RequireShape("multiplier", new FeatureShape(input.Channels * Multiplier, height, width));
-    }
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
+        Limits.CheckRange("multiplier", Multiplier, 1, Limits.MaxChannels)
+        ?? Windowing.CheckChannels("multiplier", (long)input.Channels * Multiplier)
+        ?? Windowing.TrySlide(input, Kernel, Stride, Padding, Dilation, out int height, out int width)
+        ?? Limits.CheckShape("multiplier", new FeatureShape(input.Channels * Multiplier, height, width));
 
     /// <inheritdoc />
     public override SpatialWindow Window(FeatureShape input) => new(
@@ -156,14 +152,12 @@ public sealed record PointwiseConvolution(int OutChannels, int Groups, Pair Stri
         new(op.Int("out"), op.Int("groups", 1), op.Pair("stride", 1), op.Bool("bias", false));
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input)
-    {
-        Windowing.RequireChannels("out", OutChannels);
-        Windowing.RequireDivides(Groups, input.Channels, "input");
-        Windowing.RequireDivides(Groups, OutChannels, "output");
-        var (height, width) = Windowing.Slide(input, Pair.Square(1), Stride, Pair.Square(0), Pair.Square(1));
-        return Limits.RequireShape("out", new FeatureShape(OutChannels, height, width));
-    }
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
+        Windowing.CheckChannels("out", OutChannels)
+        ?? Windowing.CheckDivides(Groups, input.Channels, "input")
+        ?? Windowing.CheckDivides(Groups, OutChannels, "output")
+        ?? Windowing.TrySlide(input, Pair.Square(1), Stride, Pair.Square(0), Pair.Square(1), out int height, out int width)
+        ?? Limits.CheckShape("out", new FeatureShape(OutChannels, height, width));
 
     /// <inheritdoc />
     public override SpatialWindow Window(FeatureShape input) => new(new AxisWindow(1, Stride.H), new AxisWindow(1, Stride.W));
@@ -215,17 +209,11 @@ public sealed record RollingPointwiseConvolution(int OutChannels, int Groups, do
     public int[] WindowStarts(int inputChannels) => RollingWindows.Starts(inputChannels, OutChannels, Groups, Overlap);
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input)
-    {
-        Windowing.RequireChannels("out", OutChannels);
-        Windowing.RequireDivides(Groups, input.Channels, "input");
-        if (!(Overlap >= 0 && Overlap < 1))
-        {
-            throw Broken("overlap", $"{Overlap} is outside [0, 1): adjacent filters share a fraction o of their window, 0 <= o < 1");
-        }
-
-        return Limits.RequireShape("out", input.WithChannels(OutChannels));
-    }
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
+        Windowing.CheckChannels("out", OutChannels)
+        ?? Windowing.CheckDivides(Groups, input.Channels, "input")
+        ?? (Overlap >= 0 && Overlap < 1 ? null : Broken("overlap", $"{Overlap} is outside [0, 1): adjacent filters share a fraction o of their window, 0 <= o < 1"))
+        ?? Limits.CheckShape("out", input.WithChannels(OutChannels));
 
     /// <inheritdoc />
     public override SpatialWindow Window(FeatureShape input) => SpatialWindow.Point;

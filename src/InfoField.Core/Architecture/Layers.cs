@@ -17,8 +17,8 @@ public sealed record BatchNorm(double Eps = BatchNorm.DefaultEps) : ElementwiseO
     public override void Write(Spec.OpWriter writer) => writer.Double("eps", Eps, DefaultEps);
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input) =>
-        Eps > 0 && double.IsFinite(Eps) ? input : throw Broken("eps", $"{Eps} is not a positive number");
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
+        Eps > 0 && double.IsFinite(Eps) ? input : Broken("eps", $"{Eps} is not a positive number");
 
     /// <inheritdoc />
     public override long Parameters(FeatureShape input) => 2L * input.Channels;
@@ -95,15 +95,8 @@ public sealed record Dropout(double P = 0.5) : ElementwiseOp
     public override void Write(Spec.OpWriter writer) => writer.Double("p", P, 0.5);
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input)
-    {
-        if (!(P >= 0 && P < 1))
-        {
-            throw Broken("p", $"{P} is outside [0, 1)");
-        }
-
-        return input;
-    }
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
+        P >= 0 && P < 1 ? input : Broken("p", $"{P} is outside [0, 1)");
 }
 
 /// <summary>An op that belongs in the classifier head, after the last stage (flatten, linear, softmax).</summary>
@@ -119,11 +112,8 @@ public sealed record Flatten : HeadOp
     public static Spec.OpKind Kind { get; } = new("flatten", [], _ => new Flatten());
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input)
-    {
-        Limits.RequireRange("type", input.Volume, 1, Limits.MaxVolume);
-        return new((int)input.Volume, 1, 1);
-    }
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
+        Limits.CheckRange("type", input.Volume, 1, Limits.MaxVolume) ?? new Checked<FeatureShape>(new FeatureShape((int)input.Volume, 1, 1));
 }
 
 /// <summary>A fully connected layer on a flat input (classifier heads only).</summary>
@@ -145,16 +135,9 @@ public sealed record Linear(int OutFeatures, bool Bias = true) : HeadOp
     }
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input)
-    {
-        Windowing.RequireChannels("out", OutFeatures);
-        if (!input.IsFlat)
-        {
-            throw Broken("type", $"linear needs a flat input but receives {input}; put a flatten (or a global pooling) before it");
-        }
-
-        return new FeatureShape(OutFeatures, 1, 1);
-    }
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
+        Windowing.CheckChannels("out", OutFeatures)
+        ?? (input.IsFlat ? new Checked<FeatureShape>(new FeatureShape(OutFeatures, 1, 1)) : Broken("type", $"linear needs a flat input but receives {input}; put a flatten (or a global pooling) before it"));
 
     /// <inheritdoc />
     public override long Parameters(FeatureShape input) => Limits.Add("parameters", Limits.Count("parameters", input.Channels, OutFeatures), Bias ? OutFeatures : 0);
@@ -173,6 +156,6 @@ public sealed record Softmax : HeadOp
     public static Spec.OpKind Kind { get; } = new("softmax", [], _ => new Softmax());
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input) =>
-        input.IsFlat ? input : throw Broken("type", $"softmax needs a flat input but receives {input}; put a flatten (or a global pooling) before it");
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
+        input.IsFlat ? input : Broken("type", $"softmax needs a flat input but receives {input}; put a flatten (or a global pooling) before it");
 }

@@ -29,28 +29,48 @@ public static class Limits
     /// <summary>Checks 1 &lt;= <paramref name="value"/> &lt;= <paramref name="maximum"/> (or 0 &lt;= for <paramref name="minimum"/> 0).</summary>
     public static void RequireRange(string field, long value, long minimum, long maximum)
     {
-        if (value < minimum || value > maximum)
+        if (CheckRange(field, value, minimum, maximum) is { } broken)
         {
-            throw new ArchitectureException(field, string.Create(CultureInfo.InvariantCulture, $"must be between {minimum:N0} and {maximum:N0} (got {value:N0})"));
+            throw broken.ToException();
         }
     }
+
+    /// <summary>The violation when <paramref name="value"/> is outside [<paramref name="minimum"/>, <paramref name="maximum"/>], else null.</summary>
+    public static Violation? CheckRange(string field, long value, long minimum, long maximum) =>
+        value < minimum || value > maximum
+            ? new Violation(field, string.Create(CultureInfo.InvariantCulture, $"must be between {minimum:N0} and {maximum:N0} (got {value:N0})"))
+            : null;
 
     /// <summary>Checks both axes of <paramref name="value"/> against <paramref name="minimum"/> and <see cref="MaxExtent"/>.</summary>
     public static void RequireExtent(string field, Pair value, int minimum)
     {
-        RequireRange(field, value.H, minimum, MaxExtent);
-        RequireRange(field, value.W, minimum, MaxExtent);
+        if (CheckExtent(field, value, minimum) is { } broken)
+        {
+            throw broken.ToException();
+        }
     }
 
+    /// <summary>The violation when an axis of <paramref name="value"/> is below <paramref name="minimum"/> or above <see cref="MaxExtent"/>, else null.</summary>
+    public static Violation? CheckExtent(string field, Pair value, int minimum) =>
+        CheckRange(field, value.H, minimum, MaxExtent) ?? CheckRange(field, value.W, minimum, MaxExtent);
+
     /// <summary>Checks a feature-map shape: channels, height and width, and its volume.</summary>
-    public static FeatureShape RequireShape(string field, FeatureShape shape)
+    public static FeatureShape RequireShape(string field, FeatureShape shape) => CheckShape(field, shape).Value;
+
+    /// <summary>A feature-map shape checked: channels, height and width, and its volume.</summary>
+    public static Checked<FeatureShape> CheckShape(string field, FeatureShape shape)
     {
-        RequireRange(field, shape.Channels, 1, MaxChannels);
-        RequireRange(field, shape.Height, 1, MaxExtent);
-        RequireRange(field, shape.Width, 1, MaxExtent);
+        Violation? broken = CheckRange(field, shape.Channels, 1, MaxChannels)
+            ?? CheckRange(field, shape.Height, 1, MaxExtent)
+            ?? CheckRange(field, shape.Width, 1, MaxExtent);
+        if (broken is not null)
+        {
+            return broken;
+        }
+
         if (shape.Volume > MaxVolume)
         {
-            throw new ArchitectureException(field, string.Create(CultureInfo.InvariantCulture, $"a feature map of {shape} holds {shape.Volume:N0} elements, more than the limit of {MaxVolume:N0}"));
+            return new Violation(field, string.Create(CultureInfo.InvariantCulture, $"a feature map of {shape} holds {shape.Volume:N0} elements, more than the limit of {MaxVolume:N0}"));
         }
 
         return shape;
@@ -92,17 +112,35 @@ public static class Limits
     /// <summary>Checks the unit and op counts of a network's <paramref name="stages"/> and <paramref name="head"/>.</summary>
     public static void RequireSize(IReadOnlyList<Stage> stages, IReadOnlyList<Op> head)
     {
-        long units = stages.Sum(stage => (long)stage.Units.Count);
-        if (units > MaxUnits)
+        if (CheckSize(stages, head) is { } broken)
         {
-            throw new ArchitectureException("stages", string.Create(CultureInfo.InvariantCulture, $"{units:N0} units are more than the limit of {MaxUnits:N0}"));
+            throw broken.ToException();
+        }
+    }
+
+    /// <summary>The violation when a network's <paramref name="stages"/> and <paramref name="head"/> hold too many units or ops, else null.</summary>
+    public static Violation? CheckSize(IReadOnlyList<Stage> stages, IReadOnlyList<Op> head)
+    {
+        long units = 0;
+        long ops = head.Count;
+        foreach (Stage stage in stages)
+        {
+            units += stage.Units.Count;
+            ops += stage.Entry.Count;
+            foreach (Unit unit in stage.Units)
+            {
+                ops += unit.Graph.Count;
+            }
         }
 
-        long ops = head.Count + stages.Sum(stage => stage.Entry.Count + stage.Units.Sum(unit => (long)unit.Graph.Count));
-        if (ops > MaxOps)
+        if (units > MaxUnits)
         {
-            throw new ArchitectureException("stages", string.Create(CultureInfo.InvariantCulture, $"{ops:N0} ops are more than the limit of {MaxOps:N0}"));
+            return new Violation("stages", string.Create(CultureInfo.InvariantCulture, $"{units:N0} units are more than the limit of {MaxUnits:N0}"));
         }
+
+        return ops > MaxOps
+            ? new Violation("stages", string.Create(CultureInfo.InvariantCulture, $"{ops:N0} ops are more than the limit of {MaxOps:N0}"))
+            : null;
     }
 
     private static ArchitectureException TooMany(string what) =>

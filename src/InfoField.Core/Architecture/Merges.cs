@@ -20,20 +20,18 @@ public abstract record MergeOp : Op
     public abstract ChannelJoin Join { get; }
 
     /// <summary>A merge cannot be applied to a single tensor.</summary>
-    public override FeatureShape OutputShape(FeatureShape input) =>
-        throw Broken("inputs", $"'{Type}' joins two or more tensors; give it \"inputs\"");
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
+        Broken("inputs", $"'{Type}' joins two or more tensors; give it \"inputs\"");
+
+    /// <summary>The output shape for <paramref name="inputs"/>, or the violation when they cannot be joined. The merge's one shape rule.</summary>
+    public abstract Checked<FeatureShape> TryOutputShape(IReadOnlyList<FeatureShape> inputs);
 
     /// <summary>The output shape for <paramref name="inputs"/>; throws <see cref="ArchitectureException"/> when they cannot be joined.</summary>
-    public abstract FeatureShape OutputShape(IReadOnlyList<FeatureShape> inputs);
+    public FeatureShape OutputShape(IReadOnlyList<FeatureShape> inputs) => TryOutputShape(inputs).Value;
 
-    /// <summary>Checks that there are at least two inputs.</summary>
-    protected void RequireTwoOrMore(IReadOnlyList<FeatureShape> inputs)
-    {
-        if (inputs.Count < 2)
-        {
-            throw Broken("inputs", $"'{Type}' joins two or more tensors, got {inputs.Count}");
-        }
-    }
+    /// <summary>The violation when there are fewer than two inputs, else null.</summary>
+    protected Violation? CheckTwoOrMore(IReadOnlyList<FeatureShape> inputs) =>
+        inputs.Count < 2 ? Broken("inputs", $"'{Type}' joins two or more tensors, got {inputs.Count}") : null;
 }
 
 /// <summary>Element-wise sum of tensors of one shape (a residual connection is a body and a shortcut joined by an add).</summary>
@@ -49,14 +47,18 @@ public sealed record Add : MergeOp
     public override ChannelJoin Join => ChannelJoin.Union;
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(IReadOnlyList<FeatureShape> inputs)
+    public override Checked<FeatureShape> TryOutputShape(IReadOnlyList<FeatureShape> inputs)
     {
-        RequireTwoOrMore(inputs);
+        if (CheckTwoOrMore(inputs) is { } broken)
+        {
+            return broken;
+        }
+
         for (int i = 1; i < inputs.Count; i++)
         {
             if (inputs[i] != inputs[0])
             {
-                throw Broken("inputs", $"cannot add a {inputs[i]} tensor to a {inputs[0]} tensor: every input of an add has the same shape, so an identity shortcut cannot be added here (give the shortcut a projection, e.g. a strided pw and bn)");
+                return Broken("inputs", $"cannot add a {inputs[i]} tensor to a {inputs[0]} tensor: every input of an add has the same shape, so an identity shortcut cannot be added here (give the shortcut a projection, e.g. a strided pw and bn)");
             }
         }
 
@@ -80,15 +82,19 @@ public sealed record Multiply : MergeOp
     public override ChannelJoin Join => ChannelJoin.Union;
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(IReadOnlyList<FeatureShape> inputs)
+    public override Checked<FeatureShape> TryOutputShape(IReadOnlyList<FeatureShape> inputs)
     {
-        RequireTwoOrMore(inputs);
+        if (CheckTwoOrMore(inputs) is { } broken)
+        {
+            return broken;
+        }
+
         FeatureShape output = inputs.MaxBy(shape => shape.Area);
         foreach (FeatureShape shape in inputs)
         {
             if (shape.Channels != output.Channels || !(shape.SameResolution(output) || shape.IsFlat))
             {
-                throw Broken("inputs", $"cannot multiply a {shape} tensor with a {output} tensor; inputs of a mul have the same channels and the same resolution or 1x1 (a gate)");
+                return Broken("inputs", $"cannot multiply a {shape} tensor with a {output} tensor; inputs of a mul have the same channels and the same resolution or 1x1 (a gate)");
             }
         }
 
@@ -109,22 +115,25 @@ public sealed record Concat : MergeOp
     public override ChannelJoin Join => ChannelJoin.Stack;
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(IReadOnlyList<FeatureShape> inputs)
+    public override Checked<FeatureShape> TryOutputShape(IReadOnlyList<FeatureShape> inputs)
     {
-        RequireTwoOrMore(inputs);
+        if (CheckTwoOrMore(inputs) is { } broken)
+        {
+            return broken;
+        }
+
         long channels = 0;
         foreach (FeatureShape shape in inputs)
         {
             if (!shape.SameResolution(inputs[0]))
             {
-                throw Broken("inputs", $"cannot concatenate a {shape.Resolution} tensor with a {inputs[0].Resolution} tensor; inputs of a concat have one resolution");
+                return Broken("inputs", $"cannot concatenate a {shape.Resolution} tensor with a {inputs[0].Resolution} tensor; inputs of a concat have one resolution");
             }
 
             channels += shape.Channels;
         }
 
-        Limits.RequireRange("inputs", channels, 1, Limits.MaxChannels);
-        return Limits.RequireShape("inputs", inputs[0].WithChannels((int)channels));
+        return Limits.CheckRange("inputs", channels, 1, Limits.MaxChannels) ?? Limits.CheckShape("inputs", inputs[0].WithChannels((int)channels));
     }
 }
 
@@ -150,17 +159,12 @@ public sealed record ChannelSlice(int Start, int Count) : LayerOp
     }
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input)
-    {
-        Limits.RequireRange("start", Start, 0, Limits.MaxChannels);
-        Limits.RequireRange("count", Count, 1, Limits.MaxChannels);
-        if ((long)Start + Count > input.Channels)
-        {
-            throw Broken("count", $"channels {Start} to {(long)Start + Count - 1} do not lie within the {input.Channels} input channels");
-        }
-
-        return input.WithChannels(Count);
-    }
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
+        Limits.CheckRange("start", Start, 0, Limits.MaxChannels)
+        ?? Limits.CheckRange("count", Count, 1, Limits.MaxChannels)
+        ?? ((long)Start + Count > input.Channels
+            ? Broken("count", $"channels {Start} to {(long)Start + Count - 1} do not lie within the {input.Channels} input channels")
+            : new Checked<FeatureShape>(input.WithChannels(Count)));
 
     /// <inheritdoc />
     public override SpatialWindow Window(FeatureShape input) => SpatialWindow.Point;
@@ -192,20 +196,21 @@ public sealed record ChannelSplit(int Part, int Parts) : LayerOp
     }
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input)
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input)
     {
-        Limits.RequireRange("parts", Parts, 1, Limits.MaxChannels);
+        if (Limits.CheckRange("parts", Parts, 1, Limits.MaxChannels) is { } broken)
+        {
+            return broken;
+        }
+
         if (Part < 0 || Part >= Parts)
         {
-            throw Broken("part", $"must be from 0 to {Parts - 1} (got {Part})");
+            return Broken("part", $"must be from 0 to {Parts - 1} (got {Part})");
         }
 
-        if (input.Channels % Parts != 0)
-        {
-            throw Broken("parts", $"{Parts} equal parts do not divide the {input.Channels} input channels");
-        }
-
-        return input.WithChannels(input.Channels / Parts);
+        return input.Channels % Parts != 0
+            ? Broken("parts", $"{Parts} equal parts do not divide the {input.Channels} input channels")
+            : input.WithChannels(input.Channels / Parts);
     }
 
     /// <inheritdoc />

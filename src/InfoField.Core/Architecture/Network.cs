@@ -9,21 +9,33 @@ namespace InfoField.Architecture;
 /// </summary>
 public sealed record Network
 {
-    /// <summary>Creates and validates a network.</summary>
+    /// <summary>Creates and validates a network; throws <see cref="ArchitectureException"/> naming where and which rule it breaks.</summary>
     /// <param name="name">A name for reports, e.g. <c>vgg16</c>.</param>
     /// <param name="input">Shape of one input sample (C x H x W; a 1-D signal of length L is C x 1 x L).</param>
     /// <param name="stages">The stages, at least one.</param>
     /// <param name="head">The classifier: ops after the last stage (may be empty).</param>
     /// <param name="spatialRank">2 for images, 1 for 1-D signals (then every kernel has height 1).</param>
     public Network(string name, FeatureShape input, ValueList<Stage> stages, ValueList<Op> head, int spatialRank = 2)
+        : this(name, input, stages, head, spatialRank, NetworkLayout.Check(input, stages, head, spatialRank, null).Value)
+    {
+    }
+
+    private Network(string name, FeatureShape input, ValueList<Stage> stages, ValueList<Op> head, int spatialRank, NetworkLayout layout)
     {
         Name = name;
         Input = input;
         Stages = stages;
         Head = head;
         SpatialRank = spatialRank;
-        Layout = NetworkLayout.Validate(this);
+        Layout = layout;
     }
+
+    /// <summary>
+    /// The network, or the first rule it breaks (the same rules, paths and words as the constructor's
+    /// <see cref="ArchitectureException"/>): for callers that try edits and go on when one is not valid.
+    /// </summary>
+    public static Checked<Network> TryCreate(string name, FeatureShape input, ValueList<Stage> stages, ValueList<Op> head, int spatialRank = 2) =>
+        Create(name, input, stages, head, spatialRank, null);
 
     /// <summary>A name for reports.</summary>
     public string Name { get; }
@@ -50,13 +62,24 @@ public sealed record Network
     public IEnumerable<Unit> Units => Stages.SelectMany(stage => stage.Units);
 
     /// <summary>A validated copy with other stages.</summary>
-    public Network WithStages(ValueList<Stage> stages) => new(Name, Input, stages, Head, SpatialRank);
+    public Network WithStages(ValueList<Stage> stages) => TryWithStages(stages).Value;
+
+    /// <summary>
+    /// A validated copy with other stages, or the first rule it breaks. Stages that are the same objects as this
+    /// network's and receive the same input shape keep their validated layout, so an edit costs the stages it changes.
+    /// </summary>
+    public Checked<Network> TryWithStages(ValueList<Stage> stages) => Create(Name, Input, stages, Head, SpatialRank, this);
 
     /// <summary>A validated copy with another input shape.</summary>
     public Network WithInput(FeatureShape input) => new(Name, input, Stages, Head, SpatialRank);
 
     /// <summary>A copy with another name.</summary>
     public Network WithName(string name) => new(name, Input, Stages, Head, SpatialRank);
+
+    private static Checked<Network> Create(string name, FeatureShape input, ValueList<Stage> stages, ValueList<Op> head, int spatialRank, Network? previous) =>
+        NetworkLayout.Check(input, stages, head, spatialRank, previous).TryGet(out NetworkLayout layout, out Violation? broken)
+            ? new Network(name, input, stages, head, spatialRank, layout)
+            : broken;
 
     /// <inheritdoc />
     public bool Equals(Network? other) =>
@@ -96,108 +119,136 @@ public sealed record StageLayout(FeatureShape Input, FeatureShape UnitsInput, Im
 /// <param name="Output">Shape leaving the network.</param>
 public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureShape HeadInput, FeatureShape Output)
 {
-    /// <summary>Infers every shape of <paramref name="network"/> and checks the architecture rules.</summary>
-    internal static NetworkLayout Validate(Network network)
+    /// <summary>
+    /// Infers every shape of a network and checks the architecture rules; the first rule broken, with its path.
+    /// Stages of <paramref name="previous"/> that are the same objects and receive the same input keep their layout.
+    /// </summary>
+    internal static Checked<NetworkLayout> Check(FeatureShape input, ValueList<Stage> stages, ValueList<Op> head, int spatialRank, Network? previous)
     {
-        ValidateInput(network);
-        Limits.RequireSize(network.Stages, network.Head);
-        if (network.Stages.Count == 0)
+        Violation? broken = CheckInput(input, spatialRank) ?? Limits.CheckSize(stages, head);
+        if (broken is not null)
         {
-            throw new ArchitectureException("stages", "a network needs at least one stage");
+            return broken;
         }
 
-        var stages = ImmutableArray.CreateBuilder<StageLayout>(network.Stages.Count);
-        FeatureShape shape = network.Input;
+        if (stages.Count == 0)
+        {
+            return new Violation("stages", "a network needs at least one stage");
+        }
+
+        var layouts = ImmutableArray.CreateBuilder<StageLayout>(stages.Count);
+        FeatureShape shape = input;
         bool bodySeen = false;
         bool tailSeen = false;
-        for (int s = 0; s < network.Stages.Count; s++)
+        for (int s = 0; s < stages.Count; s++)
         {
             string path = $"stages[{s}]";
-            StageLayout layout = ValidateStage(network, network.Stages[s], shape, path);
-            if (s > 0 && layout.Output.SameResolution(stages[s - 1].Output))
+            StageLayout layout;
+            if (previous is not null && s < previous.Stages.Count && ReferenceEquals(stages[s], previous.Stages[s]) && previous.Layout.Stages[s].Input == shape)
             {
-                throw new ArchitectureException(
+                layout = previous.Layout.Stages[s];
+            }
+            else if (!CheckStage(stages[s], shape, spatialRank, path).TryGet(out layout!, out broken))
+            {
+                return broken;
+            }
+
+            if (s > 0 && layout.Output.SameResolution(layouts[s - 1].Output))
+            {
+                return new Violation(
                     path,
                     $"has the same {layout.Output.Resolution} resolution as stages[{s - 1}]; a stage is a maximal run of units with the same output size, so merge the two");
             }
 
-            for (int u = 0; u < network.Stages[s].Units.Count; u++)
+            for (int u = 0; u < stages[s].Units.Count; u++)
             {
-                UnitRole role = network.Stages[s].Units[u].Role;
+                UnitRole role = stages[s].Units[u].Role;
                 string unitPath = $"{path}.units[{u}].role";
                 if (role == UnitRole.Stem && (bodySeen || tailSeen))
                 {
-                    throw new ArchitectureException(unitPath, "stem units must come before every body and tail unit");
+                    return new Violation(unitPath, "stem units must come before every body and tail unit");
                 }
 
                 if (role == UnitRole.Body && tailSeen)
                 {
-                    throw new ArchitectureException(unitPath, "body units must come before every tail unit");
+                    return new Violation(unitPath, "body units must come before every tail unit");
                 }
 
                 bodySeen |= role == UnitRole.Body;
                 tailSeen |= role == UnitRole.Tail;
             }
 
-            stages.Add(layout);
+            layouts.Add(layout);
             shape = layout.Output;
         }
 
-        FeatureShape output = ValidateOps(network, network.Head, shape, "head", allowHeadOps: true);
-        return new NetworkLayout(stages.MoveToImmutable(), shape, output);
+        if (!CheckOps(head, shape, spatialRank, "head", allowHeadOps: true).TryGet(out FeatureShape output, out broken))
+        {
+            return broken;
+        }
+
+        return new NetworkLayout(layouts.MoveToImmutable(), shape, output);
     }
 
-    private static void ValidateInput(Network network)
+    private static Violation? CheckInput(FeatureShape input, int spatialRank)
     {
-        FeatureShape input = network.Input;
         if (input.Channels < 1 || input.Height < 1 || input.Width < 1)
         {
-            throw new ArchitectureException("input", $"every dimension must be at least 1 (got {input})");
+            return new Violation("input", $"every dimension must be at least 1 (got {input})");
         }
 
-        Limits.RequireShape("input", input);
-
-        if (network.SpatialRank is not (1 or 2))
+        if (Limits.CheckShape("input", input).Violation is { } broken)
         {
-            throw new ArchitectureException("input", $"spatial rank must be 1 (signals) or 2 (images), got {network.SpatialRank}");
+            return broken;
         }
 
-        if (network.SpatialRank == 1 && input.Height != 1)
+        if (spatialRank is not (1 or 2))
         {
-            throw new ArchitectureException("input", $"a 1-D input has height 1 (got {input})");
+            return new Violation("input", $"spatial rank must be 1 (signals) or 2 (images), got {spatialRank}");
         }
+
+        return spatialRank == 1 && input.Height != 1
+            ? new Violation("input", $"a 1-D input has height 1 (got {input})")
+            : null;
     }
 
-    private static StageLayout ValidateStage(Network network, Stage stage, FeatureShape input, string path)
+    private static Checked<StageLayout> CheckStage(Stage stage, FeatureShape input, int spatialRank, string path)
     {
         if (stage.Units.Count == 0)
         {
-            throw new ArchitectureException($"{path}.units", "a stage needs at least one unit");
+            return new Violation($"{path}.units", "a stage needs at least one unit");
         }
 
         for (int e = 0; e < stage.Entry.Count; e++)
         {
             if (stage.Entry[e] is not (Pooling or AdaptivePooling))
             {
-                throw new ArchitectureException(
+                return new Violation(
                     $"{path}.entry[{e}].type",
                     $"a stage's entry holds only the pooling that opens it, not '{stage.Entry[e].Type}'; put it in a unit");
             }
         }
 
-        FeatureShape unitsInput = ValidateOps(network, stage.Entry, input, $"{path}.entry", allowHeadOps: false);
+        if (!CheckOps(stage.Entry, input, spatialRank, $"{path}.entry", allowHeadOps: false).TryGet(out FeatureShape unitsInput, out Violation? broken))
+        {
+            return broken;
+        }
+
         bool openedByEntry = !unitsInput.SameResolution(input);
         var units = ImmutableArray.CreateBuilder<UnitLayout>(stage.Units.Count);
         FeatureShape shape = unitsInput;
         for (int u = 0; u < stage.Units.Count; u++)
         {
             string unitPath = $"{path}.units[{u}]";
-            Unit unit = stage.Units[u];
-            ImmutableArray<FeatureShape> tensors = ValidateGraph(network, unit.Graph, shape, $"{unitPath}.ops");
+            if (!CheckGraph(stage.Units[u].Graph, shape, spatialRank, unitPath).TryGet(out ImmutableArray<FeatureShape> tensors, out broken))
+            {
+                return broken;
+            }
+
             FeatureShape output = tensors[^1];
             if (!output.SameResolution(shape) && (u > 0 || openedByEntry))
             {
-                throw new ArchitectureException(
+                return new Violation(
                     unitPath,
                     u > 0
                         ? $"changes the resolution from {shape.Resolution} to {output.Resolution} inside a stage; a unit that changes the resolution opens a new stage"
@@ -211,7 +262,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
         return new StageLayout(input, unitsInput, units.MoveToImmutable());
     }
 
-    private static FeatureShape ValidateOps(Network network, IReadOnlyList<Op> ops, FeatureShape input, string path, bool allowHeadOps)
+    private static Checked<FeatureShape> CheckOps(IReadOnlyList<Op> ops, FeatureShape input, int spatialRank, string path, bool allowHeadOps)
     {
         FeatureShape shape = input;
         string? vector = null;
@@ -221,83 +272,86 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
             Op op = ops[i];
             if (!allowHeadOps && op is HeadOp)
             {
-                throw new ArchitectureException($"{opPath}.type", $"'{op.Type}' belongs in the head, after the last stage");
+                return new Violation($"{opPath}.type", $"'{op.Type}' belongs in the head, after the last stage");
             }
 
             // After a flatten or linear layer the tensor is a batch of vectors: only vector ops can follow.
             if (vector is not null && op is not (HeadOp or Dropout or Activation))
             {
-                throw new ArchitectureException($"{opPath}.type", $"'{op.Type}' needs a feature map but follows the {vector} that turned it into a vector; only linear, softmax, dropout and activations can follow");
+                return new Violation($"{opPath}.type", $"'{op.Type}' needs a feature map but follows the {vector} that turned it into a vector; only linear, softmax, dropout and activations can follow");
             }
 
             vector ??= op is Flatten or Linear ? op.Type : null;
-
-            try
+            Violation? broken = spatialRank == 1 ? CheckOneDimensional(op, shape) : null;
+            if (broken is not null || !op.TryOutputShape(shape).TryGet(out shape, out broken))
             {
-                if (network.SpatialRank == 1)
-                {
-                    CheckOneDimensional(op, shape);
-                }
-
-                shape = op.OutputShape(shape);
-            }
-            catch (ArchitectureException error)
-            {
-                throw error.Within(opPath);
+                return broken.Within(opPath);
             }
         }
 
         return shape;
     }
 
-    private static ImmutableArray<FeatureShape> ValidateGraph(Network network, OpGraph graph, FeatureShape input, string path)
+    private static Checked<ImmutableArray<FeatureShape>> CheckGraph(OpGraph graph, FeatureShape input, int spatialRank, string unitPath)
     {
+        string path = $"{unitPath}.ops";
         for (int i = 0; i < graph.Count; i++)
         {
             if (graph.Nodes[i].Op is HeadOp)
             {
-                throw new ArchitectureException($"{path}[{i}].type", $"'{graph.Nodes[i].Op.Type}' belongs in the head, after the last stage");
+                return new Violation($"{path}[{i}].type", $"'{graph.Nodes[i].Op.Type}' belongs in the head, after the last stage");
             }
         }
 
-        FeatureShape[] tensors;
-        try
+        if (!graph.TryShapes(input).TryGet(out FeatureShape[] tensors, out Violation? broken))
         {
-            tensors = graph.Shapes(input);
-        }
-        catch (ArchitectureException error)
-        {
-            throw error.Within(path[..^".ops".Length]);
+            return broken.Within(unitPath);
         }
 
-        for (int i = 0; i < graph.Count; i++)
+        if (spatialRank == 1)
         {
-            GraphNode node = graph.Nodes[i];
-            string opPath = $"{path}[{i}]";
-            if (network.SpatialRank == 1)
+            for (int i = 0; i < graph.Count; i++)
             {
-                try
+                GraphNode node = graph.Nodes[i];
+                if (CheckOneDimensional(node.Op, tensors[node.Inputs[0]]) is { } flat)
                 {
-                    CheckOneDimensional(node.Op, tensors[node.Inputs[0]]);
-                }
-                catch (ArchitectureException error)
-                {
-                    throw error.Within(opPath);
+                    return flat.Within($"{path}[{i}]");
                 }
             }
         }
 
-        return [.. tensors];
+        return ImmutableArray.Create(tensors);
     }
 
-    private static void CheckOneDimensional(Op op, FeatureShape input)
+    private static Violation? CheckOneDimensional(Op op, FeatureShape input)
     {
-        switch (op)
+        if (op is LayerOp layer)
         {
-            case LayerOp layer when layer.Window(input).H != AxisWindow.Point:
-                throw new ArchitectureException("kernel", "a 1-D network needs kernels, strides and dilations of height 1");
-            case Pooling { Padding.H: not 0 } or Convolution { Padding.H: not 0 } or DepthwiseConvolution { Padding.H: not 0 }:
-                throw new ArchitectureException("padding", "a 1-D network pads only along its length");
+            if (WindowRule(op) is { } broken)
+            {
+                return broken;
+            }
+
+            if (layer.Window(input).H != AxisWindow.Point)
+            {
+                return new Violation("kernel", "a 1-D network needs kernels, strides and dilations of height 1");
+            }
         }
+
+        return op is Pooling { Padding.H: not 0 } or Convolution { Padding.H: not 0 } or DepthwiseConvolution { Padding.H: not 0 }
+            ? new Violation("padding", "a 1-D network pads only along its length")
+            : null;
     }
+
+    /// <summary>
+    /// The rule an op's <see cref="LayerOp.Window"/> checks before it can be computed (the 1-D check reads the window
+    /// before the op's shape rule, as the op's own checks would otherwise report another field first).
+    /// </summary>
+    private static Violation? WindowRule(Op op) => op switch
+    {
+        Convolution conv => Windowing.CheckExtent(conv.Kernel, conv.Dilation),
+        DepthwiseConvolution dw => Windowing.CheckExtent(dw.Kernel, dw.Dilation),
+        AdaptivePooling pool => Limits.CheckExtent("output", pool.Output, 1),
+        _ => null,
+    };
 }

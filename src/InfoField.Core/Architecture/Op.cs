@@ -10,10 +10,17 @@ public abstract record Op
     public abstract string Type { get; }
 
     /// <summary>
-    /// The output shape for <paramref name="input"/>. Throws <see cref="ArchitectureException"/> naming the
-    /// field (e.g. <c>groups</c>) when the op cannot be applied to that input.
+    /// The output shape for <paramref name="input"/>, or the <see cref="Violation"/> naming the field (e.g.
+    /// <c>groups</c>) and the rule when the op cannot be applied to that input. This is the op's one shape rule:
+    /// <see cref="OutputShape"/> and every validation read it.
     /// </summary>
-    public abstract FeatureShape OutputShape(FeatureShape input);
+    public abstract Checked<FeatureShape> TryOutputShape(FeatureShape input);
+
+    /// <summary>
+    /// The output shape for <paramref name="input"/>. Throws <see cref="ArchitectureException"/> naming the
+    /// field (e.g. <c>groups</c>) when the op cannot be applied to that input (<see cref="TryOutputShape"/> says so without throwing).
+    /// </summary>
+    public FeatureShape OutputShape(FeatureShape input) => TryOutputShape(input).Value;
 
     /// <summary>Trainable parameters, batch-norm affine parameters included.</summary>
     public virtual long Parameters(FeatureShape input) => 0;
@@ -26,8 +33,8 @@ public abstract record Op
     {
     }
 
-    /// <summary>Throws the rule error for <paramref name="field"/> of this op.</summary>
-    protected static ArchitectureException Broken(string field, string rule) => new(field, rule);
+    /// <summary>The violation of <paramref name="rule"/> at <paramref name="field"/> of this op.</summary>
+    protected static Violation Broken(string field, string rule) => new(field, rule);
 }
 
 /// <summary>
@@ -47,7 +54,7 @@ public abstract record LayerOp : Op
 public abstract record ElementwiseOp : LayerOp
 {
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input) => input;
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input) => input;
 
     /// <inheritdoc />
     public override SpatialWindow Window(FeatureShape input) => SpatialWindow.Point;
@@ -78,67 +85,60 @@ internal static class Windowing
         return (int)Math.Min(size, int.MaxValue);
     }
 
-    /// <summary>Checks kernel, stride, padding and dilation and returns the output resolution.</summary>
-    public static (int Height, int Width) Slide(FeatureShape input, Pair kernel, Pair stride, Pair padding, Pair dilation, bool ceilMode = false)
+    /// <summary>Checks kernel, stride, padding and dilation and gives the output resolution, or the violation.</summary>
+    public static Violation? TrySlide(FeatureShape input, Pair kernel, Pair stride, Pair padding, Pair dilation, out int height, out int width, bool ceilMode = false)
     {
-        Limits.RequireExtent("kernel", kernel, 1);
-        Limits.RequireExtent("stride", stride, 1);
-        Limits.RequireExtent("padding", padding, 0);
-        Limits.RequireExtent("dilation", dilation, 1);
-        int height = OutputSize(input.Height, kernel.H, stride.H, padding.H, dilation.H, ceilMode);
-        int width = OutputSize(input.Width, kernel.W, stride.W, padding.W, dilation.W, ceilMode);
+        height = width = 0;
+        Violation? broken = Limits.CheckExtent("kernel", kernel, 1)
+            ?? Limits.CheckExtent("stride", stride, 1)
+            ?? Limits.CheckExtent("padding", padding, 0)
+            ?? Limits.CheckExtent("dilation", dilation, 1);
+        if (broken is not null)
+        {
+            return broken;
+        }
+
+        height = OutputSize(input.Height, kernel.H, stride.H, padding.H, dilation.H, ceilMode);
+        width = OutputSize(input.Width, kernel.W, stride.W, padding.W, dilation.W, ceilMode);
         if (height > Limits.MaxExtent || width > Limits.MaxExtent)
         {
-            throw new ArchitectureException("padding", $"the output of {height}x{width} positions exceeds the limit of {Limits.MaxExtent} per axis");
+            return new Violation("padding", $"the output of {height}x{width} positions exceeds the limit of {Limits.MaxExtent} per axis");
         }
 
         if (height < 1 || width < 1)
         {
             string field = stride.H > 1 || stride.W > 1 ? "stride" : "kernel";
-            throw new ArchitectureException(
+            return new Violation(
                 field,
                 $"the feature map shrinks to zero: input {input.Resolution} with kernel {kernel}, stride {stride}, padding {padding}, dilation {dilation} leaves no output position (the network downsamples too often for this input size, or the kernel is larger than the padded input)");
         }
 
-        return (height, width);
+        return null;
     }
 
-    /// <summary>Checks that both axes of <paramref name="value"/> are at least <paramref name="minimum"/>.</summary>
-    public static void RequireAtLeast(string field, Pair value, int minimum)
-    {
-        if (value.H < minimum || value.W < minimum)
-        {
-            throw new ArchitectureException(field, $"must be at least {minimum} (got {value})");
-        }
-    }
-
-    /// <summary>Checks that <paramref name="value"/> is at least <paramref name="minimum"/>.</summary>
-    public static void RequireAtLeast(string field, int value, int minimum)
-    {
-        if (value < minimum)
-        {
-            throw new ArchitectureException(field, $"must be at least {minimum} (got {value})");
-        }
-    }
-
-    /// <summary>Checks an output channel count: 1 to <see cref="Limits.MaxChannels"/>.</summary>
-    public static void RequireChannels(string field, long channels) => Limits.RequireRange(field, channels, 1, Limits.MaxChannels);
+    /// <summary>The violation when an output channel count is not 1 to <see cref="Limits.MaxChannels"/>, else null.</summary>
+    public static Violation? CheckChannels(string field, long channels) => Limits.CheckRange(field, channels, 1, Limits.MaxChannels);
 
     /// <summary>The extent of a dilated kernel, <c>dilation (kernel - 1) + 1</c>, for checked kernels and dilations.</summary>
     public static int Extent(int kernel, int dilation)
     {
-        Limits.RequireRange("kernel", kernel, 1, Limits.MaxExtent);
-        Limits.RequireRange("dilation", dilation, 1, Limits.MaxExtent);
+        if (CheckExtent(kernel, dilation) is { } broken)
+        {
+            throw broken.ToException();
+        }
+
         return (int)Math.Min(((long)dilation * (kernel - 1)) + 1, int.MaxValue);
     }
 
-    /// <summary>Checks that <paramref name="groups"/> divides <paramref name="channels"/>.</summary>
-    public static void RequireDivides(int groups, int channels, string which)
-    {
-        Limits.RequireRange("groups", groups, 1, Limits.MaxChannels);
-        if (channels % groups != 0)
-        {
-            throw new ArchitectureException("groups", $"{groups} does not divide the {channels} {which} channels");
-        }
-    }
+    /// <summary>The violation <see cref="Extent(int, int)"/> throws for one axis, else null.</summary>
+    public static Violation? CheckExtent(int kernel, int dilation) =>
+        Limits.CheckRange("kernel", kernel, 1, Limits.MaxExtent) ?? Limits.CheckRange("dilation", dilation, 1, Limits.MaxExtent);
+
+    /// <summary>The violation <see cref="Extent(int, int)"/> throws for either axis of a kernel (height first), else null.</summary>
+    public static Violation? CheckExtent(Pair kernel, Pair dilation) => CheckExtent(kernel.H, dilation.H) ?? CheckExtent(kernel.W, dilation.W);
+
+    /// <summary>The violation when <paramref name="groups"/> is out of range or does not divide <paramref name="channels"/>, else null.</summary>
+    public static Violation? CheckDivides(int groups, int channels, string which) =>
+        Limits.CheckRange("groups", groups, 1, Limits.MaxChannels)
+        ?? (channels % groups != 0 ? new Violation("groups", $"{groups} does not divide the {channels} {which} channels") : null);
 }

@@ -165,11 +165,17 @@ public sealed record OpGraph : IEnumerable<Op>
     /// made before the node, the op's number of inputs, every tensor but the output read by a later node, and each op's
     /// own rule. Errors name <c>{path}[i]</c>.
     /// </summary>
-    public FeatureShape[] Shapes(FeatureShape input, string path = "ops")
+    public FeatureShape[] Shapes(FeatureShape input, string path = "ops") => TryShapes(input, path).Value;
+
+    /// <summary>
+    /// The shape of every tensor (index 0 the input), or the first rule the graph breaks (see <see cref="Shapes"/>),
+    /// naming <c>{path}[i]</c>.
+    /// </summary>
+    public Checked<FeatureShape[]> TryShapes(FeatureShape input, string path = "ops")
     {
         if (Nodes.Count == 0)
         {
-            throw new ArchitectureException(path, "a unit needs at least one op");
+            return new Violation(path, "a unit needs at least one op");
         }
 
         var shapes = new FeatureShape[Nodes.Count + 1];
@@ -178,30 +184,26 @@ public sealed record OpGraph : IEnumerable<Op>
         for (int i = 0; i < Nodes.Count; i++)
         {
             GraphNode node = Nodes[i];
-            string nodePath = $"{path}[{i}]";
             foreach (int tensor in node.Inputs)
             {
                 if (tensor < 0 || tensor > i)
                 {
-                    throw new ArchitectureException(
-                        $"{nodePath}.inputs",
+                    return new Violation(
+                        $"{path}[{i}].inputs",
                         $"reads tensor {tensor}, which is not made before it (a node reads the unit's input or an earlier node's output, so that the graph has no cycle)");
                 }
 
                 used[tensor] = true;
             }
 
-            try
+            Checked<FeatureShape> shape = node.Op is MergeOp merge
+                ? merge.TryOutputShape(node.Inputs.Select(tensor => shapes[tensor]).ToArray())
+                : node.Inputs.Count == 1
+                    ? node.Op.TryOutputShape(shapes[node.Inputs[0]])
+                    : new Violation("inputs", $"'{node.Op.Type}' reads one tensor, not {node.Inputs.Count}");
+            if (!shape.TryGet(out shapes[i + 1], out Violation? broken))
             {
-                shapes[i + 1] = node.Op is MergeOp merge
-                    ? merge.OutputShape(node.Inputs.Select(tensor => shapes[tensor]).ToArray())
-                    : node.Inputs.Count == 1
-                        ? node.Op.OutputShape(shapes[node.Inputs[0]])
-                        : throw new ArchitectureException("inputs", $"'{node.Op.Type}' reads one tensor, not {node.Inputs.Count}");
-            }
-            catch (ArchitectureException error)
-            {
-                throw error.Within(nodePath);
+                return broken.Within($"{path}[{i}]");
             }
         }
 
@@ -209,7 +211,7 @@ public sealed record OpGraph : IEnumerable<Op>
         {
             if (!used[tensor])
             {
-                throw new ArchitectureException(
+                return new Violation(
                     tensor == 0 ? path : $"{path}[{tensor - 1}]",
                     tensor == 0
                         ? "no op reads the unit's input"
@@ -242,6 +244,10 @@ public sealed record OpGraph : IEnumerable<Op>
 
     /// <summary>The output shape for <paramref name="input"/>; errors name <c>ops[i]</c>.</summary>
     public FeatureShape OutputShape(FeatureShape input) => Shapes(input)[^1];
+
+    /// <summary>The output shape for <paramref name="input"/>, or the first rule the graph breaks (naming <c>ops[i]</c>).</summary>
+    public Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
+        TryShapes(input).TryGet(out FeatureShape[] shapes, out Violation? broken) ? shapes[^1] : broken;
 
     /// <summary>Parameters of every op for <paramref name="input"/>.</summary>
     public long Parameters(FeatureShape input) => Sum(input, "parameters", static (op, shape) => op.Parameters(shape));

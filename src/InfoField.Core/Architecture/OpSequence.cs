@@ -4,18 +4,17 @@ namespace InfoField.Architecture;
 public static class OpSequence
 {
     /// <summary>The output shape of <paramref name="ops"/> applied in order; errors name <c>{path}[i]</c>.</summary>
-    public static FeatureShape OutputShape(IReadOnlyList<Op> ops, FeatureShape input, string path = "ops")
+    public static FeatureShape OutputShape(IReadOnlyList<Op> ops, FeatureShape input, string path = "ops") => TryOutputShape(ops, input, path).Value;
+
+    /// <summary>The output shape of <paramref name="ops"/> applied in order, or the first rule they break, naming <c>{path}[i]</c>.</summary>
+    public static Checked<FeatureShape> TryOutputShape(IReadOnlyList<Op> ops, FeatureShape input, string path = "ops")
     {
         FeatureShape shape = input;
         for (int i = 0; i < ops.Count; i++)
         {
-            try
+            if (!ops[i].TryOutputShape(shape).TryGet(out shape, out Violation? broken))
             {
-                shape = ops[i].OutputShape(shape);
-            }
-            catch (ArchitectureException error)
-            {
-                throw error.Within($"{path}[{i}]");
+                return broken.Within($"{path}[{i}]");
             }
         }
 

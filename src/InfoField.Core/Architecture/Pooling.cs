@@ -41,15 +41,16 @@ public sealed record Pooling(PoolKind Kind, Pair Kernel, Pair Stride, Pair Paddi
     }
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input)
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input)
     {
-        var (height, width) = Windowing.Slide(input, Kernel, Stride, Padding, Pair.Square(1), CeilMode);
-        if (2L * Padding.H > Kernel.H || 2L * Padding.W > Kernel.W)
+        if (Windowing.TrySlide(input, Kernel, Stride, Padding, Pair.Square(1), out int height, out int width, CeilMode) is { } broken)
         {
-            throw Broken("padding", $"{Padding} is more than half the kernel {Kernel}; pooling pads at most half its window on each side");
+            return broken;
         }
 
-        return new FeatureShape(input.Channels, height, width);
+        return 2L * Padding.H > Kernel.H || 2L * Padding.W > Kernel.W
+            ? Broken("padding", $"{Padding} is more than half the kernel {Kernel}; pooling pads at most half its window on each side")
+            : new FeatureShape(input.Channels, height, width);
     }
 
     /// <inheritdoc />
@@ -105,11 +106,8 @@ public sealed record AdaptivePooling(PoolKind Kind, Pair Output) : LayerOp
     }
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input)
-    {
-        Limits.RequireExtent("output", Output, 1);
-        return Limits.RequireShape("output", new FeatureShape(input.Channels, Output.H, Output.W));
-    }
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
+        Limits.CheckExtent("output", Output, 1) ?? Limits.CheckShape("output", new FeatureShape(input.Channels, Output.H, Output.W));
 
     /// <inheritdoc />
     public override SpatialWindow Window(FeatureShape input)

@@ -30,6 +30,9 @@ public sealed record Unit(string Name, OpGraph Graph, UnitRole Role = UnitRole.B
     /// <summary>The output shape of the unit for <paramref name="input"/>; errors name <c>ops[i]</c>.</summary>
     public FeatureShape OutputShape(FeatureShape input) => Graph.OutputShape(input);
 
+    /// <summary>The output shape of the unit for <paramref name="input"/>, or the first rule it breaks there (naming <c>ops[i]</c>).</summary>
+    public Checked<FeatureShape> TryOutputShape(FeatureShape input) => Graph.TryOutputShape(input);
+
     /// <summary>Trainable parameters of the unit for <paramref name="input"/>.</summary>
     public long Parameters(FeatureShape input) => Graph.Parameters(input);
 

@@ -202,6 +202,12 @@ public static class Decomposer
             }
 
             ValueList<Op> replacement = OneForOne(conv, block, settings);
+            if (ShapeChange(replacement, shape, conv.OutputShape(shape)) is { } changed)
+            {
+                replacements.Add(new Replacement(location, unitName, Describe(conv, shape), null, $"kept: {changed}", CostOf(conv, shape), CostOf(conv, shape)));
+                return null;
+            }
+
             replacements.Add(new Replacement(location, unitName, Describe(conv, shape), Name(block, settings), "one-for-one replacement", CostOf(conv, shape), CostModel.Of(replacement, shape)));
             return replacement;
         });
@@ -267,24 +273,22 @@ public static class Decomposer
 
                 foreach (FactorizedBlock kind in Enum.GetValues<FactorizedBlock>())
                 {
-                    ValueList<Op> ops;
-                    RuleVerdict verdict;
-                    try
-                    {
-                        ops = FactorizedBlocks.Stack(kind, input.Channels, outChannels, k, settings, stride: 1);
-                        verdict = KernelReplacementRule.Check(KernelReplacementRule.Name(kind, settings, k), ops, input.Channels, outChannels, k);
-                    }
-                    catch (InfoFieldException)
+                    // A block that cannot take these channels (g does not divide them) is not a candidate.
+                    ValueList<Op> ops = FactorizedBlocks.Stack(kind, input.Channels, outChannels, k, settings, stride: 1);
+                    if (!KernelReplacementRule.TryCheck(KernelReplacementRule.Name(kind, settings, k), ops, input.Channels, outChannels, k).TryGet(out RuleVerdict? verdict, out _)
+                        || !verdict.Satisfied)
                     {
                         continue;
                     }
 
-                    if (!verdict.Satisfied)
+                    // The block must give what the convolutions gave (a padding-0 or dilated 3x3 does not keep the resolution).
+                    ValueList<Op> normalized = FactorizedBlocks.Stack(kind, input.Channels, outChannels, k, settings, stride: 1, normalize: true);
+                    if (ShapeChange(normalized, input, layout.Units[from + i + k - 1].Output) is not null)
                     {
                         continue;
                     }
 
-                    long macs = OpSequence.Macs(FactorizedBlocks.Stack(kind, input.Channels, outChannels, k, settings, stride: 1, normalize: true), input) + best[i + k].Macs;
+                    long macs = OpSequence.Macs(normalized, input) + best[i + k].Macs;
                     if (macs < best[i].Macs)
                     {
                         best[i] = (macs, k, kind, $"{verdict.Block} satisfies the rule against {k} standard conv{(k == 1 ? "" : "s")} at {input.Channels}->{outChannels} channels (IF {verdict.Field}, compact) and is the cheapest cover of this run");
@@ -318,6 +322,17 @@ public static class Decomposer
 
             i += length;
         }
+    }
+
+    /// <summary>Why <paramref name="ops"/> on <paramref name="input"/> do not give <paramref name="expected"/> (a decomposed network keeps every shape), or null.</summary>
+    private static string? ShapeChange(IReadOnlyList<Op> ops, FeatureShape input, FeatureShape expected)
+    {
+        if (!OpSequence.TryOutputShape(ops, input).TryGet(out FeatureShape output, out Violation? broken))
+        {
+            return $"the replacement cannot take its {input} input ({broken.Message})";
+        }
+
+        return output == expected ? null : $"the replacement would give {output} where the convolution gives {expected}";
     }
 
     private static bool IsConvolutionUnit(Unit unit) =>

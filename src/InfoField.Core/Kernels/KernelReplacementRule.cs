@@ -61,9 +61,18 @@ public static class KernelReplacementRule
     /// <summary>The spatial size of the test input: large enough for two 3x3 convolutions and any block here.</summary>
     public const int TestSize = 32;
 
-    /// <summary>Checks <paramref name="block"/> (ops from C_in to C_out) against <paramref name="standardConvs"/> standard 3x3 convolutions.</summary>
-    public static RuleVerdict Check(string name, IReadOnlyList<Op> block, int inChannels, int outChannels, int standardConvs, int size = TestSize)
+    /// <summary>Checks <paramref name="block"/> (ops from C_in to C_out) against <paramref name="standardConvs"/> standard 3x3 convolutions; throws <see cref="InfoFieldException"/> when the block cannot take the input.</summary>
+    public static RuleVerdict Check(string name, IReadOnlyList<Op> block, int inChannels, int outChannels, int standardConvs, int size = TestSize) =>
+        TryCheck(name, block, inChannels, outChannels, standardConvs, size).OrThrow(broken => new InfoFieldException(broken.Message));
+
+    /// <summary>
+    /// Checks <paramref name="block"/> (ops from C_in to C_out) against <paramref name="standardConvs"/> standard 3x3
+    /// convolutions; or why the block cannot be checked (it cannot take C_in channels, or it changes the resolution of
+    /// the test input). The decomposer's rule mode tries every block with it.
+    /// </summary>
+    public static Checked<RuleVerdict> TryCheck(string name, IReadOnlyList<Op> block, int inChannels, int outChannels, int standardConvs, int size = TestSize)
     {
+        ArgumentNullException.ThrowIfNull(block);
         if (standardConvs is < 1 or > 2)
         {
             throw new ParameterException("standardConvs", null, $"must be 1 or 2 standard convolutions (got {standardConvs})");
@@ -71,15 +80,15 @@ public static class KernelReplacementRule
 
         var input = new FeatureShape(inChannels, size, size);
         ValueList<Op> standard = [.. Enumerable.Range(0, standardConvs).Select(_ => (Op)Ops.Conv(outChannels, 3, padding: 1))];
-        BlockField reference = FieldOf(standard, input) ?? throw new InvalidOperationException("standard convolutions are always valid");
-        BlockField field;
-        try
+        BlockField reference = FieldOf(standard, input).Value ?? throw new InvalidOperationException("standard convolutions are always valid");
+        if (!FieldOf(block, input).TryGet(out BlockField? field, out Violation? broken))
         {
-            field = FieldOf(block, input) ?? throw new InfoFieldException($"block {name} does not keep the {size}x{size} resolution of the test input");
+            return Violation.Of($"block {name} cannot take {inChannels} channels: {broken.Message}");
         }
-        catch (ArchitectureException error)
+
+        if (field is null)
         {
-            throw new InfoFieldException($"block {name} cannot take {inChannels} channels: {error.Message}", error);
+            return Violation.Of($"block {name} does not keep the {size}x{size} resolution of the test input");
         }
 
         var removals = new List<KernelRemoval>();
@@ -93,18 +102,14 @@ public static class KernelReplacementRule
             var without = block.Where((_, j) => j != i).ToList();
             BlockField? reduced = null;
             string? invalid = null;
-            try
+            if (!FieldOf(without, input).TryGet(out reduced, out broken))
             {
-                reduced = FieldOf(without, input);
-                if (reduced is null || OpSequence.OutputShape(without, input).Channels != outChannels)
-                {
-                    invalid = "the block no longer maps the input to the output shape";
-                    reduced = null;
-                }
+                invalid = broken.Message;
             }
-            catch (ArchitectureException error)
+            else if (reduced is null || OpSequence.OutputShape(without, input).Channels != outChannels)
             {
-                invalid = error.Message;
+                invalid = "the block no longer maps the input to the output shape";
+                reduced = null;
             }
 
             removals.Add(new KernelRemoval(i, block[i].Type, reduced, invalid, reduced is null || reduced.If < reference.If));
@@ -135,20 +140,29 @@ public static class KernelReplacementRule
     /// <summary>True for the factorized kernels the compact condition removes: convolutions of any kind (not shuffles, interlaces or normalization).</summary>
     public static bool IsKernel(Op op) => op is Convolution or DepthwiseConvolution or PointwiseConvolution or RollingPointwiseConvolution;
 
-    private static BlockField? FieldOf(IReadOnlyList<Op> ops, FeatureShape input)
+    /// <summary>The field of <paramref name="ops"/> on <paramref name="input"/>; null when they change its resolution; the violation when they cannot take it.</summary>
+    private static Checked<BlockField?> FieldOf(IReadOnlyList<Op> ops, FeatureShape input)
     {
         if (ops.Count == 0)
         {
             return new BlockField(1, 1, 1, 1);
         }
 
-        FeatureShape output = OpSequence.OutputShape(ops, input);
-        if (!output.SameResolution(input))
+        if (!OpSequence.TryOutputShape(ops, input).TryGet(out FeatureShape output, out Violation? broken))
         {
-            return null;
+            return broken;
         }
 
-        var network = new Network("block", input, [new Stage([new Unit("block", ops.ToValueList())])], []);
+        if (!output.SameResolution(input))
+        {
+            return new Checked<BlockField?>((BlockField?)null);
+        }
+
+        if (!Network.TryCreate("block", input, [new Stage([new Unit("block", ops.ToValueList())])], []).TryGet(out Network? network, out broken))
+        {
+            return broken;
+        }
+
         UnitField unit = InformationField.Analyze(network).Stages[0].Last;
         return new BlockField(unit.IfH, unit.IfW, unit.IfC, unit.If);
     }

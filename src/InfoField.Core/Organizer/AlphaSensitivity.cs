@@ -41,13 +41,13 @@ public sealed record AlphaSensitivity(ValueList<double> Alphas, double Reference
         {
             foreach (DatasetInfo dataset in DatasetInfo.All)
             {
-                try
+                if (entry.Unsupported(dataset) is { } why)
+                {
+                    skipped.Add($"{entry.Name} on {dataset.Name}: {why.Message}");
+                }
+                else
                 {
                     networks.Add((entry.Name, dataset.Name, entry.Build(new ZooRequest(dataset))));
-                }
-                catch (InfoFieldException error)
-                {
-                    skipped.Add($"{entry.Name} on {dataset.Name}: {error.Message}");
                 }
             }
         }

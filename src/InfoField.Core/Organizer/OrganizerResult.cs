@@ -29,6 +29,10 @@ public enum OrganizerAction
 /// <param name="Candidates">The gain of an appended copy for every stage tried (stage from 1, gain or the reason it could not be tried).</param>
 /// <param name="Architecture">The network after the step (validated).</param>
 /// <param name="Recreation">For a move, how the copy was made for the target stage (by its family's builder, or rescaled); otherwise null.</param>
+/// <param name="Kept">
+/// Units with a gain at most the source's that the organizer left in place because removing them would leave an
+/// invalid network or change its output (each with why); empty when the source is the smallest gain.
+/// </param>
 public sealed record OrganizerStep(
     int Iteration,
     int? Source,
@@ -41,7 +45,19 @@ public sealed record OrganizerStep(
     ValueList<int> StageUnits,
     ValueList<TargetCandidate> Candidates,
     Network Architecture,
-    string? Recreation = null);
+    string? Recreation = null,
+    ValueList<KeptUnit> Kept = default);
+
+/// <summary>A stage's last movable unit that the organizer may not move or remove, and why.</summary>
+/// <param name="Stage">The stage, from 1.</param>
+/// <param name="Unit">The unit's name.</param>
+/// <param name="DeltaIf">Its gain.</param>
+/// <param name="Reason">Why it stays: removing it would leave an invalid network (the rule broken) or change the network's output.</param>
+public sealed record KeptUnit(int Stage, string Unit, double DeltaIf, string Reason)
+{
+    /// <summary>One line: <c>stage 4's pw-1000 (dIF 0.0000) stays: removing it would change ...</c>.</summary>
+    public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stage {Stage}'s {Unit} (dIF {DeltaIf:0.0000}) stays: {Reason}");
+}
 
 /// <summary>One stage tried as a target: the gain of an appended copy, or why it could not take one.</summary>
 /// <param name="Stage">The stage, from 1.</param>

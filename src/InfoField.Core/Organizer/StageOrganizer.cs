@@ -9,11 +9,15 @@ namespace InfoField.Organizer;
 /// The paper's stage-level organizer (section 4.1, docs/organizer.md). Each iteration takes the movable unit with the
 /// smallest IF gain (a stage's last body unit, never a stem, tail or a stage's first unit), tries a copy of it at the
 /// end of every other stage, and then moves it where the copy gains most, removes it, or stops, by the chosen policy.
-/// Every intermediate network is validated by the architecture model.
+/// Every edit is checked with the architecture model's rules before it is made: one that would leave an invalid network
+/// or change the network's output shape is not made, and the step says why (docs/organizer.md).
 /// </summary>
 public static class StageOrganizer
 {
-    /// <summary>Reorganizes <paramref name="network"/>; never throws for networks it cannot change, it says why in the last step.</summary>
+    /// <summary>
+    /// Reorganizes <paramref name="network"/>. It never throws for a valid network: edits it may not make, and networks
+    /// it cannot change, are said in the steps.
+    /// </summary>
     public static OrganizerResult Optimize(Network network, OrganizerOptions? options = null)
     {
         options = (options ?? OrganizerOptions.Default).Validated();
@@ -29,6 +33,7 @@ public static class StageOrganizer
         }
 
         StageTrace[] traces = Enumerable.Range(0, network.Stages.Count).Select(s => StageTrace.Of(network, s, options.Field)).ToArray();
+        var memo = new Memo();
         for (int iteration = 1; ; iteration++)
         {
             if (iteration > options.MaxIterations)
@@ -37,37 +42,60 @@ public static class StageOrganizer
                 break;
             }
 
-            Source? source = FindSource(current, traces);
-            if (source is null)
+            var (source, removed, kept) = FindSource(current, traces);
+            if (source is null || removed is null)
             {
-                steps.Add(Stop(iteration, null, null, [], current, "no stage has a movable unit (a stage needs two or more units, and its last unit must not be a stem or tail unit)"));
+                string why = kept.Count == 0
+                    ? "no stage has a movable unit (a stage needs two or more units, and its last unit must not be a stem or tail unit)"
+                    : $"no stage's last unit can be moved or removed: {string.Join("; ", kept.Select(unit => unit.Describe()))}";
+                steps.Add(Stop(iteration, null, null, [], current, why) with { Kept = kept.ToValueList() });
                 break;
             }
 
             if (options.Policy == OrganizerPolicy.Saturated && source.DeltaIf > options.Theta)
             {
-                steps.Add(Stop(iteration, source, null, [], current, $"saturated policy: the smallest gain dIF_MIN = {F(source.DeltaIf)} (stage {source.Stage + 1}) is above theta = {F(options.Theta)}, so every stage still gains"));
+                steps.Add(Stop(iteration, source, null, [], current, $"saturated policy: the smallest gain dIF_MIN = {F(source.DeltaIf)} (stage {source.Stage + 1}) is above theta = {F(options.Theta)}, so every stage still gains").WithKept(kept));
                 break;
             }
 
-            var (target, candidates) = FindTarget(current, traces, source);
+            var (targets, candidates) = FindTargets(current, traces, source, memo);
+
+            // The best target whose move leaves a valid network with the same output; a target that would not is
+            // skipped with the reason, and the next best is tried.
+            Target? target = null;
+            Network? moved = null;
+            foreach (Target candidate in targets)
+            {
+                if (!(candidate.DeltaIf > source.DeltaIf && candidate.DeltaIf > options.Theta))
+                {
+                    break;
+                }
+
+                Checked<Network> move = TryMove(current, removed, source, candidate);
+                if (move.TryGet(out Network? result, out Violation? refused))
+                {
+                    (target, moved) = (candidate, result);
+                    break;
+                }
+
+                int index = candidates.FindIndex(c => c.Stage == candidate.Stage + 1);
+                candidates[index] = candidates[index] with { Skipped = refused.Message };
+            }
+
+            target ??= targets.FirstOrDefault(t => candidates.Single(c => c.Stage == t.Stage + 1).Skipped is null);
             double? best = target?.DeltaIf;
             OrganizerStep step;
             Network next;
-            if (target is not null && target.DeltaIf > source.DeltaIf && target.DeltaIf > options.Theta)
+            if (moved is not null)
             {
-                Stage receiving = current.Stages[target.Stage];
-                var stages = current.Stages
-                    .SetItem(target.Stage, receiving with { Units = receiving.Units.Insert(target.Position, target.Copy) })
-                    .SetItem(source.Stage, RemoveUnit(current.Stages[source.Stage], source.Unit));
-                next = current.WithStages(stages);
+                next = moved;
                 step = Step(iteration, source, target, candidates, OrganizerAction.Move, next,
-                    $"dIF'_MAX = {F(target.DeltaIf)} in stage {target.Stage + 1} > dIF_MIN = {F(source.DeltaIf)} and > theta = {F(options.Theta)}: move (the copy {target.How})");
+                    $"dIF'_MAX = {F(target!.DeltaIf)} in stage {target.Stage + 1} > dIF_MIN = {F(source.DeltaIf)} and > theta = {F(options.Theta)}: move (the copy {target.How})");
                 net += target.DeltaIf - source.DeltaIf;
             }
             else if (BelowTheta(source.DeltaIf, options.Theta) && (best is null || BelowTheta(best.Value, options.Theta)))
             {
-                next = current.WithStages(current.Stages.SetItem(source.Stage, RemoveUnit(current.Stages[source.Stage], source.Unit)));
+                next = removed;
                 string comparison = options.Theta == 0 ? "<= 0" : $"< theta = {F(options.Theta)}";
                 string targetPart = best is null ? "no stage can take a copy" : $"dIF'_MAX = {F(best.Value)}";
                 step = Step(iteration, source, target, candidates, OrganizerAction.Remove, next,
@@ -81,10 +109,11 @@ public static class StageOrganizer
                     : best <= source.DeltaIf
                         ? $"dIF'_MAX = {F(best.Value)} in stage {target!.Stage + 1} does not exceed dIF_MIN = {F(source.DeltaIf)}: no move gains"
                         : $"dIF'_MAX = {F(best.Value)} does not exceed theta = {F(options.Theta)}";
-                steps.Add(Step(iteration, source, target, candidates, OrganizerAction.Stop, current, why));
+                steps.Add(Step(iteration, source, target, candidates, OrganizerAction.Stop, current, why).WithKept(kept));
                 break;
             }
 
+            step = step.WithKept(kept);
             if (!seen.Add(Signature(next)))
             {
                 steps.Add(step with { Action = OrganizerAction.Stop, StageUnits = StageUnits.Of(current), Architecture = current, Reason = step.Reason + "; but that returns to an earlier architecture, so stop", Recreation = null });
@@ -101,7 +130,7 @@ public static class StageOrganizer
 
     private static string? CannotReorganize(Network network)
     {
-        int usable = network.Stages.Count(stage => stage.BodyUnits().Any());
+        int usable = Enumerable.Range(0, network.Stages.Count).Count(s => LastBodyUnit(network, s) >= 0);
         if (network.Stages.Count < 2)
         {
             return "the network has a single stage; the organizer moves units between stages";
@@ -115,31 +144,63 @@ public static class StageOrganizer
         return null;
     }
 
-    private static Source? FindSource(Network network, StageTrace[] traces)
+    /// <summary>
+    /// The movable unit with the smallest gain (ties go to the later stage) whose removal leaves a valid network with
+    /// the same output, and that network; the units with smaller gains that failed this or are the classifier, each with why.
+    /// </summary>
+    private static (Source? Source, Network? Removed, List<KeptUnit> Kept) FindSource(Network network, StageTrace[] traces)
     {
-        Source? best = null;
-        for (int s = 0; s < network.Stages.Count; s++)
+        // Each stage's last movable unit; and the classifier, which is never moved but is named when its gain is smaller.
+        var sources = new List<(Source Source, string? Classifier)>();
+        for (int s = network.Stages.Count - 1; s >= 0; s--)
         {
             Stage stage = network.Stages[s];
-            int last = LastBodyUnit(stage);
-            if (last < 1 || stage.BodyUnits().Count() < 2)
+            int end = stage.Units.Count - 1;
+            if (end >= 1 && stage.Units[end].Role == UnitRole.Body && IsClassifier(network, s, end))
+            {
+                string why = $"it is the classifier: its channels are the network's {network.Output} output, with no linear layer after it";
+                sources.Add((new Source(s, end, stage.Units[end], network.Layout.Stages[s].Units[end].Input, traces[s].DeltaIf(end) ?? 0), why));
+            }
+
+            int last = LastBodyUnit(network, s);
+            if (last < 1 || Enumerable.Range(0, last).All(u => stage.Units[u].Role != UnitRole.Body))
             {
                 continue;
             }
 
             double gain = traces[s].DeltaIf(last) ?? 0;
-            if (best is null || gain <= best.DeltaIf)
-            {
-                best = new Source(s, last, stage.Units[last], network.Layout.Stages[s].Units[last].Input, gain);
-            }
+            sources.Add((new Source(s, last, stage.Units[last], network.Layout.Stages[s].Units[last].Input, gain), null));
         }
 
-        return best;
+        // A stable order: among equal gains the later stage (listed first) comes first.
+        var kept = new List<KeptUnit>();
+        foreach (var (source, classifier) in sources.OrderBy(candidate => candidate.Source.DeltaIf))
+        {
+            if (classifier is not null)
+            {
+                kept.Add(new KeptUnit(source.Stage + 1, source.Unit.Name, source.DeltaIf, classifier));
+                continue;
+            }
+
+            Checked<Network> removal = Checked(network, network.TryWithStages(network.Stages.SetItem(source.Stage, RemoveUnit(network.Stages[source.Stage], source.Index))), "removing it");
+            if (removal.TryGet(out Network? removed, out Violation? refused))
+            {
+                return (source, removed, kept);
+            }
+
+            kept.Add(new KeptUnit(source.Stage + 1, source.Unit.Name, source.DeltaIf, refused.Message));
+        }
+
+        return (null, null, kept);
     }
 
-    private static (Target? Best, List<TargetCandidate> Candidates) FindTarget(Network network, StageTrace[] traces, Source source)
+    /// <summary>
+    /// The copy of the source unit re-created for every other stage, with its gain there, best first (ties go to the
+    /// earlier stage); and every stage tried, with its gain or why it could not take a copy.
+    /// </summary>
+    private static (List<Target> Targets, List<TargetCandidate> Candidates) FindTargets(Network network, StageTrace[] traces, Source source, Memo memo)
     {
-        Target? best = null;
+        var targets = new List<Target>();
         var candidates = new List<TargetCandidate>();
         for (int t = 0; t < network.Stages.Count; t++)
         {
@@ -149,30 +210,51 @@ public static class StageOrganizer
                 continue;
             }
 
-            if (!stage.BodyUnits().Any())
+            int position = LastBodyUnit(network, t) + 1;
+            if (position == 0)
             {
-                candidates.Add(new TargetCandidate(t + 1, null, "holds only stem or tail units"));
+                candidates.Add(new TargetCandidate(t + 1, null, stage.BodyUnits().Any() ? "holds only stem or tail units and the classifier" : "holds only stem or tail units"));
                 continue;
             }
 
-            int position = LastBodyUnit(stage) + 1;
-            try
+            FeatureShape stageOutput = network.Layout.Stages[t].Units[position - 1].Output;
+            if (!memo.Recreate(source.Unit, source.Input, stageOutput, network.SpatialRank).TryGet(out Recreation? copy, out Violation? refused))
             {
-                Recreation copy = UnitFamilies.Recreate(source.Unit, source.Input, network.Layout.Stages[t].Units[position - 1].Output, network.SpatialRank);
-                double gain = traces[t].DeltaIfOfInserted(copy.Unit, position);
-                candidates.Add(new TargetCandidate(t + 1, gain, null));
-                if (best is null || gain > best.DeltaIf)
-                {
-                    best = new Target(t, position, copy.Unit, gain, copy.How);
-                }
+                candidates.Add(new TargetCandidate(t + 1, null, refused.Message));
+                continue;
             }
-            catch (InfoFieldException error)
-            {
-                candidates.Add(new TargetCandidate(t + 1, null, error.Message));
-            }
+
+            double gain = memo.Gain(traces[t], copy.Unit, position);
+            candidates.Add(new TargetCandidate(t + 1, gain, null));
+            targets.Add(new Target(t, position, copy.Unit, gain, copy.How));
         }
 
-        return (best, candidates);
+        // Stable: among equal gains the earlier stage stays first.
+        return ([.. targets.OrderByDescending(target => target.DeltaIf)], candidates);
+    }
+
+    /// <summary>The network with the copy appended to the target stage and the source unit removed, if valid with the same output.</summary>
+    private static Checked<Network> TryMove(Network current, Network removed, Source source, Target target)
+    {
+        Stage receiving = current.Stages[target.Stage];
+        return Checked(current, removed.TryWithStages(removed.Stages.SetItem(target.Stage, receiving with { Units = receiving.Units.Insert(target.Position, target.Copy) })), "taking the copy");
+    }
+
+    /// <summary>
+    /// <paramref name="edited"/> when it is valid and keeps the input and output shapes of <paramref name="current"/>;
+    /// otherwise why not, starting with <paramref name="what"/> (an edit that would break the network or change what it
+    /// outputs is never made).
+    /// </summary>
+    private static Checked<Network> Checked(Network current, Checked<Network> edited, string what)
+    {
+        if (!edited.TryGet(out Network? network, out Violation? broken))
+        {
+            return Violation.Of($"{what} would leave an invalid network ({broken.Message})");
+        }
+
+        return network.Output != current.Output
+            ? Violation.Of($"{what} would change the network's output from {current.Output} to {network.Output}")
+            : network;
     }
 
     /// <summary>The traces of <paramref name="next"/>, re-using those of stages that did not change.</summary>
@@ -190,23 +272,18 @@ public static class StageOrganizer
         return result;
     }
 
-    private static Stage RemoveUnit(Stage stage, Unit unit)
-    {
-        int index = LastBodyUnitIndex(stage, unit);
-        return stage with { Units = stage.Units.RemoveAt(index) };
-    }
+    private static Stage RemoveUnit(Stage stage, int index) => stage with { Units = stage.Units.RemoveAt(index) };
 
-    private static int LastBodyUnitIndex(Stage stage, Unit unit)
+    /// <summary>
+    /// The index of stage <paramref name="s"/>'s last body unit that the organizer may move, remove or append after;
+    /// -1 when none. The classifier (<see cref="IsClassifier"/>) is left out, as a tail unit is.
+    /// </summary>
+    private static int LastBodyUnit(Network network, int s)
     {
-        int last = LastBodyUnit(stage);
-        return stage.Units[last] == unit ? last : throw new InvalidOperationException("the source unit is no longer the stage's last body unit");
-    }
-
-    private static int LastBodyUnit(Stage stage)
-    {
+        Stage stage = network.Stages[s];
         for (int u = stage.Units.Count - 1; u >= 0; u--)
         {
-            if (stage.Units[u].Role == UnitRole.Body)
+            if (stage.Units[u].Role == UnitRole.Body && !IsClassifier(network, s, u))
             {
                 return u;
             }
@@ -214,6 +291,30 @@ public static class StageOrganizer
 
         return -1;
     }
+
+    /// <summary>
+    /// True for the unit whose channels are the network's output features: the last unit, when the head sets no
+    /// feature count of its own (SqueezeNet's final 1x1 convolution to the classes, followed only by pooling). It is the
+    /// classifier, so the organizer treats it as it treats a tail unit: never moved or removed, and nothing appended after it.
+    /// </summary>
+    private static bool IsClassifier(Network network, int s, int u)
+    {
+        if (s != network.Stages.Count - 1 || u != network.Stages[s].Units.Count - 1)
+        {
+            return false;
+        }
+
+        // A head that sets its own features (a linear layer) gives the same output for a wider input.
+        FeatureShape input = network.Layout.HeadInput;
+        return !OpSequence.TryOutputShape(network.Head, input.WithChannels(input.Channels * 2)).TryGet(out FeatureShape wider, out _)
+            || wider != network.Output;
+    }
+
+    /// <summary>The step with the units left in place before its source, named in its reason too.</summary>
+    private static OrganizerStep WithKept(this OrganizerStep step, List<KeptUnit> kept) =>
+        kept.Count == 0 || step.Kept.Count > 0
+            ? step
+            : step with { Kept = kept.ToValueList(), Reason = $"{step.Reason} ({string.Join("; ", kept.Select(unit => unit.Describe()))})" };
 
     private static bool BelowTheta(double gain, double theta) => theta == 0 ? gain <= 0 : gain < theta;
 
@@ -232,6 +333,49 @@ public static class StageOrganizer
     private static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 
     private sealed record Source(int Stage, int Index, Unit Unit, FeatureShape Input, double DeltaIf);
+
+    /// <summary>
+    /// What one run has computed already: a unit re-created for a stage's output, and the gain of a copy appended to a
+    /// stage's trace (a trace is kept while its stage does not change, so its gains stay valid). The zoo's units repeat
+    /// (every conv3-512 of VGG's last stages is the same unit), so most tries of later iterations are found here.
+    /// </summary>
+    private sealed class Memo
+    {
+        private readonly Dictionary<(Unit Unit, FeatureShape Input, FeatureShape StageOutput), Checked<Recreation>> _copies = [];
+        private readonly Dictionary<(StageTrace Trace, Unit Copy, int Position), double> _gains = new(new TraceKeyComparer());
+
+        public Checked<Recreation> Recreate(Unit unit, FeatureShape input, FeatureShape stageOutput, int spatialRank)
+        {
+            if (!_copies.TryGetValue((unit, input, stageOutput), out Checked<Recreation> copy))
+            {
+                copy = UnitFamilies.TryRecreate(unit, input, stageOutput, spatialRank);
+                _copies[(unit, input, stageOutput)] = copy;
+            }
+
+            return copy;
+        }
+
+        public double Gain(StageTrace trace, Unit copy, int position)
+        {
+            if (!_gains.TryGetValue((trace, copy, position), out double gain))
+            {
+                gain = trace.DeltaIfOfInserted(copy, position);
+                _gains[(trace, copy, position)] = gain;
+            }
+
+            return gain;
+        }
+
+        /// <summary>Traces by reference (a retraced stage is a new trace), copies by value.</summary>
+        private sealed class TraceKeyComparer : IEqualityComparer<(StageTrace Trace, Unit Copy, int Position)>
+        {
+            public bool Equals((StageTrace Trace, Unit Copy, int Position) x, (StageTrace Trace, Unit Copy, int Position) y) =>
+                ReferenceEquals(x.Trace, y.Trace) && x.Position == y.Position && x.Copy == y.Copy;
+
+            public int GetHashCode((StageTrace Trace, Unit Copy, int Position) key) =>
+                HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Trace), key.Copy, key.Position);
+        }
+    }
 
     private sealed record Target(int Stage, int Position, Unit Copy, double DeltaIf, string How);
 }

@@ -36,55 +36,85 @@ public static class UnitFamilies
     /// <paramref name="unit"/> re-created for a stage whose output is <paramref name="stageOutput"/>, with how it was
     /// made; throws <see cref="InfoFieldException"/> saying why when the unit cannot be repeated there.
     /// </summary>
-    public static Recreation Recreate(Unit unit, FeatureShape unitInput, FeatureShape stageOutput, int spatialRank = 2)
+    public static Recreation Recreate(Unit unit, FeatureShape unitInput, FeatureShape stageOutput, int spatialRank = 2) =>
+        TryRecreate(unit, unitInput, stageOutput, spatialRank).OrThrow(broken => new InfoFieldException(broken.Message));
+
+    /// <summary>
+    /// <paramref name="unit"/> (reading <paramref name="unitInput"/>) re-created for a stage whose output is
+    /// <paramref name="stageOutput"/>, with how it was made; or why it cannot be repeated there (its family cannot be
+    /// re-created at that width, or the copy would not keep the stage's channels and resolution). The organizer tries
+    /// every stage with it.
+    /// </summary>
+    public static Checked<Recreation> TryRecreate(Unit unit, FeatureShape unitInput, FeatureShape stageOutput, int spatialRank = 2)
     {
-        FeatureShape unitOutput = unit.OutputShape(unitInput);
+        ArgumentNullException.ThrowIfNull(unit);
+        if (!unit.TryOutputShape(unitInput).TryGet(out FeatureShape unitOutput, out Violation? broken))
+        {
+            return Violation.Of($"'{unit.Name}' does not read a {unitInput} tensor: {broken.Message}");
+        }
+
         int sourceWidth = unitOutput.Channels;
         int width = stageOutput.Channels;
-        Unit recreated = spatialRank == 1 ? Rescaled(unit, sourceWidth, width) : unit.Family switch
+        Checked<Unit> made = spatialRank == 1 ? TryRescaled(unit, sourceWidth, width) : unit.Family switch
         {
-            null => Rescaled(unit, sourceWidth, width),
+            null => TryRescaled(unit, sourceWidth, width),
             "vgg" => Vgg.ConvUnit(width, batchNorm: unit.Ops.Any(op => op is BatchNorm), unit.Ops.OfType<Convolution>().FirstOrDefault()?.Kernel.H ?? 3),
             "bottleneck" when width % ResNet.BottleneckExpansion == 0 => ResNet.Bottleneck(width, width / ResNet.BottleneckExpansion, stride: 1),
-            "bottleneck" => throw new InfoFieldException($"a bottleneck cannot be repeated in a stage of {width} channels: {width} is not a multiple of the expansion {ResNet.BottleneckExpansion}"),
+            "bottleneck" => Violation.Of($"a bottleneck cannot be repeated in a stage of {width} channels: {width} is not a multiple of the expansion {ResNet.BottleneckExpansion}"),
             "basic" => ResNet.Basic(width, width, stride: 1),
             "dw-pw" => MobileNet.DepthwiseSeparable(width, stride: 1),
-            "inverted-residual" => MobileNetV2.ForStage(unit, unitInput, width),
-            ShuffleNetV2.Family => ShuffleNetV2.Block(width, stride: 1),
-            EfficientNet.Family => EfficientNet.ForStage(unit, unitInput, width),
-            DenseNet.Family => DenseNet.ForStage(unit, unitInput),
-            GoogLeNet.Family => GoogLeNet.ForStage(unit, unitInput, width),
-            MobileNetV3.Family => MobileNetV3.ForStage(unit, unitInput, width),
-            DenseNet.TransitionFamily => throw new InfoFieldException($"'{unit.Name}' is a DenseNet transition, which halves the channels and the resolution; it opens its stage and is not repeated"),
-            _ => throw new InfoFieldException($"'{unit.Name}' is of family '{unit.Family}', which the organizer cannot re-create in another stage (it re-creates {string.Join(", ", Known)}, and rescales units without a family)"),
+            "inverted-residual" => MobileNetV2.TryForStage(unit, unitInput, width),
+            ShuffleNetV2.Family => ShuffleNetV2.CheckWidth(width) ?? new Checked<Unit>(ShuffleNetV2.Block(width, stride: 1)),
+            EfficientNet.Family => EfficientNet.TryForStage(unit, unitInput, width),
+            DenseNet.Family => DenseNet.TryForStage(unit, unitInput),
+            GoogLeNet.Family => GoogLeNet.TryForStage(unit, unitInput, width),
+            MobileNetV3.Family => MobileNetV3.TryForStage(unit, unitInput, width),
+            DenseNet.TransitionFamily => Violation.Of($"'{unit.Name}' is a DenseNet transition, which halves the channels and the resolution; it opens its stage and is not repeated"),
+            _ => Violation.Of($"'{unit.Name}' is of family '{unit.Family}', which the organizer cannot re-create in another stage (it re-creates {string.Join(", ", Known)}, and rescales units without a family)"),
         };
+        if (!made.TryGet(out Unit recreated, out broken))
+        {
+            return broken;
+        }
 
         FeatureShape expected = unit.Family == DenseNet.Family
             ? stageOutput.WithChannels(stageOutput.Channels + sourceWidth - unitInput.Channels)
             : stageOutput;
-        FeatureShape output;
-        try
+        if (!recreated.TryOutputShape(stageOutput).TryGet(out FeatureShape output, out broken))
         {
-            output = recreated.OutputShape(stageOutput);
-        }
-        catch (ArchitectureException error)
-        {
-            throw new InfoFieldException($"'{unit.Name}' cannot be repeated in a stage of {stageOutput}: {error.Message}", error);
+            return Violation.Of($"'{unit.Name}' cannot be repeated in a stage of {stageOutput}: {broken.Message}");
         }
 
         if (output != expected)
         {
-            throw new InfoFieldException($"'{unit.Name}' cannot be repeated in a stage of {stageOutput}: re-created, it turns it into {output}");
+            return Violation.Of($"'{unit.Name}' cannot be repeated in a stage of {stageOutput}: re-created, it turns it into {output}");
         }
 
         string how = unit.Family is null || spatialRank == 1 ? $"rescaled from {sourceWidth} to {width} channels" : $"re-created by the {unit.Family} builder";
         return new Recreation(recreated, how);
     }
 
-    /// <summary>Every channel count scaled by <paramref name="width"/> / <paramref name="sourceWidth"/>, strides set to 1.</summary>
-    public static Unit Rescaled(Unit unit, int sourceWidth, int width)
+    /// <summary>Every channel count scaled by <paramref name="width"/> / <paramref name="sourceWidth"/>, strides set to 1; throws <see cref="InfoFieldException"/> when a count does not scale to an integer.</summary>
+    public static Unit Rescaled(Unit unit, int sourceWidth, int width) =>
+        TryRescaled(unit, sourceWidth, width).OrThrow(broken => new InfoFieldException(broken.Message));
+
+    /// <summary>Every channel count scaled by <paramref name="width"/> / <paramref name="sourceWidth"/>, strides set to 1; or the count that does not scale to an integer.</summary>
+    public static Checked<Unit> TryRescaled(Unit unit, int sourceWidth, int width)
     {
-        return unit with { Name = RescaledName(unit.Name, sourceWidth, width), Graph = unit.Graph.Select(op => Rescale(op, unit.Name, sourceWidth, width)) };
+        ArgumentNullException.ThrowIfNull(unit);
+        var nodes = new GraphNode[unit.Graph.Count];
+        for (int i = 0; i < nodes.Length; i++)
+        {
+            GraphNode node = unit.Graph.Nodes[i];
+            if (!Rescale(node.Op, unit.Name, sourceWidth, width).TryGet(out Op op, out Violation? broken))
+            {
+                return broken;
+            }
+
+            nodes[i] = node with { Op = op };
+        }
+
+        return unit with { Name = RescaledName(unit.Name, sourceWidth, width), Graph = new OpGraph(nodes.ToValueList()) };
     }
 
     /// <summary>A name ending in a channel count (<c>conv3-512</c>, <c>bottleneck-256</c>) gets the rescaled count.</summary>
@@ -100,25 +130,34 @@ public static class UnitFamilies
         return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name[..(dash + 1)]}{(long)count * to / from}");
     }
 
-    private static Op Rescale(Op op, string unitName, int from, int to) => op switch
+    private static Checked<Op> Rescale(Op op, string unitName, int from, int to)
     {
-        Convolution conv => conv with { OutChannels = Scale(conv.OutChannels, unitName, from, to), Stride = Pair.Square(1) },
-        DepthwiseConvolution dw => dw with { Stride = Pair.Square(1) },
-        PointwiseConvolution pw => pw with { OutChannels = Scale(pw.OutChannels, unitName, from, to), Stride = Pair.Square(1) },
-        RollingPointwiseConvolution rpw => rpw with { OutChannels = Scale(rpw.OutChannels, unitName, from, to) },
-        ChannelSlice slice => slice with { Start = Scale(slice.Start, unitName, from, to), Count = Scale(slice.Count, unitName, from, to) },
-        Pooling pool => pool with { Stride = Pair.Square(1) },
-        _ => op,
-    };
-
-    private static int Scale(int channels, string unitName, int from, int to)
-    {
-        long scaled = (long)channels * to;
-        if (scaled % from != 0)
+        int scaled;
+        switch (op)
         {
-            throw new InfoFieldException($"'{unitName}' cannot be repeated in a stage of {to} channels: its {channels} channels do not scale by {to}/{from}");
+            case Convolution conv:
+                return Scale(conv.OutChannels, unitName, from, to, out scaled) ?? new Checked<Op>(conv with { OutChannels = scaled, Stride = Pair.Square(1) });
+            case DepthwiseConvolution dw:
+                return dw with { Stride = Pair.Square(1) };
+            case PointwiseConvolution pw:
+                return Scale(pw.OutChannels, unitName, from, to, out scaled) ?? new Checked<Op>(pw with { OutChannels = scaled, Stride = Pair.Square(1) });
+            case RollingPointwiseConvolution rpw:
+                return Scale(rpw.OutChannels, unitName, from, to, out scaled) ?? new Checked<Op>(rpw with { OutChannels = scaled });
+            case ChannelSlice slice:
+                return Scale(slice.Start, unitName, from, to, out int start) ?? Scale(slice.Count, unitName, from, to, out scaled) ?? new Checked<Op>(slice with { Start = start, Count = scaled });
+            case Pooling pool:
+                return pool with { Stride = Pair.Square(1) };
+            default:
+                return op;
         }
+    }
 
-        return (int)(scaled / from);
+    private static Violation? Scale(int channels, string unitName, int from, int to, out int scaled)
+    {
+        long product = (long)channels * to;
+        scaled = (int)(product / from);
+        return product % from != 0
+            ? Violation.Of($"'{unitName}' cannot be repeated in a stage of {to} channels: its {channels} channels do not scale by {to}/{from}")
+            : null;
     }
 }

@@ -79,14 +79,8 @@ public static partial class NetworkSpec
             var nodePaths = new Dictionary<(int Stage, int Unit), List<string>>();
             var stages = root.Items("stages", required: true).Select((stage, s) => ReadStage(stage, s, rank, kinds, nodePaths)).ToValueList();
             ValueList<Op> head = OpCodec.ReadOps(root, "head", rank, required: false, kinds);
-            try
-            {
-                return new Network(root.String("name", defaultName), input, stages, head, rank);
-            }
-            catch (ArchitectureException error)
-            {
-                throw new SpecException(source, JsonPathOf(error.Path, nodePaths), error.Rule, error);
-            }
+            return Network.TryCreate(root.String("name", defaultName), input, stages, head, rank)
+                .OrThrow(broken => new SpecException(source, JsonPathOf(broken.Path, nodePaths), broken.Rule, broken.ToException()));
         }
     }
 

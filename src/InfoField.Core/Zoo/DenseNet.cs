@@ -87,14 +87,18 @@ public static class DenseNet
     /// <summary>
     /// <paramref name="unit"/> (a dense layer reading <paramref name="input"/>) re-created for another block: the same
     /// growth and bottleneck (a dense layer reads whatever its block has gathered so far and adds its growth to it).
+    /// The violation says why the unit cannot be re-created (it lacks what its family defines).
     /// </summary>
-    public static Unit ForStage(Unit unit, FeatureShape input)
+    public static Checked<Unit> TryForStage(Unit unit, FeatureShape input)
     {
         int growth = unit.OutputShape(input).Channels - input.Channels;
-        var (pointwise, _) = ZooBlocks.First<PointwiseConvolution>(unit, input)
-            ?? throw new InfoFieldException($"'{unit.Name}' is marked as a dense layer but has no 1x1 convolution");
+        if (ZooBlocks.First<PointwiseConvolution>(unit, input) is not (var pointwise, _))
+        {
+            return Violation.Of($"'{unit.Name}' is marked as a dense layer but has no 1x1 convolution");
+        }
+
         return growth > 0
             ? DenseLayer(growth, pointwise.OutChannels)
-            : throw new InfoFieldException($"'{unit.Name}' is marked as a dense layer but adds no channels");
+            : Violation.Of($"'{unit.Name}' is marked as a dense layer but adds no channels");
     }
 }

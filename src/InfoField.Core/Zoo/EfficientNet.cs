@@ -71,11 +71,15 @@ public static class EfficientNet
     /// <summary>
     /// <paramref name="unit"/> (an MBConv reading <paramref name="input"/>) re-created with stride 1 for a stage of
     /// <paramref name="width"/> channels: the same expansion ratio and kernel, with its identity shortcut.
+    /// The violation says why the unit cannot be re-created (it lacks what its family defines).
     /// </summary>
-    public static Unit ForStage(Unit unit, FeatureShape input, int width)
+    public static Checked<Unit> TryForStage(Unit unit, FeatureShape input, int width)
     {
-        var (depthwise, hidden) = ZooBlocks.First<DepthwiseConvolution>(unit, input)
-            ?? throw new InfoFieldException($"'{unit.Name}' is marked as an MBConv unit but has no depthwise convolution");
+        if (ZooBlocks.First<DepthwiseConvolution>(unit, input) is not (var depthwise, var hidden))
+        {
+            return Violation.Of($"'{unit.Name}' is marked as an MBConv unit but has no depthwise convolution");
+        }
+
         int expansion = Math.Max(1, (int)Math.Round(hidden.Channels / (double)input.Channels));
         return MbConv(width, width, expansion, depthwise.Kernel.H, stride: 1);
     }

@@ -112,8 +112,9 @@ public static class GoogLeNet
     /// <paramref name="unit"/> (an Inception module reading <paramref name="input"/>) re-created for a stage of
     /// <paramref name="width"/> channels: every branch scaled by width / the module's output channels and rounded, the
     /// pooling projection taking what rounding left so that the branches add up to <paramref name="width"/>.
+    /// The violation says why the unit cannot be re-created (it lacks what its family defines).
     /// </summary>
-    public static Unit ForStage(Unit unit, FeatureShape input, int width)
+    public static Checked<Unit> TryForStage(Unit unit, FeatureShape input, int width)
     {
         FeatureShape[] shapes = unit.Graph.Shapes(input);
         GraphNode concat = unit.Graph.Nodes[^1];
@@ -121,7 +122,7 @@ public static class GoogLeNet
         if (concat.Op is not Concat || concat.Inputs.Count != 4 || firsts.Count != 4
             || firsts[1] is not PointwiseConvolution threeReduce || firsts[2] is not PointwiseConvolution fiveReduce)
         {
-            throw new InfoFieldException($"'{unit.Name}' is marked as an Inception module but is not four branches joined by a concat");
+            return Violation.Of($"'{unit.Name}' is marked as an Inception module but is not four branches joined by a concat");
         }
 
         var branches = concat.Inputs.Select(tensor => shapes[tensor].Channels).ToArray();
@@ -131,7 +132,7 @@ public static class GoogLeNet
         scaled = scaled with { PoolProjection = width - scaled.OneByOne - scaled.Three - scaled.Five };
         if (scaled.PoolProjection < 1)
         {
-            throw new InfoFieldException($"'{unit.Name}' cannot be re-created with {width} channels: its scaled branches leave no channel for the pooling projection");
+            return Violation.Of($"'{unit.Name}' cannot be re-created with {width} channels: its scaled branches leave no channel for the pooling projection");
         }
 
         bool torchVision = unit.Ops.OfType<PointwiseConvolution>().First() is { Bias: false };

@@ -77,11 +77,15 @@ public static class MobileNetV2
     /// <paramref name="unit"/> (an inverted residual block reading <paramref name="input"/>) re-created with stride 1 for
     /// a stage of <paramref name="width"/> channels: the same expansion ratio and definition (ReLU6 for ImageNet's,
     /// ReLU for the CIFAR one), with its identity shortcut.
+    /// The violation says why the unit cannot be re-created (it lacks what its family defines).
     /// </summary>
-    public static Unit ForStage(Unit unit, FeatureShape input, int width)
+    public static Checked<Unit> TryForStage(Unit unit, FeatureShape input, int width)
     {
-        var (_, hidden) = ZooBlocks.First<DepthwiseConvolution>(unit, input)
-            ?? throw new InfoFieldException($"'{unit.Name}' is marked as an inverted residual block but has no depthwise convolution");
+        if (ZooBlocks.First<DepthwiseConvolution>(unit, input) is not (_, var hidden))
+        {
+            return Violation.Of($"'{unit.Name}' is marked as an inverted residual block but has no depthwise convolution");
+        }
+
         int expansion = Math.Max(1, (int)Math.Round(hidden.Channels / (double)input.Channels));
         bool imageNet = unit.Ops.OfType<Activation>().FirstOrDefault()?.Kind == ActivationKind.Relu6;
         return InvertedResidual(width, width, expansion, stride: 1, imageNet);

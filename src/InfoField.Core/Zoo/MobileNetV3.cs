@@ -87,11 +87,15 @@ public static class MobileNetV3
     /// <paramref name="unit"/> (a block reading <paramref name="input"/>) re-created with stride 1 for a stage of
     /// <paramref name="width"/> channels: the same kernel, activation and squeeze-and-excitation, and the same expansion
     /// ratio (expanded channels made divisible by 8).
+    /// The violation says why the unit cannot be re-created (it lacks what its family defines).
     /// </summary>
-    public static Unit ForStage(Unit unit, FeatureShape input, int width)
+    public static Checked<Unit> TryForStage(Unit unit, FeatureShape input, int width)
     {
-        var (depthwise, hidden) = ZooBlocks.First<DepthwiseConvolution>(unit, input)
-            ?? throw new InfoFieldException($"'{unit.Name}' is marked as a MobileNetV3 block but has no depthwise convolution");
+        if (ZooBlocks.First<DepthwiseConvolution>(unit, input) is not (var depthwise, var hidden))
+        {
+            return Violation.Of($"'{unit.Name}' is marked as a MobileNetV3 block but has no depthwise convolution");
+        }
+
         bool hardSwish = unit.Ops.OfType<Activation>().FirstOrDefault()?.Kind == ActivationKind.Hardswish;
         bool squeezeExcite = unit.Ops.Any(op => op is Multiply);
         int expanded = hidden.Channels == input.Channels ? width : ZooBlocks.MakeDivisible(hidden.Channels * (double)width / input.Channels);

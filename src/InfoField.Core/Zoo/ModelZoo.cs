@@ -13,11 +13,13 @@ public sealed record ZooEntry(string Name, string Family, string Description, Fu
     /// <summary>True when the model has a definition for <paramref name="dataset"/>.</summary>
     public bool Supports(DatasetInfo dataset) => !ImageNetOnly || dataset.Definitions == Definitions.ImageNet;
 
+    /// <summary>Why the model has no definition for <paramref name="dataset"/>, or null when it has one.</summary>
+    public Violation? Unsupported(DatasetInfo dataset) =>
+        Supports(dataset) ? null : Violation.Of($"{Name} has only torchvision's ImageNet definition (there is no widely used small-image {Name}); build it for the imagenet dataset");
+
     /// <summary>Builds the network for <paramref name="request"/>; throws when the model has no definition for its dataset.</summary>
     public Network Build(ZooRequest request) =>
-        Supports(request.Dataset)
-            ? Builder(request.Validated())
-            : throw new InfoFieldException($"{Name} has only torchvision's ImageNet definition (there is no widely used small-image {Name}); build it for the imagenet dataset");
+        Unsupported(request.Dataset) is { } why ? throw new InfoFieldException(why.Message) : Builder(request.Validated());
 }
 
 /// <summary>The built-in model zoo: a registry of families by name, each built for a dataset and width.</summary>

@@ -51,9 +51,9 @@ public static class ShuffleNetV2
     /// </summary>
     public static Unit Block(int outChannels, int stride)
     {
-        if (outChannels < 2 || outChannels % 2 != 0)
+        if (CheckWidth(outChannels) is { } broken)
         {
-            throw new InfoFieldException($"a ShuffleNetV2 unit splits its channels in two halves; {outChannels} channels cannot be halved");
+            throw new InfoFieldException(broken.Message);
         }
 
         int half = outChannels / 2;
@@ -73,6 +73,12 @@ public static class ShuffleNetV2
 
         return new Unit($"shufflenetv2-{outChannels}", graph.Then(Ops.Shuffle(2)), UnitRole.Body, Family);
     }
+
+    /// <summary>Why a unit of <see cref="Block"/> cannot have <paramref name="outChannels"/> outputs (they must be even), or null.</summary>
+    public static Violation? CheckWidth(int outChannels) =>
+        outChannels < 2 || outChannels % 2 != 0
+            ? Violation.Of($"a ShuffleNetV2 unit splits its channels in two halves; {outChannels} channels cannot be halved")
+            : null;
 
     /// <summary>The family name of ShuffleNetV2 units.</summary>
     public const string Family = "shufflenetv2";

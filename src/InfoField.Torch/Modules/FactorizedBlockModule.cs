@@ -41,17 +41,9 @@ public sealed class FactorizedBlockModule : nn.Module<Tensor, Tensor>
         // Core check every layer (g must divide the channels it groups, 0 <= o < 1, ...) before TorchSharp sees it.
         int nominal = (Settings.Kernel * 2 * stride) + 1;
         var input = new FeatureShape(inChannels, nominal, nominal);
-        try
+        if (OpSequence.TryOutputShape(Ops, input).Violation is { } broken)
         {
-            FeatureShape shape = input;
-            for (int i = 0; i < Ops.Count; i++)
-            {
-                shape = Ops[i].OutputShape(shape);
-            }
-        }
-        catch (ArchitectureException error)
-        {
-            throw new ArgumentException($"block {block} ({inChannels} -> {outChannels} channels, g = {Settings.Groups}, o = {Settings.Overlap}): {error.Message}", nameof(settings), error);
+            throw new ArgumentException($"block {block} ({inChannels} -> {outChannels} channels, g = {Settings.Groups}, o = {Settings.Overlap}): {broken.Message}", nameof(settings));
         }
 
         layers = ModuleBuilder.Build(Ops, input);

@@ -185,15 +185,7 @@ public static partial class ModelTracer
             _ => throw Unsupported(call, "this layer type"),
         };
 
-        FeatureShape expected;
-        try
-        {
-            expected = op.OutputShape(call.Input);
-        }
-        catch (ArchitectureException error)
-        {
-            throw new TraceException($"cannot trace '{call.Name}': {error.Message}");
-        }
+        FeatureShape expected = op.TryOutputShape(call.Input).OrThrow(broken => new TraceException($"cannot trace '{call.Name}': {broken.Message}"));
 
         if (expected != call.Output)
         {

@@ -17,10 +17,10 @@ public sealed record ReverseChannels(int Width) : LayerOp
     public override string Type => "reverse";
 
     /// <inheritdoc />
-    public override FeatureShape OutputShape(FeatureShape input) =>
+    public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
         Width >= 1 && input.Channels % Width == 0
             ? input
-            : throw new ArchitectureException("width", $"{Width} does not divide the {input.Channels} input channels");
+            : new Violation("width", $"{Width} does not divide the {input.Channels} input channels");
 
     /// <inheritdoc />
     public override SpatialWindow Window(FeatureShape input) => SpatialWindow.Point;
