@@ -96,8 +96,8 @@ public sealed record StageDocument(
 /// <param name="Name">The unit's name.</param>
 /// <param name="Role"><c>body</c>, <c>stem</c> or <c>tail</c>.</param>
 /// <param name="OutputShape">The unit's output [C, H, W].</param>
-/// <param name="IfH">Capped spatial field along the height.</param>
-/// <param name="IfW">Capped spatial field along the width.</param>
+/// <param name="IfH">Spatial field along the height: the farthest reach of an output neuron (maximum over channels), at most h0.</param>
+/// <param name="IfW">Spatial field along the width: the farthest reach of an output neuron (maximum over channels), at most w0.</param>
 /// <param name="IfC">Guaranteed (minimum) channel coverage.</param>
 /// <param name="IfCMean">Mean channel coverage.</param>
 /// <param name="IfCMax">Maximum channel coverage.</param>
@@ -107,6 +107,9 @@ public sealed record StageDocument(
 /// <param name="Params">Parameters.</param>
 /// <param name="Macs">MACs.</param>
 /// <param name="Ops">The field at the output of every op of the unit's graph.</param>
+/// <param name="IfHMin">Guaranteed spatial field along the height (minimum over channels).</param>
+/// <param name="IfWMin">Guaranteed spatial field along the width (minimum over channels).</param>
+/// <param name="Local">The local field: through windows only, without global pooling.</param>
 public sealed record UnitDocument(
     [property: JsonPropertyName("index")] int Index,
     [property: JsonPropertyName("name")] string Name,
@@ -122,7 +125,10 @@ public sealed record UnitDocument(
     [property: JsonPropertyName("receptiveField")] long[] ReceptiveField,
     [property: JsonPropertyName("params")] long Params,
     [property: JsonPropertyName("macs")] long Macs,
-    [property: JsonPropertyName("ops")] IReadOnlyList<OpDocument> Ops)
+    [property: JsonPropertyName("ops")] IReadOnlyList<OpDocument> Ops,
+    [property: JsonPropertyName("ifHMin")] int IfHMin,
+    [property: JsonPropertyName("ifWMin")] int IfWMin,
+    [property: JsonPropertyName("local")] FactorsDocument Local)
 {
     /// <summary>The document of a unit report.</summary>
     public static UnitDocument From(UnitField unit) => new(
@@ -140,7 +146,10 @@ public sealed record UnitDocument(
         [unit.ReceptiveFieldH, unit.ReceptiveFieldW],
         unit.Cost.Parameters,
         unit.Cost.Macs,
-        unit.Ops.Select(OpDocument.From).ToList());
+        unit.Ops.Select(OpDocument.From).ToList(),
+        unit.IfHMin,
+        unit.IfWMin,
+        FactorsDocument.From(unit.Local));
 }
 
 /// <summary>One op of a unit in <see cref="UnitDocument"/>: the field at its output, measured like the unit's.</summary>
@@ -148,10 +157,14 @@ public sealed record UnitDocument(
 /// <param name="Type">The op's type.</param>
 /// <param name="Inputs">The tensors it reads.</param>
 /// <param name="OutputShape">Its output [C, H, W].</param>
-/// <param name="IfH">Capped spatial field along the height.</param>
-/// <param name="IfW">Capped spatial field along the width.</param>
+/// <param name="IfH">Spatial field along the height (maximum over channels), at most h0.</param>
+/// <param name="IfW">Spatial field along the width (maximum over channels), at most w0.</param>
 /// <param name="IfC">Guaranteed channel coverage.</param>
 /// <param name="If">IfH x IfW x IfC.</param>
+/// <param name="IfHMin">Spatial field along the height, minimum over channels.</param>
+/// <param name="IfWMin">Spatial field along the width, minimum over channels.</param>
+/// <param name="IfCMax">Channel coverage, maximum over channels.</param>
+/// <param name="Local">The op's local field (windows only, without global pooling).</param>
 public sealed record OpDocument(
     [property: JsonPropertyName("index")] int Index,
     [property: JsonPropertyName("type")] string Type,
@@ -160,11 +173,39 @@ public sealed record OpDocument(
     [property: JsonPropertyName("ifH")] int IfH,
     [property: JsonPropertyName("ifW")] int IfW,
     [property: JsonPropertyName("ifC")] int IfC,
-    [property: JsonPropertyName("if")] long If)
+    [property: JsonPropertyName("if")] long If,
+    [property: JsonPropertyName("ifHMin")] int IfHMin,
+    [property: JsonPropertyName("ifWMin")] int IfWMin,
+    [property: JsonPropertyName("ifCMax")] int IfCMax,
+    [property: JsonPropertyName("local")] FactorsDocument Local)
 {
     /// <summary>The document of an op's field.</summary>
     public static OpDocument From(OpField op) =>
-        new(op.Index, op.Type, [.. op.Inputs], AnalysisDocument.Shape(op.OutputShape), op.IfH, op.IfW, op.IfC, op.If);
+        new(op.Index, op.Type, [.. op.Inputs], AnalysisDocument.Shape(op.OutputShape), op.IfH, op.IfW, op.IfC, op.If, op.IfHMin, op.IfWMin, op.IfCMax, FactorsDocument.From(op.Local));
+}
+
+/// <summary>Field factors over a tensor's output channels (<see cref="FieldFactors"/>), as in <c>local</c>.</summary>
+/// <param name="IfH">Spatial field along the height, maximum over channels.</param>
+/// <param name="IfHMin">Spatial field along the height, minimum over channels.</param>
+/// <param name="IfW">Spatial field along the width, maximum over channels.</param>
+/// <param name="IfWMin">Spatial field along the width, minimum over channels.</param>
+/// <param name="IfC">Channel coverage, minimum over channels.</param>
+/// <param name="IfCMean">Channel coverage, mean over channels.</param>
+/// <param name="IfCMax">Channel coverage, maximum over channels.</param>
+/// <param name="If">IfH x IfW x IfC.</param>
+public sealed record FactorsDocument(
+    [property: JsonPropertyName("ifH")] int IfH,
+    [property: JsonPropertyName("ifHMin")] int IfHMin,
+    [property: JsonPropertyName("ifW")] int IfW,
+    [property: JsonPropertyName("ifWMin")] int IfWMin,
+    [property: JsonPropertyName("ifC")] int IfC,
+    [property: JsonPropertyName("ifCMean")] double IfCMean,
+    [property: JsonPropertyName("ifCMax")] int IfCMax,
+    [property: JsonPropertyName("if")] long If)
+{
+    /// <summary>The document of field factors.</summary>
+    public static FactorsDocument From(FieldFactors factors) =>
+        new(factors.IfH, factors.IfHMin, factors.IfW, factors.IfWMin, factors.IfC, factors.IfCMean, factors.IfCMax, factors.If);
 }
 
 /// <summary>Parameters and MACs.</summary>

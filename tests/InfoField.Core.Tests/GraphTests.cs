@@ -236,8 +236,7 @@ public class GraphTests
     /// <summary>The number of input channels that reach each output channel of <paramref name="graph"/>.</summary>
     private static int[] CoverageOf(OpGraph graph)
     {
-        FieldState start = FieldState.Start(new StageFrame(Input, false, true), Input, SpatialAxis.Start, SpatialAxis.Start);
-        ChannelCoverage coverage = InformationField.Trace(start, graph, honorStride: true)[^1].Coverage;
-        return Enumerable.Range(0, coverage.Channels).Select(coverage.Count).ToArray();
+        TensorField output = StageTrace.Of(Network(graph), 0).Output(0);
+        return Enumerable.Range(0, output.Shape.Channels).Select(c => output.Coverage(c)).ToArray();
     }
 }

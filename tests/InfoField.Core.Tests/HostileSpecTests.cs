@@ -292,7 +292,9 @@ public class HostileSpecTests
         Assert.True(options.Alpha > 0 && double.IsFinite(options.Alpha), "analysis accepted an invalid alpha");
         foreach (UnitField unit in field.Stages.SelectMany(stage => stage.Units))
         {
-            Assert.True(unit.IfH >= 1 && unit.IfW >= 1 && unit.IfC >= 1 && unit.If >= 1, $"{unit.Name}: IF {unit.IfH}x{unit.IfW}x{unit.IfC} = {unit.If}");
+            // IF is 0 exactly when some output channel depends on nothing (its windows lie in the zero padding).
+            Assert.True(unit.IfH >= 1 && unit.IfW >= 1 && unit.IfC >= 0 && (unit.If >= 1 || unit.IfC == 0), $"{unit.Name}: IF {unit.IfH}x{unit.IfW}x{unit.IfC} = {unit.If}");
+            Assert.True(unit.IfHMin <= unit.IfH && unit.IfWMin <= unit.IfW && unit.IfC <= unit.IfCMax && unit.Local.If <= unit.If, $"{unit.Name}: min, max and local out of order");
             Assert.Equal((long)unit.IfH * unit.IfW * unit.IfC, unit.If);
             Assert.True(unit.DeltaIf is null || (unit.DeltaIf >= 0 && double.IsFinite(unit.DeltaIf.Value)), $"{unit.Name}: dIF {unit.DeltaIf}");
             Assert.True(unit.Cost.Parameters >= 0 && unit.Cost.Macs >= 0);

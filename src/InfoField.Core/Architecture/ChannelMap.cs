@@ -102,21 +102,3 @@ public sealed class ChannelMap
         return new ChannelMap(inputChannels, [.. readSets], readSetOfOutput, isIdentity: false);
     }
 }
-
-/// <summary>How one spatial axis of a layer maps input to output: window extent and stride.</summary>
-/// <param name="Extent">Input positions one output position reads, dilation included: d(k - 1) + 1.</param>
-/// <param name="Stride">Step between the windows of adjacent output positions.</param>
-public readonly record struct AxisWindow(int Extent, int Stride)
-{
-    /// <summary>The window of a layer that reads one position and keeps the resolution.</summary>
-    public static AxisWindow Point => new(1, 1);
-}
-
-/// <summary>The spatial windows of a layer along height and width.</summary>
-/// <param name="H">Window along the height axis.</param>
-/// <param name="W">Window along the width axis.</param>
-public readonly record struct SpatialWindow(AxisWindow H, AxisWindow W)
-{
-    /// <summary>A layer that reads one position and keeps the resolution (1x1 convolutions, normalization, activations).</summary>
-    public static SpatialWindow Point => new(AxisWindow.Point, AxisWindow.Point);
-}

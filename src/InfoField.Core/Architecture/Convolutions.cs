@@ -41,9 +41,7 @@ public sealed record Convolution(int OutChannels, Pair Kernel, Pair Stride, Pair
         ?? Limits.CheckShape("out", new FeatureShape(OutChannels, height, width));
 
     /// <inheritdoc />
-    public override SpatialWindow Window(FeatureShape input) => new(
-        new AxisWindow(Windowing.Extent(Kernel.H, Dilation.H), Stride.H),
-        new AxisWindow(Windowing.Extent(Kernel.W, Dilation.W), Stride.W));
+    public override SpatialWindow Window(FeatureShape input) => Windowing.Sliding(Kernel, Stride, Padding, Dilation);
 
     /// <inheritdoc />
     public override ChannelMap Channels(int inputChannels) => ChannelMap.Grouped(inputChannels, OutChannels, Groups);
@@ -95,9 +93,7 @@ public sealed record DepthwiseConvolution(Pair Kernel, Pair Stride, Pair Padding
         ?? Limits.CheckShape("multiplier", new FeatureShape(input.Channels * Multiplier, height, width));
 
     /// <inheritdoc />
-    public override SpatialWindow Window(FeatureShape input) => new(
-        new AxisWindow(Windowing.Extent(Kernel.H, Dilation.H), Stride.H),
-        new AxisWindow(Windowing.Extent(Kernel.W, Dilation.W), Stride.W));
+    public override SpatialWindow Window(FeatureShape input) => Windowing.Sliding(Kernel, Stride, Padding, Dilation);
 
     /// <inheritdoc />
     public override ChannelMap Channels(int inputChannels) =>
@@ -160,7 +156,7 @@ public sealed record PointwiseConvolution(int OutChannels, int Groups, Pair Stri
         ?? Limits.CheckShape("out", new FeatureShape(OutChannels, height, width));
 
     /// <inheritdoc />
-    public override SpatialWindow Window(FeatureShape input) => new(new AxisWindow(1, Stride.H), new AxisWindow(1, Stride.W));
+    public override SpatialWindow Window(FeatureShape input) => Windowing.Sliding(1, Stride, 0, 1);
 
     /// <inheritdoc />
     public override ChannelMap Channels(int inputChannels) => ChannelMap.Grouped(inputChannels, OutChannels, Groups);

@@ -21,6 +21,17 @@ public readonly record struct FeatureShape(int Channels, int Height, int Width)
     /// <summary>True when both shapes have the same height and width.</summary>
     public bool SameResolution(FeatureShape other) => Height == other.Height && Width == other.Width;
 
+    /// <summary>The number of spatial axes of a feature map (height and width; a 1-D signal has height 1).</summary>
+    public const int SpatialAxes = 2;
+
+    /// <summary>The size along spatial axis <paramref name="axis"/>: 0 the height, 1 the width.</summary>
+    public int Size(int axis) => axis switch
+    {
+        0 => Height,
+        1 => Width,
+        _ => throw new ArgumentOutOfRangeException(nameof(axis), axis, "a feature map has spatial axes 0 (height) and 1 (width)"),
+    };
+
     /// <summary>The same resolution with another channel count.</summary>
     public FeatureShape WithChannels(int channels) => this with { Channels = channels };
 

@@ -119,22 +119,25 @@ internal static class Windowing
     /// <summary>The violation when an output channel count is not 1 to <see cref="Limits.MaxChannels"/>, else null.</summary>
     public static Violation? CheckChannels(string field, long channels) => Limits.CheckRange(field, channels, 1, Limits.MaxChannels);
 
-    /// <summary>The extent of a dilated kernel, <c>dilation (kernel - 1) + 1</c>, for checked kernels and dilations.</summary>
-    public static int Extent(int kernel, int dilation)
+    /// <summary>The sliding windows of a layer with checked kernel, stride, padding and dilation.</summary>
+    public static SpatialWindow Sliding(Pair kernel, Pair stride, Pair padding, Pair dilation)
     {
-        if (CheckExtent(kernel, dilation) is { } broken)
+        Violation? broken = CheckExtent(kernel, dilation)
+            ?? Limits.CheckExtent("stride", stride, 1)
+            ?? Limits.CheckExtent("padding", padding, 0);
+        if (broken is not null)
         {
             throw broken.ToException();
         }
 
-        return (int)Math.Min(((long)dilation * (kernel - 1)) + 1, int.MaxValue);
+        return new(new AxisWindow(kernel.H, stride.H, padding.H, dilation.H), new AxisWindow(kernel.W, stride.W, padding.W, dilation.W));
     }
 
-    /// <summary>The violation <see cref="Extent(int, int)"/> throws for one axis, else null.</summary>
+    /// <summary>The violation of a kernel size or dilation along one axis (1 to the extent limit), else null.</summary>
     public static Violation? CheckExtent(int kernel, int dilation) =>
         Limits.CheckRange("kernel", kernel, 1, Limits.MaxExtent) ?? Limits.CheckRange("dilation", dilation, 1, Limits.MaxExtent);
 
-    /// <summary>The violation <see cref="Extent(int, int)"/> throws for either axis of a kernel (height first), else null.</summary>
+    /// <summary>The violation of a kernel size or dilation along either axis (height first), else null.</summary>
     public static Violation? CheckExtent(Pair kernel, Pair dilation) => CheckExtent(kernel.H, dilation.H) ?? CheckExtent(kernel.W, dilation.W);
 
     /// <summary>The violation when <paramref name="groups"/> is out of range or does not divide <paramref name="channels"/>, else null.</summary>

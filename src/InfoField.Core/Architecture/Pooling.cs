@@ -54,8 +54,7 @@ public sealed record Pooling(PoolKind Kind, Pair Kernel, Pair Stride, Pair Paddi
     }
 
     /// <inheritdoc />
-    public override SpatialWindow Window(FeatureShape input) =>
-        new(new AxisWindow(Kernel.H, Stride.H), new AxisWindow(Kernel.W, Stride.W));
+    public override SpatialWindow Window(FeatureShape input) => Windowing.Sliding(Kernel, Stride, Padding, 1);
 
     /// <inheritdoc />
     public override ChannelMap Channels(int inputChannels) => ChannelMap.Identity(inputChannels);
@@ -69,7 +68,7 @@ public sealed record Pooling(PoolKind Kind, Pair Kernel, Pair Stride, Pair Paddi
 
 /// <summary>
 /// Adaptive pooling to a fixed output size, as PyTorch's <c>AdaptiveAvgPool2d</c>; an output of 1x1 is global pooling.
-/// For the Information Field its window is the largest PyTorch window along each axis.
+/// Output position i reads input positions <c>floor(i n / m)</c> to <c>ceil((i + 1) n / m) - 1</c> along each axis.
 /// </summary>
 /// <param name="Kind">Max or average.</param>
 /// <param name="Output">Output size per axis.</param>
@@ -113,22 +112,12 @@ public sealed record AdaptivePooling(PoolKind Kind, Pair Output) : LayerOp
     public override SpatialWindow Window(FeatureShape input)
     {
         Limits.RequireExtent("output", Output, 1);
-        return new(Axis(input.Height, Output.H), Axis(input.Width, Output.W));
+        return new(Axis(input.Height, Output.H), Axis(input.Width, Output.W)) { Global = IsGlobal };
     }
 
     /// <inheritdoc />
     public override ChannelMap Channels(int inputChannels) => ChannelMap.Identity(inputChannels);
 
-    private static AxisWindow Axis(int input, int output)
-    {
-        int extent = 1;
-        for (int i = 0; i < output; i++)
-        {
-            long start = (long)i * input / output;
-            long end = (((i + 1L) * input) + output - 1) / output;
-            extent = (int)Math.Max(extent, end - start);
-        }
-
-        return new AxisWindow(extent, Math.Max(1, input / output));
-    }
+    /// <summary>Adaptive windows, or one position each when the axis keeps its size (a 1-D signal's height).</summary>
+    private static AxisWindow Axis(int input, int output) => input == output ? AxisWindow.Point : AxisWindow.Adaptive;
 }

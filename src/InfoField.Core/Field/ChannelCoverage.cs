@@ -1,4 +1,3 @@
-using System.Numerics;
 using InfoField.Architecture;
 
 namespace InfoField.Field;
@@ -10,10 +9,10 @@ namespace InfoField.Field;
 /// </summary>
 public sealed class ChannelCoverage
 {
-    private readonly Universe _universe;
-    private readonly CoverageSet[] _sets;
+    private readonly ChannelUniverse _universe;
+    private readonly ChannelSet[] _sets;
 
-    private ChannelCoverage(Universe universe, CoverageSet[] sets)
+    private ChannelCoverage(ChannelUniverse universe, ChannelSet[] sets)
     {
         _universe = universe;
         _sets = sets;
@@ -28,8 +27,8 @@ public sealed class ChannelCoverage
     /// <summary>The coverage of a stage's input tensor: channel i is reached by input channel i alone.</summary>
     public static ChannelCoverage Identity(int stageChannels)
     {
-        var universe = new Universe(stageChannels);
-        var sets = new CoverageSet[stageChannels];
+        var universe = new ChannelUniverse(stageChannels);
+        var sets = new ChannelSet[stageChannels];
         for (int i = 0; i < stageChannels; i++)
         {
             sets[i] = universe.Single(i);
@@ -37,6 +36,9 @@ public sealed class ChannelCoverage
 
         return new ChannelCoverage(universe, sets);
     }
+
+    /// <summary>The coverage of a tensor whose channel c is reached by <paramref name="sets"/>[c].</summary>
+    internal static ChannelCoverage Of(ChannelUniverse universe, ChannelSet[] sets) => new(universe, sets);
 
     /// <summary>Number of stage input channels that reach channel <paramref name="channel"/>.</summary>
     public int Count(int channel) => _sets[channel].Count;
@@ -48,7 +50,7 @@ public sealed class ChannelCoverage
     public int Minimum()
     {
         int minimum = int.MaxValue;
-        foreach (CoverageSet set in _sets)
+        foreach (ChannelSet set in _sets)
         {
             minimum = Math.Min(minimum, set.Count);
         }
@@ -60,7 +62,7 @@ public sealed class ChannelCoverage
     public int Maximum()
     {
         int maximum = 0;
-        foreach (CoverageSet set in _sets)
+        foreach (ChannelSet set in _sets)
         {
             maximum = Math.Max(maximum, set.Count);
         }
@@ -72,7 +74,7 @@ public sealed class ChannelCoverage
     public double Mean()
     {
         long total = 0;
-        foreach (CoverageSet set in _sets)
+        foreach (ChannelSet set in _sets)
         {
             total += set.Count;
         }
@@ -93,8 +95,8 @@ public sealed class ChannelCoverage
             return this;
         }
 
-        var byReadSet = new CoverageSet?[map.ReadSetCount];
-        var sets = new CoverageSet[map.OutputChannels];
+        var byReadSet = new ChannelSet?[map.ReadSetCount];
+        var sets = new ChannelSet[map.OutputChannels];
         for (int o = 0; o < sets.Length; o++)
         {
             int readSet = map.ReadSetOf(o);
@@ -112,11 +114,11 @@ public sealed class ChannelCoverage
             throw new ArgumentException("both coverages must describe tensors of the same shape in the same stage", nameof(other));
         }
 
-        var sets = new CoverageSet[_sets.Length];
-        CoverageSet? lastLeft = null, lastRight = null, lastUnion = null;
+        var sets = new ChannelSet[_sets.Length];
+        ChannelSet? lastLeft = null, lastRight = null, lastUnion = null;
         for (int c = 0; c < sets.Length; c++)
         {
-            CoverageSet left = _sets[c], right = other._sets[c];
+            ChannelSet left = _sets[c], right = other._sets[c];
             if (ReferenceEquals(left, right) || ReferenceEquals(right, _universe.Empty))
             {
                 sets[c] = left;
@@ -152,9 +154,9 @@ public sealed class ChannelCoverage
         return new ChannelCoverage(parts[0]._universe, [.. parts.SelectMany(part => part._sets)]);
     }
 
-    private CoverageSet UnionOf(ReadOnlySpan<int> inputs)
+    private ChannelSet UnionOf(ReadOnlySpan<int> inputs)
     {
-        CoverageSet first = _sets[inputs[0]];
+        ChannelSet first = _sets[inputs[0]];
         int i = 1;
         while (i < inputs.Length && ReferenceEquals(_sets[inputs[i]], first))
         {
@@ -166,11 +168,11 @@ public sealed class ChannelCoverage
             return first;
         }
 
-        var distinct = new List<CoverageSet>(Math.Min(inputs.Length, 64)) { first };
-        CoverageSet last = first;
+        var distinct = new List<ChannelSet>(Math.Min(inputs.Length, 64)) { first };
+        ChannelSet last = first;
         for (; i < inputs.Length; i++)
         {
-            CoverageSet set = _sets[inputs[i]];
+            ChannelSet set = _sets[inputs[i]];
             if (ReferenceEquals(set, _universe.Full))
             {
                 return set;
@@ -184,89 +186,5 @@ public sealed class ChannelCoverage
         }
 
         return _universe.Union(distinct);
-    }
-
-    /// <summary>The stage's input channels: set arithmetic and the shared full and empty sets.</summary>
-    private sealed class Universe
-    {
-        public Universe(int channels)
-        {
-            Channels = channels;
-            Words = (channels + 63) / 64;
-            var full = new ulong[Words];
-            for (int c = 0; c < channels; c++)
-            {
-                full[c / 64] |= 1UL << (c % 64);
-            }
-
-            Full = new CoverageSet(full, channels);
-            Empty = new CoverageSet(new ulong[Words], 0);
-        }
-
-        public int Channels { get; }
-
-        public int Words { get; }
-
-        public CoverageSet Full { get; }
-
-        public CoverageSet Empty { get; }
-
-        public CoverageSet Single(int channel)
-        {
-            if (Channels == 1)
-            {
-                return Full;
-            }
-
-            var bits = new ulong[Words];
-            bits[channel / 64] = 1UL << (channel % 64);
-            return new CoverageSet(bits, 1);
-        }
-
-        public CoverageSet Union(IReadOnlyList<CoverageSet> sets)
-        {
-            var bits = new ulong[Words];
-            foreach (CoverageSet set in sets)
-            {
-                ulong[] other = set.Bits;
-                for (int w = 0; w < bits.Length; w++)
-                {
-                    bits[w] |= other[w];
-                }
-            }
-
-            int count = 0;
-            foreach (ulong word in bits)
-            {
-                count += BitOperations.PopCount(word);
-            }
-
-            return count == Channels ? Full : new CoverageSet(bits, count);
-        }
-    }
-
-    /// <summary>An immutable set of stage input channels with its size.</summary>
-    private sealed class CoverageSet(ulong[] bits, int count)
-    {
-        public ulong[] Bits { get; } = bits;
-
-        public int Count { get; } = count;
-
-        public int[] Members()
-        {
-            var members = new int[Count];
-            int next = 0;
-            for (int w = 0; w < Bits.Length; w++)
-            {
-                ulong word = Bits[w];
-                while (word != 0)
-                {
-                    members[next++] = (w * 64) + BitOperations.TrailingZeroCount(word);
-                    word &= word - 1;
-                }
-            }
-
-            return members;
-        }
     }
 }

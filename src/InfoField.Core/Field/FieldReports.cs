@@ -9,17 +9,20 @@ namespace InfoField.Field;
 /// <param name="Name">The unit's name.</param>
 /// <param name="Role">Stem, body or tail.</param>
 /// <param name="OutputShape">Shape the unit produces.</param>
-/// <param name="IfH">Spatial field along the height, capped at the stage's h0.</param>
-/// <param name="IfW">Spatial field along the width, capped at the stage's w0.</param>
-/// <param name="IfC">Guaranteed channel coverage: the fewest stage input channels reaching an output channel.</param>
+/// <param name="IfH">Spatial field along the height: the farthest reach of any output neuron (maximum over channels), at most h0.</param>
+/// <param name="IfW">Spatial field along the width: the farthest reach of any output neuron (maximum over channels), at most w0.</param>
+/// <param name="IfC">Guaranteed channel coverage: the fewest stage input channels reaching an output channel (minimum over channels).</param>
 /// <param name="IfCMean">Mean channel coverage over output channels.</param>
 /// <param name="IfCMax">Largest channel coverage of an output channel.</param>
-/// <param name="If">IF = IfH x IfW x IfC (IfH is 1 in 1-D networks).</param>
+/// <param name="If">IF = IfH x IfW x IfC (IfH is 1 in 1-D networks); 0 when some output channel depends on nothing.</param>
 /// <param name="DeltaIf">The IF gain over the previous unit, or null for a stage's first unit.</param>
-/// <param name="ReceptiveFieldH">Uncapped receptive field along the height, in input-image pixels.</param>
-/// <param name="ReceptiveFieldW">Uncapped receptive field along the width, in input-image pixels.</param>
+/// <param name="ReceptiveFieldH">Uncapped receptive field along the height, in input-image pixels (widest over channels).</param>
+/// <param name="ReceptiveFieldW">Uncapped receptive field along the width, in input-image pixels (widest over channels).</param>
 /// <param name="Cost">The unit's parameters and MACs.</param>
 /// <param name="Ops">The field at the output of every op of the unit's graph (which branch saturates first).</param>
+/// <param name="IfHMin">The guaranteed spatial field along the height: the least reach over output channels.</param>
+/// <param name="IfWMin">The guaranteed spatial field along the width: the least reach over output channels.</param>
+/// <param name="Local">The local field: what reaches the output neurons through windows only, without global pooling.</param>
 public sealed record UnitField(
     int Index,
     string Name,
@@ -35,18 +38,74 @@ public sealed record UnitField(
     long ReceptiveFieldH,
     long ReceptiveFieldW,
     Cost Cost,
-    ValueList<OpField> Ops);
+    ValueList<OpField> Ops,
+    int IfHMin,
+    int IfWMin,
+    FieldFactors Local);
 
 /// <summary>The field at the output of one op inside a unit, measured on the stage's input like the unit's own.</summary>
 /// <param name="Index">The op's node number in the unit's graph, from 1 (tensor 0 is the unit's input).</param>
 /// <param name="Type">The op's type.</param>
 /// <param name="Inputs">The tensors the op reads (0 the unit's input, i node i's output).</param>
 /// <param name="OutputShape">The shape the op produces.</param>
-/// <param name="IfH">Spatial field along the height, capped at h0.</param>
-/// <param name="IfW">Spatial field along the width, capped at w0.</param>
-/// <param name="IfC">Guaranteed channel coverage of the op's output.</param>
+/// <param name="IfH">Spatial field along the height (maximum over channels), at most h0.</param>
+/// <param name="IfW">Spatial field along the width (maximum over channels), at most w0.</param>
+/// <param name="IfC">Guaranteed channel coverage of the op's output (minimum over channels).</param>
 /// <param name="If">IfH x IfW x IfC.</param>
-public sealed record OpField(int Index, string Type, ValueList<int> Inputs, FeatureShape OutputShape, int IfH, int IfW, int IfC, long If);
+/// <param name="IfHMin">The least spatial field along the height over channels.</param>
+/// <param name="IfWMin">The least spatial field along the width over channels.</param>
+/// <param name="IfCMax">The largest channel coverage over channels.</param>
+/// <param name="Local">The op's local field (windows only, without global pooling).</param>
+public sealed record OpField(
+    int Index,
+    string Type,
+    ValueList<int> Inputs,
+    FeatureShape OutputShape,
+    int IfH,
+    int IfW,
+    int IfC,
+    long If,
+    int IfHMin,
+    int IfWMin,
+    int IfCMax,
+    FieldFactors Local);
+
+/// <summary>
+/// The field factors of a tensor over its output channels. Each channel is measured at its best-placed neuron (per axis
+/// the widest interval of stage input positions, the most stage input channels); over the channels, the spatial
+/// factors are reported as their maximum (the farthest reach, the headline) and minimum (guaranteed), the channel factor
+/// as its minimum (guaranteed coverage, the headline), mean and maximum.
+/// </summary>
+/// <param name="IfH">Spatial field along the height, maximum over channels.</param>
+/// <param name="IfHMin">Spatial field along the height, minimum over channels.</param>
+/// <param name="IfW">Spatial field along the width, maximum over channels.</param>
+/// <param name="IfWMin">Spatial field along the width, minimum over channels.</param>
+/// <param name="IfC">Channel coverage, minimum over channels.</param>
+/// <param name="IfCMean">Channel coverage, mean over channels.</param>
+/// <param name="IfCMax">Channel coverage, maximum over channels.</param>
+/// <param name="If">IfH x IfW x IfC.</param>
+public sealed record FieldFactors(int IfH, int IfHMin, int IfW, int IfWMin, int IfC, double IfCMean, int IfCMax, long If);
+
+/// <summary>An interval of stage input positions along one axis, from <c>Lo</c> to <c>Hi</c>; empty when <c>Lo &gt; Hi</c>.</summary>
+/// <param name="Lo">The first position.</param>
+/// <param name="Hi">The last position.</param>
+public readonly record struct AxisInterval(int Lo, int Hi)
+{
+    /// <summary>True when the interval holds no position.</summary>
+    public bool IsEmpty => Lo > Hi;
+
+    /// <summary>The number of positions from the first to the last (0 when empty).</summary>
+    public int Span => IsEmpty ? 0 : Hi - Lo + 1;
+}
+
+/// <summary>What one neuron depends on in its stage's input tensor.</summary>
+/// <param name="Channels">The stage input channels, ascending; empty when the neuron depends on nothing.</param>
+/// <param name="Axes">Per spatial axis, the first and last stage input position (the hull: a dilated window may skip positions in between).</param>
+public sealed record FieldReach(ValueList<int> Channels, ValueList<AxisInterval> Axes)
+{
+    /// <summary>True when the neuron depends on no input neuron (its windows lie in the zero padding).</summary>
+    public bool IsEmpty => Channels.Count == 0;
+}
 
 /// <summary>The Information Field of one stage.</summary>
 /// <param name="Index">Stage number, from 1.</param>

@@ -5,10 +5,12 @@ using InfoField.Costs;
 namespace InfoField.Field;
 
 /// <summary>
-/// The Information Field engine (paper section 3, docs/information-field.md). For each unit of a stage it measures
-/// how much of the stage's input tensor reaches one output neuron: the spatial field per axis
-/// (<c>r_k = min(r_{k-1} + (e_k - 1) j_{k-1}, w0)</c>), the exact channel coverage from connectivity, their product IF,
-/// and the IF gain <c>dIF_k = (IF_k - IF_{k-1}) / IF_{k-1} * exp(-alpha IF_{k-1} / V0)</c>.
+/// The Information Field engine (paper section 3, docs/information-field.md). For each unit of a stage it computes
+/// exactly what every output neuron depends on in the stage's input tensor (<see cref="TensorField"/>: per channel the
+/// stage input channels, per axis the interval of positions, borders included), and reports the spatial field per axis
+/// (the farthest reach; on a chain of layers the paper's <c>min(r_{k-1} + (e_k - 1) j_{k-1}, w0)</c>), the guaranteed
+/// channel coverage, their product IF, and the IF gain
+/// <c>dIF_k = (IF_k - IF_{k-1}) / max(IF_{k-1}, 1) * exp(-alpha IF_{k-1} / V0)</c>.
 /// </summary>
 public static class InformationField
 {
@@ -19,27 +21,76 @@ public static class InformationField
         CheckMemory(network);
         NetworkCost cost = CostModel.Of(network);
         var stages = ImmutableArray.CreateBuilder<StageField>(network.Stages.Count);
-        var imageH = SpatialAxis.Start;
-        var imageW = SpatialAxis.Start;
+        SpatialAxis[]?[]? planes = null;
         for (int s = 0; s < network.Stages.Count; s++)
         {
             Stage stage = network.Stages[s];
             StageLayout layout = network.Layout.Stages[s];
-            FeatureShape shape = layout.Input;
-            foreach (Op entry in stage.Entry)
-            {
-                (imageH, imageW, shape) = Spatially(entry, shape, imageH, imageW);
-            }
-
-            stages.Add(AnalyzeStage(s + 1, stage.Units, layout, cost.Units[s], cost.Stages[s], options, ref imageH, ref imageW));
+            planes = Entry(stage.Entry, layout.Input, planes);
+            stages.Add(AnalyzeStage(s + 1, stage.Units, layout, cost.Units[s], cost.Stages[s], options, ref planes));
         }
 
         return new NetworkField(network, options, stages.MoveToImmutable(), cost);
     }
 
     /// <summary>
-    /// Refuses a network whose channel coverage could outgrow the <see cref="MemoryBudget"/>: in the worst case every
-    /// channel of a stage holds its own set of the stage's c0 input channels, one bit each.
+    /// Analyses stage <paramref name="stageIndex"/> (from 0) of <paramref name="network"/> alone: the same numbers as
+    /// <see cref="Analyze"/> gives for that stage, without the reports of the other stages.
+    /// </summary>
+    public static StageField AnalyzeStage(Network network, int stageIndex, FieldOptions? options = null)
+    {
+        options = (options ?? FieldOptions.Default).Validated();
+        CheckMemory(network);
+        SpatialAxis[]?[]? planes = null;
+        for (int s = 0; s < stageIndex; s++)
+        {
+            StageLayout before = network.Layout.Stages[s];
+            planes = Entry(network.Stages[s].Entry, before.Input, planes);
+            StageFrame frame = StageFrame.Of(before, options.Frame);
+            TensorField state = TensorField.Start(frame, before.UnitsInput, planes);
+            foreach (Unit unit in network.Stages[s].Units)
+            {
+                state = Through(state, unit, frame);
+            }
+
+            planes = state.Planes();
+        }
+
+        Stage stage = network.Stages[stageIndex];
+        StageLayout layout = network.Layout.Stages[stageIndex];
+        planes = Entry(stage.Entry, layout.Input, planes);
+        var costs = stage.Units.Select((unit, u) => CostModel.Of(unit, layout.Units[u])).ToImmutableArray();
+        Cost stageCost = CostModel.Of(stage.Entry, layout.Input) + Cost.Sum(costs);
+        return AnalyzeStage(stageIndex + 1, stage.Units, layout, costs, stageCost, options, ref planes);
+    }
+
+    /// <summary>
+    /// The IF gain of a unit whose field grows from <paramref name="previous"/> to <paramref name="current"/> in a stage of
+    /// volume <paramref name="v0"/>. The growth is measured against at least one neuron, so that a unit after an empty
+    /// field (IF 0: nothing reaches the previous unit's output) gains <c>IF_k</c>, and 0 when its field is empty too.
+    /// </summary>
+    public static double DeltaIf(long previous, long current, long v0, double alpha) =>
+        (double)(current - previous) / Math.Max(previous, 1) * Math.Exp(-alpha * previous / v0);
+
+    /// <summary>The field after every op of <paramref name="unit"/>.</summary>
+    internal static TensorField Through(TensorField state, Unit unit, StageFrame frame) => Trace(state, unit.Graph, frame)[^1];
+
+    /// <summary>
+    /// The field of every tensor of <paramref name="graph"/> ([0] is <paramref name="input"/>): layers apply their windows
+    /// and connectivity to each channel's field; add and mul unite the fields of each channel, concat stacks channels.
+    /// </summary>
+    internal static TensorField[] Trace(TensorField input, OpGraph graph, StageFrame frame) =>
+        graph.Evaluate(
+            input,
+            (op, state) => op is LayerOp layer
+                ? state.Through(layer, frame)
+                : throw new ArchitectureException(op.Type, $"'{op.Type}' cannot be analysed inside a stage"),
+            (merge, states) => TensorField.Merge(merge, states, frame));
+
+    /// <summary>
+    /// Refuses a network whose analysis could outgrow the <see cref="MemoryBudget"/>: in the worst case every channel of a
+    /// stage holds its own set of the stage's c0 input channels (one bit each) and its own intervals per position (two
+    /// 4-byte ends per position of each axis).
     /// </summary>
     internal static void CheckMemory(Network network)
     {
@@ -48,51 +99,30 @@ public static class InformationField
         {
             StageLayout layout = network.Layout.Stages[s];
             double channels = layout.Units.Sum(unit => (double)unit.Output.Channels) + layout.Input.Channels;
-            bytes += layout.Input.Channels / 8.0 * channels;
+            double positions = (double)layout.UnitsInput.Height + layout.UnitsInput.Width;
+            bytes += channels * ((layout.Input.Channels / 8.0) + (8.0 * positions));
         }
 
         MemoryBudget.Check($"the channel analysis of {network.Name}", bytes);
     }
 
-    /// <summary>
-    /// Analyses stage <paramref name="stageIndex"/> (from 0) of <paramref name="network"/> alone: the same numbers as
-    /// <see cref="Analyze"/> gives for that stage, without the channel analysis of the other stages.
-    /// </summary>
-    public static StageField AnalyzeStage(Network network, int stageIndex, FieldOptions? options = null)
+    /// <summary>The receptive fields in image pixels after a stage's entry pooling (every channel at one pixel before the first stage).</summary>
+    private static SpatialAxis[]?[] Entry(IReadOnlyList<Op> entry, FeatureShape shape, SpatialAxis[]?[]? planes)
     {
-        options = (options ?? FieldOptions.Default).Validated();
-        CheckMemory(network);
-        var imageH = SpatialAxis.Start;
-        var imageW = SpatialAxis.Start;
-        for (int s = 0; s < stageIndex; s++)
+        planes ??= [.. Enumerable.Repeat<SpatialAxis[]?>([SpatialAxis.Start, SpatialAxis.Start], shape.Channels)];
+        foreach (Op op in entry)
         {
-            FeatureShape shape = network.Layout.Stages[s].Input;
-            foreach (Op op in network.Stages[s].Entry)
-            {
-                (imageH, imageW, shape) = Spatially(op, shape, imageH, imageW);
-            }
-
-            foreach (Unit unit in network.Stages[s].Units)
-            {
-                (imageH, imageW, shape) = Spatially(unit.Graph, shape, imageH, imageW);
-            }
+            var layer = (LayerOp)op;
+            SpatialWindow window = layer.Window(shape);
+            FeatureShape output = layer.OutputShape(shape);
+            var done = new Dictionary<SpatialAxis[], SpatialAxis[]>();
+            planes = [.. planes.Select(plane => plane is null ? null : done.TryGetValue(plane, out SpatialAxis[]? next) ? next : done[plane] =
+                [.. Enumerable.Range(0, plane.Length).Select(a => plane[a].Through(window[a], shape.Size(a), output.Size(a)))])];
+            shape = output;
         }
 
-        foreach (Op entry in network.Stages[stageIndex].Entry)
-        {
-            (imageH, imageW, _) = Spatially(entry, network.Layout.Stages[stageIndex].Input, imageH, imageW);
-        }
-
-        Stage stage = network.Stages[stageIndex];
-        StageLayout layout = network.Layout.Stages[stageIndex];
-        var costs = stage.Units.Select((unit, u) => CostModel.Of(unit, layout.Units[u])).ToImmutableArray();
-        Cost stageCost = CostModel.Of(stage.Entry, layout.Input) + Cost.Sum(costs);
-        return AnalyzeStage(stageIndex + 1, stage.Units, layout, costs, stageCost, options, ref imageH, ref imageW);
+        return planes;
     }
-
-    /// <summary>The IF gain of a unit whose field grows from <paramref name="previous"/> to <paramref name="current"/> in a stage of volume <paramref name="v0"/>.</summary>
-    public static double DeltaIf(long previous, long current, long v0, double alpha) =>
-        (double)(current - previous) / previous * Math.Exp(-alpha * previous / v0);
 
     private static StageField AnalyzeStage(
         int index,
@@ -101,154 +131,72 @@ public static class InformationField
         ImmutableArray<Cost> unitCosts,
         Cost stageCost,
         FieldOptions options,
-        ref SpatialAxis imageH,
-        ref SpatialAxis imageW)
+        ref SpatialAxis[]?[]? planes)
     {
         var frame = StageFrame.Of(layout, options.Frame);
         long v0 = frame.V0;
 
-        var state = FieldState.Start(frame, layout.UnitsInput, imageH, imageW);
+        TensorField state = TensorField.Start(frame, layout.UnitsInput, planes);
         var fields = ImmutableArray.CreateBuilder<UnitField>(units.Count);
         long previousIf = 0;
         for (int u = 0; u < units.Count; u++)
         {
             Unit unit = units[u];
-            FieldState[] tensors = Trace(state, unit.Graph, frame.HonorStride);
+            TensorField[] tensors = Trace(state, unit.Graph, frame);
             state = tensors[^1];
-            int ifH = state.StageH.Capped(frame.Shape.Height);
-            int ifW = state.StageW.Capped(frame.Shape.Width);
-            int ifC = state.Coverage.Minimum();
-            long information = (long)ifH * ifW * ifC;
-            double? gain = u == 0 ? null : DeltaIf(previousIf, information, v0, options.Alpha);
+            FieldFactors literal = state.Factors();
+            double? gain = u == 0 ? null : DeltaIf(previousIf, literal.If, v0, options.Alpha);
             fields.Add(new UnitField(
                 u + 1,
                 unit.Name,
                 unit.Role,
                 state.Shape,
-                ifH,
-                ifW,
-                ifC,
-                state.Coverage.Mean(),
-                state.Coverage.Maximum(),
-                information,
+                literal.IfH,
+                literal.IfW,
+                literal.IfC,
+                literal.IfCMean,
+                literal.IfCMax,
+                literal.If,
                 gain,
-                state.ImageH.Reach,
-                state.ImageW.Reach,
+                state.ReceptiveField(0),
+                state.ReceptiveField(1),
                 unitCosts[u],
-                OpFields(unit.Graph, tensors, frame)));
-            previousIf = information;
+                OpFields(unit.Graph, tensors),
+                literal.IfHMin,
+                literal.IfWMin,
+                state.Factors(local: true)));
+            previousIf = literal.If;
         }
 
-        imageH = state.ImageH;
-        imageW = state.ImageW;
+        planes = state.Planes();
         return new StageField(index, frame.Shape, layout.Output, frame.Strided, v0, fields.MoveToImmutable(), stageCost);
     }
 
-    /// <summary>The state after all ops of <paramref name="unit"/>.</summary>
-    internal static FieldState Through(FieldState state, Unit unit, StageFrame frame) => Trace(state, unit.Graph, frame.HonorStride)[^1];
-
-    /// <summary>
-    /// The field of every tensor of <paramref name="graph"/> ([0] is <paramref name="input"/>): layers apply their window and
-    /// connectivity; merges take the union of their inputs' spatial fields and join their channel coverage.
-    /// </summary>
-    internal static FieldState[] Trace(FieldState input, OpGraph graph, bool honorStride) =>
-        graph.Evaluate(
-            input,
-            (op, state) => op is LayerOp layer
-                ? Through(state, layer, honorStride)
-                : throw new ArchitectureException(op.Type, $"'{op.Type}' cannot be analysed inside a stage"),
-            (merge, states) =>
-            {
-                FeatureShape shape = merge.OutputShape(states.Select(state => state.Shape).ToArray());
-                return new FieldState(
-                    Union(states, shape, static state => state.Shape, static state => state.StageH),
-                    Union(states, shape, static state => state.Shape, static state => state.StageW),
-                    Union(states, shape, static state => state.Shape, static state => state.ImageH),
-                    Union(states, shape, static state => state.Shape, static state => state.ImageW),
-                    merge.Join == ChannelJoin.Stack
-                        ? ChannelCoverage.Stack(states.Select(state => state.Coverage).ToArray())
-                        : states.Skip(1).Aggregate(states[0].Coverage, (coverage, state) => coverage.Union(state.Coverage)),
-                    shape);
-            });
-
-    private static FieldState Through(FieldState state, LayerOp layer, bool honorStride)
-    {
-        SpatialWindow window = layer.Window(state.Shape);
-        return new FieldState(
-            state.StageH.Through(window.H, honorStride),
-            state.StageW.Through(window.W, honorStride),
-            state.ImageH.Through(window.H),
-            state.ImageW.Through(window.W),
-            state.Coverage.Through(layer.Channels(state.Shape.Channels)),
-            layer.OutputShape(state.Shape));
-    }
-
-    /// <summary>
-    /// The spatial field of a merge's output neuron: the farthest reach of its inputs; the step between neurons is that
-    /// of the inputs at the output's resolution (a 1x1 gate reaches the whole input but does not set the step).
-    /// </summary>
-    private static SpatialAxis Union<T>(IReadOnlyList<T> states, FeatureShape output, Func<T, FeatureShape> shape, Func<T, SpatialAxis> axis)
-    {
-        SpatialAxis? union = null;
-        long reach = 0;
-        foreach (T state in states)
-        {
-            SpatialAxis value = axis(state);
-            reach = Math.Max(reach, value.Reach);
-            if (shape(state).SameResolution(output))
-            {
-                union = union is SpatialAxis previous ? SpatialAxis.Union(previous, value) : value;
-            }
-        }
-
-        return union!.Value with { Reach = reach };
-    }
-
-    /// <summary>The field of every op of a unit, capped to the stage's frame.</summary>
-    private static ValueList<OpField> OpFields(OpGraph graph, FieldState[] tensors, StageFrame frame)
+    /// <summary>The field of every op of a unit.</summary>
+    private static ValueList<OpField> OpFields(OpGraph graph, TensorField[] tensors)
     {
         var fields = ImmutableArray.CreateBuilder<OpField>(graph.Count);
         for (int i = 0; i < graph.Count; i++)
         {
-            FieldState state = tensors[i + 1];
+            TensorField state = tensors[i + 1];
+            FieldFactors literal = state.Factors();
             fields.Add(new OpField(
                 i + 1,
                 graph.Nodes[i].Op.Type,
                 graph.Nodes[i].Inputs,
                 state.Shape,
-                state.StageH.Capped(frame.Shape.Height),
-                state.StageW.Capped(frame.Shape.Width),
-                state.Coverage.Minimum(),
-                state.If(frame)));
+                literal.IfH,
+                literal.IfW,
+                literal.IfC,
+                literal.If,
+                literal.IfHMin,
+                literal.IfWMin,
+                literal.IfCMax,
+                state.Factors(local: true)));
         }
 
         return fields.MoveToImmutable();
     }
-
-    /// <summary>The receptive field in image pixels after <paramref name="op"/>, without channel analysis.</summary>
-    private static (SpatialAxis H, SpatialAxis W, FeatureShape Shape) Spatially(Op op, FeatureShape shape, SpatialAxis h, SpatialAxis w)
-    {
-        if (op is LayerOp layer)
-        {
-            SpatialWindow window = layer.Window(shape);
-            return (h.Through(window.H), w.Through(window.W), layer.OutputShape(shape));
-        }
-
-        return (h, w, op.OutputShape(shape));
-    }
-
-    /// <summary>The receptive field in image pixels after the ops of <paramref name="graph"/>, without channel analysis.</summary>
-    private static (SpatialAxis H, SpatialAxis W, FeatureShape Shape) Spatially(OpGraph graph, FeatureShape shape, SpatialAxis h, SpatialAxis w) =>
-        graph.Evaluate(
-            (H: h, W: w, Shape: shape),
-            (op, state) => Spatially(op, state.Shape, state.H, state.W),
-            (merge, states) =>
-            {
-                FeatureShape output = merge.OutputShape(states.Select(state => state.Shape).ToArray());
-                return (Union(states, output, static state => state.Shape, static state => state.H),
-                        Union(states, output, static state => state.Shape, static state => state.W),
-                        output);
-            })[^1];
 }
 
 /// <summary>The tensor a stage is measured on, per the coordinate frame.</summary>
@@ -265,21 +213,19 @@ internal readonly record struct StageFrame(FeatureShape Shape, bool Strided, boo
         bool output = strided && frame == CoordinateFrame.Output;
         return new StageFrame(output ? layout.Output.WithChannels(layout.UnitsInput.Channels) : layout.UnitsInput, strided, !output);
     }
-}
 
-/// <summary>The field of one neuron after some ops of a stage: spatial reach in the stage and in the image, channel coverage, and the tensor's shape.</summary>
-internal readonly record struct FieldState(
-    SpatialAxis StageH,
-    SpatialAxis StageW,
-    SpatialAxis ImageH,
-    SpatialAxis ImageW,
-    ChannelCoverage Coverage,
-    FeatureShape Shape)
-{
-    public static FieldState Start(StageFrame frame, FeatureShape unitsInput, SpatialAxis imageH, SpatialAxis imageW) =>
-        new(SpatialAxis.Start, SpatialAxis.Start, imageH, imageW, ChannelCoverage.Identity(frame.Shape.Channels), unitsInput);
+    /// <summary>
+    /// The positions per spatial axis of a tensor of <paramref name="shape"/> in this frame: its own size, or in the output
+    /// frame at most the stage's output size (tensors before the stride count at the output resolution).
+    /// </summary>
+    public int[] Lengths(FeatureShape shape)
+    {
+        var lengths = new int[FeatureShape.SpatialAxes];
+        for (int a = 0; a < lengths.Length; a++)
+        {
+            lengths[a] = HonorStride ? shape.Size(a) : Math.Min(shape.Size(a), Shape.Size(a));
+        }
 
-    /// <summary>IF = IF^h x IF^w x IF^c, capped to the frame.</summary>
-    public long If(StageFrame frame) =>
-        (long)StageH.Capped(frame.Shape.Height) * StageW.Capped(frame.Shape.Width) * Coverage.Minimum();
+        return lengths;
+    }
 }

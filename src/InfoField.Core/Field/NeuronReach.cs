@@ -4,21 +4,25 @@ namespace InfoField.Field;
 
 /// <summary>
 /// Which part of its stage's input one output neuron of a unit, or of an op inside it, reaches: a window of
-/// <see cref="IfH"/> x <see cref="IfW"/> positions of the measured h0 x w0 tensor (the engine measures the window's size,
-/// not where it lies: a neuron away from the borders), and, for each output channel, exactly which of the c0 input
-/// channels (<see cref="ChannelCoverage.Inputs"/>). The same walk as <see cref="InformationField.Analyze"/>, so its
-/// numbers are the unit's and the op's IF^h, IF^w and IF^c.
+/// <see cref="IfH"/> x <see cref="IfW"/> positions of the measured h0 x w0 tensor (the farthest reach over the output
+/// channels, at each channel's best-placed neuron), and, for each output channel, exactly which of the c0 input
+/// channels (<see cref="ChannelCoverage.Inputs"/>: those that reach some neuron of the channel). The same walk as
+/// <see cref="InformationField.Analyze"/>, so its numbers are the unit's and the op's IF^h, IF^w and IF^c; <see cref="Field"/>
+/// says, for every neuron, where its window lies (<see cref="TensorField.Reach"/>).
 /// </summary>
 /// <param name="Stage">The stage, from 1.</param>
 /// <param name="Unit">The unit's position in the stage, from 1.</param>
 /// <param name="Op">The op's node number in the unit's graph, from 1, or null for the unit's output.</param>
 /// <param name="Frame">The measured tensor c0 x h0 x w0 (per the coordinate frame).</param>
 /// <param name="Output">The shape of the tensor the neuron belongs to.</param>
-/// <param name="IfH">Spatial field along the height, capped at h0.</param>
-/// <param name="IfW">Spatial field along the width, capped at w0.</param>
+/// <param name="IfH">Spatial field along the height (maximum over channels), at most h0.</param>
+/// <param name="IfW">Spatial field along the width (maximum over channels), at most w0.</param>
 /// <param name="Coverage">For each channel of <paramref name="Output"/>, the stage input channels that reach it.</param>
 public sealed record NeuronReach(int Stage, int Unit, int? Op, FeatureShape Frame, FeatureShape Output, int IfH, int IfW, ChannelCoverage Coverage)
 {
+    /// <summary>The field of every neuron of the tensor: per channel and position, the stage input channels and the interval per axis it depends on.</summary>
+    public TensorField? Field { get; init; }
+
     /// <summary>
     /// The reach of an output neuron of unit <paramref name="unit"/> of stage <paramref name="stage"/> (both from 1), or of
     /// op <paramref name="op"/> inside it (its node number, from 1); throws <see cref="ParameterException"/> naming an
@@ -40,15 +44,16 @@ public sealed record NeuronReach(int Stage, int Unit, int? Op, FeatureShape Fram
         InformationField.CheckMemory(network);
         StageLayout layout = network.Layout.Stages[stage - 1];
         var frame = StageFrame.Of(layout, options.Frame);
-        var state = FieldState.Start(frame, layout.UnitsInput, SpatialAxis.Start, SpatialAxis.Start);
+        TensorField state = TensorField.Start(frame, layout.UnitsInput, null);
         for (int u = 0; u < unit - 1; u++)
         {
             state = InformationField.Through(state, units.Units[u], frame);
         }
 
-        FieldState[] tensors = InformationField.Trace(state, graph, frame.HonorStride);
-        FieldState target = tensors[op ?? graph.Count];
-        return new NeuronReach(stage, unit, op, frame.Shape, target.Shape, target.StageH.Capped(frame.Shape.Height), target.StageW.Capped(frame.Shape.Width), target.Coverage);
+        TensorField[] tensors = InformationField.Trace(state, graph, frame);
+        TensorField target = tensors[op ?? graph.Count];
+        FieldFactors factors = target.Factors();
+        return new NeuronReach(stage, unit, op, frame.Shape, target.Shape, factors.IfH, factors.IfW, target.ChannelCoverage()) { Field = target };
     }
 
     private static void Require(string parameter, int value, int count)

@@ -3,25 +3,51 @@ using InfoField.Architecture;
 namespace InfoField.Field;
 
 /// <summary>
-/// The receptive-field recursion along one axis: <c>Reach</c> is how many input positions one neuron sees,
-/// <c>Jump</c> the distance in input positions between adjacent neurons. Starting at (1, 1), a layer with window
-/// extent e and stride s gives <c>r' = r + (e - 1) j</c> and <c>j' = j s</c>.
+/// The receptive field along one axis on an infinite plane, in input-image pixels (no borders, no capping): the neuron at
+/// position i of a tensor reads pixels <c>i Jump + Lo</c> to <c>i Jump + Hi</c>. Starting at one pixel (0, 0, 1), a window
+/// that reads <c>i s + start</c> to <c>i s + start + e - 1</c> gives <c>Lo' = Lo + start Jump</c>,
+/// <c>Hi' = Hi + (start + e - 1) Jump</c>, <c>Jump' = s Jump</c>: the reach <c>Hi - Lo + 1</c> follows the classic
+/// recursion <c>r' = r + (e - 1) j</c>, and the offsets say where the window lies, so that offset branches unite exactly.
 /// </summary>
-/// <param name="Reach">Input positions seen by one neuron (uncapped).</param>
-/// <param name="Jump">Input positions between adjacent neurons.</param>
-public readonly record struct SpatialAxis(long Reach, long Jump)
+/// <param name="Lo">The first pixel read, relative to <c>i Jump</c>.</param>
+/// <param name="Hi">The last pixel read, relative to <c>i Jump</c>.</param>
+/// <param name="Jump">Pixels between adjacent neurons; 0 for a broadcast gate, whose window is centred on every neuron.</param>
+public readonly record struct SpatialAxis(long Lo, long Hi, long Jump)
 {
-    /// <summary>A single input position: r = 1, j = 1.</summary>
-    public static SpatialAxis Start => new(1, 1);
+    /// <summary>A single pixel: the input image.</summary>
+    public static SpatialAxis Start => new(0, 0, 1);
 
-    /// <summary>The axis after a layer with <paramref name="window"/>; strides are ignored when <paramref name="honorStride"/> is false.</summary>
-    public SpatialAxis Through(AxisWindow window, bool honorStride = true) =>
-        new(Reach + ((window.Extent - 1) * Jump), honorStride ? Jump * window.Stride : Jump);
+    /// <summary>The pixels one neuron reads, from the first to the last.</summary>
+    public long Reach => Hi - Lo + 1;
 
-    /// <summary>The union of two fields centred on the same neuron (a residual add).</summary>
-    public static SpatialAxis Union(SpatialAxis left, SpatialAxis right) =>
-        new(Math.Max(left.Reach, right.Reach), Math.Max(left.Jump, right.Jump));
+    /// <summary>The axis after a layer with <paramref name="window"/> from <paramref name="inputLength"/> to <paramref name="outputLength"/> positions.</summary>
+    public SpatialAxis Through(AxisWindow window, int inputLength, int outputLength)
+    {
+        (long start, long extent, long stride) = window.OnPlane(inputLength, outputLength);
+        return new(Lo + (start * Jump), Hi + ((start + extent - 1) * Jump), Jump * stride);
+    }
 
-    /// <summary>The reach capped at the size <paramref name="limit"/> of the tensor it is measured on.</summary>
-    public int Capped(int limit) => (int)Math.Min(Reach, limit);
+    /// <summary>
+    /// What a neuron of a merge reads from two inputs at the same position: the hull of both windows. A broadcast gate
+    /// (<see cref="Jump"/> 0) is centred on the other window and widens it only where it reaches farther.
+    /// </summary>
+    public static SpatialAxis Union(SpatialAxis left, SpatialAxis right)
+    {
+        if (left.Jump > 0 && right.Jump > 0)
+        {
+            return new(Math.Min(left.Lo, right.Lo), Math.Max(left.Hi, right.Hi), Math.Max(left.Jump, right.Jump));
+        }
+
+        if (left.Jump == 0 && right.Jump == 0)
+        {
+            return left.Reach >= right.Reach ? left : right;
+        }
+
+        (SpatialAxis placed, SpatialAxis centred) = left.Jump > 0 ? (left, right) : (right, left);
+        long extra = centred.Reach - placed.Reach;
+        return extra <= 0 ? placed : new(placed.Lo - (extra / 2), placed.Hi + (extra - (extra / 2)), placed.Jump);
+    }
+
+    /// <summary>The same reach, centred on every neuron (a 1x1 gate broadcast over a map).</summary>
+    public SpatialAxis Centred() => new(-((Reach - 1) / 2), Reach - 1 - ((Reach - 1) / 2), 0);
 }

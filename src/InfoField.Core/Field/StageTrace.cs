@@ -6,16 +6,16 @@ namespace InfoField.Field;
 /// <summary>
 /// An incremental analysis of one stage, unit by unit, for tools that edit stages (the organizer): it gives each unit's
 /// IF and gain, the gain a unit would have if inserted, and the analysis of an edited stage that re-uses the unchanged
-/// prefix. It gives the same IF and dIF values as <see cref="InformationField.Analyze"/>.
+/// prefix. It gives the same IF and dIF values as <see cref="InformationField.Analyze"/> (the literal field).
 /// </summary>
 public sealed class StageTrace
 {
     private readonly FieldOptions _options;
     private readonly StageFrame _frame;
     private readonly ImmutableArray<Unit> _units;
-    private readonly ImmutableArray<FieldState> _states;
+    private readonly ImmutableArray<TensorField> _states;
 
-    private StageTrace(FieldOptions options, StageFrame frame, ImmutableArray<Unit> units, ImmutableArray<FieldState> states)
+    private StageTrace(FieldOptions options, StageFrame frame, ImmutableArray<Unit> units, ImmutableArray<TensorField> states)
     {
         _options = options;
         _frame = frame;
@@ -35,12 +35,18 @@ public sealed class StageTrace
         options = (options ?? FieldOptions.Default).Validated();
         StageLayout layout = network.Layout.Stages[stageIndex];
         var frame = StageFrame.Of(layout, options.Frame);
-        FieldState start = FieldState.Start(frame, layout.UnitsInput, SpatialAxis.Start, SpatialAxis.Start);
+        TensorField start = TensorField.Start(frame, layout.UnitsInput, null);
         return new StageTrace(options, frame, [], [start]).Extend(network.Stages[stageIndex].Units, 0);
     }
 
+    /// <summary>
+    /// The field of every neuron at the output of unit <paramref name="unit"/> (from 0), or of the stage's input tensor
+    /// for -1. (Its receptive field in image pixels starts at the stage input, not at the image.)
+    /// </summary>
+    public TensorField Output(int unit) => _states[unit + 1];
+
     /// <summary>IF of unit <paramref name="unit"/> (from 0).</summary>
-    public long If(int unit) => _states[unit + 1].If(_frame);
+    public long If(int unit) => _states[unit + 1].Factors().If;
 
     /// <summary>The gain of unit <paramref name="unit"/> (from 0); null for the first unit.</summary>
     public double? DeltaIf(int unit) => unit == 0 ? null : InformationField.DeltaIf(If(unit - 1), If(unit), _frame.V0, _options.Alpha);
@@ -54,7 +60,7 @@ public sealed class StageTrace
         }
 
         long before = If(position - 1);
-        long after = InformationField.Through(_states[position], unit, _frame).If(_frame);
+        long after = InformationField.Through(_states[position], unit, _frame).Factors().If;
         return InformationField.DeltaIf(before, after, _frame.V0, _options.Alpha);
     }
 

@@ -1,0 +1,332 @@
+using InfoField.Architecture;
+
+namespace InfoField.Field;
+
+/// <summary>
+/// The field of every neuron of one tensor inside a stage, exactly: for each channel, which of the stage input's channels
+/// and, per spatial axis, which interval of its positions each neuron of that channel depends on (position by position,
+/// borders included), the same for the local field (what arrives through windows only, leaving out global pooling), and
+/// the receptive field in image pixels. Channels with the same field share one object, so dense layers stay cheap.
+/// Immutable; made by <see cref="InformationField"/> and <see cref="StageTrace"/>.
+/// </summary>
+public sealed class TensorField
+{
+    private readonly ChannelUniverse _universe;
+    private readonly ChannelField[] _channels;
+    private readonly int[] _lengths;
+    private FieldFactors? _literal;
+    private FieldFactors? _local;
+
+    private TensorField(ChannelUniverse universe, FeatureShape shape, int[] lengths, ChannelField[] channels)
+    {
+        _universe = universe;
+        Shape = shape;
+        _lengths = lengths;
+        _channels = channels;
+    }
+
+    /// <summary>The tensor's shape.</summary>
+    public FeatureShape Shape { get; }
+
+    /// <summary>The number of the stage input's channels (c0).</summary>
+    public int StageChannels => _universe.Channels;
+
+    /// <summary>
+    /// Positions along spatial axis <paramref name="axis"/> in the stage's frame: the tensor's own size, except in the
+    /// output frame of a strided stage, where tensors larger than the stage's output count at its size.
+    /// </summary>
+    public int FrameLength(int axis) => _lengths[axis];
+
+    /// <summary>
+    /// What the neuron of channel <paramref name="channel"/> at <paramref name="position"/> (one index per spatial axis, in
+    /// the frame) depends on in the stage's input tensor; with <paramref name="local"/>, through windows only.
+    /// </summary>
+    public FieldReach Reach(int channel, ReadOnlySpan<int> position, bool local = false)
+    {
+        if ((uint)channel >= (uint)_channels.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(channel), channel, $"the tensor has {_channels.Length} channels");
+        }
+
+        if (position.Length != _lengths.Length)
+        {
+            throw new ArgumentException($"a position has {_lengths.Length} indices, one per spatial axis", nameof(position));
+        }
+
+        for (int a = 0; a < _lengths.Length; a++)
+        {
+            if ((uint)position[a] >= (uint)_lengths[a])
+            {
+                throw new ArgumentOutOfRangeException(nameof(position), position[a], $"axis {a} has {_lengths[a]} positions");
+            }
+        }
+
+        var (channels, axes) = _channels[channel].Reach(position, local, _universe, _lengths.Length);
+        return new FieldReach(channels.ToValueList(), axes.Select(axis => new AxisInterval(axis.Lo, axis.Hi)).ToValueList());
+    }
+
+    /// <summary>
+    /// The field factors over the output channels, literal or local: per channel its best-placed neuron (per axis the
+    /// widest interval, the most input channels), then the maximum and minimum over channels (and the mean of the channel
+    /// counts). The headline IF is the farthest spatial reach times the guaranteed channel coverage.
+    /// </summary>
+    public FieldFactors Factors(bool local = false) => local ? _local ??= Summarize(local) : _literal ??= Summarize(local);
+
+    /// <summary>The most stage input channels a neuron of channel <paramref name="channel"/> depends on (its best-placed neuron's).</summary>
+    public int Coverage(int channel, bool local = false) => _channels[channel].Summarize(local, _universe).Channels;
+
+    private FieldFactors Summarize(bool local)
+    {
+        int rank = _lengths.Length;
+        var max = new int[rank];
+        var min = new int[rank];
+        Array.Fill(min, int.MaxValue);
+        int minChannels = int.MaxValue, maxChannels = 0;
+        long total = 0;
+        ChannelField? last = null;
+        ChannelField.Summary? summary = null;
+        foreach (ChannelField channel in _channels)
+        {
+            if (!ReferenceEquals(channel, last))
+            {
+                last = channel;
+                summary = channel.Summarize(local, _universe);
+            }
+
+            for (int a = 0; a < rank; a++)
+            {
+                int span = summary!.Spans.Length == 0 ? 0 : summary.Spans[a];
+                max[a] = Math.Max(max[a], span);
+                min[a] = Math.Min(min[a], span);
+            }
+
+            minChannels = Math.Min(minChannels, summary!.Channels);
+            maxChannels = Math.Max(maxChannels, summary.Channels);
+            total += summary.Channels;
+        }
+
+        return new FieldFactors(max[0], min[0], max[1], min[1], minChannels, (double)total / _channels.Length, maxChannels, (long)max[0] * max[1] * minChannels);
+    }
+
+    /// <summary>The widest receptive field in image pixels (uncapped, on an infinite plane) over the channels, along <paramref name="axis"/>.</summary>
+    public long ReceptiveField(int axis)
+    {
+        long reach = 0;
+        ChannelField? last = null;
+        foreach (ChannelField channel in _channels)
+        {
+            if (!ReferenceEquals(channel, last) && channel.Plane is SpatialAxis[] plane)
+            {
+                reach = Math.Max(reach, plane[axis].Reach);
+            }
+
+            last = channel;
+        }
+
+        return reach;
+    }
+
+    /// <summary>
+    /// The stage input: channel c is reached by input channel c alone, position i by position i, and its receptive field
+    /// in image pixels is <paramref name="planes"/>[c] (every channel at one pixel when null).
+    /// </summary>
+    internal static TensorField Start(StageFrame frame, FeatureShape input, SpatialAxis[]?[]? planes)
+    {
+        var universe = new ChannelUniverse(input.Channels);
+        int[] lengths = frame.Lengths(input);
+        AxisField[] identity = [.. lengths.Select(AxisField.Identity)];
+        SpatialAxis[] pixel = [.. lengths.Select(_ => SpatialAxis.Start)];
+        var channels = new ChannelField[input.Channels];
+        for (int c = 0; c < channels.Length; c++)
+        {
+            channels[c] = new ChannelField([new FieldPart(false, universe.Single(c), identity)], planes is null ? pixel : planes[c]);
+        }
+
+        return new TensorField(universe, input, lengths, channels);
+    }
+
+    /// <summary>For each channel, the stage input channels that reach some neuron of it (the union of its parts).</summary>
+    internal ChannelCoverage ChannelCoverage()
+    {
+        var sets = new ChannelSet[_channels.Length];
+        for (int c = 0; c < sets.Length; c++)
+        {
+            if (c > 0 && ReferenceEquals(_channels[c], _channels[c - 1]))
+            {
+                sets[c] = sets[c - 1];
+                continue;
+            }
+
+            FieldPart[] parts = _channels[c].Parts;
+            sets[c] = parts.Length == 0 ? _universe.Empty : _universe.Union([.. parts.Select(part => part.Channels)]);
+        }
+
+        return Field.ChannelCoverage.Of(_universe, sets);
+    }
+
+    /// <summary>The receptive field in image pixels of every channel, to start the next stage with (after its entry pooling).</summary>
+    internal SpatialAxis[]?[] Planes() => [.. _channels.Select(channel => channel.Plane)];
+
+    /// <summary>The field after <paramref name="layer"/>: the union over each output channel's read set, through the layer's windows.</summary>
+    internal TensorField Through(LayerOp layer, StageFrame frame)
+    {
+        SpatialWindow window = layer.Window(Shape);
+        FeatureShape output = layer.OutputShape(Shape);
+        ChannelMap map = layer.Channels(Shape.Channels);
+        int[] lengths = frame.Lengths(output);
+        bool keepsPositions = window.IsPoint && lengths.AsSpan().SequenceEqual(_lengths);
+        if (map.IsIdentity && keepsPositions)
+        {
+            return new TensorField(_universe, output, _lengths, _channels);
+        }
+
+        var step = new LayerStep(_universe, window, frame.HonorStride, Shape, output, _lengths, lengths);
+        var through = new Dictionary<ChannelField, ChannelField>();
+        var byReadSet = new ChannelField?[map.ReadSetCount];
+        var channels = new ChannelField[map.OutputChannels];
+        var read = new List<ChannelField>();
+        for (int o = 0; o < channels.Length; o++)
+        {
+            int set = map.ReadSetOf(o);
+            if (byReadSet[set] is not ChannelField field)
+            {
+                ChannelField union;
+                if (map.IsIdentity)
+                {
+                    union = _channels[set];
+                }
+                else
+                {
+                    read.Clear();
+                    foreach (int input in map.ReadSet(set))
+                    {
+                        read.Add(_channels[input]);
+                    }
+
+                    union = ChannelField.Union(read, _universe);
+                }
+
+                if (keepsPositions)
+                {
+                    field = union;
+                }
+                else if (through.TryGetValue(union, out ChannelField? done))
+                {
+                    field = done;
+                }
+                else
+                {
+                    field = union.Through(step);
+                    through[union] = field;
+                }
+
+                byReadSet[set] = field;
+            }
+
+            channels[o] = field;
+        }
+
+        return new TensorField(_universe, output, lengths, channels);
+    }
+
+    /// <summary>
+    /// The field of a merge: concat stacks the inputs' channels; add and mul unite channel c of every input, a 1x1 input
+    /// (a gate) spread over the map first.
+    /// </summary>
+    internal static TensorField Merge(MergeOp merge, IReadOnlyList<TensorField> inputs, StageFrame frame)
+    {
+        FeatureShape output = merge.OutputShape(inputs.Select(input => input.Shape).ToArray());
+        int[] lengths = frame.Lengths(output);
+        ChannelUniverse universe = inputs[0]._universe;
+        if (merge.Join == ChannelJoin.Stack)
+        {
+            return new TensorField(universe, output, lengths, [.. inputs.SelectMany(input => input._channels)]);
+        }
+
+        var memo = lengths.Select(_ => new Dictionary<AxisField, AxisField>()).ToArray();
+        var spread = new Dictionary<ChannelField, ChannelField>();
+        ChannelField[][] sources = [.. inputs.Select(input => input._lengths.AsSpan().SequenceEqual(lengths)
+            ? input._channels
+            : input._channels.Select(channel => spread.TryGetValue(channel, out ChannelField? done) ? done : spread[channel] = channel.Broadcast(lengths, memo)).ToArray())];
+        var unions = new Dictionary<(ChannelField, ChannelField), ChannelField>();
+        var channels = new ChannelField[output.Channels];
+        for (int c = 0; c < channels.Length; c++)
+        {
+            ChannelField field = sources[0][c];
+            for (int k = 1; k < sources.Length; k++)
+            {
+                ChannelField next = sources[k][c];
+                if (ReferenceEquals(field, next))
+                {
+                    continue;
+                }
+
+                if (!unions.TryGetValue((field, next), out ChannelField? union))
+                {
+                    union = ChannelField.Union([field, next], universe);
+                    unions[(field, next)] = union;
+                }
+
+                field = union;
+            }
+
+            channels[c] = field;
+        }
+
+        return new TensorField(universe, output, lengths, channels);
+    }
+}
+
+/// <summary>What one layer does to the fields it reads, per axis, with its results shared within the layer.</summary>
+internal sealed class LayerStep
+{
+    private readonly AxisWindow[] _frameWindows;
+    private readonly int[] _frameOutput;
+    private readonly AxisWindow[] _windows;
+    private readonly int[] _input;
+    private readonly int[] _output;
+    private readonly Dictionary<AxisField, AxisField>[] _memo;
+
+    public LayerStep(ChannelUniverse universe, SpatialWindow window, bool honorStride, FeatureShape input, FeatureShape output, int[] frameInput, int[] frameOutput)
+    {
+        Universe = universe;
+        Global = window.Global;
+        int rank = frameInput.Length;
+        _windows = [.. Enumerable.Range(0, rank).Select(a => window[a])];
+        _frameWindows = [.. _windows.Select(axis => honorStride ? axis : axis.WithoutStride())];
+        _frameOutput = frameOutput;
+        _input = [.. Enumerable.Range(0, rank).Select(input.Size)];
+        _output = [.. Enumerable.Range(0, rank).Select(output.Size)];
+        _memo = [.. Enumerable.Range(0, rank).Select(_ => new Dictionary<AxisField, AxisField>())];
+    }
+
+    /// <summary>The stage's input channels.</summary>
+    public ChannelUniverse Universe { get; }
+
+    /// <summary>True for global pooling: what passes becomes global (literal, not local).</summary>
+    public bool Global { get; }
+
+    /// <summary>The axis field after this layer's window along axis <paramref name="axis"/>.</summary>
+    public AxisField Axis(int axis, AxisField field)
+    {
+        if (!_memo[axis].TryGetValue(field, out AxisField? result))
+        {
+            result = field.Through(_frameWindows[axis], _frameOutput[axis]);
+            _memo[axis][field] = result;
+        }
+
+        return result;
+    }
+
+    /// <summary>The receptive field in image pixels after this layer (real windows and sizes, strides honored).</summary>
+    public SpatialAxis[] Plane(SpatialAxis[] plane)
+    {
+        var result = new SpatialAxis[plane.Length];
+        for (int a = 0; a < plane.Length; a++)
+        {
+            result[a] = plane[a].Through(_windows[a], _input[a], _output[a]);
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,290 @@
+using System.Diagnostics;
+using System.Globalization;
+using InfoField.Architecture;
+using InfoField.Field;
+using InfoField.Spec;
+using Xunit.Abstractions;
+
+namespace InfoField.Torch.Tests.Fields;
+
+/// <summary>
+/// The IF engine against derivative ground truth (<see cref="GradientTruth"/>) on seeded random branched networks
+/// (<see cref="BranchedNetworks"/>). For every unit of every stage, every output channel at a set of positions (all of
+/// them on small maps; otherwise the corners, the middle of each border, the centre and, per channel, the positions where
+/// the engine puts that channel's widest interval and most channels), the engine's channel set and per-axis interval
+/// must equal the gradient's, literal and local (global pooling detached); and the unit's factors (IF^h, IF^w, IF^c:
+/// minimum and maximum over channels, the mean of IF^c, IF) must equal those of the gradients.
+/// </summary>
+[Collection(TorchGlobalState.Name)]
+public class FieldGroundTruthTests(ITestOutputHelper output)
+{
+    /// <summary>On maps of at most this many positions every position is checked.</summary>
+    private const int AllPositions = 30;
+
+    [Fact]
+    public void The_engine_agrees_with_gradients_on_generated_branched_networks()
+    {
+        (int first, int count) = Seeds();
+        var clock = Stopwatch.StartNew();
+        TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var failures = new List<string>();
+        int units = 0, neurons = 0;
+
+        // The batches are small: one thread is many times faster than libtorch's pool of them (and leaves the cores to the
+        // tests running beside this one's collection).
+        int threads = TorchSharp.torch.get_num_threads();
+        TorchSharp.torch.set_num_threads(1);
+        try
+        {
+            for (int seed = first; seed < first + count; seed++)
+            {
+                Network network = BranchedNetworks.Generate(seed);
+                var (disagreements, checkedUnits, checkedNeurons) = Check(network, seed);
+                units += checkedUnits;
+                neurons += checkedNeurons;
+                if (disagreements.Count > 0)
+                {
+                    failures.Add($"seed {seed}: {disagreements[0]} ({disagreements.Count} disagreements); smallest failing network: {Shrink(network, seed)}");
+                }
+            }
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(threads);
+        }
+
+        output.WriteLine($"{count} networks (seeds {first} to {first + count - 1}), {units} units, {neurons} neurons in {clock.Elapsed.TotalSeconds:0.0} s ({(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s of CPU); {failures.Count} networks disagree");
+        foreach (string failure in failures.Take(10))
+        {
+            output.WriteLine(failure);
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {count} networks disagree with their gradients; the first: {failures.FirstOrDefault()}");
+    }
+
+    [Fact]
+    public void The_issue_examples_have_the_fields_their_gradients_give()
+    {
+        // Issue 21's three classes, each as one unit, checked against gradients (and the numbers stated).
+        var split = new Network("split", new FeatureShape(4, 8, 8), [new Stage([new Unit("u", new OpGraph([
+            new GraphNode(Ops.Conv(4, 5, padding: 2), [0]),
+            new GraphNode(new Concat(), [1, 0]),
+            new GraphNode(Ops.Split(1, 2), [2]),
+            new GraphNode(Ops.Depthwise(3), [3]),
+        ]))])], []);
+        var offset = new Network("offset", new FeatureShape(4, 8, 8), [new Stage([new Unit("u", new OpGraph([
+            new GraphNode(Ops.Conv(4, 3, stride: 2, padding: 1), [0]),
+            new GraphNode(Ops.MaxPool(3, 2, ceilMode: true), [0]),
+            new GraphNode(new Add(), [1, 2]),
+        ]))])], []);
+        var gate = new Network("gate", new FeatureShape(4, 16, 16), [new Stage([new Unit("u", new OpGraph([
+            new GraphNode(Ops.Pointwise(4, stride: 2), [0]),
+            new GraphNode(Ops.GlobalAvgPool(), [1]),
+            new GraphNode(Ops.Pointwise(4), [2]),
+            new GraphNode(Ops.Sigmoid(), [3]),
+            new GraphNode(new Multiply(), [1, 4]),
+            new GraphNode(Ops.Depthwise(3), [5]),
+        ]))])], []);
+
+        foreach (Network network in new[] { split, offset, gate })
+        {
+            var (disagreements, _, _) = Check(network, 21);
+            Assert.True(disagreements.Count == 0, $"{network.Name}: {string.Join("; ", disagreements.Take(3))}");
+        }
+
+        // conv5x5 -> concat(conv, input) -> split(part 2) -> dw3x3: every output neuron sees 3x3 (the old engine said 7x7).
+        Assert.Equal((3, 3, 1, 9L), Headline(split));
+
+        // A strided padded 3x3 conv beside an unpadded 3x3 max pool, added: 4 input rows, not 3.
+        Assert.Equal((4, 4, 4, 64L), Headline(offset));
+
+        // A gate pooled from a strided 1x1 view reaches 15 of 16 positions; a later 3x3 window cannot add what no neuron reads.
+        Assert.Equal((15, 15, 4, 900L), Headline(gate));
+        // Through windows only (leaving the gate out), a neuron sees a 3x3 window of the strided view: 5x5 input positions.
+        Assert.Equal(new FieldFactors(5, 5, 5, 5, 4, 4, 4, 100), InformationField.Analyze(gate).Stages[0].Last.Local);
+    }
+
+    private static (int IfH, int IfW, int IfC, long If) Headline(Network network)
+    {
+        UnitField unit = InformationField.Analyze(network).Stages[0].Last;
+        return (unit.IfH, unit.IfW, unit.IfC, unit.If);
+    }
+
+    /// <summary>The seeds the suite runs; INFOFIELD_FIELD_FUZZ=first:count runs others.</summary>
+    private static (int First, int Count) Seeds()
+    {
+        string? setting = Environment.GetEnvironmentVariable("INFOFIELD_FIELD_FUZZ");
+        if (string.IsNullOrEmpty(setting))
+        {
+            return (1, 300);
+        }
+
+        string[] parts = setting.Split(':');
+        return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Every disagreement between the engine and the gradients on <paramref name="network"/>.</summary>
+    private static (List<string> Disagreements, int Units, int Neurons) Check(Network network, int seed)
+    {
+        var disagreements = new List<string>();
+        NetworkField field = InformationField.Analyze(network);
+        int units = 0, checkedNeurons = 0;
+        for (int s = 0; s < network.Stages.Count; s++)
+        {
+            StageTrace trace = StageTrace.Of(network, s);
+            TensorField[] outputs = [.. Enumerable.Range(0, trace.Count).Select(trace.Output)];
+            List<Neuron> neurons = Chosen(outputs);
+            checkedNeurons += neurons.Count;
+            bool gated = network.Stages[s].Units.Any(unit => unit.Ops.Any(op => op is AdaptivePooling { IsGlobal: true }));
+            foreach (bool local in gated ? new[] { false, true } : [false])
+            {
+                Reach[] truth = GradientTruth.Of(network, s, neurons, local, seed);
+                for (int b = 0; b < neurons.Count; b++)
+                {
+                    Neuron neuron = neurons[b];
+                    FieldReach engine = outputs[neuron.Unit].Reach(neuron.Channel, [neuron.Y, neuron.X], local);
+                    if (!Same(engine, truth[b]))
+                    {
+                        disagreements.Add($"stage {s + 1} unit {neuron.Unit + 1} channel {neuron.Channel} at ({neuron.Y}, {neuron.X}){(local ? ", local" : "")}: gradients {truth[b]}, engine {Describe(engine)}");
+                    }
+                }
+
+                for (int u = 0; u < outputs.Length; u++)
+                {
+                    UnitField unit = field.Stages[s].Units[u];
+                    FieldFactors engine = local ? unit.Local : new FieldFactors(unit.IfH, unit.IfHMin, unit.IfW, unit.IfWMin, unit.IfC, unit.IfCMean, unit.IfCMax, unit.If);
+                    FieldFactors want = Factors(neurons, truth, u);
+                    if (engine != want with { IfCMean = engine.IfCMean } || Math.Abs(engine.IfCMean - want.IfCMean) > 1e-9)
+                    {
+                        disagreements.Add($"stage {s + 1} unit {u + 1}{(local ? ", local" : "")}: gradients give {want}, the engine {engine}");
+                    }
+
+                    if (!local && trace.If(u) != unit.If)
+                    {
+                        disagreements.Add($"stage {s + 1} unit {u + 1}: StageTrace gives IF {trace.If(u)}, Analyze {unit.If}");
+                    }
+                }
+            }
+
+            units += outputs.Length;
+        }
+
+        return (disagreements, units, checkedNeurons);
+    }
+
+    /// <summary>
+    /// Every channel of every unit's output at: all positions of a small map; otherwise the corners, border middles and
+    /// centre, and where the engine puts each channel's widest intervals and most channels (literal and local), so that
+    /// the unit's maxima are among the neurons checked.
+    /// </summary>
+    private static List<Neuron> Chosen(TensorField[] outputs)
+    {
+        var neurons = new List<Neuron>();
+        for (int u = 0; u < outputs.Length; u++)
+        {
+            TensorField tensor = outputs[u];
+            int height = tensor.FrameLength(0), width = tensor.FrameLength(1);
+            var all = (from y in Enumerable.Range(0, height) from x in Enumerable.Range(0, width) select (y, x)).ToList();
+            var fixedPositions = new HashSet<(int, int)>();
+            if (all.Count <= AllPositions)
+            {
+                fixedPositions.UnionWith(all);
+            }
+            else
+            {
+                foreach (int y in new[] { 0, height / 2, height - 1 })
+                {
+                    foreach (int x in new[] { 0, width / 2, width - 1 })
+                    {
+                        fixedPositions.Add((y, x));
+                    }
+                }
+            }
+
+            for (int c = 0; c < tensor.Shape.Channels; c++)
+            {
+                var positions = new HashSet<(int, int)>(fixedPositions);
+                if (all.Count > AllPositions)
+                {
+                    foreach (bool local in new[] { false, true })
+                    {
+                        var reaches = all.Select(p => (Position: p, Reach: tensor.Reach(c, [p.y, p.x], local))).ToList();
+                        positions.Add(reaches.MaxBy(r => r.Reach.Axes[0].Span).Position);
+                        positions.Add(reaches.MaxBy(r => r.Reach.Axes[1].Span).Position);
+                        positions.Add(reaches.MaxBy(r => r.Reach.Channels.Count).Position);
+                    }
+                }
+
+                neurons.AddRange(positions.Select(p => new Neuron(u, c, p.Item1, p.Item2)));
+            }
+        }
+
+        return neurons;
+    }
+
+    /// <summary>A unit's field factors from the gradients of its neurons (each channel at its best-placed neuron checked).</summary>
+    private static FieldFactors Factors(List<Neuron> neurons, Reach[] truth, int unit)
+    {
+        var perChannel = Enumerable.Range(0, neurons.Count)
+            .Where(b => neurons[b].Unit == unit)
+            .GroupBy(b => neurons[b].Channel)
+            .OrderBy(channel => channel.Key)
+            .Select(channel => (
+                H: channel.Max(b => truth[b].SpanH),
+                W: channel.Max(b => truth[b].SpanW),
+                C: channel.Max(b => truth[b].Channels.Length)))
+            .ToList();
+        int ifH = perChannel.Max(c => c.H), ifW = perChannel.Max(c => c.W), ifC = perChannel.Min(c => c.C);
+        return new FieldFactors(ifH, perChannel.Min(c => c.H), ifW, perChannel.Min(c => c.W), ifC, perChannel.Average(c => c.C), perChannel.Max(c => c.C), (long)ifH * ifW * ifC);
+    }
+
+    private static bool Same(FieldReach engine, Reach truth) =>
+        engine.Channels.SequenceEqual(truth.Channels)
+        && (truth.IsEmpty
+            ? engine.IsEmpty
+            : engine.Axes[0] == new AxisInterval(truth.LoH, truth.HiH) && engine.Axes[1] == new AxisInterval(truth.LoW, truth.HiW));
+
+    private static string Describe(FieldReach reach) =>
+        reach.IsEmpty ? "nothing" : $"channels {{{string.Join(",", reach.Channels)}}}, rows {reach.Axes[0].Lo}..{reach.Axes[0].Hi}, columns {reach.Axes[1].Lo}..{reach.Axes[1].Hi}";
+
+    /// <summary>The failing unit alone if it still fails so, else its stage alone: as a one-line spec.</summary>
+    private static string Shrink(Network network, int seed)
+    {
+        for (int s = 0; s < network.Stages.Count; s++)
+        {
+            StageLayout layout = network.Layout.Stages[s];
+            Stage stage = network.Stages[s];
+            for (int u = 0; u < stage.Units.Count; u++)
+            {
+                Network? alone = Attempt(() => new Network("unit", layout.Units[u].Input, [new Stage([stage.Units[u]])], [], network.SpatialRank));
+                if (alone is not null && Check(alone, seed).Disagreements.Count > 0)
+                {
+                    return OneLine(alone);
+                }
+            }
+
+            Network? prefix = Attempt(() => new Network("stage", layout.UnitsInput, [new Stage(stage.Units)], [], network.SpatialRank));
+            if (prefix is not null && Check(prefix, seed).Disagreements.Count > 0)
+            {
+                return OneLine(prefix);
+            }
+        }
+
+        return OneLine(network);
+
+        static Network? Attempt(Func<Network> build)
+        {
+            try
+            {
+                return build();
+            }
+            catch (ArchitectureException)
+            {
+                return null;
+            }
+        }
+
+        static string OneLine(Network network) =>
+            string.Join(" ", NetworkSpec.Serialize(network).Split('\n').Select(line => line.Trim()));
+    }
+}

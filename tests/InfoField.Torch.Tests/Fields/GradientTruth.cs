@@ -1,0 +1,169 @@
+using InfoField.Architecture;
+using InfoField.Torch.Building;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace InfoField.Torch.Tests.Fields;
+
+/// <summary>One output neuron of a unit of a stage: the unit (from 0), its channel and its position.</summary>
+internal readonly record struct Neuron(int Unit, int Channel, int Y, int X);
+
+/// <summary>
+/// The exact dependency set of one neuron on its stage's input tensor, as the gradient finds it: the stage input channels
+/// with a nonzero derivative anywhere, and per axis the first and last input position with one (Lo &gt; Hi when none).
+/// </summary>
+internal sealed record Reach(int[] Channels, int LoH, int HiH, int LoW, int HiW)
+{
+    public bool IsEmpty => Channels.Length == 0;
+
+    public int SpanH => IsEmpty ? 0 : HiH - LoH + 1;
+
+    public int SpanW => IsEmpty ? 0 : HiW - LoW + 1;
+
+    public override string ToString() =>
+        IsEmpty ? "nothing" : $"channels {{{string.Join(",", Channels)}}}, rows {LoH}..{HiH}, columns {LoW}..{HiW}";
+}
+
+/// <summary>
+/// Ground truth for the IF engine: the stage's units are built with the project's <see cref="ModuleBuilder"/> in float64,
+/// with every activation replaced by the smooth, strictly increasing <c>x + tanh(x) / 2</c> (its derivative is at least 1,
+/// so no gradient vanishes), max pooling by average pooling of the same window (the same positions, every one with a
+/// nonzero derivative), and random weights of magnitude 0.5 to 1.5 (never zero). Each requested neuron gets a sample of its
+/// own in one batch, and one backward pass gives the derivative of every neuron with respect to its own copy of the stage
+/// input: nonzero exactly where the neuron depends on it. With <c>local</c>, global pooling is detached, so only what
+/// reaches a neuron through windows counts (the engine's local field).
+/// </summary>
+internal static class GradientTruth
+{
+    public static Reach[] Of(Network network, int stage, IReadOnlyList<Neuron> neurons, bool local, int seed)
+    {
+        using var scope = NewDisposeScope();
+        StageLayout layout = network.Layout.Stages[stage];
+        IReadOnlyList<Unit> units = network.Stages[stage].Units;
+        var generator = new Generator((ulong)seed);
+        ModuleSet set = Smooth(local);
+        var modules = new List<nn.Module<Tensor, Tensor>>();
+        for (int u = 0; u < units.Count; u++)
+        {
+            nn.Module<Tensor, Tensor> module = ModuleBuilder.Build(units[u], layout.Units[u].Input, set);
+            module.to(ScalarType.Float64);
+            module.eval();
+            using (no_grad())
+            {
+                foreach (var parameter in module.parameters())
+                {
+                    Tensor magnitude = rand(parameter.shape, ScalarType.Float64, generator: generator) + 0.5;
+                    Tensor sign = (randint(0, 2, parameter.shape, ScalarType.Float64, generator: generator) * 2) - 1;
+                    parameter.copy_(magnitude * sign);
+                    parameter.requires_grad_(false);
+                }
+            }
+
+            modules.Add(module);
+        }
+
+        FeatureShape input = layout.UnitsInput;
+        int count = neurons.Count;
+        Tensor x = randn([count, input.Channels, input.Height, input.Width], ScalarType.Float64, generator: generator).requires_grad_(true);
+        var outputs = new List<Tensor>();
+        Tensor y = x;
+        foreach (var module in modules)
+        {
+            y = module.call(y);
+            outputs.Add(y);
+        }
+
+        Tensor loss = zeros(1, ScalarType.Float64);
+        foreach (var group in Enumerable.Range(0, count).GroupBy(b => neurons[b].Unit))
+        {
+            int[] samples = [.. group];
+            FeatureShape shape = layout.Units[group.Key].Output;
+            long[] flat = [.. samples.Select(b => ((long)neurons[b].Channel * shape.Height * shape.Width) + ((long)neurons[b].Y * shape.Width) + neurons[b].X)];
+            Tensor rows = outputs[group.Key].index_select(0, tensor(samples.Select(b => (long)b).ToArray())).reshape(samples.Length, -1);
+            loss = loss + rows.gather(1, tensor(flat).unsqueeze(1)).sum();
+        }
+
+        if (!loss.requires_grad)
+        {
+            // Nothing reaches these neurons through what the gradient follows (everything came through detached pooling).
+            return [.. neurons.Select(_ => new Reach([], 0, -1, 0, -1))];
+        }
+
+        loss.backward();
+        Tensor nonzero = x.grad!.ne(0);
+        bool[] channels = Flags(nonzero.any(3).any(2));
+        bool[] rowsSeen = Flags(nonzero.any(3).any(1));
+        bool[] columnsSeen = Flags(nonzero.any(2).any(1));
+        var reaches = new Reach[count];
+        for (int b = 0; b < count; b++)
+        {
+            int[] seen = [.. Enumerable.Range(0, input.Channels).Where(c => channels[(b * input.Channels) + c])];
+            (int loH, int hiH) = Hull(rowsSeen, b, input.Height);
+            (int loW, int hiW) = Hull(columnsSeen, b, input.Width);
+            reaches[b] = new Reach(seen, loH, hiH, loW, hiW);
+        }
+
+        return reaches;
+    }
+
+    /// <summary>Every neuron of every unit of stage <paramref name="stage"/>.</summary>
+    public static List<Neuron> AllNeurons(Network network, int stage)
+    {
+        var neurons = new List<Neuron>();
+        StageLayout layout = network.Layout.Stages[stage];
+        for (int u = 0; u < layout.Units.Length; u++)
+        {
+            FeatureShape shape = layout.Units[u].Output;
+            for (int c = 0; c < shape.Channels; c++)
+            {
+                for (int i = 0; i < shape.Height; i++)
+                {
+                    for (int j = 0; j < shape.Width; j++)
+                    {
+                        neurons.Add(new Neuron(u, c, i, j));
+                    }
+                }
+            }
+        }
+
+        return neurons;
+    }
+
+    private static bool[] Flags(Tensor mask)
+    {
+        using Tensor bytes = mask.to_type(ScalarType.Byte).contiguous();
+        return [.. bytes.data<byte>().Select(value => value != 0)];
+    }
+
+    private static (int Lo, int Hi) Hull(bool[] seen, int sample, int length)
+    {
+        int lo = int.MaxValue, hi = int.MinValue;
+        for (int i = 0; i < length; i++)
+        {
+            if (seen[(sample * length) + i])
+            {
+                lo = Math.Min(lo, i);
+                hi = Math.Max(hi, i);
+            }
+        }
+
+        return lo > hi ? (0, -1) : (lo, hi);
+    }
+
+    private static ModuleSet Smooth(bool local) => ModuleSet.Default
+        .With<Activation>((_, _) => new SmoothActivation())
+        .With<Pooling>((p, _) => nn.AvgPool2d((p.Kernel.H, p.Kernel.W), (p.Stride.H, p.Stride.W), (p.Padding.H, p.Padding.W), ceil_mode: p.CeilMode))
+        .With<AdaptivePooling>((a, _) => local && a.IsGlobal ? new DetachedGlobalPooling() : nn.AdaptiveAvgPool2d((a.Output.H, a.Output.W)));
+
+    /// <summary>x + tanh(x) / 2: smooth and strictly increasing, with a derivative of at least 1.</summary>
+    private sealed class SmoothActivation() : nn.Module<Tensor, Tensor>("smooth")
+    {
+        public override Tensor forward(Tensor input) => input + (tanh(input) * 0.5);
+    }
+
+    /// <summary>Global average pooling whose output carries no gradient: what reaches a neuron only through it is left out.</summary>
+    private sealed class DetachedGlobalPooling() : nn.Module<Tensor, Tensor>("detached")
+    {
+        public override Tensor forward(Tensor input) => input.mean([2, 3], keepdim: true).detach();
+    }
+}
