@@ -1,3 +1,5 @@
+using InfoField.Architecture;
+
 namespace InfoField.Field;
 
 /// <summary>
@@ -6,15 +8,23 @@ namespace InfoField.Field;
 /// when every axis is non-empty at p, and on nothing of this part otherwise. <see cref="Global"/> marks what arrives
 /// only through global pooling: it counts for the literal field, not for the local one.
 /// </summary>
-internal sealed class FieldPart(bool global, ChannelSet channels, AxisField[] axes)
+internal readonly record struct FieldPart(bool Global, ChannelSet Channels, AxisField[] Axes)
 {
-    public bool Global { get; } = global;
+    public bool HasEmpty
+    {
+        get
+        {
+            foreach (AxisField axis in Axes)
+            {
+                if (axis.HasEmpty)
+                {
+                    return true;
+                }
+            }
 
-    public ChannelSet Channels { get; } = channels;
-
-    public AxisField[] Axes { get; } = axes;
-
-    public bool HasEmpty => Axes.Any(axis => axis.HasEmpty);
+            return false;
+        }
+    }
 
     /// <summary>True when the neuron at <paramref name="position"/> depends on this part.</summary>
     public bool ActiveAt(ReadOnlySpan<int> position)
@@ -41,11 +51,18 @@ internal sealed class ChannelField
     private Summary? _literal;
     private Summary? _local;
 
-    public ChannelField(FieldPart[] parts, SpatialAxis[]? plane)
+    public ChannelField(ChannelUniverse universe, FieldPart[] parts, SpatialAxis[]? plane)
     {
+        Id = universe.NextField();
         Parts = parts;
         Plane = plane;
     }
+
+    /// <summary>Compares fields by identity and hashes them by <see cref="Id"/>.</summary>
+    public static IEqualityComparer<ChannelField> ByIdentity { get; } = new IdentityComparer();
+
+    /// <summary>The field's number in its stage (<see cref="ChannelUniverse.NextField"/>).</summary>
+    public int Id { get; }
 
     /// <summary>The parts; none when no neuron of the channel depends on the stage input.</summary>
     public FieldPart[] Parts { get; }
@@ -53,29 +70,33 @@ internal sealed class ChannelField
     /// <summary>The receptive field in image pixels per axis (no borders), or null when the channel depends on nothing.</summary>
     public SpatialAxis[]? Plane { get; }
 
-    /// <summary>The union of <paramref name="fields"/> (a layer's read set, or the inputs of an add or mul at one channel).</summary>
-    public static ChannelField Union(IReadOnlyList<ChannelField> fields, ChannelUniverse universe)
+    /// <summary>The union of two fields (the inputs of an add or mul at one channel).</summary>
+    public static ChannelField Union(ChannelField[] fields, ChannelUniverse universe) => Union(fields, [0, 1], universe);
+
+    /// <summary>The union of the fields <paramref name="read"/> of <paramref name="fields"/> (a layer's read set).</summary>
+    public static ChannelField Union(ChannelField[] fields, ReadOnlySpan<int> read, ChannelUniverse universe)
     {
-        ChannelField first = fields[0];
+        ChannelField first = fields[read[0]];
         int i = 1;
-        while (i < fields.Count && ReferenceEquals(fields[i], first))
+        while (i < read.Length && ReferenceEquals(fields[read[i]], first))
         {
             i++;
         }
 
-        if (i == fields.Count)
+        if (i == read.Length)
         {
             return first;
         }
 
         var fuser = new Fuser(universe);
-        HashSet<ChannelField>? seen = fields.Count > 8 ? new(ReferenceEqualityComparer.Instance) : null;
         ChannelField? last = null;
         SpatialAxis[]? plane = null;
-        foreach (ChannelField field in fields)
+        foreach (int index in read)
         {
-            if (ReferenceEquals(field, last) || (seen is not null && !seen.Add(field)))
+            ChannelField field = fields[index];
+            if (ReferenceEquals(field, last))
             {
+                // A field read again adds nothing; only runs are skipped (hashing every field would cost more than it saves).
                 continue;
             }
 
@@ -84,13 +105,13 @@ internal sealed class ChannelField
             plane = UnitePlanes(plane, field.Plane);
         }
 
-        return new ChannelField(fuser.Parts(), plane);
+        return new ChannelField(universe, fuser.Parts(), plane);
     }
 
     /// <summary>Per axis, the hull of two receptive fields in image pixels.</summary>
     public static SpatialAxis[]? UnitePlanes(SpatialAxis[]? left, SpatialAxis[]? right)
     {
-        if (left is null || right is null)
+        if (left is null || right is null || ReferenceEquals(left, right))
         {
             return left ?? right;
         }
@@ -132,11 +153,11 @@ internal sealed class ChannelField
             result = fuser.Parts();
         }
 
-        return new ChannelField(result, Plane is null ? null : step.Plane(Plane));
+        return new ChannelField(step.Universe, result, Plane is null ? null : step.Plane(Plane));
     }
 
     /// <summary>A 1x1 field spread over a map of <paramref name="lengths"/> positions (a gate in a mul).</summary>
-    public ChannelField Broadcast(int[] lengths, Dictionary<AxisField, AxisField>[] memo)
+    public ChannelField Broadcast(int[] lengths, AxisMemo[] memo, ChannelUniverse universe)
     {
         var parts = new FieldPart[Parts.Length];
         for (int p = 0; p < parts.Length; p++)
@@ -145,28 +166,49 @@ internal sealed class ChannelField
             var axes = new AxisField[part.Axes.Length];
             for (int a = 0; a < axes.Length; a++)
             {
-                AxisField axis = part.Axes[a];
-                if (!memo[a].TryGetValue(axis, out AxisField? spread))
-                {
-                    spread = axis.Broadcast(lengths[a]);
-                    memo[a][axis] = spread;
-                }
-
-                axes[a] = spread;
+                axes[a] = memo[a].Get(part.Axes[a], lengths[a], static (axis, length) => axis.Broadcast(length));
             }
 
             parts[p] = new FieldPart(part.Global, part.Channels, axes);
         }
 
-        return new ChannelField(parts, Plane?.Select(axis => axis.Centred()).ToArray());
+        SpatialAxis[]? plane = null;
+        if (Plane is not null)
+        {
+            plane = new SpatialAxis[Plane.Length];
+            for (int a = 0; a < plane.Length; a++)
+            {
+                plane[a] = Plane[a].Centred();
+            }
+        }
+
+        return new ChannelField(universe, parts, plane);
     }
 
     /// <summary>
     /// The best-placed neuron of the channel, literal or local: per axis the widest interval, and the most stage input
     /// channels, over the positions of the channel (each maximum may come from another position).
     /// </summary>
-    public Summary Summarize(bool local, ChannelUniverse universe) =>
-        local ? _local ??= Compute(local, universe) : _literal ??= Compute(local, universe);
+    public Summary Summarize(bool local, ChannelUniverse universe)
+    {
+        if (!local)
+        {
+            return _literal ??= Compute(Parts, universe);
+        }
+
+        if (_local is null)
+        {
+            bool global = false;
+            foreach (FieldPart part in Parts)
+            {
+                global |= part.Global;
+            }
+
+            _local = global ? Compute(Array.FindAll(Parts, part => !part.Global), universe) : Summarize(local: false, universe);
+        }
+
+        return _local;
+    }
 
     /// <summary>What the neuron at <paramref name="position"/> depends on: stage input channels, and per axis an interval.</summary>
     public (int[] Channels, (int Lo, int Hi)[] Axes) Reach(ReadOnlySpan<int> position, bool local, ChannelUniverse universe, int rank)
@@ -191,18 +233,23 @@ internal sealed class ChannelField
         return sets.Count == 0 ? ([], axes.Select(_ => (0, -1)).ToArray()) : (universe.Union(sets).Members(), axes);
     }
 
-    private Summary Compute(bool local, ChannelUniverse universe)
+    private static Summary Compute(FieldPart[] parts, ChannelUniverse universe)
     {
-        FieldPart[] parts = local ? [.. Parts.Where(part => !part.Global)] : Parts;
-        int rank = Parts.Length == 0 ? 0 : Parts[0].Axes.Length;
         if (parts.Length == 0)
         {
-            return new Summary(new int[rank], 0);
+            return Summary.Nothing;
         }
 
+        int rank = parts[0].Axes.Length;
         if (parts.Length == 1)
         {
-            return new Summary([.. parts[0].Axes.Select(axis => axis.MaxSpan)], parts[0].Channels.Count);
+            var widest = new int[rank];
+            for (int a = 0; a < rank; a++)
+            {
+                widest[a] = parts[0].Axes[a].MaxSpan;
+            }
+
+            return new Summary(widest, parts[0].Channels.Count);
         }
 
         if (!parts.Any(part => part.HasEmpty))
@@ -291,10 +338,22 @@ internal sealed class ChannelField
         }
     }
 
+    /// <summary>Identity and <see cref="Id"/>.</summary>
+    private sealed class IdentityComparer : IEqualityComparer<ChannelField>
+    {
+        public bool Equals(ChannelField? x, ChannelField? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(ChannelField obj) => obj.Id;
+    }
+
     /// <summary>The best-placed neuron of a channel: per axis the widest interval, and the most channels.</summary>
     /// <param name="Spans">Per axis, the widest interval over the positions (0 when no neuron depends on anything).</param>
     /// <param name="Channels">The most stage input channels a neuron of the channel depends on.</param>
-    internal sealed record Summary(int[] Spans, int Channels);
+    internal sealed record Summary(int[] Spans, int Channels)
+    {
+        /// <summary>A channel that depends on nothing.</summary>
+        public static Summary Nothing { get; } = new(new int[FeatureShape.SpatialAxes], 0);
+    }
 
     /// <summary>
     /// Unites parts that can be held as one (channels united, intervals hulled) without changing what any neuron depends
@@ -321,7 +380,7 @@ internal sealed class ChannelField
 
                 if (found < 0)
                 {
-                    _groups.Add((part.Global, [part.Channels], [.. part.Axes]));
+                    _groups.Add((part.Global, new List<ChannelSet> { part.Channels }, (AxisField[])part.Axes.Clone()));
                     continue;
                 }
 
@@ -334,8 +393,17 @@ internal sealed class ChannelField
             }
         }
 
-        public FieldPart[] Parts() =>
-            [.. _groups.Select(group => new FieldPart(group.Global, universe.Union(group.Sets), group.Axes))];
+        public FieldPart[] Parts()
+        {
+            var parts = new FieldPart[_groups.Count];
+            for (int g = 0; g < parts.Length; g++)
+            {
+                var (global, sets, axes) = _groups[g];
+                parts[g] = new FieldPart(global, universe.Union(sets), axes);
+            }
+
+            return parts;
+        }
 
         private static bool SameEmptiness(AxisField[] left, AxisField[] right)
         {
@@ -349,5 +417,41 @@ internal sealed class ChannelField
 
             return true;
         }
+    }
+}
+
+
+/// <summary>
+/// Results per axis field within one op, so that equal inputs give one shared result: a run of lookups of the same
+/// field costs one comparison.
+/// </summary>
+internal sealed class AxisMemo
+{
+    private Dictionary<AxisField, AxisField>? _known;
+    private AxisField? _lastKey;
+    private AxisField? _lastValue;
+
+    /// <summary>The result for <paramref name="key"/>, made by <paramref name="make"/> (given <paramref name="state"/>) the first time.</summary>
+    public AxisField Get<TState>(AxisField key, TState state, Func<AxisField, TState, AxisField> make)
+    {
+        if (ReferenceEquals(key, _lastKey))
+        {
+            return _lastValue!;
+        }
+
+        AxisField? value = null;
+        if (_known?.TryGetValue(key, out value) != true)
+        {
+            value = make(key, state);
+            if (_lastKey is not null)
+            {
+                _known ??= new(ReferenceEqualityComparer.Instance) { [_lastKey] = _lastValue! };
+                _known[key] = value;
+            }
+        }
+
+        _lastKey = key;
+        _lastValue = value;
+        return value!;
     }
 }

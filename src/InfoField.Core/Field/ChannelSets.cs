@@ -19,6 +19,8 @@ internal sealed class ChannelUniverse
         Empty = new ChannelSet(new ulong[Words], 0);
     }
 
+    private int _nextField;
+
     /// <summary>c0, the number of the stage's input channels.</summary>
     public int Channels { get; }
 
@@ -30,6 +32,9 @@ internal sealed class ChannelUniverse
 
     /// <summary>No input channel.</summary>
     public ChannelSet Empty { get; }
+
+    /// <summary>A number for a new channel field of this stage, unique within it: fields are looked up by it (cheaper than hashing objects).</summary>
+    public int NextField() => _nextField++;
 
     /// <summary>The set of channel <paramref name="channel"/> alone.</summary>
     public ChannelSet Single(int channel)

@@ -14,15 +14,17 @@ public sealed class TensorField
     private readonly ChannelUniverse _universe;
     private readonly ChannelField[] _channels;
     private readonly int[] _lengths;
-    private FieldFactors? _literal;
-    private FieldFactors? _local;
 
-    private TensorField(ChannelUniverse universe, FeatureShape shape, int[] lengths, ChannelField[] channels)
+    /// <summary>The factors, shared with every tensor that holds the same channels (a normalization or activation keeps them).</summary>
+    private readonly FactorsCache _factors;
+
+    private TensorField(ChannelUniverse universe, FeatureShape shape, int[] lengths, ChannelField[] channels, FactorsCache? factors = null)
     {
         _universe = universe;
         Shape = shape;
         _lengths = lengths;
         _channels = channels;
+        _factors = factors ?? new FactorsCache();
     }
 
     /// <summary>The tensor's shape.</summary>
@@ -70,7 +72,8 @@ public sealed class TensorField
     /// widest interval, the most input channels), then the maximum and minimum over channels (and the mean of the channel
     /// counts). The headline IF is the farthest spatial reach times the guaranteed channel coverage.
     /// </summary>
-    public FieldFactors Factors(bool local = false) => local ? _local ??= Summarize(local) : _literal ??= Summarize(local);
+    public FieldFactors Factors(bool local = false) =>
+        local ? _factors.Local ??= Summarize(local) : _factors.Literal ??= Summarize(local);
 
     /// <summary>The most stage input channels a neuron of channel <paramref name="channel"/> depends on (its best-placed neuron's).</summary>
     public int Coverage(int channel, bool local = false) => _channels[channel].Summarize(local, _universe).Channels;
@@ -83,29 +86,31 @@ public sealed class TensorField
         Array.Fill(min, int.MaxValue);
         int minChannels = int.MaxValue, maxChannels = 0;
         long total = 0;
-        ChannelField? last = null;
-        ChannelField.Summary? summary = null;
-        foreach (ChannelField channel in _channels)
+        ChannelField[] channels = _channels;
+        int next = 0;
+        while (next < channels.Length)
         {
-            if (!ReferenceEquals(channel, last))
+            // Channels that share a field come in runs (a dense layer's output is one run): summarize each run once.
+            ChannelField channel = channels[next];
+            int start = next++;
+            while (next < channels.Length && ReferenceEquals(channels[next], channel))
             {
-                last = channel;
-                summary = channel.Summarize(local, _universe);
+                next++;
             }
 
+            ChannelField.Summary summary = channel.Summarize(local, _universe);
             for (int a = 0; a < rank; a++)
             {
-                int span = summary!.Spans.Length == 0 ? 0 : summary.Spans[a];
-                max[a] = Math.Max(max[a], span);
-                min[a] = Math.Min(min[a], span);
+                max[a] = Math.Max(max[a], summary.Spans[a]);
+                min[a] = Math.Min(min[a], summary.Spans[a]);
             }
 
-            minChannels = Math.Min(minChannels, summary!.Channels);
+            minChannels = Math.Min(minChannels, summary.Channels);
             maxChannels = Math.Max(maxChannels, summary.Channels);
-            total += summary.Channels;
+            total += (long)summary.Channels * (next - start);
         }
 
-        return new FieldFactors(max[0], min[0], max[1], min[1], minChannels, (double)total / _channels.Length, maxChannels, (long)max[0] * max[1] * minChannels);
+        return new FieldFactors(max[0], min[0], max[1], min[1], minChannels, (double)total / channels.Length, maxChannels, (long)max[0] * max[1] * minChannels);
     }
 
     /// <summary>The widest receptive field in image pixels (uncapped, on an infinite plane) over the channels, along <paramref name="axis"/>.</summary>
@@ -139,7 +144,7 @@ public sealed class TensorField
         var channels = new ChannelField[input.Channels];
         for (int c = 0; c < channels.Length; c++)
         {
-            channels[c] = new ChannelField([new FieldPart(false, universe.Single(c), identity)], planes is null ? pixel : planes[c]);
+            channels[c] = new ChannelField(universe, [new FieldPart(false, universe.Single(c), identity)], planes is null ? pixel : planes[c]);
         }
 
         return new TensorField(universe, input, lengths, channels);
@@ -177,48 +182,45 @@ public sealed class TensorField
         bool keepsPositions = window.IsPoint && lengths.AsSpan().SequenceEqual(_lengths);
         if (map.IsIdentity && keepsPositions)
         {
-            return new TensorField(_universe, output, _lengths, _channels);
+            return new TensorField(_universe, output, _lengths, _channels, _factors);
         }
 
-        var step = new LayerStep(_universe, window, frame.HonorStride, Shape, output, _lengths, lengths);
-        var through = new Dictionary<ChannelField, ChannelField>();
+        var step = new LayerStep(_universe, window, frame.HonorStride, Shape, output, lengths);
+        Dictionary<ChannelField, ChannelField>? through = null;
+        ChannelField? lastUnion = null, lastField = null;
         var byReadSet = new ChannelField?[map.ReadSetCount];
         var channels = new ChannelField[map.OutputChannels];
-        var read = new List<ChannelField>();
         for (int o = 0; o < channels.Length; o++)
         {
             int set = map.ReadSetOf(o);
             if (byReadSet[set] is not ChannelField field)
             {
-                ChannelField union;
-                if (map.IsIdentity)
-                {
-                    union = _channels[set];
-                }
-                else
-                {
-                    read.Clear();
-                    foreach (int input in map.ReadSet(set))
-                    {
-                        read.Add(_channels[input]);
-                    }
-
-                    union = ChannelField.Union(read, _universe);
-                }
+                ChannelField union = map.IsIdentity ? _channels[set] : ChannelField.Union(_channels, map.ReadSet(set), _universe);
 
                 if (keepsPositions)
                 {
                     field = union;
                 }
-                else if (through.TryGetValue(union, out ChannelField? done))
+                else if (ReferenceEquals(union, lastUnion))
+                {
+                    field = lastField!;
+                }
+                else if (through?.TryGetValue(union, out ChannelField? done) == true)
                 {
                     field = done;
                 }
                 else
                 {
                     field = union.Through(step);
-                    through[union] = field;
+                    if (lastUnion is not null)
+                    {
+                        through ??= new(ChannelField.ByIdentity) { [lastUnion] = lastField! };
+                        through[union] = field;
+                    }
                 }
+
+                lastUnion = union;
+                lastField = field;
 
                 byReadSet[set] = field;
             }
@@ -235,20 +237,53 @@ public sealed class TensorField
     /// </summary>
     internal static TensorField Merge(MergeOp merge, IReadOnlyList<TensorField> inputs, StageFrame frame)
     {
-        FeatureShape output = merge.OutputShape(inputs.Select(input => input.Shape).ToArray());
+        var shapes = new FeatureShape[inputs.Count];
+        for (int k = 0; k < shapes.Length; k++)
+        {
+            shapes[k] = inputs[k].Shape;
+        }
+
+        FeatureShape output = merge.OutputShape(shapes);
         int[] lengths = frame.Lengths(output);
         ChannelUniverse universe = inputs[0]._universe;
         if (merge.Join == ChannelJoin.Stack)
         {
-            return new TensorField(universe, output, lengths, [.. inputs.SelectMany(input => input._channels)]);
+            var stacked = new ChannelField[output.Channels];
+            int next = 0;
+            foreach (TensorField input in inputs)
+            {
+                input._channels.CopyTo(stacked, next);
+                next += input._channels.Length;
+            }
+
+            return new TensorField(universe, output, lengths, stacked);
         }
 
-        var memo = lengths.Select(_ => new Dictionary<AxisField, AxisField>()).ToArray();
-        var spread = new Dictionary<ChannelField, ChannelField>();
-        ChannelField[][] sources = [.. inputs.Select(input => input._lengths.AsSpan().SequenceEqual(lengths)
-            ? input._channels
-            : input._channels.Select(channel => spread.TryGetValue(channel, out ChannelField? done) ? done : spread[channel] = channel.Broadcast(lengths, memo)).ToArray())];
-        var unions = new Dictionary<(ChannelField, ChannelField), ChannelField>();
+        var sources = new ChannelField[inputs.Count][];
+        AxisMemo[]? memo = null;
+        for (int k = 0; k < sources.Length; k++)
+        {
+            TensorField input = inputs[k];
+            if (input._lengths.AsSpan().SequenceEqual(lengths))
+            {
+                sources[k] = input._channels;
+                continue;
+            }
+
+            // A 1x1 gate: each channel's field spread over the map (runs of one field spread once).
+            memo ??= [.. lengths.Select(_ => new AxisMemo())];
+            var spread = new ChannelField[input._channels.Length];
+            for (int c = 0; c < spread.Length; c++)
+            {
+                ChannelField channel = input._channels[c];
+                spread[c] = c > 0 && ReferenceEquals(channel, input._channels[c - 1]) ? spread[c - 1] : channel.Broadcast(lengths, memo, universe);
+            }
+
+            sources[k] = spread;
+        }
+
+        var unions = new Dictionary<(int, int), ChannelField>();
+        (ChannelField Left, ChannelField Right, ChannelField Union)? last = null;
         var channels = new ChannelField[output.Channels];
         for (int c = 0; c < channels.Length; c++)
         {
@@ -261,12 +296,19 @@ public sealed class TensorField
                     continue;
                 }
 
-                if (!unions.TryGetValue((field, next), out ChannelField? union))
+                if (last is ({ } left, { } right, { } known) && ReferenceEquals(left, field) && ReferenceEquals(right, next))
                 {
-                    union = ChannelField.Union([field, next], universe);
-                    unions[(field, next)] = union;
+                    field = known;
+                    continue;
                 }
 
+                if (!unions.TryGetValue((field.Id, next.Id), out ChannelField? union))
+                {
+                    union = ChannelField.Union([field, next], universe);
+                    unions[(field.Id, next.Id)] = union;
+                }
+
+                last = (field, next, union);
                 field = union;
             }
 
@@ -277,45 +319,46 @@ public sealed class TensorField
     }
 }
 
+/// <summary>Factors computed once for tensors that hold the same channels.</summary>
+internal sealed class FactorsCache
+{
+    public FieldFactors? Literal { get; set; }
+
+    public FieldFactors? Local { get; set; }
+}
+
 /// <summary>What one layer does to the fields it reads, per axis, with its results shared within the layer.</summary>
 internal sealed class LayerStep
 {
-    private readonly AxisWindow[] _frameWindows;
+    private readonly SpatialWindow _window;
+    private readonly bool _honorStride;
+    private readonly FeatureShape _input;
+    private readonly FeatureShape _output;
     private readonly int[] _frameOutput;
-    private readonly AxisWindow[] _windows;
-    private readonly int[] _input;
-    private readonly int[] _output;
-    private readonly Dictionary<AxisField, AxisField>[] _memo;
+    private readonly AxisMemo?[] _memo;
 
-    public LayerStep(ChannelUniverse universe, SpatialWindow window, bool honorStride, FeatureShape input, FeatureShape output, int[] frameInput, int[] frameOutput)
+    public LayerStep(ChannelUniverse universe, SpatialWindow window, bool honorStride, FeatureShape input, FeatureShape output, int[] frameOutput)
     {
         Universe = universe;
-        Global = window.Global;
-        int rank = frameInput.Length;
-        _windows = [.. Enumerable.Range(0, rank).Select(a => window[a])];
-        _frameWindows = [.. _windows.Select(axis => honorStride ? axis : axis.WithoutStride())];
+        _window = window;
+        _honorStride = honorStride;
+        _input = input;
+        _output = output;
         _frameOutput = frameOutput;
-        _input = [.. Enumerable.Range(0, rank).Select(input.Size)];
-        _output = [.. Enumerable.Range(0, rank).Select(output.Size)];
-        _memo = [.. Enumerable.Range(0, rank).Select(_ => new Dictionary<AxisField, AxisField>())];
+        _memo = new AxisMemo?[frameOutput.Length];
     }
 
     /// <summary>The stage's input channels.</summary>
     public ChannelUniverse Universe { get; }
 
     /// <summary>True for global pooling: what passes becomes global (literal, not local).</summary>
-    public bool Global { get; }
+    public bool Global => _window.Global;
 
     /// <summary>The axis field after this layer's window along axis <paramref name="axis"/>.</summary>
     public AxisField Axis(int axis, AxisField field)
     {
-        if (!_memo[axis].TryGetValue(field, out AxisField? result))
-        {
-            result = field.Through(_frameWindows[axis], _frameOutput[axis]);
-            _memo[axis][field] = result;
-        }
-
-        return result;
+        AxisWindow window = _honorStride ? _window[axis] : _window[axis].WithoutStride();
+        return (_memo[axis] ??= new AxisMemo()).Get(field, (window, _frameOutput[axis]), static (input, step) => input.Through(step.window, step.Item2));
     }
 
     /// <summary>The receptive field in image pixels after this layer (real windows and sizes, strides honored).</summary>
@@ -324,7 +367,7 @@ internal sealed class LayerStep
         var result = new SpatialAxis[plane.Length];
         for (int a = 0; a < plane.Length; a++)
         {
-            result[a] = plane[a].Through(_windows[a], _input[a], _output[a]);
+            result[a] = plane[a].Through(_window[a], _input.Size(a), _output.Size(a));
         }
 
         return result;
