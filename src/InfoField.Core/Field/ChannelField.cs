@@ -76,6 +76,12 @@ internal sealed class ChannelField
     /// <summary>The union of the fields <paramref name="read"/> of <paramref name="fields"/> (a layer's read set).</summary>
     public static ChannelField Union(ChannelField[] fields, ReadOnlySpan<int> read, ChannelUniverse universe)
     {
+        if (read.IsEmpty)
+        {
+            // An output channel that reads no input channel (a zero op) depends on nothing.
+            return new ChannelField(universe, [], null);
+        }
+
         ChannelField first = fields[read[0]];
         int i = 1;
         while (i < read.Length && ReferenceEquals(fields[read[i]], first))
@@ -88,7 +94,7 @@ internal sealed class ChannelField
             return first;
         }
 
-        var fuser = new Fuser(universe);
+        var fuser = new Fuser(universe, read.Length);
         ChannelField? last = null;
         SpatialAxis[]? plane = null;
         foreach (int index in read)
@@ -128,32 +134,30 @@ internal sealed class ChannelField
     /// <summary>The field after a layer (<paramref name="step"/>), which applies its window to every part.</summary>
     public ChannelField Through(LayerStep step)
     {
-        var parts = new List<FieldPart>(Parts.Length);
+        var parts = new FieldPart[Parts.Length];
+        int kept = 0;
         foreach (FieldPart part in Parts)
         {
-            var axes = new AxisField[part.Axes.Length];
-            bool empty = false;
-            for (int a = 0; a < axes.Length; a++)
+            AxisField[]? axes = step.Axes(part.Axes);
+            if (axes is not null)
             {
-                axes[a] = step.Axis(a, part.Axes[a]);
-                empty |= axes[a].AllEmpty;
-            }
-
-            if (!empty)
-            {
-                parts.Add(new FieldPart(part.Global || step.Global, part.Channels, axes));
+                parts[kept++] = new FieldPart(part.Global || step.Global, part.Channels, axes);
             }
         }
 
-        FieldPart[] result = [.. parts];
-        if (result.Length > 1)
+        if (kept < parts.Length)
+        {
+            Array.Resize(ref parts, kept);
+        }
+
+        if (parts.Length > 1)
         {
             var fuser = new Fuser(step.Universe);
-            fuser.Add(result);
-            result = fuser.Parts();
+            fuser.Add(parts);
+            parts = fuser.Parts();
         }
 
-        return new ChannelField(step.Universe, result, Plane is null ? null : step.Plane(Plane));
+        return new ChannelField(step.Universe, parts, Plane is null ? null : step.Plane(Plane));
     }
 
     /// <summary>A 1x1 field spread over a map of <paramref name="lengths"/> positions (a gate in a mul).</summary>
@@ -360,35 +364,45 @@ internal sealed class ChannelField
     /// on, now or after any later op: parts of the same kind (local or global) that are empty at exactly the same
     /// positions, so that every neuron depends on both or on neither.
     /// </summary>
-    private sealed class Fuser(ChannelUniverse universe)
+    private sealed class Fuser(ChannelUniverse universe, int capacity = 4)
     {
-        private readonly List<(bool Global, List<ChannelSet> Sets, AxisField[] Axes)> _groups = [];
+        private readonly List<Group> _groups = [];
 
         public void Add(FieldPart[] parts)
         {
             foreach (FieldPart part in parts)
             {
-                int found = -1;
-                for (int g = 0; g < _groups.Count && found < 0; g++)
+                Group? found = null;
+                foreach (Group group in _groups)
                 {
-                    var group = _groups[g];
-                    if (group.Global == part.Global && SameEmptiness(group.Axes, part.Axes))
+                    if (group.Global == part.Global && SameEmptiness(group.Axes[0], part.Axes))
                     {
-                        found = g;
+                        found = group;
+                        break;
                     }
                 }
 
-                if (found < 0)
+                if (found is null)
                 {
-                    _groups.Add((part.Global, new List<ChannelSet> { part.Channels }, (AxisField[])part.Axes.Clone()));
+                    _groups.Add(new Group(part.Global, part.Channels, part.Axes, capacity));
                     continue;
                 }
 
-                var (_, sets, axes) = _groups[found];
-                sets.Add(part.Channels);
-                for (int a = 0; a < axes.Length; a++)
+                if (!ReferenceEquals(found.Sets[^1], part.Channels))
                 {
-                    axes[a] = AxisField.Hull(axes[a], part.Axes[a]);
+                    found.Sets.Add(part.Channels);
+                }
+
+                // Intervals are hulled once per distinct set of axis fields, when the parts are made.
+                bool known = false;
+                foreach (AxisField[] axes in found.Axes)
+                {
+                    known |= SameFields(axes, part.Axes);
+                }
+
+                if (!known)
+                {
+                    found.Axes.Add(part.Axes);
                 }
             }
         }
@@ -398,11 +412,47 @@ internal sealed class ChannelField
             var parts = new FieldPart[_groups.Count];
             for (int g = 0; g < parts.Length; g++)
             {
-                var (global, sets, axes) = _groups[g];
-                parts[g] = new FieldPart(global, universe.Union(sets), axes);
+                Group group = _groups[g];
+                AxisField[] axes = group.Axes[0];
+                if (group.Axes.Count > 1)
+                {
+                    axes = (AxisField[])axes.Clone();
+                    for (int a = 0; a < axes.Length; a++)
+                    {
+                        for (int k = 1; k < group.Axes.Count; k++)
+                        {
+                            axes[a] = AxisField.Hull(axes[a], group.Axes[k][a]);
+                        }
+                    }
+                }
+
+                parts[g] = new FieldPart(group.Global, universe.Union(group.Sets), axes);
             }
 
             return parts;
+        }
+
+        private static bool SameFields(AxisField[] left, AxisField[] right)
+        {
+            for (int a = 0; a < left.Length; a++)
+            {
+                if (!ReferenceEquals(left[a], right[a]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Parts being united: their kind, channel sets, and distinct axis fields.</summary>
+        private sealed class Group(bool global, ChannelSet channels, AxisField[] axes, int capacity)
+        {
+            public bool Global { get; } = global;
+
+            public List<ChannelSet> Sets { get; } = new(capacity) { channels };
+
+            public List<AxisField[]> Axes { get; } = [axes];
         }
 
         private static bool SameEmptiness(AxisField[] left, AxisField[] right)

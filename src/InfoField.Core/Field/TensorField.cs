@@ -15,16 +15,16 @@ public sealed class TensorField
     private readonly ChannelField[] _channels;
     private readonly int[] _lengths;
 
-    /// <summary>The factors, shared with every tensor that holds the same channels (a normalization or activation keeps them).</summary>
-    private readonly FactorsCache _factors;
+    /// <summary>The factors and the union of all channels, shared with every tensor that holds the same channels (a normalization or activation keeps them).</summary>
+    private readonly TensorCache _cache;
 
-    private TensorField(ChannelUniverse universe, FeatureShape shape, int[] lengths, ChannelField[] channels, FactorsCache? factors = null)
+    private TensorField(ChannelUniverse universe, FeatureShape shape, int[] lengths, ChannelField[] channels, TensorCache? factors = null)
     {
         _universe = universe;
         Shape = shape;
         _lengths = lengths;
         _channels = channels;
-        _factors = factors ?? new FactorsCache();
+        _cache = factors ?? new TensorCache();
     }
 
     /// <summary>The tensor's shape.</summary>
@@ -73,10 +73,13 @@ public sealed class TensorField
     /// counts). The headline IF is the farthest spatial reach times the guaranteed channel coverage.
     /// </summary>
     public FieldFactors Factors(bool local = false) =>
-        local ? _factors.Local ??= Summarize(local) : _factors.Literal ??= Summarize(local);
+        local ? _cache.Local ??= Summarize(local) : _cache.Literal ??= Summarize(local);
 
     /// <summary>The most stage input channels a neuron of channel <paramref name="channel"/> depends on (its best-placed neuron's).</summary>
     public int Coverage(int channel, bool local = false) => _channels[channel].Summarize(local, _universe).Channels;
+
+    /// <summary>The widest interval along <paramref name="axis"/> that a neuron of channel <paramref name="channel"/> depends on (its best-placed neuron's).</summary>
+    public int Span(int channel, int axis, bool local = false) => _channels[channel].Summarize(local, _universe).Spans[axis];
 
     private FieldFactors Summarize(bool local)
     {
@@ -182,7 +185,7 @@ public sealed class TensorField
         bool keepsPositions = window.IsPoint && lengths.AsSpan().SequenceEqual(_lengths);
         if (map.IsIdentity && keepsPositions)
         {
-            return new TensorField(_universe, output, _lengths, _channels, _factors);
+            return new TensorField(_universe, output, _lengths, _channels, _cache);
         }
 
         var step = new LayerStep(_universe, window, frame.HonorStride, Shape, output, lengths);
@@ -195,7 +198,10 @@ public sealed class TensorField
             int set = map.ReadSetOf(o);
             if (byReadSet[set] is not ChannelField field)
             {
-                ChannelField union = map.IsIdentity ? _channels[set] : ChannelField.Union(_channels, map.ReadSet(set), _universe);
+                ReadOnlySpan<int> reads = map.IsIdentity ? [set] : map.ReadSet(set);
+                ChannelField union = reads.Length == 1 ? _channels[reads[0]]
+                    : reads.Length == _channels.Length ? _cache.All ??= ChannelField.Union(_channels, reads, _universe) // every channel (a dense layer)
+                    : ChannelField.Union(_channels, reads, _universe);
 
                 if (keepsPositions)
                 {
@@ -319,9 +325,12 @@ public sealed class TensorField
     }
 }
 
-/// <summary>Factors computed once for tensors that hold the same channels.</summary>
-internal sealed class FactorsCache
+/// <summary>What is computed once for tensors that hold the same channels: their factors and the union of all their channels.</summary>
+internal sealed class TensorCache
 {
+    /// <summary>The union of every channel's field, which every dense layer reading the tensor needs.</summary>
+    public ChannelField? All { get; set; }
+
     public FieldFactors? Literal { get; set; }
 
     public FieldFactors? Local { get; set; }
@@ -336,6 +345,10 @@ internal sealed class LayerStep
     private readonly FeatureShape _output;
     private readonly int[] _frameOutput;
     private readonly AxisMemo?[] _memo;
+    private SpatialAxis[]? _lastPlane;
+    private SpatialAxis[]? _lastResult;
+    private AxisField[]? _lastAxes;
+    private AxisField[]? _lastAxesResult;
 
     public LayerStep(ChannelUniverse universe, SpatialWindow window, bool honorStride, FeatureShape input, FeatureShape output, int[] frameOutput)
     {
@@ -354,6 +367,30 @@ internal sealed class LayerStep
     /// <summary>True for global pooling: what passes becomes global (literal, not local).</summary>
     public bool Global => _window.Global;
 
+    /// <summary>
+    /// A part's axis fields after this layer, or null when some axis is empty everywhere (the part then reaches no neuron).
+    /// Parts that share their axis fields get one shared result.
+    /// </summary>
+    public AxisField[]? Axes(AxisField[] axes)
+    {
+        if (ReferenceEquals(axes, _lastAxes))
+        {
+            return _lastAxesResult;
+        }
+
+        var result = new AxisField[axes.Length];
+        bool empty = false;
+        for (int a = 0; a < result.Length; a++)
+        {
+            result[a] = Axis(a, axes[a]);
+            empty |= result[a].AllEmpty;
+        }
+
+        _lastAxes = axes;
+        _lastAxesResult = empty ? null : result;
+        return _lastAxesResult;
+    }
+
     /// <summary>The axis field after this layer's window along axis <paramref name="axis"/>.</summary>
     public AxisField Axis(int axis, AxisField field)
     {
@@ -364,12 +401,19 @@ internal sealed class LayerStep
     /// <summary>The receptive field in image pixels after this layer (real windows and sizes, strides honored).</summary>
     public SpatialAxis[] Plane(SpatialAxis[] plane)
     {
+        if (ReferenceEquals(plane, _lastPlane))
+        {
+            return _lastResult!;
+        }
+
         var result = new SpatialAxis[plane.Length];
         for (int a = 0; a < plane.Length; a++)
         {
             result[a] = plane[a].Through(_window[a], _input.Size(a), _output.Size(a));
         }
 
+        _lastPlane = plane;
+        _lastResult = result;
         return result;
     }
 }

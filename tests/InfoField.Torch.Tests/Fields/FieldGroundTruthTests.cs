@@ -18,9 +18,6 @@ namespace InfoField.Torch.Tests.Fields;
 [Collection(TorchGlobalState.Name)]
 public class FieldGroundTruthTests(ITestOutputHelper output)
 {
-    /// <summary>On maps of at most this many positions every position is checked.</summary>
-    private const int AllPositions = 30;
-
     [Fact]
     public void The_engine_agrees_with_gradients_on_generated_branched_networks()
     {
@@ -39,7 +36,7 @@ public class FieldGroundTruthTests(ITestOutputHelper output)
             for (int seed = first; seed < first + count; seed++)
             {
                 Network network = BranchedNetworks.Generate(seed);
-                var (disagreements, checkedUnits, checkedNeurons) = Check(network, seed);
+                var (disagreements, checkedUnits, checkedNeurons) = FieldComparison.Check(network, seed, FieldComparison.EveryChannel);
                 units += checkedUnits;
                 neurons += checkedNeurons;
                 if (disagreements.Count > 0)
@@ -88,7 +85,7 @@ public class FieldGroundTruthTests(ITestOutputHelper output)
 
         foreach (Network network in new[] { split, offset, gate })
         {
-            var (disagreements, _, _) = Check(network, 21);
+            var (disagreements, _, _) = FieldComparison.Check(network, 21, FieldComparison.EveryChannel);
             Assert.True(disagreements.Count == 0, $"{network.Name}: {string.Join("; ", disagreements.Take(3))}");
         }
 
@@ -123,130 +120,6 @@ public class FieldGroundTruthTests(ITestOutputHelper output)
         return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Every disagreement between the engine and the gradients on <paramref name="network"/>.</summary>
-    private static (List<string> Disagreements, int Units, int Neurons) Check(Network network, int seed)
-    {
-        var disagreements = new List<string>();
-        NetworkField field = InformationField.Analyze(network);
-        int units = 0, checkedNeurons = 0;
-        for (int s = 0; s < network.Stages.Count; s++)
-        {
-            StageTrace trace = StageTrace.Of(network, s);
-            TensorField[] outputs = [.. Enumerable.Range(0, trace.Count).Select(trace.Output)];
-            List<Neuron> neurons = Chosen(outputs);
-            checkedNeurons += neurons.Count;
-            bool gated = network.Stages[s].Units.Any(unit => unit.Ops.Any(op => op is AdaptivePooling { IsGlobal: true }));
-            foreach (bool local in gated ? new[] { false, true } : [false])
-            {
-                Reach[] truth = GradientTruth.Of(network, s, neurons, local, seed);
-                for (int b = 0; b < neurons.Count; b++)
-                {
-                    Neuron neuron = neurons[b];
-                    FieldReach engine = outputs[neuron.Unit].Reach(neuron.Channel, [neuron.Y, neuron.X], local);
-                    if (!Same(engine, truth[b]))
-                    {
-                        disagreements.Add($"stage {s + 1} unit {neuron.Unit + 1} channel {neuron.Channel} at ({neuron.Y}, {neuron.X}){(local ? ", local" : "")}: gradients {truth[b]}, engine {Describe(engine)}");
-                    }
-                }
-
-                for (int u = 0; u < outputs.Length; u++)
-                {
-                    UnitField unit = field.Stages[s].Units[u];
-                    FieldFactors engine = local ? unit.Local : new FieldFactors(unit.IfH, unit.IfHMin, unit.IfW, unit.IfWMin, unit.IfC, unit.IfCMean, unit.IfCMax, unit.If);
-                    FieldFactors want = Factors(neurons, truth, u);
-                    if (engine != want with { IfCMean = engine.IfCMean } || Math.Abs(engine.IfCMean - want.IfCMean) > 1e-9)
-                    {
-                        disagreements.Add($"stage {s + 1} unit {u + 1}{(local ? ", local" : "")}: gradients give {want}, the engine {engine}");
-                    }
-
-                    if (!local && trace.If(u) != unit.If)
-                    {
-                        disagreements.Add($"stage {s + 1} unit {u + 1}: StageTrace gives IF {trace.If(u)}, Analyze {unit.If}");
-                    }
-                }
-            }
-
-            units += outputs.Length;
-        }
-
-        return (disagreements, units, checkedNeurons);
-    }
-
-    /// <summary>
-    /// Every channel of every unit's output at: all positions of a small map; otherwise the corners, border middles and
-    /// centre, and where the engine puts each channel's widest intervals and most channels (literal and local), so that
-    /// the unit's maxima are among the neurons checked.
-    /// </summary>
-    private static List<Neuron> Chosen(TensorField[] outputs)
-    {
-        var neurons = new List<Neuron>();
-        for (int u = 0; u < outputs.Length; u++)
-        {
-            TensorField tensor = outputs[u];
-            int height = tensor.FrameLength(0), width = tensor.FrameLength(1);
-            var all = (from y in Enumerable.Range(0, height) from x in Enumerable.Range(0, width) select (y, x)).ToList();
-            var fixedPositions = new HashSet<(int, int)>();
-            if (all.Count <= AllPositions)
-            {
-                fixedPositions.UnionWith(all);
-            }
-            else
-            {
-                foreach (int y in new[] { 0, height / 2, height - 1 })
-                {
-                    foreach (int x in new[] { 0, width / 2, width - 1 })
-                    {
-                        fixedPositions.Add((y, x));
-                    }
-                }
-            }
-
-            for (int c = 0; c < tensor.Shape.Channels; c++)
-            {
-                var positions = new HashSet<(int, int)>(fixedPositions);
-                if (all.Count > AllPositions)
-                {
-                    foreach (bool local in new[] { false, true })
-                    {
-                        var reaches = all.Select(p => (Position: p, Reach: tensor.Reach(c, [p.y, p.x], local))).ToList();
-                        positions.Add(reaches.MaxBy(r => r.Reach.Axes[0].Span).Position);
-                        positions.Add(reaches.MaxBy(r => r.Reach.Axes[1].Span).Position);
-                        positions.Add(reaches.MaxBy(r => r.Reach.Channels.Count).Position);
-                    }
-                }
-
-                neurons.AddRange(positions.Select(p => new Neuron(u, c, p.Item1, p.Item2)));
-            }
-        }
-
-        return neurons;
-    }
-
-    /// <summary>A unit's field factors from the gradients of its neurons (each channel at its best-placed neuron checked).</summary>
-    private static FieldFactors Factors(List<Neuron> neurons, Reach[] truth, int unit)
-    {
-        var perChannel = Enumerable.Range(0, neurons.Count)
-            .Where(b => neurons[b].Unit == unit)
-            .GroupBy(b => neurons[b].Channel)
-            .OrderBy(channel => channel.Key)
-            .Select(channel => (
-                H: channel.Max(b => truth[b].SpanH),
-                W: channel.Max(b => truth[b].SpanW),
-                C: channel.Max(b => truth[b].Channels.Length)))
-            .ToList();
-        int ifH = perChannel.Max(c => c.H), ifW = perChannel.Max(c => c.W), ifC = perChannel.Min(c => c.C);
-        return new FieldFactors(ifH, perChannel.Min(c => c.H), ifW, perChannel.Min(c => c.W), ifC, perChannel.Average(c => c.C), perChannel.Max(c => c.C), (long)ifH * ifW * ifC);
-    }
-
-    private static bool Same(FieldReach engine, Reach truth) =>
-        engine.Channels.SequenceEqual(truth.Channels)
-        && (truth.IsEmpty
-            ? engine.IsEmpty
-            : engine.Axes[0] == new AxisInterval(truth.LoH, truth.HiH) && engine.Axes[1] == new AxisInterval(truth.LoW, truth.HiW));
-
-    private static string Describe(FieldReach reach) =>
-        reach.IsEmpty ? "nothing" : $"channels {{{string.Join(",", reach.Channels)}}}, rows {reach.Axes[0].Lo}..{reach.Axes[0].Hi}, columns {reach.Axes[1].Lo}..{reach.Axes[1].Hi}";
-
     /// <summary>The failing unit alone if it still fails so, else its stage alone: as a one-line spec.</summary>
     private static string Shrink(Network network, int seed)
     {
@@ -257,14 +130,14 @@ public class FieldGroundTruthTests(ITestOutputHelper output)
             for (int u = 0; u < stage.Units.Count; u++)
             {
                 Network? alone = Attempt(() => new Network("unit", layout.Units[u].Input, [new Stage([stage.Units[u]])], [], network.SpatialRank));
-                if (alone is not null && Check(alone, seed).Disagreements.Count > 0)
+                if (alone is not null && FieldComparison.Check(alone, seed, FieldComparison.EveryChannel).Disagreements.Count > 0)
                 {
                     return OneLine(alone);
                 }
             }
 
             Network? prefix = Attempt(() => new Network("stage", layout.UnitsInput, [new Stage(stage.Units)], [], network.SpatialRank));
-            if (prefix is not null && Check(prefix, seed).Disagreements.Count > 0)
+            if (prefix is not null && FieldComparison.Check(prefix, seed, FieldComparison.EveryChannel).Disagreements.Count > 0)
             {
                 return OneLine(prefix);
             }

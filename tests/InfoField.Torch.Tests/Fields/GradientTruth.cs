@@ -29,15 +29,18 @@ internal sealed record Reach(int[] Channels, int LoH, int HiH, int LoW, int HiW)
 /// with every activation replaced by the smooth, strictly increasing <c>x + tanh(x) / 2</c> (its derivative is at least 1,
 /// so no gradient vanishes), max pooling by average pooling of the same window (the same positions, every one with a
 /// nonzero derivative), and random weights of magnitude 0.5 to 1.5 (never zero). Each requested neuron gets a sample of its
-/// own in one batch, and one backward pass gives the derivative of every neuron with respect to its own copy of the stage
-/// input: nonzero exactly where the neuron depends on it. With <c>local</c>, global pooling is detached, so only what
+/// own in a batch, and one backward pass gives the derivative of every neuron with respect to its own copy of the stage
+/// input: nonzero exactly where the neuron depends on it (float64 runs libtorch's reference kernels, which add no
+/// products of positions outside a window). With <c>local</c>, global pooling is detached, so only what
 /// reaches a neuron through windows counts (the engine's local field).
 /// </summary>
 internal static class GradientTruth
 {
+    /// <summary>Elements of activations one batch may hold (times 8 bytes, and what autograd keeps): about 2 GB.</summary>
+    private const long BatchElements = 80_000_000;
+
     public static Reach[] Of(Network network, int stage, IReadOnlyList<Neuron> neurons, bool local, int seed)
     {
-        using var scope = NewDisposeScope();
         StageLayout layout = network.Layout.Stages[stage];
         IReadOnlyList<Unit> units = network.Stages[stage].Units;
         var generator = new Generator((ulong)seed);
@@ -49,11 +52,12 @@ internal static class GradientTruth
             module.to(ScalarType.Float64);
             module.eval();
             using (no_grad())
+            using (NewDisposeScope())
             {
                 foreach (var parameter in module.parameters())
                 {
-                    Tensor magnitude = rand(parameter.shape, ScalarType.Float64, generator: generator) + 0.5;
-                    Tensor sign = (randint(0, 2, parameter.shape, ScalarType.Float64, generator: generator) * 2) - 1;
+                    using Tensor magnitude = rand(parameter.shape, ScalarType.Float64, generator: generator) + 0.5;
+                    using Tensor sign = (randint(0, 2, parameter.shape, ScalarType.Float64, generator: generator) * 2) - 1;
                     parameter.copy_(magnitude * sign);
                     parameter.requires_grad_(false);
                 }
@@ -62,12 +66,40 @@ internal static class GradientTruth
             modules.Add(module);
         }
 
+        // Large stages (the ImageNet fixtures) run in batches that fit in memory.
+        long perSample = layout.Units.Sum(unit => unit.Tensors.Skip(1).Sum(tensor => tensor.Volume)) + layout.UnitsInput.Volume;
+        int batch = (int)Math.Clamp(BatchElements / Math.Max(perSample, 1), 1, 4096);
+        var reaches = new Reach[neurons.Count];
+        try
+        {
+            for (int first = 0; first < neurons.Count; first += batch)
+            {
+                int count = Math.Min(batch, neurons.Count - first);
+                Reach[] part = Batch(layout, modules, [.. neurons.Skip(first).Take(count)], generator);
+                part.CopyTo(reaches, first);
+            }
+        }
+        finally
+        {
+            foreach (var module in modules)
+            {
+                module.Dispose();
+            }
+        }
+
+        return reaches;
+    }
+
+    private static Reach[] Batch(StageLayout layout, List<nn.Module<Tensor, Tensor>> modules, Neuron[] neurons, Generator generator)
+    {
+        using var scope = NewDisposeScope();
         FeatureShape input = layout.UnitsInput;
-        int count = neurons.Count;
+        int count = neurons.Length;
         Tensor x = randn([count, input.Channels, input.Height, input.Width], ScalarType.Float64, generator: generator).requires_grad_(true);
         var outputs = new List<Tensor>();
         Tensor y = x;
-        foreach (var module in modules)
+        int lastUnit = neurons.Max(neuron => neuron.Unit);
+        foreach (var module in modules.Take(lastUnit + 1))
         {
             y = module.call(y);
             outputs.Add(y);

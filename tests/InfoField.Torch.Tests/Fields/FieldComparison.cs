@@ -1,0 +1,193 @@
+using InfoField.Architecture;
+using InfoField.Field;
+
+namespace InfoField.Torch.Tests.Fields;
+
+/// <summary>The engine's fields against <see cref="GradientTruth"/>: per neuron, and per unit over its channels.</summary>
+internal static class FieldComparison
+{
+    /// <summary>On maps of at most this many positions every position is checked.</summary>
+    private const int AllPositions = 30;
+
+    /// <summary>Every disagreement between the engine and the gradients on <paramref name="network"/>.</summary>
+    public static (List<string> Disagreements, int Units, int Neurons) Check(Network network, int seed, Func<TensorField[], List<Neuron>> choose, bool unitFactors = true)
+    {
+        var disagreements = new List<string>();
+        NetworkField field = InformationField.Analyze(network);
+        int units = 0, checkedNeurons = 0;
+        for (int s = 0; s < network.Stages.Count; s++)
+        {
+            StageTrace trace = StageTrace.Of(network, s);
+            TensorField[] outputs = [.. Enumerable.Range(0, trace.Count).Select(trace.Output)];
+            List<Neuron> neurons = choose(outputs);
+            checkedNeurons += neurons.Count;
+            bool gated = network.Stages[s].Units.Any(unit => unit.Ops.Any(op => op is AdaptivePooling { IsGlobal: true }));
+            foreach (bool local in gated ? new[] { false, true } : [false])
+            {
+                Reach[] truth = GradientTruth.Of(network, s, neurons, local, seed);
+                for (int b = 0; b < neurons.Count; b++)
+                {
+                    Neuron neuron = neurons[b];
+                    FieldReach engine = outputs[neuron.Unit].Reach(neuron.Channel, [neuron.Y, neuron.X], local);
+                    if (!Same(engine, truth[b]))
+                    {
+                        disagreements.Add($"stage {s + 1} unit {neuron.Unit + 1} channel {neuron.Channel} at ({neuron.Y}, {neuron.X}){(local ? ", local" : "")}: gradients {truth[b]}, engine {Describe(engine)}");
+                    }
+                }
+
+                for (int u = 0; u < outputs.Length && unitFactors; u++)
+                {
+                    UnitField unit = field.Stages[s].Units[u];
+                    FieldFactors engine = local ? unit.Local : new FieldFactors(unit.IfH, unit.IfHMin, unit.IfW, unit.IfWMin, unit.IfC, unit.IfCMean, unit.IfCMax, unit.If);
+                    FieldFactors want = Factors(neurons, truth, u);
+                    if (engine != want with { IfCMean = engine.IfCMean } || Math.Abs(engine.IfCMean - want.IfCMean) > 1e-9)
+                    {
+                        disagreements.Add($"stage {s + 1} unit {u + 1}{(local ? ", local" : "")}: gradients give {want}, the engine {engine}");
+                    }
+
+                    if (!local && trace.If(u) != unit.If)
+                    {
+                        disagreements.Add($"stage {s + 1} unit {u + 1}: StageTrace gives IF {trace.If(u)}, Analyze {unit.If}");
+                    }
+                }
+            }
+
+            units += outputs.Length;
+        }
+
+        return (disagreements, units, checkedNeurons);
+    }
+
+    /// <summary>
+    /// Every channel of every unit's output at: all positions of a small map; otherwise the corners, border middles and
+    /// centre, and where the engine puts each channel's widest intervals and most channels (literal and local), so that
+    /// each channel's best-placed neuron, and so the unit's factors, are among the neurons checked.
+    /// </summary>
+    public static List<Neuron> EveryChannel(TensorField[] outputs)
+    {
+        var neurons = new List<Neuron>();
+        for (int u = 0; u < outputs.Length; u++)
+        {
+            TensorField tensor = outputs[u];
+            int height = tensor.FrameLength(0), width = tensor.FrameLength(1);
+            var all = (from y in Enumerable.Range(0, height) from x in Enumerable.Range(0, width) select (y, x)).ToList();
+            var fixedPositions = new HashSet<(int, int)>();
+            if (all.Count <= AllPositions)
+            {
+                fixedPositions.UnionWith(all);
+            }
+            else
+            {
+                foreach (int y in new[] { 0, height / 2, height - 1 })
+                {
+                    foreach (int x in new[] { 0, width / 2, width - 1 })
+                    {
+                        fixedPositions.Add((y, x));
+                    }
+                }
+            }
+
+            for (int c = 0; c < tensor.Shape.Channels; c++)
+            {
+                var positions = new HashSet<(int, int)>(fixedPositions);
+                if (all.Count > AllPositions)
+                {
+                    foreach (bool local in new[] { false, true })
+                    {
+                        var reaches = all.Select(p => (Position: p, Reach: tensor.Reach(c, [p.y, p.x], local))).ToList();
+                        positions.Add(reaches.MaxBy(r => r.Reach.Axes[0].Span).Position);
+                        positions.Add(reaches.MaxBy(r => r.Reach.Axes[1].Span).Position);
+                        positions.Add(reaches.MaxBy(r => r.Reach.Channels.Count).Position);
+                    }
+                }
+
+                neurons.AddRange(positions.Select(p => new Neuron(u, c, p.Item1, p.Item2)));
+            }
+        }
+
+        return neurons;
+    }
+
+    /// <summary>A unit's field factors from the gradients of its neurons (each channel at its best-placed neuron checked).</summary>
+    public static FieldFactors Factors(List<Neuron> neurons, Reach[] truth, int unit)
+    {
+        var perChannel = Enumerable.Range(0, neurons.Count)
+            .Where(b => neurons[b].Unit == unit)
+            .GroupBy(b => neurons[b].Channel)
+            .OrderBy(channel => channel.Key)
+            .Select(channel => (
+                H: channel.Max(b => truth[b].SpanH),
+                W: channel.Max(b => truth[b].SpanW),
+                C: channel.Max(b => truth[b].Channels.Length)))
+            .ToList();
+        int ifH = perChannel.Max(c => c.H), ifW = perChannel.Max(c => c.W), ifC = perChannel.Min(c => c.C);
+        return new FieldFactors(ifH, perChannel.Min(c => c.H), ifW, perChannel.Min(c => c.W), ifC, perChannel.Average(c => c.C), perChannel.Max(c => c.C), (long)ifH * ifW * ifC);
+    }
+
+    public static bool Same(FieldReach engine, Reach truth) =>
+        engine.Channels.SequenceEqual(truth.Channels)
+        && (truth.IsEmpty
+            ? engine.IsEmpty
+            : engine.Axes[0] == new AxisInterval(truth.LoH, truth.HiH) && engine.Axes[1] == new AxisInterval(truth.LoW, truth.HiW));
+
+    public static string Describe(FieldReach reach) =>
+        reach.IsEmpty ? "nothing" : $"channels {{{string.Join(",", reach.Channels)}}}, rows {reach.Axes[0].Lo}..{reach.Axes[0].Hi}, columns {reach.Axes[1].Lo}..{reach.Axes[1].Hi}";
+
+    /// <summary>
+    /// For large networks: per unit, the neurons where the engine puts its extremes (the channel with the widest and the
+    /// one with the narrowest interval per axis, each at its best position; the channels with the fewest and the most
+    /// input channels; literal and local), the corners of channel 0 and one more channel at its centre, so that every
+    /// factor the engine reports for the unit is checked on a neuron that has it.
+    /// </summary>
+    public static List<Neuron> Extremes(TensorField[] outputs)
+    {
+        var neurons = new HashSet<Neuron>();
+        for (int u = 0; u < outputs.Length; u++)
+        {
+            TensorField tensor = outputs[u];
+            int height = tensor.FrameLength(0), width = tensor.FrameLength(1);
+            int[] channels = [.. Enumerable.Range(0, tensor.Shape.Channels)];
+            foreach (bool local in new[] { false, true })
+            {
+                foreach (int axis in new[] { 0, 1 })
+                {
+                    foreach (int channel in new[] { channels.MaxBy(c => tensor.Span(c, axis, local)), channels.MinBy(c => tensor.Span(c, axis, local)) })
+                    {
+                        neurons.Add(Where(tensor, channel, local, reach => reach.Axes[axis].Span));
+                    }
+                }
+
+                foreach (int channel in new[] { channels.MaxBy(c => tensor.Coverage(c, local)), channels.MinBy(c => tensor.Coverage(c, local)) })
+                {
+                    neurons.Add(Where(tensor, channel, local, reach => reach.Channels.Count));
+                }
+            }
+
+            neurons.Add(new Neuron(u, 0, 0, 0));
+            neurons.Add(new Neuron(u, 0, height - 1, width - 1));
+            neurons.Add(new Neuron(u, tensor.Shape.Channels / 2, height / 2, width / 2));
+
+            // The neuron of channel c of unit u where measure is largest (the channel's best-placed neuron for it).
+            Neuron Where(TensorField field, int channel, bool local, Func<FieldReach, int> measure)
+            {
+                var best = new Neuron(u, channel, 0, 0);
+                int top = -1;
+                for (int y = 0; y < height; y++)
+                {
+                    for (int x = 0; x < width; x++)
+                    {
+                        int value = measure(field.Reach(channel, [y, x], local));
+                        if (value > top)
+                        {
+                            (top, best) = (value, new Neuron(u, channel, y, x));
+                        }
+                    }
+                }
+
+                return best;
+            }
+        }
+
+        return [.. neurons.OrderBy(n => n.Unit).ThenBy(n => n.Channel).ThenBy(n => n.Y).ThenBy(n => n.X)];
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using InfoField.Architecture;
+using InfoField.Field;
+using InfoField.Onnx;
+using Xunit.Abstractions;
+
+namespace InfoField.Torch.Tests.Fields;
+
+/// <summary>
+/// The fields of the ONNX fixtures (tests/fixtures/onnx) re-derived from gradients: each fixture is imported, its units
+/// built with the project's module builder, and the engine's field compared with the gradient's (<see cref="GradientTruth"/>).
+/// The two small fixtures are checked on every channel in the suite; the torchvision exports (224 x 224, up to 2048
+/// channels: minutes of float64 on the CPU) on the neurons where the engine puts each factor it reports, when
+/// INFOFIELD_FIXTURE_GRADIENTS=1. The fields are stated in tests/fixtures/onnx/fields.txt, which
+/// InfoField.Core.Tests' OnnxFixtureFieldsTests holds the engine to.
+/// </summary>
+[Collection(TorchGlobalState.Name)]
+public class OnnxFixtureFieldTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Torchvision => new(["resnet18", "resnet18_folded", "resnet50", "vgg16", "mobilenet_v2", "googlenet", "densenet121", "shufflenet_v2_x1_0", "efficientnet_b0"]);
+
+    [Theory]
+    [InlineData("handmade")]
+    [InlineData("signal1d")]
+    public void Small_fixtures_agree_with_gradients_on_every_channel(string fixture)
+    {
+        Network network = OnnxImport.Load(Fixture(fixture));
+
+        var (disagreements, units, neurons) = OneThread(() => FieldComparison.Check(network, 21, FieldComparison.EveryChannel));
+
+        output.WriteLine($"{fixture}: {units} units, {neurons} neurons checked");
+        foreach (string line in OnnxFixtureFields.Lines(fixture, InformationField.Analyze(network)))
+        {
+            output.WriteLine(line);
+        }
+
+        Assert.True(disagreements.Count == 0, $"{fixture}: {disagreements.Count} disagreements; the first: {disagreements.FirstOrDefault()}");
+    }
+
+    [FixtureGradientTheory]
+    [MemberData(nameof(Torchvision))]
+    public void Torchvision_fixtures_agree_with_gradients_where_the_engine_puts_its_extremes(string fixture)
+    {
+        Network network = OnnxImport.Load(Fixture(fixture));
+        var clock = Stopwatch.StartNew();
+
+        var (disagreements, units, neurons) = OneThread(() => FieldComparison.Check(network, 21, FieldComparison.Extremes, unitFactors: false), threads: 2);
+
+        output.WriteLine($"{fixture}: {units} units, {neurons} neurons checked in {clock.Elapsed.TotalSeconds:0} s");
+        foreach (string line in OnnxFixtureFields.Lines(fixture, InformationField.Analyze(network)))
+        {
+            output.WriteLine(line);
+        }
+
+        Assert.True(disagreements.Count == 0, $"{fixture}: {disagreements.Count} disagreements; the first: {disagreements.FirstOrDefault()}");
+    }
+
+    private static T OneThread<T>(Func<T> run, int threads = 1)
+    {
+        int before = TorchSharp.torch.get_num_threads();
+        TorchSharp.torch.set_num_threads(threads);
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(before);
+        }
+    }
+
+    private static string Fixture(string name)
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no repository root above the tests");
+        }
+
+        return Path.Combine(root, "tests", "fixtures", "onnx", name + ".onnx");
+    }
+}
+
+/// <summary>The lines of tests/fixtures/onnx/fields.txt for one fixture: one per unit.</summary>
+internal static class OnnxFixtureFields
+{
+    public static IEnumerable<string> Lines(string fixture, NetworkField field) =>
+        from stage in field.Stages
+        from unit in stage.Units
+        select string.Create(
+            CultureInfo.InvariantCulture,
+            $"{fixture}\t{stage.Index}\t{unit.Index}\t{unit.Name}\t{unit.IfH}\t{unit.IfHMin}\t{unit.IfW}\t{unit.IfWMin}\t{unit.IfC}\t{unit.IfCMean:0.###}\t{unit.IfCMax}\t{unit.If}\t{unit.Local.If}");
+}
+
+/// <summary>A theory that runs only with INFOFIELD_FIXTURE_GRADIENTS=1 (minutes of CPU), and says so when skipped.</summary>
+public sealed class FixtureGradientTheoryAttribute : TheoryAttribute
+{
+    public FixtureGradientTheoryAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("INFOFIELD_FIXTURE_GRADIENTS") != "1")
+        {
+            Skip = "re-derives the torchvision fixtures' fields from gradients (float64, minutes of CPU): set INFOFIELD_FIXTURE_GRADIENTS=1";
+        }
+    }
+}
