@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.Loader;
 using InfoField.Field;
+using InfoField.Organizer;
 using InfoField.Statistics;
 using InfoField.Zoo;
 
@@ -12,8 +13,9 @@ namespace InfoField.Benchmarks;
 /// The IF engine of this build against a baseline build of InfoField.Core (another commit), in one process: each loads
 /// in its own assembly load context, builds its own zoo networks, and the two analyses alternate, so that a loaded
 /// machine slows both alike. Arguments: the baseline's InfoField.Core.dll, rounds [41], then models (default: vgg16,
-/// resnet50, densenet121, efficientnet-b0 on ImageNet). Prints the median time of <c>InformationField.Analyze</c> per
-/// model for both and their ratio (after 200 unmeasured rounds, so that both run fully optimized code).
+/// resnet50, densenet121, efficientnet-b0 on ImageNet); a model written <c>optimize:name</c> times
+/// <c>StageOrganizer.Optimize</c> instead. Prints the median time of <c>InformationField.Analyze</c> per model for both
+/// and their ratio (after 200 unmeasured rounds, so that both run fully optimized code).
 /// </summary>
 public static class EngineComparison
 {
@@ -40,23 +42,29 @@ public static class EngineComparison
         Type baselineNetwork = baseline.GetType("InfoField.Architecture.Network", throwOnError: true)!;
         Type baselineOptions = baseline.GetType("InfoField.Field.FieldOptions", throwOnError: true)!;
         MethodInfo analyze = baseline.GetType("InfoField.Field.InformationField", throwOnError: true)!.GetMethod("Analyze", [baselineNetwork, baselineOptions])!;
+        Type baselineOrganizerOptions = baseline.GetType("InfoField.Organizer.OrganizerOptions", throwOnError: true)!;
+        MethodInfo optimize = baseline.GetType("InfoField.Organizer.StageOrganizer", throwOnError: true)!.GetMethod("Optimize", [baselineNetwork, baselineOrganizerOptions])!;
 
-        Console.WriteLine($"baseline {baselinePath}; {rounds} rounds each, alternating; median ms of InformationField.Analyze");
+        Console.WriteLine($"baseline {baselinePath}; {rounds} rounds each, alternating; median ms of InformationField.Analyze (optimize: StageOrganizer.Optimize)");
         Console.WriteLine("model | baseline (ms) | this build (ms) | ratio | allocated, baseline | allocated, this build");
-        foreach (string model in models)
+        foreach (string argument in models)
         {
+            bool organizer = argument.StartsWith("optimize:", StringComparison.Ordinal);
+            string model = organizer ? argument["optimize:".Length..] : argument;
+            MethodInfo run = organizer ? optimize : analyze;
             object before = create.Invoke(null, [model, "imagenet", 1.0])!;
             var after = ModelZoo.Create(model, "imagenet");
+            Action current = organizer ? () => StageOrganizer.Optimize(after) : () => InformationField.Analyze(after);
             var a = new List<double>();
             var b = new List<double>();
             // 200 rounds of warm-up: both builds' code reaches the JIT's optimized tier before anything is measured.
             for (int round = -200; round < rounds; round++)
             {
                 var clock = Stopwatch.StartNew();
-                analyze.Invoke(null, [before, null]);
+                run.Invoke(null, [before, null]);
                 double x = clock.Elapsed.TotalMilliseconds;
                 clock.Restart();
-                InformationField.Analyze(after);
+                current();
                 double y = clock.Elapsed.TotalMilliseconds;
                 if (round >= 0)
                 {
@@ -67,12 +75,12 @@ public static class EngineComparison
 
             double medianBefore = Summary.Median(a), medianAfter = Summary.Median(b);
             long bytes = GC.GetAllocatedBytesForCurrentThread();
-            analyze.Invoke(null, [before, null]);
+            run.Invoke(null, [before, null]);
             long bytesBefore = GC.GetAllocatedBytesForCurrentThread() - bytes;
             bytes = GC.GetAllocatedBytesForCurrentThread();
-            InformationField.Analyze(after);
+            current();
             long bytesAfter = GC.GetAllocatedBytesForCurrentThread() - bytes;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model} | {medianBefore:0.00} | {medianAfter:0.00} | {medianAfter / medianBefore:0.00} | {bytesBefore / 1e6:0.00} MB | {bytesAfter / 1e6:0.00} MB"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{argument} | {medianBefore:0.00} | {medianAfter:0.00} | {medianAfter / medianBefore:0.00} | {bytesBefore / 1e6:0.00} MB | {bytesAfter / 1e6:0.00} MB"));
         }
 
         return 0;
