@@ -26,10 +26,12 @@ public class OnnxFixtureFieldTests(ITestOutputHelper output)
     public void Small_fixtures_agree_with_gradients_on_every_channel(string fixture)
     {
         Network network = OnnxImport.Load(Fixture(fixture));
+        var clock = Stopwatch.StartNew();
+        TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
 
-        var (disagreements, units, neurons) = OneThread(() => FieldComparison.Check(network, 21, FieldComparison.EveryChannel));
+        var (disagreements, units, neurons) = WithThreads(() => FieldComparison.Check(network, 21, FieldComparison.EveryChannel), threads: 1);
 
-        output.WriteLine($"{fixture}: {units} units, {neurons} neurons checked");
+        output.WriteLine($"{fixture}: {units} units, {neurons} neurons checked in {clock.Elapsed.TotalSeconds:0.0} s ({(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s of CPU)");
         foreach (string line in OnnxFixtureFields.Lines(fixture, InformationField.Analyze(network)))
         {
             output.WriteLine(line);
@@ -45,7 +47,7 @@ public class OnnxFixtureFieldTests(ITestOutputHelper output)
         Network network = OnnxImport.Load(Fixture(fixture));
         var clock = Stopwatch.StartNew();
 
-        var (disagreements, units, neurons) = OneThread(() => FieldComparison.Check(network, 21, FieldComparison.Extremes, unitFactors: false), threads: 2);
+        var (disagreements, units, neurons) = WithThreads(() => FieldComparison.Check(network, 21, FieldComparison.Extremes, unitFactors: false), threads: 2);
 
         output.WriteLine($"{fixture}: {units} units, {neurons} neurons checked in {clock.Elapsed.TotalSeconds:0} s");
         foreach (string line in OnnxFixtureFields.Lines(fixture, InformationField.Analyze(network)))
@@ -56,7 +58,7 @@ public class OnnxFixtureFieldTests(ITestOutputHelper output)
         Assert.True(disagreements.Count == 0, $"{fixture}: {disagreements.Count} disagreements; the first: {disagreements.FirstOrDefault()}");
     }
 
-    private static T OneThread<T>(Func<T> run, int threads = 1)
+    private static T WithThreads<T>(Func<T> run, int threads)
     {
         int before = TorchSharp.torch.get_num_threads();
         TorchSharp.torch.set_num_threads(threads);
