@@ -13,12 +13,12 @@ namespace InfoField.Torch.Tests.Fields;
 /// The two small fixtures are checked on every channel in the suite; the torchvision exports (224 x 224, up to 2048
 /// channels: minutes of float64 on the CPU) on the neurons where the engine puts each factor it reports, when
 /// INFOFIELD_FIXTURE_GRADIENTS=1. The fields are stated in tests/fixtures/onnx/fields.txt, which
-/// InfoField.Core.Tests' OnnxFixtureFieldsTests holds the engine to.
+/// InfoField.Onnx.Tests' OnnxFixtureFieldsTests holds the engine to.
 /// </summary>
 [Collection(TorchGlobalState.Name)]
 public class OnnxFixtureFieldTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Torchvision => new(["resnet18", "resnet18_folded", "resnet50", "vgg16", "mobilenet_v2", "googlenet", "densenet121", "shufflenet_v2_x1_0", "efficientnet_b0"]);
+    public static TheoryData<string> Torchvision => new(["squeezenet1_0", "resnet18", "resnet18_folded", "resnet50", "vgg16", "mobilenet_v2", "googlenet", "densenet121", "shufflenet_v2_x1_0", "efficientnet_b0"]);
 
     [Theory]
     [InlineData("handmade")]

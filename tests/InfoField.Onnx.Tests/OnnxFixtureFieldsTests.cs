@@ -1,8 +1,7 @@
 using System.Globalization;
 using InfoField.Field;
-using InfoField.Onnx;
 
-namespace InfoField.Core.Tests;
+namespace InfoField.Onnx.Tests;
 
 /// <summary>
 /// The fields of the ONNX fixtures, as stated in tests/fixtures/onnx/fields.txt (re-derived from gradients by
