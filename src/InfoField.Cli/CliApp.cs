@@ -33,8 +33,10 @@ public static class CliApp
         {
             // One line: the errors (usage dumps collapsed), then where the usage is.
             string command = parsed.CommandResult.Command.Name == root.Name ? "infofield" : $"infofield {parsed.CommandResult.Command.Name}";
-            string message = System.Text.RegularExpressions.Regex.Replace(string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.'))), @"\s*[\r\n]+\s*", " ");
-            error.WriteLine($"infofield: {InfoFieldException.OneLine(message)} (see '{command} --help')");
+            // Only the first error: a command line of thousands of stray arguments gives thousands of errors.
+            string message = System.Text.RegularExpressions.Regex.Replace(parsed.Errors[0].Message.TrimEnd('.'), @"\s*[\r\n]+\s*", " ");
+            string more = parsed.Errors.Count == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $"; {parsed.Errors.Count - 1:N0} more error(s)");
+            error.WriteLine($"infofield: {InfoFieldException.OneLine(message)}{more} (see '{command} --help')");
             return ExitCodes.Usage;
         }
 
@@ -62,6 +64,8 @@ internal static class OptionChecks
             {
                 option.Validators.Add(result => Check(result, option, "a number such as 0.5 (with a decimal point, no thousands separators)", static token =>
                     double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)));
+                option.Validators.Add(result => Check(result, option, "a number that a double holds (this one underflows to 0; write 0 or a larger value)", static token =>
+                    !double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !InfoField.Spec.NumberText.Underflows(token, value)));
                 if (option.Name == "--overlap")
                 {
                     // Overlaps are used exactly as written (decimal window arithmetic), so more digits than a double keeps are refused.

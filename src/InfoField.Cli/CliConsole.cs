@@ -30,8 +30,8 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
         ["overlap"] = "--overlap",
     };
 
-    /// <summary>Standard output.</summary>
-    public TextWriter Out { get; } = output;
+    /// <summary>Standard output: nothing but printable text and line breaks gets through (<see cref="PrintableWriter"/>).</summary>
+    public TextWriter Out { get; } = new PrintableWriter(output);
 
     /// <summary>Standard error.</summary>
     public TextWriter Error { get; } = error;

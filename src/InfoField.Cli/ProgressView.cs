@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using InfoField.Reporting;
 using InfoField.Torch.Training;
 
 namespace InfoField.Cli;
@@ -11,6 +12,7 @@ namespace InfoField.Cli;
 /// </summary>
 internal sealed class ProgressView(TextWriter error, bool interactive, string? prefix = null) : ITrainingMonitor
 {
+    private readonly string prefix = Printable.Text(prefix);
     private const int BarWidth = 24;
     private static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(200);
     private readonly Stopwatch _sinceRedraw = Stopwatch.StartNew();
@@ -62,7 +64,7 @@ internal sealed class ProgressView(TextWriter error, bool interactive, string? p
             _lineLength = 0;
         }
 
-        error.WriteLine(prefix + text);
+        error.WriteLine(prefix + Printable.Text(text));
         error.Flush();
     }
 

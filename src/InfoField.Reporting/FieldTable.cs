@@ -16,10 +16,10 @@ public static class FieldTable
     {
         var text = new StringBuilder();
         var network = field.Network;
-        text.Append(CultureInfo.InvariantCulture, $"{network.Name}");
+        text.Append(Printable.Text(network.Name));
         if (dataset is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $" on {dataset}");
+            text.Append(CultureInfo.InvariantCulture, $" on {Printable.Text(dataset)}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $": input {network.Input}, {Format.Count(field.Cost.Total.Parameters)} parameters, {Format.Macs(field.Cost.Total.Macs)}");
@@ -79,9 +79,11 @@ public static class FieldTable
         AppendTable(text, rows, [.. table.Header.Select(cell => cell.Numeric)]);
     }
 
-    /// <summary>Appends rows as aligned columns; the first row is the header.</summary>
+    /// <summary>Appends rows as aligned columns; the first row is the header. Cells are printed through <see cref="Printable.Text"/>.</summary>
     public static void AppendTable(StringBuilder text, IReadOnlyList<string[]> rows, IReadOnlyList<bool> rightAligned)
     {
+        ArgumentNullException.ThrowIfNull(rows);
+        rows = [.. rows.Select(row => row.Select(Printable.Text).ToArray())];
         int columns = rows[0].Length;
         var widths = Enumerable.Range(0, columns).Select(c => rows.Max(row => row[c].Length)).ToArray();
         for (int r = 0; r < rows.Count; r++)

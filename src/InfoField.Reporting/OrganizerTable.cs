@@ -11,12 +11,12 @@ public static class OrganizerTable
     public static string Render(OrganizerResult result, string? dataset = null, string? preset = null)
     {
         var text = new StringBuilder();
-        string on = dataset is null ? "" : $" on {dataset}";
-        text.AppendLine(CultureInfo.InvariantCulture, $"Stage-level organizer: {result.Before.Name}{on}");
+        string on = dataset is null ? "" : $" on {Printable.Text(dataset)}";
+        text.AppendLine(CultureInfo.InvariantCulture, $"Stage-level organizer: {Printable.Text(result.Before.Name)}{on}");
         text.AppendLine(CultureInfo.InvariantCulture, $"settings: {result.Options.Describe()}, at most {result.Options.MaxIterations} iterations");
         if (preset is not null)
         {
-            text.AppendLine(preset);
+            text.AppendLine(Printable.Text(preset));
         }
 
         var uncounted = result.Before.Stages.Select((stage, s) => (stage, s)).Where(pair => !pair.stage.BodyUnits().Any()).Select(pair => pair.s + 1).ToList();

@@ -20,7 +20,8 @@ public static class ReportBuilder
     {
         NetworkField field = InformationField.Analyze(loaded.Network, options.Field);
         OrganizerResult run = StageOrganizer.Optimize(loaded.Network, options);
-        var blocks = Connectivity.OfNetwork(loaded.Network).Concat(requestedBlocks).ToList();
+        var notes = new List<string>();
+        var blocks = Connectivity.OfNetwork(loaded.Network, notes).Concat(requestedBlocks).ToList();
         return new ReportDocument(
             ReportDocument.SchemaName,
             AnalysisDocument.From(field, loaded) with { Verdicts = VerdictsDocument.Of(field, run, options.Theta) },
@@ -28,6 +29,7 @@ public static class ReportBuilder
             options.Theta,
             blocks,
             results,
-            resultsSource);
+            resultsSource,
+            notes);
     }
 }

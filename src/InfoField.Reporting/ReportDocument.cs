@@ -16,6 +16,7 @@ namespace InfoField.Reporting;
 /// <param name="Connectivity">Channel-connectivity pictures of factorized blocks.</param>
 /// <param name="Results">Study results (accuracy against cost), possibly empty.</param>
 /// <param name="ResultsSource">Where the results came from, or null.</param>
+/// <param name="ConnectivityNotes">Blocks of the network that are not pictured, and why (too wide for a picture).</param>
 public sealed record ReportDocument(
     [property: JsonPropertyName("schema")] string Schema,
     [property: JsonPropertyName("analysis")] AnalysisDocument Analysis,
@@ -23,10 +24,15 @@ public sealed record ReportDocument(
     [property: JsonPropertyName("theta")] double Theta,
     [property: JsonPropertyName("connectivity")] IReadOnlyList<ConnectivityDocument> Connectivity,
     [property: JsonPropertyName("results")] IReadOnlyList<ResultPointDocument> Results,
-    [property: JsonPropertyName("resultsSource")] string? ResultsSource)
+    [property: JsonPropertyName("resultsSource")] string? ResultsSource,
+    IReadOnlyList<string>? ConnectivityNotes = null)
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-report/1";
+
+    /// <summary>Blocks of the network that are not pictured, and why; empty when every block is.</summary>
+    [JsonPropertyName("connectivityNotes")]
+    public IReadOnlyList<string> ConnectivityNotes { get; init; } = ConnectivityNotes ?? [];
 }
 
 /// <summary>Which input channels reach each output channel after one and after two consecutive copies of a block.</summary>
@@ -42,20 +48,27 @@ public sealed record ConnectivityDocument(
     [property: JsonPropertyName("ops")] string Ops,
     [property: JsonPropertyName("after")] IReadOnlyList<ReachDocument> After)
 {
-    /// <summary>The connectivity of <paramref name="ops"/> on <paramref name="channels"/> channels, one and two copies (when a copy maps the channels to themselves).</summary>
+    /// <summary>
+    /// The connectivity of <paramref name="ops"/> on <paramref name="channels"/> channels, one and two copies (when a copy
+    /// maps the channels to themselves). A picture has a budget: at most <see cref="Connectivity.MaxPictureChannels"/>
+    /// channels and <see cref="Connectivity.MaxPictureRanges"/> ranges in all; beyond it <see cref="InfoFieldException"/>
+    /// says so before the work (channels) or as soon as the ranges pass it.
+    /// </summary>
     public static ConnectivityDocument Of(string block, string source, IReadOnlyList<Op> ops, int channels)
     {
+        Connectivity.RequirePicturable(channels);
         var input = new FeatureShape(channels, 8, 8);
-        var reaches = new List<ReachDocument> { Reach(ops, input, 1) };
+        long ranges = 0;
+        var reaches = new List<ReachDocument> { Reach(ops, input, 1, ref ranges) };
         if (OpSequence.OutputShape(ops, input) == input)
         {
-            reaches.Add(Reach([.. ops, .. ops], input, 2));
+            reaches.Add(Reach([.. ops, .. ops], input, 2, ref ranges));
         }
 
         return new ConnectivityDocument(block, source, channels, string.Join(", ", ops.Select(op => op.Type)), reaches);
     }
 
-    private static ReachDocument Reach(IReadOnlyList<Op> ops, FeatureShape input, int blocks)
+    private static ReachDocument Reach(IReadOnlyList<Op> ops, FeatureShape input, int blocks, ref long ranges)
     {
         var network = new Network("block", input, [new Stage([new Unit("block", ops.ToValueList())])], []);
         ChannelCoverage coverage = ChannelCoverage.Identity(input.Channels);
@@ -66,7 +79,19 @@ public sealed record ConnectivityDocument(
             shape = op.OutputShape(shape);
         }
 
-        var rows = Enumerable.Range(0, coverage.Channels).Select(c => Ranges(coverage.Inputs(c))).ToList();
+        var rows = new List<int[][]>(coverage.Channels);
+        for (int c = 0; c < coverage.Channels; c++)
+        {
+            int[][] row = Ranges(coverage.Inputs(c));
+            ranges += row.Length;
+            if (ranges > Connectivity.MaxPictureRanges)
+            {
+                throw new PictureBudgetException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the connectivity picture of {input.Channels:N0} channels would draw more than {Connectivity.MaxPictureRanges:N0} ranges of input channels, the limit of a picture"));
+            }
+
+            rows.Add(row);
+        }
+
         UnitField field = InformationField.Analyze(network).Stages[0].Last;
         return new ReachDocument(blocks, coverage.Minimum(), coverage.Mean(), field.If, rows);
     }
@@ -145,11 +170,37 @@ public static class Connectivity
     public const int MaxBlocks = 4;
 
     /// <summary>
+    /// The most channels a connectivity picture draws: 4,096 (its matrix is 240 pixels wide, so each row is already
+    /// under a tenth of a pixel; the work and the document grow with the square of the channels).
+    /// </summary>
+    public const int MaxPictureChannels = 4096;
+
+    /// <summary>The most [first, last] ranges of input channels one picture holds, over its one- and two-block matrices.</summary>
+    public const long MaxPictureRanges = 1L << 20;
+
+    /// <summary>Throws <see cref="InfoFieldException"/> when a picture of <paramref name="channels"/> channels is over budget.</summary>
+    public static void RequirePicturable(int channels)
+    {
+        if (channels > MaxPictureChannels)
+        {
+            throw new PictureBudgetException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"a connectivity picture draws at most {MaxPictureChannels:N0} channels, not {channels:N0} (the rule command checks blocks of any width up to {Limits.MaxChannels:N0})"));
+        }
+    }
+
+    /// <summary>
     /// The network's factorized blocks (units holding depthwise, grouped or rolling convolutions, shuffles or interlaces,
     /// without residuals), one per distinct (ops, channels), at most <see cref="MaxBlocks"/>.
     /// </summary>
-    public static IReadOnlyList<ConnectivityDocument> OfNetwork(Network network)
+    public static IReadOnlyList<ConnectivityDocument> OfNetwork(Network network) => OfNetwork(network, []);
+
+    /// <summary>
+    /// <see cref="OfNetwork(Network)"/>, adding to <paramref name="notes"/> one line per block left out because its
+    /// picture would be over budget (<see cref="MaxPictureChannels"/>, <see cref="MaxPictureRanges"/>).
+    /// </summary>
+    public static IReadOnlyList<ConnectivityDocument> OfNetwork(Network network, IList<string> notes)
     {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(notes);
         var seen = new HashSet<string>();
         var documents = new List<ConnectivityDocument>();
         for (int s = 0; s < network.Stages.Count && documents.Count < MaxBlocks; s++)
@@ -169,7 +220,14 @@ public static class Connectivity
                 string key = $"{string.Join(",", unit.Ops)}@{input.Channels}";
                 if (seen.Add(key))
                 {
-                    documents.Add(ConnectivityDocument.Of(unit.Name, $"stage {s + 1}, unit {u + 1}", unit.Ops, input.Channels));
+                    try
+                    {
+                        documents.Add(ConnectivityDocument.Of(unit.Name, $"stage {s + 1}, unit {u + 1}", unit.Ops, input.Channels));
+                    }
+                    catch (PictureBudgetException error)
+                    {
+                        notes.Add($"stage {s + 1}, unit {u + 1} ({unit.Name}) is not pictured: {error.Message}");
+                    }
                 }
             }
         }
@@ -181,3 +239,6 @@ public static class Connectivity
     public static ConnectivityDocument OfBlock(FactorizedBlock block, int channels, BlockSettings settings) =>
         ConnectivityDocument.Of(KernelReplacementRule.Name(block, settings), "--block", FactorizedBlocks.Stack(block, channels, channels, 1, settings), channels);
 }
+
+/// <summary>A connectivity picture over its budget (<see cref="Connectivity.MaxPictureChannels"/>, <see cref="Connectivity.MaxPictureRanges"/>).</summary>
+internal sealed class PictureBudgetException(string message) : InfoFieldException(message);

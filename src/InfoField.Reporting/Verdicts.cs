@@ -129,7 +129,7 @@ public sealed record VerdictsDocument(
         text.AppendLine("What this means:");
         foreach (string sentence in Sentences)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"- {sentence}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {Printable.Text(sentence)}");
         }
 
         return text.ToString();

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using InfoField.Torch.Data;
 using InfoField.Torch.Studies;
+using InfoField.Torch.Tests;
 using InfoField.Torch.Tests.Training;
 using InfoField.Training;
 using Xunit.Abstractions;
@@ -33,18 +34,45 @@ public class StudyConcurrencyTests(ITestOutputHelper log)
         File.WriteAllText(Path.Combine(results, "claims", ids[1] + ".claim"), string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName} 1 {DateTime.UtcNow:O}"));
         File.WriteAllText(Path.Combine(results, "claims", ids[2] + ".claim"), string.Create(CultureInfo.InvariantCulture, $"another-host 4242 {DateTime.UtcNow:O}"));
 
-        int seed = Environment.TickCount;
+        // Seeded, settable (INFOFIELD_TEST_SEED), printed: which process is killed and at which epoch of its run.
+        int seed = TestSeed.Value(20261207);
         var random = new Random(seed);
         int victim = random.Next(3);
-        int delay = random.Next(0, 1000);
-        log.WriteLine($"random seed {seed}: killing process {victim} {delay} ms after it starts training a run");
+        int epochsBeforeKill = random.Next(3);
+        log.WriteLine($"seed {seed} (set INFOFIELD_TEST_SEED to repeat): killing process {victim} after {epochsBeforeKill} epoch(s) of a run it trains");
 
-        // The victim is killed while it trains (holding a claim), at a random point of its run.
+        // The victim is stopped (SIGSTOP) while it trains a run, holding its claim: its result file is then absent, which
+        // proves the kill lands mid-run (a frozen process cannot finish it, and no other process can while it holds the
+        // claim). When the victim finished its run before the stop landed, it continues and the next run is taken.
         var processes = Enumerable.Range(0, 3).Select(_ => Launch(args)).ToList();
-        SpinWait.SpinUntil(() => Text(processes[victim].Error).Contains("] training ", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
-        await Task.Delay(delay);
-        processes[victim].Process.Kill(entireProcessTree: true);
+        string? killedRun = null;
+        bool hadCheckpoint = false;
+        var started = new HashSet<string>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (killedRun is null && DateTime.UtcNow < deadline && !processes[victim].Process.HasExited)
+        {
+            string? run = StartedRun(Text(processes[victim].Error), epochsBeforeKill, started);
+            if (run is null)
+            {
+                await Task.Delay(5);
+                continue;
+            }
 
+            Signal(processes[victim].Process.Id, Stop);
+            if (!File.Exists(Path.Combine(results, run + ".json")))
+            {
+                killedRun = run;
+                hadCheckpoint = File.Exists(Path.Combine(results, "work", run, "checkpoint.ifckpt"));
+                processes[victim].Process.Kill(entireProcessTree: true);
+            }
+            else
+            {
+                started.Add(run);
+                Signal(processes[victim].Process.Id, Continue);
+            }
+        }
+
+        Assert.True(killedRun is not null, $"seed {seed}: process {victim} was never caught in the middle of a run:\n{Text(processes[victim].Error)}");
         foreach (var (process, output, error) in processes)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
@@ -63,14 +91,51 @@ public class StudyConcurrencyTests(ITestOutputHelper log)
             Assert.Equal(0, JsonDocument.Parse(Text(processes[i].Output)).RootElement.GetProperty("missing").GetInt32());
         }
 
-        // Every planned run has its result, and exactly one process reported finishing it.
+        // Every planned run has its result, and exactly one process reported finishing it; the killed run was finished
+        // by a survivor (resumed from the victim's checkpoint when it had one), never by the victim.
         Assert.Equal(ids.Order(StringComparer.Ordinal), Directory.GetFiles(results, "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal));
         string[] finished = [.. processes.SelectMany(p => Text(p.Error).Split('\n')).Where(line => line.Contains(": test accuracy ", StringComparison.Ordinal))];
         foreach (string id in ids)
         {
-            Assert.Equal(1, finished.Count(line => line.Contains($"({id})", StringComparison.Ordinal)));
+            Assert.True(finished.Count(line => line.Contains($"({id})", StringComparison.Ordinal)) == 1, $"seed {seed}: run {id} was reported finished {finished.Count(line => line.Contains($"({id})", StringComparison.Ordinal))} times");
+        }
+
+        Assert.DoesNotContain($"({killedRun}): test accuracy", Text(processes[victim].Error), StringComparison.Ordinal);
+        string survivors = string.Concat(processes.Where((_, i) => i != victim).Select(p => Text(p.Error)));
+        if (hadCheckpoint)
+        {
+            string checkpoint = Path.Combine("work", killedRun, Torch.Training.Checkpoint.FileName);
+            Assert.True(survivors.Split('\n').Any(line => line.Contains("] resuming ", StringComparison.Ordinal) && line.Contains(checkpoint, StringComparison.Ordinal)), $"seed {seed}: no survivor resumed {killedRun} from the victim's checkpoint:\n{survivors}");
         }
     }
+
+    private const int Stop = 19;
+    private const int Continue = 18;
+
+    /// <summary>
+    /// The id of the run the process whose standard error is <paramref name="error"/> trains now, once it has finished
+    /// <paramref name="epochs"/> epochs of it; null before that. Runs in <paramref name="skip"/> were finished when looked at.
+    /// </summary>
+    private static string? StartedRun(string error, int epochs, HashSet<string> skip)
+    {
+        string[] lines = error.Split('\n');
+        int last = Array.FindLastIndex(lines, line => line.Contains("] training ", StringComparison.Ordinal) || line.Contains("] resuming ", StringComparison.Ordinal));
+        if (last < 0)
+        {
+            return null;
+        }
+
+        System.Text.RegularExpressions.Match id = System.Text.RegularExpressions.Regex.Match(lines[last], "(?:run |checkpoint.ifckpt|work/)([0-9a-f]{16})");
+        string prefix = lines[last][..(lines[last].IndexOf(']', StringComparison.Ordinal) + 1)];
+        int done = lines.Skip(last + 1).Count(line => line.StartsWith(prefix + " epoch ", StringComparison.Ordinal));
+        return id.Success && done >= epochs && !skip.Contains(id.Groups[1].Value) ? id.Groups[1].Value : null;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    private static void Signal(int pid, int signal) =>
+        Assert.True(Kill(pid, signal) == 0, $"kill({pid}, {signal}) failed with errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
 
     /// <summary>The run ids the command plans, computed the way it does; the assertion on the result files checks them.</summary>
     private static IReadOnlyList<string> PlannedIds(string tiny, string dataDirectory)

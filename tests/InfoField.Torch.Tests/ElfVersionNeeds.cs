@@ -5,7 +5,8 @@ namespace InfoField.Torch.Tests;
 /// <summary>Reads the symbol-version requirements of an ELF64 shared library (what readelf -V shows).</summary>
 internal static class ElfVersionNeeds
 {
-    public static bool IsWeak(string path, string version)
+    /// <summary>Whether the requirement of <paramref name="version"/> is marked weak; null when the library does not require that version at all.</summary>
+    public static bool? IsWeak(string path, string version)
     {
         byte[] elf = File.ReadAllBytes(path);
         long sections = (long)BitConverter.ToUInt64(elf, 0x28);
@@ -42,6 +43,6 @@ internal static class ElfVersionNeeds
             }
         }
 
-        return true;
+        return null;
     }
 }

@@ -60,7 +60,7 @@ internal static class DecomposeCommand
                 console.Out.Write(Render(document, loaded.Dataset?.DisplayName));
                 if (path is not null)
                 {
-                    console.Out.WriteLine($"wrote {path}");
+                    console.Out.WriteLine($"wrote {Printable.Text(path)}");
                 }
             }
 
@@ -72,7 +72,7 @@ internal static class DecomposeCommand
     private static string Render(DecompositionDocument result, string? dataset)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Decomposer: {result.Model}{(dataset is null ? "" : $" on {dataset}")}, {result.Description}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Decomposer: {Printable.Text(result.Model)}{(dataset is null ? "" : $" on {dataset}")}, {result.Description}");
         text.AppendLine();
         FieldTable.AppendTable(text, ReportTables.Replacements(result));
         text.AppendLine();

@@ -63,7 +63,7 @@ internal static class EvalCommand
                 }
                 else
                 {
-                    console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{info.Model} after {info.EpochsDone} epochs, on {data.Name} ({result.Images:N0} test images): accuracy {result.Accuracy * 100:0.00}%, loss {result.Loss:0.0000} ({result.Seconds:0.0} s)"));
+                    console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Printable.Text(info.Model)} after {info.EpochsDone} epochs, on {data.Name} ({result.Images:N0} test images): accuracy {result.Accuracy * 100:0.00}%, loss {result.Loss:0.0000} ({result.Seconds:0.0} s)"));
                 }
             }
 

@@ -56,7 +56,7 @@ internal static class ExportCommand
             }
 
             Cost cost = CostModel.Of(network).Total;
-            console.Out.WriteLine($"wrote {path}: {network.Name}, {Format.Count(cost.Parameters)} parameters, {Format.Macs(cost.Macs)} MACs, ONNX opset {OnnxExport.Opset}");
+            console.Out.WriteLine($"wrote {Printable.Text(path)}: {Printable.Text(network.Name)}, {Format.Count(cost.Parameters)} parameters, {Format.Macs(cost.Macs)} MACs, ONNX opset {OnnxExport.Opset}");
             return ExitCodes.Success;
         }));
         return command;

@@ -40,7 +40,7 @@ internal static class OptimizeCommand
                 console.Out.Write(OrganizerTable.Render(result, loaded.Dataset?.DisplayName, explanation));
                 if (path is not null)
                 {
-                    console.Out.WriteLine($"wrote {path}");
+                    console.Out.WriteLine($"wrote {Printable.Text(path)}");
                 }
             }
 

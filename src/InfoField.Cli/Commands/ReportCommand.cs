@@ -48,7 +48,7 @@ internal static class ReportCommand
                 {
                     requested.Add(Connectivity.OfBlock(block, parsed.GetValue(channels), blockSettings));
                 }
-                catch (Architecture.ArchitectureException error)
+                catch (InfoFieldException error)
                 {
                     throw new InfoFieldException($"--block {name} with --channels {parsed.GetValue(channels)} and --groups {blockSettings.Groups}: {error.Message}", error);
                 }
@@ -68,15 +68,15 @@ internal static class ReportCommand
                 case "svg":
                     IReadOnlyList<Chart> charts = HtmlReport.ChartsOf(report);
                     WriteCharts(path, charts);
-                    console.Out.WriteLine($"wrote {charts.Count} SVG charts to {path}");
+                    console.Out.WriteLine($"wrote {charts.Count} SVG charts to {Printable.Text(path)}");
                     break;
                 case "json":
                     AtomicFile.WriteAllText(path, DocumentJson.Serialize(report));
-                    console.Out.WriteLine($"wrote {path}");
+                    console.Out.WriteLine($"wrote {Printable.Text(path)}");
                     break;
                 default:
                     AtomicFile.WriteAllText(path, HtmlReport.Render(report, "infofield " + string.Join(' ', parsed.Tokens.Select(token => token.Value))));
-                    console.Out.WriteLine($"wrote {path}");
+                    console.Out.WriteLine($"wrote {Printable.Text(path)}");
                     break;
             }
 

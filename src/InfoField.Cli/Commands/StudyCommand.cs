@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using InfoField.Reporting;
 using InfoField.Reporting.Html;
 using InfoField.Torch.Data;
 using InfoField.Torch.Studies;
@@ -35,10 +36,10 @@ internal static class StudyCommand
             }
 
             StudyPlans.RequireVariants(baseName);
-            TrainingData data = options.LoadData(parsed, console, [baseName]);
+            var (identity, data) = options.StudyData(parsed, console, [baseName], sweep.Trains(parsed));
             IReadOnlyList<int> kernels = ParseKernels(parsed.GetRequiredValue(kernelSizes));
-            IReadOnlyList<StudyNetwork> networks = StudyPlans.Insertion(baseName, name => options.Resolve(parsed, name, data), kernels);
-            return Execute(console, parsed, options, sweep, "insertion", networks, data);
+            IReadOnlyList<StudyNetwork> networks = StudyPlans.Insertion(baseName, name => options.Resolve(parsed, name, identity), kernels);
+            return Execute(console, parsed, options, sweep, "insertion", networks, identity, data);
         }));
         study.Subcommands.Add(insertion);
         study.Subcommands.Add(CreateKernels(console));
@@ -62,9 +63,9 @@ internal static class StudyCommand
         command.SetAction(parsed => console.Guard(() =>
         {
             string name = parsed.GetRequiredValue(model);
-            TrainingData data = options.LoadData(parsed, console, [name]);
-            IReadOnlyList<StudyNetwork> networks = StudyPlans.Kernels(options.Resolve(parsed, name, data), StudyPlans.Table6Blocks);
-            return Execute(console, parsed, options, sweep, "kernels", networks, data);
+            var (identity, data) = options.StudyData(parsed, console, [name], sweep.Trains(parsed));
+            IReadOnlyList<StudyNetwork> networks = StudyPlans.Kernels(options.Resolve(parsed, name, identity), StudyPlans.Table6Blocks);
+            return Execute(console, parsed, options, sweep, "kernels", networks, identity, data);
         }));
         return command;
     }
@@ -106,23 +107,24 @@ internal static class StudyCommand
                 throw new InfoFieldException($"'{twice}' is named twice; compare distinct models");
             }
 
-            TrainingData data = options.LoadData(parsed, console, names);
+            var (identity, data) = options.StudyData(parsed, console, names, sweep.Trains(parsed));
             double? width = parsed.GetValue(options.Width);
-            var networks = names.Select(name => new StudyNetwork(name, ModelArgument.ForDataset(name, data.Name, ModelArgument.IsFile(name) ? null : width, options.InputShape(parsed), data.Classes.Count), null)).ToList();
-            return Execute(console, parsed, options, sweep, "compare", networks, data);
+            var networks = names.Select(name => new StudyNetwork(name, ModelArgument.ForDataset(name, identity.Name, ModelArgument.IsFile(name) ? null : width, options.InputShape(parsed), identity.ClassCount), null)).ToList();
+            return Execute(console, parsed, options, sweep, "compare", networks, identity, data);
         }));
         return command;
     }
 
-    private static int Execute(CliConsole console, ParseResult parsed, TrainingOptions options, SweepOptions sweep, string name, IReadOnlyList<StudyNetwork> networks, TrainingData data)
+    /// <summary>Plans, trains (unless only reprinting: then <paramref name="data"/> is null) and reports a study.</summary>
+    private static int Execute(CliConsole console, ParseResult parsed, TrainingOptions options, SweepOptions sweep, string name, IReadOnlyList<StudyNetwork> networks, DataIdentity identity, TrainingData? data)
     {
         int seeds = parsed.GetValue(sweep.Seeds);
-        TrainingSettings settings = options.Settings(parsed, data.Name, seed: 1);
+        TrainingSettings settings = options.Settings(parsed, identity.Name, seed: 1);
         IReadOnlyList<PlannedRun> runs = StudyPlans.Runs(networks, settings, seeds);
         var folder = new ResultsFolder(parsed.GetRequiredValue(sweep.Results));
         foreach (PlannedRun run in runs)
         {
-            ModelBinding.Check(run.Model.Network, data, run.Label);
+            ModelBinding.Check(run.Model.Network, identity, run.Label);
         }
 
         // Training a slice needs its index; --plan and --report also take --shard N alone (the whole plan in N slices).
@@ -134,7 +136,7 @@ internal static class StudyCommand
         int? slices = ShardOption.Count(shardText);
         if (planOnly)
         {
-            StudyPlan plan = StudyPlan.Of(name, runs, data, folder, shard, slices);
+            StudyPlan plan = StudyPlan.Of(name, runs, identity, folder, shard, slices);
             if (parsed.GetValue(options.Json))
             {
                 console.WriteJson(plan);
@@ -149,13 +151,14 @@ internal static class StudyCommand
 
         if (!reportOnly)
         {
+            TrainingData trained = data ?? throw new InvalidOperationException("a study that trains has its data");
             TorchSharp.torch.Device device = options.ResolveDevice(parsed);
-            Sweep.Run(folder, shard is null ? runs : shard.Select(runs), data, options.ThreadCount(parsed), new CliSweepMonitor(console), device: device);
+            Sweep.Run(folder, shard is null ? runs : shard.Select(runs), trained, options.ThreadCount(parsed), new CliSweepMonitor(console), device: device);
         }
 
-        SweepState state = Sweep.Inspect(folder, runs, data, new CliSweepMonitor(console));
+        SweepState state = Sweep.Inspect(folder, runs, identity, new CliSweepMonitor(console));
 
-        StudyReport report = StudyReport.From(name, state, networks.Select(n => n.Label).ToList(), StudyPlans.Gains(networks), data.Name, parsed.GetValue(options.Width) ?? 1.0, settings, seeds, folder.Path);
+        StudyReport report = StudyReport.From(name, state, networks.Select(n => n.Label).ToList(), StudyPlans.Gains(networks), identity.Name, parsed.GetValue(options.Width) ?? 1.0, settings, seeds, folder.Path);
         if (parsed.GetValue(options.Json))
         {
             console.WriteJson(report);
@@ -174,7 +177,7 @@ internal static class StudyCommand
             }
 
             ReportCommand.WriteCharts(chartsDirectory, charts);
-            console.Error.WriteLine($"wrote {string.Join(", ", charts.Select(chart => chart.Id + ".svg"))} to {chartsDirectory}");
+            console.Error.WriteLine($"wrote {string.Join(", ", charts.Select(chart => chart.Id + ".svg"))} to {Printable.Text(chartsDirectory)}");
         }
 
         // What to do next, on standard error: the report itself only says how many runs are missing.
@@ -248,6 +251,9 @@ internal static class StudyCommand
 
         public Option<string?> Charts { get; } = new("--charts") { Description = "Also write the study's charts as SVG files into this folder: the insertion study's accuracy change against dIF (insertion-gains.svg), the others' accuracy against parameters and MACs." };
 
+        /// <summary>Whether the command trains: not with <c>--report</c> or <c>--plan</c>, which only reprint.</summary>
+        public bool Trains(ParseResult parsed) => !parsed.GetValue(ReportOnly) && !parsed.GetValue(Plan);
+
         public void AddTo(Command command)
         {
             command.Options.Add(Charts);
@@ -266,7 +272,7 @@ internal static class StudyCommand
 
         public void Note(string line)
         {
-            console.Error.WriteLine(line);
+            console.Error.WriteLine(Printable.Text(line));
             console.Error.Flush();
         }
     }

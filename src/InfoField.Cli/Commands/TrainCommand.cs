@@ -39,9 +39,9 @@ internal static class TrainCommand
             }
             else
             {
-                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Model} on {result.Dataset}: test accuracy {result.TestAccuracy * 100:0.00}%, test loss {result.TestLoss:0.0000} after {result.Epochs} epochs"));
+                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Printable.Text(result.Model)} on {result.Dataset}: test accuracy {result.TestAccuracy * 100:0.00}%, test loss {result.TestLoss:0.0000} after {result.Epochs} epochs"));
                 console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Format.Count(result.Params)} parameters, {Format.Macs(result.Macs)} MACs; {result.Seconds:0.0} s, {result.ImagesPerSecond:N0} images/s on {(result.Device == "cpu" ? $"{result.Threads} threads" : result.Device)}"));
-                console.Out.WriteLine($"run {result.RunId}: checkpoint, epochs.jsonl, result.json and tensorboard/ in {result.OutputDirectory}");
+                console.Out.WriteLine($"run {result.RunId}: checkpoint, epochs.jsonl, result.json and tensorboard/ in {Printable.Text(result.OutputDirectory)}");
             }
 
             return ExitCodes.Success;

@@ -98,8 +98,47 @@ internal sealed class TrainingOptions
             : data.Take(train ?? data.Train.Count, test ?? data.Test.Count);
     }
 
-    public LoadedNetwork Resolve(ParseResult parsed, string model, TrainingData data) =>
-        ModelArgument.ForDataset(model, data.Name, parsed.GetValue(Width), InputShape(parsed), data.Classes.Count);
+    /// <summary>
+    /// What identifies the data of a study, and the data itself when <paramref name="train"/>: reprinting a study
+    /// (<c>--report</c>, <c>--plan</c>, <c>--charts</c>) reads no image, so it works without the data set, except for runs
+    /// limited on one split only (their ids name the other split's size).
+    /// </summary>
+    public (DataIdentity Identity, TrainingData? Data) StudyData(ParseResult parsed, CliConsole console, IReadOnlyList<string> models, bool train)
+    {
+        if (!train)
+        {
+            string dataset = RequireDataset(parsed);
+            FeatureShape? folderShape = dataset == Datasets.ImageFolder ? ModelArgument.FolderImageShape(models[0], InputShape(parsed)) : null;
+            int? trainLimit = parsed.GetValue(TrainLimit), testLimit = parsed.GetValue(TestLimit);
+            if (trainLimit < 2 || testLimit < 1)
+            {
+                throw new InfoFieldException("--train-limit needs at least 2 images and --test-limit at least 1");
+            }
+
+            if (DataIdentity.Describe(dataset, new DataOptions(parsed.GetValue(DataDirectory)), folderShape, trainLimit, testLimit) is DataIdentity identity)
+            {
+                return (identity, null);
+            }
+
+            try
+            {
+                TrainingData limited = LoadData(parsed, console, models);
+                return (limited.Identity, limited);
+            }
+            catch (DataException error)
+            {
+                throw new DataException($"{error.Message} (runs limited with only one of --train-limit and --test-limit are named after the other split's size, which only the data knows; give both to reprint without the data)", error);
+            }
+        }
+
+        TrainingData data = LoadData(parsed, console, models);
+        return (data.Identity, data);
+    }
+
+    public LoadedNetwork Resolve(ParseResult parsed, string model, TrainingData data) => Resolve(parsed, model, data.Identity);
+
+    public LoadedNetwork Resolve(ParseResult parsed, string model, DataIdentity data) =>
+        ModelArgument.ForDataset(model, data.Name, parsed.GetValue(Width), InputShape(parsed), data.ClassCount);
 
     private static Option<string> CreateAugment()
     {

@@ -209,6 +209,7 @@ public sealed record RollingPointwiseConvolution(int OutChannels, int Groups, do
         Windowing.CheckChannels("out", OutChannels)
         ?? Windowing.CheckDivides(Groups, input.Channels, "input")
         ?? (Overlap >= 0 && Overlap < 1 ? null : Broken("overlap", $"{Overlap} is outside [0, 1): adjacent filters share a fraction o of their window, 0 <= o < 1"))
+        ?? (RollingWindows.IsExact(Overlap) ? null : Broken("overlap", $"{Overlap.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} cannot be used exactly: window starts are computed in decimal arithmetic, which keeps 28 decimal places, and it has more; use 0 or a value with fewer decimal places"))
         ?? Limits.CheckShape("out", input.WithChannels(OutChannels));
 
     /// <inheritdoc />
@@ -253,4 +254,12 @@ public static class RollingWindows
     /// </summary>
     public static decimal ExactDecimal(double value) =>
         decimal.Parse(value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Whether <paramref name="value"/> survives <see cref="ExactDecimal"/>: false for a value such as 1e-30 whose digits
+    /// lie beyond the 28 decimal places a decimal keeps (it would be used as 0, or rounded).
+    /// </summary>
+    public static bool IsExact(double value) =>
+        double.IsFinite(value) && Math.Abs(value) < 7.9e28
+        && double.Parse(ExactDecimal(value).ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture) == value;
 }

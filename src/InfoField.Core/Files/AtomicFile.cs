@@ -60,7 +60,7 @@ public static partial class AtomicFile
         try
         {
             return BoundedFile.KindOf(Path.GetFullPath(path)) == FileKind.SymbolicLink
-                ? File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path
+                ? SymbolicLinks.FinalTarget(path)
                 : path;
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException)

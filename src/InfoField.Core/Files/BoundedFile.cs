@@ -111,21 +111,9 @@ public static class BoundedFile
     /// </summary>
     public static byte[] ReadAllBytes(string path, long maxBytes, string what)
     {
-        string target = Resolve(path);
-        FileKind kind = KindOf(target);
-        if (kind != FileKind.Regular)
-        {
-            throw new InfoFieldException(kind switch
-            {
-                FileKind.Absent => $"{path}: cannot read the {what}: no such file",
-                FileKind.Directory => $"{path}: is a directory, not a {what}",
-                _ => $"{path}: is not a regular file (a device, FIFO or socket); expected a {what}",
-            });
-        }
-
         try
         {
-            using var stream = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read);
+            using FileStream stream = OpenRegular(path, what);
             if (stream.Length > maxBytes)
             {
                 throw TooLarge(path, maxBytes, what);
@@ -152,6 +140,36 @@ public static class BoundedFile
         }
     }
 
+    /// <summary>
+    /// Opens the regular file at <paramref name="path"/> for reading (symbolic links to one are followed, relative
+    /// targets against the link's directory); a directory, device, FIFO, socket, missing file or link loop is refused
+    /// without being opened, with an error naming the path and the <paramref name="what"/> expected. For readers that
+    /// check a header before reading the rest.
+    /// </summary>
+    public static FileStream OpenRegular(string path, string what)
+    {
+        string target = Resolve(path);
+        FileKind kind = KindOf(target);
+        if (kind != FileKind.Regular)
+        {
+            throw new InfoFieldException(kind switch
+            {
+                FileKind.Absent => $"{path}: cannot read the {what}: no such file",
+                FileKind.Directory => $"{path}: is a directory, not a {what}",
+                _ => $"{path}: is not a regular file (a device, FIFO or socket); expected a {what}",
+            });
+        }
+
+        try
+        {
+            return new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new InfoFieldException($"{path}: cannot read the {what}: {error.Message}", error);
+        }
+    }
+
     private static InfoFieldException TooLarge(string path, long maxBytes, string what) =>
         new(string.Create(CultureInfo.InvariantCulture, $"{path}: larger than {maxBytes:N0} bytes, the limit for a {what}"));
 
@@ -159,7 +177,7 @@ public static class BoundedFile
     {
         try
         {
-            return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+            return KindOf(path) == FileKind.SymbolicLink ? SymbolicLinks.FinalTarget(path) : path;
         }
         catch (IOException)
         {

@@ -99,9 +99,20 @@ internal readonly struct JsonCursor(JsonElement element, string path, string sou
         }
 
         JsonCursor value = Property(name);
-        return value.Element.ValueKind == JsonValueKind.Number
-            ? value.Element.GetDouble()
-            : throw value.Error($"expected a number, got {Describe(value.Element)}");
+        if (value.Element.ValueKind != JsonValueKind.Number)
+        {
+            throw value.Error($"expected a number, got {Describe(value.Element)}");
+        }
+
+        if (!value.Element.TryGetDouble(out double number) || !double.IsFinite(number))
+        {
+            throw value.Error($"{Shorten(value.Element.GetRawText())} is too large for a number (a double reaches about 1.8e308)");
+        }
+
+        string written = value.Element.GetRawText();
+        return NumberText.Underflows(written, number)
+            ? throw value.Error($"{Shorten(written)} is too small to be used as written: it underflows to 0 (the smallest positive double is about 4.9e-324); write 0 or a larger value")
+            : number;
     }
 
     public bool Bool(string name, bool fallback)

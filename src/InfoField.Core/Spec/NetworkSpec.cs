@@ -58,7 +58,9 @@ public static partial class NetworkSpec
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            byte[] utf8 = Encoding.UTF8.GetBytes(json);
+            JsonText.RequireValidStrings(utf8, allowComments: true);
+            document = JsonDocument.Parse(utf8, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException error)
         {

@@ -89,12 +89,17 @@ public static class HtmlReport
         Table(html, ReportTables.BeforeAfter(run));
         html.Append(CultureInfo.InvariantCulture, $"<p>{ReportText.NetGain(run)} {Escape(run.StopReason)}.</p></section>");
 
-        if (report.Connectivity.Count > 0)
+        if (report.Connectivity.Count > 0 || report.ConnectivityNotes.Count > 0)
         {
             html.Append(CultureInfo.InvariantCulture, $"<section id=\"section-connectivity\"><h2>{ReportText.ConnectivityTitle}</h2><p class=\"muted\">{ReportText.ConnectivityIntroduction}</p>");
             for (int i = 0; i < report.Connectivity.Count; i++)
             {
                 Figure(html, charts[$"connectivity-{i + 1}"]);
+            }
+
+            foreach (string note in report.ConnectivityNotes)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">{Escape(note)}</p>");
             }
 
             html.Append("</section>");

@@ -85,7 +85,7 @@ internal sealed class SvgCanvas(string id, string title, double width, double he
         $"<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\" class=\"chart\" width=\"{N(Width)}\" height=\"{N(Height)}\" viewBox=\"0 0 {N(Width)} {N(Height)}\" shape-rendering=\"crispEdges\" role=\"img\" aria-labelledby=\"{id}-title\">"
         + $"<title id=\"{id}-title\">{Escape(title)}</title><rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>{_body}</svg>";
 
-    public static string Escape(string text) => WebUtility.HtmlEncode(text);
+    public static string Escape(string text) => WebUtility.HtmlEncode(Printable.Text(text));
 
     public static string N(double value) => Math.Round(value, 2).ToString(CultureInfo.InvariantCulture);
 }

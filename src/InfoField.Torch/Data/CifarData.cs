@@ -115,7 +115,7 @@ public static class CifarData
 
         try
         {
-            using FileStream stream = File.OpenRead(tarball);
+            using FileStream stream = OpenArchive(tarball);
             using var gzip = new GZipStream(stream, CompressionMode.Decompress);
             using var reader = new TarReader(gzip);
             while (reader.GetNextEntry() is TarEntry entry)
@@ -155,20 +155,27 @@ public static class CifarData
 
     private const long MaxEntryBytes = 256L << 20;
 
-    private static byte[] ReadFile(string path)
+    private static FileStream OpenArchive(string tarball)
     {
-        if (BoundedFile.KindOf(path) == FileKind.Special || new FileInfo(path).Length > MaxEntryBytes)
-        {
-            throw new DataException($"{path}: not a CIFAR file (a device, FIFO or socket, or larger than {MaxEntryBytes:N0} bytes)");
-        }
-
         try
         {
-            return File.ReadAllBytes(path);
+            return BoundedFile.OpenRegular(tarball, "CIFAR archive (.tar.gz)");
         }
-        catch (IOException error)
+        catch (InfoFieldException error) when (error is not DataException)
         {
-            throw new DataException($"{path}: cannot read: {error.Message}", error);
+            throw new DataException(error.Message, error);
+        }
+    }
+
+    private static byte[] ReadFile(string path)
+    {
+        try
+        {
+            return BoundedFile.ReadAllBytes(path, MaxEntryBytes, "CIFAR file");
+        }
+        catch (InfoFieldException error) when (error is not DataException)
+        {
+            throw new DataException(error.Message, error);
         }
     }
 

@@ -48,7 +48,14 @@ public sealed class TrainingData
     public FeatureShape Shape => Train.Shape;
 
     /// <summary>A copy limited to the first <paramref name="train"/> training and <paramref name="test"/> test images (quick checks, CI).</summary>
-    public TrainingData Take(int train, int test) => new(Name, $"{Key}[{train},{test}]", Directory, Train.Take(train), Test.Take(test), Normalization);
+    public TrainingData Take(int train, int test) => new(Name, LimitedKey(Key, train, test), Directory, Train.Take(train), Test.Take(test), Normalization);
+
+    /// <summary>What identifies this data in run ids and what networks trained on it take and predict.</summary>
+    public DataIdentity Identity => new(Name, Key, Shape, Classes.Count);
+
+    /// <summary>The key of data limited to <paramref name="train"/> and <paramref name="test"/> images: <c>key[train,test]</c>.</summary>
+    internal static string LimitedKey(string key, int train, int test) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{key}[{train},{test}]");
 }
 
 /// <summary>The datasets InfoField trains on, by name.</summary>
@@ -133,12 +140,14 @@ public static class Datasets
             default:
                 {
                     FeatureShape shape = folderShape ?? new FeatureShape(3, 32, 32);
-                    string full = Path.GetFullPath(directory);
                     ImageSet train = ImageFolderData.Load(directory, true, shape);
-                    return new TrainingData(dataset, $"{ImageFolder}:{full}", directory, train, ImageFolderData.Load(directory, false, shape), Measure(train));
+                    return new TrainingData(dataset, FolderKey(directory), directory, train, ImageFolderData.Load(directory, false, shape), Measure(train));
                 }
         }
     }
+
+    /// <summary>The key of the image-folder dataset in <paramref name="directory"/>: <c>folder:&lt;full path&gt;</c>.</summary>
+    internal static string FolderKey(string directory) => $"{ImageFolder}:{Path.GetFullPath(directory)}";
 
     /// <summary>The per-channel mean and standard deviation of <paramref name="set"/>'s pixels scaled to [0, 1], to 4 decimals.</summary>
     public static Normalization Measure(ImageSet set)

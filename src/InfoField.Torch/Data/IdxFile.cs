@@ -23,14 +23,19 @@ public static class IdxFile
             throw new DataException($"{path}: file not found");
         }
 
-        if (BoundedFile.KindOf(path) == FileKind.Special)
+        FileStream opened;
+        try
         {
-            throw new DataException($"{path}: not a regular file (a device, FIFO or socket); expected an IDX file");
+            opened = BoundedFile.OpenRegular(path, "IDX file");
+        }
+        catch (InfoFieldException error) when (error is not DataException)
+        {
+            throw new DataException(error.Message, error);
         }
 
         try
         {
-            using FileStream file = File.OpenRead(path);
+            using FileStream file = opened;
             bool compressed = file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
             file.Position = 0;
             using Stream input = compressed ? new GZipStream(file, CompressionMode.Decompress) : file;
@@ -50,7 +55,7 @@ public static class IdxFile
     /// Reads the header first and then exactly the data it announces, so a gzip bomb or a lying header is refused
     /// from its header (size limit and memory budget) instead of after decompressing everything.
     /// </summary>
-    private static (int[] Dimensions, byte[] Data) Read(string path, int rank, Stream input, bool compressed)
+    internal static (int[] Dimensions, byte[] Data) Read(string path, int rank, Stream input, bool compressed)
     {
         int header = 4 + (4 * rank);
         byte[] head = new byte[header];
@@ -116,7 +121,8 @@ public static class IdxFile
     /// <summary>The largest data section read from one IDX file: 1 GiB (MNIST's training images are 47 MB).</summary>
     public const int MaxDataBytes = 1 << 30;
 
-    private const long MaxTrailingBytes = 64L << 20;
+    /// <summary>How far past its announced data a file is read to tell a little trailing garbage from far more.</summary>
+    internal const long MaxTrailingBytes = 64L << 20;
 
     private static int ReadFully(Stream input, byte[] buffer)
     {

@@ -77,6 +77,7 @@ public static class ImageFolderData
         }
 
         int size = shape.Channels * shape.Height * shape.Width;
+        MemoryBudget.Check($"{split}: {files.Count:N0} images of {shape}", (double)files.Count * size);
         var pixels = new byte[(long)files.Count * size];
         for (int i = 0; i < files.Count; i++)
         {
@@ -120,19 +121,27 @@ public static class ImageFolderData
 
     private static SKBitmap DecodeFile(string path)
     {
+        // Bounded like every input: a regular file of at most 64 MiB, whose header's size is checked before decoding.
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = InfoField.Files.BoundedFile.ReadAllBytes(path, ImageHeader.MaxFileBytes, "PNG or JPEG image");
         }
-        catch (IOException error)
+        catch (InfoFieldException error) when (error is not DataException)
         {
-            throw new DataException($"{path}: cannot read: {error.Message}", error);
+            throw new DataException(error.Message, error);
         }
 
+        ImageHeader header = ImageHeader.Read(path, bytes);
+        MemoryBudget.Check($"{path}: decoding a {header.Width:N0} x {header.Height:N0} image", 4.0 * header.Width * header.Height);
         using SKData data = SKData.CreateCopy(bytes);
         using SKCodec? codec = SKCodec.Create(data)
             ?? throw new DataException($"{path}: not a readable PNG or JPEG image (corrupted, or another format)");
+        if (codec.Info.Width != header.Width || codec.Info.Height != header.Height)
+        {
+            throw new DataException($"{path}: corrupted {header.Format}: the decoder reads {codec.Info.Width} x {codec.Info.Height} where the header declares {header.Width} x {header.Height}");
+        }
+
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var bitmap = new SKBitmap(info);
         SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());

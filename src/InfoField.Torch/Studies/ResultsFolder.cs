@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using InfoField.Files;
+using InfoField.Spec;
 using InfoField.Torch.Data;
 using InfoField.Torch.Training;
 
@@ -34,27 +35,45 @@ public sealed class ResultsFolder
     /// <summary>The claim (lock) file of run <paramref name="id"/>.</summary>
     public string ClaimPath(string id) => System.IO.Path.Combine(Path, "claims", id + ".claim");
 
-    /// <summary>The finished run <paramref name="id"/>, or null when it has not finished; throws <see cref="DataException"/> naming a corrupted file.</summary>
+    /// <summary>
+    /// The finished run <paramref name="id"/>, or null when it has not finished; throws <see cref="DataException"/> naming
+    /// a corrupted file: one that is not JSON, lacks a field or holds a string that is not text, and one that is not a
+    /// regular file (a symbolic link, FIFO, device, socket or folder: never followed or opened) or is larger than 16 MiB.
+    /// </summary>
     public RunRecord? Read(string id)
     {
         string path = ResultPath(id);
-        if (!File.Exists(path))
+        FileKind kind = BoundedFile.KindOf(path);
+        if (kind == FileKind.Absent)
         {
             return null;
+        }
+
+        if (kind != FileKind.Regular)
+        {
+            throw Corrupted(path, $"it is {FolderFiles.Describe(kind)}, not a regular file; InfoField never follows links inside a results folder", null);
         }
 
         RunRecord? record;
         try
         {
-            record = JsonSerializer.Deserialize<RunRecord>(BoundedFile.ReadAllText(path, MaxResultBytes, "result file"), Checkpoint.Json);
+            byte[] bytes = FolderFiles.ReadRegular(Path, path, MaxResultBytes);
+            ReadOnlySpan<byte> json = bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes;
+            JsonText.RequireValidStrings(json);
+            record = JsonSerializer.Deserialize<RunRecord>(json, Checkpoint.Json);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
         }
         catch (JsonException error)
         {
-            throw Corrupted(path, error.Message, error);
+            string where = error.Message.Contains("LineNumber", StringComparison.Ordinal) ? "" : JsonText.Where(error);
+            throw Corrupted(path, where.Length == 0 ? error.Message : $"{error.Message} at {where}", error);
         }
         catch (IOException error)
         {
-            throw new DataException($"{path}: cannot read the result file: {error.Message}", error);
+            throw Corrupted(path, error is FolderFiles.UnusableException unusable ? unusable.Why : error.Message, error);
         }
 
         if (record is null)
@@ -82,9 +101,88 @@ public sealed class ResultsFolder
             .Select(id => Read(id))
             .OfType<RunRecord>()];
 
-    /// <summary>Writes a finished run atomically.</summary>
-    public void Write(RunRecord record) =>
-        AtomicFile.WriteAllText(ResultPath(record.Id), JsonSerializer.Serialize(record, new JsonSerializerOptions(Checkpoint.Json) { WriteIndented = true }) + "\n");
+    /// <summary>
+    /// Writes a finished run atomically. Whatever unusable entry holds its name (a symbolic link, FIFO, device, socket or
+    /// empty folder: a corrupted result, reported when read) is removed first, never followed.
+    /// </summary>
+    public void Write(RunRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        string path = ResultPath(record.Id);
+        try
+        {
+            FolderFiles.RemoveUnusable(path);
+        }
+        catch (FolderFiles.UnusableException error)
+        {
+            throw new DataException($"{error.Message}; cannot write the result of run {record.Id} there", error);
+        }
+
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(record, new JsonSerializerOptions(Checkpoint.Json) { WriteIndented = true }) + "\n");
+    }
+
+    /// <summary>
+    /// Makes the working folder of run <paramref name="id"/> ready for a process that holds its claim: a real folder
+    /// (a symbolic link, file or special file in its place is removed, never followed), and none of the files a run
+    /// writes there (checkpoint, epoch records, result, TensorBoard folder) a link or special file. Returns one line per
+    /// entry removed, for the user.
+    /// </summary>
+    public IReadOnlyList<string> PrepareWork(string id)
+    {
+        var removed = new List<string>();
+        try
+        {
+            FolderFiles.RequireFolder(System.IO.Path.Combine(Path, "work"), replace: false);
+            string work = WorkPath(id);
+            if (FolderFiles.RequireFolder(work, replace: true))
+            {
+                removed.Add($"{work}: was not a folder (a symbolic link or file); replaced by a new folder");
+            }
+
+            foreach (string name in new[] { Checkpoint.FileName, Trainer.EpochsFile, Trainer.ResultFile, "tensorboard" })
+            {
+                string entry = System.IO.Path.Combine(work, name);
+                FileKind kind = BoundedFile.KindOf(entry);
+                bool folder = name == "tensorboard";
+                bool unusable = kind is FileKind.SymbolicLink or FileKind.Special || (folder ? kind == FileKind.Regular : kind == FileKind.Directory);
+                if (unusable)
+                {
+                    if (kind == FileKind.Directory)
+                    {
+                        FolderFiles.RemoveUnusable(entry);
+                    }
+                    else
+                    {
+                        File.Delete(entry);
+                    }
+
+                    removed.Add($"{entry}: was {FolderFiles.Describe(kind)}; removed (never followed), the run starts without it");
+                }
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException(error is FolderFiles.UnusableException ? error.Message : $"{WorkPath(id)}: cannot prepare the run's folder: {error.Message}", error);
+        }
+
+        return removed;
+    }
+
+    /// <summary>
+    /// Throws <see cref="DataException"/> unless the working folder of run <paramref name="id"/> is still a real folder
+    /// inside this one (not replaced by a symbolic link since <see cref="PrepareWork"/>); run before each file a run writes.
+    /// </summary>
+    public void RequireWork(string id)
+    {
+        foreach (string folder in new[] { System.IO.Path.Combine(Path, "work"), WorkPath(id) })
+        {
+            FileKind kind = BoundedFile.KindOf(folder);
+            if (kind != FileKind.Directory)
+            {
+                throw new DataException($"{folder}: is now {FolderFiles.Describe(kind)}, not a folder; stopped rather than write through it (InfoField never follows links inside a results folder)");
+            }
+        }
+    }
 
     /// <summary>
     /// Tries to claim run <paramref name="id"/> for this process: takes an exclusive lock on its claim file without
@@ -94,20 +192,21 @@ public sealed class ResultsFolder
     {
         CreateFolders();
         string path = ClaimPath(id);
-        FileStream stream;
+        FileStream? stream;
         try
         {
-            // FileShare.None takes flock(LOCK_EX | LOCK_NB) on Unix and a share lock on Windows: atomic, and released
-            // by the operating system when this process ends, however it ends.
-            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            // An exclusive flock, taken without waiting: atomic, and released by the operating system when this process
+            // ends, however it ends. The claim file is opened without following links and must be a regular file.
+            stream = FolderFiles.TryLock(Path, path);
         }
-        catch (IOException)
+        catch (FolderFiles.UnusableException error)
+        {
+            throw new DataException($"{error.Message}; cannot claim the run (a claim must be a regular file: remove it)", error);
+        }
+
+        if (stream is null)
         {
             return null;
-        }
-        catch (UnauthorizedAccessException error)
-        {
-            throw new DataException($"{path}: cannot claim the run: {error.Message}", error);
         }
 
         try
@@ -125,21 +224,32 @@ public sealed class ResultsFolder
         return new Claim(path, stream);
     }
 
-    private const long MaxResultBytes = 16L << 20;
+    /// <summary>The largest result file read: 16 MiB (a result is a few KiB).</summary>
+    public const long MaxResultBytes = 16L << 20;
 
     private static DataException Corrupted(string path, string why, Exception? inner) =>
         new($"{path}: corrupted result file ({InfoFieldException.OneLine(why)}); the run will be trained again", inner ?? new InvalidDataException(why));
 
+    /// <summary>Creates the folder, <c>claims/</c> and <c>work/</c>; the last two must be real folders, not links.</summary>
     private void CreateFolders()
     {
         try
         {
-            Directory.CreateDirectory(System.IO.Path.Combine(Path, "claims"));
-            Directory.CreateDirectory(System.IO.Path.Combine(Path, "work"));
+            Directory.CreateDirectory(Path);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             throw new InfoFieldException($"results folder {Path}: cannot create it: {error.Message}", error);
+        }
+
+        try
+        {
+            FolderFiles.RequireFolder(System.IO.Path.Combine(Path, "claims"), replace: false);
+            FolderFiles.RequireFolder(System.IO.Path.Combine(Path, "work"), replace: false);
+        }
+        catch (FolderFiles.UnusableException error)
+        {
+            throw new DataException($"results folder {Path}: {error.Message}", error);
         }
     }
 

@@ -92,12 +92,22 @@ public static class StudyPlans
         }
     }
 
+    /// <summary>The most runs a study plans (seeds times networks): each is a training run, and its id is computed up front.</summary>
+    public const int MaxRuns = 10_000;
+
     /// <summary>Every (network, seed) run: seeds 1 to <paramref name="seeds"/>, seed-major so early results cover every network.</summary>
     public static IReadOnlyList<PlannedRun> Runs(IReadOnlyList<StudyNetwork> networks, TrainingSettings settings, int seeds)
     {
+        ArgumentNullException.ThrowIfNull(networks);
         if (seeds < 1)
         {
             throw new ParameterException("seeds", null, $"expected at least 1 (got {seeds})");
+        }
+
+        long runs = (long)seeds * Math.Max(1, networks.Count);
+        if (runs > MaxRuns)
+        {
+            throw new ParameterException("seeds", seeds.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"a study plans at most {MaxRuns:N0} runs, and {seeds:N0} seeds of {networks.Count} network(s) are {runs:N0}"));
         }
 
         return [.. Enumerable.Range(1, seeds).SelectMany(seed => networks.Select(network => new PlannedRun(network.Label, network.Model, settings with { Seed = seed })))];

@@ -51,8 +51,13 @@ public sealed record StudyPlan(
     /// <paramref name="shard"/>, only its slice, each run marked with the slice that trains it; with
     /// <paramref name="shardCount"/> instead, the whole plan, each run marked with its slice of that many.
     /// </summary>
-    public static StudyPlan Of(string study, IReadOnlyList<PlannedRun> runs, TrainingData data, ResultsFolder folder, StudyShard? shard, int? shardCount = null)
+    public static StudyPlan Of(string study, IReadOnlyList<PlannedRun> runs, TrainingData data, ResultsFolder folder, StudyShard? shard, int? shardCount = null) =>
+        Of(study, runs, data.Identity, folder, shard, shardCount);
+
+    /// <summary>The plan of <paramref name="runs"/> on the data <paramref name="data"/> identifies (no image read).</summary>
+    public static StudyPlan Of(string study, IReadOnlyList<PlannedRun> runs, DataIdentity data, ResultsFolder folder, StudyShard? shard, int? shardCount = null)
     {
+        ArgumentNullException.ThrowIfNull(data);
         int? count = shard?.Count ?? shardCount;
         var entries = runs.Select((run, position) =>
         {
@@ -69,7 +74,7 @@ public sealed record StudyPlan(
         string slice = ShardCount is not int count ? ""
             : ShardIndex is int index ? string.Create(CultureInfo.InvariantCulture, $", shard {index}/{count}")
             : string.Create(CultureInfo.InvariantCulture, $", in {count} slices");
-        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Plan of the {Study} study on {Dataset}{slice}: {Runs.Count} run(s), {Runs.Count(r => r.Finished)} finished; results in {ResultsDirectory}"));
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Plan of the {Study} study on {Dataset}{slice}: {Runs.Count} run(s), {Runs.Count(r => r.Finished)} finished; results in {Printable.Text(ResultsDirectory)}"));
         List<string[]> table = [["#", "id", "network", "seed", "shard", "status"]];
         foreach (PlanEntry run in Runs)
         {

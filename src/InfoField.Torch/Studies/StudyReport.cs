@@ -166,7 +166,7 @@ public sealed record StudyReport(
     {
         var text = new StringBuilder();
         string title = Study switch { "insertion" => "Insertion study (the paper's Table 2)", "kernels" => "Kernel-level study (the paper's Table 6)", _ => "Comparison" };
-        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{title} on {Dataset}, width {Width}: {Epochs} epochs, batch {BatchSize}, lr {LearningRate}, {Schedule} schedule; seeds 1-{SeedCount}; results in {ResultsDirectory}"));
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{title} on {Dataset}, width {Width}: {Epochs} epochs, batch {BatchSize}, lr {LearningRate}, {Schedule} schedule; seeds 1-{SeedCount}; results in {Printable.Text(ResultsDirectory)}"));
         bool insertion = Study == "insertion";
         bool kernels = Study == "kernels";
         var table = new List<string[]>
@@ -207,7 +207,7 @@ public sealed record StudyReport(
             foreach (StudyComparison comparison in Comparisons)
             {
                 string error = comparison.StdError is double e ? $" ± {Percent(e)}" : "";
-                text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {comparison.Label} - {comparison.Versus}: {Signed(comparison.Delta)}{error} points"));
+                text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {Printable.Text(comparison.Label)} - {Printable.Text(comparison.Versus)}: {Signed(comparison.Delta)}{error} points"));
             }
         }
 

@@ -37,6 +37,13 @@ public static class Sweep
 
     /// <summary>Looks up each planned run in the folder without training anything (a corrupted result counts as missing and is reported).</summary>
     public static SweepState Inspect(ResultsFolder folder, IReadOnlyList<PlannedRun> runs, TrainingData data, ISweepMonitor? monitor = null) =>
+        Inspect(folder, runs, data.Identity, monitor);
+
+    /// <summary>
+    /// Looks up each planned run in the folder, knowing only what identifies the data (<see cref="DataIdentity.Describe"/>):
+    /// reprinting results needs no image.
+    /// </summary>
+    public static SweepState Inspect(ResultsFolder folder, IReadOnlyList<PlannedRun> runs, DataIdentity data, ISweepMonitor? monitor = null) =>
         new(runs.Select(run =>
         {
             string id = Id(run, data);
@@ -52,15 +59,27 @@ public static class Sweep
     {
         var pending = Enumerable.Range(0, runs.Count).ToList();
         var reported = new HashSet<int>();
+        UnclaimableException? unclaimable = null;
+        int unclaimableCount = 0;
         while (pending.Count > 0)
         {
             var held = new List<int>();
             foreach (int i in pending)
             {
                 cancel.ThrowIfCancellationRequested();
-                if (!TryRun(folder, runs, i, data, threads, device, monitor, reported, cancel))
+                try
                 {
-                    held.Add(i);
+                    if (!TryRun(folder, runs, i, data, threads, device, monitor, reported, cancel))
+                    {
+                        held.Add(i);
+                    }
+                }
+                catch (UnclaimableException error)
+                {
+                    // A claim file that is a link, FIFO, device or folder: this run is left, the others go on.
+                    monitor.Note(error.Message);
+                    unclaimable ??= error;
+                    unclaimableCount++;
                 }
             }
 
@@ -73,11 +92,16 @@ public static class Sweep
             pending = held;
         }
 
-        return Inspect(folder, runs, data);
+        return unclaimable is null
+            ? Inspect(folder, runs, data)
+            : throw new DataException(string.Create(CultureInfo.InvariantCulture, $"{unclaimableCount} run(s) could not be claimed, every other one is finished; the first: {unclaimable.Message}"), unclaimable);
     }
 
     /// <summary>The id of <paramref name="run"/> on <paramref name="data"/>.</summary>
-    public static string Id(PlannedRun run, TrainingData data) =>
+    public static string Id(PlannedRun run, TrainingData data) => Id(run, data.Identity);
+
+    /// <summary>The id of <paramref name="run"/> on the data <paramref name="data"/> identifies.</summary>
+    public static string Id(PlannedRun run, DataIdentity data) =>
         Trainer.Key(new TrainingJob(run.Model, run.Settings, string.Empty), data).Id();
 
     /// <summary>Finishes run <paramref name="index"/> unless it is done; false when another live process holds it.</summary>
@@ -92,7 +116,17 @@ public static class Sweep
             return true;
         }
 
-        using ResultsFolder.Claim? claim = folder.TryClaim(id);
+        ResultsFolder.Claim? claimed;
+        try
+        {
+            claimed = folder.TryClaim(id);
+        }
+        catch (DataException error) when (error.InnerException is FolderFiles.UnusableException)
+        {
+            throw new UnclaimableException($"{what}: {error.Message}", error);
+        }
+
+        using ResultsFolder.Claim? claim = claimed;
         if (claim is null)
         {
             if (reported.Add(index))
@@ -110,8 +144,13 @@ public static class Sweep
             return true;
         }
 
+        foreach (string removed in folder.PrepareWork(id))
+        {
+            monitor.Note($"{what}: {removed}");
+        }
+
         ITrainingMonitor training = monitor.Training(index + 1, runs.Count, run, id);
-        var job = new TrainingJob(run.Model, run.Settings, folder.WorkPath(id), Resume: true, threads) { Device = device };
+        var job = new TrainingJob(run.Model, run.Settings, folder.WorkPath(id), Resume: true, threads) { Device = device, BeforeWrite = () => folder.RequireWork(id) };
         TrainingResult result = Trainer.TrainResuming(job, data, training, reason => monitor.Note($"{what}: {reason}"), cancel);
         folder.Write(new RunRecord(RunRecord.SchemaName, id, run.Label, run.Model.Network.Name, result, Environment.MachineName, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
         claim.Release(finished: true);
@@ -132,4 +171,7 @@ public static class Sweep
             return null;
         }
     }
+
+    /// <summary>A run whose claim file cannot be used; the sweep goes on with the other runs.</summary>
+    private sealed class UnclaimableException(string message, Exception inner) : Exception(message, inner);
 }

@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using InfoField.Architecture;
 using InfoField.Files;
+using InfoField.Costs;
 using InfoField.Spec;
 using InfoField.Torch.Building;
 using InfoField.Torch.Data;
@@ -63,6 +65,23 @@ public sealed record CheckpointInfo(
         : Architecture is null ? "architecture"
         : History is null || History.Any(record => record is null) ? "history"
         : null;
+
+    /// <summary>
+    /// Why this header does not describe <paramref name="network"/> (its own architecture): its normalization must have
+    /// one mean and deviation per input channel, and its class names one per output; null when it does.
+    /// </summary>
+    public string? Describes(Network network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (Normalization.Channels != network.Input.Channels)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"its normalization has {Normalization.Channels:N0} channel(s) but its network takes {network.Input.Channels:N0} ({network.Input})");
+        }
+
+        return Classes.Count != network.Output.Volume
+            ? string.Create(CultureInfo.InvariantCulture, $"it names {Classes.Count:N0} classes but its network predicts {network.Output.Volume:N0}")
+            : null;
+    }
 }
 
 /// <summary>
@@ -119,7 +138,7 @@ public static class Checkpoint
     public static (CheckpointInfo Info, NetworkModule Model) LoadModel(string path)
     {
         Contents contents = Open(path);
-        NetworkModule model = ModuleBuilder.Build(Rebuild(contents.Info, path));
+        NetworkModule model = ModuleBuilder.Build(contents.Network);
         try
         {
             Load(path, contents.Model, reader => model.load(reader));
@@ -139,15 +158,6 @@ public static class Checkpoint
         Load(path, contents.Model, reader => model.load(reader));
         Load(path, contents.Optimizer, reader => optimizer.load_state_dict(reader));
         return contents.Info;
-    }
-
-    /// <summary>A section length read from the file: refused unless it fits in what is left of it.</summary>
-    private static int Section(BinaryReader reader, long length, string what)
-    {
-        long left = reader.BaseStream.Length - reader.BaseStream.Position;
-        return length >= 0 && length <= left
-            ? (int)length
-            : throw new InvalidDataException($"the {what} length {length:N0} does not fit in the {left:N0} bytes left");
     }
 
     private static Network Rebuild(CheckpointInfo info, string path)
@@ -189,59 +199,155 @@ public static class Checkpoint
         writer.Write(section.GetBuffer(), 0, (int)section.Length);
     }
 
-    private sealed record Contents(CheckpointInfo Info, byte[] Model, byte[] Optimizer);
+    private sealed record Contents(CheckpointInfo Info, Network Network, byte[] Model, byte[] Optimizer);
 
+    /// <summary>The largest header read: 64 MiB (a header is the architecture's spec and one record per epoch).</summary>
+    private const int MaxHeaderBytes = 64 << 20;
+
+    /// <summary>
+    /// Reads a checkpoint bounded, header first: only a regular file is opened (a link to <c>/dev/zero</c> or a FIFO is
+    /// refused without being read); the header is read and checked (its fields, then its architecture against its own
+    /// normalization and class names) before anything else; the file may be no larger than the network's state can be;
+    /// its SHA-256 is checked by streaming; only then are the two state sections read into memory.
+    /// </summary>
     private static Contents Open(string path)
     {
-        if (!File.Exists(path))
+        if (!File.Exists(path) && BoundedFile.KindOf(path) == FileKind.Absent)
         {
             throw new DataException($"{path}: checkpoint not found");
         }
 
-        byte[] bytes;
+        FileStream file;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            file = BoundedFile.OpenRegular(path, "checkpoint");
         }
-        catch (IOException error)
+        catch (InfoFieldException error) when (error is not DataException)
         {
-            throw new DataException($"{path}: cannot read: {error.Message}", error);
+            throw new DataException(error.Message, error);
         }
 
-        if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        using (file)
+        {
+            try
+            {
+                return Read(path, file);
+            }
+            catch (JsonException error) when (!error.Message.Contains("LineNumber", StringComparison.Ordinal) && JsonText.Where(error) is { Length: > 0 } where)
+            {
+                throw new DataException($"{path}: corrupted checkpoint (its header: {error.Message} at {where})", error);
+            }
+            catch (Exception error) when (error is JsonException or EndOfStreamException or OverflowException or NotSupportedException or InvalidDataException)
+            {
+                throw new DataException($"{path}: truncated or corrupted checkpoint ({error.Message})", error);
+            }
+            catch (IOException error)
+            {
+                throw new DataException($"{path}: cannot read: {error.Message}", error);
+            }
+        }
+    }
+
+    private static Contents Read(string path, FileStream file)
+    {
+        long length = file.Length;
+        var magic = new byte[Magic.Length];
+        if (file.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) < magic.Length || !magic.AsSpan().SequenceEqual(Magic))
         {
             throw new DataException($"{path}: not an InfoField checkpoint (it does not start with INFOFIELD-CHECKPOINT/1)");
         }
 
-        if (bytes.Length < Magic.Length + 32 || !SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - 32)))
+        if (length < Magic.Length + sizeof(int) + 32)
         {
-            throw new DataException($"{path}: truncated or corrupted checkpoint (its SHA-256 does not match its contents)");
+            throw Damaged(path);
         }
 
-        try
+        // The header, read and checked before anything else; its length must fit in the file.
+        long content = length - 32;
+        var reader = new BinaryReader(file, Encoding.UTF8, leaveOpen: true);
+        int headerLength = reader.ReadInt32();
+        if (headerLength < 0 || headerLength > content - file.Position || headerLength > MaxHeaderBytes)
         {
-            using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 32));
-            reader.ReadBytes(Magic.Length);
-            byte[] header = reader.ReadBytes(Section(reader, reader.ReadInt32(), "header"));
-            CheckpointInfo info = JsonSerializer.Deserialize<CheckpointInfo>(header, Json)
-                ?? throw new DataException($"{path}: the checkpoint has an empty header");
-            if (info.Schema != CheckpointInfo.SchemaName)
-            {
-                throw new DataException($"{path}: checkpoint schema '{info.Schema}' is not {CheckpointInfo.SchemaName}");
-            }
-
-            if (info.InvalidField() is string field)
-            {
-                throw new DataException($"{path}: corrupted checkpoint: its header's field '{field}' is missing or out of range");
-            }
-
-            byte[] model = reader.ReadBytes(Section(reader, reader.ReadInt64(), "model state"));
-            byte[] optimizer = reader.ReadBytes(Section(reader, reader.ReadInt64(), "optimizer state"));
-            return new Contents(info, model, optimizer);
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"the header length {headerLength:N0} does not fit in the {content - file.Position:N0} bytes left (at most {MaxHeaderBytes:N0})"));
         }
-        catch (Exception error) when (error is JsonException or EndOfStreamException or OverflowException or NotSupportedException or InvalidDataException)
+
+        byte[] header = reader.ReadBytes(headerLength);
+        JsonText.RequireValidStrings(header);
+        CheckpointInfo info = JsonSerializer.Deserialize<CheckpointInfo>(header, Json)
+            ?? throw new DataException($"{path}: the checkpoint has an empty header");
+        if (info.Schema != CheckpointInfo.SchemaName)
         {
-            throw new DataException($"{path}: corrupted checkpoint ({error.Message})", error);
+            throw new DataException($"{path}: checkpoint schema '{InfoFieldException.OneLine(info.Schema ?? "")}' is not {CheckpointInfo.SchemaName}");
         }
+
+        if (info.InvalidField() is string field)
+        {
+            throw new DataException($"{path}: corrupted checkpoint: its header's field '{field}' is missing or out of range");
+        }
+
+        Network network = Rebuild(info, path);
+        if (info.Describes(network) is string mismatch)
+        {
+            throw new DataException($"{path}: corrupted checkpoint: {mismatch}");
+        }
+
+        // The state of this network takes a bounded number of bytes: a longer file is refused before it is read.
+        long bound = MaxStateBytes(network);
+        if (length - file.Position - 32 > 2 * (bound + sizeof(long)))
+        {
+            throw new DataException(string.Create(CultureInfo.InvariantCulture, $"{path}: corrupted checkpoint: {length:N0} bytes is more than the state of its network ({CostModel.Of(network).Total.Parameters:N0} parameters) can take"));
+        }
+
+        if (!HashMatches(file, length))
+        {
+            throw Damaged(path);
+        }
+
+        file.Position = Magic.Length + sizeof(int) + headerLength;
+        long left = content - file.Position;
+        byte[] model = reader.ReadBytes(Section(reader.ReadInt64(), left - sizeof(long), bound, "model state"));
+        left = content - file.Position;
+        byte[] optimizer = reader.ReadBytes(Section(reader.ReadInt64(), left - sizeof(long), bound, "optimizer state"));
+        return new Contents(info, network, model, optimizer);
     }
+
+    /// <summary>
+    /// The most bytes TorchSharp's state of <paramref name="network"/> can take: 8 bytes per parameter and as many for
+    /// buffers (batch-norm statistics, momentum), plus names, shapes and a margin.
+    /// </summary>
+    private static long MaxStateBytes(Network network) =>
+        (16 * CostModel.Of(network).Total.Parameters) + (4096L * network.Units.Sum(unit => unit.Graph.Nodes.Count + 1)) + (4096L * (network.Head.Count + 1)) + (1L << 20);
+
+    /// <summary>A section length read from the file: refused unless it fits in what is left of it and in the network's state.</summary>
+    private static int Section(long length, long left, long bound, string what)
+    {
+        return length >= 0 && length <= left && length <= bound && length <= Array.MaxLength
+            ? (int)length
+            : throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"the {what} length {length:N0} does not fit in the {Math.Max(0, left):N0} bytes left"));
+    }
+
+    private static bool HashMatches(FileStream file, long length)
+    {
+        file.Position = 0;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var chunk = new byte[1 << 16];
+        long remaining = length - 32;
+        while (remaining > 0)
+        {
+            int read = file.Read(chunk, 0, (int)Math.Min(chunk.Length, remaining));
+            if (read == 0)
+            {
+                return false;
+            }
+
+            hash.AppendData(chunk, 0, read);
+            remaining -= read;
+        }
+
+        var stored = new byte[32];
+        return file.ReadAtLeast(stored, 32, throwOnEndOfStream: false) == 32 && hash.GetHashAndReset().AsSpan().SequenceEqual(stored);
+    }
+
+    private static DataException Damaged(string path) =>
+        new($"{path}: truncated or corrupted checkpoint (its SHA-256 does not match its contents)");
 }

@@ -36,8 +36,13 @@ public static class ModelBinding
     }
 
     /// <summary>Throws, naming the model, the dataset and the fix, when <paramref name="network"/> does not fit <paramref name="data"/>.</summary>
-    public static void Check(Network network, TrainingData data, string reference)
+    public static void Check(Network network, TrainingData data, string reference) => Check(network, data.Identity, reference);
+
+    /// <summary>Throws, naming the model, the dataset and the fix, when <paramref name="network"/> does not fit the data <paramref name="data"/> identifies.</summary>
+    public static void Check(Network network, DataIdentity data, string reference)
     {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
         if (network.SpatialRank != 2)
         {
             throw new InfoFieldException($"{reference}: a 1-D network cannot be trained on images");
@@ -49,9 +54,9 @@ public static class ModelBinding
         }
 
         int outputs = network.Output.Volume > int.MaxValue ? -1 : (int)network.Output.Volume;
-        if (outputs != data.Classes.Count)
+        if (outputs != data.ClassCount)
         {
-            throw new InfoFieldException($"{reference}: predicts {network.Output.Volume} classes but {data.Name} has {data.Classes.Count}; size its last linear layer to {data.Classes.Count}");
+            throw new InfoFieldException($"{reference}: predicts {network.Output.Volume} classes but {data.Name} has {data.ClassCount}; size its last linear layer to {data.ClassCount}");
         }
     }
 }

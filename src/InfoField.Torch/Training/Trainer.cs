@@ -36,6 +36,12 @@ public sealed record TrainingJob(
     /// <summary>Runs before each epoch (from 0) once the model is ready; tests use it to stop or damage a run.</summary>
     internal Action<int, NetworkModule>? BeforeEpoch { get; init; }
 
+    /// <summary>
+    /// Runs before each file the job writes into <see cref="OutputDirectory"/> (and before TensorBoard opens its folder);
+    /// a study checks there that the folder is still its own, not a link swapped in since the run started.
+    /// </summary>
+    public Action? BeforeWrite { get; init; }
+
     /// <summary>The number of torch threads this job runs with.</summary>
     public int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
 
@@ -68,8 +74,15 @@ public static class Trainer
     public const string ResultFile = "result.json";
 
     /// <summary>The id of <paramref name="job"/> on <paramref name="data"/>.</summary>
-    public static RunKey Key(TrainingJob job, TrainingData data) =>
-        new(NetworkSpec.Canonical(job.Model.Network), data.Key, job.Model.Width, job.Settings);
+    public static RunKey Key(TrainingJob job, TrainingData data) => Key(job, data.Identity);
+
+    /// <summary>What determines the run of <paramref name="job"/> on the data <paramref name="data"/> identifies (no image read).</summary>
+    public static RunKey Key(TrainingJob job, DataIdentity data)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(data);
+        return new(NetworkSpec.Canonical(job.Model.Network), data.Key, job.Model.Width, job.Settings);
+    }
 
     /// <summary>How many times <see cref="TrainResuming"/> starts a run in all, the first start included.</summary>
     public const int NativeFailureAttempts = 3;
@@ -166,6 +179,7 @@ public static class Trainer
             ? $"resuming {job.Model.Reference} from {checkpointPath} after epoch {history.Count} of {settings.Epochs}"
             : $"training {job.Model.Reference} on {data.Name} ({data.Train.Count:N0} images, {data.Test.Count:N0} test) for {settings.Epochs} epochs, run {runId}");
 
+        job.BeforeWrite?.Invoke();
         SummaryWriter? board = job.TensorBoard && history.Count < settings.Epochs
             ? utils.tensorboard.SummaryWriter(Path.Combine(directory, "tensorboard"))
             : null;
@@ -180,7 +194,9 @@ public static class Trainer
             var record = new EpochRecord(epoch + 1, lastRate, trainLoss, trainAccuracy, test.Loss, test.Accuracy, trainSeconds, clock.Elapsed.TotalSeconds, images / trainSeconds, images);
             history.Add(record);
             var info = new CheckpointInfo(CheckpointInfo.SchemaName, runId, job.Model.Reference, data.Name, data.Key, job.Model.Width, settings, epoch + 1, data.Normalization, data.Classes, key.ArchitectureJson, [.. history]);
+            job.BeforeWrite?.Invoke();
             Checkpoint.Save(checkpointPath, info, model, optimizer);
+            job.BeforeWrite?.Invoke();
             WriteEpochs(directory, history);
             if (board is not null)
             {
@@ -217,6 +233,7 @@ public static class Trainer
             job.EffectiveThreads,
             directory,
             Devices.Name(device));
+        job.BeforeWrite?.Invoke();
         AtomicFile.WriteAllText(Path.Combine(directory, ResultFile), JsonSerializer.Serialize(result, new JsonSerializerOptions(Checkpoint.Json) { WriteIndented = true }) + "\n");
         return result;
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using InfoField.Architecture;
 using InfoField.Torch.Data;
@@ -239,7 +240,7 @@ public class DatasetTests
 
         File.WriteAllText(victim, "this is not a PNG");
         var garbage = Assert.Throws<DataException>(() => Datasets.Load("folder", new DataOptions(temp.Path), new FeatureShape(3, 8, 8)));
-        Assert.Equal($"{victim}: not a readable PNG or JPEG image (corrupted, or another format)", garbage.Message);
+        Assert.Equal($"{victim}: not a PNG or JPEG image (it starts with neither signature)", garbage.Message);
 
         Directory.Delete(Path.Combine(temp.Path, "test"), recursive: true);
         File.WriteAllBytes(victim, png);
@@ -254,7 +255,7 @@ public class DatasetTests
         Assert.Contains("use the dataset 'folder'", Assert.Throws<ParameterException>(() => Datasets.Canonical("imagenet")).Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [FashionMnistFact]
     public void Fashion_mnist_from_debians_package_loads_with_its_documented_size_and_statistics()
     {
         Assert.True(Directory.Exists(Datasets.DebianFashionMnist), $"{Datasets.DebianFashionMnist} is missing: apt-get install dataset-fashion-mnist (.ci/run does)");
@@ -288,35 +289,43 @@ public class DatasetTests
         Assert.Equal(0, pixels[..(2 * 32)].ToArray().Sum(p => p));
     }
 
-    /// <summary>Serves one file over HTTP on the loopback interface.</summary>
+    /// <summary>
+    /// Serves one file over HTTP on the loopback interface, on a port the operating system picks (bound as port 0, so it
+    /// is free: no clash with another test or program). Enough HTTP/1.1 for one GET per connection.
+    /// </summary>
     private sealed class LocalServer : IDisposable
     {
-        private readonly HttpListener _listener = new();
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
         private readonly Task _serving;
 
         public LocalServer(byte[] body)
         {
-            int port = 40000 + Random.Shared.Next(20000);
-            Url = new Uri($"http://127.0.0.1:{port}/cifar-10-binary.tar.gz");
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             _listener.Start();
-            _serving = Task.Run(() =>
+            int port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+            Url = new Uri($"http://127.0.0.1:{port}/cifar-10-binary.tar.gz");
+            _serving = Task.Run(async () =>
             {
-                while (_listener.IsListening)
+                while (!_stop.IsCancellationRequested)
                 {
-                    HttpListenerContext context;
+                    TcpClient client;
                     try
                     {
-                        context = _listener.GetContext();
+                        client = await _listener.AcceptTcpClientAsync(_stop.Token);
                     }
-                    catch (HttpListenerException)
+                    catch (Exception error) when (error is OperationCanceledException or SocketException or ObjectDisposedException)
                     {
                         return;
                     }
 
-                    context.Response.ContentLength64 = body.Length;
-                    context.Response.OutputStream.Write(body);
-                    context.Response.Close();
+                    using (client)
+                    {
+                        NetworkStream stream = client.GetStream();
+                        await ReadRequest(stream);
+                        byte[] head = System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+                        await stream.WriteAsync(head);
+                        await stream.WriteAsync(body);
+                    }
                 }
             });
         }
@@ -325,9 +334,25 @@ public class DatasetTests
 
         public void Dispose()
         {
+            _stop.Cancel();
             _listener.Stop();
-            _listener.Close();
             _serving.Wait(TimeSpan.FromSeconds(5));
+            _stop.Dispose();
+        }
+
+        /// <summary>Reads the request up to the blank line that ends its headers (a GET has no body).</summary>
+        private static async Task ReadRequest(NetworkStream stream)
+        {
+            var seen = new List<byte>();
+            var buffer = new byte[1];
+            while (await stream.ReadAsync(buffer) == 1)
+            {
+                seen.Add(buffer[0]);
+                if (seen.Count >= 4 && seen[^4] == '\r' && seen[^3] == '\n' && seen[^2] == '\r' && seen[^1] == '\n')
+                {
+                    return;
+                }
+            }
         }
     }
 }

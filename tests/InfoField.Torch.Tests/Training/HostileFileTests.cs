@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -36,16 +35,71 @@ public class HostileFileTests
         string trailing = temp["trailing-idx1-ubyte.gz"];
         File.WriteAllBytes(lying, GzipZeros(TestFiles.Idx(0x0803, [100_000, 1000, 1000], []), 4L << 20));
         File.WriteAllBytes(trailing, GzipZeros(TestFiles.Idx(0x0801, [10], new byte[10]), 512L << 20));
-        long before = GC.GetTotalAllocatedBytes();
-        var clock = Stopwatch.StartNew();
+        long before = GC.GetAllocatedBytesForCurrentThread();
 
         var header = Assert.Throws<DataException>(() => IdxFile.Read(lying, 3));
         var tail = Assert.Throws<DataException>(() => IdxFile.Read(trailing, 1));
 
+        // This thread's allocations only (other tests run in parallel), and the decompressed bytes actually read:
+        // the header's 16 bytes for the lying file, the data and at most the trailing allowance for the other.
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Contains("100000 x 1000 x 1000 = 100,000,000,000 bytes of data, more than the limit", header.Message, StringComparison.Ordinal);
         Assert.Contains("holds far more", tail.Message, StringComparison.Ordinal);
-        Assert.True(GC.GetTotalAllocatedBytes() - before < 256L << 20, $"allocated {GC.GetTotalAllocatedBytes() - before:N0} bytes");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.True(allocated < 64L << 20, $"allocated {allocated:N0} bytes");
+        Assert.Equal(16, DecompressedBytesRead(lying, 3));
+        Assert.InRange(DecompressedBytesRead(trailing, 1), 18 + IdxFile.MaxTrailingBytes, 18 + IdxFile.MaxTrailingBytes + 8192);
+    }
+
+    /// <summary>How many decompressed bytes <see cref="IdxFile"/> reads from <paramref name="path"/> before it refuses it.</summary>
+    private static long DecompressedBytesRead(string path, int rank)
+    {
+        using FileStream file = File.OpenRead(path);
+        using var counting = new CountingStream(new GZipStream(file, CompressionMode.Decompress));
+        Assert.Throws<DataException>(() => IdxFile.Read(path, rank, counting, compressed: true));
+        return counting.BytesRead;
+    }
+
+    /// <summary>A read-only stream that counts the bytes read through it.</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int read = inner.Read(buffer, offset, count);
+            BytesRead += read;
+            return read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 
     private static byte[] CheckpointBytes(Action<BinaryWriter> body)
@@ -72,7 +126,7 @@ public class HostileFileTests
 
     private static CheckpointInfo Info(string architecture) => new(
         CheckpointInfo.SchemaName, "0123456789abcdef", "tiny", "mnist", "mnist", 1, new TrainingSettings(), 1,
-        new Normalization([0.5], [0.25]), ["0", "1"], architecture, []);
+        new Normalization([0.5], [0.25]), ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"], architecture, []);
 
     [Fact]
     public void Checkpoints_with_a_valid_hash_but_a_lying_header_are_refused_in_one_line()

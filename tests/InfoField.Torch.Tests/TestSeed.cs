@@ -1,0 +1,17 @@
+using System.Globalization;
+
+namespace InfoField.Torch.Tests;
+
+/// <summary>
+/// The seed of a randomized test: fixed, so every run repeats the same cases, and settable with INFOFIELD_TEST_SEED to
+/// explore others or repeat a failure (tests print the seed they used).
+/// </summary>
+public static class TestSeed
+{
+    /// <summary>The environment variable that overrides the fixed seeds.</summary>
+    public const string Variable = "INFOFIELD_TEST_SEED";
+
+    /// <summary>INFOFIELD_TEST_SEED when set to an integer, else <paramref name="fixedSeed"/>.</summary>
+    public static int Value(int fixedSeed) =>
+        int.TryParse(Environment.GetEnvironmentVariable(Variable), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int seed) ? seed : fixedSeed;
+}
