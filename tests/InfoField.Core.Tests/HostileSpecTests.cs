@@ -18,6 +18,17 @@ public class HostileSpecTests
 
     private static SpecException Refused(string json) => Assert.Throws<SpecException>(() => NetworkSpec.Parse(json, "x.json"));
 
+    /// <summary>
+    /// What <paramref name="work"/> allocates on this thread: a deterministic bound (other tests running in parallel do
+    /// not count), unlike a wall clock or the process-wide allocation counter.
+    /// </summary>
+    internal static long AllocatedBy(Action work)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        work();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
     [Theory]
     [InlineData("{\"type\": \"conv\", \"out\": 16, \"kernel\": 2147483647}", "$.stages[0].units[0].ops[0].kernel")]
     [InlineData("{\"type\": \"conv\", \"out\": 16, \"kernel\": 3, \"padding\": 2147483647}", "$.stages[0].units[0].ops[0].padding")]
@@ -29,12 +40,12 @@ public class HostileSpecTests
     [InlineData("{\"type\": \"conv\", \"out\": 16, \"kernel\": 3, \"stride\": 2147483647}", "$.stages[0].units[0].ops[0].stride")]
     public void Sizes_beyond_the_limits_are_refused_naming_the_field(string op, string path)
     {
-        var clock = Stopwatch.StartNew();
-        SpecException error = Refused(Spec(op));
+        SpecException? error = null;
+        long allocated = AllocatedBy(() => error = Refused(Spec(op)));
 
-        Assert.Equal(path, error.JsonPath);
+        Assert.Equal(path, error!.JsonPath);
         Assert.Contains("65,536", error.Message, StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+        Assert.True(allocated < 1L << 20, $"refusing it allocated {allocated:N0} bytes: work sized by the value before the check");
     }
 
     [Theory]
@@ -53,13 +64,13 @@ public class HostileSpecTests
     {
         string unit = "{\"ops\": [{\"type\": \"relu\"}]}";
         string json = $"{{\"input\": [3, 32, 32], \"stages\": [{{\"units\": [{string.Join(", ", Enumerable.Repeat(unit, Limits.MaxUnits + 1))}]}}]}}";
-        var clock = Stopwatch.StartNew();
+        SpecException? error = null;
 
-        SpecException error = Refused(json);
+        long allocated = AllocatedBy(() => error = Refused(json));
 
-        Assert.Equal("$.stages", error.JsonPath);
+        Assert.Equal("$.stages", error!.JsonPath);
         Assert.Contains("4,097 units are more than the limit of 4,096", error.Message, StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.True(allocated < 32L << 20, $"refusing it allocated {allocated:N0} bytes: more than reading the file and its units");
     }
 
     [Fact]
@@ -117,6 +128,61 @@ public class HostileSpecTests
         Assert.Contains("0.6666666666666666", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"name\": \"x\\ud800y\", \"input\": [3, 8, 8], \"stages\": []}", 1, 10)]
+    [InlineData("{\"input\": [3, 8, 8],\n \"stages\": [{\"units\": [{\"name\": \"\\udc00\", \"ops\": [{\"type\": \"relu\"}]}]}]}", 2, 33)]
+    [InlineData("{\"input\": [3, 8, 8], \"stages\": [{\"units\": [{\"ops\": [{\"type\": \"\\ud83d\"}]}]}]}", 1, 62)]
+    [InlineData("{\"\\ud800\": 1, \"input\": [3, 8, 8], \"stages\": []}", 1, 2)]
+    [InlineData("// a comment with \"quotes\\ud800\n{\"format\": \"\\udc00\\ud800\", \"input\": [3, 8, 8], \"stages\": []}", 2, 12)]
+    public void A_lone_surrogate_escape_in_any_string_is_refused_with_its_line_and_byte(string json, int line, int column)
+    {
+        SpecException error = Refused(json);
+
+        Assert.Equal($"x.json: not valid JSON (line {line}, byte {column}): {(json.Contains("{\"\\ud800\"", StringComparison.Ordinal) ? "a property name" : "a string")} is not valid Unicode (a lone surrogate escape such as \\ud800, or bytes that are not UTF-8)", error.Message);
+    }
+
+    [Fact]
+    public void Valid_surrogate_pairs_and_escaped_backslashes_are_read()
+    {
+        Network network = NetworkSpec.Parse("{\"name\": \"\\ud83d\\ude00 \\\\ud800\", \"input\": [3, 8, 8], \"stages\": [{\"units\": [{\"ops\": [{\"type\": \"relu\"}]}]}]}");
+
+        Assert.Equal("\U0001F600 \\ud800", network.Name);
+    }
+
+    [Theory]
+    [InlineData("{\"type\": \"rpw\", \"out\": 12, \"groups\": 3, \"overlap\": 1e-400}", "overlap", "1e-400 is too small to be used as written: it underflows to 0")]
+    [InlineData("{\"type\": \"rpw\", \"out\": 12, \"groups\": 3, \"overlap\": -0.00000e-999}", null, null)]
+    [InlineData("{\"type\": \"rpw\", \"out\": 12, \"groups\": 3, \"overlap\": 1e-30}", "overlap", "1E-30 cannot be used exactly: window starts are computed in decimal arithmetic")]
+    [InlineData("{\"type\": \"rpw\", \"out\": 12, \"groups\": 3, \"overlap\": 1e400}", "overlap", "1e400 is too large for a number")]
+    [InlineData("{\"type\": \"dropout\", \"p\": 1e-400}", "p", "1e-400 is too small to be used as written")]
+    [InlineData("{\"type\": \"dropout\", \"p\": 5e-324}", null, null)]
+    public void Numbers_that_a_double_cannot_hold_are_refused_not_used_as_0(string op, string? field, string? expected)
+    {
+        string json = Spec("{\"type\": \"conv\", \"out\": 12, \"kernel\": 3}, " + op);
+        if (field is null)
+        {
+            Assert.NotNull(NetworkSpec.Parse(json, "x.json"));
+            return;
+        }
+
+        SpecException error = Refused(json);
+
+        Assert.Equal($"$.stages[0].units[0].ops[1].{field}", error.JsonPath);
+        Assert.Contains(expected!, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.0, true)]
+    [InlineData(0.5, true)]
+    [InlineData(0.6666666666666666, true)]
+    [InlineData(1e-12, true)]
+    [InlineData(1e-28, true)]
+    [InlineData(1.2345678901234567e-20, false)]
+    [InlineData(1e-30, false)]
+    [InlineData(4.9e-324, false)]
+    public void Overlaps_are_exact_only_when_the_decimal_window_arithmetic_keeps_every_digit(double overlap, bool exact) =>
+        Assert.Equal(exact, RollingWindows.IsExact(overlap));
+
     [Fact]
     public void Messages_stay_on_one_line()
     {
@@ -135,7 +201,7 @@ public class HostileSpecTests
     }
 
     [Fact]
-    public void Special_files_and_oversized_specs_are_refused_without_reading_them()
+    public async Task Special_files_and_oversized_specs_are_refused_without_reading_them()
     {
         string folder = Path.Combine(Path.GetTempPath(), "infofield-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -149,14 +215,21 @@ public class HostileSpecTests
 
             string big = Path.Combine(folder, "big.json");
             File.WriteAllText(big, "{\"name\": \"" + new string('a', (int)BoundedFile.MaxSpecBytes) + "\"}");
-            var clock = Stopwatch.StartNew();
 
-            SpecException fromFifo = Assert.Throws<SpecException>(() => NetworkSpec.Load(fifo));
-            SpecException fromZero = Assert.Throws<SpecException>(() => NetworkSpec.Load("/dev/zero"));
-            SpecException fromBig = Assert.Throws<SpecException>(() => NetworkSpec.Load(big));
+            // A FIFO without a writer blocks whoever opens it: refused from its type, so this returns at once (the
+            // watchdog is for a regression, which would block forever, not a time limit).
+            Task<SpecException> fifoLoad = Task.Run(() => Assert.Throws<SpecException>(() => NetworkSpec.Load(fifo)));
+            Assert.True(await Task.WhenAny(fifoLoad, Task.Delay(TimeSpan.FromMinutes(2))) == fifoLoad, "loading a FIFO blocked: it was opened");
+            SpecException fromFifo = await fifoLoad;
+            SpecException? fromZero = null, fromBig = null;
+            long zeroAllocated = AllocatedBy(() => fromZero = Assert.Throws<SpecException>(() => NetworkSpec.Load("/dev/zero")));
+            long bigAllocated = AllocatedBy(() => fromBig = Assert.Throws<SpecException>(() => NetworkSpec.Load(big)));
             SpecException fromFolder = Assert.Throws<SpecException>(() => NetworkSpec.Load(folder));
 
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+            Assert.True(zeroAllocated < 1L << 20, $"refusing /dev/zero allocated {zeroAllocated:N0} bytes: it was read");
+            Assert.True(bigAllocated < 1L << 20, $"refusing a spec over the limit allocated {bigAllocated:N0} bytes: it was read");
+            Assert.NotNull(fromZero);
+            Assert.NotNull(fromBig);
             Assert.Contains("not a regular file", fromFifo.Message, StringComparison.Ordinal);
             Assert.Contains("not a regular file", fromZero.Message, StringComparison.Ordinal);
             Assert.Contains("the limit for a spec file", fromBig.Message, StringComparison.Ordinal);
@@ -214,36 +287,47 @@ public class HostileSpecTests
     public void Fuzz_hostile_specs_succeed_consistently_or_fail_in_one_line()
     {
         const int Cases = 2500;
-        var random = new Random(20261201);
-        var clock = Stopwatch.StartNew();
+        int seed = Seed(20261201);
+        var random = new Random(seed);
         int accepted = 0, branched = 0;
         for (int i = 0; i < Cases; i++)
         {
             string json = HostileSpec(random);
             double alpha = random.Next(6) switch { 0 => double.NaN, 1 => -1, 2 => 0, 3 => double.PositiveInfinity, 4 => 1e308, _ => 0.5 + (random.NextDouble() * 5) };
             var options = new FieldOptions(alpha, random.Next(2) == 0 ? CoordinateFrame.Input : CoordinateFrame.Output);
+            bool zoo = i % 4 == 3;
+            long before = GC.GetAllocatedBytesForCurrentThread();
             try
             {
-                Network network = i % 4 == 3 ? HostileZooRequest(random) : NetworkSpec.Parse(json, "fuzz.json");
+                Network network = zoo ? HostileZooRequest(random) : NetworkSpec.Parse(json, "fuzz.json");
                 CheckConsistent(network, options);
+                Assert.False(!zoo && (json.Contains("e-400", StringComparison.Ordinal) || json.Contains("\"overlap\": 1e-30", StringComparison.Ordinal)), $"seed {seed}, case {i}: a number that a double or the window arithmetic cannot hold was accepted (used as 0)\n{json}");
                 accepted++;
                 branched += network.Units.Any(unit => !unit.Graph.IsChain) ? 1 : 0;
             }
             catch (InfoFieldException error)
             {
-                Assert.False(error.Message.Contains('\n') || error.Message.Contains('\r'), $"case {i}: a multi-line message: {error.Message}");
-                Assert.False(string.IsNullOrWhiteSpace(error.Message), $"case {i}: an empty message");
+                Assert.False(error.Message.Contains('\n') || error.Message.Contains('\r'), $"seed {seed}, case {i}: a multi-line message: {error.Message}");
+                Assert.False(string.IsNullOrWhiteSpace(error.Message), $"seed {seed}, case {i}: an empty message");
             }
             catch (Exception error)
             {
-                Assert.Fail($"case {i}: {error.GetType().Name}: {error.Message}\n{json}");
+                Assert.Fail($"seed {seed}, case {i}: {error.GetType().Name}: {error.Message}\n{json}");
             }
+
+            // Unbounded memory (the class of out 2^30 or adaptive pools of 2^31) shows as allocation, deterministically:
+            // the hostile specs are small networks, the zoo requests ImageNet models at most.
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated < (zoo ? 256L << 20 : 16L << 20), $"seed {seed}, case {i}: allocated {allocated:N0} bytes\n{json}");
         }
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{Cases} cases took {clock.Elapsed}");
         Assert.InRange(accepted, Cases / 20, Cases - (Cases / 20));
         Assert.True(branched >= Cases / 50, $"only {branched} accepted networks had a branched unit");
     }
+
+    /// <summary>The seed of a fuzz test: <paramref name="fixedSeed"/>, or INFOFIELD_TEST_SEED to explore or repeat others.</summary>
+    internal static int Seed(int fixedSeed) =>
+        int.TryParse(Environment.GetEnvironmentVariable("INFOFIELD_TEST_SEED"), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int seed) ? seed : fixedSeed;
 
     /// <summary>
     /// A zoo model with hostile values: width, dataset and an input shape (typed values; how the CLI reads them from
@@ -302,7 +386,14 @@ public class HostileSpecTests
     }
 
     private static readonly string[] Extremes =
-        ["0", "1", "2", "3", "-1", "2147483647", "-2147483648", "1073741824", "65536", "65537", "1000000", "1.5", "\"3\"", "null", "[]", "[1, 2]", "[2, 1]", "[1, 2, 3]", "true", "1e308", "0.6666666666666666", "{}"];
+        ["0", "1", "2", "3", "-1", "2147483647", "-2147483648", "1073741824", "65536", "65537", "1000000", "1.5", "\"3\"", "null", "[]", "[1, 2]", "[2, 1]", "[1, 2, 3]", "true", "1e308", "0.6666666666666666", "{}", "1e-400", "-1e-400", "1e400", "5e-324", "\"\\ud800\""];
+
+    /// <summary>
+    /// Strings as JSON source: lone surrogate escapes (high, low, reversed), terminal escapes, C0 and C1 controls,
+    /// bidirectional overrides, a valid pair and an escaped backslash (which are fine).
+    /// </summary>
+    internal static readonly string[] HostileStrings =
+        ["\\ud800", "a\\udc00b", "\\udc00\\ud800", "x\\ud83d", "\\u001b[31mred\\u001b[0m", "\\u001b]0;title\\u0007", "\\r\\n\\tz", "\\u0085\\u009b2J", "\\u202egnp.exe", "\\u2028\\u2029", "\\u0000", "\\ud83d\\ude00", "\\\\ud800", "\\u00ad\\u200b"];
 
     private static readonly string[] OpTypes =
         ["conv", "dw", "pw", "gpw", "rpw", "shuffle", "interlace", "maxpool", "avgpool", "globalavgpool", "adaptiveavgpool", "bn", "relu", "dropout", "flatten", "linear", "residual", "softmax", "bogus"];
@@ -319,7 +410,7 @@ public class HostileSpecTests
         string input = hostile && random.Next(8) == 0 ? Pick(random, Extremes)
             : rank == 1 ? $"[{Pick(random, ["1", "2", "4", "8"])}, {Small(random, 8, 64)}]"
             : $"[{Pick(random, ["1", "2", "3", "4", "8"])}, {Small(random, 8, 40)}, {Small(random, 8, 40)}]";
-        json.Append("{\"name\": \"").Append(random.Next(10) == 0 ? "n\\nl" : "fuzz").Append("\", \"input\": ").Append(input).Append(", \"stages\": [");
+        json.Append("{\"name\": \"").Append(random.Next(10) == 0 ? Pick(random, HostileStrings) : "fuzz").Append("\", \"input\": ").Append(input).Append(", \"stages\": [");
         int stages = random.Next(hostile ? 0 : 1, 4);
         for (int s = 0; s < stages; s++)
         {
@@ -327,7 +418,9 @@ public class HostileSpecTests
             int units = random.Next(hostile ? 0 : 1, 4);
             for (int u = 0; u < units; u++)
             {
-                json.Append(u > 0 ? ", " : "").Append("{\"ops\": [").Append(Ops(random, rank, depth: 0, hostile)).Append("]}");
+                string name = random.Next(10) == 0 ? $"\"name\": \"{Pick(random, HostileStrings)}\", " : "";
+                string stray = hostile && random.Next(12) == 0 ? $"\"{Pick(random, HostileStrings)}\": 1, " : "";
+                json.Append(u > 0 ? ", " : "").Append('{').Append(name).Append(stray).Append("\"ops\": [").Append(Ops(random, rank, depth: 0, hostile)).Append("]}");
             }
 
             json.Append("]}");
@@ -394,7 +487,7 @@ public class HostileSpecTests
             "conv" => $"{{\"type\": \"conv\", \"out\": {Out()}, \"kernel\": {Value(1, 5)}{Window()}, \"groups\": {Groups()}}}",
             "dw" => $"{{\"type\": \"dw\", \"kernel\": {Value(1, 5)}{Window()}, \"multiplier\": {Value(1, 3)}}}",
             "pw" or "gpw" => $"{{\"type\": \"{type}\", \"out\": {Out()}, \"groups\": {Groups()}}}",
-            "rpw" => $"{{\"type\": \"rpw\", \"out\": {Out()}, \"groups\": {Groups()}, \"overlap\": {Pick(random, ["0", "0.5", "0.25", "0.6666666666666666", "0.99", "1", "-0.1", "0.66666666666666666666", "\"x\""])}}}",
+            "rpw" => $"{{\"type\": \"rpw\", \"out\": {Out()}, \"groups\": {Groups()}, \"overlap\": {Pick(random, ["0", "0.5", "0.25", "0.6666666666666666", "0.99", "1", "-0.1", "0.66666666666666666666", "\"x\"", "1e-400", "1e-30", "5e-324", "1e-12"])}}}",
             "shuffle" or "interlace" => $"{{\"type\": \"{type}\", \"groups\": {Groups()}}}",
             "maxpool" or "avgpool" => $"{{\"type\": \"{type}\", \"kernel\": {Value(1, 3)}{(random.Next(3) == 0 ? $", \"padding\": {Value(0, 2)}" : "")}}}",
             "adaptiveavgpool" => $"{{\"type\": \"adaptiveavgpool\", \"output\": {Value(1, 4)}}}",
