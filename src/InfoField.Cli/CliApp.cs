@@ -33,8 +33,10 @@ public static class CliApp
         {
             // One line: the errors (usage dumps collapsed), then where the usage is.
             string command = parsed.CommandResult.Command.Name == root.Name ? "infofield" : $"infofield {parsed.CommandResult.Command.Name}";
-            // Only the first error: a command line of thousands of stray arguments gives thousands of errors.
-            string message = System.Text.RegularExpressions.Regex.Replace(parsed.Errors[0].Message.TrimEnd('.'), @"\s*[\r\n]+\s*", " ");
+            // One error: a command line of thousands of stray arguments gives thousands of errors. The first that names
+            // something typed ('frobnicate' rather than "Required command was not provided"), else the first.
+            ParseError first = parsed.Errors.FirstOrDefault(e => args.Any(arg => arg.Length > 0 && e.Message.Contains($"'{arg}'", StringComparison.Ordinal))) ?? parsed.Errors[0];
+            string message = System.Text.RegularExpressions.Regex.Replace(first.Message.TrimEnd('.'), @"\s*[\r\n]+\s*", " ");
             string more = parsed.Errors.Count == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $"; {parsed.Errors.Count - 1:N0} more error(s)");
             error.WriteLine($"infofield: {InfoFieldException.OneLine(message)}{more} (see '{command} --help')");
             return ExitCodes.Usage;

@@ -1,3 +1,4 @@
+using InfoField.Spec;
 using InfoField.Torch.Tests.Training;
 
 namespace InfoField.Cli.Tests;
@@ -171,6 +172,167 @@ public class HardeningTests
         OneLine(CliRun.Of("optimize", spec), 1, "line\\nbreak");
         OneLine(CliRun.Of("decompose", spec, "--block", "dw-pw"), 1, "line\\nbreak");
         OneLine(CliRun.Of("report", spec, "--out", temp["r.html"]), 1, "line\\nbreak");
+    }
+
+    [Fact]
+    public void Thousands_of_stray_arguments_print_the_first_error_on_one_short_line()
+    {
+        string[] stray = [.. Enumerable.Range(0, 3000).Select(i => $"stray{i}")];
+
+        CliRun run = CliRun.Of(["analyze", "vgg11", .. stray]);
+
+        OneLine(run, 2, "Unrecognized command or argument 'stray0'; 2,999 more error(s) (see 'infofield analyze --help')");
+        Assert.True(run.Error.Length < 200, run.Error);
+    }
+
+    [Theory]
+    [InlineData(new[] { "rule", "F", "-c", "8", "--overlap", "1e-400" }, 2, "--overlap: expected a number that a double holds (this one underflows to 0")]
+    [InlineData(new[] { "models", "--width", "-1e-999" }, 2, "--width: expected a number that a double holds")]
+    [InlineData(new[] { "decompose", "vgg11", "--block", "dw-rpw", "--overlap", "1e-30" }, 1, "1E-30 cannot be used exactly")]
+    public void Numbers_that_underflow_are_refused_not_used_as_0(string[] args, int exitCode, string expected) =>
+        OneLine(CliRun.Of(args), exitCode, expected);
+
+    [Fact]
+    public void Follow_links_resolves_a_bare_relative_link_name_against_the_links_folder_and_refuses_loops_and_folders()
+    {
+        using var temp = new TempFolder();
+        File.CreateSymbolicLink(temp["lnk"], "target.json");
+        File.CreateSymbolicLink(temp["loop"], "loop");
+        Directory.CreateDirectory(temp["dir"]);
+        File.CreateSymbolicLink(temp["dirlink"], "dir");
+        Directory.CreateDirectory(temp["sub"]);
+        File.CreateSymbolicLink(Path.Combine(temp["sub"], "up"), "../up.json");
+
+        // A separate process in that folder: the link's name is relative to the working directory, as typed.
+        (int code, string error) = Launch(temp.Path, "optimize", "vgg11", "--out", "lnk", "--follow-links");
+        (int loopCode, string loopError) = Launch(temp.Path, "optimize", "vgg11", "--out", "loop", "--follow-links");
+        (int dirCode, string dirError) = Launch(temp.Path, "optimize", "vgg11", "--out", "dirlink", "--follow-links");
+        (int upCode, string upError) = Launch(temp["sub"], "report", "vgg11", "--out", "up", "--follow-links", "--format", "json");
+
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(temp["target.json"]), "the link's target was not written beside it");
+        Assert.Equal(FileKind.SymbolicLink, InfoField.Spec.BoundedFile.KindOf(temp["lnk"]));
+        Assert.Equal(1, loopCode);
+        Assert.Contains("loop: too many levels of symbolic links", loopError, StringComparison.Ordinal);
+        Assert.Equal(1, dirCode);
+        Assert.Contains("is a directory; expected a file name", dirError, StringComparison.Ordinal);
+        Assert.True(upCode == 0, upError);
+        Assert.True(File.Exists(temp["up.json"]));
+        Assert.Equal(["dir", "dirlink", "lnk", "loop", "sub", "target.json", "up.json"], Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Names with terminal escapes, control, format and line-separator characters (seeded): every text output shows
+    /// them escaped, keeps the line count of the same network with plain names, and the HTML and SVG hold none of them.
+    /// </summary>
+    [Fact]
+    public void Hostile_names_are_printed_escaped_in_every_text_and_html_output()
+    {
+        using var temp = new TempFolder();
+        int seed = InfoField.Torch.Tests.TestSeed.Value(20261207);
+        var random = new Random(seed);
+        // JSON escapes (the spec file holds them as text): terminal escapes, line breaks, C1 controls, bidirectional and zero-width characters.
+        string[] pieces = ["\\u001b[31m", "\\u001b]0;owned\\u0007", "\\n", "\\r", "\\t", "\\u0085", "\\u009b2J", "\\u202e", "\\u2028", "\\u200b", "\\u0000", "\\u007f"];
+        string Hostile() => "n" + string.Concat(Enumerable.Range(0, 3).Select(_ => pieces[random.Next(pieces.Length)] + "x"));
+        string spec = File.ReadAllText(CliRun.Of("optimize", "mobilenet", "--out", temp["base.json"]).ExitCode == 0 ? temp["base.json"] : throw new InvalidOperationException());
+        string plain = temp["plain.json"], hostile = temp["hostile.json"];
+        File.WriteAllText(plain, spec.Replace("\"name\": \"", "\"name\": \"P", StringComparison.Ordinal));
+        File.WriteAllText(hostile, System.Text.RegularExpressions.Regex.Replace(spec, "\"name\": \"", _ => $"\"name\": \"{Hostile()}"));
+        string[][] commands = [["analyze"], ["analyze", "--detail"], ["optimize"], ["decompose", "--block", "dw-rpw"]];
+
+        foreach (string[] command in commands)
+        {
+            CliRun named = CliRun.Of([command[0], hostile, .. command[1..]]);
+            CliRun reference = CliRun.Of([command[0], plain, .. command[1..]]);
+            Assert.True(named.ExitCode == 0, $"seed {seed}: {string.Join(' ', command)}: {named.Error}");
+            Assert.True(!named.Output.Any(c => c != '\n' && InfoField.Reporting.Printable.IsUnprintable(c)), $"seed {seed}: {string.Join(' ', command)} printed a control character");
+            Assert.Equal(reference.Output.Split('\n').Length, named.Output.Split('\n').Length);
+            Assert.Contains("\\u", named.Output, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, CliRun.Of("report", hostile, "--out", temp["r.html"]).ExitCode);
+        Assert.Equal(0, CliRun.Of("report", hostile, "--out", temp["svg"], "--format", "svg").ExitCode);
+        foreach (string file in Directory.GetFiles(temp["svg"]).Append(temp["r.html"]))
+        {
+            string text = File.ReadAllText(file);
+            Assert.True(!text.Any(c => c != '\n' && InfoField.Reporting.Printable.IsUnprintable(c)), $"seed {seed}: {file} holds a control character");
+        }
+
+        foreach (string file in Directory.GetFiles(temp["svg"]))
+        {
+            _ = System.Xml.Linq.XDocument.Parse(File.ReadAllText(file));
+        }
+    }
+
+    [Fact]
+    public void Connectivity_pictures_and_study_plans_have_budgets_checked_before_the_work()
+    {
+        using var temp = new TempFolder();
+        string tiny = TestFiles.WriteTinySpec(temp["tiny.json"]);
+        string wide = temp["wide.json"];
+        File.WriteAllText(wide, "{\"input\": [8192, 8, 8], \"stages\": [{\"units\": [{\"name\": \"dw-pw\", \"ops\": [{\"type\": \"dw\", \"kernel\": 3, \"padding\": 1}, {\"type\": \"pw\", \"out\": 8192}]}]}], \"head\": [{\"type\": \"globalavgpool\"}, {\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 10}]}");
+
+        CliRun? block = null, seeds = null;
+        long blockAllocated = AllocatedBy(() => block = CliRun.Of("report", "vgg11", "--block", "A", "--channels", "65536", "--out", temp["a.html"]));
+        long seedsAllocated = AllocatedBy(() => seeds = CliRun.Of("compare", tiny, "--dataset", "mnist", "--seeds", "2147483647", "--plan", "--results", temp["results"]));
+        CliRun picture = CliRun.Of("report", wide, "--out", temp["wide.html"]);
+
+        OneLine(block!, 1, "--block A with --channels 65536 and --groups 4: a connectivity picture draws at most 4,096 channels, not 65,536");
+        Assert.True(blockAllocated < 64L << 20, $"allocated {blockAllocated:N0} bytes");
+        OneLine(seeds!, 1, "--seeds 2147483647: a study plans at most 10,000 runs, and 2,147,483,647 seeds of 1 network(s) are 2,147,483,647");
+        Assert.True(seedsAllocated < 64L << 20, $"allocated {seedsAllocated:N0} bytes");
+        Assert.True(picture.ExitCode == 0, picture.Error);
+        Assert.Contains("stage 1, unit 1 (dw-pw) is not pictured: a connectivity picture draws at most 4,096 channels, not 8,192", File.ReadAllText(temp["wide.html"]), StringComparison.Ordinal);
+        Assert.Equal(0, CliRun.Of("report", "vgg11", "--block", "F", "--channels", "4096", "--out", temp["f.html"]).ExitCode);
+    }
+
+    [Fact]
+    public void A_checkpoint_whose_header_does_not_fit_its_network_is_refused_in_one_line_by_eval_and_export()
+    {
+        using var temp = new TempFolder();
+        string path = temp["c.ifckpt"];
+        using (var model = Torch.Building.ModuleBuilder.Build(TestFiles.TinyNetwork()))
+        using (var optimizer = TorchSharp.torch.optim.SGD(model.parameters(), 0.1, 0.9))
+        {
+            var info = new Torch.Training.CheckpointInfo(
+                Torch.Training.CheckpointInfo.SchemaName, "0123456789abcdef", "tiny", "mnist", "mnist", 1, new Training.TrainingSettings(), 1,
+                Torch.Data.Normalization.Cifar, [.. Enumerable.Range(0, 10).Select(i => $"{i}")], InfoField.Spec.NetworkSpec.Serialize(TestFiles.TinyNetwork()), []);
+            Torch.Training.Checkpoint.Save(path, info, model, optimizer);
+        }
+
+        OneLine(CliRun.Of("eval", path), 1, "corrupted checkpoint: its normalization has 3 channel(s) but its network takes 1 (1x32x32)");
+        OneLine(CliRun.Of("export", path, "--out", temp["x.onnx"]), 1, "its normalization has 3 channel(s)");
+    }
+
+    private static long AllocatedBy(Action work)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        work();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    /// <summary>Runs the published command in <paramref name="directory"/> as its own process; the exit code and standard error.</summary>
+    private static (int Code, string Error) Launch(string directory, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "infofield.dll"));
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        _ = output.Result;
+        return (process.ExitCode, error);
     }
 }
 

@@ -97,9 +97,10 @@ internal static partial class FolderFiles
     }
 
     /// <summary>
-    /// Makes <paramref name="path"/> free for a new regular file or folder: removes a symbolic link, FIFO, device node or
-    /// socket there (only the entry: a link's target is untouched) and an empty folder; true when something was removed.
-    /// A regular file is left in place; a folder with contents gives <see cref="UnusableException"/>.
+    /// Makes <paramref name="path"/> free for a new regular file: removes a symbolic link, FIFO, device node or socket
+    /// there (only the entry: a link's target is untouched), and renames a folder aside to
+    /// <c>&lt;name&gt;.unusable-&lt;32 hex digits&gt;</c> (a rename never follows anything inside it, where deleting a
+    /// tree others can write to might); true when something was moved or removed. A regular file is left in place.
     /// </summary>
     public static bool RemoveUnusable(string path)
     {
@@ -112,7 +113,7 @@ internal static partial class FolderFiles
                     File.Delete(path);
                     return true;
                 case FileKind.Directory:
-                    Directory.Delete(path, recursive: false);
+                    Directory.Move(path, $"{path}.unusable-{Guid.NewGuid():N}");
                     return true;
                 default:
                     return false;
@@ -193,6 +194,7 @@ internal static partial class FolderFiles
         private const int NoSuchFile = 2;
         private const int Loop = 40;
         private const int NotDirectory = 20;
+        private const int IsDirectory = 21;
         private const int ReadOnly = 0;
         private const int ReadWrite = 2;
         private const int Create = 0x40;
@@ -270,9 +272,12 @@ internal static partial class FolderFiles
                         throw new FileNotFoundException($"{path}: no such file", path);
                     }
 
-                    throw new UnusableException(path, errno == Loop
-                        ? "is a symbolic link; InfoField never follows links inside a results folder"
-                        : $"cannot open it ({Describe(errno)})");
+                    throw new UnusableException(path, errno switch
+                    {
+                        Loop => "is a symbolic link; InfoField never follows links inside a results folder",
+                        IsDirectory => "is a folder, not a regular file",
+                        _ => $"cannot open it ({Describe(errno)})",
+                    });
                 }
 
                 var handle = new SafeFileHandle(descriptor, ownsHandle: true);

@@ -102,8 +102,8 @@ public sealed class ResultsFolder
             .OfType<RunRecord>()];
 
     /// <summary>
-    /// Writes a finished run atomically. Whatever unusable entry holds its name (a symbolic link, FIFO, device, socket or
-    /// empty folder: a corrupted result, reported when read) is removed first, never followed.
+    /// Writes a finished run atomically. Whatever unusable entry holds its name (a symbolic link, FIFO, device or socket,
+    /// removed, or a folder, moved aside: a corrupted result, reported when read) is cleared first, never followed.
     /// </summary>
     public void Write(RunRecord record)
     {
@@ -123,9 +123,10 @@ public sealed class ResultsFolder
 
     /// <summary>
     /// Makes the working folder of run <paramref name="id"/> ready for a process that holds its claim: a real folder
-    /// (a symbolic link, file or special file in its place is removed, never followed), and none of the files a run
-    /// writes there (checkpoint, epoch records, result, TensorBoard folder) a link or special file. Returns one line per
-    /// entry removed, for the user.
+    /// (a symbolic link, file or special file in its place is removed, never followed), none of the files a run writes
+    /// there (checkpoint, epoch records, result, TensorBoard folder) a link, special file or misplaced folder, and a
+    /// checkpoint there one that resumes this run (a damaged one, or another run's, is moved aside and the run starts
+    /// over). Returns one line per entry removed or moved, for the user.
     /// </summary>
     public IReadOnlyList<string> PrepareWork(string id)
     {
@@ -147,17 +148,28 @@ public sealed class ResultsFolder
                 bool unusable = kind is FileKind.SymbolicLink or FileKind.Special || (folder ? kind == FileKind.Regular : kind == FileKind.Directory);
                 if (unusable)
                 {
-                    if (kind == FileKind.Directory)
-                    {
-                        FolderFiles.RemoveUnusable(entry);
-                    }
-                    else
+                    if (kind == FileKind.Regular)
                     {
                         File.Delete(entry);
                     }
+                    else
+                    {
+                        FolderFiles.RemoveUnusable(entry);
+                    }
 
-                    removed.Add($"{entry}: was {FolderFiles.Describe(kind)}; removed (never followed), the run starts without it");
+                    removed.Add(kind == FileKind.Directory
+                        ? $"{entry}: was a folder; moved aside (to {System.IO.Path.GetFileName(entry)}.unusable-...), the run starts without it"
+                        : $"{entry}: was {FolderFiles.Describe(kind)}; removed (never followed), the run starts without it");
                 }
+            }
+
+            // A checkpoint that is damaged or belongs to another run is a corrupted file like a broken result: the run
+            // starts over (the file is moved aside, for people to look at) instead of stopping the study.
+            string checkpoint = System.IO.Path.Combine(work, Checkpoint.FileName);
+            if (BoundedFile.KindOf(checkpoint) == FileKind.Regular && UnusableCheckpoint(checkpoint, id) is string why)
+            {
+                File.Move(checkpoint, $"{checkpoint}.unusable-{Guid.NewGuid():N}");
+                removed.Add($"{checkpoint}: {why}; moved aside, the run starts over");
             }
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
@@ -166,6 +178,21 @@ public sealed class ResultsFolder
         }
 
         return removed;
+    }
+
+    /// <summary>Why the checkpoint at <paramref name="path"/> cannot resume run <paramref name="id"/>, or null when it can.</summary>
+    private static string? UnusableCheckpoint(string path, string id)
+    {
+        try
+        {
+            CheckpointInfo info = Checkpoint.ReadInfo(path);
+            return info.RunId == id ? null : $"it belongs to run {InfoFieldException.OneLine(info.RunId)}";
+        }
+        catch (DataException error)
+        {
+            string message = error.Message.StartsWith(path + ": ", StringComparison.Ordinal) ? error.Message[(path.Length + 2)..] : error.Message;
+            return message;
+        }
     }
 
     /// <summary>
