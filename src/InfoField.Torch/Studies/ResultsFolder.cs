@@ -51,7 +51,7 @@ public sealed class ResultsFolder
 
         if (kind != FileKind.Regular)
         {
-            throw Corrupted(path, $"it is {FolderFiles.Describe(kind)}, not a regular file; InfoField never follows links inside a results folder", null);
+            throw Corrupted(path, $"it is {FolderFiles.Describe(kind)}, not a regular file{(kind == FileKind.SymbolicLink ? "; InfoField never follows links inside a results folder" : "")}", null);
         }
 
         RunRecord? record;
