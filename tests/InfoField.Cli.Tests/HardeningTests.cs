@@ -1,4 +1,4 @@
-using InfoField.Spec;
+using InfoField.Files;
 using InfoField.Torch.Tests.Training;
 
 namespace InfoField.Cli.Tests;
@@ -211,7 +211,7 @@ public class HardeningTests
 
         Assert.True(code == 0, error);
         Assert.True(File.Exists(temp["target.json"]), "the link's target was not written beside it");
-        Assert.Equal(FileKind.SymbolicLink, InfoField.Spec.BoundedFile.KindOf(temp["lnk"]));
+        Assert.Equal(FileKind.SymbolicLink, InfoField.Files.BoundedFile.KindOf(temp["lnk"]));
         Assert.Equal(1, loopCode);
         Assert.Contains("loop: too many levels of symbolic links", loopError, StringComparison.Ordinal);
         Assert.Equal(1, dirCode);

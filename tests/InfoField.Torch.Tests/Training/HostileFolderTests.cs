@@ -1,4 +1,4 @@
-using InfoField.Spec;
+using InfoField.Files;
 using InfoField.Torch.Data;
 using InfoField.Torch.Studies;
 using InfoField.Training;
@@ -79,7 +79,7 @@ public class HostileFolderTests
             {
                 folder.Write(Record());
                 Assert.Equal(Id, folder.Read(Id)!.Id);
-                Assert.Equal(FileKind.Regular, InfoField.Spec.BoundedFile.KindOf(folder.ResultPath(Id)));
+                Assert.Equal(FileKind.Regular, InfoField.Files.BoundedFile.KindOf(folder.ResultPath(Id)));
             }
         }
 
@@ -106,7 +106,7 @@ public class HostileFolderTests
 
         Assert.Contains("was not a folder (a symbolic link or file); replaced by a new folder", Assert.Single(removed), StringComparison.Ordinal);
         Assert.Equal(2, inside.Count);
-        Assert.Equal(FileKind.Directory, InfoField.Spec.BoundedFile.KindOf(Path.Combine(folder.WorkPath("fedcba9876543210"))));
+        Assert.Equal(FileKind.Directory, InfoField.Files.BoundedFile.KindOf(Path.Combine(folder.WorkPath("fedcba9876543210"))));
         Assert.Contains("is now a symbolic link, not a folder; stopped rather than write through it", Assert.Throws<DataException>(() => folder.RequireWork(Id)).Message, StringComparison.Ordinal);
         AssertUntouched(outside);
     }
@@ -190,7 +190,7 @@ public class HostileFolderTests
     {
         for (string? at = folder; at is not null && at.Length > root.Length; at = Path.GetDirectoryName(at))
         {
-            if (InfoField.Spec.BoundedFile.KindOf(at) is not (FileKind.Directory or FileKind.Absent))
+            if (InfoField.Files.BoundedFile.KindOf(at) is not (FileKind.Directory or FileKind.Absent))
             {
                 return false;
             }
