@@ -74,6 +74,8 @@ internal static class OptionChecks
                     option.Validators.Add(result => Check(result, option, "an overlap with at most 17 significant digits", static token =>
                         !double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value)
                         || (decimal.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal written) && InfoField.Architecture.RollingWindows.ExactDecimal(value) == written)));
+                    option.Validators.Add(result => Check(result, option, "an overlap whose digits fit the 28 decimal places of the window arithmetic (write 0 or a value with fewer decimal places)", static token =>
+                        !double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || value >= 1 || InfoField.Architecture.RollingWindows.IsExact(value)));
                 }
             }
             else if (type == typeof(int) || type == typeof(long))

@@ -188,7 +188,8 @@ public class HardeningTests
     [Theory]
     [InlineData(new[] { "rule", "F", "-c", "8", "--overlap", "1e-400" }, 2, "--overlap: expected a number that a double holds (this one underflows to 0")]
     [InlineData(new[] { "models", "--width", "-1e-999" }, 2, "--width: expected a number that a double holds")]
-    [InlineData(new[] { "decompose", "vgg11", "--block", "dw-rpw", "--overlap", "1e-30" }, 1, "1E-30 cannot be used exactly")]
+    [InlineData(new[] { "decompose", "vgg11", "--block", "dw-rpw", "--overlap", "1e-30" }, 2, "--overlap: expected an overlap whose digits fit the 28 decimal places of the window arithmetic")]
+    [InlineData(new[] { "rule", "F", "-c", "8", "--overlap", "1e-30" }, 2, "--overlap: expected an overlap whose digits fit the 28 decimal places")]
     public void Numbers_that_underflow_are_refused_not_used_as_0(string[] args, int exitCode, string expected) =>
         OneLine(CliRun.Of(args), exitCode, expected);
 
