@@ -161,6 +161,31 @@ public class StudyCommandTests
         Assert.False(Directory.Exists(temp["none"]));
     }
 
+    [Fact]
+    public void Committed_study_results_reprint_without_the_data_set()
+    {
+        // A colleague reading the committed results has no data: --report, --plan and --charts read no image. The data
+        // folder given here does not exist, so the test holds whether or not Debian's Fashion-MNIST is installed.
+        using var temp = new TempFolder();
+        string results = Path.Combine(RepositoryRoot(), "docs", "results", "data", "insertion-fashion-mnist");
+        string[] study = ["study", "insertion", "--base", "vgg11", "--dataset", "fashion-mnist", "--data-dir", temp["no-data"], "--width", "0.25", "--epochs", "6", "--seeds", "3", "--augment", "on"];
+
+        JsonElement report = CliRun.Of([.. study, "--results", results, "--report", "--json"]).Json();
+        JsonElement plan = CliRun.Of([.. study, "--results", results, "--plan", "--json"]).Json();
+        CliRun charts = CliRun.Of([.. study, "--results", results, "--report", "--charts", temp["charts"]]);
+        CliRun training = CliRun.Of([.. study, "--results", temp["new-results"]]);
+
+        Assert.Equal(0, report.GetProperty("missing").GetInt32());
+        Assert.Equal(18, report.GetProperty("rows").EnumerateArray().Sum(row => row.GetProperty("accuracies").GetArrayLength()));
+        Assert.Equal(18, plan.GetProperty("runs").GetArrayLength());
+        Assert.Equal(0, charts.ExitCode);
+        Assert.True(File.Exists(Path.Combine(temp["charts"], "insertion-gains.svg")), charts.Error);
+        Assert.False(Directory.Exists(temp["no-data"]));
+        // Training does read the data, from the folder given: the reprints above did not find it elsewhere.
+        Assert.Equal(1, training.ExitCode);
+        Assert.Contains(temp["no-data"], training.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("insertion-fashion-mnist", new[] { "study", "insertion", "--base", "vgg11" }, 18)]
     [InlineData("insertion-fashion-mnist", new[] { "study", "insertion", "--base", "vgg11", "--kernels", "3,1,5" }, 48)]
