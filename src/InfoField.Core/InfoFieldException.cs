@@ -48,3 +48,24 @@ public class InfoFieldException : Exception
         return line.ToString();
     }
 }
+
+/// <summary>
+/// An op has no entry in a table a backend reads (a TorchSharp module, an ONNX form, a trace rule): one type and one
+/// line for every such table, naming the op, what is missing and how to register it.
+/// </summary>
+public sealed class UnregisteredOpException : InfoFieldException
+{
+    /// <summary>Creates the error for <paramref name="op"/>, missing <paramref name="what"/> in the table <paramref name="table"/>.</summary>
+    /// <param name="op">The op that has no entry.</param>
+    /// <param name="what">What is missing, e.g. <c>TorchSharp module</c>.</param>
+    /// <param name="table">The table to register it in, e.g. <c>ModuleSet</c>.</param>
+    /// <param name="context">Where it happened (a network's name), or null.</param>
+    public UnregisteredOpException(Architecture.Op op, string what, string table, string? context = null)
+        : base($"{(context is null ? "" : context + ": ")}no {what} for the op '{op?.Type}' ({op?.GetType().Name}); register one with {table}.With")
+    {
+        Op = op!;
+    }
+
+    /// <summary>The op that has no entry.</summary>
+    public Architecture.Op Op { get; }
+}

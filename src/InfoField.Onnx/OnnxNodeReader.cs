@@ -252,21 +252,7 @@ internal sealed class OnnxNodeReader
         Pair padding = Padding(node, input, kernel, stride, dilation);
         padding = new Pair(padding.H + extra.H, padding.W + extra.W);
         bool bias = node.Input.Count > 2 && node.Input[2].Length > 0;
-        Op op;
-        if (groups == input.Channels && input.Channels > 1 && outChannels % input.Channels == 0)
-        {
-            op = new DepthwiseConvolution(kernel, stride, padding, dilation, outChannels / input.Channels, bias);
-        }
-        else if (kernel == Pair.Square(1) && padding == Pair.Square(0))
-        {
-            op = new PointwiseConvolution(outChannels, groups, stride, bias);
-        }
-        else
-        {
-            op = new Convolution(outChannels, kernel, stride, padding, dilation, groups, bias);
-        }
-
-        Emit(node, op, [x]);
+        Emit(node, Ops.Conv2d(input.Channels, outChannels, kernel, stride, padding, dilation, groups, bias), [x]);
     }
 
     /// <summary>A Gather of channels, kept until the Conv that reads it: with a 1x1 Conv of one group per filter it is RPW.</summary>

@@ -210,8 +210,7 @@ public static class Connectivity
                 Unit unit = network.Stages[s].Units[u];
                 FeatureShape input = network.Layout.Stages[s].Units[u].Input;
                 FeatureShape output = network.Layout.Stages[s].Units[u].Output;
-                bool factorized = unit.Ops.Any(op => op is DepthwiseConvolution or RollingPointwiseConvolution or ChannelShuffle or Interlace
-                    or PointwiseConvolution { Groups: > 1 } or Convolution { Groups: > 1 });
+                bool factorized = unit.Ops.Any(op => op.Form.IsFactorized() || op.Role == OpRole.Routing);
                 if (!factorized || !unit.Graph.IsChain || input.Channels != output.Channels)
                 {
                     continue;

@@ -83,8 +83,8 @@ public class GraphModuleTests
         var pw = (Conv2d)module.Stages.children().Single().children().Single().children().First();
 
         Assert.True((-pw.forward(x)).allclose(module.forward(x)));
-        var missing = Assert.Throws<NotSupportedException>(() => ModuleBuilder.Build(network));
-        Assert.Contains("no TorchSharp module for op 'negate'", missing.Message, StringComparison.Ordinal);
+        var missing = Assert.Throws<UnregisteredOpException>(() => ModuleBuilder.Build(network));
+        Assert.Equal("no TorchSharp module for the op 'negate' (Negate); register one with ModuleSet.With", missing.Message);
     }
 
     private static Network Network(OpGraph graph) => new("graph", Input, [new Stage([new Unit("u", graph)])], []);

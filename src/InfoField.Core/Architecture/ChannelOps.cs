@@ -8,6 +8,9 @@ public abstract record ChannelPermutation(int Groups) : LayerOp
     public abstract int[] SourceChannels(int channels);
 
     /// <inheritdoc />
+    public override OpRole Role => OpRole.Routing;
+
+    /// <inheritdoc />
     public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
         Windowing.CheckDivides(Groups, input.Channels, "input") ?? new Checked<FeatureShape>(input);
 

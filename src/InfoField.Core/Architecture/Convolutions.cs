@@ -13,6 +13,22 @@ public sealed record Convolution(int OutChannels, Pair Kernel, Pair Stride, Pair
     /// <inheritdoc />
     public override string Type => "conv";
 
+    /// <inheritdoc />
+    public override OpRole Role => OpRole.Kernel;
+
+    /// <inheritdoc />
+    public override KernelForm Form => Groups == 1 ? KernelForm.Dense : KernelForm.Grouped;
+
+    /// <inheritdoc />
+    public override Pair SpatialPadding => Padding;
+
+    /// <inheritdoc />
+    public override Op Rescaled(Func<int, int> channels)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        return this with { OutChannels = channels(OutChannels), Stride = Pair.Square(1) };
+    }
+
     /// <summary>The spec-file kind of this op.</summary>
     public static Spec.OpKind Kind { get; } = new(
         "conv",
@@ -39,6 +55,9 @@ public sealed record Convolution(int OutChannels, Pair Kernel, Pair Stride, Pair
         ?? Windowing.CheckDivides(Groups, OutChannels, "output")
         ?? Windowing.TrySlide(input, Kernel, Stride, Padding, Dilation, out int height, out int width)
         ?? Limits.CheckShape("out", new FeatureShape(OutChannels, height, width));
+
+    /// <inheritdoc />
+    public override Violation? WindowRule() => Windowing.CheckExtent(Kernel, Dilation);
 
     /// <inheritdoc />
     public override SpatialWindow Window(FeatureShape input) => Windowing.Sliding(Kernel, Stride, Padding, Dilation);
@@ -70,6 +89,18 @@ public sealed record DepthwiseConvolution(Pair Kernel, Pair Stride, Pair Padding
     /// <inheritdoc />
     public override string Type => "dw";
 
+    /// <inheritdoc />
+    public override OpRole Role => OpRole.Kernel;
+
+    /// <inheritdoc />
+    public override KernelForm Form => KernelForm.Depthwise;
+
+    /// <inheritdoc />
+    public override Pair SpatialPadding => Padding;
+
+    /// <inheritdoc />
+    public override Op Rescaled(Func<int, int> channels) => this with { Stride = Pair.Square(1) };
+
     /// <summary>The spec-file kind of this op.</summary>
     public static Spec.OpKind Kind { get; } = new(
         "dw",
@@ -91,6 +122,9 @@ public sealed record DepthwiseConvolution(Pair Kernel, Pair Stride, Pair Padding
         ?? Windowing.CheckChannels("multiplier", (long)input.Channels * Multiplier)
         ?? Windowing.TrySlide(input, Kernel, Stride, Padding, Dilation, out int height, out int width)
         ?? Limits.CheckShape("multiplier", new FeatureShape(input.Channels * Multiplier, height, width));
+
+    /// <inheritdoc />
+    public override Violation? WindowRule() => Windowing.CheckExtent(Kernel, Dilation);
 
     /// <inheritdoc />
     public override SpatialWindow Window(FeatureShape input) => Windowing.Sliding(Kernel, Stride, Padding, Dilation);
@@ -128,6 +162,19 @@ public sealed record PointwiseConvolution(int OutChannels, int Groups, Pair Stri
 
     /// <inheritdoc />
     public override string Type => Groups == 1 ? "pw" : "gpw";
+
+    /// <inheritdoc />
+    public override OpRole Role => OpRole.Kernel;
+
+    /// <inheritdoc />
+    public override KernelForm Form => Groups == 1 ? KernelForm.Pointwise : KernelForm.GroupedPointwise;
+
+    /// <inheritdoc />
+    public override Op Rescaled(Func<int, int> channels)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        return this with { OutChannels = channels(OutChannels), Stride = Pair.Square(1) };
+    }
 
     /// <summary>The spec-file kind <c>pw</c>.</summary>
     public static Spec.OpKind PointwiseKind { get; } = new("pw", ["out", "groups", "stride", "bias"], Read);
@@ -182,6 +229,19 @@ public sealed record RollingPointwiseConvolution(int OutChannels, int Groups, do
 {
     /// <inheritdoc />
     public override string Type => "rpw";
+
+    /// <inheritdoc />
+    public override OpRole Role => OpRole.Kernel;
+
+    /// <inheritdoc />
+    public override KernelForm Form => KernelForm.RollingPointwise;
+
+    /// <inheritdoc />
+    public override Op Rescaled(Func<int, int> channels)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        return this with { OutChannels = channels(OutChannels) };
+    }
 
     /// <summary>The spec-file kind of this op.</summary>
     public static Spec.OpKind Kind { get; } = new(

@@ -8,11 +8,9 @@ namespace InfoField.Architecture;
 /// cuts lies a single-entry, single-exit region: one op, or a branched graph (a residual block, an Inception module).</item>
 /// <item>The head starts at the first flatten, linear or softmax, together with the pooling just before it.</item>
 /// <item>Before the head, a pooling region opens a stage (its entry); a branched region is a unit; single ops are
-/// grouped as the tracer groups a chain: a convolution starts a unit, and batch norm, activations, dropout and channel
-/// permutations join the unit before them. Two rules join convolutions: a pointwise convolution right after a
-/// depthwise one joins its unit (a separable convolution), and a depthwise convolution joins the unit of a pointwise
-/// convolution that is that unit's only convolution (an inverted bottleneck's expansion; with the first rule, expand,
-/// depthwise and linear projection form one unit). A gating region (a branched region ending in a multiply, such as
+/// grouped as the tracer groups a chain: a kernel (<see cref="OpRole.Kernel"/>) starts a unit, and every other op
+/// (batch norm, activations, dropout, channel permutations) joins the unit before it; <see cref="JoinsUnit"/> says when
+/// a kernel joins the unit before it too. A gating region (a branched region ending in a multiply, such as
 /// squeeze-and-excitation) joins the unit before it.</item>
 /// <item>Stages are maximal runs of units at one resolution (<see cref="StagePartition"/>).</item>
 /// </list>
@@ -27,7 +25,7 @@ public static class GraphStructure
     {
         ArgumentNullException.ThrowIfNull(graph);
         List<(int Start, int End)> regions = Regions(graph);
-        int headRegion = regions.FindIndex(region => graph.Nodes[region.Start].Op is HeadOp);
+        int headRegion = regions.FindIndex(region => graph.Nodes[region.Start].Op.Role == OpRole.Head);
         if (headRegion < 0)
         {
             headRegion = regions.Count;
@@ -49,7 +47,7 @@ public static class GraphStructure
         foreach (List<(int Start, int End)> group in Group(graph, regions.Take(headRegion)))
         {
             int start = group[0].Start, end = group[^1].End;
-            if (group.Count == 1 && end - start == 1 && graph.Nodes[start].Op is Pooling or AdaptivePooling)
+            if (group.Count == 1 && end - start == 1 && graph.Nodes[start].Op.Role == OpRole.Pooling)
             {
                 pieces.Add(graph.Nodes[start].Op);
                 continue;
@@ -69,20 +67,34 @@ public static class GraphStructure
     }
 
     /// <summary>
-    /// Marks the stem and the tail: the leading (trailing) run of units that are chains of dense convolutions
-    /// (one group) with batch norm, activations and pooling, each unlike every other unit of the network (no other unit has the
-    /// same ops and kernels). At least one unit stays a body unit.
+    /// Whether the kernel <paramref name="kernel"/> joins the open unit rather than starting one, given the unit's last
+    /// kernel (<paramref name="last"/>, null when it has none) and how many kernels it has: a pointwise kernel (PW, GPW,
+    /// RPW) right after a depthwise one joins its unit (a separable convolution), and a depthwise kernel joins the unit
+    /// of a pointwise kernel that is that unit's only kernel (an inverted bottleneck's expansion; with the first rule,
+    /// expand, depthwise and linear projection form one unit). The tracer groups chains by the same rule.
+    /// </summary>
+    public static bool JoinsUnit(Op kernel, Op? last, int kernels)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        return last is not null
+            && ((kernel.Form.IsPointwise() && last.Form == KernelForm.Depthwise)
+                || (kernel.Form == KernelForm.Depthwise && last.Form.IsPointwise() && kernels == 1));
+    }
+
+    /// <summary>
+    /// Marks the stem and the tail: the leading (trailing) run of units that are chains of dense kernels with
+    /// normalization, activations and pooling (no factorized kernel and no channel routing), each unlike every other
+    /// unit of the network (no other unit has the same ops and kernels). At least one unit stays a body unit.
     /// </summary>
     private static List<object> AssignRoles(List<object> pieces)
     {
         var units = pieces.OfType<Unit>().ToList();
         var signatures = units.Select(Signature).ToList();
         var counts = signatures.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
-        bool Edge(int i) => counts[signatures[i]] == 1 && units[i].Graph.IsChain && units[i].Ops.All(op => op switch
+        bool Edge(int i) => counts[signatures[i]] == 1 && units[i].Graph.IsChain && units[i].Ops.All(op => op.Role switch
         {
-            Convolution conv => conv.Groups == 1,
-            PointwiseConvolution pw => pw.Groups == 1,
-            ElementwiseOp or Pooling => true,
+            OpRole.Kernel => op.Form.IsDense(),
+            OpRole.Layer or OpRole.Pooling => true,
             _ => false,
         });
         int stem = 0;
@@ -133,18 +145,16 @@ public static class GraphStructure
         {
             Op op = graph.Nodes[region.Start].Op;
             bool single = region.End - region.Start == 1;
-            if (single && op is Pooling or AdaptivePooling)
+            if (single && op.Role == OpRole.Pooling)
             {
                 groups.Add([region]);
                 open = null;
                 continue;
             }
 
-            bool isConv = single && op is Convolution or DepthwiseConvolution or PointwiseConvolution or RollingPointwiseConvolution;
+            bool isConv = single && op.Role == OpRole.Kernel;
             bool gate = !single && graph.Nodes[region.End - 1].Op is Multiply;
-            bool joins = open is not null && (!single
-                ? gate
-                : !isConv || (op is PointwiseConvolution && lastConv is DepthwiseConvolution) || (op is DepthwiseConvolution && lastConv is PointwiseConvolution && convs == 1));
+            bool joins = open is not null && (!single ? gate : !isConv || JoinsUnit(op, lastConv, convs));
             if (!joins)
             {
                 open = [];
@@ -164,7 +174,7 @@ public static class GraphStructure
         // A pooling op followed by a unit that changes the resolution again would open a stage without units: it
         // joins the unit before it instead (ShuffleNetV2's stem is conv, bn, relu and max pooling).
         bool IsPooling(List<(int Start, int End)> group) =>
-            group.Count == 1 && group[0].End - group[0].Start == 1 && graph.Nodes[group[0].Start].Op is Pooling or AdaptivePooling;
+            group.Count == 1 && group[0].End - group[0].Start == 1 && graph.Nodes[group[0].Start].Op.Role == OpRole.Pooling;
         for (int g = groups.Count - 2; g >= 1; g--)
         {
             var next = groups[g + 1];

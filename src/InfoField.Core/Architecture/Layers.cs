@@ -76,6 +76,9 @@ public sealed record Activation(ActivationKind Kind) : ElementwiseOp
     /// <inheritdoc />
     public override string Type => Names.First(pair => pair.Value == Kind).Key;
 
+    /// <inheritdoc />
+    public override bool ReadsVectors => true;
+
     /// <summary>The spec-file kinds, one per activation name.</summary>
     public static IReadOnlyList<Spec.OpKind> Kinds { get; } =
         Names.Select(pair => new Spec.OpKind(pair.Key, [], _ => new Activation(pair.Value))).ToList();
@@ -87,6 +90,9 @@ public sealed record Dropout(double P = 0.5) : ElementwiseOp
 {
     /// <inheritdoc />
     public override string Type => "dropout";
+
+    /// <inheritdoc />
+    public override bool ReadsVectors => true;
 
     /// <summary>The spec-file kind of this op.</summary>
     public static Spec.OpKind Kind { get; } = new("dropout", ["p"], op => new Dropout(op.Double("p", 0.5)));
@@ -100,7 +106,14 @@ public sealed record Dropout(double P = 0.5) : ElementwiseOp
 }
 
 /// <summary>An op that belongs in the classifier head, after the last stage (flatten, linear, softmax).</summary>
-public abstract record HeadOp : Op;
+public abstract record HeadOp : Op
+{
+    /// <inheritdoc />
+    public override OpRole Role => OpRole.Head;
+
+    /// <inheritdoc />
+    public override bool ReadsVectors => true;
+}
 
 /// <summary>Flattens a C x H x W map into a vector of C H W features (classifier heads only).</summary>
 public sealed record Flatten : HeadOp

@@ -19,6 +19,9 @@ public abstract record MergeOp : Op
     /// <summary>How the channel coverage of the inputs combines.</summary>
     public abstract ChannelJoin Join { get; }
 
+    /// <inheritdoc />
+    public sealed override OpRole Role => OpRole.Merge;
+
     /// <summary>A merge cannot be applied to a single tensor.</summary>
     public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
         Broken("inputs", $"'{Type}' joins two or more tensors; give it \"inputs\"");
@@ -148,6 +151,16 @@ public sealed record ChannelSlice(int Start, int Count) : LayerOp
     /// <inheritdoc />
     public override string Type => "slice";
 
+    /// <inheritdoc />
+    public override OpRole Role => OpRole.Routing;
+
+    /// <inheritdoc />
+    public override Op Rescaled(Func<int, int> channels)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        return this with { Start = channels(Start), Count = channels(Count) };
+    }
+
     /// <summary>The spec-file kind of this op.</summary>
     public static Spec.OpKind Kind { get; } = new("slice", ["start", "count"], op => new ChannelSlice(op.Int("start"), op.Int("count")));
 
@@ -184,6 +197,9 @@ public sealed record ChannelSplit(int Part, int Parts) : LayerOp
 {
     /// <inheritdoc />
     public override string Type => "split";
+
+    /// <inheritdoc />
+    public override OpRole Role => OpRole.Routing;
 
     /// <summary>The spec-file kind of this op.</summary>
     public static Spec.OpKind Kind { get; } = new("split", ["part", "parts"], op => new ChannelSplit(op.Int("part"), op.Int("parts")));

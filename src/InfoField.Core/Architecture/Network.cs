@@ -221,7 +221,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
 
         for (int e = 0; e < stage.Entry.Count; e++)
         {
-            if (stage.Entry[e] is not (Pooling or AdaptivePooling))
+            if (stage.Entry[e].Role != OpRole.Pooling)
             {
                 return new Violation(
                     $"{path}.entry[{e}].type",
@@ -270,18 +270,18 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
         {
             string opPath = $"{path}[{i}]";
             Op op = ops[i];
-            if (!allowHeadOps && op is HeadOp)
+            if (!allowHeadOps && op.Role == OpRole.Head)
             {
                 return new Violation($"{opPath}.type", $"'{op.Type}' belongs in the head, after the last stage");
             }
 
-            // After a flatten or linear layer the tensor is a batch of vectors: only vector ops can follow.
-            if (vector is not null && op is not (HeadOp or Dropout or Activation))
+            // After a flatten or linear layer (any head op) the tensor is a batch of vectors: only ops that read vectors can follow.
+            if (vector is not null && !op.ReadsVectors)
             {
                 return new Violation($"{opPath}.type", $"'{op.Type}' needs a feature map but follows the {vector} that turned it into a vector; only linear, softmax, dropout and activations can follow");
             }
 
-            vector ??= op is Flatten or Linear ? op.Type : null;
+            vector ??= op.Role == OpRole.Head ? op.Type : null;
             Violation? broken = spatialRank == 1 ? CheckOneDimensional(op, shape) : null;
             if (broken is not null || !op.TryOutputShape(shape).TryGet(out shape, out broken))
             {
@@ -297,7 +297,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
         string path = $"{unitPath}.ops";
         for (int i = 0; i < graph.Count; i++)
         {
-            if (graph.Nodes[i].Op is HeadOp)
+            if (graph.Nodes[i].Op.Role == OpRole.Head)
             {
                 return new Violation($"{path}[{i}].type", $"'{graph.Nodes[i].Op.Type}' belongs in the head, after the last stage");
             }
@@ -327,7 +327,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
     {
         if (op is LayerOp layer)
         {
-            if (WindowRule(op) is { } broken)
+            if (layer.WindowRule() is { } broken)
             {
                 return broken;
             }
@@ -337,22 +337,13 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
             {
                 return new Violation("kernel", "a 1-D network needs kernels, strides and dilations of height 1");
             }
+
+            if (layer.SpatialPadding.H != 0)
+            {
+                return new Violation("padding", "a 1-D network pads only along its length");
+            }
         }
 
-        return op is Pooling { Padding.H: not 0 } or Convolution { Padding.H: not 0 } or DepthwiseConvolution { Padding.H: not 0 }
-            ? new Violation("padding", "a 1-D network pads only along its length")
-            : null;
+        return null;
     }
-
-    /// <summary>
-    /// The rule an op's <see cref="LayerOp.Window"/> checks before it can be computed (the 1-D check reads the window
-    /// before the op's shape rule, as the op's own checks would otherwise report another field first).
-    /// </summary>
-    private static Violation? WindowRule(Op op) => op switch
-    {
-        Convolution conv => Windowing.CheckExtent(conv.Kernel, conv.Dilation),
-        DepthwiseConvolution dw => Windowing.CheckExtent(dw.Kernel, dw.Dilation),
-        AdaptivePooling pool => Limits.CheckExtent("output", pool.Output, 1),
-        _ => null,
-    };
 }

@@ -22,6 +22,31 @@ public abstract record Op
     /// </summary>
     public FeatureShape OutputShape(FeatureShape input) => TryOutputShape(input).Value;
 
+    /// <summary>
+    /// What the op is to the rules that cut a network into units, stages and head and that validate it
+    /// (<see cref="OpRole"/>): the grouping of <see cref="GraphStructure"/> and of the tracer, the stage entry and head
+    /// rules of <see cref="Network"/>, and the kernels that the Rule of Kernel Replacement counts all ask this.
+    /// </summary>
+    public virtual OpRole Role => OpRole.Layer;
+
+    /// <summary>For a kernel (<see cref="OpRole.Kernel"/>), which form of convolution it is; <see cref="KernelForm.None"/> otherwise.</summary>
+    public virtual KernelForm Form => KernelForm.None;
+
+    /// <summary>
+    /// True for an op that also works on a batch of vectors, so it may follow a flatten or linear layer (head ops,
+    /// activations, dropout); an op that needs a feature map may not.
+    /// </summary>
+    public virtual bool ReadsVectors => false;
+
+    /// <summary>
+    /// This op re-created at another width, as the organizer repeats a unit in a wider or narrower stage: every channel
+    /// count the op states mapped by <paramref name="channels"/> and every stride set to 1 (so the unit keeps its new
+    /// stage's resolution). An op that states no channel count and no stride (batch norm, activations, a depthwise
+    /// convolution's multiplier, a channel split) returns itself.
+    /// </summary>
+    /// <param name="channels">Maps a channel count (or channel index) the op states to the count at the new width.</param>
+    public virtual Op Rescaled(Func<int, int> channels) => this;
+
     /// <summary>Trainable parameters, batch-norm affine parameters included.</summary>
     public virtual long Parameters(FeatureShape input) => 0;
 
@@ -48,6 +73,79 @@ public abstract record LayerOp : Op
 
     /// <summary>Which input channels feed each output channel, for <paramref name="inputChannels"/> input channels.</summary>
     public abstract ChannelMap Channels(int inputChannels);
+
+    /// <summary>The zero padding the op adds on each side of its input, per axis (none for ops without a window).</summary>
+    public virtual Pair SpatialPadding => Pair.Square(0);
+
+    /// <summary>
+    /// The rule <see cref="Window"/> checks before the window can be computed (a kernel's extent, an adaptive pooling's
+    /// output), or null: a rule that reads the window (a 1-D network's) asks this first, so that the field it names is
+    /// the one the op's own shape rule would name.
+    /// </summary>
+    public virtual Violation? WindowRule() => null;
+}
+
+/// <summary>What an op is to the rules that group a network's ops into units, stages and head (<see cref="Op.Role"/>).</summary>
+public enum OpRole
+{
+    /// <summary>Computes on each position without a window of its own: joins the unit of the kernel before it (normalization, activations, dropout).</summary>
+    Layer,
+
+    /// <summary>
+    /// A convolution of any form (<see cref="KernelForm"/>): it starts a unit (but see <see cref="GraphStructure.JoinsUnit"/>),
+    /// and the kernels are what the Rule of Kernel Replacement counts and removes.
+    /// </summary>
+    Kernel,
+
+    /// <summary>Moves or selects channels without computing (shuffle, interlace, slice, split): joins the unit before it.</summary>
+    Routing,
+
+    /// <summary>Pooling: where it changes the resolution it opens a stage, as the stage's entry.</summary>
+    Pooling,
+
+    /// <summary>Belongs in the classifier head (flatten, linear, softmax): the head starts at the first such op, and after it the tensor is a vector.</summary>
+    Head,
+
+    /// <summary>Joins two or more tensors (<see cref="MergeOp"/>).</summary>
+    Merge,
+}
+
+/// <summary>The form of a convolution (<see cref="Op.Form"/>), by the channels and the window each filter reads.</summary>
+public enum KernelForm
+{
+    /// <summary>Not a kernel.</summary>
+    None,
+
+    /// <summary>A k x k convolution with one group: every filter reads every input channel.</summary>
+    Dense,
+
+    /// <summary>A k x k convolution with several groups (GC).</summary>
+    Grouped,
+
+    /// <summary>A depthwise convolution (DW): each filter reads one channel.</summary>
+    Depthwise,
+
+    /// <summary>A 1x1 convolution with one group (PW).</summary>
+    Pointwise,
+
+    /// <summary>A 1x1 convolution with several groups (GPW).</summary>
+    GroupedPointwise,
+
+    /// <summary>The paper's rolling pointwise convolution (RPW): each filter reads a window of consecutive channels.</summary>
+    RollingPointwise,
+}
+
+/// <summary>Questions about <see cref="KernelForm"/> that grouping rules and reports ask.</summary>
+public static class KernelForms
+{
+    /// <summary>True for the 1x1 forms: PW, GPW and RPW.</summary>
+    public static bool IsPointwise(this KernelForm form) => form is KernelForm.Pointwise or KernelForm.GroupedPointwise or KernelForm.RollingPointwise;
+
+    /// <summary>True for the forms in which every filter reads every input channel (a standard convolution, PW).</summary>
+    public static bool IsDense(this KernelForm form) => form is KernelForm.Dense or KernelForm.Pointwise;
+
+    /// <summary>True for the factorized forms, whose filters read part of the input channels (GC, DW, GPW, RPW).</summary>
+    public static bool IsFactorized(this KernelForm form) => form is KernelForm.Grouped or KernelForm.Depthwise or KernelForm.GroupedPointwise or KernelForm.RollingPointwise;
 }
 
 /// <summary>An op that keeps channels and resolution and reads one neuron (normalization, activation, dropout).</summary>

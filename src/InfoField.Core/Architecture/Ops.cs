@@ -10,6 +10,32 @@ public static class Ops
     public static Convolution Conv(int outChannels, int kernel, int stride = 1, int padding = 0, int dilation = 1, int groups = 1, bool bias = false) =>
         new(outChannels, kernel, stride, padding, dilation, groups, bias);
 
+    /// <summary>
+    /// The op that a framework's 2-D convolution layer is (PyTorch's <c>Conv2d</c>, ONNX's <c>Conv</c>), the one rule the
+    /// tracer and the ONNX import share: depthwise (DW, with a multiplier) when it has one group per input channel, more
+    /// than one input channel and a whole number of outputs per group; pointwise (PW, or GPW with groups) when it is 1x1
+    /// without padding; otherwise a convolution (GC with groups).
+    /// </summary>
+    /// <param name="inputChannels">The channels the layer reads.</param>
+    /// <param name="outChannels">The channels it makes.</param>
+    /// <param name="kernel">Kernel size per axis.</param>
+    /// <param name="stride">Stride per axis.</param>
+    /// <param name="padding">Zero padding per axis and side.</param>
+    /// <param name="dilation">Dilation per axis.</param>
+    /// <param name="groups">Number of groups.</param>
+    /// <param name="bias">Whether it adds a bias per output channel.</param>
+    public static LayerOp Conv2d(int inputChannels, int outChannels, Pair kernel, Pair stride, Pair padding, Pair dilation, int groups, bool bias)
+    {
+        if (groups == inputChannels && inputChannels > 1 && outChannels % inputChannels == 0)
+        {
+            return new DepthwiseConvolution(kernel, stride, padding, dilation, outChannels / inputChannels, bias);
+        }
+
+        return kernel == Pair.Square(1) && padding == Pair.Square(0)
+            ? new PointwiseConvolution(outChannels, groups, stride, bias)
+            : new Convolution(outChannels, kernel, stride, padding, dilation, groups, bias);
+    }
+
     /// <summary>A depthwise convolution; padding defaults to "same" for odd kernels, (k - 1) d / 2.</summary>
     public static DepthwiseConvolution Depthwise(int kernel = 3, int stride = 1, int? padding = null, int dilation = 1, int multiplier = 1, bool bias = false) =>
         new(kernel, stride, padding ?? (kernel - 1) * dilation / 2, dilation, multiplier, bias);

@@ -21,6 +21,15 @@ public sealed record Pooling(PoolKind Kind, Pair Kernel, Pair Stride, Pair Paddi
     /// <inheritdoc />
     public override string Type => Kind == PoolKind.Max ? "maxpool" : "avgpool";
 
+    /// <inheritdoc />
+    public override OpRole Role => OpRole.Pooling;
+
+    /// <inheritdoc />
+    public override Pair SpatialPadding => Padding;
+
+    /// <inheritdoc />
+    public override Op Rescaled(Func<int, int> channels) => this with { Stride = Pair.Square(1) };
+
     /// <summary>The spec-file kind <c>maxpool</c>.</summary>
     public static Spec.OpKind MaxKind { get; } = new("maxpool", ["kernel", "stride", "padding", "ceil"], op => Read(op, PoolKind.Max));
 
@@ -78,6 +87,9 @@ public sealed record AdaptivePooling(PoolKind Kind, Pair Output) : LayerOp
     public bool IsGlobal => Output.H == 1 && Output.W == 1;
 
     /// <inheritdoc />
+    public override OpRole Role => OpRole.Pooling;
+
+    /// <inheritdoc />
     public override string Type => (Kind, IsGlobal) switch
     {
         (PoolKind.Max, true) => "globalmaxpool",
@@ -107,6 +119,9 @@ public sealed record AdaptivePooling(PoolKind Kind, Pair Output) : LayerOp
     /// <inheritdoc />
     public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
         Limits.CheckExtent("output", Output, 1) ?? Limits.CheckShape("output", new FeatureShape(input.Channels, Output.H, Output.W));
+
+    /// <inheritdoc />
+    public override Violation? WindowRule() => Limits.CheckExtent("output", Output, 1);
 
     /// <inheritdoc />
     public override SpatialWindow Window(FeatureShape input)

@@ -36,8 +36,7 @@ public static class StagePartition
                     units.Add(unit);
                     shape = output;
                     break;
-                case Pooling or AdaptivePooling:
-                    var pool = (Op)piece;
+                case Op { Role: OpRole.Pooling } pool:
                     if (units.Count > 0)
                     {
                         Close();

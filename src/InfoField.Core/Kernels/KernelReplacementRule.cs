@@ -138,7 +138,7 @@ public static class KernelReplacementRule
     }
 
     /// <summary>True for the factorized kernels the compact condition removes: convolutions of any kind (not shuffles, interlaces or normalization).</summary>
-    public static bool IsKernel(Op op) => op is Convolution or DepthwiseConvolution or PointwiseConvolution or RollingPointwiseConvolution;
+    public static bool IsKernel(Op op) => op?.Role == OpRole.Kernel;
 
     /// <summary>The field of <paramref name="ops"/> on <paramref name="input"/>; null when they change its resolution; the violation when they cannot take it.</summary>
     private static Checked<BlockField?> FieldOf(IReadOnlyList<Op> ops, FeatureShape input)

@@ -132,24 +132,15 @@ public static class UnitFamilies
 
     private static Checked<Op> Rescale(Op op, string unitName, int from, int to)
     {
-        int scaled;
-        switch (op)
+        // The op states its channel counts and strides (Op.Rescaled); the first count that does not scale is the violation.
+        Violation? broken = null;
+        Op rescaled = op.Rescaled(channels =>
         {
-            case Convolution conv:
-                return Scale(conv.OutChannels, unitName, from, to, out scaled) ?? new Checked<Op>(conv with { OutChannels = scaled, Stride = Pair.Square(1) });
-            case DepthwiseConvolution dw:
-                return dw with { Stride = Pair.Square(1) };
-            case PointwiseConvolution pw:
-                return Scale(pw.OutChannels, unitName, from, to, out scaled) ?? new Checked<Op>(pw with { OutChannels = scaled, Stride = Pair.Square(1) });
-            case RollingPointwiseConvolution rpw:
-                return Scale(rpw.OutChannels, unitName, from, to, out scaled) ?? new Checked<Op>(rpw with { OutChannels = scaled });
-            case ChannelSlice slice:
-                return Scale(slice.Start, unitName, from, to, out int start) ?? Scale(slice.Count, unitName, from, to, out scaled) ?? new Checked<Op>(slice with { Start = start, Count = scaled });
-            case Pooling pool:
-                return pool with { Stride = Pair.Square(1) };
-            default:
-                return op;
-        }
+            Violation? violation = Scale(channels, unitName, from, to, out int scaled);
+            broken ??= violation;
+            return scaled;
+        });
+        return broken is null ? new Checked<Op>(rescaled) : broken;
     }
 
     private static Violation? Scale(int channels, string unitName, int from, int to, out int scaled)

@@ -24,17 +24,45 @@ public sealed class OpSet
 
     private OpSet(ImmutableDictionary<string, OpKind> kinds) => _kinds = kinds;
 
-    /// <summary>Every built-in op kind.</summary>
-    public static OpSet Default { get; } = new OpSet(ImmutableDictionary<string, OpKind>.Empty).With(
-    [
-        Convolution.Kind, DepthwiseConvolution.Kind, PointwiseConvolution.PointwiseKind, PointwiseConvolution.GroupedKind,
-        RollingPointwiseConvolution.Kind, ChannelShuffle.Kind, Interlace.Kind, ChannelSlice.Kind, ChannelSplit.Kind,
-        Pooling.MaxKind, Pooling.AverageKind, .. AdaptivePooling.Kinds, BatchNorm.Kind, .. Activation.Kinds, Dropout.Kind,
-        Flatten.Kind, Softmax.Kind, Linear.Kind, Add.Kind, Concat.Kind, Multiply.Kind,
-    ]);
+    /// <summary>
+    /// Every built-in op kind: each public op record of InfoField.Core declares its kind as a static
+    /// <see cref="OpKind"/> property (or several, as a static list of them), and this set holds them all, so a built-in
+    /// op kind is registered by its own file.
+    /// </summary>
+    public static OpSet Default { get; } = new OpSet(ImmutableDictionary<string, OpKind>.Empty).With(Declared(typeof(Op).Assembly));
 
-    /// <summary>The type names, in the order they were added.</summary>
+    /// <summary>The type names, in ordinal order.</summary>
     public IEnumerable<string> Types => _kinds.Keys.Order(StringComparer.Ordinal);
+
+    /// <summary>The kinds, in the order of their type names.</summary>
+    public IEnumerable<OpKind> Kinds => Types.Select(type => _kinds[type]);
+
+    /// <summary>
+    /// The op kinds that the public op records of <paramref name="assembly"/> declare: every public static property of
+    /// type <see cref="OpKind"/>, or a list of them, on a public non-abstract record deriving from <see cref="Op"/>.
+    /// </summary>
+    public static IReadOnlyList<OpKind> Declared(System.Reflection.Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        var kinds = new List<OpKind>();
+        foreach (Type type in assembly.GetExportedTypes().Where(type => type.IsSubclassOf(typeof(Op)) && !type.IsAbstract).OrderBy(type => type.FullName, StringComparer.Ordinal))
+        {
+            foreach (var property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.DeclaredOnly))
+            {
+                object? value = property.GetValue(null);
+                if (value is OpKind kind)
+                {
+                    kinds.Add(kind);
+                }
+                else if (value is IEnumerable<OpKind> list)
+                {
+                    kinds.AddRange(list);
+                }
+            }
+        }
+
+        return kinds;
+    }
 
     /// <summary>This set with <paramref name="kinds"/> added; a kind with a type already present replaces it.</summary>
     public OpSet With(params IEnumerable<OpKind> kinds)

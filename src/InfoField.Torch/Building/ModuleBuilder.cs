@@ -77,7 +77,7 @@ public static class ModuleBuilder
         }
 
         FeatureShape[] shapes = graph.Shapes(input);
-        var children = graph.Nodes.Select(node => node.Op is MergeOp ? null : modules.Build(node.Op, shapes[node.Inputs[0]])).ToList();
+        var children = graph.Nodes.Select(node => modules.Build(node.Op, shapes[node.Inputs[0]])).ToList();
         return new GraphModule(graph, children);
     }
 

@@ -1,22 +1,28 @@
 using InfoField.Architecture;
+using InfoField.Torch.Building;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace InfoField.Torch.Modules;
 
 /// <summary>
 /// A unit whose ops form a graph (<see cref="OpGraph"/>): one module per node, run in node order, each reading the
-/// tensors its node reads; merges add, concatenate or multiply (broadcasting a gate over space). Parameters are the
-/// nodes' own, registered as <c>nodes.i</c>.
+/// tensors its node reads; a merge node's module is a <see cref="MergeModule"/> that joins them (add, concatenate,
+/// multiply broadcasting a gate over space). Parameters are the nodes' own, registered as <c>nodes.i</c>.
 /// </summary>
 public sealed class GraphModule : nn.Module<Tensor, Tensor>
 {
-    private readonly ModuleList<nn.Module<Tensor, Tensor>> nodes;
-    private readonly int[][] inputs;
-    private readonly MergeOp?[] merges;
-    private readonly int[] lastReader;
+    [ComponentName(Name = "nodes")]
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> _nodes;
+    private readonly int[][] _inputs;
+    private readonly MergeModule?[] _merges;
+    private readonly int[] _lastReader;
 
-    /// <summary>Creates the module from the graph and one module per non-merge node (merges get none: pass null).</summary>
+    /// <summary>
+    /// Creates the module from the graph and one module per node; a merge node's module is a <see cref="MergeModule"/>
+    /// (pass null for the built-in one, <see cref="ModuleSet.Default"/>'s).
+    /// </summary>
     public GraphModule(OpGraph graph, IReadOnlyList<nn.Module<Tensor, Tensor>?> modules, string name = "GraphModule")
         : base(name)
     {
@@ -27,15 +33,27 @@ public sealed class GraphModule : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"expected {graph.Count} modules, one per node, got {modules.Count}", nameof(modules));
         }
 
-        inputs = graph.Nodes.Select(node => node.Inputs.ToArray()).ToArray();
-        merges = graph.Nodes.Select(node => node.Op as MergeOp).ToArray();
-        nodes = new ModuleList<nn.Module<Tensor, Tensor>>(modules.Select((module, i) => module ?? new Identity(merges[i]!.Type)).ToArray());
-        lastReader = new int[graph.Count + 1];
+        _inputs = graph.Nodes.Select(node => node.Inputs.ToArray()).ToArray();
+        var children = new nn.Module<Tensor, Tensor>[graph.Count];
+        _merges = new MergeModule?[graph.Count];
         for (int i = 0; i < graph.Count; i++)
         {
-            foreach (int input in inputs[i])
+            Op op = graph.Nodes[i].Op;
+            children[i] = modules[i] ?? (op is MergeOp ? ModuleSet.Default.Build(op, default) : throw new ArgumentException($"node {i} ('{op.Type}') has no module", nameof(modules)));
+            if (op is MergeOp)
             {
-                lastReader[input] = i;
+                _merges[i] = children[i] as MergeModule
+                    ?? throw new ArgumentException($"node {i} is the merge '{op.Type}', whose module must be a {nameof(MergeModule)}, not {children[i].GetType().Name}", nameof(modules));
+            }
+        }
+
+        _nodes = new ModuleList<nn.Module<Tensor, Tensor>>(children);
+        _lastReader = new int[graph.Count + 1];
+        for (int i = 0; i < graph.Count; i++)
+        {
+            foreach (int input in _inputs[i])
+            {
+                _lastReader[input] = i;
             }
         }
 
@@ -45,24 +63,19 @@ public sealed class GraphModule : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        var values = new Tensor?[inputs.Length + 1];
+        var values = new Tensor?[_inputs.Length + 1];
         values[0] = input;
         try
         {
-            for (int i = 0; i < inputs.Length; i++)
+            for (int i = 0; i < _inputs.Length; i++)
             {
-                int[] reads = inputs[i];
-                values[i + 1] = merges[i] switch
-                {
-                    null => nodes[i].call(values[reads[0]]!),
-                    Add => Fold(values, reads, static (left, right) => left.add(right)),
-                    Multiply => Fold(values, reads, static (left, right) => left.mul(right)),
-                    Concat => cat(reads.Select(tensor => values[tensor]!).ToArray(), dim: 1),
-                    MergeOp other => throw new NotSupportedException($"no TorchSharp implementation of the merge '{other.Type}'"),
-                };
+                int[] reads = _inputs[i];
+                values[i + 1] = _merges[i] is { } merge
+                    ? merge.Merge([.. reads.Select(tensor => values[tensor]!)])
+                    : _nodes[i].call(values[reads[0]]!);
                 foreach (int tensor in reads.Distinct())
                 {
-                    if (tensor > 0 && lastReader[tensor] == i)
+                    if (tensor > 0 && _lastReader[tensor] == i)
                     {
                         Release(values, tensor);
                     }
@@ -91,26 +104,5 @@ public sealed class GraphModule : nn.Module<Tensor, Tensor>
         {
             value.Dispose();
         }
-    }
-
-    /// <summary>Combines the tensors <paramref name="reads"/> pairwise, left to right (a sum or a product of two or more).</summary>
-    private static Tensor Fold(Tensor?[] values, int[] reads, Func<Tensor, Tensor, Tensor> combine)
-    {
-        Tensor total = combine(values[reads[0]]!, values[reads[1]]!);
-        for (int k = 2; k < reads.Length; k++)
-        {
-            Tensor next = combine(total, values[reads[k]]!);
-            total.Dispose();
-            total = next;
-        }
-
-        return total;
-    }
-
-
-    /// <summary>A placeholder for a merge node, so node i is always <c>nodes.i</c>.</summary>
-    private sealed class Identity(string name) : nn.Module<Tensor, Tensor>(name)
-    {
-        public override Tensor forward(Tensor input) => input.alias();
     }
 }

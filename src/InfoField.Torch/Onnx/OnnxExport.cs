@@ -63,36 +63,36 @@ public static class OnnxExport
     /// <summary>Writes the nodes of one network, naming tensors <c>t0, t1, ...</c> and initializers after the module's state.</summary>
     private sealed class GraphWriter
     {
-        private readonly Network network;
-        private readonly OnnxExportSet forms;
-        private readonly OnnxOpWriter writer;
-        private readonly GraphProto graph = new();
+        private readonly Network _network;
+        private readonly OnnxExportSet _forms;
+        private readonly OnnxOpWriter _writer;
+        private readonly GraphProto _graph = new();
 
         public GraphWriter(NetworkModule module, OnnxExportSet forms)
         {
-            network = module.Architecture;
-            this.forms = forms;
-            writer = new OnnxOpWriter(graph, module.state_dict(), network.Name);
-            graph.Name = network.Name;
+            _network = module.Architecture;
+            _forms = forms;
+            _writer = new OnnxOpWriter(_graph, module.state_dict(), _network.Name);
+            _graph.Name = _network.Name;
         }
 
         public GraphProto Write()
         {
-            FeatureShape input = network.Input;
-            bool signal = network.SpatialRank == 1;
-            graph.Input.Add(signal
+            FeatureShape input = _network.Input;
+            bool signal = _network.SpatialRank == 1;
+            _graph.Input.Add(signal
                 ? Value(InputName, "N", input.Channels, input.Width)
                 : Value(InputName, "N", input.Channels, input.Height, input.Width));
             string current = InputName;
             if (signal)
             {
-                current = writer.Node("Unsqueeze", [current, writer.Constant("unsqueeze_axes", [2])]);
+                current = _writer.Node("Unsqueeze", [current, _writer.Constant("unsqueeze_axes", [2])]);
             }
 
-            for (int s = 0; s < network.Stages.Count; s++)
+            for (int s = 0; s < _network.Stages.Count; s++)
             {
-                Stage stage = network.Stages[s];
-                StageLayout layout = network.Layout.Stages[s];
+                Stage stage = _network.Stages[s];
+                StageLayout layout = _network.Layout.Stages[s];
                 FeatureShape shape = layout.Input;
                 int child = 0;
                 foreach (Op entry in stage.Entry)
@@ -111,11 +111,11 @@ public static class OnnxExport
                 }
             }
 
-            current = Chain(network.Head, network.Layout.HeadInput, current, "head.");
-            graph.Node.Add(new NodeProto { OpType = "Identity", Name = OutputName, Input = { current }, Output = { OutputName } });
-            FeatureShape output = network.Layout.Output;
-            graph.Output.Add(output.IsFlat ? Value(OutputName, "N", output.Channels) : Value(OutputName, "N", output.Channels, output.Height, output.Width));
-            return graph;
+            current = Chain(_network.Head, _network.Layout.HeadInput, current, "head.");
+            _graph.Node.Add(new NodeProto { OpType = "Identity", Name = OutputName, Input = { current }, Output = { OutputName } });
+            FeatureShape output = _network.Layout.Output;
+            _graph.Output.Add(output.IsFlat ? Value(OutputName, "N", output.Channels) : Value(OutputName, "N", output.Channels, output.Height, output.Width));
+            return _graph;
         }
 
         private string Chain(IReadOnlyList<Op> ops, FeatureShape shape, string current, string prefix)
@@ -137,33 +137,14 @@ public static class OnnxExport
             for (int i = 0; i < unit.Count; i++)
             {
                 GraphNode node = unit.Nodes[i];
-                string[] reads = node.Inputs.Select(tensor => names[tensor]).ToArray();
-                names[i + 1] = node.Op switch
-                {
-                    Add => Fold("Add", reads),
-                    Multiply => Fold("Mul", reads),
-                    Concat => writer.Node("Concat", reads, OnnxOpWriter.Int("axis", 1)),
-                    MergeOp other => throw new InfoFieldException($"{network.Name}: no ONNX form of the merge '{other.Type}'"),
-                    _ => Layer(node.Op, shapes[node.Inputs[0]], reads[0], $"{prefix}nodes.{i}."),
-                };
+                names[i + 1] = _forms.Write(node.Op, _writer.At([.. node.Inputs.Select(tensor => names[tensor])], [.. node.Inputs.Select(tensor => shapes[tensor])], $"{prefix}nodes.{i}."));
             }
 
             return names[^1];
         }
 
-        private string Fold(string opType, string[] reads)
-        {
-            string total = writer.Node(opType, [reads[0], reads[1]]);
-            for (int k = 2; k < reads.Length; k++)
-            {
-                total = writer.Node(opType, [total, reads[k]]);
-            }
-
-            return total;
-        }
-
         /// <summary>Writes one single-input op reading <paramref name="x"/> of shape <paramref name="shape"/>; its weights are the state entries under <paramref name="prefix"/>.</summary>
-        private string Layer(Op op, FeatureShape shape, string x, string prefix) => forms.Write(op, writer.At(x, shape, prefix));
+        private string Layer(Op op, FeatureShape shape, string x, string prefix) => _forms.Write(op, _writer.At([x], [shape], prefix));
 
         private static ValueInfoProto Value(string name, string batch, params int[] dims)
         {

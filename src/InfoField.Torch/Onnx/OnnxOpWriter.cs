@@ -7,37 +7,41 @@ using static TorchSharp.torch;
 namespace InfoField.Torch.Onnx;
 
 /// <summary>
-/// What the ONNX form of one op (<see cref="OnnxExportSet"/>) writes with: the tensor it reads and that tensor's
-/// shape, the op's weights in the module's state, and nodes, initializers and attributes of the graph being written.
-/// Every method returns the name of the tensor it made.
+/// What the ONNX form of one op (<see cref="OnnxExportSet"/>) writes with: the tensors it reads and their shapes, the
+/// op's weights in the module's state, and nodes, initializers and attributes of the graph being written. Every method
+/// returns the name of the tensor it made.
 /// </summary>
 public sealed class OnnxOpWriter
 {
-    private readonly GraphProto graph;
-    private readonly Dictionary<string, Tensor> state;
-    private readonly string networkName;
-    private int tensors;
+    private readonly GraphProto _graph;
+    private readonly Dictionary<string, Tensor> _state;
+    private int _tensors;
 
     internal OnnxOpWriter(GraphProto graph, Dictionary<string, Tensor> state, string networkName)
     {
-        this.graph = graph;
-        this.state = state;
-        this.networkName = networkName;
-        Input = string.Empty;
+        _graph = graph;
+        _state = state;
+        NetworkName = networkName;
         Prefix = string.Empty;
     }
 
-    /// <summary>The name of the tensor the op reads.</summary>
-    public string Input { get; private set; }
+    /// <summary>The name of the tensor the op reads (a merge's first input).</summary>
+    public string Input => Inputs[0];
 
     /// <summary>The shape of <see cref="Input"/> (one sample).</summary>
-    public FeatureShape Shape { get; private set; } = new(1, 1, 1);
+    public FeatureShape Shape => Shapes[0];
+
+    /// <summary>The names of the tensors the op reads: one, or a merge's two or more.</summary>
+    public IReadOnlyList<string> Inputs { get; private set; } = [string.Empty];
+
+    /// <summary>The shapes of <see cref="Inputs"/> (one sample).</summary>
+    public IReadOnlyList<FeatureShape> Shapes { get; private set; } = [new(1, 1, 1)];
 
     /// <summary>The prefix of the op's entries in the module's state (<c>stages.0.1.</c>): its weights are <c>Prefix + "weight"</c>, ...</summary>
     public string Prefix { get; private set; }
 
     /// <summary>The network being written, for messages.</summary>
-    public string NetworkName => networkName;
+    public string NetworkName { get; }
 
     /// <summary>Adds a node of <paramref name="opType"/> (default domain) reading <paramref name="inputs"/>; returns its output tensor.</summary>
     public string Node(string opType, IReadOnlyList<string> inputs, params AttributeProto[] attributes) => Node(opType, inputs, null, attributes);
@@ -47,11 +51,11 @@ public sealed class OnnxOpWriter
     {
         ArgumentException.ThrowIfNullOrEmpty(opType);
         ArgumentNullException.ThrowIfNull(inputs);
-        string output = $"t{++tensors}";
-        var node = new NodeProto { OpType = opType, Name = $"{opType}_{tensors}", Output = { output }, DocString = doc ?? string.Empty };
+        string output = $"t{++_tensors}";
+        var node = new NodeProto { OpType = opType, Name = $"{opType}_{_tensors}", Output = { output }, DocString = doc ?? string.Empty };
         node.Input.AddRange(inputs);
         node.Attribute.AddRange(attributes);
-        graph.Node.Add(node);
+        _graph.Node.Add(node);
         return output;
     }
 
@@ -62,9 +66,9 @@ public sealed class OnnxOpWriter
     /// <summary>The op's state entry <c>Prefix + entry</c> as a tensor (not copied; do not dispose).</summary>
     /// <exception cref="InvalidOperationException">The module has no such entry.</exception>
     public Tensor State(string entry) =>
-        state.TryGetValue(Prefix + entry, out Tensor? value)
+        _state.TryGetValue(Prefix + entry, out Tensor? value)
             ? value
-            : throw new InvalidOperationException($"the module of '{networkName}' has no state entry '{Prefix + entry}'");
+            : throw new InvalidOperationException($"the module of '{NetworkName}' has no state entry '{Prefix + entry}'");
 
     /// <summary>Adds <paramref name="value"/> as a float32 initializer named <paramref name="name"/>.</summary>
     public string Initializer(string name, Tensor value)
@@ -74,7 +78,7 @@ public sealed class OnnxOpWriter
         float[] data = flat.data<float>().ToArray();
         var proto = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(data.AsSpan())) };
         proto.Dims.AddRange(value.shape);
-        graph.Initializer.Add(proto);
+        _graph.Initializer.Add(proto);
         return name;
     }
 
@@ -84,7 +88,7 @@ public sealed class OnnxOpWriter
         ArgumentNullException.ThrowIfNull(values);
         var proto = new TensorProto { Name = NextName(what), DataType = (int)TensorProto.Types.DataType.Int64, Dims = { values.LongLength } };
         proto.Int64Data.AddRange(values);
-        graph.Initializer.Add(proto);
+        _graph.Initializer.Add(proto);
         return proto.Name;
     }
 
@@ -93,7 +97,7 @@ public sealed class OnnxOpWriter
     {
         var proto = new TensorProto { Name = NextName(what), DataType = (int)TensorProto.Types.DataType.Float };
         proto.FloatData.Add(value);
-        graph.Initializer.Add(proto);
+        _graph.Initializer.Add(proto);
         return proto.Name;
     }
 
@@ -113,14 +117,26 @@ public sealed class OnnxOpWriter
     public static AttributeProto Float(string name, double value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = (float)value };
 
-    /// <summary>Points the writer at the next op: the tensor it reads, that tensor's shape, and its state prefix.</summary>
-    internal OnnxOpWriter At(string input, FeatureShape shape, string prefix)
+    /// <summary>Adds a node of <paramref name="opType"/> for each further input, folding <see cref="Inputs"/> left to right (a sum or a product of two or more).</summary>
+    public string Fold(string opType)
     {
-        Input = input;
-        Shape = shape;
+        string total = Node(opType, [Inputs[0], Inputs[1]]);
+        for (int k = 2; k < Inputs.Count; k++)
+        {
+            total = Node(opType, [total, Inputs[k]]);
+        }
+
+        return total;
+    }
+
+    /// <summary>Points the writer at the next op: the tensors it reads, their shapes, and its state prefix.</summary>
+    internal OnnxOpWriter At(IReadOnlyList<string> inputs, IReadOnlyList<FeatureShape> shapes, string prefix)
+    {
+        Inputs = inputs;
+        Shapes = shapes;
         Prefix = prefix;
         return this;
     }
 
-    private string NextName(string what) => $"{what}_{tensors + 1}";
+    private string NextName(string what) => $"{what}_{_tensors + 1}";
 }

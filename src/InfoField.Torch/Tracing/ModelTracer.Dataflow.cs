@@ -12,20 +12,24 @@ public static partial class ModelTracer
     /// </summary>
     private sealed class Dataflow
     {
-        private readonly List<Tensor> values = [];
-        private readonly List<FeatureShape> shapes = [];
-        private readonly List<FlatNode> nodes = [];
-        private readonly List<int> depths = [0];
+        private readonly List<Tensor> _values = [];
+        private readonly List<FeatureShape> _shapes = [];
+        private readonly List<FlatNode> _nodes = [];
+        private readonly List<int> _depths = [0];
+        private readonly List<FunctionalMerge> _unions;
+        private readonly List<FunctionalMerge> _stacks;
 
-        private Dataflow(FeatureShape input, Tensor sample)
+        private Dataflow(FeatureShape input, Tensor sample, TraceSet readers)
         {
-            values.Add(sample);
-            shapes.Add(input);
+            _values.Add(sample);
+            _shapes.Add(input);
+            _unions = [.. readers.Merges.Where(merge => merge.Op.Join == ChannelJoin.Union)];
+            _stacks = [.. readers.Merges.Where(merge => merge.Op.Join == ChannelJoin.Stack)];
         }
 
-        public static FlatGraph Build(FeatureShape input, Tensor sample, Tensor output, List<Call> calls, List<Op> ops)
+        public static FlatGraph Build(FeatureShape input, Tensor sample, Tensor output, List<Call> calls, List<Op> ops, TraceSet readers)
         {
-            var flow = new Dataflow(input, sample);
+            var flow = new Dataflow(input, sample, readers);
             for (int i = 0; i < calls.Count; i++)
             {
                 Call call = calls[i];
@@ -37,13 +41,13 @@ public static partial class ModelTracer
 
             int result = flow.Resolve(output)
                 ?? throw new TraceException($"cannot trace the model: its output is not the output of a layer or a combination of them; a functional op after the last layer '{calls[^1].Name}' is not traced");
-            if (result != flow.nodes.Count)
+            if (result != flow._nodes.Count)
             {
-                throw new TraceException($"cannot trace the model: its output is not made by the last layer run, {flow.nodes[^1].Source}; layers that run after the output is computed are not traced");
+                throw new TraceException($"cannot trace the model: its output is not made by the last layer run, {flow._nodes[^1].Source}; layers that run after the output is computed are not traced");
             }
 
-            var used = new bool[flow.nodes.Count + 1];
-            foreach (FlatNode node in flow.nodes)
+            var used = new bool[flow._nodes.Count + 1];
+            foreach (FlatNode node in flow._nodes)
             {
                 foreach (int t in node.Inputs)
                 {
@@ -51,22 +55,22 @@ public static partial class ModelTracer
                 }
             }
 
-            int unused = Array.FindIndex(used, 1, flow.nodes.Count - 1, u => !u);
+            int unused = Array.FindIndex(used, 1, flow._nodes.Count - 1, u => !u);
             if (unused > 0)
             {
-                throw new TraceException($"cannot trace {flow.nodes[unused - 1].Source}: its output never reaches the model's output (an auxiliary branch? build the model without it)");
+                throw new TraceException($"cannot trace {flow._nodes[unused - 1].Source}: its output never reaches the model's output (an auxiliary branch? build the model without it)");
             }
 
-            return new FlatGraph(input, 2, flow.nodes, flow.shapes);
+            return new FlatGraph(input, 2, flow._nodes, flow._shapes);
         }
 
         private int Emit(Op op, int[] inputs, string source, Tensor value, FeatureShape shape)
         {
-            nodes.Add(new FlatNode(op, inputs, source));
-            depths.Add(1 + inputs.Max(t => depths[t]));
-            values.Add(value);
-            shapes.Add(shape);
-            return values.Count - 1;
+            _nodes.Add(new FlatNode(op, inputs, source));
+            _depths.Add(1 + inputs.Max(t => _depths[t]));
+            _values.Add(value);
+            _shapes.Add(shape);
+            return _values.Count - 1;
         }
 
         private int? Resolve(Tensor x)
@@ -76,9 +80,9 @@ public static partial class ModelTracer
 
         private int? Exact(Tensor x)
         {
-            for (int t = values.Count - 1; t >= 0; t--)
+            for (int t = _values.Count - 1; t >= 0; t--)
             {
-                if (Same(values[t], x))
+                if (Same(_values[t], x))
                 {
                     return t;
                 }
@@ -90,9 +94,9 @@ public static partial class ModelTracer
         /// <summary>ReLU, flatten, or global average pooling then flatten, of one earlier tensor.</summary>
         private int? Single(Tensor x)
         {
-            for (int t = values.Count - 1; t >= 0; t--)
+            for (int t = _values.Count - 1; t >= 0; t--)
             {
-                Tensor v = values[t];
+                Tensor v = _values[t];
                 if (v.dim() == 4 && x.dim() == 4 && Same(nn.functional.relu(v), x))
                 {
                     return Derived(new Activation(ActivationKind.Relu), t, x);
@@ -117,19 +121,22 @@ public static partial class ModelTracer
         }
 
         /// <summary>
-        /// A sum (or the ReLU of one) or a product (with a 1x1 gate broadcast over space) of two earlier tensors. A sum lists
-        /// the deeper tensor first (the residual branch, then the shortcut), as the zoo and the ONNX import do; a product
-        /// lists the gated tensor, then the gate.
+        /// A union merge of the <see cref="TraceSet"/> (a sum, a product with a 1x1 gate broadcast over space), or the ReLU
+        /// of one, of two earlier tensors: the shapes must join into the tensor's shape (<see cref="MergeOp.OutputShape(IReadOnlyList{FeatureShape})"/>)
+        /// and the merge's function of them must equal it. The inputs are listed in the merge's order: for a sum the
+        /// deeper tensor first (the residual branch, then the shortcut), as the zoo and the ONNX import do; for a product
+        /// the gated tensor, then the gate.
         /// </summary>
         private int? Pair(Tensor x)
         {
-            if (x.dim() != 4)
+            if (x.dim() != 4 || _unions.Count == 0)
             {
                 return null;
             }
 
-            var candidates = Enumerable.Range(0, values.Count).Reverse()
-                .Where(t => values[t].dim() == 4 && values[t].shape[1] == x.shape[1]).ToList();
+            FeatureShape target = ShapeOf(x);
+            var candidates = Enumerable.Range(0, _values.Count).Reverse()
+                .Where(t => _values[t].dim() == 4 && _values[t].shape[1] == x.shape[1]).ToList();
             foreach (int a in candidates)
             {
                 foreach (int b in candidates)
@@ -139,23 +146,26 @@ public static partial class ModelTracer
                         continue;
                     }
 
-                    Tensor va = values[a], vb = values[b];
-                    bool sameShape = va.shape.SequenceEqual(vb.shape) && va.shape.SequenceEqual(x.shape);
-                    if (sameShape && (Same(va + vb, x) || Same(vb + va, x)))
+                    Tensor va = _values[a], vb = _values[b];
+                    foreach (FunctionalMerge merge in _unions)
                     {
-                        return Derived(new Add(), Deeper(a, b), x);
-                    }
+                        if (!Joins(merge.Op, [_shapes[a], _shapes[b]], target))
+                        {
+                            continue;
+                        }
 
-                    if (sameShape && (Same(nn.functional.relu(va + vb), x) || Same(nn.functional.relu(vb + va), x)))
-                    {
-                        int sum = Derived(new Add(), Deeper(a, b), va + vb);
-                        return Derived(new Activation(ActivationKind.Relu), sum, x);
-                    }
+                        int[] inputs = merge.Order == MergeOrder.DeeperFirst ? Deeper(a, b) : [b, a];
+                        if (Same(merge.Apply([va, vb]), x) || Same(merge.Apply([vb, va]), x))
+                        {
+                            return Derived(merge.Op, inputs, x);
+                        }
 
-                    bool gate = (va.shape.SequenceEqual(x.shape) || vb.shape.SequenceEqual(x.shape)) && (sameShape || va.shape[2] * va.shape[3] == 1 || vb.shape[2] * vb.shape[3] == 1);
-                    if (gate && (Same(va * vb, x) || Same(vb * va, x)))
-                    {
-                        return Derived(new Multiply(), [b, a], x);
+                        Tensor joined = merge.Apply([va, vb]);
+                        if (Same(nn.functional.relu(joined), x) || Same(nn.functional.relu(merge.Apply([vb, va])), x))
+                        {
+                            int made = Derived(merge.Op, inputs, joined);
+                            return Derived(new Activation(ActivationKind.Relu), made, x);
+                        }
                     }
                 }
             }
@@ -163,22 +173,33 @@ public static partial class ModelTracer
             return null;
         }
 
-        /// <summary>A channel concatenation of earlier tensors (or of their ReLUs, sums or products), in order.</summary>
+        /// <summary>
+        /// A stacking merge of the <see cref="TraceSet"/> (a channel concatenation) of earlier tensors (or of their ReLUs,
+        /// or of union merges of them), in order.
+        /// </summary>
         private int? Concatenation(Tensor x)
         {
-            if (x.dim() != 4)
+            if (x.dim() != 4 || _stacks.Count == 0 || Parts(x) is not { Count: >= 2 } parts)
             {
                 return null;
             }
 
+            Tensor[] inputs = [.. parts.Select(t => _values[t])];
+            FunctionalMerge? merge = _stacks.FirstOrDefault(merge => Same(merge.Apply(inputs), x));
+            return merge is null ? null : Derived(merge.Op, [.. parts], x);
+        }
+
+        /// <summary>The earlier tensors (or their ReLUs, or union merges of them) that lie side by side along the channels of <paramref name="x"/>, or null.</summary>
+        private List<int>? Parts(Tensor x)
+        {
             var parts = new List<int>();
             long offset = 0, channels = x.shape[1];
             while (offset < channels)
             {
                 int? part = null;
-                for (int t = values.Count - 1; t >= 0 && part is null; t--)
+                for (int t = _values.Count - 1; t >= 0 && part is null; t--)
                 {
-                    Tensor v = values[t];
+                    Tensor v = _values[t];
                     if (v.dim() != 4 || v.shape[2] != x.shape[2] || v.shape[3] != x.shape[3] || v.shape[1] > channels - offset || v.shape[1] == channels)
                     {
                         continue;
@@ -196,7 +217,7 @@ public static partial class ModelTracer
                 }
 
                 // A part may itself be a sum or a product that only the concatenation reads (a gated branch).
-                foreach (long width in values.Where(v => v.dim() == 4 && v.shape[2] == x.shape[2] && v.shape[3] == x.shape[3]).Select(v => v.shape[1]).Distinct().ToList())
+                foreach (long width in _values.Where(v => v.dim() == 4 && v.shape[2] == x.shape[2] && v.shape[3] == x.shape[3]).Select(v => v.shape[1]).Distinct().ToList())
                 {
                     if (part is null && width <= channels - offset && width < channels)
                     {
@@ -210,20 +231,35 @@ public static partial class ModelTracer
                 }
 
                 parts.Add(part.Value);
-                offset += values[part.Value].shape[1];
+                offset += _values[part.Value].shape[1];
             }
 
-            return parts.Count >= 2 ? Derived(new Concat(), [.. parts], x) : null;
+            return parts;
         }
 
+        /// <summary>True when <paramref name="merge"/> joins tensors of <paramref name="inputs"/> shapes into one of <paramref name="output"/>.</summary>
+        private static bool Joins(MergeOp merge, FeatureShape[] inputs, FeatureShape output)
+        {
+            try
+            {
+                return merge.OutputShape(inputs) == output;
+            }
+            catch (ArchitectureException)
+            {
+                return false;
+            }
+        }
+
+        private static FeatureShape ShapeOf(Tensor x) => new((int)x.shape[1], (int)x.shape[2], (int)x.shape[3]);
+
         /// <summary>The two tensors, the one more ops away from the input first (the later one on a tie).</summary>
-        private int[] Deeper(int later, int earlier) => depths[earlier] > depths[later] ? [earlier, later] : [later, earlier];
+        private int[] Deeper(int later, int earlier) => _depths[earlier] > _depths[later] ? [earlier, later] : [later, earlier];
 
         private int Derived(Op op, int input, Tensor value) => Derived(op, [input], value);
 
         private int Derived(Op op, int[] inputs, Tensor value)
         {
-            FeatureShape shape = op is MergeOp merge ? merge.OutputShape([.. inputs.Select(t => shapes[t])]) : op.OutputShape(shapes[inputs[0]]);
+            FeatureShape shape = op is MergeOp merge ? merge.OutputShape([.. inputs.Select(t => _shapes[t])]) : op.OutputShape(_shapes[inputs[0]]);
             return Emit(op, inputs, $"a functional {op.Type} (of tensors seen so far)", value, shape);
         }
 

@@ -1,10 +1,6 @@
 using InfoField.Architecture;
 using InfoField.Torch.Modules;
-using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
-using ArchitectureInterlace = InfoField.Architecture.Interlace;
-using Interlace = InfoField.Torch.Modules.Interlace;
 
 namespace InfoField.Torch.Tracing;
 
@@ -15,11 +11,16 @@ namespace InfoField.Torch.Tracing;
 /// call's output, or a functional combination the hooks cannot see, found by exact tensor comparison: a sum (residual
 /// add), a product (gating), a channel concatenation, or a ReLU, flatten or global average pooling of earlier tensors.
 /// <para>
-/// A chain (each layer reads the previous layer's output) is grouped as in the paper's Listing 1: each convolution
-/// starts a unit and the batch norms, activations, shuffles and dropouts after it join that unit; a pointwise (or
-/// rolling pointwise) convolution right after a depthwise one joins the depthwise unit; a pooling layer or a strided
-/// unit starts a stage; everything from the first flatten or linear layer on is the head. A model that branches is
-/// cut into units, stages and head by the same rules as an ONNX import (<see cref="GraphStructure"/>).
+/// Which op a module is comes from the <see cref="TraceSet"/> (<see cref="TraceOptions.Readers"/>, by default
+/// <see cref="TraceSet.Default"/>: a reader per module type); which merges the data flow may hold, too.
+/// </para>
+/// <para>
+/// A chain (each layer reads the previous layer's output) is grouped as in the paper's Listing 1: each kernel
+/// (<see cref="OpRole.Kernel"/>) starts a unit and the batch norms, activations, shuffles and dropouts after it join that
+/// unit, except where <see cref="GraphStructure.JoinsUnit"/> joins a kernel to the unit before it (a pointwise
+/// convolution after a depthwise one); a pooling layer or a strided unit starts a stage; everything from the first
+/// head op (flatten, linear, softmax) on is the head. A model that branches is cut into units, stages and head by the
+/// same rules as an ONNX import (<see cref="GraphStructure"/>).
 /// </para>
 /// </summary>
 public static partial class ModelTracer
@@ -32,6 +33,7 @@ public static partial class ModelTracer
     public static Network Trace(nn.Module<Tensor, Tensor> model, FeatureShape input, TraceOptions? options = null)
     {
         options ??= new TraceOptions();
+        TraceSet readers = options.Readers ?? TraceSet.Default;
         var kept = new List<Tensor>();
         List<Call> calls;
         List<Op> ops;
@@ -40,8 +42,8 @@ public static partial class ModelTracer
         {
             using var scope = NewDisposeScope();
             calls = Record(model, input, kept, out Tensor sample, out Tensor output);
-            ops = calls.Select(ToOp).ToList();
-            graph = Dataflow.Build(input, sample, output, calls, ops);
+            ops = calls.Select(call => ToOp(call, readers)).ToList();
+            graph = Dataflow.Build(input, sample, output, calls, ops, readers);
         }
         finally
         {
@@ -79,7 +81,8 @@ public static partial class ModelTracer
         var leaves = new List<(string Name, nn.Module<Tensor, Tensor> Module)>();
         foreach (var (name, module) in model.named_modules())
         {
-            if (module.children().Any())
+            // Merge modules (a GraphModule's add, mul, concat) join several tensors outside the hooks: the data flow finds them by value.
+            if (module.children().Any() || module is MergeModule)
             {
                 continue;
             }
@@ -154,37 +157,9 @@ public static partial class ModelTracer
         }
     }
 
-    private static Op ToOp(Call call)
+    private static Op ToOp(Call call, TraceSet readers)
     {
-        Op op = call.Module switch
-        {
-            Conv2d conv => ReadConvolution(conv, call),
-            RollingPointwiseConv2d rpw => new RollingPointwiseConvolution(rpw.OutChannels, rpw.Groups, rpw.Overlap, rpw.Bias is not null),
-            BatchNorm2d { affine: true } bn => new Architecture.BatchNorm(bn.eps),
-            BatchNorm2d => throw Unsupported(call, "batch norm without affine parameters"),
-            ReLU => new Activation(ActivationKind.Relu),
-            ReLU6 => new Activation(ActivationKind.Relu6),
-            LeakyReLU => new Activation(ActivationKind.LeakyRelu),
-            Sigmoid => new Activation(ActivationKind.Sigmoid),
-            Tanh => new Activation(ActivationKind.Tanh),
-            SiLU => new Activation(ActivationKind.Silu),
-            GELU => new Activation(ActivationKind.Gelu),
-            Hardswish => new Activation(ActivationKind.Hardswish),
-            MaxPool2d pool when pool.dilation is null || pool.dilation.All(d => d == 1) =>
-                new Pooling(PoolKind.Max, Pair2(pool.kernel_size), Pair2(pool.stride ?? pool.kernel_size), Pair2(pool.padding ?? [0]), pool.ceil_mode),
-            AvgPool2d pool => new Pooling(PoolKind.Average, Pair2(pool.kernel_size), Pair2(pool.stride ?? pool.kernel_size), Pair2(pool.padding ?? [0]), pool.ceil_mode),
-            AdaptiveAvgPool2d => new AdaptivePooling(PoolKind.Average, new Pair(call.Output.Height, call.Output.Width)),
-            AdaptiveMaxPool2d => new AdaptivePooling(PoolKind.Max, new Pair(call.Output.Height, call.Output.Width)),
-            TorchSharp.Modules.Dropout dropout => new Architecture.Dropout(Probability(dropout.p)),
-            Dropout2d dropout => new Architecture.Dropout(Probability(dropout.p)),
-            TorchSharp.Modules.Flatten { start_dim: 1 } => new Architecture.Flatten(),
-            TorchSharp.Modules.Linear linear => new Architecture.Linear((int)linear.out_features, linear.bias is not null),
-            TorchSharp.Modules.Softmax => new Architecture.Softmax(),
-            TorchSharp.Modules.ChannelShuffle shuffle => new Architecture.ChannelShuffle((int)shuffle.groups),
-            Interlace interlace => new ArchitectureInterlace((int)interlace.Groups),
-            _ => throw Unsupported(call, "this layer type"),
-        };
-
+        Op op = readers.Read(call.Module, new LayerCall(call.Name, call.Input, call.Output));
         FeatureShape expected = op.TryOutputShape(call.Input).OrThrow(broken => new TraceException($"cannot trace '{call.Name}': {broken.Message}"));
 
         if (expected != call.Output)
@@ -193,37 +168,6 @@ public static partial class ModelTracer
         }
 
         return op;
-    }
-
-    /// <summary>A dropout probability as written (TorchVision stores 0.2 as a float, 0.20000000298...).</summary>
-    private static double Probability(double p) => (double)(decimal)(float)p;
-
-    private static Op ReadConvolution(Conv2d conv, Call call)
-    {
-        if (conv.padding_mode != PaddingModes.Zeros || conv.transposed)
-        {
-            throw Unsupported(call, "padding modes other than zeros and transposed convolutions");
-        }
-
-        Pair kernel = Pair2(conv.kernel_size);
-        Pair stride = Pair2(conv.stride);
-        Pair dilation = Pair2(conv.dilation);
-        Pair padding = conv.padding_type switch
-        {
-            Padding.Same => new Pair(dilation.H * (kernel.H - 1) / 2, dilation.W * (kernel.W - 1) / 2),
-            Padding.Valid => Pair.Square(0),
-            _ => Pair2(conv.padding ?? [0]),
-        };
-        int inChannels = (int)conv.in_channels, outChannels = (int)conv.out_channels, groups = (int)conv.groups;
-        bool bias = conv.bias is not null;
-        if (groups == inChannels && inChannels > 1 && outChannels % inChannels == 0)
-        {
-            return new DepthwiseConvolution(kernel, stride, padding, dilation, outChannels / inChannels, bias);
-        }
-
-        return kernel == Pair.Square(1) && padding == Pair.Square(0)
-            ? new PointwiseConvolution(outChannels, groups, stride, bias)
-            : new Architecture.Convolution(outChannels, kernel, stride, padding, dilation, groups, bias);
     }
 
     private static (List<object> Pieces, List<Op> Head) Group(List<Op> ops, List<Call> calls, int stemUnits)
@@ -237,7 +181,7 @@ public static partial class ModelTracer
         for (int i = 0; i < ops.Count; i++)
         {
             Op op = ops[i];
-            inHead |= op is HeadOp;
+            inHead |= op.Role == OpRole.Head;
             if (inHead)
             {
                 head.Add(op);
@@ -245,18 +189,18 @@ public static partial class ModelTracer
             }
 
             bool changesResolution = !calls[i].Output.SameResolution(calls[i].Input);
-            switch (op)
+            switch (op.Role)
             {
-                case PointwiseConvolution or RollingPointwiseConvolution when current.Count > 0 && current[0] is DepthwiseConvolution && !current.Skip(1).Any(IsCompute):
+                case OpRole.Kernel when GraphStructure.JoinsUnit(op, current.LastOrDefault(IsCompute), current.Count(IsCompute)):
                     current.Add(op);
                     break;
-                case Architecture.Convolution or DepthwiseConvolution or PointwiseConvolution or RollingPointwiseConvolution:
+                case OpRole.Kernel:
                     Close();
                     current.AddRange(pending);
                     pending.Clear();
                     current.Add(op);
                     break;
-                case Pooling or AdaptivePooling when changesResolution:
+                case OpRole.Pooling when changesResolution:
                     Close();
                     pieces.Add(op);
                     break;
@@ -288,7 +232,7 @@ public static partial class ModelTracer
         }
     }
 
-    private static bool IsCompute(Op op) => op is Architecture.Convolution or DepthwiseConvolution or PointwiseConvolution or RollingPointwiseConvolution;
+    private static bool IsCompute(Op op) => op.Role == OpRole.Kernel;
 
     private static string UnitName(List<Op> ops)
     {
@@ -298,7 +242,7 @@ public static partial class ModelTracer
         {
             (DepthwiseConvolution, PointwiseConvolution pw) => $"dw-{pw.Type}-{pw.OutChannels}",
             (DepthwiseConvolution, RollingPointwiseConvolution rpw) => $"dw-rpw-{rpw.OutChannels}",
-            (Architecture.Convolution conv, _) => $"conv{conv.Kernel}-{conv.OutChannels}",
+            (Convolution conv, _) => $"conv{conv.Kernel}-{conv.OutChannels}",
             (PointwiseConvolution pw, _) => $"{pw.Type}-{pw.OutChannels}",
             (RollingPointwiseConvolution rpw, _) => $"rpw-{rpw.OutChannels}",
             _ => first.Type,
@@ -315,11 +259,6 @@ public static partial class ModelTracer
             _ => throw new TraceException($"cannot trace tensors of shape [{string.Join(", ", shape)}]; expected (N, C, H, W) or (N, features)"),
         };
     }
-
-    private static Pair Pair2(long[] values) => values.Length == 1 ? Pair.Square((int)values[0]) : new Pair((int)values[0], (int)values[1]);
-
-    private static TraceException Unsupported(Call call, string what) =>
-        new($"cannot trace '{call.Name}' ({call.Module.GetType().Name}): {what} is not supported; describe the network with a spec file instead");
 
     private sealed record Call(string Name, nn.Module<Tensor, Tensor> Module, FeatureShape Input, Tensor InputValue)
     {

@@ -1,0 +1,100 @@
+using System.Globalization;
+using InfoField.Architecture;
+using InfoField.Torch.Modules;
+using InfoField.Torch.Onnx;
+using InfoField.Torch.Tracing;
+using TorchSharp;
+using TorchSharp.Modules;
+using static InfoField.Torch.Onnx.OnnxOpWriter;
+using static TorchSharp.torch;
+using Convolution = InfoField.Architecture.Convolution;
+
+namespace InfoField.Torch.Kinds;
+
+/// <summary>The Torch halves of the convolutions: conv (GC), dw, pw (GPW) as <c>Conv2d</c>, RPW as InfoField's <see cref="RollingPointwiseConv2d"/>.</summary>
+internal static class ConvolutionKinds
+{
+    /// <summary>conv and GC: <c>Conv2d</c>; the tracer reads every <c>Conv2d</c> by <see cref="Ops.Conv2d"/> (conv, dw or pw).</summary>
+    public static TorchOpKind Conv { get; } = TorchOpKind.Of<Convolution>(
+        (c, input) => nn.Conv2d(input.Channels, c.OutChannels, (c.Kernel.H, c.Kernel.W), (c.Stride.H, c.Stride.W), (c.Padding.H, c.Padding.W), (c.Dilation.H, c.Dilation.W), groups: c.Groups, bias: c.Bias),
+        (c, w) => ConvForm(w, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups, c.Bias),
+        reluInPlaceAfter: true)
+        .Reads<Conv2d>(ReadConv2d);
+
+    /// <summary>dw: <c>Conv2d</c> with one group per input channel.</summary>
+    public static TorchOpKind Depthwise { get; } = TorchOpKind.Of<DepthwiseConvolution>(
+        (d, input) => nn.Conv2d(input.Channels, (long)input.Channels * d.Multiplier, (d.Kernel.H, d.Kernel.W), (d.Stride.H, d.Stride.W), (d.Padding.H, d.Padding.W), (d.Dilation.H, d.Dilation.W), groups: input.Channels, bias: d.Bias),
+        (d, w) => ConvForm(w, d.Kernel, d.Stride, d.Padding, d.Dilation, w.Shape.Channels, d.Bias),
+        reluInPlaceAfter: true);
+
+    /// <summary>pw and GPW: a 1x1 <c>Conv2d</c>.</summary>
+    public static TorchOpKind Pointwise { get; } = TorchOpKind.Of<PointwiseConvolution>(
+        (p, input) => nn.Conv2d(input.Channels, p.OutChannels, (1, 1), (p.Stride.H, p.Stride.W), groups: p.Groups, bias: p.Bias),
+        (p, w) => ConvForm(w, new Pair(1, 1), p.Stride, new Pair(0, 0), new Pair(1, 1), p.Groups, p.Bias),
+        reluInPlaceAfter: true);
+
+    /// <summary>RPW: <see cref="RollingPointwiseConv2d"/>; in ONNX a Gather of the windows' channels, then a 1x1 Conv with one group per filter.</summary>
+    public static TorchOpKind Rolling { get; } = TorchOpKind.Of<RollingPointwiseConvolution>(
+        (r, input) => new RollingPointwiseConv2d(input.Channels, r.OutChannels, r.Groups, r.Overlap, r.Bias),
+        RollingForm,
+        reluInPlaceAfter: true)
+        .Reads<RollingPointwiseConv2d>((rpw, _) => new RollingPointwiseConvolution(rpw.OutChannels, rpw.Groups, rpw.Overlap, rpw.Bias is not null));
+
+    /// <summary>A <c>Conv2d</c> read as the op it is (<see cref="Ops.Conv2d"/>).</summary>
+    private static Op ReadConv2d(Conv2d conv, LayerCall call)
+    {
+        if (conv.padding_mode != PaddingModes.Zeros || conv.transposed)
+        {
+            throw call.Unsupported(conv, "padding modes other than zeros and transposed convolutions");
+        }
+
+        Pair kernel = Pair2(conv.kernel_size);
+        Pair stride = Pair2(conv.stride);
+        Pair dilation = Pair2(conv.dilation);
+        Pair padding = conv.padding_type switch
+        {
+            Padding.Same => new Pair(dilation.H * (kernel.H - 1) / 2, dilation.W * (kernel.W - 1) / 2),
+            Padding.Valid => Pair.Square(0),
+            _ => Pair2(conv.padding ?? [0]),
+        };
+        return Ops.Conv2d((int)conv.in_channels, (int)conv.out_channels, kernel, stride, padding, dilation, (int)conv.groups, conv.bias is not null);
+    }
+
+    /// <summary>A TorchSharp size (one value for both axes, or two) as a pair.</summary>
+    internal static Pair Pair2(long[] values) => values.Length == 1 ? Pair.Square((int)values[0]) : new Pair((int)values[0], (int)values[1]);
+
+    private static string ConvForm(OnnxOpWriter w, Pair kernel, Pair stride, Pair padding, Pair dilation, int groups, bool bias) =>
+        w.Node(
+            "Conv",
+            bias ? [w.Input, w.Weight("weight"), w.Weight("bias")] : [w.Input, w.Weight("weight")],
+            Ints("kernel_shape", kernel.H, kernel.W),
+            Ints("strides", stride.H, stride.W),
+            Ints("pads", padding.H, padding.W, padding.H, padding.W),
+            Ints("dilations", dilation.H, dilation.W),
+            Int("group", groups));
+
+    /// <summary>RPW as Gather(input channels in window order) then a 1x1 Conv with one group per filter.</summary>
+    private static string RollingForm(RollingPointwiseConvolution r, OnnxOpWriter w)
+    {
+        int inputChannels = w.Shape.Channels;
+        int width = inputChannels / r.Groups;
+        int[] starts = RollingWindows.Starts(inputChannels, r.OutChannels, r.Groups, r.Overlap);
+        long[] indices = new long[(long)r.OutChannels * width];
+        for (int c = 0; c < r.OutChannels; c++)
+        {
+            for (int i = 0; i < width; i++)
+            {
+                indices[(c * width) + i] = (starts[c] + i) % inputChannels;
+            }
+        }
+
+        string windows = w.Node("Gather", [w.Input, w.Constant(w.Prefix + "windows", indices)], string.Create(CultureInfo.InvariantCulture, $"InfoField RPW windows: groups={r.Groups} overlap={r.Overlap:R}"), Int("axis", 1));
+        using Tensor weight = w.State("weight").reshape(r.OutChannels, width, 1, 1);
+        string weightName = w.Initializer(w.Prefix + "weight", weight);
+        return w.Node(
+            "Conv",
+            r.Bias ? [windows, weightName, w.Weight("bias")] : [windows, weightName],
+            Ints("kernel_shape", 1, 1),
+            Int("group", r.OutChannels));
+    }
+}

@@ -1,0 +1,71 @@
+using InfoField.Architecture;
+using InfoField.Torch.Onnx;
+using TorchSharp.Modules;
+using static InfoField.Torch.Kinds.ConvolutionKinds;
+using static InfoField.Torch.Onnx.OnnxOpWriter;
+using static TorchSharp.torch;
+
+namespace InfoField.Torch.Kinds;
+
+/// <summary>The Torch halves of pooling: max and average pooling, adaptive and global pooling.</summary>
+internal static class PoolingKinds
+{
+    /// <summary>maxpool and avgpool: <c>MaxPool2d</c>, <c>AvgPool2d</c>; in ONNX MaxPool, AveragePool.</summary>
+    public static TorchOpKind Pooling { get; } = TorchOpKind.Of<Pooling>(
+        (p, _) => p.Kind == PoolKind.Max
+            ? nn.MaxPool2d((p.Kernel.H, p.Kernel.W), (p.Stride.H, p.Stride.W), (p.Padding.H, p.Padding.W), ceil_mode: p.CeilMode)
+            : nn.AvgPool2d((p.Kernel.H, p.Kernel.W), (p.Stride.H, p.Stride.W), (p.Padding.H, p.Padding.W), ceil_mode: p.CeilMode),
+        Pool,
+        reluInPlaceAfter: true)
+        .Reads<MaxPool2d>((pool, call) => pool.dilation is null || pool.dilation.All(d => d == 1)
+            ? new Pooling(PoolKind.Max, Pair2(pool.kernel_size), Pair2(pool.stride ?? pool.kernel_size), Pair2(pool.padding ?? [0]), pool.ceil_mode)
+            : throw call.Unsupported(pool, "dilated max pooling"))
+        .Reads<AvgPool2d>((pool, _) => new Pooling(PoolKind.Average, Pair2(pool.kernel_size), Pair2(pool.stride ?? pool.kernel_size), Pair2(pool.padding ?? [0]), pool.ceil_mode));
+
+    /// <summary>adaptive and global pooling: <c>AdaptiveMaxPool2d</c>, <c>AdaptiveAvgPool2d</c>; in ONNX global pooling, or a plain pool where the output divides the input.</summary>
+    public static TorchOpKind Adaptive { get; } = TorchOpKind.Of<AdaptivePooling>(
+        (a, _) => a.Kind == PoolKind.Max
+            ? nn.AdaptiveMaxPool2d([a.Output.H, a.Output.W])
+            : nn.AdaptiveAvgPool2d((a.Output.H, a.Output.W)),
+        AdaptiveForm,
+        reluInPlaceAfter: true)
+        .Reads<AdaptiveAvgPool2d>((_, call) => new AdaptivePooling(PoolKind.Average, new Pair(call.Output.Height, call.Output.Width)))
+        .Reads<AdaptiveMaxPool2d>((_, call) => new AdaptivePooling(PoolKind.Max, new Pair(call.Output.Height, call.Output.Width)));
+
+    private static string Pool(Pooling p, OnnxOpWriter w)
+    {
+        var attributes = new List<global::Onnx.AttributeProto>
+        {
+            Ints("kernel_shape", p.Kernel.H, p.Kernel.W),
+            Ints("strides", p.Stride.H, p.Stride.W),
+            Ints("pads", p.Padding.H, p.Padding.W, p.Padding.H, p.Padding.W),
+            Int("ceil_mode", p.CeilMode ? 1 : 0),
+        };
+        if (p.Kind == PoolKind.Max)
+        {
+            return w.Node("MaxPool", [w.Input], [.. attributes]);
+        }
+
+        attributes.Add(Int("count_include_pad", 1));
+        return w.Node("AveragePool", [w.Input], [.. attributes]);
+    }
+
+    /// <summary>Adaptive pooling to 1x1 as global pooling, to an output that divides the input as a plain pool.</summary>
+    private static string AdaptiveForm(AdaptivePooling a, OnnxOpWriter w)
+    {
+        bool max = a.Kind == PoolKind.Max;
+        if (a.Output.H == 1 && a.Output.W == 1)
+        {
+            return w.Node(max ? "GlobalMaxPool" : "GlobalAveragePool", [w.Input]);
+        }
+
+        FeatureShape shape = w.Shape;
+        if (shape.Height % a.Output.H != 0 || shape.Width % a.Output.W != 0)
+        {
+            throw new InfoFieldException($"{w.NetworkName}: adaptive pooling from {shape.Resolution} to {a.Output} has no ONNX form: the output must divide the input");
+        }
+
+        int kh = shape.Height / a.Output.H, kw = shape.Width / a.Output.W;
+        return w.Node(max ? "MaxPool" : "AveragePool", [w.Input], Ints("kernel_shape", kh, kw), Ints("strides", kh, kw));
+    }
+}
