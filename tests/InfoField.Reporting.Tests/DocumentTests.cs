@@ -1,4 +1,5 @@
 using System.Text.Json;
+using InfoField.Architecture;
 using InfoField.Field;
 using InfoField.Kernels;
 using InfoField.Organizer;
@@ -94,5 +95,18 @@ public class DocumentTests
         Assert.Contains("14,728,266", page, StringComparison.Ordinal);
         Assert.NotEmpty(HtmlReport.ChartsOf(report));
         Assert.All(HtmlReport.ChartsOf(report), chart => Assert.Contains($"id=\"{chart.Id}\"", page, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_network_of_stem_units_only_is_reported_without_an_organizer_chart()
+    {
+        var network = new Network("stem-only", new FeatureShape(3, 8, 8), [new Stage([new Unit("stem", [Ops.Conv(8, 3, padding: 1)], UnitRole.Stem)])], [Ops.GlobalAvgPool(), Ops.Flatten(), Ops.Linear(2)]);
+        ReportDocument report = ReportBuilder.Build(new LoadedNetwork(network, "spec", null, 1.0, "stem-only.json"), OrganizerOptions.Default, null, [], [], null);
+
+        string page = HtmlReport.Render(report);
+
+        Assert.Empty(report.Optimization.Before.StageNumbers);
+        Assert.DoesNotContain(HtmlReport.ChartsOf(report), chart => chart.Id == "organizer");
+        Assert.Contains("stem-only", page, StringComparison.Ordinal);
     }
 }

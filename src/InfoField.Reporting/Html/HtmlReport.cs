@@ -28,7 +28,11 @@ public static class HtmlReport
     {
         var charts = report.Analysis.Stages.Select(stage => Charts.StageField(stage, report.Theta)).ToList();
         charts.AddRange(BranchedUnits(report.Analysis).Select(pair => Charts.UnitGraph(pair.Unit, pair.Stage, GraphId(pair.Stage, pair.Unit))));
-        charts.Add(Charts.Organizer(report.Optimization));
+        if (report.Optimization.Before.StageNumbers.Length > 0)
+        {
+            // A network of stem and tail units only has nothing the organizer may move: no chart of its run.
+            charts.Add(Charts.Organizer(report.Optimization));
+        }
         charts.AddRange(report.Connectivity.Select((block, i) => Charts.Connectivity(block, i + 1)));
         if (report.Results.Count > 0)
         {
@@ -85,7 +89,11 @@ public static class HtmlReport
         html.Append(CultureInfo.InvariantCulture, $"<section id=\"section-organizer\"><h2>{ReportText.OrganizerTitle}</h2>");
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">{Escape(ReportText.OrganizerSettings(run))}</p>");
         Table(html, ReportTables.OrganizerSteps(run));
-        Figure(html, charts["organizer"]);
+        if (charts.TryGetValue("organizer", out Chart? organizer))
+        {
+            Figure(html, organizer);
+        }
+
         Table(html, ReportTables.BeforeAfter(run));
         html.Append(CultureInfo.InvariantCulture, $"<p>{ReportText.NetGain(run)} {Escape(run.StopReason)}.</p></section>");
 

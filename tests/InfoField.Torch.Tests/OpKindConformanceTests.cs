@@ -1,0 +1,319 @@
+using InfoField.Architecture;
+using InfoField.Costs;
+using InfoField.Field;
+using InfoField.Onnx;
+using InfoField.Organizer;
+using InfoField.Reporting;
+using InfoField.Reporting.Html;
+using InfoField.Spec;
+using InfoField.Torch.Building;
+using InfoField.Torch.Modules;
+using InfoField.Torch.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using static TorchSharp.torch;
+using Tensor = TorchSharp.torch.Tensor;
+
+namespace InfoField.Torch.Tests;
+
+/// <summary>
+/// Every op kind of <see cref="OpSet.Default"/> has every entry a backend reads: a spec round trip, a TorchSharp module
+/// whose parameter count and channel connectivity are the record's, a trace back from that module, an ONNX form that
+/// ONNX Runtime computes as the module does, an ONNX import back to the same op, and a report; or a documented reason why
+/// one does not apply (<see cref="Sample"/>). A kind added to Core without its sample here, or without its Torch and
+/// ONNX entries, fails these tests. docs/developers.md's recipes name the files each entry lives in.
+/// </summary>
+[Collection(TorchGlobalState.Name)]
+public sealed class OpKindConformanceTests : IDisposable
+{
+    private static readonly FeatureShape Map = new(8, 6, 6);
+
+    private static readonly Unit Stem = new("stem", [Ops.Conv(8, 3, padding: 1)], UnitRole.Stem);
+
+    /// <summary>One network per op kind, by type name: the op under test, the shape it reads, and what does not apply.</summary>
+    private static readonly Dictionary<string, Sample> Samples = new()
+    {
+        ["conv"] = InUnit(Ops.Conv(12, 3, padding: 1, groups: 2, bias: true)),
+        ["dw"] = InUnit(Ops.Depthwise(3, multiplier: 2)),
+        ["pw"] = InUnit(Ops.Pointwise(12, bias: true)),
+        ["gpw"] = InUnit(Ops.Pointwise(12, groups: 4)),
+        ["rpw"] = InUnit(Ops.RollingPointwise(12, 2, 0.5)),
+        ["shuffle"] = InUnit(Ops.Shuffle(2)),
+        ["interlace"] = InUnit(Ops.Interlace(2)) with { ImportsAs = (Ops.Shuffle(4), "an interlace with g groups is the shuffle with C/g groups, and ONNX writes both as the same Reshape-Transpose-Reshape") },
+        ["slice"] = InUnit(Ops.Slice(2, 4)),
+        ["split"] = InUnit(Ops.Split(1, 2)) with { ImportsAs = (Ops.Slice(4, 4), "ONNX writes a part of a split as the Slice it is at the exported width") },
+        ["maxpool"] = AsEntry(Ops.MaxPool(2)),
+        ["avgpool"] = AsEntry(Ops.AvgPool(3, stride: 2, padding: 1)),
+        ["adaptivemaxpool"] = AsEntry(new AdaptivePooling(PoolKind.Max, 3)) with { ImportsAs = (Ops.MaxPool(2), "ONNX has no adaptive pooling: an output that divides the input is written as the plain pooling it equals") },
+        ["adaptiveavgpool"] = AsEntry(new AdaptivePooling(PoolKind.Average, 3)) with { ImportsAs = (Ops.AvgPool(2), "ONNX has no adaptive pooling: an output that divides the input is written as the plain pooling it equals") },
+        ["globalavgpool"] = InHead(Ops.GlobalAvgPool(), Map, Ops.GlobalAvgPool(), Ops.Flatten(), Ops.Linear(5)),
+        ["globalmaxpool"] = InHead(new AdaptivePooling(PoolKind.Max, 1), Map, new AdaptivePooling(PoolKind.Max, 1), Ops.Flatten(), Ops.Linear(5)),
+        ["bn"] = InUnit(Ops.BatchNorm(1e-3)),
+        ["relu"] = InUnit(Ops.Relu()),
+        ["relu6"] = InUnit(Ops.Relu6()),
+        ["leakyrelu"] = InUnit(new Activation(ActivationKind.LeakyRelu)),
+        ["sigmoid"] = InUnit(Ops.Sigmoid()),
+        ["tanh"] = InUnit(new Activation(ActivationKind.Tanh)),
+        ["silu"] = InUnit(Ops.Silu()),
+        ["gelu"] = InUnit(new Activation(ActivationKind.Gelu)) with { NoOnnxForm = "ONNX has no GELU operator before opset 20, and the export writes opset 17" },
+        ["hardswish"] = InUnit(Ops.HardSwish()),
+        ["hardsigmoid"] = InUnit(Ops.HardSigmoid()),
+        ["dropout"] = InUnit(Ops.Dropout(0.25)) with { ImportsAs = (null, "an exported model is for inference: dropout is written as an Identity, which reads back as no op") },
+        ["flatten"] = InHead(Ops.Flatten(), new FeatureShape(8, 1, 1), Ops.GlobalAvgPool(), Ops.Flatten(), Ops.Linear(5)),
+        ["linear"] = InHead(Ops.Linear(5, bias: false), new FeatureShape(8, 1, 1), Ops.GlobalAvgPool(), Ops.Flatten(), Ops.Linear(5, bias: false)),
+        ["softmax"] = InHead(Ops.Softmax(), new FeatureShape(5, 1, 1), Ops.GlobalAvgPool(), Ops.Flatten(), Ops.Linear(5), Ops.Softmax()),
+        ["add"] = InGraph(Ops.Add(), Ops.Residual([Ops.Pointwise(8), Ops.BatchNorm()])),
+        ["mul"] = InGraph(Ops.Multiply(), OpGraph.Parallel(Ops.Multiply(), OpGraph.Identity, [Ops.GlobalAvgPool(), Ops.Pointwise(8, bias: true), Ops.Sigmoid()])),
+        ["concat"] = InGraph(Ops.Concat(), OpGraph.Parallel(Ops.Concat(), [Ops.Pointwise(4)], [Ops.Depthwise(3)])),
+    };
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("infofield-conformance-").FullName;
+
+    /// <summary>The type names of every built-in op kind.</summary>
+    public static TheoryData<string> Kinds() => [.. OpSet.Default.Types];
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Every_built_in_kind_has_a_sample_and_every_sample_is_a_built_in_kind()
+    {
+        Assert.Empty(OpSet.Default.Types.Except(Samples.Keys));
+        Assert.Empty(Samples.Keys.Except(OpSet.Default.Types));
+        Assert.All(Samples, sample => Assert.Equal(sample.Key, sample.Value.Op.Type));
+    }
+
+    [Fact]
+    public void Every_op_record_of_core_declares_a_kind_that_the_default_set_holds()
+    {
+        var records = typeof(Op).Assembly.GetExportedTypes().Where(type => type.IsSubclassOf(typeof(Op)) && !type.IsAbstract).ToList();
+        var sampled = Samples.Values.Select(sample => sample.Op.GetType()).ToHashSet();
+
+        Assert.All(records, record => Assert.Contains(record, sampled));
+        Assert.Equal(OpSet.Default.Types.Count(), OpSet.Declared(typeof(Op).Assembly).Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void A_kind_round_trips_through_its_spec_codec(string type)
+    {
+        Network network = Samples[type].Network;
+
+        Network read = NetworkSpec.Parse(NetworkSpec.Serialize(network), $"{type}.json");
+
+        Assert.Equal(network, read);
+        Assert.Contains(Samples[type].Op, Flat(read));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void A_kinds_module_has_the_records_parameters_and_channel_connectivity(string type)
+    {
+        Sample sample = Samples[type];
+        using var scope = NewDisposeScope();
+        using nn.Module<Tensor, Tensor> module = ModuleSet.Default.Build(sample.Op, sample.Input);
+        module.eval();
+
+        Assert.Equal(sample.Op.Parameters(sample.Input), module.parameters().Sum(p => p.numel()));
+        switch (sample.Op)
+        {
+            case LayerOp layer:
+                ChannelMap map = layer.Channels(sample.Input.Channels);
+                AssertConnectivity((o, i) => map.Inputs(o).Contains(i), map.OutputChannels, input => module.call(input), [sample.Input]);
+                break;
+            case MergeOp merge:
+                // Two inputs side by side: a union merge's output channel c reads channel c of each, a stacking one's reads its own.
+                var merging = Assert.IsType<MergeModule>(module);
+                int c = sample.Input.Channels;
+                AssertConnectivity(
+                    merge.Join == ChannelJoin.Union ? (o, i) => i % c == o : (o, i) => i == o,
+                    merge.OutputShape([sample.Input, sample.Input]).Channels,
+                    input => merging.Merge([.. input.split(c, 1)]),
+                    [sample.Input, sample.Input]);
+                break;
+            default:
+                // Head ops read vectors: they have parameters (checked above) but no channel map.
+                Assert.Equal(OpRole.Head, sample.Op.Role);
+                break;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void A_kind_traces_back_from_its_module(string type)
+    {
+        Network network = Samples[type].Network;
+        using var scope = NewDisposeScope();
+        using NetworkModule module = ModuleBuilder.Build(network);
+
+        Network traced = module.ToArchitecture(network.Input);
+
+        Assert.Equal(Flat(network), Flat(traced));
+        Assert.Equal(CostModel.Of(network).Total, CostModel.Of(traced).Total);
+        Assert.Equal(InformationField.Analyze(network).Stages.Select(stage => stage.Units[^1].If), InformationField.Analyze(traced).Stages.Select(stage => stage.Units[^1].If));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void A_kind_exports_to_onnx_runs_in_onnx_runtime_and_imports_back(string type)
+    {
+        Sample sample = Samples[type];
+        Network network = sample.OnnxNetwork ?? sample.Network;
+        if (sample.NoOnnxForm is { } reason)
+        {
+            using NetworkModule refused = ModuleBuilder.Build(network);
+            var error = Assert.Throws<InfoFieldException>(() => OnnxExport.ToModel(refused));
+            Assert.Contains(type, error.Message, StringComparison.Ordinal);
+            Assert.False(string.IsNullOrWhiteSpace(reason));
+            return;
+        }
+
+        string path = ExportAndCompare(network);
+        Network imported = OnnxImport.Load(path);
+
+        List<Op> expected = Flat(network);
+        if (sample.ImportsAs is ({ } instead, _))
+        {
+            expected = [.. expected.Select(op => op == sample.Op ? instead : op)];
+        }
+        else if (sample.ImportsAs is (null, _))
+        {
+            expected.Remove(sample.Op);
+        }
+
+        Assert.Equal(expected, Flat(imported));
+        Assert.Equal(CostModel.Of(network).Total, CostModel.Of(imported).Total);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void A_kind_is_analysed_organized_and_reported(string type)
+    {
+        Network network = Samples[type].Network;
+        var loaded = new LoadedNetwork(network, "spec", null, 1.0, $"{type}.json");
+
+        ReportDocument report = ReportBuilder.Build(loaded, OrganizerOptions.Default, null, [], [], null);
+        string html = HtmlReport.Render(report);
+
+        Assert.Equal(CostModel.Of(network).Total, new Cost(report.Analysis.Params, report.Analysis.Macs));
+        Assert.Contains(network.Name, html, StringComparison.Ordinal);
+        if (network.Units.Any(unit => unit.Graph.Ops.Contains(Samples[type].Op)))
+        {
+            // Ops inside units are listed with their fields; a stage's entry and the head count in the stage's and the head's costs.
+            Assert.Contains(report.Analysis.Stages.SelectMany(stage => stage.Units).SelectMany(unit => unit.Ops), op => op.Type == type);
+        }
+    }
+
+    /// <summary>The ops of a network in the order they run: each stage's entry and units, then the head.</summary>
+    private static List<Op> Flat(Network network) =>
+        [.. network.Stages.SelectMany(stage => stage.Entry.Concat(stage.Units.SelectMany(unit => unit.Graph.Ops))), .. network.Head];
+
+    private static Network Build(string name, IEnumerable<object> pieces, ValueList<Op>? head = null)
+    {
+        var (stages, trailing) = StagePartition.Split(Map, pieces);
+        return new Network(name, Map, stages, [.. trailing, .. head ?? [Ops.GlobalAvgPool(), Ops.Flatten(), Ops.Linear(5)]]);
+    }
+
+    /// <summary>The op alone in a unit after a convolution stem.</summary>
+    private static Sample InUnit(Op op) => new(op, Map, Build(op.Type, [Stem, new Unit("u", [op])]));
+
+    /// <summary>The op opening a stage (its entry), a pointwise unit after it.</summary>
+    private static Sample AsEntry(Op op) => new(op, Map, Build(op.Type, [Stem, op, new Unit("u", [Ops.Pointwise(8)])]));
+
+    /// <summary>The op in the head, reading <paramref name="input"/>.</summary>
+    private static Sample InHead(Op op, FeatureShape input, params Op[] head) => new(op, input, Build(op.Type, [Stem, new Unit("u", [Ops.Pointwise(8)])], [.. head]));
+
+    /// <summary>The merge <paramref name="merge"/> in the branched unit <paramref name="graph"/>.</summary>
+    private static Sample InGraph(MergeOp merge, OpGraph graph) => new(merge, Map, Build(merge.Type, [Stem, new Unit("u", graph)]));
+
+    /// <summary>
+    /// Checks that output channel o of <paramref name="run"/> changes when input channel i changes exactly when
+    /// <paramref name="feeds"/>(o, i): inputs in [0.5, 1.5), where every activation is strictly monotonic, and a whole
+    /// input channel raised by 0.25 (so a max over a window moves too).
+    /// </summary>
+    private static void AssertConnectivity(Func<int, int, bool> feeds, int outputChannels, Func<Tensor, Tensor> run, FeatureShape[] inputs)
+    {
+        manual_seed(3);
+        int channels = inputs.Sum(shape => shape.Channels);
+        using Tensor x = rand(1, channels, inputs[0].Height, inputs[0].Width) + 0.5;
+        using Tensor y = run(x).detach().clone();
+        int outputs = (int)y.shape[1];
+        Assert.Equal(outputChannels, outputs);
+        for (int i = 0; i < channels; i++)
+        {
+            using Tensor moved = x.clone();
+            moved.narrow(1, i, 1).add_(0.25);
+            using Tensor z = run(moved);
+            using Tensor changed = (z - y).abs().reshape(1, outputs, -1).amax([2]).gt(1e-6).flatten();
+            bool[] moves = changed.data<bool>().ToArray();
+            for (int o = 0; o < outputs; o++)
+            {
+                Assert.True(feeds(o, i) == moves[o], $"input channel {i} {(moves[o] ? "changes" : "does not change")} output channel {o}, but the record's channel map says it {(feeds(o, i) ? "feeds" : "does not feed")} it");
+            }
+        }
+    }
+
+    /// <summary>Exports a freshly initialized module (batch norm statistics drawn at random), runs it in both and compares; returns the file.</summary>
+    private string ExportAndCompare(Network network)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        using NetworkModule module = ModuleBuilder.Build(network);
+        using (no_grad())
+        {
+            foreach ((string name, Tensor buffer) in module.named_buffers())
+            {
+                if (name.EndsWith("running_mean", StringComparison.Ordinal))
+                {
+                    buffer.copy_(randn_like(buffer) * 0.1);
+                }
+                else if (name.EndsWith("running_var", StringComparison.Ordinal))
+                {
+                    buffer.copy_(rand_like(buffer) + 0.5);
+                }
+            }
+        }
+
+        module.eval();
+        string path = Path.Combine(_folder, $"{network.Name}.onnx");
+        OnnxExport.Save(module, path);
+
+        FeatureShape shape = network.Input;
+        Tensor x = randn(2, shape.Channels, shape.Height, shape.Width);
+        float[] expected;
+        using (no_grad())
+        {
+            expected = module.forward(x).contiguous().data<float>().ToArray();
+        }
+
+        using var session = new InferenceSession(path);
+        var feed = new DenseTensor<float>(x.data<float>().ToArray(), new[] { 2, shape.Channels, shape.Height, shape.Width });
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, feed)]);
+        float[] actual = results.Single().AsEnumerable<float>().ToArray();
+
+        Assert.Equal(expected.Length, actual.Length);
+        double scale = expected.Max(value => Math.Abs(value));
+        Assert.True(scale > 0, "the reference output is all zeros: the comparison would prove nothing");
+        double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(worst <= 1e-4 * scale, $"{network.Name}: ONNX Runtime differs from TorchSharp by {worst} (output scale {scale})");
+        return path;
+    }
+
+    /// <summary>
+    /// One op kind's test network. <see cref="NoOnnxForm"/> and <see cref="ImportsAs"/> are the documented exceptions:
+    /// the kind has no ONNX form (and why), or reads back from ONNX as another op, or none (and why).
+    /// </summary>
+    /// <param name="Op">The op under test.</param>
+    /// <param name="Input">The shape it reads in <paramref name="Network"/>.</param>
+    /// <param name="Network">A network holding it.</param>
+    private sealed record Sample(Op Op, FeatureShape Input, Network Network)
+    {
+        /// <summary>Why the kind has no ONNX form: the export refuses it, naming it.</summary>
+        public string? NoOnnxForm { get; init; }
+
+        /// <summary>The op the ONNX import reads back in its place (null: none), and why.</summary>
+        public (Op? Op, string Why)? ImportsAs { get; init; }
+
+        /// <summary>The network for the ONNX round trip, when not <see cref="Network"/> (and why).</summary>
+        public Network? OnnxNetwork { get; init; }
+    }
+}
