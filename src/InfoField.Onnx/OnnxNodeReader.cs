@@ -17,7 +17,7 @@ internal sealed class OnnxNodeReader
         "Conv, Gemm, MatMul(+Add), BatchNormalization, Relu, Clip(0, 6), LeakyRelu, Sigmoid, HardSigmoid, HardSwish, Tanh, "
         + "Mul and Add of two tensors, Concat/Split/Slice on channels, Reshape-Transpose-Reshape channel shuffle, Flatten, "
         + "Reshape to N x features, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, ReduceMean over space, Pad (before a Conv or pooling), "
-        + "Gather of channel windows then a grouped 1x1 Conv (RPW), Dropout, Identity, Softmax, Constant";
+        + "Gather of channel windows then a grouped 1x1 Conv (RPW), Dropout, Identity, Softmax, Constant, LayerNormalization over channels";
 
     private readonly long opset;
     private readonly int rank;
@@ -132,6 +132,9 @@ internal sealed class OnnxNodeReader
                 break;
             case "BatchNormalization":
                 Single(node, new BatchNorm(Float(node, "epsilon", 1e-5)));
+                break;
+            case "LayerNormalization":
+                LayerNormalization(node);
                 break;
             case "Relu":
                 Single(node, new Activation(ActivationKind.Relu));
@@ -322,6 +325,28 @@ internal sealed class OnnxNodeReader
         }
 
         throw Fail(node, $"{Pattern} the Gather's indices are RPW's windows (filter c reads channels floor(c (1 - o) w) mod C_in onward); these are not, for any overlap noted or implied");
+    }
+
+    /// <summary>
+    /// LayerNormalization (opset 17) as <see cref="LayerNorm"/> where it normalizes the channels alone: axis 1 with
+    /// every later axis of size 1 (a head after global pooling), with a scale and a shift of one value per channel.
+    /// </summary>
+    private void LayerNormalization(NodeProto node)
+    {
+        int x = In(node, 0);
+        FeatureShape shape = shapes[x];
+        long axis = Int(node, "axis", -1);
+        if (opset < 17 || (axis < 0 ? axis + rank + 2 : axis) != 1 || shape.Height * shape.Width != 1)
+        {
+            throw Fail(node, $"InfoField reads LayerNormalization (opset 17) over the channels alone: axis 1 on a C x 1 x 1 tensor (this one has axis {axis} on a {shape} tensor at opset {opset}); the channels-last form (Transpose, LayerNormalization over the last axis, Transpose) is not read yet");
+        }
+
+        if (node.Input.Count < 3 || node.Input[2].Length == 0 || Constant(node, 1).Dims.Aggregate(1L, (a, b) => a * b) != shape.Channels || Constant(node, 2).Dims.Aggregate(1L, (a, b) => a * b) != shape.Channels)
+        {
+            throw Fail(node, $"InfoField reads LayerNormalization with a scale and a shift of one value per channel ({shape.Channels})");
+        }
+
+        Single(node, new LayerNorm(Float(node, "epsilon", 1e-5)));
     }
 
     private void Pool(NodeProto node)

@@ -49,6 +49,11 @@ public sealed class OpKindConformanceTests : IDisposable
         ["globalavgpool"] = InHead(Ops.GlobalAvgPool(), Map, Ops.GlobalAvgPool(), Ops.Flatten(), Ops.Linear(5)),
         ["globalmaxpool"] = InHead(new AdaptivePooling(PoolKind.Max, 1), Map, new AdaptivePooling(PoolKind.Max, 1), Ops.Flatten(), Ops.Linear(5)),
         ["bn"] = InUnit(Ops.BatchNorm(1e-3)),
+        ["layernorm"] = InUnit(new LayerNorm(1e-6)) with
+        {
+            NotImported = "on a map larger than 1x1 the export writes the channels-last form (Transpose, LayerNormalization over the last axis, Transpose) that PyTorch writes for ConvNeXt, which the import does not read yet (a later issue's rewrite); the node alone, over a C x 1 x 1 tensor, reads back",
+            OnnxNetwork = Build("layernorm-1x1", [Stem, new Unit("u", [Ops.Pointwise(8)]), Ops.GlobalAvgPool(), new Unit("n", [new LayerNorm(1e-6)])], [Ops.Flatten(), Ops.Linear(5)]),
+        },
         ["relu"] = InUnit(Ops.Relu()),
         ["relu6"] = InUnit(Ops.Relu6()),
         ["leakyrelu"] = InUnit(new Activation(ActivationKind.LeakyRelu)),
@@ -157,7 +162,7 @@ public sealed class OpKindConformanceTests : IDisposable
     public void A_kind_exports_to_onnx_runs_in_onnx_runtime_and_imports_back(string type)
     {
         Sample sample = Samples[type];
-        Network network = sample.OnnxNetwork ?? sample.Network;
+        Network network = sample.Network;
         if (sample.NoOnnxForm is { } reason)
         {
             using NetworkModule refused = ModuleBuilder.Build(network);
@@ -168,6 +173,14 @@ public sealed class OpKindConformanceTests : IDisposable
         }
 
         string path = ExportAndCompare(network);
+        if (sample.NotImported is not null)
+        {
+            var refused = Assert.Throws<InfoFieldException>(() => OnnxImport.Load(path));
+            Assert.Contains("Transpose", refused.Message, StringComparison.Ordinal);
+            network = sample.OnnxNetwork ?? throw new InvalidOperationException($"{type}: a kind not imported from its own network needs another one that is");
+            path = ExportAndCompare(network);
+        }
+
         Network imported = OnnxImport.Load(path);
 
         List<Op> expected = Flat(network);
@@ -313,7 +326,10 @@ public sealed class OpKindConformanceTests : IDisposable
         /// <summary>The op the ONNX import reads back in its place (null: none), and why.</summary>
         public (Op? Op, string Why)? ImportsAs { get; init; }
 
-        /// <summary>The network for the ONNX round trip, when not <see cref="Network"/> (and why).</summary>
+        /// <summary>Why the ONNX form of <see cref="Network"/> does not read back (it is still run in ONNX Runtime); <see cref="OnnxNetwork"/> then does.</summary>
+        public string? NotImported { get; init; }
+
+        /// <summary>The network whose ONNX form reads back, when <see cref="Network"/>'s does not.</summary>
         public Network? OnnxNetwork { get; init; }
     }
 }
