@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using InfoField.Organizer;
 
 namespace InfoField.Reporting;
@@ -11,12 +10,12 @@ namespace InfoField.Reporting;
 /// <param name="Rows">Per model and dataset.</param>
 /// <param name="Skipped">Pairs without a definition.</param>
 public sealed record AlphaStudyDocument(
-    [property: JsonPropertyName("schema")] string Schema,
-    [property: JsonPropertyName("alphas")] IReadOnlyList<double> Alphas,
-    [property: JsonPropertyName("reference")] double Reference,
-    [property: JsonPropertyName("differing")] IReadOnlyList<int> Differing,
-    [property: JsonPropertyName("rows")] IReadOnlyList<AlphaStudyRow> Rows,
-    [property: JsonPropertyName("skipped")] IReadOnlyList<string> Skipped)
+    string Schema,
+    IReadOnlyList<double> Alphas,
+    double Reference,
+    IReadOnlyList<int> Differing,
+    IReadOnlyList<AlphaStudyRow> Rows,
+    IReadOnlyList<string> Skipped)
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-alpha-study/1";
@@ -38,8 +37,8 @@ public sealed record AlphaStudyDocument(
 /// <param name="After">Units per stage after, per alpha.</param>
 /// <param name="SameAsReference">Per alpha, whether the optimized network equals the reference's.</param>
 public sealed record AlphaStudyRow(
-    [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("dataset")] string Dataset,
-    [property: JsonPropertyName("before")] IReadOnlyList<int> Before,
-    [property: JsonPropertyName("after")] IReadOnlyList<IReadOnlyList<int>> After,
-    [property: JsonPropertyName("sameAsReference")] IReadOnlyList<bool> SameAsReference);
+    string Model,
+    string Dataset,
+    IReadOnlyList<int> Before,
+    IReadOnlyList<IReadOnlyList<int>> After,
+    IReadOnlyList<bool> SameAsReference);

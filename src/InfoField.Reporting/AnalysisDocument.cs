@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using InfoField.Architecture;
 using InfoField.Costs;
 using InfoField.Field;
@@ -24,19 +23,19 @@ namespace InfoField.Reporting;
 /// <param name="Head">The classifier head's cost.</param>
 /// <param name="Verdicts">What the numbers mean (<see cref="VerdictsDocument"/>); null when not asked for.</param>
 public sealed record AnalysisDocument(
-    [property: JsonPropertyName("schema")] string Schema,
-    [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("source")] string Source,
-    [property: JsonPropertyName("dataset")] string? Dataset,
-    [property: JsonPropertyName("width")] double Width,
-    [property: JsonPropertyName("input")] int[] Input,
-    [property: JsonPropertyName("alpha")] double Alpha,
-    [property: JsonPropertyName("frame")] string Frame,
-    [property: JsonPropertyName("params")] long Params,
-    [property: JsonPropertyName("macs")] long Macs,
-    [property: JsonPropertyName("stages")] IReadOnlyList<StageDocument> Stages,
-    [property: JsonPropertyName("head")] CostDocument Head,
-    [property: JsonPropertyName("verdicts")] VerdictsDocument? Verdicts = null)
+    string Schema,
+    string Model,
+    string Source,
+    string? Dataset,
+    double Width,
+    int[] Input,
+    double Alpha,
+    string Frame,
+    long Params,
+    long Macs,
+    IReadOnlyList<StageDocument> Stages,
+    CostDocument Head,
+    VerdictsDocument? Verdicts = null)
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-analysis/1";
@@ -70,14 +69,14 @@ public sealed record AnalysisDocument(
 /// <param name="Macs">MACs of the stage.</param>
 /// <param name="Units">Per unit.</param>
 public sealed record StageDocument(
-    [property: JsonPropertyName("index")] int Index,
-    [property: JsonPropertyName("inputShape")] int[] InputShape,
-    [property: JsonPropertyName("outputShape")] int[] OutputShape,
-    [property: JsonPropertyName("v0")] long V0,
-    [property: JsonPropertyName("opensWithStridedUnit")] bool OpensWithStridedUnit,
-    [property: JsonPropertyName("params")] long Params,
-    [property: JsonPropertyName("macs")] long Macs,
-    [property: JsonPropertyName("units")] IReadOnlyList<UnitDocument> Units)
+    int Index,
+    int[] InputShape,
+    int[] OutputShape,
+    long V0,
+    bool OpensWithStridedUnit,
+    long Params,
+    long Macs,
+    IReadOnlyList<UnitDocument> Units)
 {
     /// <summary>The document of a stage report.</summary>
     public static StageDocument From(StageField stage) => new(
@@ -111,24 +110,24 @@ public sealed record StageDocument(
 /// <param name="IfWMin">Guaranteed spatial field along the width (minimum over channels).</param>
 /// <param name="Local">The local field: through windows only, without global pooling.</param>
 public sealed record UnitDocument(
-    [property: JsonPropertyName("index")] int Index,
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("role")] string Role,
-    [property: JsonPropertyName("outputShape")] int[] OutputShape,
-    [property: JsonPropertyName("ifH")] int IfH,
-    [property: JsonPropertyName("ifW")] int IfW,
-    [property: JsonPropertyName("ifC")] int IfC,
-    [property: JsonPropertyName("ifCMean")] double IfCMean,
-    [property: JsonPropertyName("ifCMax")] int IfCMax,
-    [property: JsonPropertyName("if")] long If,
-    [property: JsonPropertyName("deltaIf")] double? DeltaIf,
-    [property: JsonPropertyName("receptiveField")] long[] ReceptiveField,
-    [property: JsonPropertyName("params")] long Params,
-    [property: JsonPropertyName("macs")] long Macs,
-    [property: JsonPropertyName("ops")] IReadOnlyList<OpDocument> Ops,
-    [property: JsonPropertyName("ifHMin")] int IfHMin,
-    [property: JsonPropertyName("ifWMin")] int IfWMin,
-    [property: JsonPropertyName("local")] FactorsDocument Local)
+    int Index,
+    string Name,
+    string Role,
+    int[] OutputShape,
+    int IfH,
+    int IfW,
+    int IfC,
+    double IfCMean,
+    int IfCMax,
+    long If,
+    double? DeltaIf,
+    long[] ReceptiveField,
+    long Params,
+    long Macs,
+    IReadOnlyList<OpDocument> Ops,
+    int IfHMin,
+    int IfWMin,
+    FactorsDocument Local)
 {
     /// <summary>The document of a unit report.</summary>
     public static UnitDocument From(UnitField unit) => new(
@@ -166,18 +165,18 @@ public sealed record UnitDocument(
 /// <param name="IfCMax">Channel coverage, maximum over channels.</param>
 /// <param name="Local">The op's local field (windows only, without global pooling).</param>
 public sealed record OpDocument(
-    [property: JsonPropertyName("index")] int Index,
-    [property: JsonPropertyName("type")] string Type,
-    [property: JsonPropertyName("inputs")] IReadOnlyList<int> Inputs,
-    [property: JsonPropertyName("outputShape")] int[] OutputShape,
-    [property: JsonPropertyName("ifH")] int IfH,
-    [property: JsonPropertyName("ifW")] int IfW,
-    [property: JsonPropertyName("ifC")] int IfC,
-    [property: JsonPropertyName("if")] long If,
-    [property: JsonPropertyName("ifHMin")] int IfHMin,
-    [property: JsonPropertyName("ifWMin")] int IfWMin,
-    [property: JsonPropertyName("ifCMax")] int IfCMax,
-    [property: JsonPropertyName("local")] FactorsDocument Local)
+    int Index,
+    string Type,
+    IReadOnlyList<int> Inputs,
+    int[] OutputShape,
+    int IfH,
+    int IfW,
+    int IfC,
+    long If,
+    int IfHMin,
+    int IfWMin,
+    int IfCMax,
+    FactorsDocument Local)
 {
     /// <summary>The document of an op's field.</summary>
     public static OpDocument From(OpField op) =>
@@ -194,14 +193,14 @@ public sealed record OpDocument(
 /// <param name="IfCMax">Channel coverage, maximum over channels.</param>
 /// <param name="If">IfH x IfW x IfC.</param>
 public sealed record FactorsDocument(
-    [property: JsonPropertyName("ifH")] int IfH,
-    [property: JsonPropertyName("ifHMin")] int IfHMin,
-    [property: JsonPropertyName("ifW")] int IfW,
-    [property: JsonPropertyName("ifWMin")] int IfWMin,
-    [property: JsonPropertyName("ifC")] int IfC,
-    [property: JsonPropertyName("ifCMean")] double IfCMean,
-    [property: JsonPropertyName("ifCMax")] int IfCMax,
-    [property: JsonPropertyName("if")] long If)
+    int IfH,
+    int IfHMin,
+    int IfW,
+    int IfWMin,
+    int IfC,
+    double IfCMean,
+    int IfCMax,
+    long If)
 {
     /// <summary>The document of field factors.</summary>
     public static FactorsDocument From(FieldFactors factors) =>
@@ -212,8 +211,8 @@ public sealed record FactorsDocument(
 /// <param name="Params">Parameters.</param>
 /// <param name="Macs">MACs.</param>
 public sealed record CostDocument(
-    [property: JsonPropertyName("params")] long Params,
-    [property: JsonPropertyName("macs")] long Macs);
+    long Params,
+    long Macs);
 
 /// <summary>The JSON contract of <c>infofield models --json</c>.</summary>
 /// <param name="Schema">Always <c>infofield-models/1</c>.</param>
@@ -221,10 +220,10 @@ public sealed record CostDocument(
 /// <param name="Width">The width multiplier.</param>
 /// <param name="Models">Per model.</param>
 public sealed record ModelsDocument(
-    [property: JsonPropertyName("schema")] string Schema,
-    [property: JsonPropertyName("dataset")] string Dataset,
-    [property: JsonPropertyName("width")] double Width,
-    [property: JsonPropertyName("models")] IReadOnlyList<ModelDocument> Models)
+    string Schema,
+    string Dataset,
+    double Width,
+    IReadOnlyList<ModelDocument> Models)
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-models/1";
@@ -254,9 +253,9 @@ public sealed record ModelsDocument(
 /// <param name="Params">Parameters for the document's dataset.</param>
 /// <param name="Macs">MACs for the document's dataset.</param>
 public sealed record ModelDocument(
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("family")] string Family,
-    [property: JsonPropertyName("description")] string Description,
-    [property: JsonPropertyName("datasets")] IReadOnlyList<string> Datasets,
-    [property: JsonPropertyName("params")] long Params,
-    [property: JsonPropertyName("macs")] long Macs);
+    string Name,
+    string Family,
+    string Description,
+    IReadOnlyList<string> Datasets,
+    long Params,
+    long Macs);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using InfoField.Kernels;
 using InfoField.Spec;
 
@@ -22,21 +21,21 @@ namespace InfoField.Reporting;
 /// <param name="Architecture">The decomposed network as a spec document.</param>
 /// <param name="Out">Where the network was written, or null.</param>
 public sealed record DecompositionDocument(
-    [property: JsonPropertyName("schema")] string Schema,
-    [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("dataset")] string? Dataset,
-    [property: JsonPropertyName("block")] string Block,
-    [property: JsonPropertyName("description")] string Description,
-    [property: JsonPropertyName("groups")] int Groups,
-    [property: JsonPropertyName("overlap")] double Overlap,
-    [property: JsonPropertyName("optimized")] bool Optimized,
-    [property: JsonPropertyName("params")] long Params,
-    [property: JsonPropertyName("macs")] long Macs,
-    [property: JsonPropertyName("before")] CostDocument Before,
-    [property: JsonPropertyName("replaced")] int Replaced,
-    [property: JsonPropertyName("replacements")] IReadOnlyList<ReplacementDocument> Replacements,
-    [property: JsonPropertyName("architecture")] JsonElement Architecture,
-    [property: JsonPropertyName("out")] string? Out)
+    string Schema,
+    string Model,
+    string? Dataset,
+    string Block,
+    string Description,
+    int Groups,
+    double Overlap,
+    bool Optimized,
+    long Params,
+    long Macs,
+    CostDocument Before,
+    int Replaced,
+    IReadOnlyList<ReplacementDocument> Replacements,
+    JsonElement Architecture,
+    string? Out)
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-decomposition/1";
@@ -82,13 +81,13 @@ public sealed record DecompositionDocument(
 /// <param name="MacsBefore">MACs before.</param>
 /// <param name="MacsAfter">MACs after.</param>
 public sealed record ReplacementDocument(
-    [property: JsonPropertyName("location")] string Location,
-    [property: JsonPropertyName("unit")] string Unit,
-    [property: JsonPropertyName("from")] string From,
-    [property: JsonPropertyName("to")] string? To,
-    [property: JsonPropertyName("reason")] string Reason,
-    [property: JsonPropertyName("convolutions")] int Convolutions,
-    [property: JsonPropertyName("paramsBefore")] long ParamsBefore,
-    [property: JsonPropertyName("paramsAfter")] long ParamsAfter,
-    [property: JsonPropertyName("macsBefore")] long MacsBefore,
-    [property: JsonPropertyName("macsAfter")] long MacsAfter);
+    string Location,
+    string Unit,
+    string From,
+    string? To,
+    string Reason,
+    int Convolutions,
+    long ParamsBefore,
+    long ParamsAfter,
+    long MacsBefore,
+    long MacsAfter);

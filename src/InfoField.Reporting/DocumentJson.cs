@@ -5,8 +5,9 @@ using System.Text.Json.Serialization;
 namespace InfoField.Reporting;
 
 /// <summary>
-/// How InfoField's JSON documents are written: indented, every property present (nulls too), NaN and infinities as
-/// named literals, and short numeric arrays (shapes, fields) on one line. <c>infofield ... --json</c> and
+/// How InfoField's JSON documents are written: property names in camelCase (a <c>[JsonPropertyName]</c> attribute only
+/// where a name is not its property's, such as <c>lr</c> for <c>LearningRate</c>), indented, every property present
+/// (nulls too), NaN and infinities as named literals, and short numeric arrays (shapes, fields) on one line. <c>infofield ... --json</c> and
 /// <c>infofield report --format json</c> print exactly <see cref="Serialize{T}"/>.
 /// </summary>
 public static class DocumentJson
@@ -14,6 +15,7 @@ public static class DocumentJson
     /// <summary>The serializer options of every document.</summary>
     public static JsonSerializerOptions Options { get; } = new()
     {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,

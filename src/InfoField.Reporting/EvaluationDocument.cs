@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 
 namespace InfoField.Reporting;
 
@@ -14,16 +13,16 @@ namespace InfoField.Reporting;
 /// <param name="Seconds">Time taken.</param>
 /// <param name="Device">The device it ran on (<c>cpu</c>, <c>cuda:0</c>).</param>
 public sealed record EvaluationDocument(
-    [property: JsonPropertyName("schema")] string Schema,
-    [property: JsonPropertyName("checkpoint")] string Checkpoint,
-    [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("dataset")] string Dataset,
-    [property: JsonPropertyName("epochs")] int Epochs,
-    [property: JsonPropertyName("testAccuracy")] double TestAccuracy,
-    [property: JsonPropertyName("testLoss")] double TestLoss,
-    [property: JsonPropertyName("images")] int Images,
-    [property: JsonPropertyName("seconds")] double Seconds,
-    [property: JsonPropertyName("device")] string Device)
+    string Schema,
+    string Checkpoint,
+    string Model,
+    string Dataset,
+    int Epochs,
+    double TestAccuracy,
+    double TestLoss,
+    int Images,
+    double Seconds,
+    string Device)
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-evaluation/1";

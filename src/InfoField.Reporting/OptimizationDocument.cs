@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using InfoField.Organizer;
 
 namespace InfoField.Reporting;
@@ -17,18 +16,18 @@ namespace InfoField.Reporting;
 /// <param name="Steps">Every iteration.</param>
 /// <param name="Out">The spec file written, or null.</param>
 public sealed record OptimizationDocument(
-    [property: JsonPropertyName("schema")] string Schema,
-    [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("source")] string Source,
-    [property: JsonPropertyName("dataset")] string? Dataset,
-    [property: JsonPropertyName("width")] double Width,
-    [property: JsonPropertyName("settings")] SettingsDocument Settings,
-    [property: JsonPropertyName("before")] ArchitectureSummary Before,
-    [property: JsonPropertyName("after")] ArchitectureSummary After,
-    [property: JsonPropertyName("netDeltaIf")] double NetDeltaIf,
-    [property: JsonPropertyName("stopReason")] string StopReason,
-    [property: JsonPropertyName("steps")] IReadOnlyList<StepDocument> Steps,
-    [property: JsonPropertyName("out")] string? Out)
+    string Schema,
+    string Model,
+    string Source,
+    string? Dataset,
+    double Width,
+    SettingsDocument Settings,
+    ArchitectureSummary Before,
+    ArchitectureSummary After,
+    double NetDeltaIf,
+    string StopReason,
+    IReadOnlyList<StepDocument> Steps,
+    string? Out)
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-optimization/1";
@@ -63,12 +62,12 @@ public sealed record OptimizationDocument(
 /// <param name="MaxIterations">The iteration bound.</param>
 /// <param name="Preset">The preset applied, in words, or null.</param>
 public sealed record SettingsDocument(
-    [property: JsonPropertyName("frame")] string Frame,
-    [property: JsonPropertyName("policy")] string Policy,
-    [property: JsonPropertyName("theta")] double Theta,
-    [property: JsonPropertyName("alpha")] double Alpha,
-    [property: JsonPropertyName("maxIterations")] int MaxIterations,
-    [property: JsonPropertyName("preset")] string? Preset);
+    string Frame,
+    string Policy,
+    double Theta,
+    double Alpha,
+    int MaxIterations,
+    string? Preset);
 
 /// <summary>An architecture's shape and cost.</summary>
 /// <param name="StageUnits">Units per stage, counted as the paper counts.</param>
@@ -76,10 +75,10 @@ public sealed record SettingsDocument(
 /// <param name="Params">Parameters.</param>
 /// <param name="Macs">MACs.</param>
 public sealed record ArchitectureSummary(
-    [property: JsonPropertyName("stageUnits")] int[] StageUnits,
-    [property: JsonPropertyName("stageNumbers")] int[] StageNumbers,
-    [property: JsonPropertyName("params")] long Params,
-    [property: JsonPropertyName("macs")] long Macs)
+    int[] StageUnits,
+    int[] StageNumbers,
+    long Params,
+    long Macs)
 {
     /// <summary>The summary of <paramref name="network"/>.</summary>
     public static ArchitectureSummary Of(Architecture.Network network, Costs.Cost cost) => new(
@@ -102,17 +101,17 @@ public sealed record ArchitectureSummary(
 /// <param name="Candidates">Every stage tried as a target.</param>
 /// <param name="Kept">Units with a gain at most the source's that stay because removing them would break the network or change its output.</param>
 public sealed record StepDocument(
-    [property: JsonPropertyName("iteration")] int Iteration,
-    [property: JsonPropertyName("action")] string Action,
-    [property: JsonPropertyName("source")] int? Source,
-    [property: JsonPropertyName("sourceUnit")] string? SourceUnit,
-    [property: JsonPropertyName("sourceDeltaIf")] double? SourceDeltaIf,
-    [property: JsonPropertyName("target")] int? Target,
-    [property: JsonPropertyName("targetDeltaIf")] double? TargetDeltaIf,
-    [property: JsonPropertyName("reason")] string Reason,
-    [property: JsonPropertyName("stageUnits")] int[] StageUnits,
-    [property: JsonPropertyName("candidates")] IReadOnlyList<CandidateDocument> Candidates,
-    [property: JsonPropertyName("kept")] IReadOnlyList<KeptDocument> Kept)
+    int Iteration,
+    string Action,
+    int? Source,
+    string? SourceUnit,
+    double? SourceDeltaIf,
+    int? Target,
+    double? TargetDeltaIf,
+    string Reason,
+    int[] StageUnits,
+    IReadOnlyList<CandidateDocument> Candidates,
+    IReadOnlyList<KeptDocument> Kept)
 {
     /// <summary>The document of a step.</summary>
     public static StepDocument From(OrganizerStep step) => new(
@@ -135,16 +134,16 @@ public sealed record StepDocument(
 /// <param name="DeltaIf">Its gain.</param>
 /// <param name="Reason">Why it stays.</param>
 public sealed record KeptDocument(
-    [property: JsonPropertyName("stage")] int Stage,
-    [property: JsonPropertyName("unit")] string Unit,
-    [property: JsonPropertyName("deltaIf")] double DeltaIf,
-    [property: JsonPropertyName("reason")] string Reason);
+    int Stage,
+    string Unit,
+    double DeltaIf,
+    string Reason);
 
 /// <summary>A stage tried as a target.</summary>
 /// <param name="Stage">From 1.</param>
 /// <param name="DeltaIf">The appended copy's gain, or null.</param>
 /// <param name="Skipped">Why it could not be tried, or null.</param>
 public sealed record CandidateDocument(
-    [property: JsonPropertyName("stage")] int Stage,
-    [property: JsonPropertyName("deltaIf")] double? DeltaIf,
-    [property: JsonPropertyName("skipped")] string? Skipped);
+    int Stage,
+    double? DeltaIf,
+    string? Skipped);

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using InfoField.Architecture;
 using InfoField.Field;
 using InfoField.Kernels;
@@ -18,20 +17,19 @@ namespace InfoField.Reporting;
 /// <param name="ResultsSource">Where the results came from, or null.</param>
 /// <param name="ConnectivityNotes">Blocks of the network that are not pictured, and why (too wide for a picture).</param>
 public sealed record ReportDocument(
-    [property: JsonPropertyName("schema")] string Schema,
-    [property: JsonPropertyName("analysis")] AnalysisDocument Analysis,
-    [property: JsonPropertyName("optimization")] OptimizationDocument Optimization,
-    [property: JsonPropertyName("theta")] double Theta,
-    [property: JsonPropertyName("connectivity")] IReadOnlyList<ConnectivityDocument> Connectivity,
-    [property: JsonPropertyName("results")] IReadOnlyList<ResultPointDocument> Results,
-    [property: JsonPropertyName("resultsSource")] string? ResultsSource,
+    string Schema,
+    AnalysisDocument Analysis,
+    OptimizationDocument Optimization,
+    double Theta,
+    IReadOnlyList<ConnectivityDocument> Connectivity,
+    IReadOnlyList<ResultPointDocument> Results,
+    string? ResultsSource,
     IReadOnlyList<string>? ConnectivityNotes = null)
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-report/1";
 
     /// <summary>Blocks of the network that are not pictured, and why; empty when every block is.</summary>
-    [JsonPropertyName("connectivityNotes")]
     public IReadOnlyList<string> ConnectivityNotes { get; init; } = ConnectivityNotes ?? [];
 }
 
@@ -42,11 +40,11 @@ public sealed record ReportDocument(
 /// <param name="Ops">The block's ops, e.g. <c>dw, bn, relu, rpw</c>.</param>
 /// <param name="After">The reach after 1 and after 2 blocks.</param>
 public sealed record ConnectivityDocument(
-    [property: JsonPropertyName("block")] string Block,
-    [property: JsonPropertyName("source")] string Source,
-    [property: JsonPropertyName("channels")] int Channels,
-    [property: JsonPropertyName("ops")] string Ops,
-    [property: JsonPropertyName("after")] IReadOnlyList<ReachDocument> After)
+    string Block,
+    string Source,
+    int Channels,
+    string Ops,
+    IReadOnlyList<ReachDocument> After)
 {
     /// <summary>
     /// The connectivity of <paramref name="ops"/> on <paramref name="channels"/> channels, one and two copies (when a copy
@@ -129,11 +127,11 @@ public sealed record ConnectivityDocument(
 /// <param name="If">The IF of the copies on an 8x8 input.</param>
 /// <param name="Rows">Per output channel, ranges of input channels.</param>
 public sealed record ReachDocument(
-    [property: JsonPropertyName("blocks")] int Blocks,
-    [property: JsonPropertyName("minimumCoverage")] int MinimumCoverage,
-    [property: JsonPropertyName("meanCoverage")] double MeanCoverage,
-    [property: JsonPropertyName("if")] long If,
-    [property: JsonPropertyName("rows")] IReadOnlyList<int[][]> Rows);
+    int Blocks,
+    int MinimumCoverage,
+    double MeanCoverage,
+    long If,
+    IReadOnlyList<int[][]> Rows);
 
 /// <summary>One model's study result: cost and accuracy over its runs.</summary>
 /// <param name="Model">The model.</param>
@@ -143,12 +141,12 @@ public sealed record ReachDocument(
 /// <param name="AccuracyStd">Sample standard deviation of the test accuracy (0 for one run).</param>
 /// <param name="Runs">Number of runs.</param>
 public sealed record ResultPointDocument(
-    [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("params")] long Params,
-    [property: JsonPropertyName("macs")] long Macs,
-    [property: JsonPropertyName("accuracyMean")] double AccuracyMean,
-    [property: JsonPropertyName("accuracyStd")] double AccuracyStd,
-    [property: JsonPropertyName("runs")] int Runs);
+    string Model,
+    long Params,
+    long Macs,
+    double AccuracyMean,
+    double AccuracyStd,
+    int Runs);
 
 /// <summary>One variant of an insertion study: its gain dIF against the accuracy it added.</summary>
 /// <param name="Label">The variant.</param>
@@ -157,11 +155,11 @@ public sealed record ResultPointDocument(
 /// <param name="Change">Mean test accuracy minus the base's (fraction).</param>
 /// <param name="StdError">Standard error of <paramref name="Change"/> (fraction); 0 when unknown.</param>
 public sealed record GainPointDocument(
-    [property: JsonPropertyName("label")] string Label,
-    [property: JsonPropertyName("series")] string Series,
-    [property: JsonPropertyName("deltaIf")] double DeltaIf,
-    [property: JsonPropertyName("change")] double Change,
-    [property: JsonPropertyName("stdError")] double StdError);
+    string Label,
+    string Series,
+    double DeltaIf,
+    double Change,
+    double StdError);
 
 /// <summary>Builds the connectivity pictures a report shows.</summary>
 public static class Connectivity

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using InfoField.Organizer;
 
 namespace InfoField.Reporting;
@@ -7,8 +6,8 @@ namespace InfoField.Reporting;
 /// <param name="Schema">Always <c>infofield-reproduction/1</c>.</param>
 /// <param name="Rows">One per optimized row of the paper's Tables 3-5.</param>
 public sealed record ReproductionDocument(
-    [property: JsonPropertyName("schema")] string Schema,
-    [property: JsonPropertyName("rows")] IReadOnlyList<ReproducedRowDocument> Rows)
+    string Schema,
+    IReadOnlyList<ReproducedRowDocument> Rows)
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-reproduction/1";
@@ -44,18 +43,18 @@ public sealed record ReproductionDocument(
 /// <param name="ParamsMatch">Parameters round to the printed 0.01M.</param>
 /// <param name="Note">A note on the row, or null.</param>
 public sealed record ReproducedRowDocument(
-    [property: JsonPropertyName("table")] int Table,
-    [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("dataset")] string Dataset,
-    [property: JsonPropertyName("settings")] string Settings,
-    [property: JsonPropertyName("paperStageUnits")] string PaperStageUnits,
-    [property: JsonPropertyName("stageUnits")] string StageUnits,
-    [property: JsonPropertyName("paperParamsM")] double PaperParamsM,
-    [property: JsonPropertyName("params")] long Params,
-    [property: JsonPropertyName("paperMflops")] double PaperMflops,
-    [property: JsonPropertyName("macs")] long Macs,
-    [property: JsonPropertyName("paperDeltaIf")] double PaperDeltaIf,
-    [property: JsonPropertyName("netDeltaIf")] double NetDeltaIf,
-    [property: JsonPropertyName("unitsMatch")] bool UnitsMatch,
-    [property: JsonPropertyName("paramsMatch")] bool ParamsMatch,
-    [property: JsonPropertyName("note")] string? Note);
+    int Table,
+    string Model,
+    string Dataset,
+    string Settings,
+    string PaperStageUnits,
+    string StageUnits,
+    double PaperParamsM,
+    long Params,
+    double PaperMflops,
+    long Macs,
+    double PaperDeltaIf,
+    double NetDeltaIf,
+    bool UnitsMatch,
+    bool ParamsMatch,
+    string? Note);

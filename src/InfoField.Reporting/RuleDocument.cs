@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using InfoField.Kernels;
 
 namespace InfoField.Reporting;
@@ -17,18 +16,18 @@ namespace InfoField.Reporting;
 /// <param name="Macs">The block's MACs on the test input.</param>
 /// <param name="Removals">Each kernel removed in turn.</param>
 public sealed record RuleVerdictDocument(
-    [property: JsonPropertyName("block")] string Block,
-    [property: JsonPropertyName("input")] int[] Input,
-    [property: JsonPropertyName("outChannels")] int OutChannels,
-    [property: JsonPropertyName("against")] int Against,
-    [property: JsonPropertyName("standardIf")] long StandardIf,
-    [property: JsonPropertyName("blockIf")] long BlockIf,
-    [property: JsonPropertyName("blockField")] int[] BlockField,
-    [property: JsonPropertyName("quality")] bool Quality,
-    [property: JsonPropertyName("compact")] bool Compact,
-    [property: JsonPropertyName("satisfied")] bool Satisfied,
-    [property: JsonPropertyName("macs")] long Macs,
-    [property: JsonPropertyName("removals")] IReadOnlyList<KernelRemovalDocument> Removals)
+    string Block,
+    int[] Input,
+    int OutChannels,
+    int Against,
+    long StandardIf,
+    long BlockIf,
+    int[] BlockField,
+    bool Quality,
+    bool Compact,
+    bool Satisfied,
+    long Macs,
+    IReadOnlyList<KernelRemovalDocument> Removals)
 {
     /// <summary>The document of <paramref name="verdict"/>.</summary>
     public static RuleVerdictDocument From(RuleVerdict verdict)
@@ -57,11 +56,11 @@ public sealed record RuleVerdictDocument(
 /// <param name="Invalid">Why the block is invalid without it, or null.</param>
 /// <param name="Lowers">Whether removing it lowers the IF.</param>
 public sealed record KernelRemovalDocument(
-    [property: JsonPropertyName("index")] int Index,
-    [property: JsonPropertyName("kernel")] string Kernel,
-    [property: JsonPropertyName("if")] long? If,
-    [property: JsonPropertyName("invalid")] string? Invalid,
-    [property: JsonPropertyName("lowers")] bool Lowers);
+    int Index,
+    string Kernel,
+    long? If,
+    string? Invalid,
+    bool Lowers);
 
 /// <summary>One row of <c>infofield rule --table --json</c> (a list of them).</summary>
 /// <param name="Block">The paper's block, A-F.</param>
@@ -71,12 +70,12 @@ public sealed record KernelRemovalDocument(
 /// <param name="AgainstOne">The verdict against one standard convolution.</param>
 /// <param name="AgainstTwo">The verdict against two.</param>
 public sealed record RuleTableRowDocument(
-    [property: JsonPropertyName("block")] string Block,
-    [property: JsonPropertyName("channels")] int Channels,
-    [property: JsonPropertyName("groups")] int Groups,
-    [property: JsonPropertyName("overlap")] double Overlap,
-    [property: JsonPropertyName("againstOne")] RuleVerdictDocument AgainstOne,
-    [property: JsonPropertyName("againstTwo")] RuleVerdictDocument AgainstTwo)
+    string Block,
+    int Channels,
+    int Groups,
+    double Overlap,
+    RuleVerdictDocument AgainstOne,
+    RuleVerdictDocument AgainstTwo)
 {
     /// <summary>The document of <paramref name="row"/>.</summary>
     public static RuleTableRowDocument From(RuleTableRow row)

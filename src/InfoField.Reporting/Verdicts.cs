@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Serialization;
 using InfoField.Field;
 using InfoField.Organizer;
 
@@ -12,10 +11,10 @@ namespace InfoField.Reporting;
 /// <param name="Name">The unit's name.</param>
 /// <param name="DeltaIf">Its gain dIF.</param>
 public sealed record SaturatedUnitDocument(
-    [property: JsonPropertyName("stage")] int Stage,
-    [property: JsonPropertyName("unit")] int Unit,
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("deltaIf")] double DeltaIf);
+    int Stage,
+    int Unit,
+    string Name,
+    double DeltaIf);
 
 /// <summary>A stage whose field covers its whole measured input (IF = V0) before or at its last unit.</summary>
 /// <param name="Stage">The stage, from 1.</param>
@@ -23,10 +22,10 @@ public sealed record SaturatedUnitDocument(
 /// <param name="Units">Units in the stage.</param>
 /// <param name="InputShape">The measured tensor [c0, h0, w0].</param>
 public sealed record CoveredStageDocument(
-    [property: JsonPropertyName("stage")] int Stage,
-    [property: JsonPropertyName("fromUnit")] int FromUnit,
-    [property: JsonPropertyName("units")] int Units,
-    [property: JsonPropertyName("inputShape")] int[] InputShape);
+    int Stage,
+    int FromUnit,
+    int Units,
+    int[] InputShape);
 
 /// <summary>A unit some of whose output channels never see part of their stage's input channels (IF^c &lt; c0).</summary>
 /// <param name="Stage">The stage, from 1.</param>
@@ -35,11 +34,11 @@ public sealed record CoveredStageDocument(
 /// <param name="IfC">The guaranteed channel coverage: the fewest input channels an output channel sees.</param>
 /// <param name="Channels">c0, the stage's input channels.</param>
 public sealed record PartialChannelsDocument(
-    [property: JsonPropertyName("stage")] int Stage,
-    [property: JsonPropertyName("unit")] int Unit,
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("ifC")] int IfC,
-    [property: JsonPropertyName("channels")] int Channels);
+    int Stage,
+    int Unit,
+    string Name,
+    int IfC,
+    int Channels);
 
 /// <summary>What the stage-level organizer would do with the network, in totals.</summary>
 /// <param name="Moves">Units it would move to another stage.</param>
@@ -54,17 +53,17 @@ public sealed record PartialChannelsDocument(
 /// <param name="MacsAfter">MACs after.</param>
 /// <param name="StopReason">Why it stopped, in words.</param>
 public sealed record OrganizerOutlookDocument(
-    [property: JsonPropertyName("moves")] int Moves,
-    [property: JsonPropertyName("removals")] int Removals,
-    [property: JsonPropertyName("fromStages")] IReadOnlyList<int> FromStages,
-    [property: JsonPropertyName("toStages")] IReadOnlyList<int> ToStages,
-    [property: JsonPropertyName("before")] IReadOnlyList<int> Before,
-    [property: JsonPropertyName("after")] IReadOnlyList<int> After,
-    [property: JsonPropertyName("paramsBefore")] long ParamsBefore,
-    [property: JsonPropertyName("paramsAfter")] long ParamsAfter,
-    [property: JsonPropertyName("macsBefore")] long MacsBefore,
-    [property: JsonPropertyName("macsAfter")] long MacsAfter,
-    [property: JsonPropertyName("stopReason")] string StopReason);
+    int Moves,
+    int Removals,
+    IReadOnlyList<int> FromStages,
+    IReadOnlyList<int> ToStages,
+    IReadOnlyList<int> Before,
+    IReadOnlyList<int> After,
+    long ParamsBefore,
+    long ParamsAfter,
+    long MacsBefore,
+    long MacsAfter,
+    string StopReason);
 
 /// <summary>
 /// What an analysis means for the network, drawn from <see cref="InformationField.Analyze"/> and
@@ -79,12 +78,12 @@ public sealed record OrganizerOutlookDocument(
 /// <param name="Organizer">What the organizer would do.</param>
 /// <param name="Sentences">The verdicts in three sentences: the field, the channels, the organizer.</param>
 public sealed record VerdictsDocument(
-    [property: JsonPropertyName("theta")] double Theta,
-    [property: JsonPropertyName("saturated")] IReadOnlyList<SaturatedUnitDocument> Saturated,
-    [property: JsonPropertyName("covered")] IReadOnlyList<CoveredStageDocument> Covered,
-    [property: JsonPropertyName("partialChannels")] IReadOnlyList<PartialChannelsDocument> PartialChannels,
-    [property: JsonPropertyName("organizer")] OrganizerOutlookDocument Organizer,
-    [property: JsonPropertyName("sentences")] IReadOnlyList<string> Sentences)
+    double Theta,
+    IReadOnlyList<SaturatedUnitDocument> Saturated,
+    IReadOnlyList<CoveredStageDocument> Covered,
+    IReadOnlyList<PartialChannelsDocument> PartialChannels,
+    OrganizerOutlookDocument Organizer,
+    IReadOnlyList<string> Sentences)
 {
     /// <summary>
     /// The verdicts on <paramref name="field"/>, with <paramref name="organizer"/> the organizer's run on the same

@@ -62,7 +62,7 @@ internal static class BenchCommand
                 console.Error.WriteLine($"[{++done}/{total}] C={result.Channels} {result.Size}x{result.Size} g={result.Groups} o={Number(result.Overlap)}: rpw/gpw {Number(result.RpwOverGpw)}"));
             if (links.Resolve(parsed, parsed.GetValue(output)) is string path)
             {
-                AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine);
+                AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true }) + Environment.NewLine);
             }
 
             if (parsed.GetValue(json))

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Serialization;
 using InfoField.Statistics;
 using InfoField.Torch.Modules;
 using TorchSharp;
@@ -91,21 +90,21 @@ public sealed record RpwBenchmarkOptions(
 /// <param name="RpwReference">The masked dense reference RPW.</param>
 /// <param name="RpwGather">The device-generic gather form of the RPW module (<see cref="RpwImplementation.Gather"/>), what RPW runs on a GPU.</param>
 public sealed record RpwTimings(
-    [property: JsonPropertyName("pw")] double Pw,
-    [property: JsonPropertyName("gpw")] double Gpw,
-    [property: JsonPropertyName("rpw")] double Rpw,
-    [property: JsonPropertyName("rpwListing")] double RpwListing,
-    [property: JsonPropertyName("rpwReference")] double RpwReference,
-    [property: JsonPropertyName("rpwGather")] double RpwGather);
+    double Pw,
+    double Gpw,
+    double Rpw,
+    double RpwListing,
+    double RpwReference,
+    double RpwGather);
 
 /// <summary>How the fast RPW laid its filters out for one case: blocks of four rows, each reading a run of planes.</summary>
 /// <param name="Blocks">Blocks of four filters in the forward product (and the weight gradient).</param>
 /// <param name="Inflation">Multiply-adds of the blocked forward product relative to RPW's own: the mean run over w.</param>
 /// <param name="InputGradientInflation">The same for the input gradient.</param>
 public sealed record RpwPlanSummary(
-    [property: JsonPropertyName("blocks")] int Blocks,
-    [property: JsonPropertyName("inflation")] double Inflation,
-    [property: JsonPropertyName("inputGradientInflation")] double InputGradientInflation);
+    int Blocks,
+    double Inflation,
+    double InputGradientInflation);
 
 /// <summary>One measured case.</summary>
 /// <param name="Channels">C, in and out.</param>
@@ -118,30 +117,26 @@ public sealed record RpwPlanSummary(
 /// <param name="LaneBits">The SIMD width, in bits, the fast RPW's float32 kernels ran with on this case.</param>
 /// <param name="GpwTarget">The target for <see cref="RpwOverGpw"/> at that width (<see cref="RpwBenchmark.GpwTargetFor"/>).</param>
 public sealed record RpwBenchmarkCase(
-    [property: JsonPropertyName("channels")] int Channels,
-    [property: JsonPropertyName("size")] int Size,
-    [property: JsonPropertyName("batch")] int Batch,
-    [property: JsonPropertyName("groups")] int Groups,
-    [property: JsonPropertyName("overlap")] double Overlap,
-    [property: JsonPropertyName("ms")] RpwTimings Ms,
-    [property: JsonPropertyName("plan")] RpwPlanSummary Plan,
-    [property: JsonPropertyName("laneBits")] int LaneBits,
-    [property: JsonPropertyName("gpwTarget")] double GpwTarget)
+    int Channels,
+    int Size,
+    int Batch,
+    int Groups,
+    double Overlap,
+    RpwTimings Ms,
+    RpwPlanSummary Plan,
+    int LaneBits,
+    double GpwTarget)
 {
     /// <summary>The fast RPW's time over GPW's (target: at most <see cref="GpwTarget"/>).</summary>
-    [JsonPropertyName("rpwOverGpw")]
     public double RpwOverGpw => Ms.Rpw / Ms.Gpw;
 
     /// <summary>The Listing-2 composition's time over the fast RPW's (target: at least <see cref="RpwBenchmark.ListingTarget"/>).</summary>
-    [JsonPropertyName("listingOverRpw")]
     public double ListingOverRpw => Ms.RpwListing / Ms.Rpw;
 
     /// <summary>The gather form's time over the fast RPW's: what the device-generic form costs on the CPU (no target).</summary>
-    [JsonPropertyName("gatherOverRpw")]
     public double GatherOverRpw => Ms.RpwGather / Ms.Rpw;
 
     /// <summary>True when both targets hold.</summary>
-    [JsonPropertyName("meetsTarget")]
     public bool MeetsTarget => RpwOverGpw <= GpwTarget && ListingOverRpw >= RpwBenchmark.ListingTarget;
 }
 
@@ -154,13 +149,13 @@ public sealed record RpwBenchmarkCase(
 /// <param name="Warmup">Discarded rounds per case.</param>
 /// <param name="Cases">The cases, in order.</param>
 public sealed record RpwBenchmarkReport(
-    [property: JsonPropertyName("schema")] string Schema,
-    [property: JsonPropertyName("device")] string Device,
-    [property: JsonPropertyName("laneBits")] int LaneBits,
-    [property: JsonPropertyName("threads")] int Threads,
-    [property: JsonPropertyName("repeats")] int Repeats,
-    [property: JsonPropertyName("warmup")] int Warmup,
-    [property: JsonPropertyName("cases")] IReadOnlyList<RpwBenchmarkCase> Cases);
+    string Schema,
+    string Device,
+    int LaneBits,
+    int Threads,
+    int Repeats,
+    int Warmup,
+    IReadOnlyList<RpwBenchmarkCase> Cases);
 
 /// <summary>
 /// Times one forward and backward pass of PW, GPW, the fast RPW, the Listing-2 RPW, the reference RPW and the gather

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using InfoField.Torch.Training;
 
 namespace InfoField.Torch.Studies;
@@ -15,13 +14,13 @@ namespace InfoField.Torch.Studies;
 /// <param name="Host">The machine that ran it.</param>
 /// <param name="FinishedAt">When it finished (UTC, ISO 8601).</param>
 public sealed record RunRecord(
-    [property: JsonPropertyName("schema")] string Schema,
-    [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("label")] string Label,
-    [property: JsonPropertyName("network")] string Network,
-    [property: JsonPropertyName("result")] TrainingResult Result,
-    [property: JsonPropertyName("host")] string Host,
-    [property: JsonPropertyName("finishedAt")] string FinishedAt)
+    string Schema,
+    string Id,
+    string Label,
+    string Network,
+    TrainingResult Result,
+    string Host,
+    string FinishedAt)
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-run/1";

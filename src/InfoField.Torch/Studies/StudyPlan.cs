@@ -15,13 +15,13 @@ namespace InfoField.Torch.Studies;
 /// <param name="Shard">The slice that trains it, when the plan is cut into slices; null otherwise.</param>
 /// <param name="Finished">Whether its result is in the results folder.</param>
 public sealed record PlanEntry(
-    [property: JsonPropertyName("position")] int Position,
-    [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("label")] string Label,
-    [property: JsonPropertyName("network")] string Network,
-    [property: JsonPropertyName("seed")] long Seed,
-    [property: JsonPropertyName("shard")] int? Shard,
-    [property: JsonPropertyName("finished")] bool Finished);
+    int Position,
+    string Id,
+    string Label,
+    string Network,
+    long Seed,
+    int? Shard,
+    bool Finished);
 
 /// <summary>
 /// The runs a study will train, with their ids (JSON schema <c>infofield-study-plan/1</c>, docs/cli.md): what a
@@ -35,13 +35,13 @@ public sealed record PlanEntry(
 /// <param name="ShardIndex">The slice listed, when one is; null for the whole plan.</param>
 /// <param name="Runs">The runs listed: the whole plan, or one slice of it.</param>
 public sealed record StudyPlan(
-    [property: JsonPropertyName("schema")] string Schema,
-    [property: JsonPropertyName("study")] string Study,
-    [property: JsonPropertyName("dataset")] string Dataset,
+    string Schema,
+    string Study,
+    string Dataset,
     [property: JsonPropertyName("resultsDir")] string ResultsDirectory,
     [property: JsonPropertyName("shards")] int? ShardCount,
     [property: JsonPropertyName("shard")] int? ShardIndex,
-    [property: JsonPropertyName("runs")] IReadOnlyList<PlanEntry> Runs)
+    IReadOnlyList<PlanEntry> Runs)
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-study-plan/1";

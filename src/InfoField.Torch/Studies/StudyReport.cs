@@ -24,19 +24,19 @@ namespace InfoField.Torch.Studies;
 /// <param name="DeltaStdError">Standard error of <paramref name="Delta"/>: sqrt(s1^2/n1 + s2^2/n2); null unless both rows have two runs or more.</param>
 /// <param name="Seconds">Training time of the finished runs, summed.</param>
 public sealed record StudyRow(
-    [property: JsonPropertyName("label")] string Label,
-    [property: JsonPropertyName("network")] string Network,
-    [property: JsonPropertyName("deltaIf")] double? DeltaIf,
-    [property: JsonPropertyName("params")] long Params,
-    [property: JsonPropertyName("macs")] long Macs,
-    [property: JsonPropertyName("seeds")] IReadOnlyList<long> Seeds,
-    [property: JsonPropertyName("accuracies")] IReadOnlyList<double> Accuracies,
-    [property: JsonPropertyName("planned")] int Planned,
-    [property: JsonPropertyName("mean")] double Mean,
-    [property: JsonPropertyName("std")] double Std,
-    [property: JsonPropertyName("delta")] double? Delta,
-    [property: JsonPropertyName("deltaStdError")] double? DeltaStdError,
-    [property: JsonPropertyName("seconds")] double Seconds);
+    string Label,
+    string Network,
+    double? DeltaIf,
+    long Params,
+    long Macs,
+    IReadOnlyList<long> Seeds,
+    IReadOnlyList<double> Accuracies,
+    int Planned,
+    double Mean,
+    double Std,
+    double? Delta,
+    double? DeltaStdError,
+    double Seconds);
 
 /// <summary>
 /// A study's result, aggregated from the results folder (JSON schema <c>infofield-study/1</c>, docs/cli.md).
@@ -59,23 +59,23 @@ public sealed record StudyRow(
 /// <param name="PearsonP">One-sided permutation p-value of <paramref name="Pearson"/>.</param>
 /// <param name="Comparisons">Kernel study: each DW+RPW row against the DW+GPW row of the same g (accuracy difference and its standard error).</param>
 public sealed record StudyReport(
-    [property: JsonPropertyName("schema")] string Schema,
-    [property: JsonPropertyName("study")] string Study,
-    [property: JsonPropertyName("dataset")] string Dataset,
-    [property: JsonPropertyName("width")] double Width,
-    [property: JsonPropertyName("epochs")] int Epochs,
-    [property: JsonPropertyName("batchSize")] int BatchSize,
+    string Schema,
+    string Study,
+    string Dataset,
+    double Width,
+    int Epochs,
+    int BatchSize,
     [property: JsonPropertyName("lr")] double LearningRate,
-    [property: JsonPropertyName("schedule")] string Schedule,
+    string Schedule,
     [property: JsonPropertyName("seeds")] int SeedCount,
     [property: JsonPropertyName("resultsDir")] string ResultsDirectory,
-    [property: JsonPropertyName("rows")] IReadOnlyList<StudyRow> Rows,
-    [property: JsonPropertyName("spearman")] double? Spearman,
-    [property: JsonPropertyName("missing")] int Missing,
-    [property: JsonPropertyName("pearson")] double? Pearson = null,
-    [property: JsonPropertyName("spearmanP")] double? SpearmanP = null,
-    [property: JsonPropertyName("pearsonP")] double? PearsonP = null,
-    [property: JsonPropertyName("comparisons")] IReadOnlyList<StudyComparison>? Comparisons = null)
+    IReadOnlyList<StudyRow> Rows,
+    double? Spearman,
+    int Missing,
+    double? Pearson = null,
+    double? SpearmanP = null,
+    double? PearsonP = null,
+    IReadOnlyList<StudyComparison>? Comparisons = null)
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-study/1";
@@ -264,7 +264,7 @@ public sealed record StudyReport(
 /// <param name="Delta">Mean accuracy of <paramref name="Label"/> minus that of <paramref name="Versus"/> (fractions).</param>
 /// <param name="StdError">Standard error of <paramref name="Delta"/>; null unless both rows have two runs or more.</param>
 public sealed record StudyComparison(
-    [property: JsonPropertyName("label")] string Label,
-    [property: JsonPropertyName("versus")] string Versus,
-    [property: JsonPropertyName("delta")] double Delta,
-    [property: JsonPropertyName("stdError")] double? StdError);
+    string Label,
+    string Versus,
+    double Delta,
+    double? StdError);

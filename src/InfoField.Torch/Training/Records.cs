@@ -14,16 +14,16 @@ namespace InfoField.Torch.Training;
 /// <param name="ImagesPerSecond">Training images per second of <paramref name="TrainSeconds"/>.</param>
 /// <param name="Images">Training images seen in the epoch.</param>
 public sealed record EpochRecord(
-    [property: JsonPropertyName("epoch")] int Epoch,
+    int Epoch,
     [property: JsonPropertyName("lr")] double LearningRate,
-    [property: JsonPropertyName("trainLoss")] double TrainLoss,
-    [property: JsonPropertyName("trainAccuracy")] double TrainAccuracy,
-    [property: JsonPropertyName("testLoss")] double TestLoss,
-    [property: JsonPropertyName("testAccuracy")] double TestAccuracy,
-    [property: JsonPropertyName("trainSeconds")] double TrainSeconds,
-    [property: JsonPropertyName("seconds")] double Seconds,
-    [property: JsonPropertyName("imagesPerSecond")] double ImagesPerSecond,
-    [property: JsonPropertyName("images")] long Images);
+    double TrainLoss,
+    double TrainAccuracy,
+    double TestLoss,
+    double TestAccuracy,
+    double TrainSeconds,
+    double Seconds,
+    double ImagesPerSecond,
+    long Images);
 
 /// <summary>Where a run stands after one training step, for progress displays.</summary>
 /// <param name="Epoch">The epoch, from 1.</param>

@@ -29,27 +29,27 @@ namespace InfoField.Torch.Training;
 /// <param name="Device">The device the (last) process trained on: <c>cpu</c> or <c>cuda:N</c>. Results written before
 /// the field existed ran on the CPU and read as <c>cpu</c>.</param>
 public sealed record TrainingResult(
-    [property: JsonPropertyName("schema")] string Schema,
-    [property: JsonPropertyName("runId")] string RunId,
-    [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("dataset")] string Dataset,
-    [property: JsonPropertyName("width")] double Width,
-    [property: JsonPropertyName("seed")] long Seed,
-    [property: JsonPropertyName("epochs")] int Epochs,
-    [property: JsonPropertyName("batchSize")] int BatchSize,
+    string Schema,
+    string RunId,
+    string Model,
+    string Dataset,
+    double Width,
+    long Seed,
+    int Epochs,
+    int BatchSize,
     [property: JsonPropertyName("lr")] double LearningRate,
-    [property: JsonPropertyName("schedule")] string Schedule,
-    [property: JsonPropertyName("testAccuracy")] double TestAccuracy,
-    [property: JsonPropertyName("testLoss")] double TestLoss,
-    [property: JsonPropertyName("trainLoss")] double TrainLoss,
-    [property: JsonPropertyName("trainAccuracy")] double TrainAccuracy,
-    [property: JsonPropertyName("params")] long Params,
-    [property: JsonPropertyName("macs")] long Macs,
-    [property: JsonPropertyName("seconds")] double Seconds,
-    [property: JsonPropertyName("imagesPerSecond")] double ImagesPerSecond,
-    [property: JsonPropertyName("threads")] int Threads,
+    string Schedule,
+    double TestAccuracy,
+    double TestLoss,
+    double TrainLoss,
+    double TrainAccuracy,
+    long Params,
+    long Macs,
+    double Seconds,
+    double ImagesPerSecond,
+    int Threads,
     [property: JsonPropertyName("outDir")] string OutputDirectory,
-    [property: JsonPropertyName("device")] string Device = "cpu")
+    string Device = "cpu")
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-training/1";
