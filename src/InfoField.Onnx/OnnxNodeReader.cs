@@ -19,23 +19,23 @@ internal sealed class OnnxNodeReader
         + "Reshape to N x features, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, ReduceMean over space, Pad (before a Conv or pooling), "
         + "Gather of channel windows then a grouped 1x1 Conv (RPW), Dropout, Identity, Softmax, Constant, LayerNormalization over channels";
 
-    private readonly long opset;
-    private readonly int rank;
-    private readonly Dictionary<string, TensorProto> constants = [];
-    private readonly Dictionary<string, int> tensors = [];
-    private readonly Dictionary<string, int> consumers = [];
-    private readonly Dictionary<string, (int Tensor, Pair Padding)> pads = [];
-    private readonly Dictionary<string, (int Tensor, int Groups, bool Transposed)> views = [];
-    private readonly Dictionary<string, (int Tensor, long[] Indices, string Hint)> gathers = [];
-    private readonly List<FlatNode> nodes = [];
-    private readonly List<(int Tensor, int[] Inputs)> concats = [];
-    private readonly List<FeatureShape> shapes = [];
+    private readonly long _opset;
+    private readonly int _rank;
+    private readonly Dictionary<string, TensorProto> _constants = [];
+    private readonly Dictionary<string, int> _tensors = [];
+    private readonly Dictionary<string, int> _consumers = [];
+    private readonly Dictionary<string, (int Tensor, Pair Padding)> _pads = [];
+    private readonly Dictionary<string, (int Tensor, int Groups, bool Transposed)> _views = [];
+    private readonly Dictionary<string, (int Tensor, long[] Indices, string Hint)> _gathers = [];
+    private readonly List<FlatNode> _nodes = [];
+    private readonly List<(int Tensor, int[] Inputs)> _concats = [];
+    private readonly List<FeatureShape> _shapes = [];
 
     private OnnxNodeReader(long opset, int rank, FeatureShape input)
     {
-        this.opset = opset;
-        this.rank = rank;
-        shapes.Add(input);
+        _opset = opset;
+        _rank = rank;
+        _shapes.Add(input);
     }
 
     /// <summary>Reads the graph of <paramref name="model"/>.</summary>
@@ -52,17 +52,17 @@ internal sealed class OnnxNodeReader
 
         var (shape, rank) = InputShape(inputs[0]);
         var reader = new OnnxNodeReader(opset, rank, shape);
-        reader.tensors[inputs[0].Name] = 0;
+        reader._tensors[inputs[0].Name] = 0;
         foreach (TensorProto initializer in graph.Initializer)
         {
-            reader.constants[initializer.Name] = initializer;
+            reader._constants[initializer.Name] = initializer;
         }
 
         foreach (NodeProto node in graph.Node)
         {
             foreach (string name in node.Input)
             {
-                reader.consumers[name] = reader.consumers.GetValueOrDefault(name) + 1;
+                reader._consumers[name] = reader._consumers.GetValueOrDefault(name) + 1;
             }
         }
 
@@ -77,7 +77,7 @@ internal sealed class OnnxNodeReader
         }
 
         string output = graph.Output[0].Name;
-        if (!reader.tensors.TryGetValue(output, out int result) || result == 0)
+        if (!reader._tensors.TryGetValue(output, out int result) || result == 0)
         {
             throw new OnnxReadException($"the graph's output '{output}' is not computed from its input by the nodes read");
         }
@@ -110,16 +110,16 @@ internal sealed class OnnxNodeReader
 
     private void ReadNode(NodeProto node)
     {
-        if (OnnxShapeArithmetic.TryFold(node, constants, ShapeOf, opset) is { } folded)
+        if (OnnxShapeArithmetic.TryFold(node, _constants, ShapeOf, _opset) is { } folded)
         {
-            constants[Output(node)] = folded;
+            _constants[Output(node)] = folded;
             return;
         }
 
         switch (node.OpType)
         {
             case "Constant":
-                constants[Output(node)] = Attribute(node, "value")?.T ?? throw Fail(node, "only Constant nodes with a 'value' tensor are read");
+                _constants[Output(node)] = Attribute(node, "value")?.T ?? throw Fail(node, "only Constant nodes with a 'value' tensor are read");
                 break;
             case "Identity" or "Dropout":
                 Alias(node, In(node, 0));
@@ -173,7 +173,7 @@ internal sealed class OnnxNodeReader
                 {
                     int[] joined = [.. node.Input.Select((_, i) => In(node, i))];
                     Emit(node, new Concat(), Nested(joined));
-                    concats.Add((tensors[Output(node)], joined));
+                    _concats.Add((_tensors[Output(node)], joined));
                 }
 
                 break;
@@ -228,7 +228,7 @@ internal sealed class OnnxNodeReader
 
     private void Conv(NodeProto node)
     {
-        if (gathers.TryGetValue(node.Input[0], out var gathered))
+        if (_gathers.TryGetValue(node.Input[0], out var gathered))
         {
             RollingConv(node, gathered.Tensor, gathered.Indices, gathered.Hint);
             return;
@@ -236,12 +236,12 @@ internal sealed class OnnxNodeReader
 
         var (x, extra) = InPadded(node, 0);
         long[] w = Dims(node, 1);
-        if (w.Length != rank + 2)
+        if (w.Length != _rank + 2)
         {
-            throw Fail(node, $"its weight has {w.Length} dims; a {rank}-D convolution's has {rank + 2}");
+            throw Fail(node, $"its weight has {w.Length} dims; a {_rank}-D convolution's has {_rank + 2}");
         }
 
-        FeatureShape input = shapes[x];
+        FeatureShape input = _shapes[x];
         int groups = Narrow(node, "group", Int(node, "group", 1));
         int outChannels = Narrow(node, "weight", w[0]);
         if (w[1] * groups != input.Channels)
@@ -249,7 +249,7 @@ internal sealed class OnnxNodeReader
             throw Fail(node, $"its weight reads {w[1]} channels per group in {groups} groups, but its input has {input.Channels} channels");
         }
 
-        Pair kernel = rank == 2 ? new Pair(Narrow(node, "kernel", w[2]), Narrow(node, "kernel", w[3])) : new Pair(1, Narrow(node, "kernel", w[2]));
+        Pair kernel = _rank == 2 ? new Pair(Narrow(node, "kernel", w[2]), Narrow(node, "kernel", w[3])) : new Pair(1, Narrow(node, "kernel", w[2]));
         Pair stride = Axes(node, "strides", 1);
         Pair dilation = Axes(node, "dilations", 1);
         Pair padding = Padding(node, input, kernel, stride, dilation);
@@ -261,12 +261,12 @@ internal sealed class OnnxNodeReader
     /// <summary>A Gather of channels, kept until the Conv that reads it: with a 1x1 Conv of one group per filter it is RPW.</summary>
     private void Gather(NodeProto node)
     {
-        if (Int(node, "axis", 0) != 1 || node.Input.Count < 2 || !constants.ContainsKey(node.Input[1]) || consumers.GetValueOrDefault(Output(node)) != 1)
+        if (Int(node, "axis", 0) != 1 || node.Input.Count < 2 || !_constants.ContainsKey(node.Input[1]) || _consumers.GetValueOrDefault(Output(node)) != 1)
         {
             throw Fail(node, "InfoField reads Gather only as the channel windows of a rolling pointwise convolution: constant indices on axis 1, read by one 1x1 Conv with one group per filter");
         }
 
-        gathers[Output(node)] = (In(node, 0), Integers(Constant(node, 1), node.Input[1]), node.DocString);
+        _gathers[Output(node)] = (In(node, 0), Integers(Constant(node, 1), node.Input[1]), node.DocString);
     }
 
     /// <summary>
@@ -278,11 +278,11 @@ internal sealed class OnnxNodeReader
     {
         const string Pattern = "Gather then Conv is read as a rolling pointwise convolution only when";
         long[] w = Dims(node, 1);
-        int inputChannels = shapes[x].Channels;
+        int inputChannels = _shapes[x].Channels;
         int groups = Narrow(node, "group", Int(node, "group", 1));
         int outChannels = Narrow(node, "weight", w[0]);
         if (w.Skip(2).Any(d => d != 1) || groups != outChannels || w[1] < 1 || inputChannels % w[1] != 0 || indices.LongLength != outChannels * w[1]
-            || Ints(node, "strides") is { } strides && strides.Any(v => v != 1) || Ints(node, "pads") is { } pads && pads.Any(v => v != 0))
+            || Ints(node, "strides") is { } strides && strides.Any(v => v != 1) || Ints(node, "pads") is { } padding && padding.Any(v => v != 0))
         {
             throw Fail(node, $"{Pattern} the Conv is 1x1 with one group per filter and the Gather takes w channels per filter, w dividing the {inputChannels} input channels");
         }
@@ -334,11 +334,11 @@ internal sealed class OnnxNodeReader
     private void LayerNormalization(NodeProto node)
     {
         int x = In(node, 0);
-        FeatureShape shape = shapes[x];
+        FeatureShape shape = _shapes[x];
         long axis = Int(node, "axis", -1);
-        if (opset < 17 || (axis < 0 ? axis + rank + 2 : axis) != 1 || shape.Height * shape.Width != 1)
+        if (_opset < 17 || (axis < 0 ? axis + _rank + 2 : axis) != 1 || shape.Height * shape.Width != 1)
         {
-            throw Fail(node, $"InfoField reads LayerNormalization (opset 17) over the channels alone: axis 1 on a C x 1 x 1 tensor (this one has axis {axis} on a {shape} tensor at opset {opset}); the channels-last form (Transpose, LayerNormalization over the last axis, Transpose) is not read yet");
+            throw Fail(node, $"InfoField reads LayerNormalization (opset 17) over the channels alone: axis 1 on a C x 1 x 1 tensor (this one has axis {axis} on a {shape} tensor at opset {_opset}); the channels-last form (Transpose, LayerNormalization over the last axis, Transpose) is not read yet");
         }
 
         if (node.Input.Count < 3 || node.Input[2].Length == 0 || Constant(node, 1).Dims.Aggregate(1L, (a, b) => a * b) != shape.Channels || Constant(node, 2).Dims.Aggregate(1L, (a, b) => a * b) != shape.Channels)
@@ -353,9 +353,9 @@ internal sealed class OnnxNodeReader
     {
         var (x, extra) = InPadded(node, 0);
         long[] kernelShape = Ints(node, "kernel_shape") ?? throw Fail(node, "has no kernel_shape");
-        if (kernelShape.Length != rank)
+        if (kernelShape.Length != _rank)
         {
-            throw Fail(node, $"pools over {kernelShape.Length} axes; the network is {rank}-D");
+            throw Fail(node, $"pools over {kernelShape.Length} axes; the network is {_rank}-D");
         }
 
         if (Ints(node, "dilations") is { } dilations && dilations.Any(d => d != 1))
@@ -363,9 +363,9 @@ internal sealed class OnnxNodeReader
             throw Fail(node, "dilated pooling is not supported");
         }
 
-        Pair kernel = rank == 2 ? new Pair(Narrow(node, "kernel_shape", kernelShape[0]), Narrow(node, "kernel_shape", kernelShape[1])) : new Pair(1, Narrow(node, "kernel_shape", kernelShape[0]));
+        Pair kernel = _rank == 2 ? new Pair(Narrow(node, "kernel_shape", kernelShape[0]), Narrow(node, "kernel_shape", kernelShape[1])) : new Pair(1, Narrow(node, "kernel_shape", kernelShape[0]));
         Pair stride = Axes(node, "strides", 1);
-        Pair padding = Padding(node, shapes[x], kernel, stride, Pair.Square(1));
+        Pair padding = Padding(node, _shapes[x], kernel, stride, Pair.Square(1));
         padding = new Pair(padding.H + extra.H, padding.W + extra.W);
         PoolKind kind = node.OpType == "MaxPool" ? PoolKind.Max : PoolKind.Average;
         Emit(node, new Pooling(kind, kernel, stride, padding, Int(node, "ceil_mode", 0) != 0), [x]);
@@ -374,10 +374,10 @@ internal sealed class OnnxNodeReader
     private void ReduceMean(NodeProto node)
     {
         int x = In(node, 0);
-        long[] axes = (opset >= 18 && node.Input.Count > 1 && node.Input[1].Length > 0 ? Integers(Constant(node, 1), node.Input[1]) : Ints(node, "axes"))
+        long[] axes = (_opset >= 18 && node.Input.Count > 1 && node.Input[1].Length > 0 ? Integers(Constant(node, 1), node.Input[1]) : Ints(node, "axes"))
             ?? throw Fail(node, "reduces over every axis; InfoField reads ReduceMean over the spatial axes only");
-        var normalized = axes.Select(a => a < 0 ? a + rank + 2 : a).Order().ToArray();
-        long[] spatial = rank == 2 ? [2, 3] : [2];
+        var normalized = axes.Select(a => a < 0 ? a + _rank + 2 : a).Order().ToArray();
+        long[] spatial = _rank == 2 ? [2, 3] : [2];
         if (!normalized.SequenceEqual(spatial))
         {
             throw Fail(node, $"reduces over axes [{string.Join(", ", axes)}]; InfoField reads ReduceMean over the spatial axes ({string.Join(", ", spatial)}) as global average pooling");
@@ -389,7 +389,7 @@ internal sealed class OnnxNodeReader
             pooled = Add(node, new Flatten(), [pooled]);
         }
 
-        tensors[Output(node)] = pooled;
+        _tensors[Output(node)] = pooled;
     }
 
     /// <summary>
@@ -399,9 +399,9 @@ internal sealed class OnnxNodeReader
     /// </summary>
     private int[] Nested(int[] inputs)
     {
-        for (int n = concats.Count - 1; n >= 0; n--)
+        for (int n = _concats.Count - 1; n >= 0; n--)
         {
-            var (tensor, earlier) = concats[n];
+            var (tensor, earlier) = _concats[n];
             if (earlier.Length < inputs.Length && inputs.AsSpan(0, earlier.Length).SequenceEqual(earlier))
             {
                 return [tensor, .. inputs[earlier.Length..]];
@@ -414,7 +414,7 @@ internal sealed class OnnxNodeReader
     private void Clip(NodeProto node)
     {
         double min, max;
-        if (opset < 11)
+        if (_opset < 11)
         {
             min = Float(node, "min", double.NegativeInfinity);
             max = Float(node, "max", double.PositiveInfinity);
@@ -449,28 +449,28 @@ internal sealed class OnnxNodeReader
     /// <summary>x * sigmoid(x) as SiLU, x * hardsigmoid(x) as hard-swish, when the gate feeds only this Mul.</summary>
     private bool Fuse(NodeProto node, int x, int gate)
     {
-        if (gate == 0 || nodes[gate - 1] is not { Op: Activation { Kind: ActivationKind.Sigmoid or ActivationKind.Hardsigmoid } activation, Inputs: [int source] } producer
-            || source != x || consumers.GetValueOrDefault(node.Input[gate == In(node, 0) ? 0 : 1]) != 1)
+        if (gate == 0 || _nodes[gate - 1] is not { Op: Activation { Kind: ActivationKind.Sigmoid or ActivationKind.Hardsigmoid } activation, Inputs: [int source] } producer
+            || source != x || _consumers.GetValueOrDefault(node.Input[gate == In(node, 0) ? 0 : 1]) != 1)
         {
             return false;
         }
 
         var kind = activation.Kind == ActivationKind.Sigmoid ? ActivationKind.Silu : ActivationKind.Hardswish;
-        nodes[gate - 1] = producer with { Op = new Activation(kind) };
-        tensors[Output(node)] = gate;
+        _nodes[gate - 1] = producer with { Op = new Activation(kind) };
+        _tensors[Output(node)] = gate;
         return true;
     }
 
     private void AddNode(NodeProto node)
     {
-        bool constantA = constants.ContainsKey(node.Input[0]), constantB = constants.ContainsKey(node.Input[1]);
+        bool constantA = _constants.ContainsKey(node.Input[0]), constantB = _constants.ContainsKey(node.Input[1]);
         if (constantA || constantB)
         {
             int x = In(node, constantA ? 1 : 0);
-            if (x > 0 && nodes[x - 1] is { Op: Linear { Bias: false } linear } producer && consumers.GetValueOrDefault(node.Input[constantA ? 1 : 0]) == 1)
+            if (x > 0 && _nodes[x - 1] is { Op: Linear { Bias: false } linear } producer && _consumers.GetValueOrDefault(node.Input[constantA ? 1 : 0]) == 1)
             {
-                nodes[x - 1] = producer with { Op = linear with { Bias = true } };
-                tensors[Output(node)] = x;
+                _nodes[x - 1] = producer with { Op = linear with { Bias = true } };
+                _tensors[Output(node)] = x;
                 return;
             }
 
@@ -484,8 +484,8 @@ internal sealed class OnnxNodeReader
     {
         int x = In(node, 0);
         RequireChannelAxis(node, Int(node, "axis", 0));
-        int channels = shapes[x].Channels;
-        long[] sizes = opset < 13
+        int channels = _shapes[x].Channels;
+        long[] sizes = _opset < 13
             ? Ints(node, "split") ?? Equal(node, channels)
             : node.Input.Count > 1 && node.Input[1].Length > 0 ? Integers(Constant(node, 1), node.Input[1]) : Equal(node, channels);
         if (sizes.Length != node.Output.Count || sizes.Sum() != channels || sizes.Any(s => s < 1))
@@ -496,7 +496,7 @@ internal sealed class OnnxNodeReader
         int start = 0;
         for (int i = 0; i < sizes.Length; i++)
         {
-            tensors[node.Output[i]] = Add(node, new ChannelSlice(start, (int)sizes[i]), [x]);
+            _tensors[node.Output[i]] = Add(node, new ChannelSlice(start, (int)sizes[i]), [x]);
             start += (int)sizes[i];
         }
     }
@@ -512,7 +512,7 @@ internal sealed class OnnxNodeReader
         int x = In(node, 0);
         long[] starts, ends, axes;
         long[]? steps = null;
-        if (opset < 10)
+        if (_opset < 10)
         {
             starts = Ints(node, "starts") ?? throw Fail(node, "has no starts");
             ends = Ints(node, "ends") ?? throw Fail(node, "has no ends");
@@ -532,7 +532,7 @@ internal sealed class OnnxNodeReader
         }
 
         RequireChannelAxis(node, axes[0]);
-        long channels = shapes[x].Channels;
+        long channels = _shapes[x].Channels;
         long start = Math.Clamp(starts[0] < 0 ? starts[0] + channels : starts[0], 0, channels);
         long end = Math.Clamp(ends[0] < 0 ? ends[0] + channels : ends[0], 0, channels);
         if (end <= start)
@@ -547,9 +547,9 @@ internal sealed class OnnxNodeReader
     {
         string data = node.Input[0];
         long[] target = Integers(Constant(node, 1), node.Input[1]);
-        if (views.TryGetValue(data, out var view))
+        if (_views.TryGetValue(data, out var view))
         {
-            FeatureShape original = shapes[view.Tensor];
+            FeatureShape original = _shapes[view.Tensor];
             long[] resolvedView = Resolve(node, target, [1, original.Channels, original.Height, original.Width]);
             if (!view.Transposed || !resolvedView.SequenceEqual([1L, original.Channels, original.Height, original.Width]))
             {
@@ -561,8 +561,8 @@ internal sealed class OnnxNodeReader
         }
 
         int x = In(node, 0);
-        FeatureShape shape = shapes[x];
-        long[] dims = rank == 2 ? [1, shape.Channels, shape.Height, shape.Width] : [1, shape.Channels, shape.Width];
+        FeatureShape shape = _shapes[x];
+        long[] dims = _rank == 2 ? [1, shape.Channels, shape.Height, shape.Width] : [1, shape.Channels, shape.Width];
         long[] resolved = Resolve(node, target, dims);
         if (resolved.Length == 2 && resolved[1] == shape.Volume)
         {
@@ -572,9 +572,9 @@ internal sealed class OnnxNodeReader
         {
             Alias(node, x);
         }
-        else if (rank == 2 && resolved.Length == 5 && resolved[1] * resolved[2] == shape.Channels && resolved[3] == shape.Height && resolved[4] == shape.Width)
+        else if (_rank == 2 && resolved.Length == 5 && resolved[1] * resolved[2] == shape.Channels && resolved[3] == shape.Height && resolved[4] == shape.Width)
         {
-            views[Output(node)] = (x, (int)resolved[1], false);
+            _views[Output(node)] = (x, (int)resolved[1], false);
         }
         else
         {
@@ -615,22 +615,22 @@ internal sealed class OnnxNodeReader
 
     private void Transpose(NodeProto node)
     {
-        if (!views.TryGetValue(node.Input[0], out var view) || view.Transposed || !(Ints(node, "perm") ?? []).SequenceEqual([0L, 2, 1, 3, 4]))
+        if (!_views.TryGetValue(node.Input[0], out var view) || view.Transposed || !(Ints(node, "perm") ?? []).SequenceEqual([0L, 2, 1, 3, 4]))
         {
             throw Fail(node, "InfoField reads Transpose only inside a channel shuffle (Reshape to N x g x C/g x H x W, Transpose(0, 2, 1, 3, 4), Reshape back)");
         }
 
-        views[Output(node)] = view with { Transposed = true };
+        _views[Output(node)] = view with { Transposed = true };
     }
 
     private void Pad(NodeProto node)
     {
         int x = In(node, 0);
         string mode = Text(node, "mode", "constant");
-        long[] amounts = opset < 11 ? Ints(node, "pads") ?? throw Fail(node, "has no pads") : Integers(Constant(node, 1), node.Input[1]);
-        double value = opset < 11 ? Float(node, "value", 0) : node.Input.Count > 2 && node.Input[2].Length > 0 ? Scalar(node, 2) : 0;
-        int axes = rank + 2;
-        if (mode != "constant" || value != 0 || amounts.Length != 2 * axes || (opset >= 18 && node.Input.Count > 3 && node.Input[3].Length > 0))
+        long[] amounts = _opset < 11 ? Ints(node, "pads") ?? throw Fail(node, "has no pads") : Integers(Constant(node, 1), node.Input[1]);
+        double value = _opset < 11 ? Float(node, "value", 0) : node.Input.Count > 2 && node.Input[2].Length > 0 ? Scalar(node, 2) : 0;
+        int axes = _rank + 2;
+        if (mode != "constant" || value != 0 || amounts.Length != 2 * axes || (_opset >= 18 && node.Input.Count > 3 && node.Input[3].Length > 0))
         {
             throw Fail(node, "InfoField reads Pad with zeros on all axes (mode constant, value 0), folded into the Conv or pooling after it");
         }
@@ -640,7 +640,7 @@ internal sealed class OnnxNodeReader
             throw Fail(node, "pads the batch or channel axis; InfoField folds only spatial zero padding into the Conv or pooling after it");
         }
 
-        pads[Output(node)] = (x, SymmetricPadding(node, [.. amounts[2..axes]], [.. amounts[(axes + 2)..]]));
+        _pads[Output(node)] = (x, SymmetricPadding(node, [.. amounts[2..axes]], [.. amounts[(axes + 2)..]]));
     }
 
     private void Gemm(NodeProto node)
@@ -671,7 +671,7 @@ internal sealed class OnnxNodeReader
 
     private void Linear(NodeProto node, int x, long inFeatures, long outFeatures, bool bias)
     {
-        FeatureShape input = shapes[x];
+        FeatureShape input = _shapes[x];
         if (!input.IsFlat || input.Channels != inFeatures)
         {
             throw Fail(node, $"reads a {input} tensor but its weight takes {inFeatures} features; InfoField reads {node.OpType} as a linear layer on flat features (put a Flatten before it)");
@@ -686,13 +686,13 @@ internal sealed class OnnxNodeReader
         switch (autoPad)
         {
             case "NOTSET" or "":
-                long[] amounts = Ints(node, "pads") ?? new long[2 * rank];
-                if (amounts.Length != 2 * rank)
+                long[] amounts = Ints(node, "pads") ?? new long[2 * _rank];
+                if (amounts.Length != 2 * _rank)
                 {
-                    throw Fail(node, $"has {amounts.Length} pads for {rank} spatial axes");
+                    throw Fail(node, $"has {amounts.Length} pads for {_rank} spatial axes");
                 }
 
-                return SymmetricPadding(node, amounts[..rank], amounts[rank..]);
+                return SymmetricPadding(node, amounts[.._rank], amounts[_rank..]);
             case "VALID":
                 return Pair.Square(0);
             case "SAME_UPPER" or "SAME_LOWER":
@@ -702,7 +702,7 @@ internal sealed class OnnxNodeReader
                     return total % 2 == 0 ? (int)(total / 2) : throw Fail(node, $"auto_pad {autoPad} pads {total} pixels along an axis, unequally on its two sides; InfoField pads both sides equally (export with explicit symmetric pads)");
                 }
 
-                return new Pair(rank == 2 ? Same(input.Height, kernel.H, stride.H, dilation.H) : 0, Same(input.Width, kernel.W, stride.W, dilation.W));
+                return new Pair(_rank == 2 ? Same(input.Height, kernel.H, stride.H, dilation.H) : 0, Same(input.Width, kernel.W, stride.W, dilation.W));
             default:
                 throw Fail(node, $"has auto_pad '{autoPad}'; expected NOTSET, VALID, SAME_UPPER or SAME_LOWER");
         }
@@ -715,7 +715,7 @@ internal sealed class OnnxNodeReader
             throw Fail(node, $"pads asymmetrically (begin [{string.Join(", ", begin)}], end [{string.Join(", ", end)}]); InfoField pads both sides of an axis equally (export with symmetric padding)");
         }
 
-        return rank == 2 ? new Pair(Narrow(node, "pads", begin[0]), Narrow(node, "pads", begin[1])) : new Pair(0, Narrow(node, "pads", begin[0]));
+        return _rank == 2 ? new Pair(Narrow(node, "pads", begin[0]), Narrow(node, "pads", begin[1])) : new Pair(0, Narrow(node, "pads", begin[0]));
     }
 
     private Pair Axes(NodeProto node, string name, int fallback)
@@ -726,17 +726,17 @@ internal sealed class OnnxNodeReader
             return Pair.Square(fallback);
         }
 
-        if (values.Length != rank)
+        if (values.Length != _rank)
         {
-            throw Fail(node, $"has {values.Length} {name} for {rank} spatial axes");
+            throw Fail(node, $"has {values.Length} {name} for {_rank} spatial axes");
         }
 
-        return rank == 2 ? new Pair(Narrow(node, name, values[0]), Narrow(node, name, values[1])) : new Pair(1, Narrow(node, name, values[0]));
+        return _rank == 2 ? new Pair(Narrow(node, name, values[0]), Narrow(node, name, values[1])) : new Pair(1, Narrow(node, name, values[0]));
     }
 
     private void RequireChannelAxis(NodeProto node, long axis)
     {
-        if ((axis < 0 ? axis + rank + 2 : axis) != 1)
+        if ((axis < 0 ? axis + _rank + 2 : axis) != 1)
         {
             throw Fail(node, $"works on axis {axis}; InfoField reads {node.OpType} on the channel axis (1) only");
         }
@@ -744,7 +744,7 @@ internal sealed class OnnxNodeReader
 
     private void RequireTensors(NodeProto node, string rule)
     {
-        if (node.Input.Count != 2 || node.Input.Any(constants.ContainsKey))
+        if (node.Input.Count != 2 || node.Input.Any(_constants.ContainsKey))
         {
             throw Fail(node, rule);
         }
@@ -757,7 +757,7 @@ internal sealed class OnnxNodeReader
     }
 
     private TensorProto Constant(NodeProto node, int index) =>
-        index < node.Input.Count && constants.TryGetValue(node.Input[index], out TensorProto? value)
+        index < node.Input.Count && _constants.TryGetValue(node.Input[index], out TensorProto? value)
             ? value
             : throw Fail(node, $"input {index} must be an initializer or a Constant (InfoField reads static graphs: export with constant folding and a fixed input size)");
 
@@ -766,57 +766,57 @@ internal sealed class OnnxNodeReader
     private int In(NodeProto node, int index)
     {
         string name = node.Input[index];
-        if (tensors.TryGetValue(name, out int tensor))
+        if (_tensors.TryGetValue(name, out int tensor))
         {
             return tensor;
         }
 
-        if (pads.ContainsKey(name))
+        if (_pads.ContainsKey(name))
         {
             throw Fail(node, $"reads the output of a Pad; InfoField folds Pad only into the Conv, MaxPool or AveragePool after it");
         }
 
-        if (views.ContainsKey(name))
+        if (_views.ContainsKey(name))
         {
             throw Fail(node, "reads grouped channels of a Reshape; InfoField reads that only inside a channel shuffle (Reshape, Transpose(0, 2, 1, 3, 4), Reshape)");
         }
 
-        throw constants.ContainsKey(name)
+        throw _constants.ContainsKey(name)
             ? Fail(node, $"input '{name}' is a constant where InfoField expects a tensor computed from the network's input")
             : Fail(node, $"reads '{name}', which no earlier node makes");
     }
 
     private (int Tensor, Pair Padding) InPadded(NodeProto node, int index) =>
-        pads.TryGetValue(node.Input[index], out var padded) ? padded : (In(node, index), Pair.Square(0));
+        _pads.TryGetValue(node.Input[index], out var padded) ? padded : (In(node, index), Pair.Square(0));
 
     private static string Output(NodeProto node) => node.Output[0];
 
     /// <summary>The dims [N, C, H, W] (or [N, C, L]) of a tensor the nodes have made, with N = 1; null for other names.</summary>
     private long[]? ShapeOf(string name)
     {
-        if (!tensors.TryGetValue(name, out int tensor))
+        if (!_tensors.TryGetValue(name, out int tensor))
         {
             return null;
         }
 
-        FeatureShape shape = shapes[tensor];
-        return rank == 2 ? [1, shape.Channels, shape.Height, shape.Width] : [1, shape.Channels, shape.Width];
+        FeatureShape shape = _shapes[tensor];
+        return _rank == 2 ? [1, shape.Channels, shape.Height, shape.Width] : [1, shape.Channels, shape.Width];
     }
 
-    private void Alias(NodeProto node, int tensor) => tensors[Output(node)] = tensor;
+    private void Alias(NodeProto node, int tensor) => _tensors[Output(node)] = tensor;
 
     private void Single(NodeProto node, Op op) => Emit(node, op, [In(node, 0)]);
 
-    private void Emit(NodeProto node, Op op, int[] inputs) => tensors[Output(node)] = Add(node, op, inputs);
+    private void Emit(NodeProto node, Op op, int[] inputs) => _tensors[Output(node)] = Add(node, op, inputs);
 
     private int Add(NodeProto node, Op op, int[] inputs)
     {
-        Checked<FeatureShape> read = op is MergeOp merge ? merge.TryOutputShape([.. inputs.Select(i => shapes[i])]) : op.TryOutputShape(shapes[inputs[0]]);
+        Checked<FeatureShape> read = op is MergeOp merge ? merge.TryOutputShape([.. inputs.Select(i => _shapes[i])]) : op.TryOutputShape(_shapes[inputs[0]]);
         FeatureShape shape = read.OrThrow(broken => Fail(node, $"read as '{op.Type}': {broken.Message}"));
 
-        nodes.Add(new FlatNode(op, inputs, Describe(node)));
-        shapes.Add(shape);
-        return nodes.Count;
+        _nodes.Add(new FlatNode(op, inputs, Describe(node)));
+        _shapes.Add(shape);
+        return _nodes.Count;
     }
 
     private static int Narrow(NodeProto node, string what, long value) =>
@@ -829,33 +829,33 @@ internal sealed class OnnxNodeReader
     /// <summary>The graph of the nodes the output depends on, renumbered.</summary>
     private FlatGraph Prune(int output)
     {
-        var needed = new bool[nodes.Count + 1];
+        var needed = new bool[_nodes.Count + 1];
         needed[output] = true;
         for (int t = output; t >= 1; t--)
         {
             if (needed[t])
             {
-                foreach (int input in nodes[t - 1].Inputs)
+                foreach (int input in _nodes[t - 1].Inputs)
                 {
                     needed[input] = true;
                 }
             }
         }
 
-        var index = new int[nodes.Count + 1];
+        var index = new int[_nodes.Count + 1];
         var kept = new List<FlatNode>();
-        var keptShapes = new List<FeatureShape> { shapes[0] };
+        var keptShapes = new List<FeatureShape> { _shapes[0] };
         for (int t = 1; t <= output; t++)
         {
             if (needed[t])
             {
-                FlatNode node = nodes[t - 1];
+                FlatNode node = _nodes[t - 1];
                 kept.Add(node with { Inputs = [.. node.Inputs.Select(i => index[i])] });
-                keptShapes.Add(shapes[t]);
+                keptShapes.Add(_shapes[t]);
                 index[t] = kept.Count;
             }
         }
 
-        return new FlatGraph(shapes[0], rank, kept, keptShapes);
+        return new FlatGraph(_shapes[0], _rank, kept, keptShapes);
     }
 }

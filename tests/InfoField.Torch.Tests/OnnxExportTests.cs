@@ -20,9 +20,9 @@ namespace InfoField.Torch.Tests;
 [Collection(TorchGlobalState.Name)]
 public sealed class OnnxExportTests : IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("infofield-export-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("infofield-export-").FullName;
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Theory]
     [InlineData("vgg16", "cifar10", 0.125)]
@@ -145,7 +145,7 @@ public sealed class OnnxExportTests : IDisposable
         }
 
         module.eval();
-        string path = Path.Combine(folder, $"{network.Name}.onnx");
+        string path = Path.Combine(_folder, $"{network.Name}.onnx");
         OnnxExport.Save(module, path, forms);
 
         FeatureShape shape = network.Input;

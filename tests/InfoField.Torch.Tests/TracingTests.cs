@@ -6,6 +6,7 @@ using InfoField.Samples.Listing1;
 using InfoField.Torch.Tracing;
 using InfoField.Zoo;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace InfoField.Torch.Tests;
@@ -168,49 +169,60 @@ public class TracingTests
 
     private sealed class Bypassing : nn.Module<Tensor, Tensor>
     {
-        private readonly Conv2d conv = nn.Conv2d(3, 3, 3, padding: 1);
+        [ComponentName(Name = "conv")]
+        private readonly Conv2d _conv = nn.Conv2d(3, 3, 3, padding: 1);
 
         public Bypassing()
             : base("bypassing") => RegisterComponents();
 
-        public override Tensor forward(Tensor input) => conv.forward(input);
+        public override Tensor forward(Tensor input) => _conv.forward(input);
     }
 
     /// <summary>A residual add, a gate (x * sigmoid(pool(x))) and a concatenation, all functional, between modules.</summary>
     private sealed class TwoBranches : nn.Module<Tensor, Tensor>
     {
-        private readonly Conv2d first = nn.Conv2d(3, 3, 3, padding: 1);
-        private readonly AdaptiveAvgPool2d squeeze = nn.AdaptiveAvgPool2d(1);
-        private readonly Sigmoid gate = nn.Sigmoid();
-        private readonly Conv2d second = nn.Conv2d(6, 4, 3, padding: 1);
+        [ComponentName(Name = "first")]
+        private readonly Conv2d _first = nn.Conv2d(3, 3, 3, padding: 1);
+
+        [ComponentName(Name = "squeeze")]
+        private readonly AdaptiveAvgPool2d _squeeze = nn.AdaptiveAvgPool2d(1);
+
+        [ComponentName(Name = "gate")]
+        private readonly Sigmoid _gate = nn.Sigmoid();
+
+        [ComponentName(Name = "second")]
+        private readonly Conv2d _second = nn.Conv2d(6, 4, 3, padding: 1);
 
         public TwoBranches()
             : base("two-branches") => RegisterComponents();
 
         public override Tensor forward(Tensor input)
         {
-            using Tensor branch = first.call(input);
+            using Tensor branch = _first.call(input);
             using Tensor sum = branch + input;
-            using Tensor scale = gate.call(squeeze.call(sum));
+            using Tensor scale = _gate.call(_squeeze.call(sum));
             using Tensor gated = sum * scale;
             using Tensor both = cat([gated, input], 1);
-            return second.call(both);
+            return _second.call(both);
         }
     }
 
     private sealed class Scaling : nn.Module<Tensor, Tensor>
     {
-        private readonly Conv2d first = nn.Conv2d(3, 3, 3, padding: 1);
-        private readonly Conv2d second = nn.Conv2d(3, 3, 3, padding: 1);
+        [ComponentName(Name = "first")]
+        private readonly Conv2d _first = nn.Conv2d(3, 3, 3, padding: 1);
+
+        [ComponentName(Name = "second")]
+        private readonly Conv2d _second = nn.Conv2d(3, 3, 3, padding: 1);
 
         public Scaling()
             : base("scaling") => RegisterComponents();
 
         public override Tensor forward(Tensor input)
         {
-            using Tensor branch = first.call(input);
+            using Tensor branch = _first.call(input);
             using Tensor scaled = branch * 0.5;
-            return second.call(scaled);
+            return _second.call(scaled);
         }
     }
 }

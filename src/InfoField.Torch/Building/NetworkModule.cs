@@ -1,6 +1,7 @@
 using InfoField.Architecture;
 using InfoField.Torch.Modules;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace InfoField.Torch.Building;
@@ -12,16 +13,20 @@ namespace InfoField.Torch.Building;
 /// </summary>
 public sealed class NetworkModule : nn.Module<Tensor, Tensor>
 {
-    private readonly Sequential stages;
-    private readonly Sequential head;
-    private RpwImplementation rpwImplementation;
+    [ComponentName(Name = "stages")]
+    private readonly Sequential _stages;
+
+    [ComponentName(Name = "head")]
+    private readonly Sequential _head;
+
+    private RpwImplementation _rpwImplementation;
 
     internal NetworkModule(Network architecture, Sequential stages, Sequential head)
         : base(architecture.Name)
     {
         Architecture = architecture;
-        this.stages = stages;
-        this.head = head;
+        _stages = stages;
+        _head = head;
         RegisterComponents();
     }
 
@@ -29,10 +34,10 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
     public Network Architecture { get; }
 
     /// <summary>The stages, in order.</summary>
-    public Sequential Stages => stages;
+    public Sequential Stages => _stages;
 
     /// <summary>The classifier head.</summary>
-    public Sequential Head => head;
+    public Sequential Head => _head;
 
     /// <summary>
     /// Whether image batches run through the network in channels-last layout (NHWC strides, the same values and
@@ -51,10 +56,10 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
     /// </summary>
     public RpwImplementation RpwImplementation
     {
-        get => rpwImplementation;
+        get => _rpwImplementation;
         set
         {
-            rpwImplementation = value;
+            _rpwImplementation = value;
             foreach (RollingPointwiseConv2d layer in modules().OfType<RollingPointwiseConv2d>())
             {
                 layer.Implementation = value;
@@ -67,7 +72,7 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
     {
         bool signal = Architecture.SpatialRank == 1 && input.dim() == 3;
         using Tensor images = signal ? input.unsqueeze(2) : ChannelsLast && input.dim() == 4 ? MemoryLayout.ToChannelsLast(input) : input.alias();
-        using Tensor features = stages.forward(images);
-        return head.forward(features);
+        using Tensor features = _stages.forward(images);
+        return _head.forward(features);
     }
 }

@@ -2,6 +2,7 @@ using InfoField.Architecture;
 using InfoField.Kernels;
 using InfoField.Torch.Building;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace InfoField.Torch.Modules;
@@ -14,7 +15,8 @@ namespace InfoField.Torch.Modules;
 /// </summary>
 public sealed class FactorizedBlockModule : nn.Module<Tensor, Tensor>
 {
-    private readonly Sequential layers;
+    [ComponentName(Name = "layers")]
+    private readonly Sequential _layers;
 
     /// <summary>
     /// Builds <paramref name="block"/> from <paramref name="inChannels"/> to <paramref name="outChannels"/>; throws
@@ -46,7 +48,7 @@ public sealed class FactorizedBlockModule : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"block {block} ({inChannels} -> {outChannels} channels, g = {Settings.Groups}, o = {Settings.Overlap}): {broken.Message}", nameof(settings));
         }
 
-        layers = ModuleBuilder.Build(Ops, input);
+        _layers = ModuleBuilder.Build(Ops, input);
         RegisterComponents();
     }
 
@@ -60,8 +62,8 @@ public sealed class FactorizedBlockModule : nn.Module<Tensor, Tensor>
     public ValueList<Op> Ops { get; }
 
     /// <summary>The layers, one per op.</summary>
-    public Sequential Layers => layers;
+    public Sequential Layers => _layers;
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => layers.forward(input);
+    public override Tensor forward(Tensor input) => _layers.forward(input);
 }

@@ -1,5 +1,6 @@
 using InfoField.Architecture;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace InfoField.Torch.Modules;
@@ -21,8 +22,11 @@ namespace InfoField.Torch.Modules;
 /// </remarks>
 internal sealed class ListingRollingPointwiseConv2d : nn.Module<Tensor, Tensor>
 {
-    private readonly Parameter weight;
-    private readonly Parameter? bias;
+    [ComponentName(Name = "weight")]
+    private readonly Parameter _weight;
+
+    [ComponentName(Name = "bias")]
+    private readonly Parameter? _bias;
 
     /// <summary>Creates the layer with the same arguments, checks and weight layout as <see cref="RollingPointwiseConv2d"/>.</summary>
     public ListingRollingPointwiseConv2d(int inChannels, int outChannels, int groups, double overlap, bool hasBias = false)
@@ -33,7 +37,7 @@ internal sealed class ListingRollingPointwiseConv2d : nn.Module<Tensor, Tensor>
         OutChannels = outChannels;
         Width = inChannels / groups;
         Starts = RollingWindows.Starts(inChannels, outChannels, groups, overlap);
-        (weight, bias) = RollingPointwiseConv2d.CreateParameters(outChannels, Width, hasBias);
+        (_weight, _bias) = RollingPointwiseConv2d.CreateParameters(outChannels, Width, hasBias);
         RegisterComponents();
     }
 
@@ -50,10 +54,10 @@ internal sealed class ListingRollingPointwiseConv2d : nn.Module<Tensor, Tensor>
     public IReadOnlyList<int> Starts { get; }
 
     /// <summary>The weights, one row of w per filter, in window order.</summary>
-    public Parameter Weight => weight;
+    public Parameter Weight => _weight;
 
     /// <summary>The bias, or null.</summary>
-    public Parameter? Bias => bias;
+    public Parameter? Bias => _bias;
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
@@ -69,7 +73,7 @@ internal sealed class ListingRollingPointwiseConv2d : nn.Module<Tensor, Tensor>
         }
 
         Tensor combined = cat(windows, 1);
-        Tensor output = nn.functional.conv2d(combined, weight.view(OutChannels, Width, 1, 1), bias, groups: OutChannels);
+        Tensor output = nn.functional.conv2d(combined, _weight.view(OutChannels, Width, 1, 1), _bias, groups: OutChannels);
         return output.MoveToOuterDisposeScope();
     }
 }

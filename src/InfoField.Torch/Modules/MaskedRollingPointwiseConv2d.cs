@@ -1,5 +1,6 @@
 using InfoField.Architecture;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace InfoField.Torch.Modules;
@@ -11,8 +12,11 @@ namespace InfoField.Torch.Modules;
 /// </summary>
 internal sealed class MaskedRollingPointwiseConv2d : nn.Module<Tensor, Tensor>
 {
-    private readonly Parameter weight;
-    private readonly Parameter? bias;
+    [ComponentName(Name = "weight")]
+    private readonly Parameter _weight;
+
+    [ComponentName(Name = "bias")]
+    private readonly Parameter? _bias;
 
     /// <summary>Creates the layer with the same arguments, checks and weight layout as <see cref="RollingPointwiseConv2d"/>.</summary>
     public MaskedRollingPointwiseConv2d(int inChannels, int outChannels, int groups, double overlap, bool hasBias = false)
@@ -21,7 +25,7 @@ internal sealed class MaskedRollingPointwiseConv2d : nn.Module<Tensor, Tensor>
         RollingPointwiseConv2d.Validate(inChannels, outChannels, groups, overlap);
         InChannels = inChannels;
         Starts = RollingWindows.Starts(inChannels, outChannels, groups, overlap);
-        (weight, bias) = RollingPointwiseConv2d.CreateParameters(outChannels, inChannels / groups, hasBias);
+        (_weight, _bias) = RollingPointwiseConv2d.CreateParameters(outChannels, inChannels / groups, hasBias);
         RegisterComponents();
     }
 
@@ -32,7 +36,7 @@ internal sealed class MaskedRollingPointwiseConv2d : nn.Module<Tensor, Tensor>
     public IReadOnlyList<int> Starts { get; }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => Forward(input, weight, bias, Starts, InChannels);
+    public override Tensor forward(Tensor input) => Forward(input, _weight, _bias, Starts, InChannels);
 
     /// <summary>RPW of <paramref name="input"/> computed densely: differentiable in all of input, weight and bias.</summary>
     public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias, IReadOnlyList<int> starts, int inChannels)

@@ -1,6 +1,7 @@
 using InfoField.Architecture;
 using InfoField.Torch.Kernels;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace InfoField.Torch.Modules;
@@ -20,14 +21,18 @@ namespace InfoField.Torch.Modules;
 /// </remarks>
 public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
 {
-    private readonly Parameter weight;
-    private readonly Parameter? bias;
-    private readonly RollingPlan plan;
-    private readonly long[] windowChannels;
+    [ComponentName(Name = "weight")]
+    private readonly Parameter _weight;
+
+    [ComponentName(Name = "bias")]
+    private readonly Parameter? _bias;
+
+    private readonly RollingPlan _plan;
+    private readonly long[] _windowChannels;
 
     // The gather form's channel indices on the device last used (created on first use, so it is no registered buffer
     // and the module's state and checkpoints are those of the fast path).
-    private Tensor? windowIndex;
+    private Tensor? _windowIndex;
 
     /// <summary>Creates the layer; throws <see cref="ArgumentException"/> for groups that do not divide C_in or an overlap outside [0, 1).</summary>
     public RollingPointwiseConv2d(int inChannels, int outChannels, int groups, double overlap, bool hasBias = false, string name = "RollingPointwiseConv2d")
@@ -40,9 +45,9 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
         Overlap = overlap;
         Width = inChannels / groups;
         Starts = RollingWindows.Starts(inChannels, outChannels, groups, overlap);
-        plan = RollingPlan.Create(inChannels, Width, Starts);
-        windowChannels = RollingPointwiseGather.Indices(Starts, inChannels, Width);
-        (weight, bias) = CreateParameters(outChannels, Width, hasBias);
+        _plan = RollingPlan.Create(inChannels, Width, Starts);
+        _windowChannels = RollingPointwiseGather.Indices(Starts, inChannels, Width);
+        (_weight, _bias) = CreateParameters(outChannels, Width, hasBias);
         RegisterComponents();
     }
 
@@ -65,10 +70,10 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
     public IReadOnlyList<int> Starts { get; }
 
     /// <summary>The weights, one row of <see cref="Width"/> per filter, in window order.</summary>
-    public Parameter Weight => weight;
+    public Parameter Weight => _weight;
 
     /// <summary>The bias, or null.</summary>
-    public Parameter? Bias => bias;
+    public Parameter? Bias => _bias;
 
     /// <summary>
     /// Which computation runs: <see cref="RpwImplementation.Auto"/> (default) takes the SIMD kernels wherever they apply
@@ -78,10 +83,10 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
     public RpwImplementation Implementation { get; set; } = RpwImplementation.Auto;
 
     /// <summary>How the filters are laid out for the banded kernels.</summary>
-    internal RollingPlan Plan => plan;
+    internal RollingPlan Plan => _plan;
 
     /// <summary>The windows' weights scattered into a dense C_out x C_in matrix (zeros outside each window).</summary>
-    public Tensor DenseWeight() => RollingWindowMask.Scatter(weight, Starts, InChannels);
+    public Tensor DenseWeight() => RollingWindowMask.Scatter(_weight, Starts, InChannels);
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
@@ -91,9 +96,9 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"RPW expects input of shape (N, {InChannels}, ...), got ({string.Join(", ", input.shape)})", nameof(input));
         }
 
-        return Implementation == RpwImplementation.Auto && RollingKernels.Supports(input) && input.dtype == weight.dtype
-            ? RollingPointwiseFunction.Apply(input, weight, bias, plan)
-            : RollingPointwiseGather.Forward(input, weight, bias, WindowIndex(input));
+        return Implementation == RpwImplementation.Auto && RollingKernels.Supports(input) && input.dtype == _weight.dtype
+            ? RollingPointwiseFunction.Apply(input, _weight, _bias, _plan)
+            : RollingPointwiseGather.Forward(input, _weight, _bias, WindowIndex(input));
     }
 
     /// <inheritdoc />
@@ -101,8 +106,8 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
     {
         if (disposing)
         {
-            windowIndex?.Dispose();
-            windowIndex = null;
+            _windowIndex?.Dispose();
+            _windowIndex = null;
         }
 
         base.Dispose(disposing);
@@ -110,14 +115,14 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
 
     private Tensor WindowIndex(Tensor input)
     {
-        if (windowIndex is null || windowIndex.device_type != input.device_type || windowIndex.device_index != input.device_index)
+        if (_windowIndex is null || _windowIndex.device_type != input.device_type || _windowIndex.device_index != input.device_index)
         {
-            windowIndex?.Dispose();
+            _windowIndex?.Dispose();
             using var scope = NewDisposeScope();
-            windowIndex = tensor(windowChannels, device: input.device).DetachFromDisposeScope();
+            _windowIndex = tensor(_windowChannels, device: input.device).DetachFromDisposeScope();
         }
 
-        return windowIndex;
+        return _windowIndex;
     }
 
     /// <summary>

@@ -286,13 +286,13 @@ public sealed class ResultsFolder
     /// </summary>
     public sealed class Claim : IDisposable
     {
-        private readonly string path;
-        private FileStream? stream;
+        private readonly string _path;
+        private FileStream? _stream;
 
         internal Claim(string path, FileStream stream)
         {
-            this.path = path;
-            this.stream = stream;
+            _path = path;
+            _stream = stream;
         }
 
         /// <summary>
@@ -302,7 +302,7 @@ public sealed class ResultsFolder
         /// </summary>
         public void Release(bool finished)
         {
-            if (stream is null)
+            if (_stream is null)
             {
                 return;
             }
@@ -311,7 +311,7 @@ public sealed class ResultsFolder
             {
                 try
                 {
-                    File.Delete(path);
+                    File.Delete(_path);
                 }
                 catch (IOException)
                 {
@@ -319,8 +319,8 @@ public sealed class ResultsFolder
                 }
             }
 
-            stream.Dispose();
-            stream = null;
+            _stream.Dispose();
+            _stream = null;
         }
 
         /// <inheritdoc />

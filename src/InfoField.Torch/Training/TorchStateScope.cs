@@ -15,13 +15,13 @@ namespace InfoField.Torch.Training;
 /// </remarks>
 internal sealed class TorchStateScope : IDisposable
 {
-    private readonly int threads;
-    private Tensor? generator;
+    private readonly int _threads;
+    private Tensor? _generator;
 
     private TorchStateScope(int threads)
     {
-        this.threads = get_num_threads();
-        generator = random.get_rng_state().DetachFromDisposeScope();
+        _threads = get_num_threads();
+        _generator = random.get_rng_state().DetachFromDisposeScope();
         set_num_threads(threads);
     }
 
@@ -31,14 +31,14 @@ internal sealed class TorchStateScope : IDisposable
     /// <summary>Puts back the thread count and the generator's state found on entry.</summary>
     public void Dispose()
     {
-        if (generator is null)
+        if (_generator is null)
         {
             return;
         }
 
-        set_num_threads(threads);
-        random.set_rng_state(generator);
-        generator.Dispose();
-        generator = null;
+        set_num_threads(_threads);
+        random.set_rng_state(_generator);
+        _generator.Dispose();
+        _generator = null;
     }
 }
