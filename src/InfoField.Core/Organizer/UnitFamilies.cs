@@ -6,7 +6,7 @@ namespace InfoField.Organizer;
 /// <summary>A unit re-created for another stage, and how.</summary>
 /// <param name="Unit">The re-created unit.</param>
 /// <param name="How">How it was made, for the organizer's step log: <c>re-created by the mbconv builder</c> or <c>rescaled from 64 to 128 channels</c>.</param>
-public sealed record Recreation(Unit Unit, string How);
+internal sealed record Recreation(Unit Unit, string How);
 
 /// <summary>
 /// Re-creates a unit for another stage: the unit's family knows how (a VGG conv takes the stage's width, a bottleneck
@@ -16,7 +16,7 @@ public sealed record Recreation(Unit Unit, string How);
 /// rescaled silently: re-creating it fails, saying so. The result must be repeatable in the target stage: it keeps the
 /// stage's channels and resolution (a dense layer keeps the resolution and adds its growth to the channels).
 /// </summary>
-public static class UnitFamilies
+internal static class UnitFamilies
 {
     /// <summary>The families <see cref="Recreate"/> re-creates with their builders.</summary>
     public static IReadOnlyList<string> Known { get; } =

@@ -11,7 +11,7 @@ namespace InfoField.Zoo;
 /// transition, its average pooling included, is one unit that opens the next block's stage (tail units may only end a
 /// network, and a stage opens with pooling or a strided unit).
 /// </summary>
-public static class DenseNet
+internal static class DenseNet
 {
     /// <summary>Dense layers per block, by depth.</summary>
     public static IReadOnlyDictionary<int, int[]> Configurations { get; } = new Dictionary<int, int[]> { [121] = [6, 12, 24, 16] };

@@ -10,7 +10,7 @@ namespace InfoField.Zoo;
 /// pytorch-cifar's EfficientNetB0: the same units with a 3x3 stride-1 stem and no 1x1 conv to 1280 (the classifier
 /// reads the 320 channels; pytorch-cifar's unused expansion conv of the first unit is left out).
 /// </summary>
-public static class EfficientNet
+internal static class EfficientNet
 {
     /// <summary>Expansion, kernel, first stride, output channels and units of B0's seven MBConv groups.</summary>
     public static IReadOnlyList<(int Expansion, int Kernel, int Stride, int Channels, int Units)> B0 { get; } =

@@ -9,7 +9,7 @@ namespace InfoField.Zoo;
 /// <param name="FiveReduce">Branch 3: the 1x1 reduction before the "5x5" conv.</param>
 /// <param name="Five">Branch 3: the "5x5" conv (3x3 in torchvision and pytorch-cifar).</param>
 /// <param name="PoolProjection">Branch 4: the 1x1 conv after 3x3 max pooling.</param>
-public readonly record struct InceptionWidths(int OneByOne, int ThreeReduce, int Three, int FiveReduce, int Five, int PoolProjection)
+internal readonly record struct InceptionWidths(int OneByOne, int ThreeReduce, int Three, int FiveReduce, int Five, int PoolProjection)
 {
     /// <summary>Output channels: the four branches concatenated.</summary>
     public int Output => OneByOne + Three + Five + PoolProjection;
@@ -27,7 +27,7 @@ public readonly record struct InceptionWidths(int OneByOne, int ThreeReduce, int
 /// GoogLeNet: a 3x3 stride-1 conv to 192 channels as the stem, convs with bias and BN with eps 1e-5, branch 3 with two
 /// 3x3 convs, 3x3 stride-2 max pooling with padding 1 between the stages.
 /// </summary>
-public static class GoogLeNet
+internal static class GoogLeNet
 {
     /// <summary>The Inception modules of the three stages (3a-3b, 4a-4e, 5a-5b).</summary>
     public static IReadOnlyList<IReadOnlyList<(string Name, InceptionWidths Widths)>> Stages { get; } =

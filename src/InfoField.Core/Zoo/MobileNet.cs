@@ -6,7 +6,7 @@ namespace InfoField.Zoo;
 /// MobileNet v1 (Howard et al.): a 3x3 stem and thirteen DW+PW blocks. CIFAR definitions follow pytorch-cifar
 /// (stride-1 stem); ImageNet the original paper (stride-2 stem). Stages start at the stride-2 blocks.
 /// </summary>
-public static class MobileNet
+internal static class MobileNet
 {
     /// <summary>Output channels and stride of the thirteen DW+PW blocks.</summary>
     public static IReadOnlyList<(int Channels, int Stride)> Blocks { get; } =

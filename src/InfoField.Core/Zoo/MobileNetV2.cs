@@ -7,7 +7,7 @@ namespace InfoField.Zoo;
 /// stride 1 for the 24-channel blocks, ReLU, projection shortcuts when stride 1 changes channels); ImageNet follows
 /// torchvision (ReLU6, no expansion conv when t = 1, identity shortcuts only, dropout 0.2 before the classifier).
 /// </summary>
-public static class MobileNetV2
+internal static class MobileNetV2
 {
     /// <summary>Expansion t, output channels c, repeats n and first stride s of each block group (ImageNet strides).</summary>
     public static IReadOnlyList<(int Expansion, int Channels, int Repeats, int Stride)> Groups { get; } =

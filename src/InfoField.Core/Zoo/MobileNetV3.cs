@@ -9,7 +9,7 @@ namespace InfoField.Zoo;
 /// hardswish and dropout 0.2. Batch norm uses eps 0.001. It has no widely used small-image definition, so only ImageNet
 /// is offered.
 /// </summary>
-public static class MobileNetV3
+internal static class MobileNetV3
 {
     /// <summary>Kernel, expanded channels, output channels, squeeze-and-excitation, hardswish (else ReLU) and stride of each block.</summary>
     public static IReadOnlyList<(int Kernel, int Expanded, int Channels, bool SqueezeExcite, bool HardSwish, int Stride)> Large { get; } =

@@ -7,7 +7,7 @@ namespace InfoField.Zoo;
 /// CIFAR definitions follow pytorch-cifar (3x3 stride-1 stem sharing stage 1 with the first blocks);
 /// ImageNet follows torchvision (7x7 stride-2 stem in a stage of its own, then 3x3 max pooling; stride on the 3x3 conv).
 /// </summary>
-public static class ResNet
+internal static class ResNet
 {
     /// <summary>The planes of the four stages.</summary>
     public static IReadOnlyList<int> StagePlanes { get; } = [64, 128, 256, 512];

@@ -8,7 +8,7 @@ namespace InfoField.Zoo;
 /// unit transforms both), each followed by a channel shuffle with 2 groups, and a 1x1 conv to 1024. The CIFAR
 /// definitions follow pytorch-cifar's ShuffleNetV2 (the same units with a 3x3 stride-1 stem and no max pooling).
 /// </summary>
-public static class ShuffleNetV2
+internal static class ShuffleNetV2
 {
     /// <summary>Output channels and units of the three stages (x1.0); the first unit of each halves the resolution.</summary>
     public static IReadOnlyList<(int Channels, int Units)> Stages { get; } = [(116, 4), (232, 8), (464, 4)];

@@ -7,7 +7,7 @@ namespace InfoField.Zoo;
 /// CIFAR definitions follow pytorch-cifar (conv-BN-ReLU, one linear layer; CIFAR-100 adds the 4096-4096 classifier
 /// of pytorch-cifar100), ImageNet follows torchvision (no batch norm, 7x7 adaptive pooling, 4096-4096 classifier).
 /// </summary>
-public static class Vgg
+internal static class Vgg
 {
     /// <summary>The five stage widths shared by every VGG.</summary>
     public static IReadOnlyList<int> StageWidths { get; } = [64, 128, 256, 512, 512];

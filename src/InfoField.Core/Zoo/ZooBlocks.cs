@@ -3,7 +3,7 @@ using InfoField.Architecture;
 namespace InfoField.Zoo;
 
 /// <summary>Pieces several zoo families share: squeeze-and-excitation gates and torchvision's channel rounding.</summary>
-public static class ZooBlocks
+internal static class ZooBlocks
 {
     /// <summary>
     /// torchvision's <c>_make_divisible</c>: <paramref name="value"/> rounded to the nearest multiple of
