@@ -216,6 +216,25 @@ public sealed class OpKindConformanceTests : IDisposable
         }
     }
 
+    [Fact]
+    public void The_developer_recipes_name_files_that_exist()
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("the repository root (InfoField.slnx) is not above the test's folder");
+        }
+
+        string guide = File.ReadAllText(Path.Combine(root, "docs", "developers.md"));
+        int start = guide.IndexOf("## Recipes", StringComparison.Ordinal);
+        int end = guide.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        string recipes = guide[start..(end < 0 ? guide.Length : end)];
+        var paths = System.Text.RegularExpressions.Regex.Matches(recipes, "`((?:src|tests)/[^`]+)`").Select(match => match.Groups[1].Value).Distinct().ToList();
+
+        Assert.True(paths.Count >= 15, $"the recipes name only {paths.Count} files");
+        Assert.All(paths, path => Assert.True(File.Exists(Path.Combine(root, path)) || Directory.Exists(Path.Combine(root, path)), $"docs/developers.md names {path}, which does not exist"));
+    }
+
     /// <summary>The ops of a network in the order they run: each stage's entry and units, then the head.</summary>
     private static List<Op> Flat(Network network) =>
         [.. network.Stages.SelectMany(stage => stage.Entry.Concat(stage.Units.SelectMany(unit => unit.Graph.Ops))), .. network.Head];
