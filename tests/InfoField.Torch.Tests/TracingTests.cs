@@ -109,6 +109,23 @@ public class TracingTests
     }
 
     [Fact]
+    public void The_zoo_mobilenetv3_large_module_traces_back_into_the_same_network()
+    {
+        Network zoo = ModelZoo.Create("mobilenetv3-large", new ZooRequest(DatasetInfo.ImageNet, InputOverride: new FeatureShape(3, 96, 96)));
+        using var scope = NewDisposeScope();
+        using Building.NetworkModule module = zoo.ToModule();
+
+        Network traced = module.ToArchitecture(zoo.Input);
+
+        // Same ops in the same order (gates, hard swish and hard sigmoid included), stages and head; the same IF, parameters and MACs.
+        Assert.Equal(zoo.Stages.Select(stage => stage.Entry), traced.Stages.Select(stage => stage.Entry));
+        Assert.Equal(zoo.Stages.Select(stage => stage.Units.Select(unit => unit.Graph)), traced.Stages.Select(stage => stage.Units.Select(unit => unit.Graph)));
+        Assert.Equal(zoo.Head, traced.Head);
+        Assert.Equal(InformationField.Analyze(zoo).Stages.Select(stage => stage.Units.Select(unit => unit with { Name = "" })), InformationField.Analyze(traced).Stages.Select(stage => stage.Units.Select(unit => unit with { Name = "" })));
+        Assert.Equal(CostModel.Of(zoo).Total, CostModel.Of(traced).Total);
+    }
+
+    [Fact]
     public void Residual_adds_concatenations_and_gates_are_read_by_value()
     {
         using var model = new TwoBranches();
