@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using InfoField.Architecture;
+using InfoField.Spec;
 using InfoField.Torch.Building;
 using InfoField.Torch.Tests.Training;
 using InfoField.Torch.Training;
@@ -93,6 +95,28 @@ public class OnnxCommandTests
         Assert.NotEqual(0, wrong.ExitCode);
         Assert.Contains("net.json: expected a file name ending in .onnx", wrong.Error);
         Assert.Equal(["net.onnx"], Directory.GetFiles(directory).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Export_of_an_op_without_an_onnx_form_fails_with_one_line_and_writes_nothing()
+    {
+        // GELU has no ONNX operator at opset 17, so the export refuses it: one line naming the network and the op, exit 1
+        // (an op with no entry at all in a backend's table is refused the same way, UnregisteredOpException, not exit 70).
+        string directory = TempDirectory();
+        string spec = Path.Combine(directory, "gelu.json");
+        NetworkSpec.Save(
+            new Network(
+                "gelu-net",
+                new FeatureShape(3, 8, 8),
+                [new Stage([new Unit("conv3-8", [Ops.Conv(8, 3, padding: 1), new Activation(ActivationKind.Gelu)])])],
+                [Ops.GlobalAvgPool(), Ops.Flatten(), Ops.Linear(10)]),
+            spec);
+
+        CliRun run = CliRun.Of("export", spec, "--out", Path.Combine(directory, "gelu.onnx"));
+
+        Assert.Equal(ExitCodes.Error, run.ExitCode);
+        Assert.Equal("infofield: error: gelu-net: no ONNX form (at opset 17) of the activation gelu", run.Error.Trim());
+        Assert.Equal(["gelu.json"], Directory.GetFiles(directory).Select(Path.GetFileName));
     }
 
     [Fact]
