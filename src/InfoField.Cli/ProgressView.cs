@@ -12,7 +12,7 @@ namespace InfoField.Cli;
 /// </summary>
 internal sealed class ProgressView(TextWriter error, bool interactive, string? prefix = null) : ITrainingMonitor
 {
-    private readonly string prefix = Printable.Text(prefix);
+    private readonly string _prefix = Printable.Text(prefix);
     private const int BarWidth = 24;
     private static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(200);
     private readonly Stopwatch _sinceRedraw = Stopwatch.StartNew();
@@ -45,7 +45,7 @@ internal sealed class ProgressView(TextWriter error, bool interactive, string? p
         int filled = (int)Math.Round(BarWidth * (double)p.Batch / p.Batches);
         double perStep = _runClock.Elapsed.TotalSeconds / Math.Max(1, _stepsDone);
         string left = Duration(perStep * (_totalSteps - _stepsDone));
-        string line = string.Create(CultureInfo.InvariantCulture, $"{prefix}epoch {p.Epoch}/{p.Epochs} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {p.Batch}/{p.Batches} loss {p.Loss:0.0000} acc {p.Accuracy * 100:0.00}% {p.ImagesPerSecond:N0} img/s lr {p.LearningRate:G3} left {left}");
+        string line = string.Create(CultureInfo.InvariantCulture, $"{_prefix}epoch {p.Epoch}/{p.Epochs} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {p.Batch}/{p.Batches} loss {p.Loss:0.0000} acc {p.Accuracy * 100:0.00}% {p.ImagesPerSecond:N0} img/s lr {p.LearningRate:G3} left {left}");
         error.Write("\r" + line.PadRight(_lineLength));
         _lineLength = line.Length;
         error.Flush();
@@ -64,7 +64,7 @@ internal sealed class ProgressView(TextWriter error, bool interactive, string? p
             _lineLength = 0;
         }
 
-        error.WriteLine(prefix + Printable.Text(text));
+        error.WriteLine(_prefix + Printable.Text(text));
         error.Flush();
     }
 
