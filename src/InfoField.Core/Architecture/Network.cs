@@ -163,15 +163,14 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
             for (int u = 0; u < stages[s].Units.Count; u++)
             {
                 UnitRole role = stages[s].Units[u].Role;
-                string unitPath = $"{path}.units[{u}].role";
                 if (role == UnitRole.Stem && (bodySeen || tailSeen))
                 {
-                    return new Violation(unitPath, "stem units must come before every body and tail unit");
+                    return new Violation($"{path}.units[{u}].role", "stem units must come before every body and tail unit");
                 }
 
                 if (role == UnitRole.Body && tailSeen)
                 {
-                    return new Violation(unitPath, "body units must come before every tail unit");
+                    return new Violation($"{path}.units[{u}].role", "body units must come before every tail unit");
                 }
 
                 bodySeen |= role == UnitRole.Body;
@@ -239,8 +238,14 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
         FeatureShape shape = unitsInput;
         for (int u = 0; u < stage.Units.Count; u++)
         {
-            string unitPath = $"{path}.units[{u}]";
-            if (!CheckGraph(stage.Units[u].Graph, shape, spatialRank, unitPath).TryGet(out ImmutableArray<FeatureShape> tensors, out broken))
+            // A unit repeated as the same object at the same input (a search space's repeated cell) has the same shapes.
+            OpGraph graph = stage.Units[u].Graph;
+            ImmutableArray<FeatureShape> tensors;
+            if (u > 0 && ReferenceEquals(graph, stage.Units[u - 1].Graph) && units[u - 1].Input == shape)
+            {
+                tensors = units[u - 1].Tensors;
+            }
+            else if (!CheckGraph(graph, shape, spatialRank, path, u).TryGet(out tensors, out broken))
             {
                 return broken;
             }
@@ -249,7 +254,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
             if (!output.SameResolution(shape) && (u > 0 || openedByEntry))
             {
                 return new Violation(
-                    unitPath,
+                    $"{path}.units[{u}]",
                     u > 0
                         ? $"changes the resolution from {shape.Resolution} to {output.Resolution} inside a stage; a unit that changes the resolution opens a new stage"
                         : $"changes the resolution from {shape.Resolution} to {output.Resolution} after the stage's entry pooling already did; a stage changes resolution once, so give this unit a stage of its own");
@@ -268,44 +273,43 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
         string? vector = null;
         for (int i = 0; i < ops.Count; i++)
         {
-            string opPath = $"{path}[{i}]";
             Op op = ops[i];
             if (!allowHeadOps && op.Role == OpRole.Head)
             {
-                return new Violation($"{opPath}.type", $"'{op.Type}' belongs in the head, after the last stage");
+                return new Violation($"{path}[{i}].type", $"'{op.Type}' belongs in the head, after the last stage");
             }
 
             // After a flatten or linear layer (any head op) the tensor is a batch of vectors: only ops that read vectors can follow.
             if (vector is not null && !op.ReadsVectors)
             {
-                return new Violation($"{opPath}.type", $"'{op.Type}' needs a feature map but follows the {vector} that turned it into a vector; only linear, softmax, dropout and activations can follow");
+                return new Violation($"{path}[{i}].type", $"'{op.Type}' needs a feature map but follows the {vector} that turned it into a vector; only linear, softmax, dropout and activations can follow");
             }
 
             vector ??= op.Role == OpRole.Head ? op.Type : null;
             Violation? broken = spatialRank == 1 ? CheckOneDimensional(op, shape) : null;
             if (broken is not null || !op.TryOutputShape(shape).TryGet(out shape, out broken))
             {
-                return broken.Within(opPath);
+                return broken.Within($"{path}[{i}]");
             }
         }
 
         return shape;
     }
 
-    private static Checked<ImmutableArray<FeatureShape>> CheckGraph(OpGraph graph, FeatureShape input, int spatialRank, string unitPath)
+    /// <summary>The shapes of a unit's graph; paths (<c>{stagePath}.units[{unit}]...</c>) are written only for a violation.</summary>
+    private static Checked<ImmutableArray<FeatureShape>> CheckGraph(OpGraph graph, FeatureShape input, int spatialRank, string stagePath, int unit)
     {
-        string path = $"{unitPath}.ops";
         for (int i = 0; i < graph.Count; i++)
         {
             if (graph.Nodes[i].Op.Role == OpRole.Head)
             {
-                return new Violation($"{path}[{i}].type", $"'{graph.Nodes[i].Op.Type}' belongs in the head, after the last stage");
+                return new Violation($"{stagePath}.units[{unit}].ops[{i}].type", $"'{graph.Nodes[i].Op.Type}' belongs in the head, after the last stage");
             }
         }
 
         if (!graph.TryShapes(input).TryGet(out FeatureShape[] tensors, out Violation? broken))
         {
-            return broken.Within(unitPath);
+            return broken.Within($"{stagePath}.units[{unit}]");
         }
 
         if (spatialRank == 1)
@@ -315,7 +319,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
                 GraphNode node = graph.Nodes[i];
                 if (CheckOneDimensional(node.Op, tensors[node.Inputs[0]]) is { } flat)
                 {
-                    return flat.Within($"{path}[{i}]");
+                    return flat.Within($"{stagePath}.units[{unit}].ops[{i}]");
                 }
             }
         }

@@ -197,7 +197,7 @@ public sealed record OpGraph : IEnumerable<Op>
             }
 
             Checked<FeatureShape> shape = node.Op is MergeOp merge
-                ? merge.TryOutputShape(node.Inputs.Select(tensor => shapes[tensor]).ToArray())
+                ? merge.TryOutputShape(ShapesOf(node.Inputs, shapes))
                 : node.Inputs.Count == 1
                     ? node.Op.TryOutputShape(shapes[node.Inputs[0]])
                     : new Violation("inputs", $"'{node.Op.Type}' reads one tensor, not {node.Inputs.Count}");
@@ -220,6 +220,17 @@ public sealed record OpGraph : IEnumerable<Op>
         }
 
         return shapes;
+    }
+
+    private static FeatureShape[] ShapesOf(ValueList<int> inputs, FeatureShape[] shapes)
+    {
+        var result = new FeatureShape[inputs.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = shapes[inputs[i]];
+        }
+
+        return result;
     }
 
     /// <summary>

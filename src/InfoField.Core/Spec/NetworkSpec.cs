@@ -55,6 +55,20 @@ public static partial class NetworkSpec
     public static Network Parse(string json, string source = "spec", string defaultName = "network", OpSet? kinds = null)
     {
         kinds ??= OpSet.Default;
+        if (FastSpecReader.TryParse(json, defaultName, kinds) is { } network)
+        {
+            return network;
+        }
+
+        return ParseChecked(json, source, defaultName, kinds);
+    }
+
+    /// <summary>
+    /// The checked reader: reads the spec through a <see cref="JsonDocument"/> with the JSON path of every item, so that
+    /// the first broken rule is reported where it is. Valid specs take the fast path first (<see cref="FastSpecReader"/>).
+    /// </summary>
+    internal static Network ParseChecked(string json, string source, string defaultName, OpSet kinds)
+    {
         JsonDocument document;
         try
         {
@@ -227,7 +241,7 @@ public static partial class NetworkSpec
     [System.Text.RegularExpressions.GeneratedRegex(@"^stages\[(\d+)\]\.units\[(\d+)\]\.ops\[(\d+)\](.*)$")]
     private static partial System.Text.RegularExpressions.Regex NodePath();
 
-    private static string DefaultName(Op op) => op switch
+    internal static string DefaultName(Op op) => op switch
     {
         Convolution conv => $"conv{conv.Kernel}-{conv.OutChannels}",
         PointwiseConvolution pw => $"{pw.Type}-{pw.OutChannels}",

@@ -21,8 +21,13 @@ public sealed record OpKind(string Type, ValueList<string> Fields, Func<OpReader
 public sealed class OpSet
 {
     private readonly ImmutableDictionary<string, OpKind> _kinds;
+    private readonly Dictionary<string, OpKind>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
 
-    private OpSet(ImmutableDictionary<string, OpKind> kinds) => _kinds = kinds;
+    private OpSet(ImmutableDictionary<string, OpKind> kinds)
+    {
+        _kinds = kinds;
+        _bySpan = new Dictionary<string, OpKind>(kinds, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>
     /// Every built-in op kind: each public op record of InfoField.Core declares its kind as a static
@@ -81,12 +86,16 @@ public sealed class OpSet
 
     /// <summary>The kind named <paramref name="type"/>, if any.</summary>
     public bool TryGet(string type, out OpKind kind) => _kinds.TryGetValue(type, out kind!);
+
+    /// <summary>The kind named <paramref name="type"/>, if any, without allocating a string (the fast spec reader).</summary>
+    internal bool TryGet(ReadOnlySpan<char> type, out OpKind kind) => _bySpan.TryGetValue(type, out kind!);
 }
 
 /// <summary>Typed reads of one op's fields in a spec file; errors name the JSON path and what was expected.</summary>
 public sealed class OpReader
 {
     private readonly JsonCursor _op;
+    private readonly FastOpFields? _fast;
 
     internal OpReader(JsonCursor op, int rank)
     {
@@ -94,17 +103,24 @@ public sealed class OpReader
         Rank = rank;
     }
 
+    /// <summary>A reader over fields captured by the fast spec reader (<see cref="FastSpecReader"/>), which declines on any error.</summary>
+    internal OpReader(FastOpFields fast, int rank)
+    {
+        _fast = fast;
+        Rank = rank;
+    }
+
     /// <summary>2 for images, 1 for 1-D signals: a scalar kernel, stride, padding or dilation applies to the length alone.</summary>
     public int Rank { get; }
 
     /// <summary>True when the field is present and not null.</summary>
-    public bool Has(string name) => _op.Has(name);
+    public bool Has(string name) => _fast is { } fast ? fast.Has(name) : _op.Has(name);
 
     /// <summary>An integer field; <paramref name="fallback"/> when absent (required when null).</summary>
-    public int Int(string name, int? fallback = null) => _op.Int(name, fallback);
+    public int Int(string name, int? fallback = null) => _fast is { } fast ? fast.Int(name, fallback) : _op.Int(name, fallback);
 
     /// <summary>A number field; <paramref name="fallback"/> when absent (required when null).</summary>
-    public double Double(string name, double? fallback = null) => _op.Double(name, fallback);
+    public double Double(string name, double? fallback = null) => _fast is { } fast ? fast.Double(name, fallback) : _op.Double(name, fallback);
 
     /// <summary>
     /// A number field used exactly as written: a value with more significant digits than a double keeps (more than 17)
@@ -112,6 +128,11 @@ public sealed class OpReader
     /// </summary>
     public double ExactDouble(string name)
     {
+        if (_fast is { } fast)
+        {
+            return fast.ExactDouble(name);
+        }
+
         double value = _op.Double(name);
         JsonCursor field = _op.Property(name);
         if (!field.Element.TryGetDecimal(out decimal written) || RollingWindows.ExactDecimal(value) != written)
@@ -123,10 +144,10 @@ public sealed class OpReader
     }
 
     /// <summary>A true/false field.</summary>
-    public bool Bool(string name, bool fallback) => _op.Bool(name, fallback);
+    public bool Bool(string name, bool fallback) => _fast is { } fast ? fast.Bool(name, fallback) : _op.Bool(name, fallback);
 
     /// <summary>A string field; <paramref name="fallback"/> when absent (required when null).</summary>
-    public string String(string name, string? fallback = null) => _op.String(name, fallback);
+    public string String(string name, string? fallback = null) => _fast is { } fast ? fast.String(name, fallback) : _op.String(name, fallback);
 
     /// <summary>
     /// A per-axis field: an integer (both axes in 2-D; the length in 1-D, with height 1, or 0 for padding) or
@@ -138,6 +159,11 @@ public sealed class OpReader
     public Pair Pair(string name, int? fallback, int rank)
     {
         int heightInOneD = name == "padding" ? 0 : 1;
+        if (_fast is { } fast)
+        {
+            return fast.Pair(name, fallback, rank, heightInOneD);
+        }
+
         if (!_op.Has(name))
         {
             return fallback is int value
@@ -162,7 +188,7 @@ public sealed class OpReader
     }
 
     /// <summary>An error at this op (or its <paramref name="field"/>) breaking <paramref name="rule"/>.</summary>
-    public SpecException Error(string rule, string? field = null) => _op.Error(rule, field);
+    public SpecException Error(string rule, string? field = null) => _fast is not null ? new SpecException("spec", field ?? "", rule) : _op.Error(rule, field);
 
     private static int PairItem(JsonElement item, JsonCursor field) =>
         item.ValueKind == JsonValueKind.Number && item.TryGetInt32(out int value)

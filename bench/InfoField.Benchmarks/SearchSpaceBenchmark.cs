@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Globalization;
+using InfoField.Architecture;
+using InfoField.Field;
+using InfoField.Samples.NasBench201;
+using InfoField.Spec;
+using InfoField.Statistics;
+
+namespace InfoField.Benchmarks;
+
+/// <summary>
+/// Parsing and analysing a whole NAS search space in one process (docs/performance.md#search-spaces): the 15,625
+/// NAS-Bench-201 networks as spec lines (generated in memory, or read from a JSONL file), each parsed with
+/// <see cref="NetworkSpec.Parse(string, string, string, OpSet?)"/> and analysed with <see cref="InformationField.Analyze"/> in
+/// turn, as a batch does (nothing is kept). The process's CPU time is printed beside the wall time: on a loaded
+/// machine it is what one core would take. Rounds after the warm-up
+/// are timed; medians are printed. Run it on one core: <c>taskset -c 0 dotnet bench/.../InfoField.Benchmarks.dll space</c>.
+/// Arguments: rounds [5], warm-up rounds [1], then optionally a JSONL file.
+/// </summary>
+public static class SearchSpaceBenchmark
+{
+    public static int Run(string[] args)
+    {
+        int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+        int warmup = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1;
+        string[] lines = args.Length > 2
+            ? File.ReadAllLines(args[2])
+            : [.. Cell.All.Select(cell => SpaceSpec.Json(cell))];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{lines.Length} specs, {lines.Sum(line => (long)line.Length) / 1e6:0.0} M characters; {Environment.ProcessorCount} processor(s) visible; warm-up {warmup}, median of {rounds}"));
+        var parse = new List<double>();
+        var analyze = new List<double>();
+        var parseCpu = new List<double>();
+        var analyzeCpu = new List<double>();
+        using var process = Process.GetCurrentProcess();
+        long check = 0;
+        for (int round = 0; round < warmup + rounds; round++)
+        {
+            process.Refresh();
+            TimeSpan cpu0 = process.TotalProcessorTime;
+            long parseTicks = 0, analyzeTicks = 0;
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < lines.Length; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                Network network = NetworkSpec.Parse(lines[i]);
+                long t1 = Stopwatch.GetTimestamp();
+                check += InformationField.Analyze(network).Stages[^1].Units[^1].If;
+                parseTicks += t1 - t0;
+                analyzeTicks += Stopwatch.GetTimestamp() - t1;
+            }
+
+            double total = clock.Elapsed.TotalSeconds;
+            process.Refresh();
+            double totalCpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
+            double parsed = (double)parseTicks / Stopwatch.Frequency, analyzed = (double)analyzeTicks / Stopwatch.Frequency;
+
+            // The CPU time of the round, shared between the phases as their wall times are.
+            double parsedCpu = totalCpu * parsed / (parsed + analyzed), analyzedCpu = totalCpu - parsedCpu;
+            if (round >= warmup)
+            {
+                parse.Add(parsed);
+                analyze.Add(analyzed);
+                parseCpu.Add(parsedCpu);
+                analyzeCpu.Add(analyzedCpu);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}{(round < warmup ? " (warm-up)" : "")}: parse {parsed:0.000} s (CPU {parsedCpu:0.000} s), analyze {analyzed:0.000} s (CPU {analyzedCpu:0.000} s)"));
+        }
+
+        double p = Summary.Median(parse), a = Summary.Median(analyze), pc = Summary.Median(parseCpu), ac = Summary.Median(analyzeCpu);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median wall: parse {p:0.000} s, analyze {a:0.000} s, both {p + a:0.000} s ({lines.Length / (p + a):0} networks/s)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median CPU:  parse {pc:0.000} s, analyze {ac:0.000} s, both {pc + ac:0.000} s; checksum {check}"));
+        return 0;
+    }
+}

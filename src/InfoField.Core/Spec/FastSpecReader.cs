@@ -1,0 +1,766 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Json;
+using InfoField.Architecture;
+
+namespace InfoField.Spec;
+
+/// <summary>
+/// The fast path of <see cref="NetworkSpec.Parse(string, string, string, OpSet?)"/>: one pass of a
+/// <see cref="Utf8JsonReader"/> over the spec's UTF-8 bytes that builds the network directly, without a
+/// <see cref="JsonDocument"/>, JSON paths or per-item cursors. It accepts exactly what the checked reader accepts and
+/// builds the same network, and it <em>declines</em> (returns null) on anything unusual: an error of any kind, a
+/// duplicate or unknown field, escapes in names, fields in an order it does not expect (<c>input</c> after
+/// <c>stages</c>). The caller then runs the checked reader, which finds the error and names its JSON path, so errors
+/// read exactly as before and only valid specs take this path.
+/// </summary>
+internal sealed class FastSpecReader
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    private static readonly byte[][] NetworkFields = [.. new[] { "format", "name", "input", "stages", "head" }.Select(Encoding.UTF8.GetBytes)];
+    private static readonly byte[][] StageFields = [.. new[] { "entry", "units" }.Select(Encoding.UTF8.GetBytes)];
+    private static readonly byte[][] UnitFields = [.. new[] { "name", "role", "family", "ops" }.Select(Encoding.UTF8.GetBytes)];
+
+    private readonly OpSet _kinds;
+    private readonly List<FastOpFields> _fields = [];
+    private readonly Dictionary<byte[], Unit> _units = new(UnitText.Comparer);
+    private readonly Dictionary<byte[], Unit>.AlternateLookup<ReadOnlySpan<byte>> _unitsBySpan;
+    private readonly int _unitCapacity;
+    private int _rank;
+
+    /// <summary>
+    /// A reader for specs with the op kinds of <paramref name="kinds"/>. It keeps the units it has read, by their JSON
+    /// text, up to <paramref name="unitCapacity"/> of them: a unit written again (the repeated cells of a stage, the stem
+    /// shared by a search space) is not read again. One reader serves one thread.
+    /// </summary>
+    public FastSpecReader(OpSet kinds, int unitCapacity = 64)
+    {
+        _kinds = kinds;
+        _unitCapacity = unitCapacity;
+        _unitsBySpan = _units.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
+
+    /// <summary>The network of the spec in <paramref name="utf8"/>, or null when the checked reader must read it.</summary>
+    public static Network? TryParse(ReadOnlySpan<byte> utf8, string defaultName, OpSet kinds) =>
+        new FastSpecReader(kinds).TryRead(utf8, defaultName);
+
+    /// <summary>The network of the spec in <paramref name="utf8"/>, or null when the checked reader must read it.</summary>
+    public Network? TryRead(ReadOnlySpan<byte> utf8, string defaultName)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, ReaderOptions);
+            return ReadNetwork(ref reader, utf8, defaultName);
+        }
+        catch (Exception error) when (error is not (OutOfMemoryException or InsufficientExecutionStackException))
+        {
+            // Any problem: the checked reader reads the spec again and reports it with its JSON path.
+            return null;
+        }
+    }
+
+    /// <summary>The fast path of a string: its UTF-8 bytes in a pooled buffer.</summary>
+    public static Network? TryParse(string json, string defaultName, OpSet kinds)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
+        try
+        {
+            int length = Encoding.UTF8.GetBytes(json, buffer);
+            return TryParse(buffer.AsSpan(0, length), defaultName, kinds);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private Network? ReadNetwork(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, string defaultName)
+    {
+        Expect(ref reader, JsonTokenType.StartObject);
+        string? name = null;
+        FeatureShape? input = null;
+        List<Stage>? stages = null;
+        ValueList<Op> head = [];
+        int seen = 0;
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            int field = Field(ref reader, seen, NetworkFields);
+            seen |= 1 << field;
+            if (Next(ref reader) == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            switch (field)
+            {
+                case 0:
+                    Require(reader.TokenType == JsonTokenType.String
+                        && (reader.ValueTextEquals(NetworkSpec.Format) || reader.ValueTextEquals(NetworkSpec.FormatV1)));
+                    break;
+                case 1:
+                    name = StringValue(ref reader);
+                    break;
+                case 2:
+                    input = ReadInput(ref reader);
+                    break;
+                case 3:
+                    Require(input is not null && reader.TokenType == JsonTokenType.StartArray);
+                    stages = [];
+                    while (Next(ref reader) != JsonTokenType.EndArray)
+                    {
+                        stages.Add(ReadStage(ref reader, utf8));
+                    }
+
+                    break;
+                default:
+                    Require(input is not null);
+                    head = ReadOps(ref reader);
+                    break;
+            }
+        }
+
+        Require(reader.TokenType == JsonTokenType.EndObject && !reader.Read() && input is not null && stages is not null);
+        return new Network(name ?? defaultName, input!.Value, stages!.ToValueList(), head, _rank);
+    }
+
+    private FeatureShape ReadInput(ref Utf8JsonReader reader)
+    {
+        Require(reader.TokenType == JsonTokenType.StartArray);
+        Span<int> dims = stackalloc int[3];
+        int count = 0;
+        while (Next(ref reader) != JsonTokenType.EndArray)
+        {
+            Require(count < 3 && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out dims[count]));
+            count++;
+        }
+
+        Require(count is 2 or 3);
+        _rank = count == 3 ? 2 : 1;
+        return count == 3 ? new FeatureShape(dims[0], dims[1], dims[2]) : new FeatureShape(dims[0], 1, dims[1]);
+    }
+
+    private Stage ReadStage(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
+    {
+        Expect(reader.TokenType, JsonTokenType.StartObject);
+        ValueList<Op> entry = [];
+        List<Unit>? units = null;
+        int seen = 0;
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            int field = Field(ref reader, seen, StageFields);
+            seen |= 1 << field;
+            if (Next(ref reader) == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            if (field == 0)
+            {
+                entry = ReadOps(ref reader);
+                continue;
+            }
+
+            Require(reader.TokenType == JsonTokenType.StartArray);
+            units = [];
+            while (Next(ref reader) != JsonTokenType.EndArray)
+            {
+                units.Add(ReadUnit(ref reader, utf8));
+            }
+        }
+
+        Require(units is not null);
+        return new Stage(entry, units!.ToValueList());
+    }
+
+    /// <summary>A unit: the one read before from the same text (and rank), else read now and kept.</summary>
+    private Unit ReadUnit(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
+    {
+        Expect(reader.TokenType, JsonTokenType.StartObject);
+        Utf8JsonReader start = reader;
+        int from = checked((int)reader.TokenStartIndex);
+        reader.Skip();
+        Span<byte> key = UnitText.Key(utf8[from..checked((int)reader.BytesConsumed)], _rank, stackalloc byte[256], out byte[]? rented);
+        try
+        {
+            if (_unitsBySpan.TryGetValue(key, out Unit? known))
+            {
+                return known;
+            }
+
+            reader = start;
+            Unit unit = ReadUnitFields(ref reader);
+            if (_units.Count >= _unitCapacity)
+            {
+                _units.Clear();
+            }
+
+            _units[key.ToArray()] = unit;
+            return unit;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private Unit ReadUnitFields(ref Utf8JsonReader reader)
+    {
+        string? name = null, family = null;
+        UnitRole role = UnitRole.Body;
+        OpGraph? graph = null;
+        int seen = 0;
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            int field = Field(ref reader, seen, UnitFields);
+            seen |= 1 << field;
+            if (Next(ref reader) == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            switch (field)
+            {
+                case 0:
+                    name = StringValue(ref reader);
+                    break;
+                case 1:
+                    Require(reader.TokenType == JsonTokenType.String);
+                    role = reader.ValueTextEquals("body"u8) ? UnitRole.Body
+                        : reader.ValueTextEquals("stem"u8) ? UnitRole.Stem
+                        : reader.ValueTextEquals("tail"u8) ? UnitRole.Tail
+                        : throw Decline.Instance;
+                    break;
+                case 2:
+                    family = StringValue(ref reader);
+                    break;
+                default:
+                    graph = ReadGraph(ref reader, 0);
+                    break;
+            }
+        }
+
+        Require(graph is not null);
+        return new Unit(name ?? (graph!.Count > 0 ? NetworkSpec.DefaultName(graph.Nodes[0].Op) : "unit"), graph!, role, family);
+    }
+
+    /// <summary>A list of ops without names or inputs (a stage's entry, the head).</summary>
+    private ValueList<Op> ReadOps(ref Utf8JsonReader reader)
+    {
+        Require(reader.TokenType == JsonTokenType.StartArray);
+        var ops = new List<Op>();
+        FastOpFields fields = FieldsAt(0);
+        while (Next(ref reader) != JsonTokenType.EndArray)
+        {
+            ReadItem(ref reader, fields, 0, null);
+            Require(!fields.Residual && fields.Name is null && !fields.HasInputs);
+            ops.Add(ReadOp(fields, extraFields: false));
+        }
+
+        return ops.ToValueList();
+    }
+
+    /// <summary>A unit's graph (or a residual's body or shortcut), as <see cref="OpCodec.ReadGraph"/> reads it.</summary>
+    private OpGraph ReadGraph(ref Utf8JsonReader reader, int depth)
+    {
+        Require(reader.TokenType == JsonTokenType.StartArray);
+        var nodes = new List<GraphNode>();
+        var tensors = new Dictionary<string, int>(StringComparer.Ordinal) { [OpCodec.InputName] = 0 };
+        FastOpFields fields = FieldsAt(depth);
+        int previous = 0;
+        while (Next(ref reader) != JsonTokenType.EndArray)
+        {
+            ReadItem(ref reader, fields, depth, tensors);
+            ValueList<int> inputs = fields.HasInputs ? fields.Inputs.ToValueList() : [previous];
+            if (fields.Residual)
+            {
+                Require(fields.OnlyFields(["type", "body", "shortcut", "name", "inputs"]) && inputs.Count == 1 && fields.Body is { Count: > 0 });
+                int offset = nodes.Count;
+                foreach (GraphNode node in OpGraph.Residual(fields.Body!, fields.Shortcut ?? OpGraph.Identity).Nodes)
+                {
+                    var remapped = new int[node.Inputs.Count];
+                    for (int i = 0; i < remapped.Length; i++)
+                    {
+                        remapped[i] = node.Inputs[i] == 0 ? inputs[0] : node.Inputs[i] + offset;
+                    }
+
+                    nodes.Add(new GraphNode(node.Op, remapped));
+                }
+            }
+            else
+            {
+                nodes.Add(new GraphNode(ReadOp(fields, extraFields: true), inputs));
+            }
+
+            previous = nodes.Count;
+            if (fields.Name is { } tensorName)
+            {
+                Require(tensorName != OpCodec.InputName && tensors.TryAdd(tensorName, previous));
+            }
+        }
+
+        return new OpGraph(nodes.ToValueList());
+    }
+
+    private Op ReadOp(FastOpFields fields, bool extraFields)
+    {
+        if (fields.Type is null || !_kinds.TryGet(fields.Type.AsSpan(), out OpKind kind) || !fields.OnlyFields(kind.Fields, extraFields))
+        {
+            throw Decline.Instance;
+        }
+
+        return kind.Read(new OpReader(fields, _rank));
+    }
+
+    /// <summary>Reads one op object into <paramref name="fields"/>; a residual's body and shortcut are read as graphs.</summary>
+    private void ReadItem(ref Utf8JsonReader reader, FastOpFields fields, int depth, Dictionary<string, int>? tensors)
+    {
+        Expect(reader.TokenType, JsonTokenType.StartObject);
+        fields.Clear();
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            int property = fields.AddName(ref reader);
+            JsonTokenType value = Next(ref reader);
+            if (fields.NameIs(property, "body"u8) || fields.NameIs(property, "shortcut"u8))
+            {
+                if (value == JsonTokenType.StartArray)
+                {
+                    OpGraph graph = ReadGraph(ref reader, depth + 1);
+                    fields.SetGraph(property, graph);
+                    continue;
+                }
+            }
+            else if (fields.NameIs(property, "inputs"u8) && value == JsonTokenType.StartArray && tensors is not null)
+            {
+                fields.SetValue(property, ref reader);
+                fields.ResolveInputs(property, tensors);
+                continue;
+            }
+
+            fields.SetValue(property, ref reader);
+        }
+
+        fields.Finish();
+    }
+
+    private FastOpFields FieldsAt(int depth)
+    {
+        while (_fields.Count <= depth)
+        {
+            _fields.Add(new FastOpFields());
+        }
+
+        return _fields[depth];
+    }
+
+    /// <summary>The index of the property just read among <paramref name="names"/>; declines on another name or one seen before.</summary>
+    private static int Field(ref Utf8JsonReader reader, int seen, byte[][] names)
+    {
+        Require(!reader.ValueIsEscaped);
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (reader.ValueSpan.SequenceEqual(names[i]))
+            {
+                Require((seen & (1 << i)) == 0);
+                return i;
+            }
+        }
+
+        throw Decline.Instance;
+    }
+
+    private static string StringValue(ref Utf8JsonReader reader)
+    {
+        Require(reader.TokenType == JsonTokenType.String);
+        return reader.GetString()!;
+    }
+
+    private static JsonTokenType Next(ref Utf8JsonReader reader)
+    {
+        Require(reader.Read());
+        return reader.TokenType;
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type) => Require(reader.Read() && reader.TokenType == type);
+
+    private static void Expect(JsonTokenType actual, JsonTokenType type) => Require(actual == type);
+
+    private static void Require(bool condition)
+    {
+        if (!condition)
+        {
+            throw Decline.Instance;
+        }
+    }
+}
+
+/// <summary>A unit's JSON text and the spec's rank as one key (the rank decides what a scalar kernel means).</summary>
+internal static class UnitText
+{
+    public static UnitTextComparer Comparer { get; } = new();
+
+    /// <summary>The key of <paramref name="text"/> at <paramref name="rank"/>, in <paramref name="buffer"/> or a rented array.</summary>
+    public static Span<byte> Key(ReadOnlySpan<byte> text, int rank, Span<byte> buffer, out byte[]? rented)
+    {
+        rented = null;
+        if (text.Length + 1 > buffer.Length)
+        {
+            rented = ArrayPool<byte>.Shared.Rent(text.Length + 1);
+            buffer = rented;
+        }
+
+        buffer[0] = (byte)rank;
+        text.CopyTo(buffer[1..]);
+        return buffer[..(text.Length + 1)];
+    }
+}
+
+/// <summary>Compares keys by content.</summary>
+internal sealed class UnitTextComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+{
+    public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+    public int GetHashCode(byte[] obj) => GetHashCode((ReadOnlySpan<byte>)obj);
+
+    public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+    public int GetHashCode(ReadOnlySpan<byte> alternate)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(alternate);
+        return hash.ToHashCode();
+    }
+
+    public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
+}
+
+/// <summary>Thrown inside the fast spec reader to give the spec to the checked reader; never leaves it.</summary>
+internal sealed class Decline : Exception
+{
+    public static Decline Instance { get; } = new();
+}
+
+/// <summary>
+/// The fields of one op object as the fast spec reader saw them: names and values copied (unescaped) into one buffer,
+/// read back with the semantics of <see cref="JsonCursor"/> (a null field is absent). Every error declines.
+/// </summary>
+internal sealed class FastOpFields
+{
+    private readonly List<Entry> _entries = [];
+    private readonly List<Entry> _items = [];
+    private readonly List<int> _inputs = [];
+    private byte[] _bytes = new byte[256];
+    private int _used;
+
+    public string? Type { get; private set; }
+
+    public string? Name { get; private set; }
+
+    public bool Residual { get; private set; }
+
+    public bool HasInputs { get; private set; }
+
+    public List<int> Inputs => _inputs;
+
+    public OpGraph? Body { get; private set; }
+
+    public OpGraph? Shortcut { get; private set; }
+
+    public void Clear()
+    {
+        _entries.Clear();
+        _items.Clear();
+        _inputs.Clear();
+        _used = 0;
+        Type = null;
+        Name = null;
+        Residual = false;
+        HasInputs = false;
+        Body = null;
+        Shortcut = null;
+    }
+
+    /// <summary>Records the property name just read; declines on a duplicate.</summary>
+    public int AddName(ref Utf8JsonReader reader)
+    {
+        int start = Copy(ref reader);
+        int length = _used - start;
+        ReadOnlySpan<byte> name = _bytes.AsSpan(start, length);
+        foreach (Entry entry in _entries)
+        {
+            if (_bytes.AsSpan(entry.NameStart, entry.NameLength).SequenceEqual(name))
+            {
+                throw Decline.Instance;
+            }
+        }
+
+        _entries.Add(new Entry { NameStart = start, NameLength = length });
+        return _entries.Count - 1;
+    }
+
+    public bool NameIs(int property, ReadOnlySpan<byte> name) =>
+        _bytes.AsSpan(_entries[property].NameStart, _entries[property].NameLength).SequenceEqual(name);
+
+    /// <summary>Records the value the reader is at; arrays keep their scalar items, objects are skipped.</summary>
+    public void SetValue(int property, ref Utf8JsonReader reader)
+    {
+        Entry entry = _entries[property];
+        entry.Kind = reader.TokenType;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Number or JsonTokenType.String:
+                entry.ValueStart = Copy(ref reader);
+                entry.ValueLength = _used - entry.ValueStart;
+                break;
+            case JsonTokenType.StartArray:
+                entry.ValueStart = _items.Count;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var item = new Entry { Kind = reader.TokenType };
+                    if (reader.TokenType is JsonTokenType.Number or JsonTokenType.String)
+                    {
+                        item.ValueStart = Copy(ref reader);
+                        item.ValueLength = _used - item.ValueStart;
+                    }
+                    else if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)
+                    {
+                        reader.Skip();
+                    }
+
+                    _items.Add(item);
+                }
+
+                entry.ValueLength = _items.Count - entry.ValueStart;
+                break;
+            case JsonTokenType.StartObject:
+                reader.Skip();
+                break;
+        }
+
+        _entries[property] = entry;
+    }
+
+    /// <summary>Records a residual's body or shortcut, read as a graph.</summary>
+    public void SetGraph(int property, OpGraph graph)
+    {
+        Entry entry = _entries[property];
+        entry.Kind = JsonTokenType.StartArray;
+        entry.ValueStart = _items.Count;
+        entry.ValueLength = 0;
+        _entries[property] = entry;
+        if (NameIs(property, "body"u8))
+        {
+            Body = graph;
+        }
+        else
+        {
+            Shortcut = graph;
+        }
+    }
+
+    /// <summary>The tensors named by the <c>inputs</c> array just recorded: every name must be made before this op.</summary>
+    public void ResolveInputs(int property, Dictionary<string, int> tensors)
+    {
+        Entry entry = _entries[property];
+        for (int i = entry.ValueStart; i < entry.ValueStart + entry.ValueLength; i++)
+        {
+            Entry item = _items[i];
+            if (item.Kind != JsonTokenType.String || !tensors.TryGetValue(Encoding.UTF8.GetString(_bytes, item.ValueStart, item.ValueLength), out int tensor))
+            {
+                throw Decline.Instance;
+            }
+
+            _inputs.Add(tensor);
+        }
+
+        if (_inputs.Count == 0)
+        {
+            throw Decline.Instance;
+        }
+    }
+
+    /// <summary>After the object: the type, the node's name and inputs (each a string, as the checked reader requires).</summary>
+    public void Finish()
+    {
+        if (Find("type") is not { } type || type.Kind != JsonTokenType.String)
+        {
+            throw Decline.Instance;
+        }
+
+        Type = Text(type);
+        Residual = Type == "residual";
+        if (Find("name") is { } name)
+        {
+            Name = name.Kind == JsonTokenType.String ? Text(name) : throw Decline.Instance;
+        }
+
+        if (Find("inputs") is { } inputs)
+        {
+            // Resolved as they were read; an inputs field that is not an array of names declines.
+            HasInputs = inputs.Kind == JsonTokenType.StartArray && _inputs.Count > 0 ? true : throw Decline.Instance;
+        }
+
+        if (Residual && (Find("body") is { Kind: not JsonTokenType.StartArray } || (Find("shortcut") is { } shortcut && (shortcut.Kind != JsonTokenType.StartArray || Shortcut is null))))
+        {
+            throw Decline.Instance;
+        }
+    }
+
+    /// <summary>True when every field is <c>type</c>, one of <paramref name="fields"/>, or (<paramref name="extraFields"/>) a node's name or inputs.</summary>
+    public bool OnlyFields(IReadOnlyList<string> fields, bool extraFields = false)
+    {
+        foreach (Entry entry in _entries)
+        {
+            ReadOnlySpan<byte> name = _bytes.AsSpan(entry.NameStart, entry.NameLength);
+            bool known = Is(name, "type") || (extraFields && (Is(name, "name") || Is(name, "inputs")));
+            for (int i = 0; !known && i < fields.Count; i++)
+            {
+                known = Is(name, fields[i]);
+            }
+
+            if (!known)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public bool Has(string name) => Find(name) is not null;
+
+    public int Int(string name, int? fallback) =>
+        Find(name) is { } entry ? AsInt(entry) : fallback ?? throw Decline.Instance;
+
+    public double Double(string name, double? fallback)
+    {
+        if (Find(name) is not { } entry)
+        {
+            return fallback ?? throw Decline.Instance;
+        }
+
+        return entry.Kind == JsonTokenType.Number && Utf8Parser.TryParse(Value(entry), out double value, out int used) && used == entry.ValueLength && double.IsFinite(value)
+            ? value
+            : throw Decline.Instance;
+    }
+
+    public double ExactDouble(string name)
+    {
+        double value = Double(name, null);
+        Entry entry = Find(name)!.Value;
+        return Utf8Parser.TryParse(Value(entry), out decimal written, out int used) && used == entry.ValueLength && RollingWindows.ExactDecimal(value) == written
+            ? value
+            : throw Decline.Instance;
+    }
+
+    public bool Bool(string name, bool fallback) =>
+        Find(name) is not { } entry ? fallback
+        : entry.Kind == JsonTokenType.True ? true
+        : entry.Kind == JsonTokenType.False ? false
+        : throw Decline.Instance;
+
+    public string String(string name, string? fallback) =>
+        Find(name) is not { } entry ? fallback ?? throw Decline.Instance
+        : entry.Kind == JsonTokenType.String ? Text(entry)
+        : throw Decline.Instance;
+
+    public Pair Pair(string name, int? fallback, int rank, int heightInOneD)
+    {
+        if (Find(name) is not { } entry)
+        {
+            return fallback is int value
+                ? rank == 1 ? Architecture.Pair.Line(value, heightInOneD) : Architecture.Pair.Square(value)
+                : throw Decline.Instance;
+        }
+
+        if (entry.Kind == JsonTokenType.StartArray)
+        {
+            return entry.ValueLength == 2
+                ? new Pair(AsInt(_items[entry.ValueStart]), AsInt(_items[entry.ValueStart + 1]))
+                : throw Decline.Instance;
+        }
+
+        int scalar = AsInt(entry);
+        return rank == 1 ? Architecture.Pair.Line(scalar, heightInOneD) : Architecture.Pair.Square(scalar);
+    }
+
+    /// <summary>The field named <paramref name="name"/>, unless absent or null.</summary>
+    private Entry? Find(string name)
+    {
+        foreach (Entry entry in _entries)
+        {
+            if (Is(_bytes.AsSpan(entry.NameStart, entry.NameLength), name))
+            {
+                return entry.Kind == JsonTokenType.Null ? null : entry;
+            }
+        }
+
+        return null;
+    }
+
+    private int AsInt(Entry entry) =>
+        entry.Kind == JsonTokenType.Number && Utf8Parser.TryParse(Value(entry), out int value, out int used) && used == entry.ValueLength
+            ? value
+            : throw Decline.Instance;
+
+    private ReadOnlySpan<byte> Value(Entry entry) => _bytes.AsSpan(entry.ValueStart, entry.ValueLength);
+
+    private string Text(Entry entry) => Encoding.UTF8.GetString(_bytes, entry.ValueStart, entry.ValueLength);
+
+    /// <summary>True when the UTF-8 <paramref name="utf8"/> spells <paramref name="name"/> (compared as ASCII; other names decline).</summary>
+    private static bool Is(ReadOnlySpan<byte> utf8, string name)
+    {
+        if (utf8.Length != name.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < utf8.Length; i++)
+        {
+            if (name[i] > 127)
+            {
+                throw Decline.Instance;
+            }
+
+            if (utf8[i] != name[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Copies the current token's value (unescaped) to the buffer; returns where it starts.</summary>
+    private int Copy(ref Utf8JsonReader reader)
+    {
+        int length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        if (_used + length > _bytes.Length)
+        {
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _used + length));
+        }
+
+        int start = _used;
+        _used += reader.TokenType == JsonTokenType.Number ? CopyNumber(ref reader, _bytes.AsSpan(start)) : reader.CopyString(_bytes.AsSpan(start));
+        return start;
+    }
+
+    private static int CopyNumber(ref Utf8JsonReader reader, Span<byte> target)
+    {
+        reader.ValueSpan.CopyTo(target);
+        return reader.ValueSpan.Length;
+    }
+
+    private struct Entry
+    {
+        public int NameStart;
+        public int NameLength;
+        public JsonTokenType Kind;
+        public int ValueStart;
+        public int ValueLength;
+    }
+}

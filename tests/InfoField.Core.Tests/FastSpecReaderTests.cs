@@ -1,0 +1,170 @@
+using System.Text;
+using InfoField.Architecture;
+using InfoField.Samples.NasBench201;
+using InfoField.Spec;
+using InfoField.Zoo;
+
+namespace InfoField.Core.Tests;
+
+/// <summary>
+/// The fast spec reader (<see cref="FastSpecReader"/>) against the checked one: on every valid spec it builds the same
+/// network, and it never accepts what the checked reader refuses (it declines, and the checked reader reports the error).
+/// </summary>
+public class FastSpecReaderTests
+{
+    public static TheoryData<string, string> ZooModels() => SpecTests.ZooModels();
+
+    [Theory]
+    [MemberData(nameof(ZooModels))]
+    public void Every_zoo_spec_reads_the_same_on_the_fast_path(string model, string dataset)
+    {
+        string json = NetworkSpec.Serialize(ModelZoo.Create(model, dataset));
+
+        Network? fast = FastSpecReader.TryParse(json, "network", OpSet.Default);
+
+        Assert.NotNull(fast);
+        Assert.Equal(NetworkSpec.ParseChecked(json, "spec", "network", OpSet.Default), fast);
+    }
+
+    [Fact]
+    public void Search_space_specs_read_the_same_on_the_fast_path()
+    {
+        foreach (Cell cell in Enumerable.Range(0, 64).Select(i => Cell.FromIndex(i * 244)).Where(cell => !cell.Ops.Contains(EdgeOp.None)))
+        {
+            string json = SpaceSpec.Json(cell);
+            Network? fast = FastSpecReader.TryParse(json, "network", OpSet.Default);
+            Assert.NotNull(fast);
+            Assert.Equal(NetworkSpec.ParseChecked(json, "spec", "network", OpSet.Default), fast);
+        }
+    }
+
+    [Fact]
+    public void Hand_written_specs_with_comments_nulls_and_sugar_read_the_same()
+    {
+        string[] specs =
+        [
+            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "specs", "shufflenetv2-unit.json")),
+            """
+            // a comment
+            { "format": "infofield-network/1", "name": null, "input": [3, 16, 16], "stages": [
+                { "entry": null, "units": [ { "role": "stem", "family": null, "ops": [ { "type": "conv", "out": 8, "kernel": [3, 1], "padding": [1, 0], "bias": true }, { "type": "bn", "eps": 0.001 }, { "type": "relu" }, ] } ] },
+                { "entry": [ { "type": "maxpool", "kernel": 2, "ceil": true } ], "units": [
+                    { "name": "r", "ops": [ { "type": "residual", "body": [ { "type": "dw", "kernel": 3, "padding": 1 }, { "type": "rpw", "out": 8, "groups": 2, "overlap": 0.25 } ], "shortcut": null }, { "type": "relu6" } ] },
+                    { "ops": [ { "name": "a", "type": "pw", "out": 8, "inputs": ["input"] }, { "type": "sigmoid", "inputs": ["input"], "name": "t" }, { "type": "mul", "inputs": ["a", "t"], "name": "m" } ] } ] } ],
+              "head": [ { "type": "globalavgpool" }, { "type": "flatten" }, { "type": "dropout", "p": 0.2 }, { "type": "linear", "out": 4, "bias": false } ] }
+            """,
+            """{ "input": [3, 8, 8], "stages": [ { "units": [ { "ops": [ { "typ\u0065": "r\u0065lu", "name": "\u0074" } ] } ] } ] }""",
+            """{ "input": [2, 32], "stages": [ { "units": [ { "ops": [ { "type": "conv", "out": 4, "kernel": 3, "padding": 1, "stride": 2 } ] } ] } ] }""",
+        ];
+
+        foreach (string json in specs)
+        {
+            Network? fast = FastSpecReader.TryParse(json, "network", OpSet.Default);
+            Network? checkedNetwork = Checked(json);
+            Assert.Equal(checkedNetwork, fast);
+        }
+    }
+
+    /// <summary>
+    /// Random edits of valid specs (characters deleted, duplicated or replaced, numbers changed, fields renamed, nulled
+    /// or repeated): whatever the checked reader does, the fast path either declines or builds the same network.
+    /// </summary>
+    [Fact]
+    public void Edited_specs_are_read_by_the_fast_path_only_when_the_checked_reader_accepts_them()
+    {
+        var random = new Random(20_260_401);
+        string[] seeds =
+        [
+            NetworkSpec.Serialize(ModelZoo.Create("resnet18", "cifar10")),
+            NetworkSpec.Serialize(ModelZoo.Create("shufflenetv2", "cifar10")),
+            NetworkSpec.Serialize(ModelZoo.Create("mobilenetv3-large", "imagenet")),
+            SpaceSpec.Json(Cell.FromIndex(12_345), indented: true),
+            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "specs", "shufflenetv2-unit.json")),
+        ];
+        string[] tokens = ["null", "0", "-1", "1.5", "\"x\"", "[]", "{}", "[1, 2]", "true", "\"input\"", "\"t1\"", "\"residual\"", "65537"];
+        int accepted = 0, refused = 0, fastAccepted = 0;
+        for (int trial = 0; trial < 3_000; trial++)
+        {
+            string seed = seeds[trial % seeds.Length];
+            var text = new StringBuilder(seed);
+            for (int edit = random.Next(1, 3); edit > 0; edit--)
+            {
+                int at = random.Next(text.Length);
+                switch (random.Next(6))
+                {
+                    case 0:
+                        text.Remove(at, 1);
+                        break;
+                    case 1:
+                        text.Insert(at, text[at]);
+                        break;
+                    case 2:
+                        text[at] = "{}[],:\"0a "[random.Next(10)];
+                        break;
+                    default:
+                        // Replace a value: the text after a colon up to the next comma or brace.
+                        int colon = text.ToString().IndexOf(':', at);
+                        if (colon < 0 || colon >= text.Length - 1)
+                        {
+                            break;
+                        }
+
+                        int end = colon + 1;
+                        while (end < text.Length && text[end] is not (',' or '}' or ']'))
+                        {
+                            end++;
+                        }
+
+                        text.Remove(colon + 1, end - colon - 1).Insert(colon + 1, " " + tokens[random.Next(tokens.Length)]);
+                        break;
+                }
+            }
+
+            string json = text.ToString();
+            Network? checkedNetwork = Checked(json);
+            Network? fast = FastSpecReader.TryParse(json, "network", OpSet.Default);
+            if (checkedNetwork is null)
+            {
+                refused++;
+                Assert.Null(fast);
+            }
+            else
+            {
+                accepted++;
+                Assert.True(fast is null || fast == checkedNetwork, json);
+                fastAccepted += fast is null ? 0 : 1;
+            }
+        }
+
+        Assert.True(accepted > 100 && refused > 100 && fastAccepted > accepted / 2, $"{accepted} edited specs accepted ({fastAccepted} by the fast path), {refused} refused");
+    }
+
+    [Fact]
+    public void Fields_the_fast_path_does_not_expect_go_to_the_checked_reader()
+    {
+        string[] specs =
+        [
+            // input after stages, a duplicate field: the checked reader decides.
+            """{ "stages": [ { "units": [ { "ops": [ { "type": "relu" } ] } ] } ], "input": [3, 8, 8] }""",
+            """{ "input": [3, 8, 8], "stages": [ { "units": [ { "ops": [ { "type": "relu", "type": "relu" } ] } ] } ] }""",
+        ];
+
+        foreach (string json in specs)
+        {
+            Assert.Null(FastSpecReader.TryParse(json, "network", OpSet.Default));
+            Assert.Equal(Checked(json), NetworkSpec.Parse(json) is var parsed ? parsed : null);
+        }
+    }
+
+    private static Network? Checked(string json)
+    {
+        try
+        {
+            return NetworkSpec.ParseChecked(json, "spec", "network", OpSet.Default);
+        }
+        catch (InfoFieldException)
+        {
+            return null;
+        }
+    }
+}
