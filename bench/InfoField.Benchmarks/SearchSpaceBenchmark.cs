@@ -23,9 +23,14 @@ public static class SearchSpaceBenchmark
     {
         int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
         int warmup = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1;
-        string[] lines = args.Length > 2
+        string[] lines = args.Length > 2 && args[2] != "-"
             ? File.ReadAllLines(args[2])
             : [.. Cell.All.Select(cell => SpaceSpec.Json(cell))];
+        if (args.Length > 3 && args[3] == "phases")
+        {
+            return Phases(lines, rounds, warmup);
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{lines.Length} specs, {lines.Sum(line => (long)line.Length) / 1e6:0.0} M characters; {Environment.ProcessorCount} processor(s) visible; warm-up {warmup}, median of {rounds}"));
         var parse = new List<double>();
         var analyze = new List<double>();
@@ -70,6 +75,50 @@ public static class SearchSpaceBenchmark
         double p = Summary.Median(parse), a = Summary.Median(analyze), pc = Summary.Median(parseCpu), ac = Summary.Median(analyzeCpu);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median wall: parse {p:0.000} s, analyze {a:0.000} s, both {p + a:0.000} s ({lines.Length / (p + a):0} networks/s)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median CPU:  parse {pc:0.000} s, analyze {ac:0.000} s, both {pc + ac:0.000} s; checksum {check}"));
+        return 0;
+    }
+
+    /// <summary>What a batch line costs beyond parsing and analysis: the organizer's outlook, the document, its JSON.</summary>
+    private static int Phases(string[] lines, int rounds, int warmup)
+    {
+        string[] names = ["parse", "analyze", "organizer", "document", "json"];
+        var medians = names.Select(_ => new List<double>()).ToArray();
+        using var sink = new MemoryStream();
+        for (int round = 0; round < warmup + rounds; round++)
+        {
+            var ticks = new long[names.Length];
+            for (int i = 0; i < lines.Length; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                Network network = NetworkSpec.Parse(lines[i]);
+                long t1 = Stopwatch.GetTimestamp();
+                NetworkField field = InformationField.Analyze(network);
+                long t2 = Stopwatch.GetTimestamp();
+                var organizer = InfoField.Organizer.StageOrganizer.Optimize(network);
+                long t3 = Stopwatch.GetTimestamp();
+                var loaded = new LoadedNetwork(network, "spec", null, 1.0, "x");
+                var document = InfoField.Reporting.AnalysisDocument.From(field, loaded) with { Verdicts = InfoField.Reporting.VerdictsDocument.Of(field, organizer, 0.0) };
+                long t4 = Stopwatch.GetTimestamp();
+                sink.SetLength(0);
+                System.Text.Json.JsonSerializer.Serialize(sink, document, InfoField.Reporting.DocumentJson.Options);
+                long t5 = Stopwatch.GetTimestamp();
+                ticks[0] += t1 - t0;
+                ticks[1] += t2 - t1;
+                ticks[2] += t3 - t2;
+                ticks[3] += t4 - t3;
+                ticks[4] += t5 - t4;
+            }
+
+            if (round >= warmup)
+            {
+                for (int p = 0; p < names.Length; p++)
+                {
+                    medians[p].Add((double)ticks[p] / Stopwatch.Frequency);
+                }
+            }
+        }
+
+        Console.WriteLine("median wall per phase (s): " + string.Join(", ", names.Select((name, p) => string.Create(CultureInfo.InvariantCulture, $"{name} {Summary.Median(medians[p]):0.000}"))));
         return 0;
     }
 }

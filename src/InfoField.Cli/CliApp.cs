@@ -9,10 +9,16 @@ namespace InfoField.Cli;
 public static class CliApp
 {
     /// <summary>Runs the command line <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, null);
+
+    /// <summary>
+    /// Runs the command line with <paramref name="rawOutput"/> the byte stream under <paramref name="output"/> (the
+    /// process's standard output), for commands that write a lot (<c>analyze --batch</c>).
+    /// </summary>
+    internal static int Run(string[] args, TextWriter output, TextWriter error, Stream? rawOutput)
     {
         var root = new RootCommand("InfoField: measure how much of its input each layer of a CNN sees (the Information Field), and reorganize networks where it says layers are wasted.");
-        var console = new CliConsole(output, error);
+        var console = new CliConsole(output, error) { RawOut = rawOutput };
         root.Subcommands.Add(ModelsCommand.Create(console));
         root.Subcommands.Add(AnalyzeCommand.Create(console));
         root.Subcommands.Add(OptimizeCommand.Create(console));

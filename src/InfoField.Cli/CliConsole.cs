@@ -36,6 +36,12 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
     /// <summary>Standard error.</summary>
     public TextWriter Error { get; } = error;
 
+    /// <summary>
+    /// Standard output as bytes, for output too large to go through <see cref="Out"/> line by line (<c>analyze
+    /// --batch</c>); null when <see cref="Out"/> is not the process's standard output (tests), which is then used.
+    /// </summary>
+    public Stream? RawOut { get; init; }
+
     /// <summary>Writes <paramref name="document"/> as indented JSON (<see cref="DocumentJson.Serialize{T}"/>).</summary>
     public void WriteJson<T>(T document) => Out.Write(DocumentJson.Serialize(document));
 

@@ -1,6 +1,7 @@
-using System.Globalization;
+using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace InfoField.Reporting;
 
@@ -19,20 +20,72 @@ public static class DocumentJson
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new InlineArrayConverter<int>(), new InlineArrayConverter<long>() },
+        Converters = { new InlineIntArrayConverter(), new InlineLongArrayConverter() },
+
+        // The analysis documents (one per network, many in a batch) by generated code; the others by reflection.
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(DocumentContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     /// <summary><paramref name="document"/> as indented JSON with a final newline, as the commands print it.</summary>
     public static string Serialize<T>(T document) => JsonSerializer.Serialize(document, Options) + "\n";
+
+    /// <summary>How a JSON Lines output is written: each document on one line.</summary>
+    internal static JsonWriterOptions LineWriterOptions { get; } = new() { Indented = false, SkipValidation = false };
+
+    private static JsonSerializerOptions LineOptions { get; } = new(Options) { WriteIndented = false };
+
+    /// <summary>Writes <paramref name="document"/> on one line (the same properties as <see cref="Serialize{T}"/>).</summary>
+    internal static void WriteLine<T>(Utf8JsonWriter writer, T document) => JsonSerializer.Serialize(writer, document, LineOptions);
 }
 
+/// <summary>The documents serialized by generated code rather than reflection: those written once per network.</summary>
+[JsonSerializable(typeof(AnalysisDocument))]
+[JsonSerializable(typeof(BatchErrorDocument))]
+internal sealed partial class DocumentContext : JsonSerializerContext;
+
 /// <summary>Writes short numeric arrays (shapes, receptive fields) on one line: <c>[3, 32, 32]</c>.</summary>
-internal sealed class InlineArrayConverter<T> : JsonConverter<T[]>
-    where T : struct, IFormattable
+internal abstract class InlineArrayConverter<T> : JsonConverter<T[]>
+    where T : struct
 {
     public override T[]? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         throw new NotSupportedException("InfoField writes these documents; it does not read them back");
 
-    public override void Write(Utf8JsonWriter writer, T[] value, JsonSerializerOptions options) =>
-        writer.WriteRawValue("[" + string.Join(", ", value.Select(v => v.ToString(null, CultureInfo.InvariantCulture))) + "]");
+    public override void Write(Utf8JsonWriter writer, T[] value, JsonSerializerOptions options)
+    {
+        // At most 22 bytes per number and separator; short arrays are formatted on the stack.
+        int most = 2 + (value.Length * 22);
+        byte[]? rented = most > 512 ? System.Buffers.ArrayPool<byte>.Shared.Rent(most) : null;
+        Span<byte> text = rented ?? stackalloc byte[512];
+        int used = 0;
+        text[used++] = (byte)'[';
+        for (int i = 0; i < value.Length; i++)
+        {
+            if (i > 0)
+            {
+                text[used++] = (byte)',';
+                text[used++] = (byte)' ';
+            }
+
+            used += Format(value[i], text[used..]);
+        }
+
+        text[used++] = (byte)']';
+        writer.WriteRawValue(text[..used], skipInputValidation: true);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    protected abstract int Format(T value, Span<byte> text);
+}
+
+internal sealed class InlineIntArrayConverter : InlineArrayConverter<int>
+{
+    protected override int Format(int value, Span<byte> text) => Utf8Formatter.TryFormat(value, text, out int written) ? written : throw new FormatException();
+}
+
+internal sealed class InlineLongArrayConverter : InlineArrayConverter<long>
+{
+    protected override int Format(long value, Span<byte> text) => Utf8Formatter.TryFormat(value, text, out int written) ? written : throw new FormatException();
 }

@@ -13,15 +13,17 @@ public sealed record NetworkAnalysis(NetworkField Field, VerdictsDocument Verdic
 {
     /// <summary>
     /// Analyzes <paramref name="loaded"/> with <paramref name="options"/> (default: the paper's) and draws the verdicts
-    /// at saturation threshold <paramref name="theta"/> (default: the organizer's).
+    /// at saturation threshold <paramref name="theta"/> (default: the organizer's). With <paramref name="outlook"/> false
+    /// the organizer does not run and the verdicts leave out what it would do (it analyses the network several times
+    /// over; a batch of a search space skips it by default).
     /// </summary>
-    public static NetworkAnalysis Of(LoadedNetwork loaded, FieldOptions? options = null, double? theta = null)
+    public static NetworkAnalysis Of(LoadedNetwork loaded, FieldOptions? options = null, double? theta = null, bool outlook = true)
     {
         ArgumentNullException.ThrowIfNull(loaded);
         options = (options ?? FieldOptions.Default).Validated();
         NetworkField field = InformationField.Analyze(loaded.Network, options);
-        var organizer = new OrganizerOptions(options.Frame, OrganizerOptions.Default.Policy, theta ?? OrganizerOptions.Default.Theta, options.Alpha);
-        return new NetworkAnalysis(field, VerdictsDocument.Of(field, StageOrganizer.Optimize(loaded.Network, organizer.Validated()), organizer.Theta));
+        var organizer = new OrganizerOptions(options.Frame, OrganizerOptions.Default.Policy, theta ?? OrganizerOptions.Default.Theta, options.Alpha).Validated();
+        return new NetworkAnalysis(field, VerdictsDocument.Of(field, outlook ? StageOrganizer.Optimize(loaded.Network, organizer) : null, organizer.Theta));
     }
 
     /// <summary>The JSON document of <c>infofield analyze --json</c> for <paramref name="loaded"/>, the network analyzed.</summary>

@@ -75,21 +75,21 @@ public sealed record OrganizerOutlookDocument(
 /// <param name="Saturated">The saturated units (stages' first units have no gain and are never listed).</param>
 /// <param name="Covered">The stages whose field covers their whole measured input.</param>
 /// <param name="PartialChannels">The units whose guaranteed channel coverage is below c0.</param>
-/// <param name="Organizer">What the organizer would do.</param>
-/// <param name="Sentences">The verdicts in three sentences: the field, the channels, the organizer.</param>
+/// <param name="Organizer">What the organizer would do; null when its outlook was not asked for (<c>analyze --batch</c> by default, <c>--outlook false</c>).</param>
+/// <param name="Sentences">The verdicts in three sentences: the field, the channels, the organizer (two without the outlook).</param>
 public sealed record VerdictsDocument(
     double Theta,
     IReadOnlyList<SaturatedUnitDocument> Saturated,
     IReadOnlyList<CoveredStageDocument> Covered,
     IReadOnlyList<PartialChannelsDocument> PartialChannels,
-    OrganizerOutlookDocument Organizer,
+    OrganizerOutlookDocument? Organizer,
     IReadOnlyList<string> Sentences)
 {
     /// <summary>
     /// The verdicts on <paramref name="field"/>, with <paramref name="organizer"/> the organizer's run on the same
-    /// network; <paramref name="theta"/> is the saturation threshold (the organizer's theta).
+    /// network, or null to leave its outlook out; <paramref name="theta"/> is the saturation threshold (the organizer's theta).
     /// </summary>
-    public static VerdictsDocument Of(NetworkField field, OrganizerResult organizer, double theta)
+    public static VerdictsDocument Of(NetworkField field, OrganizerResult? organizer, double theta)
     {
         var saturated = field.Stages.SelectMany(stage => stage.Units
                 .Where(unit => unit.DeltaIf is double gain && (gain <= 0 || gain < theta))
@@ -104,7 +104,7 @@ public sealed record VerdictsDocument(
                 .Where(unit => unit.IfC < stage.InputShape.Channels)
                 .Select(unit => new PartialChannelsDocument(stage.Index, unit.Index, unit.Name, unit.IfC, stage.InputShape.Channels)))
             .ToList();
-        var outlook = new OrganizerOutlookDocument(
+        OrganizerOutlookDocument? outlook = organizer is null ? null : new OrganizerOutlookDocument(
             organizer.Steps.Count(step => step.Action == OrganizerAction.Move),
             organizer.Steps.Count(step => step.Action == OrganizerAction.Remove),
             [.. organizer.Steps.Where(step => step.Action != OrganizerAction.Stop && step.Source is not null).Select(step => step.Source!.Value).Distinct().Order()],
@@ -117,7 +117,9 @@ public sealed record VerdictsDocument(
             organizer.AfterCost.Macs,
             organizer.StopReason);
         int units = field.Stages.Sum(stage => stage.Units.Length);
-        string[] sentences = [FieldSentence(saturated, covered, units, theta), ChannelSentence(partial), OrganizerSentence(outlook)];
+        string[] sentences = outlook is null
+            ? [FieldSentence(saturated, covered, units, theta), ChannelSentence(partial)]
+            : [FieldSentence(saturated, covered, units, theta), ChannelSentence(partial), OrganizerSentence(outlook)];
         return new VerdictsDocument(theta, saturated, covered, partial, outlook, sentences);
     }
 

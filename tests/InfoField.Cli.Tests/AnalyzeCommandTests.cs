@@ -143,7 +143,7 @@ public class AnalyzeCommandTests
     [InlineData(new[] { "analyze", "vgg16", "--input", "3x8x8" }, 1, "shrinks to zero")]
     [InlineData(new[] { "analyze", "vgg16", "--alpha", "-1" }, 1, "--alpha: must be")]
     [InlineData(new[] { "analyze", "vgg16", "--frame", "sideways" }, 2, "'sideways' not recognized")]
-    [InlineData(new[] { "analyze" }, 2, "Required argument 'model' missing")]
+    [InlineData(new[] { "analyze" }, 2, "give a model (or --batch with a JSON Lines file of specs)")]
     [InlineData(new[] { "frobnicate" }, 2, "frobnicate")]
     public void Bad_input_gets_a_clear_error_and_no_stack_trace(string[] args, int exitCode, string message)
     {

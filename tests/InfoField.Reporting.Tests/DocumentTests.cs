@@ -26,7 +26,7 @@ public class DocumentTests
         Assert.Equal([2, 2, 3, 3, 3], document.Stages.Select(stage => stage.Units.Count));
         Assert.NotNull(document.Verdicts);
         Assert.Equal([(4, 3), (5, 2), (5, 3)], document.Verdicts.Saturated.Select(unit => (unit.Stage, unit.Unit)));
-        Assert.Equal(5, document.Verdicts.Organizer.Moves);
+        Assert.Equal(5, document.Verdicts.Organizer!.Moves);
     }
 
     [Fact]

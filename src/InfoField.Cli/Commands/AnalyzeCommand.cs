@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using InfoField.Files;
 using InfoField.Organizer;
 using InfoField.Reporting;
 
@@ -19,10 +21,33 @@ internal static class AnalyzeCommand
         command.Options.Add(options.Json);
         var detail = new Option<bool>("--detail") { Description = "Also give the field at every op inside each unit (which branch of a block saturates); the JSON always has it." };
         command.Options.Add(detail);
+        var batch = new Option<string?>("--batch") { Description = "Analyse every spec of a JSON Lines file (one spec per line; - reads standard input) instead of one model: one line of JSON out per line in, in order, each the document of --json, or {\"line\": N, \"error\": \"...\"} for a line that fails; the other lines go on. Exit code 1 when a line failed.", HelpName = "specs.jsonl" };
+        command.Options.Add(batch);
+        var outlook = new Option<bool?>("--outlook") { Description = "Whether the verdicts say what the stage-level organizer would change (it runs the organizer: several analyses per network): true by default for one model, false for --batch.", HelpName = "true|false" };
+        command.Options.Add(outlook);
+        options.Model.Arity = ArgumentArity.ZeroOrOne;
+        command.Validators.Add(result =>
+        {
+            bool hasModel = result.GetResult(options.Model) is { Tokens.Count: > 0 };
+            bool hasBatch = result.GetResult(batch) is not null;
+            if (hasModel == hasBatch)
+            {
+                result.AddError(hasModel ? "give a model or --batch, not both" : "give a model (or --batch with a JSON Lines file of specs)");
+            }
+            else if (hasBatch && (result.GetResult(options.Dataset) is not null || result.GetResult(options.Width) is not null || result.GetResult(detail) is not null))
+            {
+                result.AddError("--batch reads specs: --dataset, --width and --detail do not apply (each line gives the full JSON document)");
+            }
+        });
         command.SetAction(parsed => console.Guard(() =>
         {
+            if (parsed.GetValue(batch) is string specs)
+            {
+                return Batch(console, specs, options, parsed, parsed.GetValue(theta), parsed.GetValue(outlook) ?? false);
+            }
+
             LoadedNetwork loaded = options.LoadNetwork(parsed);
-            NetworkAnalysis analysis = NetworkAnalysis.Of(loaded, options.FieldOptions(parsed), parsed.GetValue(theta));
+            NetworkAnalysis analysis = NetworkAnalysis.Of(loaded, options.FieldOptions(parsed), parsed.GetValue(theta), parsed.GetValue(outlook) ?? true);
             if (parsed.GetValue(options.Json))
             {
                 console.WriteJson(analysis.Document(loaded));
@@ -38,4 +63,31 @@ internal static class AnalyzeCommand
         }));
         return command;
     }
+
+    /// <summary><c>--batch</c>: every line of <paramref name="path"/> analysed, one JSON line out per line in.</summary>
+    private static int Batch(CliConsole console, string path, CommonOptions options, ParseResult parsed, double theta, bool outlook)
+    {
+        string? input = parsed.GetValue(options.Input);
+        InputShape? shape = input is null ? null : ModelArgument.ParseInput(input);
+        BatchSummary summary;
+        using (Stream specs = OpenSpecs(path))
+        {
+            string source = path == "-" ? "stdin" : path;
+            summary = console.RawOut is { } raw
+                ? AnalysisBatch.Write(specs, source, raw, options.FieldOptions(parsed), theta, shape, outlook)
+                : AnalysisBatch.Write(specs, source, console.Out, options.FieldOptions(parsed), theta, shape, outlook);
+        }
+
+        if (summary.Failed == 0)
+        {
+            return ExitCodes.Success;
+        }
+
+        string lines = string.Join(", ", summary.FirstFailures.Select(line => line.ToString(CultureInfo.InvariantCulture)));
+        console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"infofield: error: {path}: {summary.Failed:N0} of {summary.Lines:N0} lines failed (line{(summary.Failed == 1 ? "" : "s")} {lines}{(summary.Failed > summary.FirstFailures.Count ? ", ..." : "")}); their output lines say why"));
+        return ExitCodes.Error;
+    }
+
+    private static Stream OpenSpecs(string path) =>
+        path == "-" ? Console.OpenStandardInput() : BoundedFile.OpenRegular(path, "JSON Lines file of specs");
 }

@@ -1,0 +1,164 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using InfoField.Field;
+using InfoField.Spec;
+
+namespace InfoField.Reporting;
+
+/// <summary>One line of a batch's output: the analysis of one input line, or why it has none.</summary>
+/// <param name="Line">The input line, from 1.</param>
+/// <param name="Document">What <c>infofield analyze --json</c> gives for that spec, or null.</param>
+/// <param name="Error">The one-line error (it names the file, the line, the JSON path and the rule), or null.</param>
+public sealed record BatchLine(int Line, AnalysisDocument? Document, string? Error);
+
+/// <summary>The output line of an input line that could not be analysed.</summary>
+/// <param name="Line">The input line, from 1.</param>
+/// <param name="Error">The one-line error message.</param>
+public sealed record BatchErrorDocument(
+    [property: JsonPropertyName("line")] int Line,
+    [property: JsonPropertyName("error")] string Error);
+
+/// <summary>What a batch did: lines read, analysed and failed (their numbers, the first 10).</summary>
+/// <param name="Lines">Input lines.</param>
+/// <param name="Failed">Lines that could not be analysed.</param>
+/// <param name="FirstFailures">The numbers of the first failed lines, at most 10.</param>
+public sealed record BatchSummary(int Lines, int Failed, IReadOnlyList<int> FirstFailures);
+
+/// <summary>
+/// <c>infofield analyze --batch</c> as a library call: a JSON Lines stream of specs in, one JSON line per input line
+/// out, in order. A line whose spec reads and analyses gives exactly the document of <c>analyze --json</c> for that
+/// spec (<see cref="NetworkAnalysis"/>), written on one line, without the organizer's outlook unless it is asked for
+/// (it analyses each network several times over: <c>verdicts.organizer</c> is null, as with <c>analyze --json --outlook false</c>); a line that fails gives
+/// <c>{"line": N, "error": "..."}</c> and the batch goes on. One process, one line in memory at a time; units repeated
+/// across lines are read once (<see cref="NetworkSpec.ReadLines"/>).
+/// </summary>
+public static class AnalysisBatch
+{
+    /// <summary>
+    /// The analysis of every line of <paramref name="lines"/> (from <see cref="NetworkSpec.ReadLines"/>), lazily and in
+    /// order, with <paramref name="options"/> and the saturation threshold <paramref name="theta"/> as
+    /// <see cref="NetworkAnalysis.Of"/> takes them; <paramref name="source"/> names the file in errors.
+    /// <paramref name="input"/>, when given, replaces every spec's input (as <c>--input</c> does); <paramref name="outlook"/>
+    /// runs the organizer for each network, as <c>analyze</c> does for one.
+    /// </summary>
+    public static IEnumerable<BatchLine> Analyze(IEnumerable<SpecLine> lines, string source, FieldOptions? options = null, double? theta = null, InputShape? input = null, bool outlook = false)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(source);
+        options = (options ?? FieldOptions.Default).Validated();
+        return AnalyzeLines(lines, source, options, theta, input, outlook);
+    }
+
+    /// <summary>
+    /// Reads the specs of <paramref name="specs"/>, analyses them and writes one line per input line to
+    /// <paramref name="output"/> (see <see cref="AnalysisBatch"/>). Returns what it did; the caller decides how a failed
+    /// line counts (the CLI exits 1 after writing every line).
+    /// </summary>
+    public static BatchSummary Write(Stream specs, string source, Stream output, FieldOptions? options = null, double? theta = null, InputShape? input = null, bool outlook = false)
+    {
+        ArgumentNullException.ThrowIfNull(specs);
+        ArgumentNullException.ThrowIfNull(output);
+        int count = 0, failed = 0;
+        var failures = new List<int>();
+        using var json = new Utf8JsonWriter(output, DocumentJson.LineWriterOptions);
+        foreach (BatchLine line in Analyze(NetworkSpec.ReadLines(specs, source), source, options, theta, input, outlook))
+        {
+            count++;
+            if (line.Document is { } document)
+            {
+                DocumentJson.WriteLine(json, document);
+            }
+            else
+            {
+                failed++;
+                if (failures.Count < 10)
+                {
+                    failures.Add(line.Line);
+                }
+
+                DocumentJson.WriteLine(json, new BatchErrorDocument(line.Line, line.Error!));
+            }
+
+            json.Flush();
+            output.WriteByte((byte)'\n');
+            json.Reset();
+        }
+
+        output.Flush();
+        return new BatchSummary(count, failed, failures);
+    }
+
+    /// <summary>As <see cref="Write(Stream, string, Stream, FieldOptions?, double?, InputShape?, bool)"/>, writing text to <paramref name="output"/>.</summary>
+    public static BatchSummary Write(Stream specs, string source, TextWriter output, FieldOptions? options = null, double? theta = null, InputShape? input = null, bool outlook = false)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        using var bytes = new TextStream(output);
+        return Write(specs, source, bytes, options, theta, input, outlook);
+    }
+
+    private static IEnumerable<BatchLine> AnalyzeLines(IEnumerable<SpecLine> lines, string source, FieldOptions options, double? theta, InputShape? input, bool outlook)
+    {
+        foreach (SpecLine line in lines)
+        {
+            if (line.Network is null)
+            {
+                yield return new BatchLine(line.Number, null, line.Error?.Message ?? "unreadable");
+                continue;
+            }
+
+            BatchLine result;
+            try
+            {
+                string reference = $"{source}:{line.Number}";
+                LoadedNetwork loaded = NetworkSource.FromFile(line.Network, "spec", reference, input);
+                result = new BatchLine(line.Number, NetworkAnalysis.Of(loaded, options, theta, outlook).Document(loaded), null);
+            }
+            catch (InfoFieldException error)
+            {
+                string reference = $"{source}:{line.Number}";
+                result = new BatchLine(line.Number, null, error.Message.StartsWith(reference + ": ", StringComparison.Ordinal) ? error.Message : $"{reference}: {error.Message}");
+            }
+
+            yield return result;
+        }
+    }
+}
+
+/// <summary>A write-only stream that decodes UTF-8 into a <see cref="TextWriter"/>.</summary>
+internal sealed class TextStream(TextWriter writer) : Stream
+{
+    private readonly System.Text.Decoder _decoder = new System.Text.UTF8Encoding(false).GetDecoder();
+    private char[] _chars = new char[4096];
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        int needed = _decoder.GetCharCount(buffer, flush: false);
+        if (needed > _chars.Length)
+        {
+            _chars = new char[Math.Max(needed, _chars.Length * 2)];
+        }
+
+        int count = _decoder.GetChars(buffer, _chars, flush: false);
+        writer.Write(_chars, 0, count);
+    }
+
+    public override void Flush() => writer.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+}

@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using InfoField.Samples.NasBench201;
+
+namespace InfoField.Cli.Tests;
+
+/// <summary><c>infofield analyze --batch</c>: one JSON line per spec line, equal to <c>analyze --json</c> of that spec.</summary>
+public sealed class BatchCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("infofield-batch-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Each_line_equals_analyze_json_of_the_same_spec_as_a_file()
+    {
+        Cell[] sample = [.. Enumerable.Range(0, 12).Select(i => Cell.FromIndex(((i * 1_301) + 3_906) % Cell.Count)).Where(cell => !cell.Ops.Contains(EdgeOp.None))];
+        Assert.True(sample.Length >= 3, $"{sample.Length} cells sampled");
+        string specs = Path.Combine(_directory, "space.jsonl");
+        File.WriteAllLines(specs, sample.Select(cell => SpaceSpec.Json(cell)));
+
+        CliRun batch = CliRun.Of("analyze", "--batch", specs, "--alpha", "2", "--theta", "0.05");
+
+        Assert.True(batch.ExitCode == 0, batch.Error);
+        string[] lines = batch.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(sample.Length, lines.Length);
+        for (int i = 0; i < sample.Length; i++)
+        {
+            string file = Path.Combine(_directory, $"cell-{i}.json");
+            File.WriteAllText(file, SpaceSpec.Json(sample[i], indented: true));
+            CliRun single = CliRun.Of("analyze", file, "--json", "--outlook", "false", "--alpha", "2", "--theta", "0.05");
+            Assert.True(single.ExitCode == 0, single.Error);
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(single.Output), JsonNode.Parse(lines[i])), $"line {i + 1} differs from analyze --json of {sample[i]}");
+            Assert.Equal(sample[i].ToString(), JsonNode.Parse(lines[i])!["model"]!.GetValue<string>());
+            Assert.Null(JsonNode.Parse(lines[i])!["verdicts"]!["organizer"]);
+        }
+    }
+
+    [Fact]
+    public void The_outlook_can_be_asked_for_and_then_equals_analyze_json()
+    {
+        string spec = SpaceSpec.Json(Cell.FromIndex(3_906));
+        string specs = Path.Combine(_directory, "one.jsonl");
+        string file = Path.Combine(_directory, "one.json");
+        File.WriteAllText(specs, spec + "\n");
+        File.WriteAllText(file, spec);
+
+        CliRun batch = CliRun.Of("analyze", "--batch", specs, "--outlook", "true");
+        CliRun single = CliRun.Of("analyze", file, "--json");
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(single.Output), JsonNode.Parse(batch.Output)));
+        Assert.NotNull(JsonNode.Parse(batch.Output)!["verdicts"]!["organizer"]);
+    }
+
+    [Fact]
+    public void A_failing_line_gives_its_error_line_and_the_batch_goes_on_then_exits_1()
+    {
+        string good = SpaceSpec.Json(Cell.FromIndex(3_906));
+        string specs = Path.Combine(_directory, "mixed.jsonl");
+        File.WriteAllText(specs, string.Join("\n", good, "{ \"input\": [3, 8, 8], \"stages\": [ { \"units\": [ { \"ops\": [ { \"type\": \"conv\", \"out\": 4 } ] } ] } ] }", "", good) + "\n");
+
+        CliRun batch = CliRun.Of("analyze", "--batch", specs);
+
+        Assert.Equal(1, batch.ExitCode);
+        string[] lines = batch.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.Equal("infofield-analysis/1", JsonNode.Parse(lines[0])!["schema"]!.GetValue<string>());
+        Assert.Equal(lines[0], lines[3]);
+        JsonNode error = JsonNode.Parse(lines[1])!;
+        Assert.Equal(2, error["line"]!.GetValue<int>());
+        Assert.Equal($"{specs}:2: $.stages[0].units[0].ops[0]: missing field 'kernel' (an integer or [height, width])", error["error"]!.GetValue<string>());
+        Assert.Equal(3, JsonNode.Parse(lines[2])!["line"]!.GetValue<int>());
+        Assert.Equal($"infofield: error: {specs}: 2 of 4 lines failed (lines 2, 3); their output lines say why{Environment.NewLine}", batch.Error);
+    }
+
+    [Theory]
+    [InlineData(new[] { "analyze", "vgg11", "--batch", "x.jsonl" }, "give a model or --batch, not both")]
+    [InlineData(new[] { "analyze" }, "give a model (or --batch with a JSON Lines file of specs)")]
+    [InlineData(new[] { "analyze", "--batch", "x.jsonl", "--width", "0.5" }, "--dataset, --width and --detail do not apply")]
+    public void Model_and_batch_exclude_each_other(string[] args, string message)
+    {
+        CliRun run = CliRun.Of(args);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_batch_file_is_one_line()
+    {
+        CliRun run = CliRun.Of("analyze", "--batch", Path.Combine(_directory, "none.jsonl"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"infofield: error: {Path.Combine(_directory, "none.jsonl")}: cannot read the JSON Lines file of specs: no such file{Environment.NewLine}", run.Error);
+    }
+}
