@@ -109,6 +109,7 @@ public sealed record StageDocument(
 /// <param name="IfHMin">Guaranteed spatial field along the height (minimum over channels).</param>
 /// <param name="IfWMin">Guaranteed spatial field along the width (minimum over channels).</param>
 /// <param name="Local">The local field: through windows only, without global pooling.</param>
+/// <param name="DeadOps">The ops on dead branches (node numbers, from 1): their output does not lead to the unit's output; they are costed and not in the field.</param>
 public sealed record UnitDocument(
     int Index,
     string Name,
@@ -127,7 +128,8 @@ public sealed record UnitDocument(
     IReadOnlyList<OpDocument> Ops,
     int IfHMin,
     int IfWMin,
-    FactorsDocument Local)
+    FactorsDocument Local,
+    IReadOnlyList<int> DeadOps)
 {
     /// <summary>The document of a unit report.</summary>
     public static UnitDocument From(UnitField unit) => new(
@@ -148,7 +150,8 @@ public sealed record UnitDocument(
         unit.Ops.Select(OpDocument.From).ToList(),
         unit.IfHMin,
         unit.IfWMin,
-        FactorsDocument.From(unit.Local));
+        FactorsDocument.From(unit.Local),
+        [.. unit.DeadOps]);
 }
 
 /// <summary>One op of a unit in <see cref="UnitDocument"/>: the field at its output, measured like the unit's.</summary>

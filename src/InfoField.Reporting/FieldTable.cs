@@ -66,7 +66,28 @@ public static class FieldTable
             AppendTable(text, rows, rightAligned: [false, false, true, true, true, true, true, true, true, true]);
         }
 
+        AppendDeadBranches(text, field);
         return text.ToString();
+    }
+
+    /// <summary>One warning line per unit with ops on dead branches: they are costed, and not in the field.</summary>
+    private static void AppendDeadBranches(StringBuilder text, NetworkField field)
+    {
+        bool first = true;
+        foreach (StageField stage in field.Stages)
+        {
+            foreach (UnitField unit in stage.Units.Where(unit => unit.DeadOps.Count > 0))
+            {
+                if (first)
+                {
+                    text.AppendLine();
+                    first = false;
+                }
+
+                string ops = string.Join(", ", unit.DeadOps.Select(op => $"t{op} {unit.Ops[op - 1].Type}"));
+                text.AppendLine(CultureInfo.InvariantCulture, $"warning: stage {stage.Index} unit {unit.Index} ({unit.Name}): {unit.DeadOps.Count} op{(unit.DeadOps.Count == 1 ? "" : "s")} on dead branches ({ops}): their output does not lead to the unit's output; counted in parameters and MACs, not in the field");
+            }
+        }
     }
 
     /// <summary>Appends a report table (<see cref="Html.ReportTables"/>) as aligned columns, numbers right-aligned.</summary>

@@ -29,7 +29,7 @@ public class FastSpecReaderTests
     [Fact]
     public void Search_space_specs_read_the_same_on_the_fast_path()
     {
-        foreach (Cell cell in Enumerable.Range(0, 64).Select(i => Cell.FromIndex(i * 244)).Where(cell => !cell.Ops.Contains(EdgeOp.None)))
+        foreach (Cell cell in Enumerable.Range(0, 64).Select(i => Cell.FromIndex(i * 244)))
         {
             string json = SpaceSpec.Json(cell);
             Network? fast = FastSpecReader.TryParse(json, "network", OpSet.Default);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using InfoField.Architecture;
 using InfoField.Costs;
+using InfoField.Field;
 using InfoField.Samples.NasBench201;
 using InfoField.Spec;
 
@@ -43,12 +44,12 @@ public class SearchSpaceTests
         Assert.Throws<FormatException>(() => Cell.Parse("|conv~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"));
     }
 
-    /// <summary>Every cell whose edges InfoField can write today (no 'none' edge until the zero op exists).</summary>
+    /// <summary>Every cell, the 341 with a zero output included: 'none' edges are zero ops, dead convolutions count.</summary>
     [Fact]
     public void Parameters_and_macs_equal_the_frameworks_for_every_cell()
     {
         int checkedCells = 0;
-        foreach (Cell cell in Cell.All.Where(cell => !cell.Ops.Contains(EdgeOp.None)))
+        foreach (Cell cell in Cell.All)
         {
             Network network = NetworkSpec.Parse(SpaceSpec.Json(cell));
             Cost total = CostModel.Of(network).Total;
@@ -57,7 +58,71 @@ public class SearchSpaceTests
             checkedCells++;
         }
 
-        Assert.Equal(4_096, checkedCells);
+        Assert.Equal(Cell.Count, checkedCells);
+    }
+
+    /// <summary>
+    /// The field through zero ops: a cell whose output is zero whatever its input depends on nothing (IF 0, like the
+    /// framework's exact zeros), and a 'none' edge adds nothing to a sum: the cell with its none edges written as zero ops
+    /// has the field of the same cell with those edges left out.
+    /// </summary>
+    [Fact]
+    public void Zero_cells_have_an_empty_field_and_none_edges_add_nothing_to_a_sum()
+    {
+        foreach (Cell cell in Cell.All.Where(cell => cell.Index % 7 == 0))
+        {
+            NetworkField field = InformationField.Analyze(NetworkSpec.Parse(SpaceSpec.Json(cell)));
+            UnitField first = field.Stages[0].Units[1];
+            Assert.Equal(cell.OutputIsZero, first.If == 0 && first.IfC == 0 && first.IfH == 0);
+            Assert.Equal(cell.OutputIsZero, field.Stages[2].Units[^1].If == 0);
+        }
+
+        // |nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|none~1|nor_conv_1x1~2| without its none edges.
+        Network zeros = NetworkSpec.Parse(SpaceSpec.Json(Cell.Parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|none~1|nor_conv_1x1~2|")));
+        OpGraph pruned = new([
+            new GraphNode(Ops.Relu(), [0]), new GraphNode(Ops.Conv(16, 3, padding: 1), [1]), new GraphNode(Ops.BatchNorm(), [2]),
+            new GraphNode(Ops.Relu(), [0]), new GraphNode(Ops.Conv(16, 3, padding: 1), [4]), new GraphNode(Ops.BatchNorm(), [5]),
+            new GraphNode(Ops.Relu(), [6]), new GraphNode(Ops.Conv(16, 1), [7]), new GraphNode(Ops.BatchNorm(), [8]),
+            new GraphNode(new Add(), [0, 9]),
+        ]);
+        Network withoutNone = zeros.WithStages([zeros.Stages[0] with { Units = [zeros.Stages[0].Units[0], new Unit("cell-16", pruned)] }, .. zeros.Stages.Skip(1)]);
+        StageField a = InformationField.Analyze(zeros).Stages[0], b = InformationField.Analyze(withoutNone).Stages[0];
+        Assert.Equal((b.Units[1].IfH, b.Units[1].IfW, b.Units[1].IfC, b.Units[1].If), (a.Units[1].IfH, a.Units[1].IfW, a.Units[1].IfC, a.Units[1].If));
+        Assert.Equal([1, 2, 3], b.Units[1].DeadOps);
+        Assert.Empty(a.Units[1].DeadOps);
+        Assert.Equal(CostModel.Of(zeros.Stages[0].Units[1], new FeatureShape(16, 32, 32)), CostModel.Of(withoutNone.Stages[0].Units[1], new FeatureShape(16, 32, 32)));
+    }
+
+    [Fact]
+    public void A_dead_branch_is_costed_reported_and_outside_the_field()
+    {
+        const string Spec = """
+            { "input": [4, 8, 8], "stages": [ { "units": [ { "name": "cell", "ops": [
+                { "name": "dead", "type": "conv", "out": 4, "kernel": 3, "padding": 1 }, { "type": "bn" },
+                { "type": "relu", "inputs": ["input"] } ] } ] } ] }
+            """;
+        Network network = NetworkSpec.Parse(Spec);
+        UnitField unit = InformationField.Analyze(network).Stages[0].Units[0];
+
+        Assert.Equal([1, 2], unit.DeadOps);
+        Assert.Equal((4 * 4 * 9) + 8, unit.Cost.Parameters);
+        Assert.Equal(4 * 4 * 9 * 64, unit.Cost.Macs);
+        Assert.Equal((1, 1, 1, 1L), (unit.IfH, unit.IfW, unit.IfC, unit.If));
+        Assert.Equal(network, NetworkSpec.Parse(NetworkSpec.Serialize(network)));
+    }
+
+    [Fact]
+    public void The_zero_op_reads_and_writes_its_fields()
+    {
+        Network network = NetworkSpec.Parse("""{ "input": [4, 9, 9], "stages": [ { "units": [ { "ops": [ { "type": "zero" } ] } ] }, { "units": [ { "ops": [ { "type": "zero", "out": 8, "stride": 2 } ] } ] } ] }""");
+
+        Assert.Equal(new Zero(), network.Stages[0].Units[0].Graph.Nodes[0].Op);
+        Assert.Equal(new Zero(8, new Pair(2, 2)), network.Stages[1].Units[0].Graph.Nodes[0].Op);
+        Assert.Equal(new FeatureShape(8, 5, 5), network.Output);
+        Assert.Equal(default, CostModel.Of(network).Total);
+        Assert.Equal(network, NetworkSpec.Parse(NetworkSpec.Serialize(network)));
+        Assert.Contains("\"stride\": 2", NetworkSpec.Serialize(network), StringComparison.Ordinal);
+        Assert.Equal("zero", network.Stages[0].Units[0].Name);
     }
 
     [Fact]

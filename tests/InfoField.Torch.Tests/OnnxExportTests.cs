@@ -95,6 +95,33 @@ public sealed class OnnxExportTests : IDisposable
     }
 
     [Fact]
+    public void Zero_ops_and_dead_branches_run_in_onnx_runtime()
+    {
+        // A NAS-Bench-201-like unit: zero edges (one strided, read back at its stride), and a conv whose output nothing reads.
+        var input = new FeatureShape(4, 8, 8);
+        OpGraph cell = new([
+            new GraphNode(Ops.Conv(4, 3, padding: 1), [0]),
+            new GraphNode(new Zero(), [1]),
+            new GraphNode(Ops.Relu(), [0]),
+            new GraphNode(Ops.Conv(4, 1), [0]),
+            new GraphNode(new Add(), [2, 3]),
+        ]);
+        OpGraph strided = new([
+            new GraphNode(new Zero(null, new Pair(2, 2)), [0]),
+            new GraphNode(Ops.Pointwise(4, stride: 2), [0]),
+            new GraphNode(new Add(), [1, 2]),
+        ]);
+        var network = new Network(
+            "zero-and-dead",
+            input,
+            [new Stage([new Unit("cell", cell)]), new Stage([new Unit("strided", strided)])],
+            [Ops.GlobalAvgPool(), Ops.Flatten(), Ops.Linear(3)]);
+
+        Assert.Equal([3], cell.DeadNodes);
+        ExportAndCompare(network);
+    }
+
+    [Fact]
     public void An_optimized_vgg16_round_trips_with_its_optimized_stages()
     {
         Network vgg = ModelZoo.Create("vgg16", "cifar10", 0.125);

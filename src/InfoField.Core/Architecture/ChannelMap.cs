@@ -43,6 +43,13 @@ public sealed class ChannelMap
     public static ChannelMap Identity(int channels) => new(channels, [], [], isIdentity: true);
 
     /// <summary>
+    /// No connectivity: each of <paramref name="outputChannels"/> output channels reads no input channel (a zero op,
+    /// whose output depends on nothing).
+    /// </summary>
+    public static ChannelMap None(int inputChannels, int outputChannels) =>
+        new(inputChannels, [[]], new int[outputChannels], isIdentity: false);
+
+    /// <summary>
     /// Group connectivity: output channels are split into <paramref name="groups"/> equal groups,
     /// each reading its own equal slice of the input channels (groups = 1 is a dense layer).
     /// </summary>

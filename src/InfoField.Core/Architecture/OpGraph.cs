@@ -207,19 +207,8 @@ public sealed record OpGraph : IEnumerable<Op>
             }
         }
 
-        for (int tensor = 0; tensor < Nodes.Count; tensor++)
-        {
-            if (!used[tensor])
-            {
-                return new Violation(
-                    tensor == 0 ? path : $"{path}[{tensor - 1}]",
-                    tensor == 0
-                        ? "no op reads the unit's input"
-                        : "its output is never read (a dangling tensor): every tensor but the unit's output must feed a later op");
-            }
-        }
-
-        return shapes;
+        // A tensor that no later op reads is a dead branch: accepted, costed, and outside the unit's field (DeadNodes).
+        return used[0] ? shapes : new Violation(path, "no op reads the unit's input");
     }
 
     private static FeatureShape[] ShapesOf(ValueList<int> inputs, FeatureShape[] shapes)
@@ -231,6 +220,55 @@ public sealed record OpGraph : IEnumerable<Op>
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The nodes on dead branches: those whose output does not lead to the unit's output (nothing reads it, or only other
+    /// dead nodes do), in node order. Their ops are built and costed (as PyTorch counts a module whose output is unused),
+    /// and the unit's field does not include them.
+    /// </summary>
+    public ValueList<int> DeadNodes
+    {
+        get
+        {
+            if (Nodes.Count == 0)
+            {
+                return [];
+            }
+
+            var live = new bool[Nodes.Count + 1];
+            live[Nodes.Count] = true;
+            int dead = 0;
+            for (int i = Nodes.Count - 1; i >= 0; i--)
+            {
+                if (!live[i + 1])
+                {
+                    dead++;
+                    continue;
+                }
+
+                foreach (int input in Nodes[i].Inputs)
+                {
+                    live[input] = true;
+                }
+            }
+
+            if (dead == 0)
+            {
+                return [];
+            }
+
+            var nodes = new int[dead];
+            for (int i = 0, next = 0; i < Nodes.Count; i++)
+            {
+                if (!live[i + 1])
+                {
+                    nodes[next++] = i;
+                }
+            }
+
+            return nodes;
+        }
     }
 
     /// <summary>

@@ -156,6 +156,12 @@ public sealed class ChannelCoverage
 
     private ChannelSet UnionOf(ReadOnlySpan<int> inputs)
     {
+        if (inputs.IsEmpty)
+        {
+            // An output channel that reads no input channel (a zero op) is reached by none.
+            return _universe.Empty;
+        }
+
         ChannelSet first = _sets[inputs[0]];
         int i = 1;
         while (i < inputs.Length && ReferenceEquals(_sets[inputs[i]], first))

@@ -23,6 +23,7 @@ namespace InfoField.Field;
 /// <param name="IfHMin">The guaranteed spatial field along the height: the least reach over output channels.</param>
 /// <param name="IfWMin">The guaranteed spatial field along the width: the least reach over output channels.</param>
 /// <param name="Local">The local field: what reaches the output neurons through windows only, without global pooling.</param>
+/// <param name="DeadOps">The node numbers (from 1, as in <see cref="OpField.Index"/>) of the ops on dead branches, whose output does not lead to the unit's output (<see cref="OpGraph.DeadNodes"/>): costed, not in the unit's field.</param>
 public sealed record UnitField(
     int Index,
     string Name,
@@ -41,7 +42,8 @@ public sealed record UnitField(
     ValueList<OpField> Ops,
     int IfHMin,
     int IfWMin,
-    FieldFactors Local);
+    FieldFactors Local,
+    ValueList<int> DeadOps = default);
 
 /// <summary>The field at the output of one op inside a unit, measured on the stage's input like the unit's own.</summary>
 /// <param name="Index">The op's node number in the unit's graph, from 1 (tensor 0 is the unit's input).</param>

@@ -164,7 +164,8 @@ public static class InformationField
                 OpFields(unit.Graph, tensors),
                 literal.IfHMin,
                 literal.IfWMin,
-                state.Factors(local: true)));
+                state.Factors(local: true),
+                unit.Graph.DeadNodes.Select(node => node + 1).ToValueList()));
             previousIf = literal.If;
         }
 
