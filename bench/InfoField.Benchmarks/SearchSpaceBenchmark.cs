@@ -31,6 +31,11 @@ public static class SearchSpaceBenchmark
             return Phases(lines, rounds, warmup);
         }
 
+        if (args.Length > 3 && args[3] == "readers")
+        {
+            return Readers(lines, rounds, warmup);
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{lines.Length} specs, {lines.Sum(line => (long)line.Length) / 1e6:0.0} M characters; {Environment.ProcessorCount} processor(s) visible; warm-up {warmup}, median of {rounds}"));
         var parse = new List<double>();
         var analyze = new List<double>();
@@ -42,16 +47,20 @@ public static class SearchSpaceBenchmark
         {
             process.Refresh();
             TimeSpan cpu0 = process.TotalProcessorTime;
-            long parseTicks = 0, analyzeTicks = 0;
+            long parseTicks = 0, analyzeTicks = 0, parseBytes = 0, analyzeBytes = 0;
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < lines.Length; i++)
             {
+                long b0 = GC.GetAllocatedBytesForCurrentThread();
                 long t0 = Stopwatch.GetTimestamp();
                 Network network = NetworkSpec.Parse(lines[i]);
                 long t1 = Stopwatch.GetTimestamp();
+                long b1 = GC.GetAllocatedBytesForCurrentThread();
                 check += InformationField.Analyze(network).Stages[^1].Units[^1].If;
                 parseTicks += t1 - t0;
                 analyzeTicks += Stopwatch.GetTimestamp() - t1;
+                parseBytes += b1 - b0;
+                analyzeBytes += GC.GetAllocatedBytesForCurrentThread() - b1;
             }
 
             double total = clock.Elapsed.TotalSeconds;
@@ -69,12 +78,46 @@ public static class SearchSpaceBenchmark
                 analyzeCpu.Add(analyzedCpu);
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}{(round < warmup ? " (warm-up)" : "")}: parse {parsed:0.000} s (CPU {parsedCpu:0.000} s), analyze {analyzed:0.000} s (CPU {analyzedCpu:0.000} s)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}{(round < warmup ? " (warm-up)" : "")}: parse {parsed:0.000} s (CPU {parsedCpu:0.000} s, {parseBytes / 1e6 / lines.Length:0.00} MB/spec), analyze {analyzed:0.000} s (CPU {analyzedCpu:0.000} s, {analyzeBytes / 1e6 / lines.Length:0.00} MB/spec); {GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, {GC.CollectionCount(2)} gen2 collections so far"));
         }
 
         double p = Summary.Median(parse), a = Summary.Median(analyze), pc = Summary.Median(parseCpu), ac = Summary.Median(analyzeCpu);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median wall: parse {p:0.000} s, analyze {a:0.000} s, both {p + a:0.000} s ({lines.Length / (p + a):0} networks/s)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median CPU:  parse {pc:0.000} s, analyze {ac:0.000} s, both {pc + ac:0.000} s; checksum {check}"));
+        return 0;
+    }
+
+    /// <summary>
+    /// The fast spec reader against the checked one (the reader before it: a JsonDocument, a cursor and a JSON path per
+    /// item) on the same lines, interleaved round by round, CPU medians.
+    /// </summary>
+    private static int Readers(string[] lines, int rounds, int warmup)
+    {
+        var fast = new List<double>();
+        var slow = new List<double>();
+        using var process = Process.GetCurrentProcess();
+        for (int round = 0; round < warmup + rounds; round++)
+        {
+            foreach (bool checkedReader in new[] { true, false })
+            {
+                process.Refresh();
+                TimeSpan cpu0 = process.TotalProcessorTime;
+                foreach (string line in lines)
+                {
+                    _ = checkedReader ? NetworkSpec.ParseChecked(line, "spec", "network", OpSet.Default) : NetworkSpec.Parse(line);
+                }
+
+                process.Refresh();
+                double seconds = (process.TotalProcessorTime - cpu0).TotalSeconds;
+                if (round >= warmup)
+                {
+                    (checkedReader ? slow : fast).Add(seconds);
+                }
+            }
+        }
+
+        double f = Summary.Median(fast), c = Summary.Median(slow);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median CPU: checked reader {c:0.000} s, fast reader {f:0.000} s ({c / f:0.0}x)"));
         return 0;
     }
 

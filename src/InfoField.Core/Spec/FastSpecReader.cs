@@ -28,6 +28,7 @@ internal sealed class FastSpecReader
     private readonly Dictionary<byte[], Unit> _units = new(UnitText.Comparer);
     private readonly Dictionary<byte[], Unit>.AlternateLookup<ReadOnlySpan<byte>> _unitsBySpan;
     private readonly int _unitCapacity;
+    private byte[] _key = new byte[4096];
     private int _rank;
 
     /// <summary>
@@ -181,31 +182,29 @@ internal sealed class FastSpecReader
         Utf8JsonReader start = reader;
         int from = checked((int)reader.TokenStartIndex);
         reader.Skip();
-        Span<byte> key = UnitText.Key(utf8[from..checked((int)reader.BytesConsumed)], _rank, stackalloc byte[256], out byte[]? rented);
-        try
+        ReadOnlySpan<byte> text = utf8[from..checked((int)reader.BytesConsumed)];
+        if (_key.Length < text.Length + 1)
         {
-            if (_unitsBySpan.TryGetValue(key, out Unit? known))
-            {
-                return known;
-            }
-
-            reader = start;
-            Unit unit = ReadUnitFields(ref reader);
-            if (_units.Count >= _unitCapacity)
-            {
-                _units.Clear();
-            }
-
-            _units[key.ToArray()] = unit;
-            return unit;
+            _key = new byte[Math.Max(text.Length + 1, _key.Length * 2)];
         }
-        finally
+
+        _key[0] = (byte)_rank;
+        text.CopyTo(_key.AsSpan(1));
+        ReadOnlySpan<byte> key = _key.AsSpan(0, text.Length + 1);
+        if (_unitsBySpan.TryGetValue(key, out Unit? known))
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            return known;
         }
+
+        reader = start;
+        Unit unit = ReadUnitFields(ref reader);
+        if (_units.Count >= _unitCapacity)
+        {
+            _units.Clear();
+        }
+
+        _units[key.ToArray()] = unit;
+        return unit;
     }
 
     private Unit ReadUnitFields(ref Utf8JsonReader reader)
@@ -398,25 +397,10 @@ internal sealed class FastSpecReader
     }
 }
 
-/// <summary>A unit's JSON text and the spec's rank as one key (the rank decides what a scalar kernel means).</summary>
+/// <summary>A unit's JSON text after the spec's rank (one byte: the rank decides what a scalar kernel means), as a key.</summary>
 internal static class UnitText
 {
     public static UnitTextComparer Comparer { get; } = new();
-
-    /// <summary>The key of <paramref name="text"/> at <paramref name="rank"/>, in <paramref name="buffer"/> or a rented array.</summary>
-    public static Span<byte> Key(ReadOnlySpan<byte> text, int rank, Span<byte> buffer, out byte[]? rented)
-    {
-        rented = null;
-        if (text.Length + 1 > buffer.Length)
-        {
-            rented = ArrayPool<byte>.Shared.Rent(text.Length + 1);
-            buffer = rented;
-        }
-
-        buffer[0] = (byte)rank;
-        text.CopyTo(buffer[1..]);
-        return buffer[..(text.Length + 1)];
-    }
 }
 
 /// <summary>Compares keys by content.</summary>
