@@ -15,7 +15,7 @@ internal sealed class OnnxNodeReader
     /// <summary>What the importer reads, for messages about nodes it cannot.</summary>
     public const string Supported =
         "Conv, Gemm, MatMul(+Add), BatchNormalization, Relu, Clip(0, 6), LeakyRelu, Sigmoid, HardSigmoid, HardSwish, Tanh, "
-        + "Mul and Add of two tensors, Concat/Split/Slice on channels, Reshape-Transpose-Reshape channel shuffle, Flatten, "
+        + "Mul and Add of two tensors, Mul by a scalar 0 (zeros), Concat/Split/Slice on channels, Reshape-Transpose-Reshape channel shuffle, Flatten, "
         + "Reshape to N x features, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, ReduceMean over space, Pad (before a Conv or pooling), "
         + "Gather of channel windows then a grouped 1x1 Conv (RPW), Dropout, Identity, Softmax, Constant, LayerNormalization over channels";
 
@@ -436,6 +436,13 @@ internal sealed class OnnxNodeReader
 
     private void Mul(NodeProto node)
     {
+        if (ZeroFactor(node) is int other)
+        {
+            // x * 0, as PyTorch exports x.mul(0.) (NAS-Bench-201's none edge): zeros of x's shape.
+            Emit(node, new Zero(), [In(node, other)]);
+            return;
+        }
+
         RequireTensors(node, "multiplies by a constant; InfoField reads Mul of two tensors (a gate, or x times sigmoid(x) or hard-sigmoid(x))");
         int a = In(node, 0), b = In(node, 1);
         if (Fuse(node, a, b) || Fuse(node, b, a))
@@ -444,6 +451,27 @@ internal sealed class OnnxNodeReader
         }
 
         Emit(node, new Multiply(), [a, b]);
+    }
+
+    /// <summary>The input that a Mul multiplies by a scalar constant 0 (the other input), or null for any other Mul.</summary>
+    private int? ZeroFactor(NodeProto node)
+    {
+        if (node.Input.Count != 2)
+        {
+            return null;
+        }
+
+        for (int constant = 0; constant < 2; constant++)
+        {
+            int other = 1 - constant;
+            if (_constants.ContainsKey(node.Input[constant]) && !_constants.ContainsKey(node.Input[other])
+                && Reals(Constant(node, constant), node.Input[constant]) is [0.0])
+            {
+                return other;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>x * sigmoid(x) as SiLU, x * hardsigmoid(x) as hard-swish, when the gate feeds only this Mul.</summary>
