@@ -21,6 +21,7 @@ public class DocumentJsonTests
         AnalysisDocument document = NetworkAnalysis.Of(loaded).Document(loaded);
         var reflection = new JsonSerializerOptions
         {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
             WriteIndented = true,
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,

@@ -70,6 +70,7 @@ public sealed class OpKindConformanceTests : IDisposable
         ["add"] = InGraph(Ops.Add(), Ops.Residual([Ops.Pointwise(8), Ops.BatchNorm()])),
         ["mul"] = InGraph(Ops.Multiply(), OpGraph.Parallel(Ops.Multiply(), OpGraph.Identity, [Ops.GlobalAvgPool(), Ops.Pointwise(8, bias: true), Ops.Sigmoid()])),
         ["concat"] = InGraph(Ops.Concat(), OpGraph.Parallel(Ops.Concat(), [Ops.Pointwise(4)], [Ops.Depthwise(3)])),
+        ["zero"] = InUnit(new Zero()),
     };
 
     private readonly string _folder = Directory.CreateTempSubdirectory("infofield-conformance-").FullName;
