@@ -13,8 +13,14 @@ public sealed class BatchCommandTests : IDisposable
     [Fact]
     public void Each_line_equals_analyze_json_of_the_same_spec_as_a_file()
     {
-        Cell[] sample = [.. Enumerable.Range(0, 12).Select(i => Cell.FromIndex(((i * 1_301) + 3_906) % Cell.Count)).Where(cell => !cell.Ops.Contains(EdgeOp.None))];
-        Assert.True(sample.Length >= 3, $"{sample.Length} cells sampled");
+        // Spread over the space, with a cell whose output is zero and the issue's cell (a convolution read only by 'none' edges).
+        Cell[] sample =
+        [
+            .. Enumerable.Range(0, 10).Select(i => Cell.FromIndex(((i * 1_301) + 3_906) % Cell.Count)),
+            Cell.Parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"),
+            Cell.Parse("|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"),
+        ];
+        Assert.Contains(sample, cell => cell.OutputIsZero);
         string specs = Path.Combine(_directory, "space.jsonl");
         File.WriteAllLines(specs, sample.Select(cell => SpaceSpec.Json(cell)));
 
@@ -33,6 +39,29 @@ public sealed class BatchCommandTests : IDisposable
             Assert.Equal(sample[i].ToString(), JsonNode.Parse(lines[i])!["model"]!.GetValue<string>());
             Assert.Null(JsonNode.Parse(lines[i])!["verdicts"]!["organizer"]);
         }
+    }
+
+    [Fact]
+    public void Dead_branches_are_a_warning_line_in_text_and_a_list_in_json()
+    {
+        string file = Path.Combine(_directory, "dead.json");
+        File.WriteAllText(file, """
+            { "input": [4, 8, 8], "stages": [ { "units": [ { "name": "cell", "ops": [
+                { "name": "dead", "type": "conv", "out": 4, "kernel": 3, "padding": 1 }, { "type": "bn" },
+                { "type": "relu", "inputs": ["input"] } ] } ] } ] }
+            """);
+
+        CliRun text = CliRun.Of("analyze", file);
+        CliRun json = CliRun.Of("analyze", file, "--json");
+
+        Assert.True(text.ExitCode == 0, text.Error);
+        Assert.Contains(
+            "warning: stage 1 unit 1 (cell): 2 ops on dead branches (t1 conv, t2 bn): their output does not lead to the unit's output; counted in parameters and MACs, not in the field",
+            text.Output.Split('\n'));
+        JsonNode unit = JsonNode.Parse(json.Output)!["stages"]![0]!["units"]![0]!;
+        Assert.Equal([1, 2], unit["deadOps"]!.AsArray().Select(index => index!.GetValue<int>()));
+        Assert.Equal((4 * 4 * 9) + 8, unit["params"]!.GetValue<long>());
+        Assert.Equal(1, unit["if"]!.GetValue<long>());
     }
 
     [Fact]
