@@ -156,6 +156,21 @@ public class FastSpecReaderTests
         }
     }
 
+    [Fact]
+    public void Numbers_that_underflow_strings_that_are_not_unicode_and_bytes_that_are_not_utf8_go_to_the_checked_reader()
+    {
+        // What the checked reader refuses since the hostile-input work (or may): the fast path never decides it.
+        string underflow = """{ "input": [3, 8, 8], "stages": [ { "units": [ { "ops": [ { "type": "bn", "eps": 1e-400 } ] } ] } ] }""";
+        string surrogate = """{ "name": "\ud800", "input": [3, 8, 8], "stages": [ { "units": [ { "ops": [ { "type": "relu" } ] } ] } ] }""";
+        byte[] bytes = Encoding.UTF8.GetBytes("""{ "name": "ab", "input": [3, 8, 8], "stages": [ { "units": [ { "ops": [ { "type": "relu" } ] } ] } ] }""");
+        bytes[12] = 0xFF; // inside the name
+
+        Assert.Null(FastSpecReader.TryParse(underflow, "network", OpSet.Default));
+        Assert.Null(FastSpecReader.TryParse(surrogate, "network", OpSet.Default));
+        Assert.Null(FastSpecReader.TryParse(bytes, "network", OpSet.Default));
+        Assert.NotNull(FastSpecReader.TryParse(underflow.Replace("1e-400", "0.001", StringComparison.Ordinal), "network", OpSet.Default));
+    }
+
     private static Network? Checked(string json)
     {
         try

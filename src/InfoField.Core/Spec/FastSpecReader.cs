@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using InfoField.Architecture;
 
 namespace InfoField.Spec;
@@ -50,6 +51,12 @@ internal sealed class FastSpecReader
     /// <summary>The network of the spec in <paramref name="utf8"/>, or null when the checked reader must read it.</summary>
     public Network? TryRead(ReadOnlySpan<byte> utf8, string defaultName)
     {
+        if (!Utf8.IsValid(utf8))
+        {
+            // Bytes that are not UTF-8: the checked reader says where.
+            return null;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(utf8, ReaderOptions);
@@ -627,7 +634,9 @@ internal sealed class FastOpFields
             return fallback ?? throw Decline.Instance;
         }
 
+        // A number that underflows to 0 as written (1e-400) is the checked reader's to refuse.
         return entry.Kind == JsonTokenType.Number && Utf8Parser.TryParse(Value(entry), out double value, out int used) && used == entry.ValueLength && double.IsFinite(value)
+            && (value != 0 || Value(entry).IndexOfAnyInRange((byte)'1', (byte)'9') < 0)
             ? value
             : throw Decline.Instance;
     }
