@@ -165,7 +165,7 @@ public class OnnxImportTests
 
         var error = Assert.Throws<InfoFieldException>(() => OnnxImport.Read(model.ToByteArray(), "m", "m.onnx"));
         Assert.Equal(
-            $"m.onnx: node 'weird_einsum' (Einsum): is not supported; InfoField reads {OnnxNodeReader.Supported}",
+            $"m.onnx: node 'weird_einsum' (Einsum): is not supported; InfoField reads {OnnxReaderSet.Default.Supported}",
             error.Message);
     }
 

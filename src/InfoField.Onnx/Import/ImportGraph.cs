@@ -1,0 +1,195 @@
+using System.Globalization;
+using InfoField.Architecture;
+
+namespace InfoField.Onnx.Import;
+
+/// <summary>
+/// One node of the import graph: a step (an op, or a piece of a multi-node pattern), the tensors it reads, and the
+/// ONNX node it came from.
+/// </summary>
+internal sealed class ImportNode(ImportStep step, int[] inputs, string[] inputNames, string source)
+{
+    /// <summary>What the node does; passes replace it.</summary>
+    public ImportStep Step { get; set; } = step;
+
+    /// <summary>The tensors read (0 is the network's input, i + 1 node i's output); passes rewire them.</summary>
+    public int[] Inputs { get; set; } = inputs;
+
+    /// <summary>The ONNX names the node read its inputs by (for the consumer counts of the patterns).</summary>
+    public string[] InputNames { get; } = inputNames;
+
+    /// <summary>The ONNX node, as messages name it: <c>node 'name' (OpType)</c>.</summary>
+    public string Source { get; } = source;
+
+    /// <summary>The op, for an <see cref="OpStep"/>; null for a pending step.</summary>
+    public Op? Op => (Step as OpStep)?.Op;
+}
+
+/// <summary>
+/// The whole network as read from the ONNX nodes, before the passes (<see cref="Passes.ImportPasses"/>) rewrite exporters'
+/// patterns: tensor 0 is the input and tensor i + 1 the output of node i, as in <see cref="FlatGraph"/>. A tensor is a
+/// feature map (with its <see cref="FeatureShape"/>) or, for the pieces of a channel shuffle, a view with other dims.
+/// Removing a node redirects its output to another tensor; <see cref="ToFlatGraph"/> resolves the redirections, keeps
+/// the nodes the output depends on and re-infers every shape.
+/// </summary>
+internal sealed class ImportGraph
+{
+    private readonly List<FeatureShape> _shapes;
+    private readonly List<long[]?> _views = [null];
+    private readonly Dictionary<int, int> _redirects = [];
+
+    public ImportGraph(FeatureShape input, int rank)
+    {
+        Input = input;
+        Rank = rank;
+        _shapes = [input];
+    }
+
+    /// <summary>The shape of one input sample.</summary>
+    public FeatureShape Input { get; }
+
+    /// <summary>2 for images, 1 for signals.</summary>
+    public int Rank { get; }
+
+    /// <summary>The nodes; node i makes tensor i + 1.</summary>
+    public List<ImportNode> Nodes { get; } = [];
+
+    /// <summary>Adds a node making a feature map of <paramref name="shape"/> (or a view of <paramref name="view"/> dims); returns its tensor.</summary>
+    public int Add(ImportNode node, FeatureShape shape, long[]? view = null)
+    {
+        if (Nodes.Count >= Limits.MaxOps)
+        {
+            throw new OnnxReadException(string.Create(CultureInfo.InvariantCulture, $"{node.Source}: the graph has more than {Limits.MaxOps:N0} layers, the limit of a network"));
+        }
+
+        Nodes.Add(node);
+        _shapes.Add(shape);
+        _views.Add(view);
+        return Nodes.Count;
+    }
+
+    /// <summary>The shape of <paramref name="tensor"/> as read (a view's is its source's).</summary>
+    public FeatureShape Shape(int tensor) => _shapes[tensor];
+
+    /// <summary>The dims of a view, or null for a feature map.</summary>
+    public long[]? View(int tensor) => _views[tensor];
+
+    /// <summary>The dims of <paramref name="tensor"/> with batch 1: [1, C, H, W] (or [1, C, L]) for a feature map, its own for a view.</summary>
+    public long[] Dims(int tensor)
+    {
+        if (_views[tensor] is { } view)
+        {
+            return view;
+        }
+
+        FeatureShape shape = _shapes[tensor];
+        return Rank == 2 ? [1, shape.Channels, shape.Height, shape.Width] : [1, shape.Channels, shape.Width];
+    }
+
+    /// <summary>The node making <paramref name="tensor"/>, or null for the input.</summary>
+    public ImportNode? Producer(int tensor) => tensor == 0 ? null : Nodes[tensor - 1];
+
+    /// <summary>Makes every reader of <paramref name="tensor"/> read <paramref name="replacement"/> instead.</summary>
+    public void Redirect(int tensor, int replacement) => _redirects[tensor] = replacement;
+
+    /// <summary>The tensor <paramref name="tensor"/> stands for after redirections.</summary>
+    public int Resolve(int tensor)
+    {
+        while (_redirects.TryGetValue(tensor, out int next))
+        {
+            tensor = next;
+        }
+
+        return tensor;
+    }
+
+    /// <summary>Resolves every node's inputs; passes call this before looking at consumers.</summary>
+    public void ResolveInputs()
+    {
+        foreach (ImportNode node in Nodes)
+        {
+            for (int i = 0; i < node.Inputs.Length; i++)
+            {
+                node.Inputs[i] = Resolve(node.Inputs[i]);
+            }
+        }
+    }
+
+    /// <summary>For each tensor, the nodes (by index) reading it, after resolving inputs.</summary>
+    public List<int>[] Consumers()
+    {
+        ResolveInputs();
+        var consumers = new List<int>[Nodes.Count + 1];
+        for (int t = 0; t < consumers.Length; t++)
+        {
+            consumers[t] = [];
+        }
+
+        for (int n = 0; n < Nodes.Count; n++)
+        {
+            foreach (int input in Nodes[n].Inputs.Distinct())
+            {
+                consumers[input].Add(n);
+            }
+        }
+
+        return consumers;
+    }
+
+    /// <summary>
+    /// The flat graph of the nodes <paramref name="output"/> depends on, renumbered, with every shape inferred again from
+    /// the final ops. Throws naming the node when one is still a pending piece of a pattern or its op does not apply.
+    /// </summary>
+    public FlatGraph ToFlatGraph(int output)
+    {
+        ResolveInputs();
+        output = Resolve(output);
+        var needed = new bool[Nodes.Count + 1];
+        needed[output] = true;
+        for (int t = output; t >= 1; t--)
+        {
+            if (needed[t])
+            {
+                foreach (int input in Nodes[t - 1].Inputs)
+                {
+                    needed[input] = true;
+                }
+            }
+        }
+
+        var index = new int[Nodes.Count + 1];
+        var kept = new List<FlatNode>();
+        var shapes = new List<FeatureShape> { Input };
+        for (int t = 1; t <= output; t++)
+        {
+            if (!needed[t])
+            {
+                continue;
+            }
+
+            ImportNode node = Nodes[t - 1];
+            if (node.Step is PendingStep pending)
+            {
+                throw new OnnxReadException($"{node.Source}: {pending.Requirement}");
+            }
+
+            Op op = node.Op!;
+            int[] inputs = [.. node.Inputs.Select(i => index[i])];
+            FeatureShape shape;
+            try
+            {
+                shape = op is MergeOp merge ? merge.OutputShape([.. inputs.Select(i => shapes[i])]) : op.OutputShape(shapes[inputs[0]]);
+            }
+            catch (ArchitectureException error)
+            {
+                throw new OnnxReadException($"{node.Source}: read as '{op.Type}': {error.Message}");
+            }
+
+            kept.Add(new FlatNode(op, inputs, node.Source));
+            shapes.Add(shape);
+            index[t] = kept.Count;
+        }
+
+        return new FlatGraph(Input, Rank, kept, shapes);
+    }
+}

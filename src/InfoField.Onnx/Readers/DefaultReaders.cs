@@ -1,0 +1,20 @@
+namespace InfoField.Onnx.Readers;
+
+/// <summary>Every entry of <see cref="OnnxReaderSet.Default"/>: one reader per operator or family, in the files of this folder.</summary>
+internal static class DefaultReaders
+{
+    /// <summary>The entries.</summary>
+    public static IEnumerable<OnnxReader> All =>
+    [
+        .. ConvolutionReaders.All,
+        .. PoolingReaders.All,
+        .. ActivationReaders.All,
+        .. MergeReaders.All,
+        .. ChannelReaders.All,
+        .. ReshapeReaders.All,
+        .. PadReaders.All,
+        .. LinearReaders.All,
+        .. ValueReaders.All,
+        .. ShapeArithmetic.All,
+    ];
+}

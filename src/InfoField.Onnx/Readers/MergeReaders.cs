@@ -1,0 +1,100 @@
+using InfoField.Architecture;
+using InfoField.Onnx.Import;
+
+namespace InfoField.Onnx.Readers;
+
+/// <summary>Add, Mul and Concat: merges of tensors, or shape arithmetic when every input is an integer constant.</summary>
+internal static class MergeReaders
+{
+    /// <summary>The entries.</summary>
+    public static IEnumerable<OnnxReader> All =>
+    [
+        new("Add", 1, Add) { MinInputs = 2, MaxInputs = 2, ParameterInputs = [0, 1] },
+        new("Mul", 1, Mul) { MinInputs = 2, MaxInputs = 2 },
+        new("Concat", 1, Concat) { MaxInputs = int.MaxValue },
+    ];
+
+    /// <summary>Two tensors: a residual sum. A tensor and a constant: a bias (after a MatMul; <see cref="Passes.LinearBias"/>).</summary>
+    private static void Add(OnnxNodeContext node)
+    {
+        if (ShapeArithmetic.AllIntegerConstants(node))
+        {
+            ShapeArithmetic.Arithmetic(node);
+            return;
+        }
+
+        bool constantA = node.IsConstant(0), constantB = node.IsConstant(1);
+        if (constantA && constantB)
+        {
+            throw node.Fail("adds two constants that are not integers; InfoField folds integer shape arithmetic only");
+        }
+
+        if (constantA || constantB)
+        {
+            FlatTensor x = node.Tensor(constantA ? 1 : 0);
+            node.SetOutput(0, new FlatTensor(node.Importer.AddPending(node, new BiasStep(node.Dims(constantA ? 0 : 1)), [x.Index], node.Shape(x))));
+            return;
+        }
+
+        node.SetOutput(0, node.Add(new Architecture.Add(), node.Tensor(0), node.Tensor(1)));
+    }
+
+    /// <summary>Two tensors: a gate (a C x 1 x 1 tensor or one of equal shape); x times sigmoid(x) is fused by <see cref="Passes.GatedActivations"/>.</summary>
+    private static void Mul(OnnxNodeContext node)
+    {
+        if (ShapeArithmetic.AllIntegerConstants(node))
+        {
+            ShapeArithmetic.Arithmetic(node);
+            return;
+        }
+
+        if (node.IsConstant(0) || node.IsConstant(1))
+        {
+            throw node.Fail("multiplies by a constant; InfoField reads Mul of two tensors (a gate, or x times sigmoid(x) or hard-sigmoid(x))");
+        }
+
+        node.SetOutput(0, node.Add(new Multiply(), node.Tensor(0), node.Tensor(1)));
+    }
+
+    /// <summary>Channel concatenation (a concat of an earlier concat's inputs is nested by <see cref="Passes.NestedConcat"/>), or a 1-D concat of integer constants.</summary>
+    private static void Concat(OnnxNodeContext node)
+    {
+        if (ShapeArithmetic.AllIntegerConstants(node))
+        {
+            var values = new List<long>();
+            for (int i = 0; i < node.InputCount; i++)
+            {
+                if (!node.Has(i))
+                {
+                    continue;
+                }
+
+                long[] part = ShapeArithmetic.Input(node, i).Values;
+                if (values.Count + part.Length > OnnxLimits.MaxFoldedValues)
+                {
+                    throw node.Fail($"concatenates constants of more than {OnnxLimits.MaxFoldedValues:N0} values; InfoField folds shape arithmetic of at most that many");
+                }
+
+                values.AddRange(part);
+            }
+
+            ShapeArithmetic.Fold(node, [.. values]);
+            return;
+        }
+
+        node.RequireChannelAxis(node.Int("axis", 1));
+        if (node.InputCount == 1)
+        {
+            node.PassOn();
+            return;
+        }
+
+        var inputs = new FlatTensor[node.InputCount];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = node.Tensor(i);
+        }
+
+        node.SetOutput(0, node.Add(new Architecture.Concat(), inputs));
+    }
+}
