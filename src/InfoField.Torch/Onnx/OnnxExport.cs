@@ -36,18 +36,43 @@ public static class OnnxExport
     public static void Save(NetworkModule module, string path, OnnxExportSet? forms = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes = ToModel(module, forms).ToByteArray();
-        AtomicFile.Write(path, temporary => File.WriteAllBytes(temporary, bytes));
+        var borrowed = new List<TorchSharp.torch.Tensor>();
+        try
+        {
+            ModelProto model = ToModel(module, forms, borrowed);
+            Write(model, path);
+        }
+        finally
+        {
+            foreach (TorchSharp.torch.Tensor tensor in borrowed)
+            {
+                tensor.Dispose();
+            }
+        }
     }
+
+    private static void Write(ModelProto model, string path) =>
+        AtomicFile.Write(path, temporary =>
+        {
+            // Streamed through one 1 MiB buffer: the weights go from the model's buffers to the file without another
+            // copy of the whole model (ToByteArray then a write took three times as long for a 500 MB model).
+            using var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1);
+            using var coded = new CodedOutputStream(stream, 1 << 20, leaveOpen: true);
+            model.WriteTo(coded);
+            coded.Flush();
+        });
 
     /// <summary>
     /// The ONNX model of <paramref name="module"/>: its architecture and its current weights, each op written by its form
     /// in <paramref name="forms"/> (default <see cref="OnnxExportSet.Default"/>; pass a set with op kinds of your own).
     /// </summary>
-    public static ModelProto ToModel(NetworkModule module, OnnxExportSet? forms = null)
+    public static ModelProto ToModel(NetworkModule module, OnnxExportSet? forms = null) => ToModel(module, forms, null);
+
+    /// <summary>The model of <paramref name="module"/>; with <paramref name="borrowed"/>, its initializers wrap the module's memory (see <see cref="OnnxOpWriter"/>).</summary>
+    private static ModelProto ToModel(NetworkModule module, OnnxExportSet? forms, List<TorchSharp.torch.Tensor>? borrowed)
     {
         ArgumentNullException.ThrowIfNull(module);
-        var writer = new GraphWriter(module, forms ?? OnnxExportSet.Default);
+        var writer = new GraphWriter(module, forms ?? OnnxExportSet.Default, borrowed);
         GraphProto graph = writer.Write();
         var model = new ModelProto
         {
@@ -68,11 +93,11 @@ public static class OnnxExport
         private readonly OnnxOpWriter _writer;
         private readonly GraphProto _graph = new();
 
-        public GraphWriter(NetworkModule module, OnnxExportSet forms)
+        public GraphWriter(NetworkModule module, OnnxExportSet forms, List<TorchSharp.torch.Tensor>? borrowed)
         {
             _network = module.Architecture;
             _forms = forms;
-            _writer = new OnnxOpWriter(_graph, module.state_dict(), _network.Name);
+            _writer = new OnnxOpWriter(_graph, module.state_dict(), _network.Name, borrowed);
             _graph.Name = _network.Name;
         }
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Google.Protobuf;
 using InfoField.Architecture;
 using Onnx;
@@ -15,13 +14,19 @@ public sealed class OnnxOpWriter
 {
     private readonly GraphProto _graph;
     private readonly Dictionary<string, Tensor> _state;
+    private readonly List<Tensor>? _borrowed;
     private int _tensors;
 
-    internal OnnxOpWriter(GraphProto graph, Dictionary<string, Tensor> state, string networkName)
+    /// <summary>
+    /// A writer adding to <paramref name="graph"/>. With <paramref name="borrowed"/>, initializers wrap the tensors'
+    /// own memory instead of a copy, and the tensors are added to that list, to be disposed once the model is written.
+    /// </summary>
+    internal OnnxOpWriter(GraphProto graph, Dictionary<string, Tensor> state, string networkName, List<Tensor>? borrowed = null)
     {
         _graph = graph;
         _state = state;
         NetworkName = networkName;
+        _borrowed = borrowed;
         Prefix = string.Empty;
     }
 
@@ -74,9 +79,23 @@ public sealed class OnnxOpWriter
     public string Initializer(string name, Tensor value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        using Tensor flat = value.detach().cpu().to_type(ScalarType.Float32).contiguous();
-        float[] data = flat.data<float>().ToArray();
-        var proto = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(data.AsSpan())) };
+        Tensor flat = value.detach().cpu().to_type(ScalarType.Float32).contiguous();
+        ByteString raw;
+        if (_borrowed is null)
+        {
+            // One copy of the native buffer (little-endian float32, ONNX's raw_data layout), wrapped without a second one.
+            using (flat)
+            {
+                raw = UnsafeByteOperations.UnsafeWrap(flat.bytes.ToArray());
+            }
+        }
+        else
+        {
+            _borrowed.Add(flat);
+            raw = UnsafeByteOperations.UnsafeWrap(NativeBytes.Of(flat));
+        }
+
+        var proto = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = raw };
         proto.Dims.AddRange(value.shape);
         _graph.Initializer.Add(proto);
         return name;
@@ -139,4 +158,43 @@ public sealed class OnnxOpWriter
     }
 
     private string NextName(string what) => $"{what}_{_tensors + 1}";
+}
+
+/// <summary>The memory of a CPU tensor as <see cref="Memory{T}"/> of bytes, without a copy; valid while the tensor lives.</summary>
+internal sealed unsafe class NativeBytes : System.Buffers.MemoryManager<byte>
+{
+    private readonly byte* _pointer;
+    private readonly int _length;
+
+    private NativeBytes(byte* pointer, int length)
+    {
+        _pointer = pointer;
+        _length = length;
+    }
+
+    /// <summary>The bytes of the contiguous CPU tensor <paramref name="tensor"/> (libtorch's storage does not move).</summary>
+    public static ReadOnlyMemory<byte> Of(Tensor tensor)
+    {
+        Span<byte> bytes = tensor.bytes;
+        fixed (byte* start = bytes)
+        {
+            return new NativeBytes(start, bytes.Length).Memory;
+        }
+    }
+
+    /// <inheritdoc />
+    public override Span<byte> GetSpan() => new(_pointer, _length);
+
+    /// <inheritdoc />
+    public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) => new(_pointer + elementIndex);
+
+    /// <inheritdoc />
+    public override void Unpin()
+    {
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+    }
 }
