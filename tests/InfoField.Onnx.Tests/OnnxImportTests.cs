@@ -5,6 +5,7 @@ using InfoField.Field;
 using InfoField.Reporting;
 using InfoField.Zoo;
 using Onnx;
+using static InfoField.Onnx.Tests.OnnxModels;
 
 namespace InfoField.Onnx.Tests;
 
@@ -159,7 +160,7 @@ public class OnnxImportTests
     [Fact]
     public void A_node_that_cannot_be_read_fails_with_one_line_naming_it_and_what_is_supported()
     {
-        ModelProto model = SmallModel();
+        ModelProto model = Small();
         model.Graph.Node.Add(Node("Einsum", "weird_einsum", ["conv_out"], ["y"]));
         model.Graph.Output[0].Name = "y";
 
@@ -172,7 +173,7 @@ public class OnnxImportTests
     [Fact]
     public void Asymmetric_padding_is_refused_with_a_clear_line()
     {
-        ModelProto model = SmallModel(pads: [0, 0, 1, 1]);
+        ModelProto model = Small(pads: [0, 0, 1, 1]);
 
         var error = Assert.Throws<InfoFieldException>(() => OnnxImport.Read(model.ToByteArray(), "m", "m.onnx"));
         Assert.Contains("node 'conv' (Conv): pads asymmetrically", error.Message);
@@ -183,7 +184,7 @@ public class OnnxImportTests
     [InlineData("VALID", 6, 0)]
     public void Auto_pad_gives_the_padding_it_implies(string autoPad, int size, int padding)
     {
-        ModelProto model = SmallModel(autoPad: autoPad);
+        ModelProto model = Small(autoPad: autoPad);
 
         Network network = OnnxImport.Read(model.ToByteArray(), "m", "m.onnx");
         var conv = Assert.IsType<Architecture.Convolution>(network.Units.Single().Ops[0]);
@@ -194,7 +195,7 @@ public class OnnxImportTests
     [Fact]
     public void Weights_in_external_data_files_are_not_needed()
     {
-        ModelProto model = SmallModel();
+        ModelProto model = Small();
         TensorProto weight = model.Graph.Initializer.Single(t => t.Name == "w");
         weight.DataLocation = TensorProto.Types.DataLocation.External;
         weight.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "missing-weights.bin" });
@@ -232,7 +233,7 @@ public class OnnxImportTests
     [Fact]
     public void A_pad_folds_into_the_conv_after_it()
     {
-        ModelProto model = SmallModel(pads: [0, 0, 0, 0]);
+        ModelProto model = Small(pads: [0, 0, 0, 0]);
         model.Graph.Initializer.Add(Integers("pad_amounts", [0, 0, 2, 2, 0, 0, 2, 2]));
         model.Graph.Node.Insert(0, Node("Pad", "pad", ["x", "pad_amounts"], ["x_padded"]));
         model.Graph.Node[1].Input[0] = "x_padded";
@@ -244,9 +245,9 @@ public class OnnxImportTests
     [Fact]
     public void A_clip_that_is_not_relu6_is_refused_naming_its_bounds()
     {
-        ModelProto model = SmallModel();
-        model.Graph.Initializer.Add(Reals("low", -1));
-        model.Graph.Initializer.Add(Reals("high", 1));
+        ModelProto model = Small();
+        model.Graph.Initializer.Add(Real("low", -1));
+        model.Graph.Initializer.Add(Real("high", 1));
         model.Graph.Node.Add(Node("Clip", "clip", ["conv_out", "low", "high"], ["y"]));
         model.Graph.Output[0].Name = "y";
 
@@ -278,11 +279,9 @@ public class OnnxImportTests
     /// <summary>SmallModel's conv, then a Gather of <paramref name="indices"/> and a 1x1 conv to 3 channels with 3 groups.</summary>
     private static ModelProto RollingModel(long[] indices)
     {
-        ModelProto model = SmallModel();
+        ModelProto model = Small();
         model.Graph.Initializer.Add(Integers("windows", indices));
-        var weight = new TensorProto { Name = "rw", DataType = (int)TensorProto.Types.DataType.Float };
-        weight.Dims.Add([3, 2, 1, 1]);
-        model.Graph.Initializer.Add(weight);
+        model.Graph.Initializer.Add(Weight("rw", 3, 2, 1, 1));
         var axis = new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 };
         var group = new AttributeProto { Name = "group", Type = AttributeProto.Types.AttributeType.Int, I = 3 };
         NodeProto gather = Node("Gather", "gather", ["conv_out", "windows"], ["gathered"]);
@@ -298,7 +297,7 @@ public class OnnxImportTests
     [Fact]
     public void An_unsupported_opset_is_refused()
     {
-        ModelProto model = SmallModel();
+        ModelProto model = Small();
         model.OpsetImport[0].Version = 8;
 
         var error = Assert.Throws<InfoFieldException>(() => OnnxImport.Read(model.ToByteArray(), "m", "m.onnx"));
@@ -309,62 +308,6 @@ public class OnnxImportTests
 
     private static AnalysisDocument Analyze(LoadedNetwork loaded) =>
         AnalysisDocument.From(InformationField.Analyze(loaded.Network, FieldOptions.Default), loaded);
-
-    /// <summary>A 1 x 3 x 8 x 8 input, a 3x3 conv to 4 channels (weights 'w' without data).</summary>
-    private static ModelProto SmallModel(long[]? pads = null, string? autoPad = null)
-    {
-        var model = new ModelProto { IrVersion = 8, Graph = new GraphProto { Name = "g" } };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
-        model.Graph.Input.Add(Value("x", 1, 3, 8, 8));
-        model.Graph.Output.Add(Value("conv_out", 1, 4, 8, 8));
-        var weight = new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float };
-        weight.Dims.Add([4, 3, 3, 3]);
-        model.Graph.Initializer.Add(weight);
-        NodeProto conv = Node("Conv", "conv", ["x", "w"], ["conv_out"]);
-        if (autoPad is not null)
-        {
-            conv.Attribute.Add(new AttributeProto { Name = "auto_pad", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(autoPad) });
-        }
-        else
-        {
-            var attribute = new AttributeProto { Name = "pads", Type = AttributeProto.Types.AttributeType.Ints };
-            attribute.Ints.Add(pads ?? [1, 1, 1, 1]);
-            conv.Attribute.Add(attribute);
-        }
-
-        model.Graph.Node.Add(conv);
-        return model;
-    }
-
-    private static TensorProto Integers(string name, long[] values)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
-        tensor.Dims.Add(values.Length);
-        tensor.Int64Data.Add(values);
-        return tensor;
-    }
-
-    private static TensorProto Reals(string name, float value)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-        tensor.FloatData.Add(value);
-        return tensor;
-    }
-
-    private static NodeProto Node(string type, string name, string[] inputs, string[] outputs)
-    {
-        var node = new NodeProto { OpType = type, Name = name };
-        node.Input.Add(inputs);
-        node.Output.Add(outputs);
-        return node;
-    }
-
-    private static ValueInfoProto Value(string name, params long[] dims)
-    {
-        var shape = new TensorShapeProto();
-        shape.Dim.Add(dims.Select(d => new TensorShapeProto.Types.Dimension { DimValue = d }));
-        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = shape } } };
-    }
 
     private static long TorchParameters(string fixture) =>
         File.ReadLines(Path.Combine(FixtureDirectory, "params.txt"))
@@ -381,21 +324,5 @@ public class OnnxImportTests
         string path = Path.Combine(directory, name);
         File.WriteAllBytes(path, bytes);
         return path;
-    }
-
-    private static string Fixture(string name) => Path.Combine(FixtureDirectory, name + ".onnx");
-
-    private static string FixtureDirectory
-    {
-        get
-        {
-            string root = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
-            {
-                root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("InfoField.slnx not found above the test's folder");
-            }
-
-            return Path.Combine(root, "tests", "fixtures", "onnx");
-        }
     }
 }

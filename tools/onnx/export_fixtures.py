@@ -2,16 +2,20 @@
 """Exports the ONNX fixtures of tests/fixtures/onnx from torchvision and a few hand-written modules.
 
 Run with Debian's python3-torch 1.13 / python3-torchvision 0.14 / python3-onnx:
-    /usr/bin/python3 tools/onnx/export_fixtures.py tests/fixtures/onnx
+    /usr/bin/python3 tools/onnx/export_fixtures.py tests/fixtures/onnx [NAME ...]
+With names, only those fixtures are exported (and their rows of params.txt replaced).
 
 Weights are stripped after export (float initializers with more than 16 values keep their dims, lose their data),
 so the files stay small; InfoField's importer reads only dims. Small initializers (Clip bounds, Reshape shapes)
 keep their values. Each model's torchvision parameter count is written to params.txt for the tests.
+The *_noweights fixtures are exports with export_params=False: every weight, bias and batch-norm statistic is a graph
+input with its shape instead of an initializer (the usual way to share an architecture without its weights).
 """
 import sys, os
 import torch, torch.nn as nn, torchvision, onnx
 
 out = sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/onnx"
+only = set(sys.argv[2:])
 os.makedirs(out, exist_ok=True)
 torch.manual_seed(0)
 
@@ -28,17 +32,20 @@ def strip(path):
     onnx.save(model, path)
 
 
-def export(name, model, shape, preserve_bn=True, opset=13):
+def export(name, model, shape, preserve_bn=True, opset=13, export_params=True):
     model.eval()
+    params = sum(p.numel() for p in model.parameters())
+    if only and name not in only:
+        torch.randn(*shape)  # the input the export would draw: later exports see the random state of a full run
+        return None
     path = os.path.join(out, name + ".onnx")
-    kwargs = dict(opset_version=opset, input_names=["input"], output_names=["output"])
+    kwargs = dict(opset_version=opset, input_names=["input"], output_names=["output"], export_params=export_params)
     if preserve_bn:
         # PRESERVE (with the model in eval mode) keeps BatchNormalization nodes in their inference form instead of
         # folding them into the convolutions; constant folding still turns shape arithmetic into constants.
         kwargs["training"] = torch.onnx.TrainingMode.PRESERVE
     torch.onnx.export(model, torch.randn(*shape), path, **kwargs)
     strip(path)
-    params = sum(p.numel() for p in model.parameters())
     return name, params, os.path.getsize(path)
 
 
@@ -116,9 +123,23 @@ rows.append(export("signal1d", Signal(), (1, 2, 128)))
 # SqueezeNet's classifier is a 1x1 convolution to the classes (then ReLU and global pooling), not a linear layer: the
 # organizer must keep it (it once removed it, and the optimized model's output shrank from 1000 to 512 features).
 rows.append(export("squeezenet1_0", tv.squeezenet1_0(), (1, 3, 224, 224)))
-with open(os.path.join(out, "params.txt"), "w") as f:
+# Exports without weights (export_params=False) of the same architectures as resnet50 and vgg16 (added after
+# squeezenet1_0, so last too).
+rows.append(export("resnet50_noweights", tv.resnet50(), (1, 3, 224, 224), export_params=False))
+rows.append(export("vgg16_noweights", tv.vgg16(), (1, 3, 224, 224), opset=11, export_params=False))
+rows = [row for row in rows if row is not None]
+counts = {}
+params_path = os.path.join(out, "params.txt")
+if only and os.path.exists(params_path):
+    for line in open(params_path):
+        if not line.startswith("#") and line.strip():
+            name, value = line.split()
+            counts[name] = int(value)
+for name, params, size in rows:
+    counts[name] = params
+with open(params_path, "w") as f:
     f.write("# model torch_parameters (sum of p.numel() over model.parameters())\n")
-    for name, params, size in rows:
+    for name, params in counts.items():
         f.write(f"{name} {params}\n")
 for name, params, size in rows:
     print(f"{name:22s} params {params:>10d} bytes {size:>9d}")
