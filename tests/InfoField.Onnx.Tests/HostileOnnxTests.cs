@@ -155,6 +155,14 @@ public class HostileOnnxTests
     }
 
     [Fact]
+    public void A_node_output_named_as_the_graph_input_is_refused()
+    {
+        ModelProto model = Small().Then(Node("Relu", "relu", ["conv_out"], ["x"]));
+
+        Assert.Equal("m.onnx: node 'relu' (Relu): its output 'x' is also made by the graph input 'x'; every value must be made once", model.Error());
+    }
+
+    [Fact]
     public void A_length_prefix_past_the_end_of_the_file_is_refused()
     {
         byte[] bytes = Small().ToByteArray();

@@ -145,7 +145,7 @@ internal sealed class GraphImporter
         : max == int.MaxValue ? string.Create(CultureInfo.InvariantCulture, $"{min} or more")
         : string.Create(CultureInfo.InvariantCulture, $"{min} to {max}");
 
-    /// <summary>Every name is made once: by one initializer, one graph input or one node output.</summary>
+    /// <summary>Every name is made once: by one initializer or graph input (older IR versions list initializers as inputs too), or one node output.</summary>
     private static void RequireUniqueNames(OnnxGraph graph)
     {
         var made = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -155,6 +155,11 @@ internal sealed class GraphImporter
             {
                 throw new OnnxReadException($"the initializer '{initializer.Name}' is defined twice");
             }
+        }
+
+        foreach (OnnxValueInfo input in graph.Inputs)
+        {
+            made.TryAdd(input.Name, $"the graph input '{input.Name}'");
         }
 
         foreach (OnnxNode node in graph.Nodes)
