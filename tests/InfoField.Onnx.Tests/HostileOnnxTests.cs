@@ -195,6 +195,85 @@ public class HostileOnnxTests
         Assert.Equal("m.onnx: node 'reshape' (Reshape): 'target' has dims [1099511627776] (1,099,511,627,776 values); InfoField reads at most 8 values here", model.Error());
     }
 
+    /// <summary>Each of the importer's own limits (<see cref="OnnxLimits"/>), one past it, in a file written byte by byte.</summary>
+    [Theory]
+    [InlineData("nodes", "the model has more than 262,144 nodes, the limit")]
+    [InlineData("initializers", "the model has more than 1,048,576 initializers, the limit")]
+    [InlineData("name", "a node's name is 65,537 bytes long, more than the limit of 65,536")]
+    [InlineData("ints", "the model has more than 65,536 ints of an attribute, the limit")]
+    [InlineData("dims", "a tensor has more than 64 dims")]
+    public void Past_each_limit_of_the_file_a_model_is_refused_in_one_line(string limit, string expected)
+    {
+        var graph = new MemoryStream();
+        switch (limit)
+        {
+            case "nodes":
+                for (int i = 0; i <= OnnxLimits.MaxNodes; i++)
+                {
+                    graph.Write([0x0A, 0x06, 0x22, 0x04, (byte)'R', (byte)'e', (byte)'l', (byte)'u']);  // node { op_type: "Relu" }
+                }
+
+                break;
+            case "initializers":
+                for (int i = 0; i <= OnnxLimits.MaxValues; i++)
+                {
+                    graph.Write([0x2A, 0x00]);  // initializer { }
+                }
+
+                break;
+            case "name":
+                Field(graph, 0x0A, Field(new MemoryStream(), 0x1A, new byte[OnnxLimits.MaxStringBytes + 1]).ToArray());  // node { name: 65,537 bytes }
+                break;
+            case "ints":
+                var packed = new MemoryStream();
+                for (int i = 0; i <= OnnxLimits.MaxListValues; i++)
+                {
+                    packed.WriteByte(1);
+                }
+
+                Field(graph, 0x0A, Field(new MemoryStream(), 0x2A, Field(new MemoryStream(), 0x42, packed.ToArray()).ToArray()).ToArray());  // node { attribute { ints: [...] } }
+                break;
+            default:
+                Field(graph, 0x2A, Field(new MemoryStream(), 0x0A, [.. Enumerable.Repeat((byte)1, OnnxLimits.MaxRank + 1)]).ToArray());  // initializer { dims: 65 ones, packed }
+                break;
+        }
+
+        byte[] model = [0x08, 0x08, 0x42, 0x02, 0x10, 0x0D, .. Field(new MemoryStream(), 0x3A, graph.ToArray()).ToArray()];  // ir_version 8, opset 13, graph
+        var error = Bounded(() => Assert.Throws<InfoFieldException>(() => OnnxImport.Read(model, "m", "m.onnx")));
+        Assert.Equal($"m.onnx: {expected}", error.Message);
+    }
+
+    [Fact]
+    public void Folded_constants_past_their_total_for_a_graph_are_refused()
+    {
+        ModelProto model = Small();
+        model.Graph.Initializer.Add(Integers("half", [.. Enumerable.Range(0, OnnxLimits.MaxFoldedValues / 2).Select(i => (long)i)]));
+        for (int i = 0; i <= OnnxLimits.MaxFoldedTotal / OnnxLimits.MaxFoldedValues; i++)
+        {
+            model.Graph.Node.Add(Node("Concat", $"k{i}", ["half", "half"], [$"k{i}"], Int("axis", 0)));
+        }
+
+        Assert.Equal(
+            "m.onnx: node 'k64' (Concat): folding it brings the graph's folded constants past 4,194,304 values, the limit for shape arithmetic",
+            Bounded(() => model.Error()));
+    }
+
+    private static MemoryStream Field(MemoryStream stream, byte tag, byte[] payload)
+    {
+        stream.WriteByte(tag);
+        for (ulong rest = (ulong)payload.Length; ; rest >>= 7)
+        {
+            stream.WriteByte((byte)(rest < 0x80 ? rest : rest | 0x80));
+            if (rest < 0x80)
+            {
+                break;
+            }
+        }
+
+        stream.Write(payload);
+        return stream;
+    }
+
     [Fact]
     public void A_constant_whose_values_do_not_match_its_dims_is_refused()
     {
