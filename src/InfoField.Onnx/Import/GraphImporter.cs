@@ -256,17 +256,13 @@ internal sealed class GraphImporter
     internal int AddOp(OnnxNodeContext context, Op op, int[] inputs)
     {
         RequireTensors(context, inputs);
-        FeatureShape shape;
-        try
+        if (op is not MergeOp && inputs.Length != 1)
         {
-            shape = op is MergeOp merge
-                ? merge.OutputShape([.. inputs.Select(Graph.Shape)])
-                : inputs.Length == 1 ? op.OutputShape(Graph.Shape(inputs[0])) : throw context.Fail($"gives '{op.Type}' {inputs.Length} inputs; only merges read more than one");
+            throw context.Fail($"gives '{op.Type}' {inputs.Length} inputs; only merges read more than one");
         }
-        catch (ArchitectureException error)
-        {
-            throw context.Fail($"read as '{op.Type}': {error.Message}");
-        }
+
+        Checked<FeatureShape> read = op is MergeOp merge ? merge.TryOutputShape([.. inputs.Select(Graph.Shape)]) : op.TryOutputShape(Graph.Shape(inputs[0]));
+        FeatureShape shape = read.OrThrow(broken => context.Fail($"read as '{op.Type}': {broken.Message}"));
 
         return Graph.Add(new ImportNode(new OpStep(op), inputs, Names(context, inputs), context.Source), shape);
     }

@@ -175,15 +175,8 @@ internal sealed class ImportGraph
 
             Op op = node.Op!;
             int[] inputs = [.. node.Inputs.Select(i => index[i])];
-            FeatureShape shape;
-            try
-            {
-                shape = op is MergeOp merge ? merge.OutputShape([.. inputs.Select(i => shapes[i])]) : op.OutputShape(shapes[inputs[0]]);
-            }
-            catch (ArchitectureException error)
-            {
-                throw new OnnxReadException($"{node.Source}: read as '{op.Type}': {error.Message}");
-            }
+            Checked<FeatureShape> read = op is MergeOp merge ? merge.TryOutputShape([.. inputs.Select(i => shapes[i])]) : op.TryOutputShape(shapes[inputs[0]]);
+            FeatureShape shape = read.OrThrow(broken => new OnnxReadException($"{node.Source}: read as '{op.Type}': {broken.Message}"));
 
             kept.Add(new FlatNode(op, inputs, node.Source));
             shapes.Add(shape);

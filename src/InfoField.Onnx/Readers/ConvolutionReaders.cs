@@ -40,16 +40,8 @@ internal static class ConvolutionReaders
         }
 
         var form = new ConvolutionForm(w[0], kernel, stride, padding, dilation, groups, bias);
-        FeatureShape shape;
         Op op = form.ToOp(input.Channels);
-        try
-        {
-            shape = op.OutputShape(input);
-        }
-        catch (ArchitectureException error)
-        {
-            throw node.Fail($"read as '{op.Type}': {error.Message}");
-        }
+        FeatureShape shape = op.TryOutputShape(input).OrThrow(broken => node.Fail($"read as '{op.Type}': {broken.Message}"));
 
         node.SetOutput(0, new FlatTensor(node.Importer.AddPending(node, new ConvStep(form), [x.Index], shape)));
     }
