@@ -293,7 +293,8 @@ public class HostileOnnxTests
     [Fact]
     public void Fuzz_hostile_onnx_imports_consistently_or_fails_in_one_line()
     {
-        var random = new Random(20261207);
+        int seed = TestSeed.Value(20261207);
+        var random = new Random(seed);
         int accepted = 0, refused = 0;
         foreach (string fixture in Fixtures)
         {
@@ -308,24 +309,25 @@ public class HostileOnnxTests
                     applied.Add(Mutate(model, random));
                 }
 
-                _ = Check(model.ToByteArray(), $"{fixture} trial {trial} ({string.Join("; ", applied)})") ? accepted++ : refused++;
+                _ = Check(model.ToByteArray(), $"seed {seed}, {fixture} trial {trial} ({string.Join("; ", applied)})") ? accepted++ : refused++;
             }
         }
 
         for (int trial = 0; trial < 1200; trial++)
         {
             var (model, description) = Generated(random);
-            _ = Check(model.ToByteArray(), $"generated {trial}: {description}") ? accepted++ : refused++;
+            _ = Check(model.ToByteArray(), $"seed {seed}, generated {trial}: {description}") ? accepted++ : refused++;
         }
 
-        Assert.True(accepted >= 100 && refused >= 500, $"{accepted} accepted, {refused} refused: the fuzz should exercise both");
+        Assert.True(accepted >= 100 && refused >= 500, $"seed {seed}: {accepted} accepted, {refused} refused: the fuzz should exercise both");
     }
 
     /// <summary>Byte-level damage to every fixture: truncations and flipped bytes.</summary>
     [Fact]
     public void Fuzz_damaged_bytes_of_every_fixture_fail_in_one_line_or_import_consistently()
     {
-        var random = new Random(11);
+        int seed = TestSeed.Value(11);
+        var random = new Random(seed);
         foreach (string fixture in Fixtures)
         {
             byte[] original = File.ReadAllBytes(Fixture(fixture));
@@ -337,7 +339,7 @@ public class HostileOnnxTests
                     damaged[random.Next(damaged.Length)] = (byte)random.Next(256);
                 }
 
-                Check(damaged, $"{fixture} damaged {trial}");
+                Check(damaged, $"seed {seed}, {fixture} damaged {trial}");
             }
         }
     }
