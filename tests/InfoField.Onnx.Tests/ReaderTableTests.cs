@@ -105,6 +105,38 @@ public class ReaderTableTests
     }
 
     [Fact]
+    public void Layer_normalization_over_the_channels_of_a_point_reads_as_layernorm_from_opset_17()
+    {
+        static ModelProto Normalized(long opset, long[] scale, long axis = 1, bool pooled = true)
+        {
+            ModelProto model = Small(opset: opset);
+            model.Graph.Initializer.Add(Weight("gamma", scale));
+            model.Graph.Initializer.Add(Weight("beta", 4));
+            string input = "conv_out";
+            if (pooled)
+            {
+                model.Then(Node("GlobalAveragePool", "pool", ["conv_out"], ["pooled"]));
+                input = "pooled";
+            }
+
+            var epsilon = new AttributeProto { Name = "epsilon", Type = AttributeProto.Types.AttributeType.Float, F = 1e-6f };
+            return model.Then(Node("LayerNormalization", "ln", [input, "gamma", "beta"], ["y"], Int("axis", axis), epsilon));
+        }
+
+        Network network = Normalized(17, [4, 1, 1]).Import();
+        Op[] ops = [.. network.Stages.SelectMany(stage => stage.Entry.Concat(stage.Units.SelectMany(unit => unit.Graph.Ops))), .. network.Head];
+        Assert.Single(ops, op => op == new LayerNorm(1e-6));
+        Assert.Equal((4L * 3 * 3 * 3) + (2 * 4), Costs.CostModel.Of(network).Total.Parameters);
+        Assert.Equal(network, Normalized(17, [4], axis: -3).Import());
+
+        Assert.Equal("m.onnx: node 'ln' (LayerNormalization): is read from opset 17 of its domain on, and the model imports opset 13", Normalized(13, [4]).Error());
+        Assert.StartsWith("m.onnx: node 'ln' (LayerNormalization): InfoField reads LayerNormalization over the channels alone: axis 1 on a C x 1 x 1 tensor (this one has axis 1 on a 4x8x8", Normalized(17, [4], pooled: false).Error());
+        Assert.StartsWith("m.onnx: node 'ln' (LayerNormalization): InfoField reads LayerNormalization over the channels alone: axis 1 on a C x 1 x 1 tensor (this one has axis -1", Normalized(17, [4], axis: -1).Error());
+        Assert.Equal("m.onnx: node 'ln' (LayerNormalization): InfoField reads LayerNormalization with a scale and a shift of one value per channel (4)", Normalized(17, [3]).Error());
+        Assert.Equal("m.onnx: node 'ln' (LayerNormalization): InfoField reads LayerNormalization with a scale and a shift of one value per channel (4)", Normalized(17, [2, 2]).Error());
+    }
+
+    [Fact]
     public void A_node_of_a_domain_the_model_does_not_import_is_refused()
     {
         ModelProto model = Small().Then(new NodeProto { OpType = "Gelu", Name = "gelu", Domain = "com.microsoft", Input = { "conv_out" }, Output = { "y" } });

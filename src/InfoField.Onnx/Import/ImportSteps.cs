@@ -70,25 +70,12 @@ internal sealed record BiasStep(long[] Dims) : PendingStep
 }
 
 /// <summary>
-/// A convolution's parameters as ONNX gives them, before it is named depthwise, pointwise or standard. The rule:
-/// one group per input channel (more than one channel) with a whole multiplier is depthwise; a 1x1 kernel without
-/// padding is pointwise (grouped or not); anything else is a convolution (grouped allowed).
+/// A convolution's parameters as ONNX gives them, before it is named depthwise, pointwise or standard: that is
+/// <see cref="Ops.Conv2d"/>'s rule, the one the tracer uses, applied once the padding (Pad nodes folded in) and the
+/// input's channels are final.
 /// </summary>
 internal sealed record ConvolutionForm(int OutChannels, Pair Kernel, Pair Stride, Pair Padding, Pair Dilation, int Groups, bool Bias)
 {
     /// <summary>The op this convolution is on an input of <paramref name="inputChannels"/> channels.</summary>
-    public Op ToOp(int inputChannels)
-    {
-        if (Groups == inputChannels && inputChannels > 1 && OutChannels % inputChannels == 0)
-        {
-            return new DepthwiseConvolution(Kernel, Stride, Padding, Dilation, OutChannels / inputChannels, Bias);
-        }
-
-        if (Kernel == Pair.Square(1) && Padding == Pair.Square(0))
-        {
-            return new PointwiseConvolution(OutChannels, Groups, Stride, Bias);
-        }
-
-        return new Convolution(OutChannels, Kernel, Stride, Padding, Dilation, Groups, Bias);
-    }
+    public Op ToOp(int inputChannels) => Ops.Conv2d(inputChannels, OutChannels, Kernel, Stride, Padding, Dilation, Groups, Bias);
 }

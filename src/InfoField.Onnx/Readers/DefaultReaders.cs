@@ -9,6 +9,7 @@ internal static class DefaultReaders
         .. ConvolutionReaders.All,
         .. PoolingReaders.All,
         .. ActivationReaders.All,
+        .. LayerNormReader.All,
         .. MergeReaders.All,
         .. ChannelReaders.All,
         .. ReshapeReaders.All,
