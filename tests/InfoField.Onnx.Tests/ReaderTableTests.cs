@@ -137,6 +137,22 @@ public class ReaderTableTests
     }
 
     [Fact]
+    public void A_tensor_times_a_scalar_zero_reads_as_the_zero_op()
+    {
+        ModelProto model = Small();
+        model.Graph.Initializer.Add(Real("nothing", 0));
+        model.Then(Node("Mul", "none", ["nothing", "conv_out"], ["y"]));
+
+        Op[] ops = [.. model.Import().Stages.SelectMany(stage => stage.Entry.Concat(stage.Units.SelectMany(unit => unit.Graph.Ops)))];
+        Assert.Equal(new Zero(), ops[^1]);
+
+        ModelProto two = Small();
+        two.Graph.Initializer.Add(Real("two", 2));
+        two.Then(Node("Mul", "twice", ["conv_out", "two"], ["y"]));
+        Assert.StartsWith("m.onnx: node 'twice' (Mul): multiplies by a constant; InfoField reads Mul of two tensors", two.Error());
+    }
+
+    [Fact]
     public void A_node_of_a_domain_the_model_does_not_import_is_refused()
     {
         ModelProto model = Small().Then(new NodeProto { OpType = "Gelu", Name = "gelu", Domain = "com.microsoft", Input = { "conv_out" }, Output = { "y" } });

@@ -39,13 +39,26 @@ internal static class MergeReaders
         node.SetOutput(0, node.Add(new Architecture.Add(), node.Tensor(0), node.Tensor(1)));
     }
 
-    /// <summary>Two tensors: a gate (a C x 1 x 1 tensor or one of equal shape); x times sigmoid(x) is fused by <see cref="Passes.GatedActivations"/>.</summary>
+    /// <summary>
+    /// Two tensors: a gate (a C x 1 x 1 tensor or one of equal shape); x times sigmoid(x) is fused by
+    /// <see cref="Passes.GatedActivations"/>. A tensor times a scalar constant 0 (PyTorch's <c>x.mul(0.)</c>,
+    /// NAS-Bench-201's <c>none</c> edge) is <see cref="Zero"/>: zeros of the tensor's shape.
+    /// </summary>
     private static void Mul(OnnxNodeContext node)
     {
         if (ShapeArithmetic.AllIntegerConstants(node))
         {
             ShapeArithmetic.Arithmetic(node);
             return;
+        }
+
+        for (int constant = 0; constant < 2; constant++)
+        {
+            if (node.IsConstant(constant) && !node.IsConstant(1 - constant) && node.Dims(constant).All(dim => dim == 1) && node.Reals(constant, 1)[0] == 0)
+            {
+                node.SetOutput(0, node.Add(new Zero(), node.Tensor(1 - constant)));
+                return;
+            }
         }
 
         if (node.IsConstant(0) || node.IsConstant(1))
