@@ -65,7 +65,7 @@ public class ExactFieldTests
                 new GraphNode(new Multiply(), [1, 4]),
             ]));
 
-        StageField stage = InformationField.Analyze(network).Stages[0];
+        StageField stage = InformationField.Analyze(network, new FieldOptions(FieldKind: FieldKind.Literal)).Stages[0];
 
         Assert.Equal(16L * 16 * 4, stage.V0);
         Assert.Equal([900L, 900L], stage.Units.Select(unit => unit.If));
@@ -73,6 +73,14 @@ public class ExactFieldTests
 
         // Through windows only: a 3x3 window of the strided view (5 rows), then another 3x3 window (9 rows).
         Assert.Equal([100L, 324L], stage.Units.Select(unit => unit.Local.If));
+
+        // The default analysis (the local field) reports those, with their own gain; the literal field stays beside them.
+        StageField local = InformationField.Analyze(network).Stages[0];
+        Assert.Equal([100L, 324L], local.Units.Select(unit => unit.If));
+        Assert.Equal([900L, 900L], local.Units.Select(unit => unit.Literal.If));
+        Assert.Equal(InformationField.DeltaIf(100, 324, 1024, 3), local.Units[1].DeltaIf);
+        Assert.Equal((local.Units[1].DeltaIf, 0.0), (local.Units[1].LocalDeltaIf, local.Units[1].LiteralDeltaIf));
+        Assert.Equal(stage.Units.Select(unit => (unit.Local, unit.Literal, unit.LocalDeltaIf, unit.LiteralDeltaIf)), local.Units.Select(unit => (unit.Local, unit.Literal, unit.LocalDeltaIf, unit.LiteralDeltaIf)));
     }
 
     [Fact]
@@ -88,10 +96,13 @@ public class ExactFieldTests
             new GraphNode(new Multiply(), [1, 4]),
         ]));
 
-        Assert.Equal(256, unit.If);
+        Assert.Equal(9, unit.If);
+        Assert.Equal(256, unit.Literal.If);
+        Assert.True(unit.HasGlobalContext);
         Assert.Equal(new FieldFactors(3, 3, 3, 3, 1, 1, 1, 9), unit.Local);
         Assert.Equal(new FieldFactors(0, 0, 0, 0, 0, 0, 0, 0), unit.Ops[1].Local);
-        Assert.Equal((8, 1, 64L), (unit.Ops[1].IfH, unit.Ops[1].IfC, unit.Ops[1].If));
+        Assert.Equal((0, 0, 0L), (unit.Ops[1].IfH, unit.Ops[1].IfC, unit.Ops[1].If));
+        Assert.Equal((8, 1, 64L), (unit.Ops[1].Literal.IfH, unit.Ops[1].Literal.IfC, unit.Ops[1].Literal.If));
     }
 
     [Fact]

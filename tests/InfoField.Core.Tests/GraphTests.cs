@@ -60,11 +60,15 @@ public class GraphTests
             new GraphNode(new Multiply(), [1, 4]),
         ]);
 
-        UnitField unit = AnalyzeOne(graph);
+        UnitField unit = AnalyzeOne(graph, FieldKind.Literal);
 
         Assert.Equal(Input, unit.OutputShape);
         Assert.Equal((8, 8, 4, Input.Volume), (unit.IfH, unit.IfW, unit.IfC, unit.If));
         Assert.Equal((3, 1), (unit.Ops[0].IfW, unit.Ops[0].IfC));
+
+        // The local field (the default) leaves the gate's reach out: the depthwise window of its own channel.
+        UnitField local = AnalyzeOne(graph);
+        Assert.Equal((3, 3, 1, 9L), (local.IfH, local.IfW, local.IfC, local.If));
 
         // The gate sets the reach, not the step between neurons: a following 3x3 unit still counts in input pixels.
         Network twice = Network(graph, [Ops.Conv(4, 3, padding: 1)]);
@@ -224,11 +228,13 @@ public class GraphTests
         StageField stage = InformationField.Analyze(network).Stages[0];
 
         Assert.Equal((3, 1, 9L), (stage.Units[0].IfW, stage.Units[0].IfC, stage.Units[0].If));
-        Assert.Equal(stage.V0, stage.Units[1].If);
+        Assert.Equal(stage.V0, stage.Units[1].Literal.If);
+        Assert.Equal((5, 1, 25L), (stage.Units[1].IfW, stage.Units[1].IfC, stage.Units[1].If));
         Assert.Equal("concat", stage.Units[0].Ops[10].Type);
     }
 
-    private static UnitField AnalyzeOne(OpGraph graph) => InformationField.Analyze(Network(graph)).Stages[0].Units[^1];
+    private static UnitField AnalyzeOne(OpGraph graph, FieldKind kind = FieldKind.Local) =>
+        InformationField.Analyze(Network(graph), new FieldOptions(FieldKind: kind)).Stages[0].Units[^1];
 
     private static Network Network(params OpGraph[] units) =>
         new("graph", Input, [new Stage(units.Select((graph, i) => new Unit($"u{i + 1}", graph)).ToValueList())], []);

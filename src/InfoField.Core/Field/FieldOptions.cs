@@ -13,12 +13,30 @@ public enum CoordinateFrame
     Output,
 }
 
+/// <summary>
+/// Which field IF, dIF and everything drawn from them (the organizer, the verdicts) use (docs/information-field.md,
+/// docs/paper-reading.md section 1).
+/// </summary>
+public enum FieldKind
+{
+    /// <summary>
+    /// What reaches a neuron through windows, leaving out what reaches it only through global pooling (squeeze-and-excitation
+    /// gates, image-pooling branches); channels reached only through global pooling are left out of the factors (default).
+    /// On networks without global pooling inside a stage it equals <see cref="Literal"/>.
+    /// </summary>
+    Local,
+
+    /// <summary>The paper's definition taken literally: everything a neuron is computed from, global pooling included.</summary>
+    Literal,
+}
+
 /// <summary>Settings of the Information Field analysis.</summary>
 /// <param name="Alpha">The decay constant alpha of the IF gain (the paper uses 3); must be positive.</param>
 /// <param name="Frame">The coordinate frame of stages opened by a strided unit.</param>
-public sealed record FieldOptions(double Alpha = 3.0, CoordinateFrame Frame = CoordinateFrame.Input)
+/// <param name="FieldKind">The field IF and dIF are computed from: local (default) or literal.</param>
+public sealed record FieldOptions(double Alpha = 3.0, CoordinateFrame Frame = CoordinateFrame.Input, FieldKind FieldKind = FieldKind.Local)
 {
-    /// <summary>The paper's settings: alpha = 3, input frame.</summary>
+    /// <summary>The defaults: alpha = 3, input frame, the local field.</summary>
     public static FieldOptions Default { get; } = new();
 
     /// <summary>Checks the settings; throws <see cref="InfoFieldException"/> naming the bad one.</summary>
@@ -27,6 +45,11 @@ public sealed record FieldOptions(double Alpha = 3.0, CoordinateFrame Frame = Co
         if (!(Alpha > 0) || double.IsInfinity(Alpha))
         {
             throw new ParameterException("alpha", null, $"must be a finite number greater than 0 (got {Alpha})");
+        }
+
+        if (!Enum.IsDefined(FieldKind))
+        {
+            throw new ParameterException("fieldKind", null, $"must be local or literal (got {FieldKind})");
         }
 
         return this;

@@ -4,7 +4,11 @@ using InfoField.Costs;
 
 namespace InfoField.Field;
 
-/// <summary>The Information Field of one unit, measured at its output, with its cost.</summary>
+/// <summary>
+/// The Information Field of one unit, measured at its output, with its cost. The headline factors, IF and dIF are those
+/// of the field the analysis used (<see cref="FieldOptions.FieldKind"/>: the local field by default); <see cref="Local"/>
+/// and <see cref="Literal"/> give both fields, with their gains, whatever was used.
+/// </summary>
 /// <param name="Index">Position in the stage, from 1 (the paper's k).</param>
 /// <param name="Name">The unit's name.</param>
 /// <param name="Role">Stem, body or tail.</param>
@@ -15,7 +19,7 @@ namespace InfoField.Field;
 /// <param name="IfCMean">Mean channel coverage over output channels.</param>
 /// <param name="IfCMax">Largest channel coverage of an output channel.</param>
 /// <param name="If">IF = IfH x IfW x IfC (IfH is 1 in 1-D networks); 0 when some output channel depends on nothing.</param>
-/// <param name="DeltaIf">The IF gain over the previous unit, or null for a stage's first unit.</param>
+/// <param name="DeltaIf">The IF gain over the previous unit (of the field used), or null for a stage's first unit.</param>
 /// <param name="ReceptiveFieldH">Uncapped receptive field along the height, in input-image pixels (widest over channels).</param>
 /// <param name="ReceptiveFieldW">Uncapped receptive field along the width, in input-image pixels (widest over channels).</param>
 /// <param name="Cost">The unit's parameters and MACs.</param>
@@ -23,6 +27,9 @@ namespace InfoField.Field;
 /// <param name="IfHMin">The guaranteed spatial field along the height: the least reach over output channels.</param>
 /// <param name="IfWMin">The guaranteed spatial field along the width: the least reach over output channels.</param>
 /// <param name="Local">The local field: what reaches the output neurons through windows only, without global pooling.</param>
+/// <param name="Literal">The literal field: everything the output neurons are computed from, global pooling included.</param>
+/// <param name="LocalDeltaIf">The gain of the local field over the previous unit's local field; null for a stage's first unit.</param>
+/// <param name="LiteralDeltaIf">The gain of the literal field over the previous unit's literal field; null for a stage's first unit.</param>
 /// <param name="DeadOps">The node numbers (from 1, as in <see cref="OpField.Index"/>) of the ops on dead branches, whose output does not lead to the unit's output (<see cref="OpGraph.DeadNodes"/>): costed, not in the unit's field.</param>
 public sealed record UnitField(
     int Index,
@@ -43,9 +50,25 @@ public sealed record UnitField(
     int IfHMin,
     int IfWMin,
     FieldFactors Local,
-    ValueList<int> DeadOps = default);
+    FieldFactors Literal,
+    double? LocalDeltaIf,
+    double? LiteralDeltaIf,
+    ValueList<int> DeadOps = default)
+{
+    /// <summary>The factors of <paramref name="kind"/>.</summary>
+    public FieldFactors Factors(FieldKind kind) => kind == FieldKind.Local ? Local : Literal;
 
-/// <summary>The field at the output of one op inside a unit, measured on the stage's input like the unit's own.</summary>
+    /// <summary>The gain of <paramref name="kind"/>; null for a stage's first unit.</summary>
+    public double? Gain(FieldKind kind) => kind == FieldKind.Local ? LocalDeltaIf : LiteralDeltaIf;
+
+    /// <summary>True when the literal and local fields differ: something reaches the output neurons only through global pooling.</summary>
+    public bool HasGlobalContext => Literal != Local;
+}
+
+/// <summary>
+/// The field at the output of one op inside a unit, measured on the stage's input like the unit's own; the headline
+/// factors are those of the field the analysis used.
+/// </summary>
 /// <param name="Index">The op's node number in the unit's graph, from 1 (tensor 0 is the unit's input).</param>
 /// <param name="Type">The op's type.</param>
 /// <param name="Inputs">The tensors the op reads (0 the unit's input, i node i's output).</param>
@@ -58,6 +81,7 @@ public sealed record UnitField(
 /// <param name="IfWMin">The least spatial field along the width over channels.</param>
 /// <param name="IfCMax">The largest channel coverage over channels.</param>
 /// <param name="Local">The op's local field (windows only, without global pooling).</param>
+/// <param name="Literal">The op's literal field (global pooling included).</param>
 public sealed record OpField(
     int Index,
     string Type,
@@ -70,7 +94,8 @@ public sealed record OpField(
     int IfHMin,
     int IfWMin,
     int IfCMax,
-    FieldFactors Local);
+    FieldFactors Local,
+    FieldFactors Literal);
 
 /// <summary>
 /// The field factors of a tensor over its output channels. Each channel is measured at its best-placed neuron (per axis

@@ -138,62 +138,71 @@ public static class InformationField
 
         TensorField state = TensorField.Start(frame, layout.UnitsInput, planes);
         var fields = ImmutableArray.CreateBuilder<UnitField>(units.Count);
-        long previousIf = 0;
+        long previousLiteral = 0, previousLocal = 0;
         for (int u = 0; u < units.Count; u++)
         {
             Unit unit = units[u];
             TensorField[] tensors = Trace(state, unit.Graph, frame);
             state = tensors[^1];
-            FieldFactors literal = state.Factors();
-            double? gain = u == 0 ? null : DeltaIf(previousIf, literal.If, v0, options.Alpha);
+            FieldFactors literal = state.Factors(FieldKind.Literal);
+            FieldFactors local = state.Factors(FieldKind.Local);
+            double? literalGain = u == 0 ? null : DeltaIf(previousLiteral, literal.If, v0, options.Alpha);
+            double? localGain = u == 0 ? null : DeltaIf(previousLocal, local.If, v0, options.Alpha);
+            bool isLocal = options.FieldKind == FieldKind.Local;
+            FieldFactors used = isLocal ? local : literal;
             fields.Add(new UnitField(
                 u + 1,
                 unit.Name,
                 unit.Role,
                 state.Shape,
-                literal.IfH,
-                literal.IfW,
-                literal.IfC,
-                literal.IfCMean,
-                literal.IfCMax,
-                literal.If,
-                gain,
+                used.IfH,
+                used.IfW,
+                used.IfC,
+                used.IfCMean,
+                used.IfCMax,
+                used.If,
+                isLocal ? localGain : literalGain,
                 state.ReceptiveField(0),
                 state.ReceptiveField(1),
                 unitCosts[u],
-                OpFields(unit.Graph, tensors),
-                literal.IfHMin,
-                literal.IfWMin,
-                state.Factors(local: true),
+                OpFields(unit.Graph, tensors, options.FieldKind),
+                used.IfHMin,
+                used.IfWMin,
+                local,
+                literal,
+                localGain,
+                literalGain,
                 unit.Graph.DeadNodes.Select(node => node + 1).ToValueList()));
-            previousIf = literal.If;
+            previousLiteral = literal.If;
+            previousLocal = local.If;
         }
 
         planes = state.Planes();
         return new StageField(index, frame.Shape, layout.Output, frame.Strided, v0, fields.MoveToImmutable(), stageCost);
     }
 
-    /// <summary>The field of every op of a unit.</summary>
-    private static ValueList<OpField> OpFields(OpGraph graph, TensorField[] tensors)
+    /// <summary>The field of every op of a unit, its headline factors those of <paramref name="kind"/>.</summary>
+    private static ValueList<OpField> OpFields(OpGraph graph, TensorField[] tensors, FieldKind kind)
     {
         var fields = ImmutableArray.CreateBuilder<OpField>(graph.Count);
         for (int i = 0; i < graph.Count; i++)
         {
             TensorField state = tensors[i + 1];
-            FieldFactors literal = state.Factors();
+            FieldFactors used = state.Factors(kind);
             fields.Add(new OpField(
                 i + 1,
                 graph.Nodes[i].Op.Type,
                 graph.Nodes[i].Inputs,
                 state.Shape,
-                literal.IfH,
-                literal.IfW,
-                literal.IfC,
-                literal.If,
-                literal.IfHMin,
-                literal.IfWMin,
-                literal.IfCMax,
-                state.Factors(local: true)));
+                used.IfH,
+                used.IfW,
+                used.IfC,
+                used.If,
+                used.IfHMin,
+                used.IfWMin,
+                used.IfCMax,
+                state.Factors(FieldKind.Local),
+                state.Factors(FieldKind.Literal)));
         }
 
         return fields.MoveToImmutable();

@@ -6,7 +6,8 @@ namespace InfoField.Field;
 /// Which part of its stage's input one output neuron of a unit, or of an op inside it, reaches: a window of
 /// <see cref="IfH"/> x <see cref="IfW"/> positions of the measured h0 x w0 tensor (the farthest reach over the output
 /// channels, at each channel's best-placed neuron), and, for each output channel, exactly which of the c0 input
-/// channels (<see cref="ChannelCoverage.Inputs"/>: those that reach some neuron of the channel). The same walk as
+/// channels (<see cref="ChannelCoverage.Inputs"/>: those that reach some neuron of the channel), of the field the options
+/// name (local by default). The same walk as
 /// <see cref="InformationField.Analyze"/>, so its numbers are the unit's and the op's IF^h, IF^w and IF^c; <see cref="Field"/>
 /// says, for every neuron, where its window lies (<see cref="TensorField.Reach"/>).
 /// </summary>
@@ -17,7 +18,7 @@ namespace InfoField.Field;
 /// <param name="Output">The shape of the tensor the neuron belongs to.</param>
 /// <param name="IfH">Spatial field along the height (maximum over channels), at most h0.</param>
 /// <param name="IfW">Spatial field along the width (maximum over channels), at most w0.</param>
-/// <param name="Coverage">For each channel of <paramref name="Output"/>, the stage input channels that reach it.</param>
+/// <param name="Coverage">For each channel of <paramref name="Output"/>, the stage input channels that reach it (through windows only, with the local field).</param>
 public sealed record NeuronReach(int Stage, int Unit, int? Op, FeatureShape Frame, FeatureShape Output, int IfH, int IfW, ChannelCoverage Coverage)
 {
     /// <summary>The field of every neuron of the tensor: per channel and position, the stage input channels and the interval per axis it depends on.</summary>
@@ -52,8 +53,8 @@ public sealed record NeuronReach(int Stage, int Unit, int? Op, FeatureShape Fram
 
         TensorField[] tensors = InformationField.Trace(state, graph, frame);
         TensorField target = tensors[op ?? graph.Count];
-        FieldFactors factors = target.Factors();
-        return new NeuronReach(stage, unit, op, frame.Shape, target.Shape, factors.IfH, factors.IfW, target.ChannelCoverage()) { Field = target };
+        FieldFactors factors = target.Factors(options.FieldKind);
+        return new NeuronReach(stage, unit, op, frame.Shape, target.Shape, factors.IfH, factors.IfW, target.ChannelCoverage(local: options.FieldKind == FieldKind.Local)) { Field = target };
     }
 
     private static void Require(string parameter, int value, int count)

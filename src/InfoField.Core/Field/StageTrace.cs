@@ -6,7 +6,8 @@ namespace InfoField.Field;
 /// <summary>
 /// An incremental analysis of one stage, unit by unit, for tools that edit stages (the organizer): it gives each unit's
 /// IF and gain, the gain a unit would have if inserted, and the analysis of an edited stage that re-uses the unchanged
-/// prefix. It gives the same IF and dIF values as <see cref="InformationField.Analyze"/> (the literal field).
+/// prefix. It gives the same IF and dIF values as <see cref="InformationField.Analyze"/>, of the field its options name
+/// (<see cref="FieldOptions.FieldKind"/>: the local field by default).
 /// </summary>
 public sealed class StageTrace
 {
@@ -45,8 +46,8 @@ public sealed class StageTrace
     /// </summary>
     public TensorField Output(int unit) => _states[unit + 1];
 
-    /// <summary>IF of unit <paramref name="unit"/> (from 0).</summary>
-    public long If(int unit) => _states[unit + 1].Factors().If;
+    /// <summary>IF of unit <paramref name="unit"/> (from 0), of the field the options name.</summary>
+    public long If(int unit) => _states[unit + 1].Factors(_options.FieldKind).If;
 
     /// <summary>The gain of unit <paramref name="unit"/> (from 0); null for the first unit.</summary>
     public double? DeltaIf(int unit) => unit == 0 ? null : InformationField.DeltaIf(If(unit - 1), If(unit), _frame.V0, _options.Alpha);
@@ -60,7 +61,7 @@ public sealed class StageTrace
         }
 
         long before = If(position - 1);
-        long after = InformationField.Through(_states[position], unit, _frame).Factors().If;
+        long after = InformationField.Through(_states[position], unit, _frame).Factors(_options.FieldKind).If;
         return InformationField.DeltaIf(before, after, _frame.V0, _options.Alpha);
     }
 

@@ -70,10 +70,15 @@ public sealed class TensorField
     /// <summary>
     /// The field factors over the output channels, literal or local: per channel its best-placed neuron (per axis the
     /// widest interval, the most input channels), then the maximum and minimum over channels (and the mean of the channel
-    /// counts). The headline IF is the farthest spatial reach times the guaranteed channel coverage.
+    /// counts). The headline IF is the farthest spatial reach times the guaranteed channel coverage. The local factors
+    /// leave out the channels reached only through global pooling (an image-pooling branch before it is mixed with the
+    /// others): they say nothing about what windows reach; when every channel is such a channel, the local field is empty.
     /// </summary>
     public FieldFactors Factors(bool local = false) =>
         local ? _cache.Local ??= Summarize(local) : _cache.Literal ??= Summarize(local);
+
+    /// <summary>The field factors of <paramref name="kind"/> (<see cref="Factors(bool)"/>).</summary>
+    public FieldFactors Factors(FieldKind kind) => Factors(local: kind == FieldKind.Local);
 
     /// <summary>The most stage input channels a neuron of channel <paramref name="channel"/> depends on (its best-placed neuron's).</summary>
     public int Coverage(int channel, bool local = false) => _channels[channel].Summarize(local, _universe).Channels;
@@ -89,6 +94,7 @@ public sealed class TensorField
         Array.Fill(min, int.MaxValue);
         int minChannels = int.MaxValue, maxChannels = 0;
         long total = 0;
+        int counted = 0;
         ChannelField[] channels = _channels;
         int next = 0;
         while (next < channels.Length)
@@ -102,6 +108,13 @@ public sealed class TensorField
             }
 
             ChannelField.Summary summary = channel.Summarize(local, _universe);
+            if (local && summary.Channels == 0 && channel.Summarize(local: false, _universe).Channels > 0)
+            {
+                // Reached only through global pooling: no window reaches it, so it has no local field to count.
+                continue;
+            }
+
+            counted += next - start;
             for (int a = 0; a < rank; a++)
             {
                 max[a] = Math.Max(max[a], summary.Spans[a]);
@@ -113,7 +126,12 @@ public sealed class TensorField
             total += (long)summary.Channels * (next - start);
         }
 
-        return new FieldFactors(max[0], min[0], max[1], min[1], minChannels, (double)total / channels.Length, maxChannels, (long)max[0] * max[1] * minChannels);
+        if (counted == 0)
+        {
+            return new FieldFactors(0, 0, 0, 0, 0, 0, 0, 0);
+        }
+
+        return new FieldFactors(max[0], min[0], max[1], min[1], minChannels, (double)total / counted, maxChannels, (long)max[0] * max[1] * minChannels);
     }
 
     /// <summary>The widest receptive field in image pixels (uncapped, on an infinite plane) over the channels, along <paramref name="axis"/>.</summary>
@@ -153,8 +171,11 @@ public sealed class TensorField
         return new TensorField(universe, input, lengths, channels);
     }
 
-    /// <summary>For each channel, the stage input channels that reach some neuron of it (the union of its parts).</summary>
-    internal ChannelCoverage ChannelCoverage()
+    /// <summary>
+    /// For each channel, the stage input channels that reach some neuron of it (the union of its parts); with
+    /// <paramref name="local"/>, through windows only (global parts left out).
+    /// </summary>
+    internal ChannelCoverage ChannelCoverage(bool local = false)
     {
         var sets = new ChannelSet[_channels.Length];
         for (int c = 0; c < sets.Length; c++)
@@ -165,7 +186,7 @@ public sealed class TensorField
                 continue;
             }
 
-            FieldPart[] parts = _channels[c].Parts;
+            FieldPart[] parts = local ? Array.FindAll(_channels[c].Parts, part => !part.Global) : _channels[c].Parts;
             sets[c] = parts.Length == 0 ? _universe.Empty : _universe.Union([.. parts.Select(part => part.Channels)]);
         }
 

@@ -1,4 +1,5 @@
 using InfoField.Architecture;
+using InfoField.Field;
 using InfoField.Zoo;
 
 namespace InfoField.Organizer;
@@ -24,7 +25,8 @@ public sealed record AlphaSensitivityRow(string Model, string Dataset, ValueList
 /// <param name="Reference">The reference alpha.</param>
 /// <param name="Rows">One row per model and dataset.</param>
 /// <param name="Skipped">Models and datasets that have no definition ("model on dataset: why").</param>
-public sealed record AlphaSensitivity(ValueList<double> Alphas, double Reference, ValueList<AlphaSensitivityRow> Rows, ValueList<string> Skipped)
+/// <param name="FieldKind">The field whose gains the organizer compared.</param>
+public sealed record AlphaSensitivity(ValueList<double> Alphas, double Reference, ValueList<AlphaSensitivityRow> Rows, ValueList<string> Skipped, FieldKind FieldKind = FieldKind.Local)
 {
     /// <summary>The alphas the paper's claim is tested on.</summary>
     public static ValueList<double> DefaultAlphas { get; } = [0.5, 1, 2, 3, 5, 10];
@@ -79,6 +81,6 @@ public sealed record AlphaSensitivity(ValueList<double> Alphas, double Reference
                 results.Select(after => after == atReference).ToValueList()));
         }
 
-        return new AlphaSensitivity(alphas.ToValueList(), reference, rows.ToValueList(), []);
+        return new AlphaSensitivity(alphas.ToValueList(), reference, rows.ToValueList(), [], options.FieldKind);
     }
 }

@@ -21,18 +21,24 @@ public enum OrganizerPolicy
 /// <param name="Theta">The threshold theta (default 0).</param>
 /// <param name="Alpha">The decay constant alpha of dIF (default 3).</param>
 /// <param name="MaxIterations">The iteration bound; the organizer stops after this many steps (default 100).</param>
+/// <param name="FieldKind">
+/// The field whose gains the organizer compares (default local: what reaches a neuron through windows, leaving out what
+/// reaches it only through global pooling; docs/organizer.md). On networks without global pooling inside a stage both
+/// fields are the same.
+/// </param>
 public sealed record OrganizerOptions(
     CoordinateFrame Frame = CoordinateFrame.Input,
     OrganizerPolicy Policy = OrganizerPolicy.Literal,
     double Theta = 0,
     double Alpha = 3,
-    int MaxIterations = 100)
+    int MaxIterations = 100,
+    FieldKind FieldKind = FieldKind.Local)
 {
-    /// <summary>The paper's defaults.</summary>
+    /// <summary>The defaults: the paper's (input frame, literal policy, theta 0, alpha 3), on the local field.</summary>
     public static OrganizerOptions Default { get; } = new();
 
     /// <summary>The field options these settings imply.</summary>
-    public FieldOptions Field => new(Alpha, Frame);
+    public FieldOptions Field => new(Alpha, Frame, FieldKind);
 
     /// <summary>Checks the settings; throws <see cref="InfoFieldException"/> naming the bad one.</summary>
     public OrganizerOptions Validated()
@@ -51,7 +57,7 @@ public sealed record OrganizerOptions(
         return this;
     }
 
-    /// <summary>The settings in words, e.g. <c>frame input, policy literal, theta 0, alpha 3</c>.</summary>
+    /// <summary>The settings in words, e.g. <c>frame input, policy literal, theta 0, alpha 3, field local</c>.</summary>
     public string Describe() =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"frame {Frame.ToString().ToLowerInvariant()}, policy {Policy.ToString().ToLowerInvariant()}, theta {Theta}, alpha {Alpha}");
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"frame {Frame.ToString().ToLowerInvariant()}, policy {Policy.ToString().ToLowerInvariant()}, theta {Theta}, alpha {Alpha}, field {FieldKind.ToString().ToLowerInvariant()}");
 }

@@ -18,13 +18,16 @@ internal static class FieldComparison
         for (int s = 0; s < network.Stages.Count; s++)
         {
             StageTrace trace = StageTrace.Of(network, s);
+            StageTrace literalTrace = StageTrace.Of(network, s, new FieldOptions(FieldKind: FieldKind.Literal));
             TensorField[] outputs = [.. Enumerable.Range(0, trace.Count).Select(trace.Output)];
             List<Neuron> neurons = choose(outputs);
             checkedNeurons += neurons.Count;
             bool gated = network.Stages[s].Units.Any(unit => unit.Ops.Any(op => op is AdaptivePooling { IsGlobal: true }));
+            Reach[]? literalTruth = null;
             foreach (bool local in gated ? new[] { false, true } : [false])
             {
                 Reach[] truth = GradientTruth.Of(network, s, neurons, local, seed);
+                literalTruth ??= truth;
                 for (int b = 0; b < neurons.Count; b++)
                 {
                     Neuron neuron = neurons[b];
@@ -38,16 +41,16 @@ internal static class FieldComparison
                 for (int u = 0; u < outputs.Length && unitFactors; u++)
                 {
                     UnitField unit = field.Stages[s].Units[u];
-                    FieldFactors engine = local ? unit.Local : new FieldFactors(unit.IfH, unit.IfHMin, unit.IfW, unit.IfWMin, unit.IfC, unit.IfCMean, unit.IfCMax, unit.If);
-                    FieldFactors want = Factors(neurons, truth, u);
+                    FieldFactors engine = local ? unit.Local : unit.Literal;
+                    FieldFactors want = Factors(neurons, truth, u, local ? literalTruth : null);
                     if (engine != want with { IfCMean = engine.IfCMean } || Math.Abs(engine.IfCMean - want.IfCMean) > 1e-9)
                     {
                         disagreements.Add($"stage {s + 1} unit {u + 1}{(local ? ", local" : "")}: gradients give {want}, the engine {engine}");
                     }
 
-                    if (!local && trace.If(u) != unit.If)
+                    if (!local && (trace.If(u) != unit.Local.If || literalTrace.If(u) != unit.Literal.If || unit.If != unit.Local.If))
                     {
-                        disagreements.Add($"stage {s + 1} unit {u + 1}: StageTrace gives IF {trace.If(u)}, Analyze {unit.If}");
+                        disagreements.Add($"stage {s + 1} unit {u + 1}: StageTrace gives IF {trace.If(u)} (literal {literalTrace.If(u)}), Analyze {unit.Local.If} (literal {unit.Literal.If})");
                     }
                 }
             }
@@ -108,18 +111,28 @@ internal static class FieldComparison
         return neurons;
     }
 
-    /// <summary>A unit's field factors from the gradients of its neurons (each channel at its best-placed neuron checked).</summary>
-    public static FieldFactors Factors(List<Neuron> neurons, Reach[] truth, int unit)
+    /// <summary>
+    /// A unit's field factors from the gradients of its neurons (each channel at its best-placed neuron checked). With
+    /// <paramref name="literal"/> (the literal gradients of the same neurons), <paramref name="truth"/> is local, and a
+    /// channel none of whose neurons is reached locally but some literally (only through global pooling) is left out.
+    /// </summary>
+    public static FieldFactors Factors(List<Neuron> neurons, Reach[] truth, int unit, Reach[]? literal = null)
     {
         var perChannel = Enumerable.Range(0, neurons.Count)
             .Where(b => neurons[b].Unit == unit)
             .GroupBy(b => neurons[b].Channel)
+            .Where(channel => literal is null || channel.Any(b => !truth[b].IsEmpty) || channel.All(b => literal[b].IsEmpty))
             .OrderBy(channel => channel.Key)
             .Select(channel => (
                 H: channel.Max(b => truth[b].SpanH),
                 W: channel.Max(b => truth[b].SpanW),
                 C: channel.Max(b => truth[b].Channels.Length)))
             .ToList();
+        if (perChannel.Count == 0)
+        {
+            return new FieldFactors(0, 0, 0, 0, 0, 0, 0, 0);
+        }
+
         int ifH = perChannel.Max(c => c.H), ifW = perChannel.Max(c => c.W), ifC = perChannel.Min(c => c.C);
         return new FieldFactors(ifH, perChannel.Min(c => c.H), ifW, perChannel.Min(c => c.W), ifC, perChannel.Average(c => c.C), perChannel.Max(c => c.C), (long)ifH * ifW * ifC);
     }

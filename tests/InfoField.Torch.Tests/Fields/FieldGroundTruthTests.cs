@@ -83,7 +83,19 @@ public class FieldGroundTruthTests(ITestOutputHelper output)
             new GraphNode(Ops.Depthwise(3), [5]),
         ]))])], []);
 
-        foreach (Network network in new[] { split, offset, gate })
+        // Channels reached only through global pooling: a gate times a convolution whose taps all lie in the padding (its
+        // bias is all it computes), beside a depthwise window.
+        var globalOnly = new Network("global-only", new FeatureShape(2, 4, 4), [new Stage([new Unit("u", new OpGraph([
+            new GraphNode(Ops.Conv(2, 2, padding: 4, dilation: 8, bias: true), [0]),
+            new GraphNode(Ops.GlobalAvgPool(), [0]),
+            new GraphNode(Ops.Pointwise(2), [2]),
+            new GraphNode(Ops.Sigmoid(), [3]),
+            new GraphNode(new Multiply(), [1, 4]),
+            new GraphNode(Ops.Depthwise(3), [0]),
+            new GraphNode(new Concat(), [5, 6]),
+        ]))])], []);
+
+        foreach (Network network in new[] { split, offset, gate, globalOnly })
         {
             var (disagreements, _, _) = FieldComparison.Check(network, 21, FieldComparison.EveryChannel);
             Assert.True(disagreements.Count == 0, $"{network.Name}: {string.Join("; ", disagreements.Take(3))}");
@@ -99,12 +111,19 @@ public class FieldGroundTruthTests(ITestOutputHelper output)
         Assert.Equal((15, 15, 4, 900L), Headline(gate));
         // Through windows only (leaving the gate out), a neuron sees a 3x3 window of the strided view: 5x5 input positions.
         Assert.Equal(new FieldFactors(5, 5, 5, 5, 4, 4, 4, 100), InformationField.Analyze(gate).Stages[0].Last.Local);
+
+        // Literally the gated channels see the whole 4x4 map and both channels; no window reaches them, so the local field
+        // leaves them out and is the depthwise channels' 3x3 of one channel (not an empty field).
+        UnitField both = InformationField.Analyze(globalOnly).Stages[0].Last;
+        Assert.Equal(new FieldFactors(4, 3, 4, 3, 1, 1.5, 2, 16), both.Literal);
+        Assert.Equal(new FieldFactors(3, 3, 3, 3, 1, 1, 1, 9), both.Local);
     }
 
+    /// <summary>The literal field's headline factors (the gradients see through global pooling).</summary>
     private static (int IfH, int IfW, int IfC, long If) Headline(Network network)
     {
         UnitField unit = InformationField.Analyze(network).Stages[0].Last;
-        return (unit.IfH, unit.IfW, unit.IfC, unit.If);
+        return (unit.Literal.IfH, unit.Literal.IfW, unit.Literal.IfC, unit.Literal.If);
     }
 
     /// <summary>The seeds the suite runs; INFOFIELD_FIELD_FUZZ=first:count runs others.</summary>
