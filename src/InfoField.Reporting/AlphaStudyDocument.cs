@@ -9,13 +9,15 @@ namespace InfoField.Reporting;
 /// <param name="Differing">Per alpha, how many architectures differ from the reference's.</param>
 /// <param name="Rows">Per model and dataset.</param>
 /// <param name="Skipped">Pairs without a definition.</param>
+/// <param name="Field">The field whose gains the organizer compared: <c>local</c> or <c>literal</c>.</param>
 public sealed record AlphaStudyDocument(
     string Schema,
     IReadOnlyList<double> Alphas,
     double Reference,
     IReadOnlyList<int> Differing,
     IReadOnlyList<AlphaStudyRow> Rows,
-    IReadOnlyList<string> Skipped)
+    IReadOnlyList<string> Skipped,
+    string Field)
 {
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-alpha-study/1";
@@ -27,7 +29,8 @@ public sealed record AlphaStudyDocument(
         study.Reference,
         [.. Enumerable.Range(0, study.Alphas.Count).Select(study.Differing)],
         [.. study.Rows.Select(row => new AlphaStudyRow(row.Model, row.Dataset, [.. row.Before], [.. row.After.Select(after => (IReadOnlyList<int>)[.. after])], [.. row.SameAsReference]))],
-        study.Skipped);
+        study.Skipped,
+        study.FieldKind.ToString().ToLowerInvariant());
 }
 
 /// <summary>One network in <see cref="AlphaStudyDocument"/>.</summary>

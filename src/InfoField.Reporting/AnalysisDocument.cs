@@ -17,6 +17,10 @@ namespace InfoField.Reporting;
 /// <param name="Input">Input shape [C, H, W].</param>
 /// <param name="Alpha">The alpha used.</param>
 /// <param name="Frame"><c>input</c> or <c>output</c>.</param>
+/// <param name="Field">
+/// The field the headline factors, IF and dIF of every unit and op are of, and the verdicts use: <c>local</c> (default)
+/// or <c>literal</c>; each unit and op also gives both in <c>local</c> and <c>literal</c>.
+/// </param>
 /// <param name="Params">Total parameters.</param>
 /// <param name="Macs">Total multiply-accumulates per sample.</param>
 /// <param name="Stages">Per stage.</param>
@@ -31,6 +35,7 @@ public sealed record AnalysisDocument(
     int[] Input,
     double Alpha,
     string Frame,
+    string Field,
     long Params,
     long Macs,
     IReadOnlyList<StageDocument> Stages,
@@ -50,6 +55,7 @@ public sealed record AnalysisDocument(
         Shape(field.Network.Input),
         field.Options.Alpha,
         field.Options.Frame.ToString().ToLowerInvariant(),
+        field.Options.FieldKind.ToString().ToLowerInvariant(),
         field.Cost.Total.Parameters,
         field.Cost.Total.Macs,
         field.Stages.Select(StageDocument.From).ToList(),
@@ -108,7 +114,8 @@ public sealed record StageDocument(
 /// <param name="Ops">The field at the output of every op of the unit's graph.</param>
 /// <param name="IfHMin">Guaranteed spatial field along the height (minimum over channels).</param>
 /// <param name="IfWMin">Guaranteed spatial field along the width (minimum over channels).</param>
-/// <param name="Local">The local field: through windows only, without global pooling.</param>
+/// <param name="Local">The local field, with its gain: through windows only, without global pooling.</param>
+/// <param name="Literal">The literal field, with its gain: global pooling included.</param>
 /// <param name="DeadOps">The ops on dead branches (node numbers, from 1): their output does not lead to the unit's output; they are costed and not in the field.</param>
 public sealed record UnitDocument(
     int Index,
@@ -128,7 +135,8 @@ public sealed record UnitDocument(
     IReadOnlyList<OpDocument> Ops,
     int IfHMin,
     int IfWMin,
-    FactorsDocument Local,
+    UnitFactorsDocument Local,
+    UnitFactorsDocument Literal,
     IReadOnlyList<int> DeadOps)
 {
     /// <summary>The document of a unit report.</summary>
@@ -150,7 +158,8 @@ public sealed record UnitDocument(
         unit.Ops.Select(OpDocument.From).ToList(),
         unit.IfHMin,
         unit.IfWMin,
-        FactorsDocument.From(unit.Local),
+        UnitFactorsDocument.From(unit.Local, unit.LocalDeltaIf),
+        UnitFactorsDocument.From(unit.Literal, unit.LiteralDeltaIf),
         [.. unit.DeadOps]);
 }
 
@@ -167,6 +176,7 @@ public sealed record UnitDocument(
 /// <param name="IfWMin">Spatial field along the width, minimum over channels.</param>
 /// <param name="IfCMax">Channel coverage, maximum over channels.</param>
 /// <param name="Local">The op's local field (windows only, without global pooling).</param>
+/// <param name="Literal">The op's literal field (global pooling included).</param>
 public sealed record OpDocument(
     int Index,
     string Type,
@@ -179,11 +189,12 @@ public sealed record OpDocument(
     int IfHMin,
     int IfWMin,
     int IfCMax,
-    FactorsDocument Local)
+    FactorsDocument Local,
+    FactorsDocument Literal)
 {
     /// <summary>The document of an op's field.</summary>
     public static OpDocument From(OpField op) =>
-        new(op.Index, op.Type, [.. op.Inputs], AnalysisDocument.Shape(op.OutputShape), op.IfH, op.IfW, op.IfC, op.If, op.IfHMin, op.IfWMin, op.IfCMax, FactorsDocument.From(op.Local));
+        new(op.Index, op.Type, [.. op.Inputs], AnalysisDocument.Shape(op.OutputShape), op.IfH, op.IfW, op.IfC, op.If, op.IfHMin, op.IfWMin, op.IfCMax, FactorsDocument.From(op.Local), FactorsDocument.From(op.Literal));
 }
 
 /// <summary>Field factors over a tensor's output channels (<see cref="FieldFactors"/>), as in <c>local</c>.</summary>
@@ -208,6 +219,32 @@ public sealed record FactorsDocument(
     /// <summary>The document of field factors.</summary>
     public static FactorsDocument From(FieldFactors factors) =>
         new(factors.IfH, factors.IfHMin, factors.IfW, factors.IfWMin, factors.IfC, factors.IfCMean, factors.IfCMax, factors.If);
+}
+
+/// <summary>One field of a unit in <see cref="UnitDocument"/> (<c>local</c> or <c>literal</c>): its factors and its gain.</summary>
+/// <param name="IfH">Spatial field along the height, maximum over channels.</param>
+/// <param name="IfHMin">Spatial field along the height, minimum over channels.</param>
+/// <param name="IfW">Spatial field along the width, maximum over channels.</param>
+/// <param name="IfWMin">Spatial field along the width, minimum over channels.</param>
+/// <param name="IfC">Channel coverage, minimum over channels.</param>
+/// <param name="IfCMean">Channel coverage, mean over channels.</param>
+/// <param name="IfCMax">Channel coverage, maximum over channels.</param>
+/// <param name="If">IfH x IfW x IfC.</param>
+/// <param name="DeltaIf">The gain of this field over the previous unit's same field; null for a stage's first unit.</param>
+public sealed record UnitFactorsDocument(
+    int IfH,
+    int IfHMin,
+    int IfW,
+    int IfWMin,
+    int IfC,
+    double IfCMean,
+    int IfCMax,
+    long If,
+    double? DeltaIf)
+{
+    /// <summary>The document of a unit's field and its gain.</summary>
+    public static UnitFactorsDocument From(FieldFactors factors, double? gain) =>
+        new(factors.IfH, factors.IfHMin, factors.IfW, factors.IfWMin, factors.IfC, factors.IfCMean, factors.IfCMax, factors.If, gain);
 }
 
 /// <summary>Parameters and MACs.</summary>

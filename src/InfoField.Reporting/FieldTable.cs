@@ -23,47 +23,85 @@ public static class FieldTable
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $": input {network.Input}, {Format.Count(field.Cost.Total.Parameters)} parameters, {Format.Macs(field.Cost.Total.Macs)}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"alpha = {field.Options.Alpha.ToString(CultureInfo.InvariantCulture)}, {field.Options.Frame.ToString().ToLowerInvariant()} frame; IF = IF^h x IF^w x IF^c, dIF = (IF_k - IF_k-1) / IF_k-1 * exp(-alpha IF_k-1 / V0)");
+        FieldKind kind = field.Options.FieldKind;
+        FieldKind other = kind == FieldKind.Local ? FieldKind.Literal : FieldKind.Local;
+        string otherName = other.ToString().ToLowerInvariant();
+        bool anyGlobal = field.Stages.Any(stage => stage.Units.Any(Differs));
+        text.AppendLine(CultureInfo.InvariantCulture, $"alpha = {field.Options.Alpha.ToString(CultureInfo.InvariantCulture)}, {field.Options.Frame.ToString().ToLowerInvariant()} frame, {kind.ToString().ToLowerInvariant()} field; IF = IF^h x IF^w x IF^c, dIF = (IF_k - IF_k-1) / IF_k-1 * exp(-alpha IF_k-1 / V0)");
+        if (anyGlobal)
+        {
+            text.AppendLine(kind == FieldKind.Local
+                ? "Global pooling (squeeze-and-excitation gates, image pooling) reaches some units: IF and dIF are of the local field (what windows reach); in stages where it differs, the literal field, which counts the pooling's reach, is beside them."
+                : "Global pooling (squeeze-and-excitation gates, image pooling) reaches some units: IF and dIF are of the literal field, which counts the pooling's reach; in stages where it differs, the local field (what windows reach) is beside them.");
+        }
+
         foreach (StageField stage in field.Stages)
         {
             text.AppendLine();
             string frame = stage.OpensWithStridedUnit ? $" (opens with a strided unit, {field.Options.Frame.ToString().ToLowerInvariant()} frame)" : "";
             text.AppendLine(CultureInfo.InvariantCulture, $"Stage {stage.Index}: measured on {stage.InputShape} (c0 x h0 x w0), V0 = {stage.V0}; output {stage.OutputShape}{frame}");
-            var rows = new List<string[]> { new[] { "k", "unit", "IF^h", "IF^w", "IF^c", "IF", "dIF", "RF", "params", "MACs" } };
+            bool global = stage.Units.Any(Differs);
+            var header = new List<string> { "k", "unit", "IF^h", "IF^w", "IF^c", "IF", "dIF" };
+            if (global)
+            {
+                header.AddRange([$"{otherName} IF", $"{otherName} dIF"]);
+            }
+
+            header.AddRange(["RF", "params", "MACs"]);
+            var rows = new List<string[]> { header.ToArray() };
             foreach (UnitField unit in stage.Units)
             {
                 string name = unit.Role == UnitRole.Body ? unit.Name : $"{unit.Name} [{unit.Role.ToString().ToLowerInvariant()}]";
-                rows.Add(
-                [
+                var row = new List<string>
+                {
                     unit.Index.ToString(CultureInfo.InvariantCulture),
                     name,
                     unit.IfH.ToString(CultureInfo.InvariantCulture),
                     unit.IfW.ToString(CultureInfo.InvariantCulture),
                     unit.IfC.ToString(CultureInfo.InvariantCulture),
                     unit.If.ToString(CultureInfo.InvariantCulture),
-                    unit.DeltaIf is double gain ? gain.ToString("0.00", CultureInfo.InvariantCulture) : "-",
+                    Gain(unit.DeltaIf),
+                };
+                if (global)
+                {
+                    row.AddRange([unit.Factors(other).If.ToString(CultureInfo.InvariantCulture), Gain(unit.Gain(other))]);
+                }
+
+                row.AddRange(
+                [
                     unit.ReceptiveFieldH == unit.ReceptiveFieldW
                         ? unit.ReceptiveFieldW.ToString(CultureInfo.InvariantCulture)
                         : $"{unit.ReceptiveFieldH}x{unit.ReceptiveFieldW}",
                     Format.Count(unit.Cost.Parameters),
                     Format.Macs(unit.Cost.Macs),
                 ]);
+                rows.Add(row.ToArray());
                 if (detail && unit.Ops.Count > 1)
                 {
-                    rows.AddRange(unit.Ops.Select(op => new[]
+                    rows.AddRange(unit.Ops.Select(op =>
                     {
-                        "",
-                        $"  t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(input => input == 0 ? "in" : $"t{input}"))})",
-                        op.IfH.ToString(CultureInfo.InvariantCulture),
-                        op.IfW.ToString(CultureInfo.InvariantCulture),
-                        op.IfC.ToString(CultureInfo.InvariantCulture),
-                        op.If.ToString(CultureInfo.InvariantCulture),
-                        "", "", "", "",
+                        var cells = new List<string>
+                        {
+                            "",
+                            $"  t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(input => input == 0 ? "in" : $"t{input}"))})",
+                            op.IfH.ToString(CultureInfo.InvariantCulture),
+                            op.IfW.ToString(CultureInfo.InvariantCulture),
+                            op.IfC.ToString(CultureInfo.InvariantCulture),
+                            op.If.ToString(CultureInfo.InvariantCulture),
+                            "",
+                        };
+                        if (global)
+                        {
+                            cells.AddRange([(kind == FieldKind.Local ? op.Literal : op.Local).If.ToString(CultureInfo.InvariantCulture), ""]);
+                        }
+
+                        cells.AddRange(["", "", ""]);
+                        return cells.ToArray();
                     }));
                 }
             }
 
-            AppendTable(text, rows, rightAligned: [false, false, true, true, true, true, true, true, true, true]);
+            AppendTable(text, rows, [.. header.Select((_, c) => c >= 2)]);
         }
 
         AppendDeadBranches(text, field);
@@ -89,6 +127,11 @@ public static class FieldTable
             }
         }
     }
+
+    /// <summary>True when the unit's local and literal fields, or their gains, differ.</summary>
+    private static bool Differs(UnitField unit) => unit.Local != unit.Literal || unit.LocalDeltaIf != unit.LiteralDeltaIf;
+
+    private static string Gain(double? gain) => gain is double value ? value.ToString("0.00", CultureInfo.InvariantCulture) : "-";
 
     /// <summary>Appends a report table (<see cref="Html.ReportTables"/>) as aligned columns, numbers right-aligned.</summary>
     public static void AppendTable(StringBuilder text, Html.ReportTable table)

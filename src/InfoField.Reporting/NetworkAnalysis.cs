@@ -5,7 +5,7 @@ namespace InfoField.Reporting;
 
 /// <summary>
 /// What <c>infofield analyze</c> computes for a network: its Information Field and the verdicts drawn from it and from
-/// the organizer's run with the same alpha, frame and theta. <see cref="Document"/> is <c>analyze --json</c>'s document.
+/// the organizer's run with the same alpha, frame, field and theta. <see cref="Document"/> is <c>analyze --json</c>'s document.
 /// </summary>
 /// <param name="Field">The analysis.</param>
 /// <param name="Verdicts">What it means.</param>
@@ -22,7 +22,7 @@ public sealed record NetworkAnalysis(NetworkField Field, VerdictsDocument Verdic
         ArgumentNullException.ThrowIfNull(loaded);
         options = (options ?? FieldOptions.Default).Validated();
         NetworkField field = InformationField.Analyze(loaded.Network, options);
-        var organizer = new OrganizerOptions(options.Frame, OrganizerOptions.Default.Policy, theta ?? OrganizerOptions.Default.Theta, options.Alpha).Validated();
+        var organizer = new OrganizerOptions(options.Frame, OrganizerOptions.Default.Policy, theta ?? OrganizerOptions.Default.Theta, options.Alpha, FieldKind: options.FieldKind).Validated();
         return new NetworkAnalysis(field, VerdictsDocument.Of(field, outlook ? StageOrganizer.Optimize(loaded.Network, organizer) : null, organizer.Theta));
     }
 

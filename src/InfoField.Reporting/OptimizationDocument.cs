@@ -44,6 +44,7 @@ public sealed record OptimizationDocument(
             result.Options.Policy.ToString().ToLowerInvariant(),
             result.Options.Theta,
             result.Options.Alpha,
+            result.Options.FieldKind.ToString().ToLowerInvariant(),
             result.Options.MaxIterations,
             preset),
         ArchitectureSummary.Of(result.Before, result.BeforeCost),
@@ -59,6 +60,7 @@ public sealed record OptimizationDocument(
 /// <param name="Policy"><c>literal</c> or <c>saturated</c>.</param>
 /// <param name="Theta">The threshold.</param>
 /// <param name="Alpha">The decay constant.</param>
+/// <param name="Field">The field whose gains were compared: <c>local</c> or <c>literal</c>.</param>
 /// <param name="MaxIterations">The iteration bound.</param>
 /// <param name="Preset">The preset applied, in words, or null.</param>
 public sealed record SettingsDocument(
@@ -66,6 +68,7 @@ public sealed record SettingsDocument(
     string Policy,
     double Theta,
     double Alpha,
+    string Field,
     int MaxIterations,
     string? Preset);
 

@@ -40,6 +40,19 @@ public sealed record PartialChannelsDocument(
     int IfC,
     int Channels);
 
+/// <summary>A unit some of whose neurons are reached through global pooling: its literal and local fields differ.</summary>
+/// <param name="Stage">The stage, from 1.</param>
+/// <param name="Unit">The unit's position in the stage, from 1.</param>
+/// <param name="Name">The unit's name.</param>
+/// <param name="LocalIf">IF of the local field (windows only).</param>
+/// <param name="LiteralIf">IF of the literal field (global pooling included).</param>
+public sealed record GlobalContextDocument(
+    int Stage,
+    int Unit,
+    string Name,
+    long LocalIf,
+    long LiteralIf);
+
 /// <summary>What the stage-level organizer would do with the network, in totals.</summary>
 /// <param name="Moves">Units it would move to another stage.</param>
 /// <param name="Removals">Units it would remove.</param>
@@ -68,22 +81,31 @@ public sealed record OrganizerOutlookDocument(
 /// <summary>
 /// What an analysis means for the network, drawn from <see cref="InformationField.Analyze"/> and
 /// <see cref="StageOrganizer.Optimize"/>: the saturated units, the stages whose field already covers their input, the
-/// units that never see part of their input channels, and what the organizer would change. <see cref="Sentences"/>
-/// says it in plain words; the lists carry the same facts for scripts.
+/// units that never see part of their input channels, what the organizer would change, and, for networks with global
+/// pooling inside a stage (squeeze-and-excitation gates, image pooling), which units it reaches. All of them use the field
+/// the analysis used (<see cref="FieldOptions.FieldKind"/>: the local field by default). <see cref="Sentences"/> says it
+/// in plain words; the lists carry the same facts for scripts.
 /// </summary>
 /// <param name="Theta">The saturation threshold: a unit is saturated when its dIF is 0 or below theta.</param>
 /// <param name="Saturated">The saturated units (stages' first units have no gain and are never listed).</param>
 /// <param name="Covered">The stages whose field covers their whole measured input.</param>
 /// <param name="PartialChannels">The units whose guaranteed channel coverage is below c0.</param>
 /// <param name="Organizer">What the organizer would do; null when its outlook was not asked for (<c>analyze --batch</c> by default, <c>--outlook false</c>).</param>
-/// <param name="Sentences">The verdicts in three sentences: the field, the channels, the organizer (two without the outlook).</param>
+/// <param name="Sentences">
+/// The verdicts in three sentences (the field, the channels, the organizer; two without the outlook), and one more on
+/// global context when some unit has it.
+/// </param>
+/// <param name="Field">The field the verdicts use: <c>local</c> or <c>literal</c>.</param>
+/// <param name="GlobalContext">The units whose literal and local fields differ (reached through global pooling).</param>
 public sealed record VerdictsDocument(
     double Theta,
     IReadOnlyList<SaturatedUnitDocument> Saturated,
     IReadOnlyList<CoveredStageDocument> Covered,
     IReadOnlyList<PartialChannelsDocument> PartialChannels,
     OrganizerOutlookDocument? Organizer,
-    IReadOnlyList<string> Sentences)
+    IReadOnlyList<string> Sentences,
+    string Field,
+    IReadOnlyList<GlobalContextDocument> GlobalContext)
 {
     /// <summary>
     /// The verdicts on <paramref name="field"/>, with <paramref name="organizer"/> the organizer's run on the same
@@ -116,11 +138,21 @@ public sealed record VerdictsDocument(
             organizer.BeforeCost.Macs,
             organizer.AfterCost.Macs,
             organizer.StopReason);
+        var global = field.Stages.SelectMany(stage => stage.Units
+                .Where(unit => unit.HasGlobalContext)
+                .Select(unit => new GlobalContextDocument(stage.Index, unit.Index, unit.Name, unit.Local.If, unit.Literal.If)))
+            .ToList();
         int units = field.Stages.Sum(stage => stage.Units.Length);
+        FieldKind kind = field.Options.FieldKind;
         string[] sentences = outlook is null
             ? [FieldSentence(saturated, covered, units, theta), ChannelSentence(partial)]
             : [FieldSentence(saturated, covered, units, theta), ChannelSentence(partial), OrganizerSentence(outlook)];
-        return new VerdictsDocument(theta, saturated, covered, partial, outlook, sentences);
+        if (global.Count > 0)
+        {
+            sentences = [.. sentences, GlobalSentence(global, units, kind)];
+        }
+
+        return new VerdictsDocument(theta, saturated, covered, partial, outlook, sentences, kind.ToString().ToLowerInvariant(), global);
     }
 
     /// <summary>The verdicts as text, to follow the analysis tables.</summary>
@@ -177,6 +209,15 @@ public sealed record VerdictsDocument(
             ? F($"from {Stages(outlook.FromStages)} to {Stages(outlook.ToStages)}; ")
             : F($"from {Stages(outlook.FromStages)}; ");
         return F($"The stage-level organizer (optimize) would {actions} ({where}units per stage {StageUnits.Format(outlook.Before)} to {StageUnits.Format(outlook.After)}), changing parameters by {Change(outlook.ParamsBefore, outlook.ParamsAfter)} ({Format.Count(outlook.ParamsBefore)} to {Format.Count(outlook.ParamsAfter)}) and MACs by {Change(outlook.MacsBefore, outlook.MacsAfter)} ({Format.Macs(outlook.MacsBefore)} to {Format.Macs(outlook.MacsAfter)}).");
+    }
+
+    private static string GlobalSentence(IReadOnlyList<GlobalContextDocument> global, int units, FieldKind kind)
+    {
+        var byStage = global.GroupBy(g => g.Stage).Select(g => F($"stage {g.Key} {Positions(g.Select(u => u.Unit).ToList())}"));
+        string which = kind == FieldKind.Local
+            ? "these verdicts use the local field (what windows reach), in which the pooling's reach does not count; in the literal field their neurons see up to the whole stage input"
+            : "these verdicts use the literal field, in which their neurons see up to the whole stage input through the pooling; the local field (what windows reach) leaves that reach out";
+        return F($"In {global.Count} of {units} units global pooling (squeeze-and-excitation gates, image pooling) reaches more than the windows do: {string.Join(", ", byStage)}; {which}.");
     }
 
     private static string Stages(IReadOnlyList<int> stages) =>

@@ -134,7 +134,7 @@ public class OptimizeCommandTests
         Assert.Equal(12, rows.Count);
         Assert.All(rows, row => Assert.True(row.GetProperty("unitsMatch").GetBoolean(), row.GetProperty("model").GetString()));
         Assert.Equal(10, rows.Count(row => row.GetProperty("paramsMatch").GetBoolean()));
-        Assert.Contains("frame output, policy saturated, theta 0, alpha 3: mobilenet/cifar10, mobilenet/cifar100", text.Output);
+        Assert.Contains("frame output, policy saturated, theta 0, alpha 3, field local: mobilenet/cifar10, mobilenet/cifar100", text.Output);
         Assert.Contains("* resnet50/cifar100", text.Output);
     }
 }

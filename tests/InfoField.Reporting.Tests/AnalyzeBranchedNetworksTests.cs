@@ -25,12 +25,20 @@ public class AnalyzeBranchedNetworksTests
         var random = new Random(seed);
         var options = new FieldOptions(new[] { 3.0, 1.0, 10.0 }[random.Next(3)], random.Next(2) == 0 ? CoordinateFrame.Input : CoordinateFrame.Output);
         double theta = new[] { 0, 0.05, 0.5 }[random.Next(3)];
+        options = options with { FieldKind = random.Next(2) == 0 ? FieldKind.Local : FieldKind.Literal };
 
         NetworkAnalysis analysis = NetworkAnalysis.Of(loaded, options, theta);
         AnalysisDocument document = analysis.Document(loaded);
 
         Assert.Equal(network.Stages.Count, document.Stages.Count);
         Assert.NotNull(document.Verdicts);
-        Assert.Equal(3, document.Verdicts.Sentences.Count);
+        Assert.Equal(options.FieldKind.ToString().ToLowerInvariant(), document.Field);
+        Assert.Equal(document.Field, document.Verdicts.Field);
+        Assert.Equal(document.Verdicts.GlobalContext.Count > 0 ? 4 : 3, document.Verdicts.Sentences.Count);
+        foreach (UnitDocument unit in document.Stages.SelectMany(stage => stage.Units))
+        {
+            UnitFactorsDocument used = options.FieldKind == FieldKind.Local ? unit.Local : unit.Literal;
+            Assert.Equal((used.IfH, used.IfW, used.IfC, used.If, used.DeltaIf), (unit.IfH, unit.IfW, unit.IfC, unit.If, unit.DeltaIf));
+        }
     }
 }

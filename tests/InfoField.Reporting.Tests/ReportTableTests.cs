@@ -19,7 +19,7 @@ public class ReportTableTests
 
         var pageRows = Regex.Matches(page, "<tr[^>]*>(.*?)</tr>").Select(row => string.Join("|", Regex.Matches(row.Groups[1].Value, "<t[dh][^>]*>(.*?)</t[dh]>").Select(cell => WebUtility.HtmlDecode(cell.Groups[1].Value)))).ToHashSet();
         var tables = new List<ReportTable> { ReportTables.Summary(report), ReportTables.OrganizerSteps(report.Optimization), ReportTables.BeforeAfter(report.Optimization) };
-        tables.AddRange(report.Analysis.Stages.Select(ReportTables.Units));
+        tables.AddRange(report.Analysis.Stages.Select(stage => ReportTables.Units(stage, report.Analysis.Field)));
         foreach (ReportTable table in tables)
         {
             foreach (ReportRow row in table.Rows.Prepend(new ReportRow(table.Header)).Where(row => row.Cells.Count > 0))
@@ -40,8 +40,8 @@ public class ReportTableTests
         ReportDocument report = ReportBuilder.Build(NetworkSource.Zoo("vgg16"), OrganizerOptions.Default, null, [], [], null);
         StageDocument last = report.Analysis.Stages[^1];
 
-        ReportTable units = ReportTables.Units(last);
-        ReportTable ops = ReportTables.Ops(report.Analysis.Stages[0].Units[0]);
+        ReportTable units = ReportTables.Units(last, report.Analysis.Field);
+        ReportTable ops = ReportTables.Ops(report.Analysis.Stages[0].Units[0], report.Analysis.Field);
 
         Assert.Equal(["k", "unit", "IF^h x IF^w x IF^c", "IF", "dIF", "RF", "params", "MACs"], units.Header.Select(cell => cell.Text));
         Assert.Equal([true, false, true, true, true, true, true, true], units.Header.Select(cell => cell.Numeric));
@@ -49,6 +49,32 @@ public class ReportTableTests
         Assert.Equal("0.00 saturated", units.Rows[^1].Cells[4].Text);
         Assert.Equal(["t1 = conv(in)", "t2 = bn(t1)", "t3 = relu(t2)"], ops.Rows.Select(row => row.Cells[0].Text));
         Assert.Equal("64x32x32", ops.Rows[0].Cells[1].Text);
+    }
+
+    [Theory]
+    [InlineData(Field.FieldKind.Local, "literal")]
+    [InlineData(Field.FieldKind.Literal, "local")]
+    public void A_stage_with_squeeze_and_excitation_gates_shows_the_other_field_beside_the_one_used(Field.FieldKind kind, string other)
+    {
+        var options = OrganizerOptions.Default with { FieldKind = kind };
+        ReportDocument report = ReportBuilder.Build(NetworkSource.Zoo("efficientnet-b0", Zoo.DatasetInfo.ImageNet), options, null, [], [], null);
+        StageDocument stage = report.Analysis.Stages[1];
+        UnitDocument second = stage.Units[1];
+
+        ReportTable units = ReportTables.Units(stage, report.Analysis.Field);
+        ReportTable ops = ReportTables.Ops(second, report.Analysis.Field);
+        string page = HtmlReport.Render(report);
+
+        Assert.Equal(["k", "unit", "IF^h x IF^w x IF^c", "IF", "dIF", $"{other} IF", $"{other} dIF", "RF", "params", "MACs"], units.Header.Select(cell => cell.Text));
+        UnitFactorsDocument used = kind == Field.FieldKind.Local ? second.Local : second.Literal, beside = kind == Field.FieldKind.Local ? second.Literal : second.Local;
+        Assert.Equal(used.If, second.If);
+        Assert.Equal(used.DeltaIf, second.DeltaIf);
+        Assert.Equal(beside.If.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), units.Rows[1].Cells[5].Text);
+        Assert.Equal((kind == Field.FieldKind.Local ? "784" : "200,704"), units.Rows[1].Cells[3].Text);
+        Assert.Equal($"{other} IF", ops.Header[^1].Text);
+        Assert.Contains($"{kind.ToString().ToLowerInvariant()} field", ReportTables.Summary(report).Rows[^1].Cells[1].Text, StringComparison.Ordinal);
+        Assert.Contains($"{kind.ToString().ToLowerInvariant()} field, at most", ReportText.OrganizerSettings(report.Optimization), StringComparison.Ordinal);
+        Assert.Contains(WebUtility.HtmlEncode($"{other} dIF"), page, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -84,6 +84,25 @@ public sealed class PageModelTests
         Assert.Equal(Expected.AnalysisJson(report.Loaded, new FieldOptions(2, CoordinateFrame.Output), 0.1), DocumentJson.Serialize(report.Analysis));
     }
 
+    [Fact]
+    public void The_field_setting_reaches_the_analysis_the_organizer_and_the_commands()
+    {
+        PageSettings literal = PageSettings.Parse("3", "input", "0", "literal", "100", preset: false, field: "literal");
+
+        ModelReport report = ModelReport.Build(Expected.Zoo("efficientnet-b0", "imagenet"), literal);
+        ModelReport preset = ModelReport.Build(Expected.Zoo("vgg19"), literal with { Preset = true });
+
+        Assert.Equal(FieldKind.Literal, literal.FieldKind);
+        Assert.Equal(FieldKind.Local, PageSettings.Parse("3", "input", "0", "literal", "100", preset: false).FieldKind);
+        Assert.Equal(FieldKind.Literal, report.Organizer.FieldKind);
+        Assert.Equal("literal", report.Analysis.Field);
+        Assert.Equal("infofield analyze efficientnet-b0 --dataset imagenet --field literal --json", report.AnalyzeCommand);
+        Assert.Equal("infofield report efficientnet-b0 --dataset imagenet --field literal", report.ReportCommand);
+        Assert.Equal("infofield report vgg19 --preset paper --field literal", preset.ReportCommand);
+        Assert.Equal(FieldKind.Literal, preset.Organizer.FieldKind);
+        Assert.Equal(Expected.AnalysisJson(report.Loaded, new FieldOptions(FieldKind: FieldKind.Literal), 0), DocumentJson.Serialize(report.Analysis));
+    }
+
     [Theory]
     [InlineData("dw-rpw", "0", "0.5", "groups 0: must be at least 1")]
     [InlineData("dw-rpw", "2", "1", "overlap 1: must be in [0, 1)")]

@@ -14,12 +14,14 @@ internal static class AlphaStudyCommand
         var alphas = new Option<string>("--alphas") { Description = "The alphas to compare, comma-separated; 3 (the reference) is always included.", DefaultValueFactory = _ => "0.5,1,2,3,5,10" };
         var json = new Option<bool>("--json") { Description = "Write JSON (schema infofield-alpha-study/1) instead of text." };
         var command = new Command("alpha", "The paper's claim that alpha makes no substantial difference (section 3.2): the organizer on every zoo model and dataset at each alpha, compared with alpha = 3. Trains nothing.");
+        var field = CommonOptions.CreateField();
         command.Options.Add(alphas);
+        command.Options.Add(field);
         command.Options.Add(json);
         command.SetAction(parsed => console.Guard(() =>
         {
             List<double> values = Parse(parsed.GetRequiredValue(alphas));
-            AlphaSensitivity study = AlphaSensitivity.OfZoo(values);
+            AlphaSensitivity study = AlphaSensitivity.OfZoo(values, options: OrganizerOptions.Default with { FieldKind = CommonOptions.ParseField(parsed.GetValue(field)) });
             if (parsed.GetValue(json))
             {
                 console.WriteJson(AlphaStudyDocument.From(study));
@@ -54,7 +56,7 @@ internal static class AlphaStudyCommand
     {
         var text = new StringBuilder();
         string A(double alpha) => alpha.ToString(CultureInfo.InvariantCulture);
-        text.AppendLine(CultureInfo.InvariantCulture, $"The organizer (input frame, literal policy, theta 0) on {study.Rows.Count} zoo networks (every model and dataset it defines), at alpha {string.Join(", ", study.Alphas.Select(A))}, against alpha {A(study.Reference)}:");
+        text.AppendLine(CultureInfo.InvariantCulture, $"The organizer (input frame, literal policy, theta 0, {study.FieldKind.ToString().ToLowerInvariant()} field) on {study.Rows.Count} zoo networks (every model and dataset it defines), at alpha {string.Join(", ", study.Alphas.Select(A))}, against alpha {A(study.Reference)}:");
         var summary = new List<string[]> { new[] { "alpha", "architectures that differ from alpha 3" } };
         for (int i = 0; i < study.Alphas.Count; i++)
         {

@@ -17,6 +17,7 @@ internal static class AnalyzeCommand
         options.AddModelOptions(command);
         command.Options.Add(options.Alpha);
         command.Options.Add(options.Frame);
+        command.Options.Add(options.Field);
         command.Options.Add(theta);
         command.Options.Add(options.Json);
         var detail = new Option<bool>("--detail") { Description = "Also give the field at every op inside each unit (which branch of a block saturates); the JSON always has it." };

@@ -18,6 +18,8 @@ internal sealed class CommonOptions
 
     public Option<string> Frame { get; } = CreateFrame();
 
+    public Option<string> Field { get; } = CreateField();
+
     public Option<bool> Json { get; } = new("--json") { Description = "Write JSON (the contract in docs/cli.md) instead of text." };
 
     public void AddModelOptions(Command command)
@@ -40,7 +42,19 @@ internal sealed class CommonOptions
 
     public FieldOptions FieldOptions(ParseResult parsed) => new FieldOptions(
         parsed.GetValue(Alpha),
-        parsed.GetValue(Frame) == "output" ? CoordinateFrame.Output : CoordinateFrame.Input).Validated();
+        parsed.GetValue(Frame) == "output" ? CoordinateFrame.Output : CoordinateFrame.Input,
+        ParseField(parsed.GetValue(Field))).Validated();
+
+    /// <summary>The field named by <c>--field</c> (local when not given).</summary>
+    public static FieldKind ParseField(string? value) => value == "literal" ? FieldKind.Literal : FieldKind.Local;
+
+    /// <summary>The <c>--field</c> option: which field IF, dIF, the verdicts and the organizer use.</summary>
+    public static Option<string> CreateField()
+    {
+        var field = new Option<string>("--field") { Description = "The field IF and dIF are computed from: local (default: what reaches a unit through windows, leaving out what reaches it only through global pooling, such as squeeze-and-excitation gates) or literal (everything, as the paper's definition reads literally).", DefaultValueFactory = _ => "local" };
+        field.AcceptOnlyFromAmong("local", "literal");
+        return field;
+    }
 
     private static Option<string> CreateFrame()
     {

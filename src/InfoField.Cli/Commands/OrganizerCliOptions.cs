@@ -26,9 +26,11 @@ internal sealed class OrganizerCliOptions
 
     public Option<string?> Preset { get; } = new("--preset") { Description = "paper: the settings of docs/paper-reading.md section 3 for the rows of the paper that need them, the defaults otherwise." };
 
+    public Option<string> Field { get; } = CommonOptions.CreateField();
+
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Frame, Policy, Theta, Alpha, MaxIterations, Preset })
+        foreach (Option option in new Option[] { Frame, Policy, Theta, Alpha, MaxIterations, Preset, Field })
         {
             command.Options.Add(option);
         }
@@ -47,7 +49,7 @@ internal sealed class OrganizerCliOptions
             }
 
             PresetChoice choice = PaperRows.Preset(loaded);
-            return (choice.Options with { MaxIterations = parsed.GetValue(MaxIterations) }, choice.Explanation);
+            return (choice.Options with { MaxIterations = parsed.GetValue(MaxIterations), FieldKind = CommonOptions.ParseField(parsed.GetValue(Field)) }, choice.Explanation);
         }
 
         var options = new OrganizerOptions(
@@ -55,7 +57,8 @@ internal sealed class OrganizerCliOptions
             parsed.GetValue(Policy) == "saturated" ? OrganizerPolicy.Saturated : OrganizerPolicy.Literal,
             parsed.GetValue(Theta) ?? 0,
             parsed.GetValue(Alpha) ?? 3,
-            parsed.GetValue(MaxIterations));
+            parsed.GetValue(MaxIterations),
+            CommonOptions.ParseField(parsed.GetValue(Field)));
         return (options.Validated(), null);
     }
 }

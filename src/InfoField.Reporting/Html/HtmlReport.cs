@@ -74,7 +74,7 @@ public static class HtmlReport
         {
             html.Append(CultureInfo.InvariantCulture, $"<section class=\"stage\" id=\"stage-{stage.Index}\"><h3>Stage {stage.Index}</h3>");
             Figure(html, charts[$"stage-{stage.Index}-field"]);
-            Table(html, ReportTables.Units(stage));
+            Table(html, ReportTables.Units(stage, analysis.Field));
             foreach (var (_, unit) in BranchedUnits(analysis).Where(pair => pair.Stage == stage))
             {
                 Figure(html, charts[GraphId(stage, unit)]);

@@ -45,48 +45,92 @@ public static class ReportTables
             NameValue("parameters", analysis.Params.ToString("N0", CultureInfo.InvariantCulture)),
             NameValue("MACs", $"{Format.Macs(analysis.Macs)} ({analysis.Macs.ToString("N0", CultureInfo.InvariantCulture)})"),
             NameValue("stages", $"{analysis.Stages.Count}; units per stage {string.Join(",", report.Optimization.Before.StageUnits)}"),
-            NameValue("settings", $"alpha {analysis.Alpha.ToString(CultureInfo.InvariantCulture)}, {analysis.Frame} frame, theta {report.Theta.ToString(CultureInfo.InvariantCulture)}"),
+            NameValue("settings", $"alpha {analysis.Alpha.ToString(CultureInfo.InvariantCulture)}, {analysis.Frame} frame, {analysis.Field} field, theta {report.Theta.ToString(CultureInfo.InvariantCulture)}"),
         ]);
     }
 
-    /// <summary>A stage's units: k, name and role, field, IF, dIF (saturated marked), receptive field, parameters, MACs.</summary>
-    public static ReportTable Units(StageDocument stage)
+    /// <summary>
+    /// A stage's units: k, name and role, field, IF, dIF (saturated marked), receptive field, parameters, MACs. The field,
+    /// IF and dIF are of <paramref name="field"/> (the analysis's <see cref="AnalysisDocument.Field"/>); in a stage where
+    /// global pooling makes the local and literal fields differ, the other field's IF and dIF follow them.
+    /// </summary>
+    public static ReportTable Units(StageDocument stage, string field)
     {
+        ArgumentNullException.ThrowIfNull(stage);
+        bool local = field == "local";
+        string other = local ? "literal" : "local";
+        bool global = stage.Units.Any(unit => unit.Local != unit.Literal);
         var rows = stage.Units.Select(unit =>
         {
             string gain = unit.DeltaIf is double d ? d.ToString("0.00", CultureInfo.InvariantCulture) + (d == 0 ? " saturated" : "") : "-";
             string role = unit.Role == "body" ? "" : $" [{unit.Role}]";
-            return new ReportRow(
-            [
+            UnitFactorsDocument beside = local ? unit.Literal : unit.Local;
+            var cells = new List<ReportCell>
+            {
                 ReportCell.Number(unit.Index.ToString(CultureInfo.InvariantCulture)),
                 new ReportCell(unit.Name + role),
                 ReportCell.Number($"{unit.IfH}x{unit.IfW}x{unit.IfC}"),
                 ReportCell.Number(unit.If.ToString("N0", CultureInfo.InvariantCulture)),
                 ReportCell.Number(gain),
+            };
+            if (global)
+            {
+                cells.Add(ReportCell.Number(beside.If.ToString("N0", CultureInfo.InvariantCulture)));
+                cells.Add(ReportCell.Number(beside.DeltaIf is double g ? g.ToString("0.00", CultureInfo.InvariantCulture) : "-"));
+            }
+
+            cells.AddRange(
+            [
                 ReportCell.Number(unit.ReceptiveField[1].ToString(CultureInfo.InvariantCulture)),
                 ReportCell.Number(unit.Params.ToString("N0", CultureInfo.InvariantCulture)),
                 ReportCell.Number(Format.Macs(unit.Macs)),
-            ], unit.DeltaIf == 0 ? "saturated" : null);
+            ]);
+            return new ReportRow(cells, unit.DeltaIf == 0 ? "saturated" : null);
         }).ToList();
-        return new ReportTable(null,
-            [ReportCell.Head("k", true), ReportCell.Head("unit"), ReportCell.Head("IF^h x IF^w x IF^c", true), ReportCell.Head("IF", true), ReportCell.Head("dIF", true), ReportCell.Head("RF", true), ReportCell.Head("params", true), ReportCell.Head("MACs", true)],
-            rows);
+        var header = new List<ReportCell> { ReportCell.Head("k", true), ReportCell.Head("unit"), ReportCell.Head("IF^h x IF^w x IF^c", true), ReportCell.Head("IF", true), ReportCell.Head("dIF", true) };
+        if (global)
+        {
+            header.Add(ReportCell.Head($"{other} IF", true));
+            header.Add(ReportCell.Head($"{other} dIF", true));
+        }
+
+        header.AddRange([ReportCell.Head("RF", true), ReportCell.Head("params", true), ReportCell.Head("MACs", true)]);
+        return new ReportTable(null, header, rows);
     }
 
     /// <summary>
     /// The field at every op of a unit (what <c>analyze --detail</c> prints): <c>t3 = dw(t1)</c> is tensor 3, a depthwise
-    /// convolution of tensor 1; <c>in</c> is the unit's input.
+    /// convolution of tensor 1; <c>in</c> is the unit's input. The field and IF are of <paramref name="field"/>; where
+    /// global pooling makes the fields differ inside the unit, the other field's IF follows.
     /// </summary>
-    public static ReportTable Ops(UnitDocument unit)
+    public static ReportTable Ops(UnitDocument unit, string field)
     {
-        var rows = unit.Ops.Select(op => new ReportRow(
-        [
-            new ReportCell($"t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(input => input == 0 ? "in" : $"t{input}"))})"),
-            ReportCell.Number(string.Join("x", op.OutputShape)),
-            ReportCell.Number($"{op.IfH}x{op.IfW}x{op.IfC}"),
-            ReportCell.Number(op.If.ToString("N0", CultureInfo.InvariantCulture)),
-        ])).ToList();
-        return new ReportTable(null, [ReportCell.Head("op"), ReportCell.Head("output", true), ReportCell.Head("IF^h x IF^w x IF^c", true), ReportCell.Head("IF", true)], rows);
+        ArgumentNullException.ThrowIfNull(unit);
+        bool local = field == "local";
+        bool global = unit.Ops.Any(op => op.Local != op.Literal);
+        var rows = unit.Ops.Select(op =>
+        {
+            var cells = new List<ReportCell>
+            {
+                new ReportCell($"t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(input => input == 0 ? "in" : $"t{input}"))})"),
+                ReportCell.Number(string.Join("x", op.OutputShape)),
+                ReportCell.Number($"{op.IfH}x{op.IfW}x{op.IfC}"),
+                ReportCell.Number(op.If.ToString("N0", CultureInfo.InvariantCulture)),
+            };
+            if (global)
+            {
+                cells.Add(ReportCell.Number((local ? op.Literal : op.Local).If.ToString("N0", CultureInfo.InvariantCulture)));
+            }
+
+            return new ReportRow(cells);
+        }).ToList();
+        var header = new List<ReportCell> { ReportCell.Head("op"), ReportCell.Head("output", true), ReportCell.Head("IF^h x IF^w x IF^c", true), ReportCell.Head("IF", true) };
+        if (global)
+        {
+            header.Add(ReportCell.Head($"{(local ? "literal" : "local")} IF", true));
+        }
+
+        return new ReportTable(null, header, rows);
     }
 
     /// <summary>The organizer's steps: action, source and its dIF_MIN, target and its dIF'_MAX, units after, why.</summary>

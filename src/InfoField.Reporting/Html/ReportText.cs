@@ -22,14 +22,14 @@ public static class ReportText
     public const string FieldTitle = "Information Field per stage";
 
     /// <summary>What the field section shows.</summary>
-    public const string FieldIntroduction = "Per unit: the spatial field against the stage's input size (the cap), the guaranteed channel coverage against c0, and the gain dIF against theta. A crossed red mark is a saturated unit: dIF 0, it adds nothing to what the stage already sees.";
+    public const string FieldIntroduction = "Per unit: the spatial field against the stage's input size (the cap), the guaranteed channel coverage against c0, and the gain dIF against theta. A crossed red mark is a saturated unit: dIF 0, it adds nothing to what the stage already sees. In stages with global pooling (squeeze-and-excitation gates, image pooling), the field of the other kind (local: what windows reach; literal: the pooling's reach included) follows IF and dIF.";
 
     /// <summary>The organizer section's title.</summary>
     public const string OrganizerTitle = "Stage-level organizer";
 
     /// <summary>The organizer's settings, in words.</summary>
     public static string OrganizerSettings(OptimizationDocument run) =>
-        $"Settings: frame {run.Settings.Frame}, policy {run.Settings.Policy}, theta {run.Settings.Theta.ToString(CultureInfo.InvariantCulture)}, alpha {run.Settings.Alpha.ToString(CultureInfo.InvariantCulture)}, at most {run.Settings.MaxIterations} iterations.{(run.Settings.Preset is null ? "" : " " + run.Settings.Preset + ".")} Stage numbers count every stage.";
+        $"Settings: frame {run.Settings.Frame}, policy {run.Settings.Policy}, theta {run.Settings.Theta.ToString(CultureInfo.InvariantCulture)}, alpha {run.Settings.Alpha.ToString(CultureInfo.InvariantCulture)}, {run.Settings.Field} field, at most {run.Settings.MaxIterations} iterations.{(run.Settings.Preset is null ? "" : " " + run.Settings.Preset + ".")} Stage numbers count every stage.";
 
     /// <summary>The organizer's net gain, in words (followed by <see cref="OptimizationDocument.StopReason"/>).</summary>
     public static string NetGain(OptimizationDocument run) =>

@@ -29,7 +29,7 @@ public sealed class ModelReport
     /// <summary>The organizer settings those resolve to (the preset's, with the preset).</summary>
     public OrganizerOptions Organizer { get; }
 
-    /// <summary>The document of <c>infofield analyze --json</c> with the same alpha, frame and theta.</summary>
+    /// <summary>The document of <c>infofield analyze --json</c> with the same alpha, frame, field and theta.</summary>
     public AnalysisDocument Analysis { get; }
 
     /// <summary>The document <c>infofield report</c> draws its page from.</summary>
@@ -45,7 +45,7 @@ public sealed class ModelReport
 
         // analyze's verdicts come from the organizer with its default policy and iteration bound: with those settings the
         // report's analysis is the same document, computed once.
-        var analyze = new OrganizerOptions(organizer.Frame, OrganizerOptions.Default.Policy, organizer.Theta, organizer.Alpha);
+        var analyze = new OrganizerOptions(organizer.Frame, OrganizerOptions.Default.Policy, organizer.Theta, organizer.Alpha, FieldKind: organizer.FieldKind);
         AnalysisDocument analysis = analyze == organizer ? report.Analysis : NetworkAnalysis.Of(loaded, organizer.Field, organizer.Theta).Document(loaded);
         return new ModelReport(loaded, settings, organizer, analysis, report);
     }
@@ -59,7 +59,7 @@ public sealed class ModelReport
         get
         {
             IEnumerable<string> settings = Settings.Preset
-                ? ["--preset", "paper"]
+                ? Organizer.FieldKind == FieldOptions.Default.FieldKind ? ["--preset", "paper"] : ["--preset", "paper", "--field", Organizer.FieldKind.ToString().ToLowerInvariant()]
                 : FieldArguments(Organizer.Field, Organizer.Theta).Concat(Organizer.Policy == OrganizerPolicy.Literal ? [] : ["--policy", "saturated"]);
             if (Organizer.MaxIterations != OrganizerOptions.Default.MaxIterations)
             {
@@ -108,6 +108,12 @@ public sealed class ModelReport
         {
             yield return "--theta";
             yield return theta.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (field.FieldKind != FieldOptions.Default.FieldKind)
+        {
+            yield return "--field";
+            yield return field.FieldKind.ToString().ToLowerInvariant();
         }
     }
 }
