@@ -28,8 +28,8 @@ internal sealed record Reach(int[] Channels, int LoH, int HiH, int LoW, int HiW)
 /// Ground truth for the IF engine: the stage's units are built with the project's <see cref="ModuleBuilder"/> in float64,
 /// with every activation replaced by the smooth, strictly increasing <c>x + tanh(x) / 2</c> (its derivative is at least 1,
 /// so no gradient vanishes), max pooling by average pooling of the same window (the same positions, every one with a
-/// nonzero derivative), and random weights of magnitude 0.5 to 1.5 (never zero). Each requested neuron gets a sample of its
-/// own in a batch, and one backward pass gives the derivative of every neuron with respect to its own copy of the stage
+/// nonzero derivative), and random weights of magnitude 0.5 to 1.5 over the square root of their fan-in (never zero).
+/// Each requested neuron gets a sample of its own in a batch, and one backward pass gives the derivative of every neuron with respect to its own copy of the stage
 /// input: nonzero exactly where the neuron depends on it (float64 runs libtorch's reference kernels, which add no
 /// products of positions outside a window). With <c>local</c>, global pooling is detached, so only what
 /// reaches a neuron through windows counts (the engine's local field).
@@ -56,7 +56,12 @@ internal static class GradientTruth
             {
                 foreach (var parameter in module.parameters())
                 {
-                    using Tensor magnitude = rand(parameter.shape, ScalarType.Float64, generator: generator) + 0.5;
+                    // Weights are divided by the square root of their fan-in, so activations keep their size through
+                    // deep stages: a squeeze-and-excitation gate multiplies a map by a function of itself, and with
+                    // weights of magnitude 1 the values squared unit after unit and overflowed (inf, then NaN gradients
+                    // everywhere) in RegNetY's and EfficientNet-B1's longest stages.
+                    double scale = parameter.shape.Length < 2 ? 1 : 1 / Math.Sqrt(parameter.shape.Skip(1).Aggregate(1L, (a, b) => a * b));
+                    using Tensor magnitude = (rand(parameter.shape, ScalarType.Float64, generator: generator) + 0.5) * scale;
                     using Tensor sign = (randint(0, 2, parameter.shape, ScalarType.Float64, generator: generator) * 2) - 1;
                     parameter.copy_(magnitude * sign);
                     parameter.requires_grad_(false);
@@ -102,6 +107,12 @@ internal static class GradientTruth
         foreach (var module in modules.Take(lastUnit + 1))
         {
             y = module.call(y);
+            if (!isfinite(y).all().item<bool>())
+            {
+                // A value that overflowed makes every derivative after it NaN, which would read as "depends on everything".
+                throw new InvalidOperationException($"the float64 forward pass overflowed at unit {outputs.Count + 1}: no gradient truth");
+            }
+
             outputs.Add(y);
         }
 
