@@ -72,6 +72,8 @@ public class OnnxImportTests
     [InlineData("handmade")]
     [InlineData("signal1d")]
     [InlineData("squeezenet1_0")]
+    [InlineData("regnet_y_400mf")]
+    [InlineData("efficientnet_b1")]
     public void Parameters_equal_what_pytorch_counts(string fixture)
     {
         Network network = OnnxImport.Load(Fixture(fixture));

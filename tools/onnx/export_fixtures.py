@@ -127,6 +127,11 @@ rows.append(export("squeezenet1_0", tv.squeezenet1_0(), (1, 3, 224, 224)))
 # squeezenet1_0, so last too).
 rows.append(export("resnet50_noweights", tv.resnet50(), (1, 3, 224, 224), export_params=False))
 rows.append(export("vgg16_noweights", tv.vgg16(), (1, 3, 224, 224), opset=11, export_params=False))
+# Networks whose every block has a squeeze-and-excitation gate read from global pooling: literally each gate makes every
+# neuron after it see the whole stage input, so the organizer on the literal field removed every unit after a stage's
+# first gate; on the local field (the default) it keeps those whose local field still grows (docs/organizer.md).
+rows.append(export("regnet_y_400mf", tv.regnet_y_400mf(), (1, 3, 224, 224)))
+rows.append(export("efficientnet_b1", tv.efficientnet_b1(), (1, 3, 240, 240), opset=17))
 rows = [row for row in rows if row is not None]
 counts = {}
 params_path = os.path.join(out, "params.txt")

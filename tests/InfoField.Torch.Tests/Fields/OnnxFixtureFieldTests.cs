@@ -18,7 +18,7 @@ namespace InfoField.Torch.Tests.Fields;
 [Collection(TorchGlobalState.Name)]
 public class OnnxFixtureFieldTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Torchvision => new(["squeezenet1_0", "resnet18", "resnet18_folded", "resnet50", "vgg16", "mobilenet_v2", "googlenet", "densenet121", "shufflenet_v2_x1_0", "efficientnet_b0"]);
+    public static TheoryData<string> Torchvision => new(["squeezenet1_0", "resnet18", "resnet18_folded", "resnet50", "vgg16", "mobilenet_v2", "googlenet", "densenet121", "shufflenet_v2_x1_0", "efficientnet_b0", "regnet_y_400mf", "efficientnet_b1"]);
 
     [Theory]
     [InlineData("handmade")]
@@ -92,7 +92,7 @@ internal static class OnnxFixtureFields
         from unit in stage.Units
         select string.Create(
             CultureInfo.InvariantCulture,
-            $"{fixture}\t{stage.Index}\t{unit.Index}\t{unit.Name}\t{unit.IfH}\t{unit.IfHMin}\t{unit.IfW}\t{unit.IfWMin}\t{unit.IfC}\t{unit.IfCMean:0.###}\t{unit.IfCMax}\t{unit.If}\t{unit.Local.If}");
+            $"{fixture}\t{stage.Index}\t{unit.Index}\t{unit.Name}\t{unit.Literal.IfH}\t{unit.Literal.IfHMin}\t{unit.Literal.IfW}\t{unit.Literal.IfWMin}\t{unit.Literal.IfC}\t{unit.Literal.IfCMean:0.###}\t{unit.Literal.IfCMax}\t{unit.Literal.If}\t{unit.Local.If}");
 }
 
 /// <summary>A theory that runs only with INFOFIELD_FIXTURE_GRADIENTS=1 (minutes of CPU), and says so when skipped.</summary>
