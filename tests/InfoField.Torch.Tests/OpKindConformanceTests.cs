@@ -71,7 +71,24 @@ public sealed class OpKindConformanceTests : IDisposable
         ["mul"] = InGraph(Ops.Multiply(), OpGraph.Parallel(Ops.Multiply(), OpGraph.Identity, [Ops.GlobalAvgPool(), Ops.Pointwise(8, bias: true), Ops.Sigmoid()])),
         ["concat"] = InGraph(Ops.Concat(), OpGraph.Parallel(Ops.Concat(), [Ops.Pointwise(4)], [Ops.Depthwise(3)])),
         ["zero"] = InUnit(new Zero()),
+        ["resize"] = new Sample(Resize.Linear(2), Map, Build("resize", [Stem, new Unit("u", [Ops.Pointwise(8), Resize.Linear(2)])]))
+        {
+            NotImported = OnnxReadLater,
+            RefusedWith = "Resize",
+        },
+        ["convtranspose"] = InUnit(new TransposedConvolution(12, 3, 2, 1, 1, 1, Groups: 2, Bias: true)) with
+        {
+            NotImported = OnnxReadLater,
+            RefusedWith = "ConvTranspose",
+        },
     };
+
+    /// <summary>Why the ops that raise the resolution do not read back from ONNX yet.</summary>
+    private const string OnnxReadLater =
+        "the ONNX import reads Resize and ConvTranspose once the importer's table of node readers lands (issue 23, milestone 1c); until then it refuses the node, naming it";
+
+    /// <summary>Resize in every mode, coordinate rule and form (scales, sizes up and down) that the ONNX form writes.</summary>
+    public static TheoryData<string> ResizeVariants() => ["nearest-2", "nearest-size", "linear-3", "linear-size-down", "corners-2", "corners-size", "convtranspose-dilated", "convtranspose-padded", "convtranspose-both"];
 
     private readonly string _folder = Directory.CreateTempSubdirectory("infofield-conformance-").FullName;
 
@@ -177,8 +194,13 @@ public sealed class OpKindConformanceTests : IDisposable
         if (sample.NotImported is not null)
         {
             var refused = Assert.Throws<InfoFieldException>(() => OnnxImport.Load(path));
-            Assert.Contains("Transpose", refused.Message, StringComparison.Ordinal);
-            network = sample.OnnxNetwork ?? throw new InvalidOperationException($"{type}: a kind not imported from its own network needs another one that is");
+            Assert.Contains(sample.RefusedWith, refused.Message, StringComparison.Ordinal);
+            if (sample.OnnxNetwork is null)
+            {
+                return;
+            }
+
+            network = sample.OnnxNetwork;
             path = ExportAndCompare(network);
         }
 
@@ -215,6 +237,33 @@ public sealed class OpKindConformanceTests : IDisposable
             // Ops inside units are listed with their fields; a stage's entry and the head count in the stage's and the head's costs.
             Assert.Contains(report.Analysis.Stages.SelectMany(stage => stage.Units).SelectMany(unit => unit.Ops), op => op.Type == type);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(ResizeVariants))]
+    public void An_op_raising_the_resolution_runs_in_onnx_runtime_as_in_torchsharp_and_traces_back(string variant)
+    {
+        Op op = variant switch
+        {
+            "nearest-2" => Resize.Nearest(2),
+            "nearest-size" => new Resize(ResizeMode.Nearest, null, new Pair(12, 18), ResizeCoordinates.Asymmetric),
+            "linear-3" => Resize.Linear(new Pair(3, 2)),
+            "linear-size-down" => new Resize(ResizeMode.Linear, null, new Pair(4, 5), ResizeCoordinates.HalfPixel),
+            "corners-2" => Resize.Linear(2, alignCorners: true),
+            "corners-size" => new Resize(ResizeMode.Linear, null, new Pair(11, 7), ResizeCoordinates.AlignCorners),
+            "convtranspose-dilated" => new TransposedConvolution(8, new Pair(3, 2), new Pair(2, 3), new Pair(2, 1), new Pair(0, 0), new Pair(2, 1)),
+            "convtranspose-padded" => new TransposedConvolution(8, new Pair(3, 2), new Pair(2, 3), new Pair(2, 1), new Pair(1, 2), new Pair(1, 1)),
+            _ => new TransposedConvolution(8, new Pair(3, 2), new Pair(2, 3), new Pair(2, 1), new Pair(1, 0), new Pair(2, 1)),
+        };
+        Network network = Build(variant, [Stem, new Unit("u", [Ops.Pointwise(8), op])]);
+
+        ExportAndCompare(network);
+        using var scope = NewDisposeScope();
+        using NetworkModule module = ModuleBuilder.Build(network);
+        Network traced = module.ToArchitecture(network.Input);
+
+        Assert.Equal(Flat(network), Flat(traced));
+        Assert.Equal(network.Layout.Output, traced.Layout.Output);
     }
 
     [Fact]
@@ -349,7 +398,10 @@ public sealed class OpKindConformanceTests : IDisposable
         /// <summary>Why the ONNX form of <see cref="Network"/> does not read back (it is still run in ONNX Runtime); <see cref="OnnxNetwork"/> then does.</summary>
         public string? NotImported { get; init; }
 
-        /// <summary>The network whose ONNX form reads back, when <see cref="Network"/>'s does not.</summary>
+        /// <summary>The network whose ONNX form reads back, when <see cref="Network"/>'s does not (none: the import's refusal is checked alone).</summary>
         public Network? OnnxNetwork { get; init; }
+
+        /// <summary>What the import's refusal of <see cref="Network"/>'s ONNX form names (the node it does not read).</summary>
+        public string RefusedWith { get; init; } = "Transpose";
     }
 }

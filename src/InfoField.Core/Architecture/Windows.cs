@@ -11,6 +11,48 @@ public enum AxisRule
     /// as PyTorch's <c>AdaptiveAvgPool</c>; with m = 1 it reads the whole axis (global pooling).
     /// </summary>
     Adaptive,
+
+    /// <summary>
+    /// Resizing by interpolation from n positions to m (<see cref="AxisWindow.Interpolated"/>): output position i reads the
+    /// input positions its interpolation weights are nonzero at, computed exactly (rational arithmetic), one for nearest,
+    /// one or two for linear.
+    /// </summary>
+    Interpolated,
+
+    /// <summary>
+    /// A transposed convolution (<see cref="AxisWindow.Transposed"/>): input position j writes output positions
+    /// <c>j s - p + t d</c>, so output position o reads every j with <c>o = j s - p + t d</c> for some tap t.
+    /// </summary>
+    Transposed,
+}
+
+/// <summary>How a resize interpolates (<see cref="Resize"/>).</summary>
+public enum ResizeMode
+{
+    /// <summary>Nearest neighbour: the input position <c>floor(x)</c> of the source coordinate x (PyTorch's <c>nearest</c>).</summary>
+    Nearest,
+
+    /// <summary>Linear (bilinear on a map): the two input positions around x, weighted by distance.</summary>
+    Linear,
+}
+
+/// <summary>
+/// How a resize maps output position i of m to a source coordinate x on an axis of n input positions (ONNX's
+/// <c>coordinate_transformation_mode</c>); x is clamped to <c>[0, n - 1]</c>.
+/// </summary>
+public enum ResizeCoordinates
+{
+    /// <summary><c>x = i n / m</c> (PyTorch's nearest; ONNX <c>asymmetric</c>).</summary>
+    Asymmetric,
+
+    /// <summary>
+    /// <c>x = (i + 1/2) n / m - 1/2</c> (PyTorch's linear with <c>align_corners=False</c>; ONNX <c>pytorch_half_pixel</c>, and
+    /// <c>half_pixel</c> wherever the output is longer than 1).
+    /// </summary>
+    HalfPixel,
+
+    /// <summary><c>x = i (n - 1) / (m - 1)</c>, 0 when m = 1 (PyTorch's <c>align_corners=True</c>; ONNX <c>align_corners</c>).</summary>
+    AlignCorners,
 }
 
 /// <summary>
@@ -59,6 +101,19 @@ public readonly record struct AxisWindow
         Dilation = 1;
     }
 
+    private AxisWindow(ResizeMode mode, ResizeCoordinates coordinates)
+        : this(AxisRule.Interpolated)
+    {
+        Mode = mode;
+        Coordinates = coordinates;
+    }
+
+    private AxisWindow(int kernel, int stride, int padding, int dilation, AxisRule rule)
+        : this(kernel, stride, padding, dilation)
+    {
+        Rule = rule;
+    }
+
     /// <summary>Sliding or adaptive.</summary>
     public AxisRule Rule { get; }
 
@@ -74,8 +129,29 @@ public readonly record struct AxisWindow
     /// <summary>Dilation of a sliding window (1 for adaptive).</summary>
     public int Dilation { get; }
 
+    /// <summary>How an interpolated window interpolates (<see cref="AxisRule.Interpolated"/> only).</summary>
+    public ResizeMode Mode { get; }
+
+    /// <summary>How an interpolated window maps output positions to source coordinates (<see cref="AxisRule.Interpolated"/> only).</summary>
+    public ResizeCoordinates Coordinates { get; }
+
+    /// <summary>True for the rules by which an op may raise the resolution (interpolation, transposed convolution).</summary>
+    public bool RaisesResolution => Rule is AxisRule.Interpolated or AxisRule.Transposed;
+
     /// <summary>The window of a layer that reads one position and keeps the resolution.</summary>
     public static AxisWindow Point => new(1);
+
+    /// <summary>Resizing by interpolation (<see cref="AxisRule.Interpolated"/>): the input and output lengths decide the source coordinates.</summary>
+    /// <param name="mode">Nearest or linear.</param>
+    /// <param name="coordinates">How output positions map to source coordinates.</param>
+    public static AxisWindow Interpolated(ResizeMode mode, ResizeCoordinates coordinates) => new(mode, coordinates);
+
+    /// <summary>A transposed convolution's window (<see cref="AxisRule.Transposed"/>): input position j writes <c>j stride - padding + t dilation</c>.</summary>
+    /// <param name="kernel">Taps, at least 1.</param>
+    /// <param name="stride">Output positions between the windows of adjacent input positions, at least 1.</param>
+    /// <param name="padding">Output positions cut from each end of the full output.</param>
+    /// <param name="dilation">Distance between taps, at least 1.</param>
+    public static AxisWindow Transposed(int kernel, int stride = 1, int padding = 0, int dilation = 1) => new(kernel, stride, padding, dilation, AxisRule.Transposed);
 
     /// <summary>Adaptive pooling: the output size decides the windows (<see cref="AxisRule.Adaptive"/>).</summary>
     public static AxisWindow Adaptive => new(AxisRule.Adaptive);
@@ -83,7 +159,10 @@ public readonly record struct AxisWindow
     /// <summary>The span of a sliding window, dilation included: <c>dilation (kernel - 1) + 1</c>.</summary>
     public long Extent => ((long)Dilation * (Kernel - 1)) + 1;
 
-    /// <summary>The same window with stride 1 (the output frame of a strided stage measures as if strides were not there).</summary>
+    /// <summary>
+    /// The same window with stride 1 (the output frame of a strided stage measures as if strides were not there).
+    /// An op that raises the resolution keeps its window: a stage holding one is measured in the input frame.
+    /// </summary>
     public AxisWindow WithoutStride() => Rule == AxisRule.Sliding ? new AxisWindow(Kernel, 1, Padding, Dilation) : this;
 
     /// <summary>
@@ -99,6 +178,16 @@ public readonly record struct AxisWindow
             return new AxisReads((int)start, (int)Math.Min(end, inputLength) - 1, 1);
         }
 
+        if (Rule == AxisRule.Interpolated)
+        {
+            return Interpolate(position, inputLength, outputLength);
+        }
+
+        if (Rule == AxisRule.Transposed)
+        {
+            return TransposedReads(position, inputLength);
+        }
+
         long origin = ((long)position * Stride) - Padding;
         long first = origin >= 0 ? 0 : (-origin + Dilation - 1) / Dilation;
         long room = inputLength - 1 - origin;
@@ -109,6 +198,22 @@ public readonly record struct AxisWindow
 
         long last = Math.Min(Kernel - 1, room / Dilation);
         return first > last ? AxisReads.None : new AxisReads((int)(origin + (first * Dilation)), (int)(origin + (last * Dilation)), Dilation);
+    }
+
+    /// <summary>
+    /// The widest an output position reads, from its first to its last input position (0 when every window is empty), over
+    /// the <paramref name="outputLength"/> positions: how far one step of this window spreads.
+    /// </summary>
+    public int WidestReads(int inputLength, int outputLength)
+    {
+        int widest = 0;
+        for (int i = 0; i < outputLength; i++)
+        {
+            AxisReads reads = Reads(i, inputLength, outputLength);
+            widest = reads.IsEmpty ? widest : Math.Max(widest, reads.Last - reads.First + 1);
+        }
+
+        return widest;
     }
 
     /// <summary>
@@ -123,6 +228,12 @@ public readonly record struct AxisWindow
             return (-Padding, Extent, Stride);
         }
 
+        if (RaisesResolution)
+        {
+            // The widest any output position reads; the stride is not a whole number of input positions (see SpatialAxis).
+            return (0, Math.Max(1, WidestReads(inputLength, outputLength)), 1);
+        }
+
         long extent = 1;
         for (int i = 0; i < outputLength; i++)
         {
@@ -132,6 +243,72 @@ public readonly record struct AxisWindow
 
         return (0, extent, Math.Max(1, inputLength / outputLength));
     }
+
+    /// <summary>
+    /// The positions an interpolation reads at output position i, exactly: the source coordinate x as a fraction
+    /// (numerator over denominator), clamped to [0, n - 1]; nearest reads floor(x); linear reads floor(x) and, unless x is a
+    /// whole number (its weight there is exactly 1) or the last position, floor(x) + 1.
+    /// </summary>
+    private AxisReads Interpolate(int position, int inputLength, int outputLength)
+    {
+        long n = inputLength, m = outputLength, i = position;
+        (long numerator, long denominator) = Coordinates switch
+        {
+            ResizeCoordinates.Asymmetric => (i * n, m),
+            ResizeCoordinates.HalfPixel => (((2 * i) + 1) * n - m, 2 * m),
+            _ => m > 1 ? (i * (n - 1), m - 1) : (0, 1),
+        };
+        if (numerator < 0)
+        {
+            numerator = 0;
+        }
+
+        long floor = numerator / denominator;
+        if (floor >= n - 1)
+        {
+            return new AxisReads(inputLength - 1, inputLength - 1, 1);
+        }
+
+        bool whole = numerator % denominator == 0;
+        return Mode == ResizeMode.Nearest || whole
+            ? new AxisReads((int)floor, (int)floor, 1)
+            : new AxisReads((int)floor, (int)floor + 1, 1);
+    }
+
+    /// <summary>
+    /// The input positions j that write output position o of a transposed convolution: <c>o = j s - p + t d</c> for a tap
+    /// t, j inside the input. They step by <c>d / gcd(d, s)</c>, so first, last and step describe them exactly.
+    /// </summary>
+    private AxisReads TransposedReads(int position, int inputLength)
+    {
+        long first = long.MaxValue, last = long.MinValue;
+        long shifted = (long)position + Padding;
+        for (long t = 0; t < Kernel; t++)
+        {
+            long numerator = shifted - (t * Dilation);
+            if (numerator < 0)
+            {
+                break;
+            }
+
+            if (numerator % Stride == 0 && numerator / Stride < inputLength)
+            {
+                long j = numerator / Stride;
+                first = Math.Min(first, j);
+                last = Math.Max(last, j);
+            }
+        }
+
+        if (first > last)
+        {
+            return AxisReads.None;
+        }
+
+        long step = Dilation / Gcd(Dilation, Stride);
+        return new AxisReads((int)first, (int)last, (int)Math.Max(1, step));
+    }
+
+    private static long Gcd(long a, long b) => b == 0 ? a : Gcd(b, a % b);
 }
 
 /// <summary>The spatial windows of a layer, one per axis (height, width).</summary>

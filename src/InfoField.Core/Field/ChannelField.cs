@@ -253,7 +253,7 @@ internal sealed class ChannelField
                 widest[a] = parts[0].Axes[a].MaxSpan;
             }
 
-            return new Summary(widest, parts[0].Channels.Count);
+            return new Summary(widest, parts[0].Channels.Count, InteriorOfProduct(parts, universe));
         }
 
         if (!parts.Any(part => part.HasEmpty))
@@ -275,10 +275,58 @@ internal sealed class ChannelField
                 }
             }
 
-            return new Summary(spans, universe.Union([.. parts.Select(part => part.Channels)]).Count);
+            return new Summary(spans, universe.Union([.. parts.Select(part => part.Channels)]).Count, InteriorOfProduct(parts, universe));
         }
 
         return Enumerate(parts, universe, rank);
+    }
+
+    /// <summary>
+    /// The interior minimum (<see cref="Summary.Interior"/>) of parts that are all active at every neuron (no empty
+    /// position), so that the neurons are the product of the axes' positions and each axis can be taken alone: per axis
+    /// the hull of the parts' intervals at each position; the interior neurons are the products of the axes' interior
+    /// positions, and when some axis has none, every neuron counts.
+    /// </summary>
+    private static int[] InteriorOfProduct(FieldPart[] parts, ChannelUniverse universe)
+    {
+        int rank = parts[0].Axes.Length;
+        var interior = new int[rank];
+        var all = new int[rank];
+        bool everyAxis = true;
+        for (int a = 0; a < rank; a++)
+        {
+            int edge = universe.Length(a) - 1;
+            int inside = int.MaxValue, any = int.MaxValue;
+            for (int i = 0; i < parts[0].Axes[a].Length; i++)
+            {
+                int lo = int.MaxValue, hi = int.MinValue;
+                foreach (FieldPart part in parts)
+                {
+                    if (!part.Axes[a].IsEmpty(i))
+                    {
+                        lo = Math.Min(lo, part.Axes[a].Lo(i));
+                        hi = Math.Max(hi, part.Axes[a].Hi(i));
+                    }
+                }
+
+                if (lo > hi)
+                {
+                    continue;
+                }
+
+                any = Math.Min(any, hi - lo + 1);
+                if (lo > 0 && hi < edge)
+                {
+                    inside = Math.Min(inside, hi - lo + 1);
+                }
+            }
+
+            everyAxis &= inside != int.MaxValue;
+            interior[a] = inside;
+            all[a] = any == int.MaxValue ? 0 : any;
+        }
+
+        return everyAxis ? interior : all;
     }
 
     /// <summary>Neuron by neuron over the whole map: for parts that reach only some positions.</summary>
@@ -287,6 +335,11 @@ internal sealed class ChannelField
         int[] lengths = [.. parts[0].Axes.Select(axis => axis.Length)];
         var position = new int[rank];
         var spans = new int[rank];
+        var interior = new int[rank];
+        var all = new int[rank];
+        Array.Fill(interior, int.MaxValue);
+        Array.Fill(all, int.MaxValue);
+        var hull = new int[rank];
         int channels = 0;
         var counts = new Dictionary<ulong, int>();
         while (true)
@@ -304,6 +357,7 @@ internal sealed class ChannelField
 
             if (sets.Count > 0)
             {
+                bool inside = true;
                 for (int a = 0; a < rank; a++)
                 {
                     int lo = int.MaxValue, hi = int.MinValue;
@@ -317,6 +371,14 @@ internal sealed class ChannelField
                     }
 
                     spans[a] = Math.Max(spans[a], hi - lo + 1);
+                    hull[a] = hi - lo + 1;
+                    inside &= lo > 0 && hi < universe.Length(a) - 1;
+                }
+
+                for (int a = 0; a < rank; a++)
+                {
+                    all[a] = Math.Min(all[a], hull[a]);
+                    interior[a] = inside ? Math.Min(interior[a], hull[a]) : interior[a];
                 }
 
                 if (parts.Length > 64 || !counts.TryGetValue(active, out int count))
@@ -337,7 +399,8 @@ internal sealed class ChannelField
 
             if (axisToStep < 0)
             {
-                return new Summary(spans, channels);
+                int[] least = interior[0] != int.MaxValue ? interior : all;
+                return new Summary(spans, channels, [.. least.Select(span => span == int.MaxValue ? 0 : span)]);
             }
         }
     }
@@ -350,13 +413,19 @@ internal sealed class ChannelField
         public int GetHashCode(ChannelField obj) => obj.Id;
     }
 
-    /// <summary>The best-placed neuron of a channel: per axis the widest interval, and the most channels.</summary>
+    /// <summary>The best-placed neuron of a channel: per axis the widest interval, and the most channels; and the interior minimum.</summary>
     /// <param name="Spans">Per axis, the widest interval over the positions (0 when no neuron depends on anything).</param>
     /// <param name="Channels">The most stage input channels a neuron of the channel depends on.</param>
-    internal sealed record Summary(int[] Spans, int Channels)
+    /// <param name="Interior">
+    /// Per axis, the narrowest interval over the channel's interior neurons: those that depend on something and whose
+    /// interval along every axis touches neither end of the stage input (first position above 0, last below n0 - 1), so
+    /// that no border cuts their field. When the channel has no interior neuron, over all its neurons that depend on
+    /// something; 0 when none does.
+    /// </param>
+    internal sealed record Summary(int[] Spans, int Channels, int[] Interior)
     {
         /// <summary>A channel that depends on nothing.</summary>
-        public static Summary Nothing { get; } = new(new int[FeatureShape.SpatialAxes], 0);
+        public static Summary Nothing { get; } = new(new int[FeatureShape.SpatialAxes], 0, new int[FeatureShape.SpatialAxes]);
     }
 
     /// <summary>

@@ -58,6 +58,12 @@ public sealed record UnitField(
     /// <summary>The factors of <paramref name="kind"/>.</summary>
     public FieldFactors Factors(FieldKind kind) => kind == FieldKind.Local ? Local : Literal;
 
+    /// <summary>The guaranteed spatial field along the height at interior positions (<see cref="FieldFactors.IfHInterior"/>).</summary>
+    public int IfHInterior { get; init; }
+
+    /// <summary>The guaranteed spatial field along the width at interior positions (<see cref="FieldFactors.IfWInterior"/>).</summary>
+    public int IfWInterior { get; init; }
+
     /// <summary>The gain of <paramref name="kind"/>; null for a stage's first unit.</summary>
     public double? Gain(FieldKind kind) => kind == FieldKind.Local ? LocalDeltaIf : LiteralDeltaIf;
 
@@ -95,7 +101,14 @@ public sealed record OpField(
     int IfWMin,
     int IfCMax,
     FieldFactors Local,
-    FieldFactors Literal);
+    FieldFactors Literal)
+{
+    /// <summary>The guaranteed spatial field along the height at interior positions (<see cref="FieldFactors.IfHInterior"/>).</summary>
+    public int IfHInterior { get; init; }
+
+    /// <summary>The guaranteed spatial field along the width at interior positions (<see cref="FieldFactors.IfWInterior"/>).</summary>
+    public int IfWInterior { get; init; }
+}
 
 /// <summary>
 /// The field factors of a tensor over its output channels. Each channel is measured at its best-placed neuron (per axis
@@ -111,7 +124,20 @@ public sealed record OpField(
 /// <param name="IfCMean">Channel coverage, mean over channels.</param>
 /// <param name="IfCMax">Channel coverage, maximum over channels.</param>
 /// <param name="If">IfH x IfW x IfC.</param>
-public sealed record FieldFactors(int IfH, int IfHMin, int IfW, int IfWMin, int IfC, double IfCMean, int IfCMax, long If);
+public sealed record FieldFactors(int IfH, int IfHMin, int IfW, int IfWMin, int IfC, double IfCMean, int IfCMax, long If)
+{
+    /// <summary>
+    /// The guaranteed spatial field along the height at interior positions: per channel the narrowest interval over its
+    /// interior neurons (those whose intervals touch neither end of the stage input on any axis; all its neurons when none
+    /// is interior), minimum over channels. Where resolution goes up (a resize, a transposed convolution) a neuron's field
+    /// depends on where it sits, and this is what every neuron away from the borders is guaranteed; on networks whose
+    /// resolution only goes down it usually equals <see cref="IfH"/> (docs/information-field.md).
+    /// </summary>
+    public int IfHInterior { get; init; }
+
+    /// <summary>The guaranteed spatial field along the width at interior positions (as <see cref="IfHInterior"/>).</summary>
+    public int IfWInterior { get; init; }
+}
 
 /// <summary>An interval of stage input positions along one axis, from <c>Lo</c> to <c>Hi</c>; empty when <c>Lo &gt; Hi</c>.</summary>
 /// <param name="Lo">The first position.</param>

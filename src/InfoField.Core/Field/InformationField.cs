@@ -172,7 +172,11 @@ public static class InformationField
                 literal,
                 localGain,
                 literalGain,
-                unit.Graph.DeadNodes.Select(node => node + 1).ToValueList()));
+                unit.Graph.DeadNodes.Select(node => node + 1).ToValueList())
+            {
+                IfHInterior = used.IfHInterior,
+                IfWInterior = used.IfWInterior,
+            });
             previousLiteral = literal.If;
             previousLocal = local.If;
         }
@@ -202,7 +206,11 @@ public static class InformationField
                 used.IfWMin,
                 used.IfCMax,
                 state.Factors(FieldKind.Local),
-                state.Factors(FieldKind.Literal)));
+                state.Factors(FieldKind.Literal))
+            {
+                IfHInterior = used.IfHInterior,
+                IfWInterior = used.IfWInterior,
+            });
         }
 
         return fields.MoveToImmutable();
@@ -220,8 +228,30 @@ internal readonly record struct StageFrame(FeatureShape Shape, bool Strided, boo
     public static StageFrame Of(StageLayout layout, CoordinateFrame frame)
     {
         bool strided = layout.OpensWithStridedUnit;
-        bool output = strided && frame == CoordinateFrame.Output;
+        bool output = strided && frame == CoordinateFrame.Output && !Grows(layout);
         return new StageFrame(output ? layout.Output.WithChannels(layout.UnitsInput.Channels) : layout.UnitsInput, strided, !output);
+    }
+
+    /// <summary>
+    /// True when some tensor of the stage is longer along an axis than the stage's input (an op raised the resolution):
+    /// the output frame, which measures as if strides were not there, has no meaning there, so such a stage is measured
+    /// in the input frame whatever the option says.
+    /// </summary>
+    private static bool Grows(StageLayout layout)
+    {
+        FeatureShape input = layout.UnitsInput;
+        foreach (UnitLayout unit in layout.Units)
+        {
+            foreach (FeatureShape tensor in unit.Tensors)
+            {
+                if (tensor.Height > input.Height || tensor.Width > input.Width)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -21,8 +21,21 @@ public readonly record struct SpatialAxis(long Lo, long Hi, long Jump)
     public long Reach => Hi - Lo + 1;
 
     /// <summary>The axis after a layer with <paramref name="window"/> from <paramref name="inputLength"/> to <paramref name="outputLength"/> positions.</summary>
+    /// <remarks>
+    /// An op that raises the resolution (<see cref="AxisWindow.RaisesResolution"/>) has no whole-number stride: its neurons'
+    /// pixels follow no <c>i Jump + offset</c> rule. The axis then takes the widest any of its neurons reads (exact for that
+    /// op) and the jump <c>Jump n / m</c> rounded up to whole pixels, so what later windows add is an upper bound: the
+    /// exact field of such networks is the IF (docs/information-field.md).
+    /// </remarks>
     public SpatialAxis Through(AxisWindow window, int inputLength, int outputLength)
     {
+        if (window.RaisesResolution)
+        {
+            long widest = Math.Max(1, window.WidestReads(inputLength, outputLength));
+            long jump = Math.Max(1, ((Jump * inputLength) + outputLength - 1) / outputLength);
+            return new(Lo, Hi + ((widest - 1) * Jump), Jump == 0 ? 0 : jump);
+        }
+
         (long start, long extent, long stride) = window.OnPlane(inputLength, outputLength);
         return new(Lo + (start * Jump), Hi + ((start + extent - 1) * Jump), Jump * stride);
     }

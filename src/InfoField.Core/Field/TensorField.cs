@@ -83,6 +83,12 @@ public sealed class TensorField
     /// <summary>The most stage input channels a neuron of channel <paramref name="channel"/> depends on (its best-placed neuron's).</summary>
     public int Coverage(int channel, bool local = false) => _channels[channel].Summarize(local, _universe).Channels;
 
+    /// <summary>
+    /// The narrowest interval along <paramref name="axis"/> over the interior neurons of channel <paramref name="channel"/>
+    /// (those whose intervals touch no end of the stage input; all its neurons when none is interior).
+    /// </summary>
+    public int InteriorSpan(int channel, int axis, bool local = false) => _channels[channel].Summarize(local, _universe).Interior[axis];
+
     /// <summary>The widest interval along <paramref name="axis"/> that a neuron of channel <paramref name="channel"/> depends on (its best-placed neuron's).</summary>
     public int Span(int channel, int axis, bool local = false) => _channels[channel].Summarize(local, _universe).Spans[axis];
 
@@ -91,7 +97,9 @@ public sealed class TensorField
         int rank = _lengths.Length;
         var max = new int[rank];
         var min = new int[rank];
+        var interior = new int[rank];
         Array.Fill(min, int.MaxValue);
+        Array.Fill(interior, int.MaxValue);
         int minChannels = int.MaxValue, maxChannels = 0;
         long total = 0;
         int counted = 0;
@@ -119,6 +127,7 @@ public sealed class TensorField
             {
                 max[a] = Math.Max(max[a], summary.Spans[a]);
                 min[a] = Math.Min(min[a], summary.Spans[a]);
+                interior[a] = Math.Min(interior[a], summary.Interior[a]);
             }
 
             minChannels = Math.Min(minChannels, summary.Channels);
@@ -131,7 +140,11 @@ public sealed class TensorField
             return new FieldFactors(0, 0, 0, 0, 0, 0, 0, 0);
         }
 
-        return new FieldFactors(max[0], min[0], max[1], min[1], minChannels, (double)total / counted, maxChannels, (long)max[0] * max[1] * minChannels);
+        return new FieldFactors(max[0], min[0], max[1], min[1], minChannels, (double)total / counted, maxChannels, (long)max[0] * max[1] * minChannels)
+        {
+            IfHInterior = interior[0],
+            IfWInterior = interior[1],
+        };
     }
 
     /// <summary>The widest receptive field in image pixels (uncapped, on an infinite plane) over the channels, along <paramref name="axis"/>.</summary>
@@ -158,8 +171,8 @@ public sealed class TensorField
     /// </summary>
     internal static TensorField Start(StageFrame frame, FeatureShape input, SpatialAxis[]?[]? planes)
     {
-        var universe = new ChannelUniverse(input.Channels);
         int[] lengths = frame.Lengths(input);
+        var universe = new ChannelUniverse(input.Channels, lengths);
         AxisField[] identity = [.. lengths.Select(AxisField.Identity)];
         SpatialAxis[] pixel = [.. lengths.Select(_ => SpatialAxis.Start)];
         var channels = new ChannelField[input.Channels];

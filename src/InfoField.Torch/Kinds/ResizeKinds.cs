@@ -1,0 +1,91 @@
+using InfoField.Architecture;
+using InfoField.Torch.Onnx;
+using TorchSharp.Modules;
+using static InfoField.Torch.Onnx.OnnxOpWriter;
+using static TorchSharp.torch;
+
+namespace InfoField.Torch.Kinds;
+
+/// <summary>The Torch half of resizing: <c>Upsample</c> (the transposed convolution's is its module's, <see cref="Modules.TransposedConv2d"/>).</summary>
+internal static class ResizeKinds
+{
+    /// <summary>resize: <c>Upsample</c> (nearest, or bilinear with or without aligned corners); in ONNX Resize.</summary>
+    public static TorchOpKind Resize { get; } = TorchOpKind.Of<Architecture.Resize>(
+        (r, _) => nn.Upsample(
+            r.Size is Pair size ? [size.H, size.W] : null,
+            r.Scale is Pair scale ? [scale.H, scale.W] : null,
+            r.Mode == ResizeMode.Nearest ? UpsampleMode.Nearest : UpsampleMode.Bilinear,
+            r.Mode == ResizeMode.Nearest ? null : r.Coordinates == ResizeCoordinates.AlignCorners),
+        ResizeForm)
+        .Reads<Upsample>(ReadUpsample);
+
+    /// <summary>An <c>Upsample</c> read as a resize: whole-number scale factors as scales, anything else as the output size the call produced.</summary>
+    private static Op ReadUpsample(Upsample upsample, Tracing.LayerCall call)
+    {
+        ResizeMode mode = upsample.mode switch
+        {
+            UpsampleMode.Nearest => ResizeMode.Nearest,
+            UpsampleMode.Linear or UpsampleMode.Bilinear => ResizeMode.Linear,
+            _ => throw call.Unsupported(upsample, $"{upsample.mode} upsampling"),
+        };
+        ResizeCoordinates coordinates = mode == ResizeMode.Nearest ? ResizeCoordinates.Asymmetric
+            : upsample.align_corners == true ? ResizeCoordinates.AlignCorners : ResizeCoordinates.HalfPixel;
+        double[] factors = upsample.scale_factor.ToArray();
+        bool whole = factors.Length > 0 && factors.All(f => f >= 1 && f == Math.Floor(f) && f <= int.MaxValue);
+        if (whole)
+        {
+            var scale = factors.Length == 1 ? Pair.Square((int)factors[0]) : new Pair((int)factors[0], (int)factors[1]);
+            if (call.Input.Height * (long)scale.H == call.Output.Height && call.Input.Width * (long)scale.W == call.Output.Width)
+            {
+                return new Architecture.Resize(mode, scale, null, coordinates);
+            }
+        }
+
+        if (factors.Length > 0)
+        {
+            // A fractional factor computes its source coordinates from the factor, not from the sizes: not the same op.
+            throw call.Unsupported(upsample, "upsampling by a fractional scale factor (give whole-number factors or an output size)");
+        }
+
+        return new Architecture.Resize(mode, null, new Pair(call.Output.Height, call.Output.Width), coordinates);
+    }
+
+    /// <summary>
+    /// Resize with scales (whole-number factors) or sizes (the input's batch and channels from its Shape, then the output
+    /// size); nearest reads asymmetric coordinates rounded down (PyTorch's nearest), linear PyTorch's half-pixel or aligned corners.
+    /// </summary>
+    private static string ResizeForm(Architecture.Resize r, OnnxOpWriter w)
+    {
+        string coordinates = r.Coordinates switch
+        {
+            ResizeCoordinates.Asymmetric => "asymmetric",
+            ResizeCoordinates.HalfPixel => "pytorch_half_pixel",
+            _ => "align_corners",
+        };
+        var attributes = new List<global::Onnx.AttributeProto>
+        {
+            Text("mode", r.Mode == ResizeMode.Nearest ? "nearest" : "linear"),
+            Text("coordinate_transformation_mode", coordinates),
+        };
+        if (r.Mode == ResizeMode.Nearest)
+        {
+            attributes.Add(Text("nearest_mode", "floor"));
+        }
+
+        if (r.Scale is Pair scale)
+        {
+            using Tensor scales = tensor(new float[] { 1, 1, scale.H, scale.W });
+            string name = w.Initializer(w.Prefix + "scales", scales);
+            return w.Node("Resize", [w.Input, string.Empty, name], [.. attributes]);
+        }
+
+        Pair size = r.Size!.Value;
+        string shape = w.Node("Shape", [w.Input]);
+        string leading = w.Node("Slice", [shape, w.Constant("start", [0]), w.Constant("end", [2])]);
+        string sizes = w.Node("Concat", [leading, w.Constant("size", [size.H, size.W])], Int("axis", 0));
+        return w.Node("Resize", [w.Input, string.Empty, string.Empty, sizes], [.. attributes]);
+    }
+
+    private static global::Onnx.AttributeProto Text(string name, string value) =>
+        new() { Name = name, Type = global::Onnx.AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(value) };
+}

@@ -1,0 +1,111 @@
+using InfoField.Architecture;
+using InfoField.Torch.Kinds;
+using InfoField.Torch.Onnx;
+using InfoField.Torch.Tracing;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static InfoField.Torch.Kinds.ConvolutionKinds;
+using static InfoField.Torch.Onnx.OnnxOpWriter;
+using static TorchSharp.torch;
+
+namespace InfoField.Torch.Modules;
+
+/// <summary>
+/// A transposed convolution (the module of <see cref="TransposedConvolution"/>) computed by libtorch's
+/// <c>conv_transpose2d</c>, with PyTorch's <c>ConvTranspose2d</c> parameters (<c>weight</c> of C_in x C_out/groups x
+/// k_h x k_w, <c>bias</c>) and initialization. InfoField builds this rather than TorchSharp's <c>ConvTranspose2d</c>,
+/// whose module (0.107) lengthens the output by the first output padding along both axes: <c>(1, 0)</c> adds a column too.
+/// </summary>
+public sealed class TransposedConv2d : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "weight")]
+    private readonly Parameter _weight;
+
+    [ComponentName(Name = "bias")]
+    private readonly Parameter? _bias;
+
+    private readonly long[] _stride;
+    private readonly long[] _padding;
+    private readonly long[] _outputPadding;
+    private readonly long[] _dilation;
+
+    /// <summary>Creates the layer for <paramref name="inputChannels"/> input channels, initialized as PyTorch initializes <c>ConvTranspose2d</c>.</summary>
+    public TransposedConv2d(long inputChannels, TransposedConvolution op, string name = "TransposedConv2d")
+        : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(op);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputChannels, 1);
+        Op = op;
+        _stride = [op.Stride.H, op.Stride.W];
+        _padding = [op.Padding.H, op.Padding.W];
+        _outputPadding = [op.OutputPadding.H, op.OutputPadding.W];
+        _dilation = [op.Dilation.H, op.Dilation.W];
+        _weight = new Parameter(empty(inputChannels, op.OutChannels / op.Groups, op.Kernel.H, op.Kernel.W));
+        nn.init.kaiming_uniform_(_weight, Math.Sqrt(5));
+        if (op.Bias)
+        {
+            // PyTorch's bound: 1 / sqrt(fan_in), fan_in read from the weight's second dimension and the kernel.
+            double bound = 1 / Math.Sqrt((double)op.OutChannels / op.Groups * op.Kernel.H * op.Kernel.W);
+            _bias = new Parameter(empty(op.OutChannels));
+            nn.init.uniform_(_bias, -bound, bound);
+        }
+
+        RegisterComponents();
+    }
+
+    /// <summary>The op this module computes.</summary>
+    public TransposedConvolution Op { get; }
+
+    /// <summary>The Torch half of <see cref="TransposedConvolution"/>: this module; the tracer reads it and TorchSharp's <c>ConvTranspose2d</c>; ONNX ConvTranspose.</summary>
+    internal static TorchOpKind Kind { get; } = TorchOpKind.Of<TransposedConvolution>((op, input) => new TransposedConv2d(input.Channels, op), Onnx, reluInPlaceAfter: true)
+        .Reads<TransposedConv2d>((module, _) => module.Op)
+        .Reads<ConvTranspose2d>(ReadTorchSharp);
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input) =>
+        nn.functional.conv_transpose2d(input, _weight, _bias, _stride, _padding, _outputPadding, _dilation, Op.Groups);
+
+    /// <summary>TorchSharp's own module, read when what it computed is what its settings say (see the class remarks).</summary>
+    private static TransposedConvolution ReadTorchSharp(ConvTranspose2d conv, LayerCall call)
+    {
+        if (conv.padding_mode != PaddingModes.Zeros)
+        {
+            throw call.Unsupported(conv, "transposed convolutions with padding modes other than zeros");
+        }
+
+        var op = new TransposedConvolution(
+            (int)conv.out_channels,
+            Pair2(conv.kernel_size),
+            Pair2(conv.stride),
+            Pair2(conv.padding ?? [0]),
+            Pair2(conv.output_padding ?? [0]),
+            Pair2(conv.dilation),
+            (int)conv.groups,
+            conv.bias is not null);
+        Checked<FeatureShape> shape = op.TryOutputShape(call.Input);
+        return shape.IsValid && shape.Value == call.Output
+            ? op
+            : throw call.Unsupported(conv, $"a ConvTranspose2d whose output {call.Output} is not the {(shape.IsValid ? shape.Value.ToString() : "shape")} its settings give (TorchSharp's module applies the first output padding to both axes; build InfoField's TransposedConv2d instead)");
+    }
+
+    /// <summary>
+    /// ConvTranspose. PyTorch's output padding lengthens the output at the end, where the padding cuts it: the same as
+    /// cutting <c>padding - output_padding</c> there, which is how it is written; only what the end padding cannot
+    /// absorb is written as <c>output_padding</c>.
+    /// </summary>
+    private static string Onnx(TransposedConvolution t, OnnxOpWriter w)
+    {
+        int endH = Math.Max(0, t.Padding.H - t.OutputPadding.H), endW = Math.Max(0, t.Padding.W - t.OutputPadding.W);
+        int extraH = Math.Max(0, t.OutputPadding.H - t.Padding.H), extraW = Math.Max(0, t.OutputPadding.W - t.Padding.W);
+        return w.Node(
+            "ConvTranspose",
+            t.Bias ? [w.Input, w.Weight("weight"), w.Weight("bias")] : [w.Input, w.Weight("weight")],
+            Ints("kernel_shape", t.Kernel.H, t.Kernel.W),
+            Ints("strides", t.Stride.H, t.Stride.W),
+            Ints("pads", t.Padding.H, t.Padding.W, endH, endW),
+            Ints("output_padding", extraH, extraW),
+            Ints("dilations", t.Dilation.H, t.Dilation.W),
+            Int("group", t.Groups));
+    }
+}
