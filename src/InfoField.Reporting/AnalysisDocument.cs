@@ -160,7 +160,20 @@ public sealed record UnitDocument(
         unit.IfWMin,
         UnitFactorsDocument.From(unit.Local, unit.LocalDeltaIf),
         UnitFactorsDocument.From(unit.Literal, unit.LiteralDeltaIf),
-        [.. unit.DeadOps]);
+        [.. unit.DeadOps])
+    {
+        IfHInterior = unit.IfHInterior,
+        IfWInterior = unit.IfWInterior,
+    };
+
+    /// <summary>
+    /// The guaranteed spatial field along the height at interior neurons (minimum over channels of each channel's
+    /// narrowest interior neuron; docs/information-field.md): below <c>ifH</c> where resolution goes up.
+    /// </summary>
+    public int IfHInterior { get; init; }
+
+    /// <summary>The guaranteed spatial field along the width at interior neurons (as <see cref="IfHInterior"/>).</summary>
+    public int IfWInterior { get; init; }
 }
 
 /// <summary>One op of a unit in <see cref="UnitDocument"/>: the field at its output, measured like the unit's.</summary>
@@ -194,7 +207,20 @@ public sealed record OpDocument(
 {
     /// <summary>The document of an op's field.</summary>
     public static OpDocument From(OpField op) =>
-        new(op.Index, op.Type, [.. op.Inputs], AnalysisDocument.Shape(op.OutputShape), op.IfH, op.IfW, op.IfC, op.If, op.IfHMin, op.IfWMin, op.IfCMax, FactorsDocument.From(op.Local), FactorsDocument.From(op.Literal));
+        new(op.Index, op.Type, [.. op.Inputs], AnalysisDocument.Shape(op.OutputShape), op.IfH, op.IfW, op.IfC, op.If, op.IfHMin, op.IfWMin, op.IfCMax, FactorsDocument.From(op.Local), FactorsDocument.From(op.Literal))
+        {
+            IfHInterior = op.IfHInterior,
+            IfWInterior = op.IfWInterior,
+        };
+
+    /// <summary>
+    /// The guaranteed spatial field along the height at interior neurons (minimum over channels of each channel's
+    /// narrowest interior neuron; docs/information-field.md): below <c>ifH</c> where resolution goes up.
+    /// </summary>
+    public int IfHInterior { get; init; }
+
+    /// <summary>The guaranteed spatial field along the width at interior neurons (as <see cref="IfHInterior"/>).</summary>
+    public int IfWInterior { get; init; }
 }
 
 /// <summary>Field factors over a tensor's output channels (<see cref="FieldFactors"/>), as in <c>local</c>.</summary>
@@ -218,7 +244,20 @@ public sealed record FactorsDocument(
 {
     /// <summary>The document of field factors.</summary>
     public static FactorsDocument From(FieldFactors factors) =>
-        new(factors.IfH, factors.IfHMin, factors.IfW, factors.IfWMin, factors.IfC, factors.IfCMean, factors.IfCMax, factors.If);
+        new(factors.IfH, factors.IfHMin, factors.IfW, factors.IfWMin, factors.IfC, factors.IfCMean, factors.IfCMax, factors.If)
+        {
+            IfHInterior = factors.IfHInterior,
+            IfWInterior = factors.IfWInterior,
+        };
+
+    /// <summary>
+    /// The guaranteed spatial field along the height at interior neurons (minimum over channels of each channel's
+    /// narrowest interior neuron; docs/information-field.md): below <c>ifH</c> where resolution goes up.
+    /// </summary>
+    public int IfHInterior { get; init; }
+
+    /// <summary>The guaranteed spatial field along the width at interior neurons (as <see cref="IfHInterior"/>).</summary>
+    public int IfWInterior { get; init; }
 }
 
 /// <summary>One field of a unit in <see cref="UnitDocument"/> (<c>local</c> or <c>literal</c>): its factors and its gain.</summary>

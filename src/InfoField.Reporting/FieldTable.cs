@@ -49,6 +49,7 @@ public static class FieldTable
 
             header.AddRange(["RF", "params", "MACs"]);
             var rows = new List<string[]> { header.ToArray() };
+            bool interior = false;
             foreach (UnitField unit in stage.Units)
             {
                 string name = unit.Role == UnitRole.Body ? unit.Name : $"{unit.Name} [{unit.Role.ToString().ToLowerInvariant()}]";
@@ -56,8 +57,8 @@ public static class FieldTable
                 {
                     unit.Index.ToString(CultureInfo.InvariantCulture),
                     name,
-                    unit.IfH.ToString(CultureInfo.InvariantCulture),
-                    unit.IfW.ToString(CultureInfo.InvariantCulture),
+                    Spatial(unit.IfH, unit.IfHMin, unit.IfHInterior, ref interior),
+                    Spatial(unit.IfW, unit.IfWMin, unit.IfWInterior, ref interior),
                     unit.IfC.ToString(CultureInfo.InvariantCulture),
                     unit.If.ToString(CultureInfo.InvariantCulture),
                     Gain(unit.DeltaIf),
@@ -102,6 +103,10 @@ public static class FieldTable
             }
 
             AppendTable(text, rows, [.. header.Select((_, c) => c >= 2)]);
+            if (interior)
+            {
+                text.AppendLine("IF^h, IF^w: the best-placed neuron's; (n) what every interior neuron is guaranteed, where it is less (resolution went up)");
+            }
         }
 
         AppendDeadBranches(text, field);
@@ -132,6 +137,19 @@ public static class FieldTable
     private static bool Differs(UnitField unit) => unit.Local != unit.Literal || unit.LocalDeltaIf != unit.LiteralDeltaIf;
 
     private static string Gain(double? gain) => gain is double value ? value.ToString("0.00", CultureInfo.InvariantCulture) : "-";
+
+    /// <summary>A spatial factor, followed by the interior minimum in parentheses where it is below every channel's best-placed neuron.</summary>
+    private static string Spatial(int headline, int least, int interior, ref bool shown)
+    {
+        string text = headline.ToString(CultureInfo.InvariantCulture);
+        if (interior >= least)
+        {
+            return text;
+        }
+
+        shown = true;
+        return string.Create(CultureInfo.InvariantCulture, $"{text} ({interior})");
+    }
 
     /// <summary>Appends a report table (<see cref="Html.ReportTables"/>) as aligned columns, numbers right-aligned.</summary>
     public static void AppendTable(StringBuilder text, Html.ReportTable table)

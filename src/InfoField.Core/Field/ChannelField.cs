@@ -253,7 +253,7 @@ internal sealed class ChannelField
                 widest[a] = parts[0].Axes[a].MaxSpan;
             }
 
-            return new Summary(widest, parts[0].Channels.Count, InteriorOfProduct(parts, universe));
+            return new Summary(widest, parts[0].Channels.Count, InteriorOfProduct(parts));
         }
 
         if (!parts.Any(part => part.HasEmpty))
@@ -275,19 +275,20 @@ internal sealed class ChannelField
                 }
             }
 
-            return new Summary(spans, universe.Union([.. parts.Select(part => part.Channels)]).Count, InteriorOfProduct(parts, universe));
+            return new Summary(spans, universe.Union([.. parts.Select(part => part.Channels)]).Count, InteriorOfProduct(parts));
         }
 
         return Enumerate(parts, universe, rank);
     }
 
     /// <summary>
-    /// The interior minimum (<see cref="Summary.Interior"/>) of parts that are all active at every neuron (no empty
-    /// position), so that the neurons are the product of the axes' positions and each axis can be taken alone: per axis
-    /// the hull of the parts' intervals at each position; the interior neurons are the products of the axes' interior
-    /// positions, and when some axis has none, every neuron counts.
+    /// The interior minimum (<see cref="Summary.Interior"/>) of parts that are all active at every neuron they reach on
+    /// every axis (one part, or parts without empty positions), so that the neurons that reach something are the product
+    /// of the axes' non-empty positions and each axis can be taken alone: per axis the hull of the parts' intervals at each
+    /// position, and the interior neurons are the products of the axes' interior positions; when some axis has none,
+    /// every neuron that reaches something counts.
     /// </summary>
-    private static int[] InteriorOfProduct(FieldPart[] parts, ChannelUniverse universe)
+    private static int[] InteriorOfProduct(FieldPart[] parts)
     {
         int rank = parts[0].Axes.Length;
         var interior = new int[rank];
@@ -295,9 +296,11 @@ internal sealed class ChannelField
         bool everyAxis = true;
         for (int a = 0; a < rank; a++)
         {
-            int edge = universe.Length(a) - 1;
-            int inside = int.MaxValue, any = int.MaxValue;
-            for (int i = 0; i < parts[0].Axes[a].Length; i++)
+            int length = parts[0].Axes[a].Length;
+            var los = new int[length];
+            var his = new int[length];
+            int first = int.MaxValue, last = int.MinValue;
+            for (int i = 0; i < length; i++)
             {
                 int lo = int.MaxValue, hi = int.MinValue;
                 foreach (FieldPart part in parts)
@@ -309,15 +312,26 @@ internal sealed class ChannelField
                     }
                 }
 
-                if (lo > hi)
+                (los[i], his[i]) = (lo, hi);
+                if (lo <= hi)
+                {
+                    first = Math.Min(first, lo);
+                    last = Math.Max(last, hi);
+                }
+            }
+
+            int inside = int.MaxValue, any = int.MaxValue;
+            for (int i = 0; i < length; i++)
+            {
+                if (los[i] > his[i])
                 {
                     continue;
                 }
 
-                any = Math.Min(any, hi - lo + 1);
-                if (lo > 0 && hi < edge)
+                any = Math.Min(any, his[i] - los[i] + 1);
+                if (los[i] > first && his[i] < last)
                 {
-                    inside = Math.Min(inside, hi - lo + 1);
+                    inside = Math.Min(inside, his[i] - los[i] + 1);
                 }
             }
 
@@ -329,17 +343,64 @@ internal sealed class ChannelField
         return everyAxis ? interior : all;
     }
 
+    /// <summary>
+    /// The interior minimum over neurons given one by one (the hull per axis of each neuron that reaches something):
+    /// the interior neurons are those whose interval along every axis lies strictly inside the channel's reach.
+    /// </summary>
+    private static int[] InteriorOf(List<(int Lo, int Hi)[]> neurons, int rank)
+    {
+        if (neurons.Count == 0)
+        {
+            return new int[rank];
+        }
+
+        var first = new int[rank];
+        var last = new int[rank];
+        Array.Fill(first, int.MaxValue);
+        Array.Fill(last, int.MinValue);
+        foreach (var hull in neurons)
+        {
+            for (int a = 0; a < rank; a++)
+            {
+                first[a] = Math.Min(first[a], hull[a].Lo);
+                last[a] = Math.Max(last[a], hull[a].Hi);
+            }
+        }
+
+        var interior = new int[rank];
+        var all = new int[rank];
+        Array.Fill(interior, int.MaxValue);
+        Array.Fill(all, int.MaxValue);
+        bool anyInside = false;
+        foreach (var hull in neurons)
+        {
+            bool inside = true;
+            for (int a = 0; a < rank; a++)
+            {
+                all[a] = Math.Min(all[a], hull[a].Hi - hull[a].Lo + 1);
+                inside &= hull[a].Lo > first[a] && hull[a].Hi < last[a];
+            }
+
+            if (inside)
+            {
+                anyInside = true;
+                for (int a = 0; a < rank; a++)
+                {
+                    interior[a] = Math.Min(interior[a], hull[a].Hi - hull[a].Lo + 1);
+                }
+            }
+        }
+
+        return anyInside ? interior : all;
+    }
+
     /// <summary>Neuron by neuron over the whole map: for parts that reach only some positions.</summary>
     private static Summary Enumerate(FieldPart[] parts, ChannelUniverse universe, int rank)
     {
         int[] lengths = [.. parts[0].Axes.Select(axis => axis.Length)];
         var position = new int[rank];
         var spans = new int[rank];
-        var interior = new int[rank];
-        var all = new int[rank];
-        Array.Fill(interior, int.MaxValue);
-        Array.Fill(all, int.MaxValue);
-        var hull = new int[rank];
+        var hulls = new List<(int Lo, int Hi)[]>();
         int channels = 0;
         var counts = new Dictionary<ulong, int>();
         while (true)
@@ -357,7 +418,7 @@ internal sealed class ChannelField
 
             if (sets.Count > 0)
             {
-                bool inside = true;
+                var hull = new (int Lo, int Hi)[rank];
                 for (int a = 0; a < rank; a++)
                 {
                     int lo = int.MaxValue, hi = int.MinValue;
@@ -371,15 +432,10 @@ internal sealed class ChannelField
                     }
 
                     spans[a] = Math.Max(spans[a], hi - lo + 1);
-                    hull[a] = hi - lo + 1;
-                    inside &= lo > 0 && hi < universe.Length(a) - 1;
+                    hull[a] = (lo, hi);
                 }
 
-                for (int a = 0; a < rank; a++)
-                {
-                    all[a] = Math.Min(all[a], hull[a]);
-                    interior[a] = inside ? Math.Min(interior[a], hull[a]) : interior[a];
-                }
+                hulls.Add(hull);
 
                 if (parts.Length > 64 || !counts.TryGetValue(active, out int count))
                 {
@@ -399,8 +455,7 @@ internal sealed class ChannelField
 
             if (axisToStep < 0)
             {
-                int[] least = interior[0] != int.MaxValue ? interior : all;
-                return new Summary(spans, channels, [.. least.Select(span => span == int.MaxValue ? 0 : span)]);
+                return new Summary(spans, channels, InteriorOf(hulls, rank));
             }
         }
     }
@@ -418,9 +473,9 @@ internal sealed class ChannelField
     /// <param name="Channels">The most stage input channels a neuron of the channel depends on.</param>
     /// <param name="Interior">
     /// Per axis, the narrowest interval over the channel's interior neurons: those that depend on something and whose
-    /// interval along every axis touches neither end of the stage input (first position above 0, last below n0 - 1), so
-    /// that no border cuts their field. When the channel has no interior neuron, over all its neurons that depend on
-    /// something; 0 when none does.
+    /// interval along every axis lies strictly inside the channel's reach (its first position after the first stage
+    /// input position any neuron of the channel reaches, its last before the last), so that no border cuts their field.
+    /// When the channel has no interior neuron, over all its neurons that depend on something; 0 when none does.
     /// </param>
     internal sealed record Summary(int[] Spans, int Channels, int[] Interior)
     {

@@ -5,10 +5,9 @@ namespace InfoField.Field;
 /// <summary>The input channels of one stage: set arithmetic over them, and the shared full and empty sets.</summary>
 internal sealed class ChannelUniverse
 {
-    public ChannelUniverse(int channels, int[]? lengths = null)
+    public ChannelUniverse(int channels)
     {
         Channels = channels;
-        _lengths = lengths ?? [];
         Words = (channels + 63) / 64;
         var full = new ulong[Words];
         for (int c = 0; c < channels; c++)
@@ -20,12 +19,7 @@ internal sealed class ChannelUniverse
         Empty = new ChannelSet(new ulong[Words], 0);
     }
 
-    private readonly int[] _lengths;
-
     private int _nextField;
-
-    /// <summary>The stage input's positions along axis <paramref name="axis"/> in the stage's frame (n0 of that axis).</summary>
-    public int Length(int axis) => _lengths[axis];
 
     /// <summary>c0, the number of the stage's input channels.</summary>
     public int Channels { get; }

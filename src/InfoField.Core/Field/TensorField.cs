@@ -85,7 +85,7 @@ public sealed class TensorField
 
     /// <summary>
     /// The narrowest interval along <paramref name="axis"/> over the interior neurons of channel <paramref name="channel"/>
-    /// (those whose intervals touch no end of the stage input; all its neurons when none is interior).
+    /// (those whose intervals lie strictly inside the channel's reach; all its neurons when none is interior).
     /// </summary>
     public int InteriorSpan(int channel, int axis, bool local = false) => _channels[channel].Summarize(local, _universe).Interior[axis];
 
@@ -171,8 +171,8 @@ public sealed class TensorField
     /// </summary>
     internal static TensorField Start(StageFrame frame, FeatureShape input, SpatialAxis[]?[]? planes)
     {
+        var universe = new ChannelUniverse(input.Channels);
         int[] lengths = frame.Lengths(input);
-        var universe = new ChannelUniverse(input.Channels, lengths);
         AxisField[] identity = [.. lengths.Select(AxisField.Identity)];
         SpatialAxis[] pixel = [.. lengths.Select(_ => SpatialAxis.Start)];
         var channels = new ChannelField[input.Channels];

@@ -69,7 +69,7 @@ public static class ReportTables
             {
                 ReportCell.Number(unit.Index.ToString(CultureInfo.InvariantCulture)),
                 new ReportCell(unit.Name + role),
-                ReportCell.Number($"{unit.IfH}x{unit.IfW}x{unit.IfC}"),
+                ReportCell.Number($"{unit.IfH}x{unit.IfW}x{unit.IfC}" + Interior(unit.IfHInterior, unit.IfWInterior, unit.IfHMin, unit.IfWMin)),
                 ReportCell.Number(unit.If.ToString("N0", CultureInfo.InvariantCulture)),
                 ReportCell.Number(gain),
             };
@@ -99,6 +99,13 @@ public static class ReportTables
     }
 
     /// <summary>
+    /// The interior minimum <c> (interior HxW)</c> where it is below every channel's best-placed neuron (resolution went up:
+    /// a neuron's field depends on where it sits; docs/information-field.md), else nothing.
+    /// </summary>
+    public static string Interior(int height, int width, int leastHeight, int leastWidth) =>
+        height < leastHeight || width < leastWidth ? string.Create(CultureInfo.InvariantCulture, $" (interior {height}x{width})") : "";
+
+    /// <summary>
     /// The field at every op of a unit (what <c>analyze --detail</c> prints): <c>t3 = dw(t1)</c> is tensor 3, a depthwise
     /// convolution of tensor 1; <c>in</c> is the unit's input. The field and IF are of <paramref name="field"/>; where
     /// global pooling makes the fields differ inside the unit, the other field's IF follows.
@@ -114,7 +121,7 @@ public static class ReportTables
             {
                 new ReportCell($"t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(input => input == 0 ? "in" : $"t{input}"))})"),
                 ReportCell.Number(string.Join("x", op.OutputShape)),
-                ReportCell.Number($"{op.IfH}x{op.IfW}x{op.IfC}"),
+                ReportCell.Number($"{op.IfH}x{op.IfW}x{op.IfC}" + Interior(op.IfHInterior, op.IfWInterior, op.IfHMin, op.IfWMin)),
                 ReportCell.Number(op.If.ToString("N0", CultureInfo.InvariantCulture)),
             };
             if (global)

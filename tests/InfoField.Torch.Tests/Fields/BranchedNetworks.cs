@@ -6,8 +6,10 @@ namespace InfoField.Torch.Tests.Fields;
 /// Random branched networks for the differential test of the IF engine (spec format 2 units): convolutions with
 /// groups, depthwise, dilation, stride and padding (also padding that leaves whole windows in the zeros), PW, GPW, RPW,
 /// shuffle, interlace, slice, split, concat, add, mul, squeeze-and-excitation gates from global pooling (also from a
-/// strided 1x1 view), max, average and adaptive pooling, one to three stages opened by pooling or by a strided unit,
-/// images and 1-D signals. Small on purpose (at most 12 channels, 9 positions per axis), so that the gradient of every
+/// strided 1x1 view), max, average and adaptive pooling, resizes (nearest and linear, half-pixel and align-corners, by
+/// scales and to sizes) and transposed convolutions (stride, padding, output padding, dilation, groups), also a branch
+/// that goes down and comes back up concatenated with one that stayed (a U-Net's skip inside a unit), one to three
+/// stages opened by pooling, by a strided unit or by a unit that raises the resolution (a decoder's), images and 1-D signals. Small on purpose (at most 12 channels, 9 positions per axis), so that the gradient of every
 /// output neuron can be taken. The same seed gives the same network.
 /// </summary>
 internal sealed class BranchedNetworks
@@ -48,13 +50,18 @@ internal sealed class BranchedNetworks
         int stages = _random.Next(1, 4);
         var built = new List<Stage>();
         FeatureShape shape = input;
-        for (int s = 0; s < stages && (shape.Width >= 3 || shape.Height >= 3); s++)
+        for (int s = 0; s < stages && (shape.Width >= 2 || shape.Height >= 2); s++)
         {
             var entry = new List<Op>();
-            bool strided = false;
+            bool strided = false, up = false;
             if (s > 0 || _random.Next(4) == 0)
             {
-                if (_random.Next(2) == 0)
+                if (shape.Width <= MaxSize / 2 && shape.Height <= MaxSize / 2 && _random.Next(3) == 0)
+                {
+                    // A decoder stage: its first unit raises the resolution.
+                    strided = up = true;
+                }
+                else if (_random.Next(2) == 0)
                 {
                     entry.Add(EntryPooling(shape));
                 }
@@ -70,7 +77,7 @@ internal sealed class BranchedNetworks
             int count = _random.Next(1, 4);
             for (int u = 0; u < count; u++)
             {
-                OpGraph graph = UnitGraph(current, strided && u == 0);
+                OpGraph graph = up && u == 0 ? UpUnitGraph(current) : UnitGraph(current, strided && u == 0);
                 units.Add(new Unit($"s{s + 1}u{u + 1}", graph));
                 current = graph.OutputShape(current);
             }
@@ -95,8 +102,9 @@ internal sealed class BranchedNetworks
     private OpGraph UnitGraph(FeatureShape input, bool strided)
     {
         var g = new GraphBuilder(input);
-        int output = _random.Next(9) switch
+        int output = _random.Next(11) switch
         {
+            9 or 10 => UpDown(g, strided),
             0 => Chain(g, strided),
             1 => Residual(g, strided),
             2 => Inception(g, strided),
@@ -120,6 +128,118 @@ internal sealed class BranchedNetworks
         }
 
         return g.Build();
+    }
+
+    /// <summary>
+    /// A unit that raises the resolution (a decoder stage's first): a resize or transposed convolution, then 0 to 2 layers;
+    /// or two branches raised differently and concatenated.
+    /// </summary>
+    private OpGraph UpUnitGraph(FeatureShape input)
+    {
+        var g = new GraphBuilder(input);
+        var target = new FeatureShape(input.Channels, _signal ? 1 : input.Height * 2, input.Width * 2);
+        int x = g.Add(UpTo(input, target, null), 0);
+        if (_random.Next(3) == 0)
+        {
+            int other = g.Add(UpTo(input, target, null), 0);
+            x = g.Add(new Concat(), _random.Next(2) == 0 ? [x, other] : [other, x]);
+        }
+
+        int length = _random.Next(0, 3);
+        for (int i = 0; i < length; i++)
+        {
+            x = g.Add(RandomLayer(g.Shape(x), stride: false, resize: false), x);
+        }
+
+        return g.Build();
+    }
+
+    /// <summary>
+    /// A U-Net's step inside a unit: a branch goes down (a strided layer, maybe a layer at the low resolution), comes back
+    /// up to the unit's resolution (resize or transposed convolution), and is concatenated with a branch that stayed at
+    /// the unit's resolution (the skip); maybe a 3x3 convolution after.
+    /// </summary>
+    private int UpDown(GraphBuilder g, bool strided)
+    {
+        FeatureShape input = g.Shape(0);
+        if (strided || input.Width < 4 || (!_signal && input.Height < 4))
+        {
+            return Chain(g, strided);
+        }
+
+        int down = g.Add(StridedLayer(input), 0);
+        if (_random.Next(2) == 0)
+        {
+            down = g.Add(RandomLayer(g.Shape(down), stride: false, resize: false), down);
+        }
+
+        int up = g.Add(UpTo(g.Shape(down), input, null), down);
+        int skip = _random.Next(3) == 0 ? 0 : Branch(g, 0, null, input, false);
+        int joined = g.Add(new Concat(), _random.Next(2) == 0 ? [up, skip] : [skip, up]);
+        if (_random.Next(2) == 0)
+        {
+            joined = g.Add(new Convolution(Pick(2, 4, 6), Window(3), Window(1), Window(1, 0), Window(1, 1), Bias: true), joined);
+        }
+
+        return joined;
+    }
+
+    /// <summary>
+    /// An op that takes <paramref name="shape"/> to <paramref name="target"/>'s resolution by raising it: a resize by
+    /// whole-number scales or to the size (nearest where the sizes divide), or a transposed convolution whose kernel,
+    /// padding and output padding fit, with <paramref name="channels"/> outputs when given.
+    /// </summary>
+    private Op UpTo(FeatureShape shape, FeatureShape target, int? channels)
+    {
+        if (_random.Next(2) == 0 && Transposed(shape, target, channels ?? Pick(shape.Channels, 2, 4, 6)) is Op transposed)
+        {
+            return transposed;
+        }
+
+        bool scaled = target.Height % shape.Height == 0 && target.Width % shape.Width == 0;
+        bool divides = scaled || ((shape.Height % target.Height == 0 || target.Height % shape.Height == 0) && (shape.Width % target.Width == 0 || target.Width % shape.Width == 0));
+        ResizeMode mode = divides && _random.Next(3) == 0 ? ResizeMode.Nearest : ResizeMode.Linear;
+        ResizeCoordinates coordinates = mode == ResizeMode.Nearest ? ResizeCoordinates.Asymmetric : Pick(ResizeCoordinates.HalfPixel, ResizeCoordinates.AlignCorners);
+        return scaled && _random.Next(2) == 0
+            ? new Resize(mode, new Pair(target.Height / shape.Height, target.Width / shape.Width), null, coordinates)
+            : new Resize(mode, null, new Pair(target.Height, target.Width), coordinates);
+    }
+
+    /// <summary>A transposed convolution with stride 2 (dilation 1 or 2) from <paramref name="shape"/> to <paramref name="target"/>, if one fits each axis.</summary>
+    private TransposedConvolution? Transposed(FeatureShape shape, FeatureShape target, int channels)
+    {
+        (int Kernel, int Padding, int OutputPadding, int Dilation)? width = Fit(shape.Width, target.Width);
+        (int Kernel, int Padding, int OutputPadding, int Dilation)? height = _signal ? (1, 0, 0, 1) : Fit(shape.Height, target.Height);
+        if (width is not { } w || height is not { } h)
+        {
+            return null;
+        }
+
+        int[] groups = [.. Divisors(Gcd(shape.Channels, channels))];
+        return new TransposedConvolution(channels, new Pair(h.Kernel, w.Kernel), _signal ? new Pair(1, 2) : Pair.Square(2), new Pair(h.Padding, w.Padding), new Pair(h.OutputPadding, w.OutputPadding), new Pair(h.Dilation, w.Dilation), Pick(groups), Bias: true);
+
+        (int, int, int, int)? Fit(int n, int m)
+        {
+            var fits = new List<(int, int, int, int)>();
+            foreach (int dilation in new[] { 1, 2 })
+            {
+                for (int kernel = 1; kernel <= 4; kernel++)
+                {
+                    for (int padding = 0; padding <= 2; padding++)
+                    {
+                        for (int extra = 0; extra < 2; extra++)
+                        {
+                            if (((n - 1) * 2) - (2 * padding) + (dilation * (kernel - 1)) + extra + 1 == m)
+                            {
+                                fits.Add((kernel, padding, extra, dilation));
+                            }
+                        }
+                    }
+                }
+            }
+
+            return fits.Count == 0 ? null : Pick([.. fits]);
+        }
     }
 
     private int Chain(GraphBuilder g, bool strided)
@@ -290,12 +410,12 @@ internal sealed class BranchedNetworks
         FeatureShape shape = g.Shape(x);
         if (like is FeatureShape target && !shape.SameResolution(target))
         {
-            x = g.Add(Resize(shape, target, channels), x);
+            x = g.Add(FitTo(shape, target, channels), x);
             shape = g.Shape(x);
         }
         else if (like is null && (shape.Height > MaxSize || shape.Width > MaxSize || (!strided && !shape.SameResolution(g.Shape(0)))))
         {
-            x = g.Add(Resize(shape, g.Shape(0), channels), x);
+            x = g.Add(FitTo(shape, g.Shape(0), channels), x);
             shape = g.Shape(x);
         }
 
@@ -312,9 +432,17 @@ internal sealed class BranchedNetworks
         return x;
     }
 
-    /// <summary>A stride-1 window that maps <paramref name="shape"/>'s resolution onto <paramref name="target"/>'s.</summary>
-    private Op Resize(FeatureShape shape, FeatureShape target, int? channels)
+    /// <summary>
+    /// A stride-1 window that maps <paramref name="shape"/>'s resolution onto <paramref name="target"/>'s; where the target
+    /// is larger, sometimes a resize or transposed convolution that raises the resolution to it.
+    /// </summary>
+    private Op FitTo(FeatureShape shape, FeatureShape target, int? channels)
     {
+        if (target.Height >= shape.Height && target.Width >= shape.Width && _random.Next(3) == 0)
+        {
+            return UpTo(shape, target, channels);
+        }
+
         (int kernelH, int padH) = _signal ? (1, 0) : Fit(shape.Height, target.Height);
         (int kernelW, int padW) = Fit(shape.Width, target.Width);
         var kernel = new Pair(kernelH, kernelW);
@@ -359,8 +487,11 @@ internal sealed class BranchedNetworks
     private Op RandomLayer(FeatureShape shape, bool stride, bool resize)
     {
         int c = shape.Channels;
-        switch (_random.Next(resize ? 16 : 13))
+        switch (_random.Next(resize ? 18 : 13))
         {
+            case 16 or 17 when shape.Width <= MaxSize / 2 && shape.Height <= MaxSize / 2:
+                return UpTo(shape, new FeatureShape(shape.Channels, _signal ? 1 : shape.Height * 2, shape.Width * 2), null);
+
             case 0:
             case 1:
                 {

@@ -101,6 +101,26 @@ internal static class FieldComparison
                         positions.Add(reaches.MaxBy(r => r.Reach.Axes[0].Span).Position);
                         positions.Add(reaches.MaxBy(r => r.Reach.Axes[1].Span).Position);
                         positions.Add(reaches.MaxBy(r => r.Reach.Channels.Count).Position);
+
+                        // Where the engine puts the channel's reach extremes and its interior minimum (or, with no interior
+                        // neuron, its narrowest neuron).
+                        var reached = reaches.Where(r => !r.Reach.IsEmpty).ToList();
+                        if (reached.Count > 0)
+                        {
+                            foreach (int axis in new[] { 0, 1 })
+                            {
+                                positions.Add(reached.MinBy(r => r.Reach.Axes[axis].Lo).Position);
+                                positions.Add(reached.MaxBy(r => r.Reach.Axes[axis].Hi).Position);
+                            }
+
+                            var (first, last) = Extent(reached.Select(r => r.Reach.Axes).ToList());
+                            var inside = reached.Where(r => IsInterior(r.Reach.Axes, first, last)).ToList();
+                            foreach (var candidates in new[] { inside, reached }.Where(list => list.Count > 0))
+                            {
+                                positions.Add(candidates.MinBy(r => r.Reach.Axes[0].Span).Position);
+                                positions.Add(candidates.MinBy(r => r.Reach.Axes[1].Span).Position);
+                            }
+                        }
                     }
                 }
 
@@ -111,6 +131,14 @@ internal static class FieldComparison
         return neurons;
     }
 
+    /// <summary>Per axis, the first and last stage input position any of <paramref name="axes"/> reaches.</summary>
+    private static (int[] First, int[] Last) Extent(List<ValueList<AxisInterval>> axes) =>
+        ([.. Enumerable.Range(0, 2).Select(a => axes.Min(x => x[a].Lo))], [.. Enumerable.Range(0, 2).Select(a => axes.Max(x => x[a].Hi))]);
+
+    /// <summary>True when the intervals lie strictly inside the channel's reach on every axis (an interior neuron).</summary>
+    private static bool IsInterior(IReadOnlyList<AxisInterval> axes, int[] first, int[] last) =>
+        Enumerable.Range(0, 2).All(a => axes[a].Lo > first[a] && axes[a].Hi < last[a]);
+
     /// <summary>
     /// A unit's field factors from the gradients of its neurons (each channel at its best-placed neuron checked). With
     /// <paramref name="literal"/> (the literal gradients of the same neurons), <paramref name="truth"/> is local, and a
@@ -118,6 +146,24 @@ internal static class FieldComparison
     /// </summary>
     public static FieldFactors Factors(List<Neuron> neurons, Reach[] truth, int unit, Reach[]? literal = null)
     {
+        var interior = Enumerable.Range(0, neurons.Count)
+            .Where(b => neurons[b].Unit == unit)
+            .GroupBy(b => neurons[b].Channel)
+            .Where(channel => literal is null || channel.Any(b => !truth[b].IsEmpty) || channel.All(b => literal[b].IsEmpty))
+            .Select(channel =>
+            {
+                var reached = channel.Where(b => !truth[b].IsEmpty).ToList();
+                if (reached.Count == 0)
+                {
+                    return (H: 0, W: 0);
+                }
+
+                var (first, last) = Extent([.. reached.Select(b => new ValueList<AxisInterval>([new AxisInterval(truth[b].LoH, truth[b].HiH), new AxisInterval(truth[b].LoW, truth[b].HiW)]))]);
+                var inside = reached.Where(b => IsInterior([new AxisInterval(truth[b].LoH, truth[b].HiH), new AxisInterval(truth[b].LoW, truth[b].HiW)], first, last)).ToList();
+                var counted = inside.Count > 0 ? inside : reached;
+                return counted.Count == 0 ? (H: 0, W: 0) : (H: counted.Min(b => truth[b].SpanH), W: counted.Min(b => truth[b].SpanW));
+            })
+            .ToList();
         var perChannel = Enumerable.Range(0, neurons.Count)
             .Where(b => neurons[b].Unit == unit)
             .GroupBy(b => neurons[b].Channel)
@@ -134,7 +180,11 @@ internal static class FieldComparison
         }
 
         int ifH = perChannel.Max(c => c.H), ifW = perChannel.Max(c => c.W), ifC = perChannel.Min(c => c.C);
-        return new FieldFactors(ifH, perChannel.Min(c => c.H), ifW, perChannel.Min(c => c.W), ifC, perChannel.Average(c => c.C), perChannel.Max(c => c.C), (long)ifH * ifW * ifC);
+        return new FieldFactors(ifH, perChannel.Min(c => c.H), ifW, perChannel.Min(c => c.W), ifC, perChannel.Average(c => c.C), perChannel.Max(c => c.C), (long)ifH * ifW * ifC)
+        {
+            IfHInterior = interior.Min(c => c.H),
+            IfWInterior = interior.Min(c => c.W),
+        };
     }
 
     public static bool Same(FieldReach engine, Reach truth) =>

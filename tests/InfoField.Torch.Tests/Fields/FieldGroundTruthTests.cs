@@ -110,13 +110,13 @@ public class FieldGroundTruthTests(ITestOutputHelper output)
         // A gate pooled from a strided 1x1 view reaches 15 of 16 positions; a later 3x3 window cannot add what no neuron reads.
         Assert.Equal((15, 15, 4, 900L), Headline(gate));
         // Through windows only (leaving the gate out), a neuron sees a 3x3 window of the strided view: 5x5 input positions.
-        Assert.Equal(new FieldFactors(5, 5, 5, 5, 4, 4, 4, 100), InformationField.Analyze(gate).Stages[0].Last.Local);
+        Assert.Equal(new FieldFactors(5, 5, 5, 5, 4, 4, 4, 100) { IfHInterior = 5, IfWInterior = 5 }, InformationField.Analyze(gate).Stages[0].Last.Local);
 
         // Literally the gated channels see the whole 4x4 map and both channels; no window reaches them, so the local field
         // leaves them out and is the depthwise channels' 3x3 of one channel (not an empty field).
         UnitField both = InformationField.Analyze(globalOnly).Stages[0].Last;
-        Assert.Equal(new FieldFactors(4, 3, 4, 3, 1, 1.5, 2, 16), both.Literal);
-        Assert.Equal(new FieldFactors(3, 3, 3, 3, 1, 1, 1, 9), both.Local);
+        Assert.Equal(new FieldFactors(4, 3, 4, 3, 1, 1.5, 2, 16) { IfHInterior = 3, IfWInterior = 3 }, both.Literal);
+        Assert.Equal(new FieldFactors(3, 3, 3, 3, 1, 1, 1, 9) { IfHInterior = 3, IfWInterior = 3 }, both.Local);
     }
 
     /// <summary>The literal field's headline factors (the gradients see through global pooling).</summary>

@@ -31,7 +31,8 @@ internal sealed record Reach(int[] Channels, int LoH, int HiH, int LoW, int HiW)
 /// nonzero derivative), and random weights of magnitude 0.5 to 1.5 over the square root of their fan-in (never zero).
 /// Each requested neuron gets a sample of its own in a batch, and one backward pass gives the derivative of every neuron with respect to its own copy of the stage
 /// input: nonzero exactly where the neuron depends on it (float64 runs libtorch's reference kernels, which add no
-/// products of positions outside a window). With <c>local</c>, global pooling is detached, so only what
+/// products of positions outside a window; a derivative below 1e-9 of the sample's largest counts as zero, for the
+/// rounding of a linear resize's source coordinates). With <c>local</c>, global pooling is detached, so only what
 /// reaches a neuron through windows counts (the engine's local field).
 /// </summary>
 internal static class GradientTruth
@@ -133,7 +134,11 @@ internal static class GradientTruth
         }
 
         loss.backward();
-        Tensor nonzero = x.grad!.ne(0);
+        // Nonzero, up to rounding: a linear resize computes its source coordinates in floating point, so where the exact
+        // coordinate is a whole number (weight exactly 0 on the neighbour) it can leave a weight of about 1e-16 there.
+        // Every real dependency is many orders of magnitude above 1e-9 of the sample's largest derivative.
+        Tensor magnitude = x.grad!.abs();
+        Tensor nonzero = magnitude.gt(magnitude.amax([1, 2, 3], keepdim: true) * 1e-9);
         bool[] channels = Flags(nonzero.any(3).any(2));
         bool[] rowsSeen = Flags(nonzero.any(3).any(1));
         bool[] columnsSeen = Flags(nonzero.any(2).any(1));
