@@ -88,7 +88,7 @@ public sealed class OpKindConformanceTests : IDisposable
         "the ONNX import reads Resize and ConvTranspose once the importer's table of node readers lands (issue 23, milestone 1c); until then it refuses the node, naming it";
 
     /// <summary>Resize in every mode, coordinate rule and form (scales, sizes up and down) that the ONNX form writes.</summary>
-    public static TheoryData<string> ResizeVariants() => ["nearest-2", "nearest-size", "linear-3", "linear-size-down", "corners-2", "corners-size", "convtranspose-dilated", "convtranspose-padded", "convtranspose-both"];
+    public static TheoryData<string> ResizeVariants() => ["nearest-2", "nearest-size", "linear-3", "linear-size-down", "linear-size-one", "corners-2", "corners-size", "convtranspose-dilated", "convtranspose-padded", "convtranspose-both"];
 
     private readonly string _folder = Directory.CreateTempSubdirectory("infofield-conformance-").FullName;
 
@@ -249,6 +249,7 @@ public sealed class OpKindConformanceTests : IDisposable
             "nearest-size" => new Resize(ResizeMode.Nearest, null, new Pair(12, 18), ResizeCoordinates.Asymmetric),
             "linear-3" => Resize.Linear(new Pair(3, 2)),
             "linear-size-down" => new Resize(ResizeMode.Linear, null, new Pair(4, 5), ResizeCoordinates.HalfPixel),
+            "linear-size-one" => new Resize(ResizeMode.Linear, null, new Pair(1, 3), ResizeCoordinates.HalfPixel),
             "corners-2" => Resize.Linear(2, alignCorners: true),
             "corners-size" => new Resize(ResizeMode.Linear, null, new Pair(11, 7), ResizeCoordinates.AlignCorners),
             "convtranspose-dilated" => new TransposedConvolution(8, new Pair(3, 2), new Pair(2, 3), new Pair(2, 1), new Pair(0, 0), new Pair(2, 1)),

@@ -46,8 +46,8 @@ public enum ResizeCoordinates
     Asymmetric,
 
     /// <summary>
-    /// <c>x = (i + 1/2) n / m - 1/2</c> (PyTorch's linear with <c>align_corners=False</c>; ONNX <c>pytorch_half_pixel</c>, and
-    /// <c>half_pixel</c> wherever the output is longer than 1).
+    /// <c>x = (i + 1/2) n / m - 1/2</c> (PyTorch's linear with <c>align_corners=False</c>; ONNX <c>half_pixel</c>, and
+    /// <c>pytorch_half_pixel</c> wherever the output is longer than 1).
     /// </summary>
     HalfPixel,
 

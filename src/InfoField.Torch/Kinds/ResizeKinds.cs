@@ -52,14 +52,15 @@ internal static class ResizeKinds
 
     /// <summary>
     /// Resize with scales (whole-number factors) or sizes (the input's batch and channels from its Shape, then the output
-    /// size); nearest reads asymmetric coordinates rounded down (PyTorch's nearest), linear PyTorch's half-pixel or aligned corners.
+    /// size); nearest reads asymmetric coordinates rounded down (PyTorch's nearest), linear half-pixel (as PyTorch 1.13 writes
+    /// <c>align_corners=False</c>; equal to it at every output length) or aligned corners.
     /// </summary>
     private static string ResizeForm(Architecture.Resize r, OnnxOpWriter w)
     {
         string coordinates = r.Coordinates switch
         {
             ResizeCoordinates.Asymmetric => "asymmetric",
-            ResizeCoordinates.HalfPixel => "pytorch_half_pixel",
+            ResizeCoordinates.HalfPixel => "half_pixel",
             _ => "align_corners",
         };
         var attributes = new List<global::Onnx.AttributeProto>
