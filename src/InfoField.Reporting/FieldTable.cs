@@ -38,7 +38,9 @@ public static class FieldTable
         foreach (StageField stage in field.Stages)
         {
             text.AppendLine();
-            string frame = stage.OpensWithStridedUnit ? $" (opens with a strided unit, {field.Options.Frame.ToString().ToLowerInvariant()} frame)" : "";
+            bool raises = stage.OutputShape.Height > stage.InputShape.Height || stage.OutputShape.Width > stage.InputShape.Width;
+            string frame = raises ? " (opens with a unit that raises the resolution, measured on its input)"
+                : stage.OpensWithStridedUnit ? $" (opens with a strided unit, {field.Options.Frame.ToString().ToLowerInvariant()} frame)" : "";
             text.AppendLine(CultureInfo.InvariantCulture, $"Stage {stage.Index}: measured on {stage.InputShape} (c0 x h0 x w0), V0 = {stage.V0}; output {stage.OutputShape}{frame}");
             bool global = stage.Units.Any(Differs);
             var header = new List<string> { "k", "unit", "IF^h", "IF^w", "IF^c", "IF", "dIF" };

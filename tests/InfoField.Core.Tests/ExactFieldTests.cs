@@ -36,7 +36,7 @@ public class ExactFieldTests
         Assert.Equal(
             [new AxisInterval(0, 2), new AxisInterval(1, 4), new AxisInterval(3, 6), new AxisInterval(5, 7)],
             Enumerable.Range(0, 4).Select(i => output.Reach(0, [i, 0]).Axes[0]));
-        Assert.Equal(new FieldFactors(4, 4, 4, 4, 4, 4, 4, 64), output.Factors());
+        Assert.Equal(new FieldFactors(4, 4, 4, 4, 4, 4, 4, 64) { IfHInterior = 4, IfWInterior = 4 }, output.Factors());
 
         // In image pixels too: the conv reads 2i - 1 .. 2i + 1, the pool 2i .. 2i + 2, together 4 pixels.
         Assert.Equal(4, One(new FeatureShape(4, 8, 8), OffsetUnit()).ReceptiveFieldH);
@@ -99,7 +99,7 @@ public class ExactFieldTests
         Assert.Equal(9, unit.If);
         Assert.Equal(256, unit.Literal.If);
         Assert.True(unit.HasGlobalContext);
-        Assert.Equal(new FieldFactors(3, 3, 3, 3, 1, 1, 1, 9), unit.Local);
+        Assert.Equal(new FieldFactors(3, 3, 3, 3, 1, 1, 1, 9) { IfHInterior = 3, IfWInterior = 3 }, unit.Local);
         Assert.Equal(new FieldFactors(0, 0, 0, 0, 0, 0, 0, 0), unit.Ops[1].Local);
         Assert.Equal((0, 0, 0L), (unit.Ops[1].IfH, unit.Ops[1].IfC, unit.Ops[1].If));
         Assert.Equal((8, 1, 64L), (unit.Ops[1].Literal.IfH, unit.Ops[1].Literal.IfC, unit.Ops[1].Literal.If));

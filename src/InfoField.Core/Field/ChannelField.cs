@@ -285,14 +285,14 @@ internal sealed class ChannelField
     /// The interior minimum (<see cref="Summary.Interior"/>) of parts that are all active at every neuron they reach on
     /// every axis (one part, or parts without empty positions), so that the neurons that reach something are the product
     /// of the axes' non-empty positions and each axis can be taken alone: per axis the hull of the parts' intervals at each
-    /// position, and the interior neurons are the products of the axes' interior positions; when some axis has none,
-    /// every neuron that reaches something counts.
+    /// position, and the interior neurons are the products of the axes' interior positions; when some axis has none, the
+    /// channel has no interior neuron and its best-placed neuron's spans stand.
     /// </summary>
     private static int[] InteriorOfProduct(FieldPart[] parts)
     {
         int rank = parts[0].Axes.Length;
         var interior = new int[rank];
-        var all = new int[rank];
+        var widest = new int[rank];
         bool everyAxis = true;
         for (int a = 0; a < rank; a++)
         {
@@ -320,7 +320,7 @@ internal sealed class ChannelField
                 }
             }
 
-            int inside = int.MaxValue, any = int.MaxValue;
+            int inside = int.MaxValue, any = 0;
             for (int i = 0; i < length; i++)
             {
                 if (los[i] > his[i])
@@ -328,7 +328,7 @@ internal sealed class ChannelField
                     continue;
                 }
 
-                any = Math.Min(any, his[i] - los[i] + 1);
+                any = Math.Max(any, his[i] - los[i] + 1);
                 if (los[i] > first && his[i] < last)
                 {
                     inside = Math.Min(inside, his[i] - los[i] + 1);
@@ -337,10 +337,10 @@ internal sealed class ChannelField
 
             everyAxis &= inside != int.MaxValue;
             interior[a] = inside;
-            all[a] = any == int.MaxValue ? 0 : any;
+            widest[a] = any;
         }
 
-        return everyAxis ? interior : all;
+        return everyAxis ? interior : widest;
     }
 
     /// <summary>
@@ -368,16 +368,15 @@ internal sealed class ChannelField
         }
 
         var interior = new int[rank];
-        var all = new int[rank];
+        var widest = new int[rank];
         Array.Fill(interior, int.MaxValue);
-        Array.Fill(all, int.MaxValue);
         bool anyInside = false;
         foreach (var hull in neurons)
         {
             bool inside = true;
             for (int a = 0; a < rank; a++)
             {
-                all[a] = Math.Min(all[a], hull[a].Hi - hull[a].Lo + 1);
+                widest[a] = Math.Max(widest[a], hull[a].Hi - hull[a].Lo + 1);
                 inside &= hull[a].Lo > first[a] && hull[a].Hi < last[a];
             }
 
@@ -391,7 +390,7 @@ internal sealed class ChannelField
             }
         }
 
-        return anyInside ? interior : all;
+        return anyInside ? interior : widest;
     }
 
     /// <summary>Neuron by neuron over the whole map: for parts that reach only some positions.</summary>
@@ -475,7 +474,8 @@ internal sealed class ChannelField
     /// Per axis, the narrowest interval over the channel's interior neurons: those that depend on something and whose
     /// interval along every axis lies strictly inside the channel's reach (its first position after the first stage
     /// input position any neuron of the channel reaches, its last before the last), so that no border cuts their field.
-    /// When the channel has no interior neuron, over all its neurons that depend on something; 0 when none does.
+    /// A channel without interior neurons (a map too small for its field: every neuron's reaches a border) keeps its
+    /// best-placed neuron's spans; 0 when no neuron depends on anything.
     /// </param>
     internal sealed record Summary(int[] Spans, int Channels, int[] Interior)
     {

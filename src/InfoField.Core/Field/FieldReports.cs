@@ -129,8 +129,8 @@ public sealed record FieldFactors(int IfH, int IfHMin, int IfW, int IfWMin, int 
     /// <summary>
     /// The guaranteed spatial field along the height at interior positions: per channel the narrowest interval over its
     /// interior neurons (those whose interval along every axis lies strictly inside the channel's reach, the stage input
-    /// positions its neurons reach together, so that no border cuts them; all its neurons when none is interior), minimum
-    /// over channels. Where resolution goes up (a resize, a transposed convolution) a neuron's field
+    /// positions its neurons reach together, so that no border cuts them; its best-placed neuron's when none is interior: a map too small
+    /// for the field), minimum over channels. Where resolution goes up (a resize, a transposed convolution) a neuron's field
     /// depends on where it sits, and this is what every neuron away from the borders is guaranteed; on networks whose
     /// resolution only goes down it usually equals <see cref="IfH"/> (docs/information-field.md).
     /// </summary>

@@ -85,7 +85,7 @@ public sealed class TensorField
 
     /// <summary>
     /// The narrowest interval along <paramref name="axis"/> over the interior neurons of channel <paramref name="channel"/>
-    /// (those whose intervals lie strictly inside the channel's reach; all its neurons when none is interior).
+    /// (those whose intervals lie strictly inside the channel's reach; its best-placed neuron's when none is interior).
     /// </summary>
     public int InteriorSpan(int channel, int axis, bool local = false) => _channels[channel].Summarize(local, _universe).Interior[axis];
 

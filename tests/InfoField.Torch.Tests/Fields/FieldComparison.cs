@@ -102,8 +102,7 @@ internal static class FieldComparison
                         positions.Add(reaches.MaxBy(r => r.Reach.Axes[1].Span).Position);
                         positions.Add(reaches.MaxBy(r => r.Reach.Channels.Count).Position);
 
-                        // Where the engine puts the channel's reach extremes and its interior minimum (or, with no interior
-                        // neuron, its narrowest neuron).
+                        // Where the engine puts the channel's reach extremes and its interior minimum.
                         var reached = reaches.Where(r => !r.Reach.IsEmpty).ToList();
                         if (reached.Count > 0)
                         {
@@ -115,10 +114,10 @@ internal static class FieldComparison
 
                             var (first, last) = Extent(reached.Select(r => r.Reach.Axes).ToList());
                             var inside = reached.Where(r => IsInterior(r.Reach.Axes, first, last)).ToList();
-                            foreach (var candidates in new[] { inside, reached }.Where(list => list.Count > 0))
+                            if (inside.Count > 0)
                             {
-                                positions.Add(candidates.MinBy(r => r.Reach.Axes[0].Span).Position);
-                                positions.Add(candidates.MinBy(r => r.Reach.Axes[1].Span).Position);
+                                positions.Add(inside.MinBy(r => r.Reach.Axes[0].Span).Position);
+                                positions.Add(inside.MinBy(r => r.Reach.Axes[1].Span).Position);
                             }
                         }
                     }
@@ -140,7 +139,9 @@ internal static class FieldComparison
         Enumerable.Range(0, 2).All(a => axes[a].Lo > first[a] && axes[a].Hi < last[a]);
 
     /// <summary>
-    /// A unit's field factors from the gradients of its neurons (each channel at its best-placed neuron checked). With
+    /// A unit's field factors from the gradients of its neurons (each channel at its best-placed neuron checked, and at
+    /// its narrowest interior neuron): the interior minimum per channel is the narrowest over its interior neurons (whose
+    /// interval lies strictly inside the channel's reach on every axis), or its best-placed neuron's spans when none is. With
     /// <paramref name="literal"/> (the literal gradients of the same neurons), <paramref name="truth"/> is local, and a
     /// channel none of whose neurons is reached locally but some literally (only through global pooling) is left out.
     /// </summary>
@@ -160,8 +161,9 @@ internal static class FieldComparison
 
                 var (first, last) = Extent([.. reached.Select(b => new ValueList<AxisInterval>([new AxisInterval(truth[b].LoH, truth[b].HiH), new AxisInterval(truth[b].LoW, truth[b].HiW)]))]);
                 var inside = reached.Where(b => IsInterior([new AxisInterval(truth[b].LoH, truth[b].HiH), new AxisInterval(truth[b].LoW, truth[b].HiW)], first, last)).ToList();
-                var counted = inside.Count > 0 ? inside : reached;
-                return counted.Count == 0 ? (H: 0, W: 0) : (H: counted.Min(b => truth[b].SpanH), W: counted.Min(b => truth[b].SpanW));
+                return inside.Count > 0
+                    ? (H: inside.Min(b => truth[b].SpanH), W: inside.Min(b => truth[b].SpanW))
+                    : (H: reached.Max(b => truth[b].SpanH), W: reached.Max(b => truth[b].SpanW));
             })
             .ToList();
         var perChannel = Enumerable.Range(0, neurons.Count)
