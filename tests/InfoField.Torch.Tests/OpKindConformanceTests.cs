@@ -268,6 +268,32 @@ public sealed class OpKindConformanceTests : IDisposable
     }
 
     [Fact]
+    public void TorchSharps_own_layers_that_raise_the_resolution_trace_or_are_refused_with_a_reason()
+    {
+        using var scope = NewDisposeScope();
+        var input = new FeatureShape(4, 5, 6);
+        using var model = nn.Sequential(
+            nn.Conv2d(4, 8, 3, padding: 1),
+            nn.ConvTranspose2d(8, 6, (3, 2), (2, 2), (1, 0), dilation: (1, 2), groups: 2),
+            nn.Upsample(scale_factor: [2.0, 3.0], mode: UpsampleMode.Bilinear, align_corners: true),
+            nn.Upsample(size: [7, 9], mode: UpsampleMode.Nearest));
+
+        Network traced = model.ToArchitecture(input);
+
+        Assert.Equal(
+            [new TransposedConvolution(6, new Pair(3, 2), 2, new Pair(1, 0), 0, new Pair(1, 2), Groups: 2, Bias: true), Resize.Linear(new Pair(2, 3), alignCorners: true), new Resize(ResizeMode.Nearest, null, new Pair(7, 9), ResizeCoordinates.Asymmetric)],
+            Flat(traced).Skip(1));
+
+        // TorchSharp 0.107's own module lengthens both axes by the first output padding: refused, naming the module.
+        using var padded = nn.Sequential(nn.Conv2d(4, 8, 3, padding: 1), nn.ConvTranspose2d(8, 8, (3, 3), (2, 2), (1, 1), (1, 0)));
+        var refused = Assert.Throws<Tracing.TraceException>(() => padded.ToArchitecture(input));
+        Assert.Contains("ConvTranspose2d", refused.Message, StringComparison.Ordinal);
+
+        using var fractional = nn.Sequential(nn.Conv2d(4, 8, 3, padding: 1), nn.Upsample(scale_factor: [1.5, 1.5]));
+        Assert.Contains("fractional", Assert.Throws<Tracing.TraceException>(() => fractional.ToArchitecture(input)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_developer_recipes_name_files_that_exist()
     {
         string root = AppContext.BaseDirectory;
