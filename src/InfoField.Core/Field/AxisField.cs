@@ -63,6 +63,38 @@ internal sealed class AxisField
     /// <summary>No empty position, and both ends never move back: a window's hull is then its first and last read's.</summary>
     private bool Monotone { get; }
 
+    /// <summary>
+    /// The narrowest interval over the interior positions, those whose interval lies strictly inside this axis field's
+    /// reach (after its first position, before its last); -1 when no position is interior. Computed once per field.
+    /// </summary>
+    public int InteriorSpan => _interior ??= ComputeInterior();
+
+    private int? _interior;
+
+    private int ComputeInterior()
+    {
+        int first = int.MaxValue, last = int.MinValue;
+        for (int i = 0; i < _lo.Length; i++)
+        {
+            if (_lo[i] <= _hi[i])
+            {
+                first = Math.Min(first, _lo[i]);
+                last = Math.Max(last, _hi[i]);
+            }
+        }
+
+        int inside = int.MaxValue;
+        for (int i = 0; i < _lo.Length; i++)
+        {
+            if (_lo[i] <= _hi[i] && _lo[i] > first && _hi[i] < last)
+            {
+                inside = Math.Min(inside, _hi[i] - _lo[i] + 1);
+            }
+        }
+
+        return inside == int.MaxValue ? -1 : inside;
+    }
+
     /// <summary>The stage input along an axis of <paramref name="length"/> positions: position i sees [i, i].</summary>
     public static AxisField Identity(int length)
     {

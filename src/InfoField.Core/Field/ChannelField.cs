@@ -253,7 +253,7 @@ internal sealed class ChannelField
                 widest[a] = parts[0].Axes[a].MaxSpan;
             }
 
-            return new Summary(widest, parts[0].Channels.Count, InteriorOfProduct(parts));
+            return new Summary(widest, parts[0].Channels.Count, InteriorOfOne(parts[0].Axes, widest));
         }
 
         if (!parts.Any(part => part.HasEmpty))
@@ -279,6 +279,25 @@ internal sealed class ChannelField
         }
 
         return Enumerate(parts, universe, rank);
+    }
+
+    /// <summary>
+    /// The interior minimum of one part: its neurons are the product of its axes' non-empty positions, so each axis's own
+    /// interior minimum (shared by every field holding that axis field) decides, when every axis has interior positions.
+    /// </summary>
+    private static int[] InteriorOfOne(AxisField[] axes, int[] widest)
+    {
+        var interior = new int[axes.Length];
+        for (int a = 0; a < axes.Length; a++)
+        {
+            interior[a] = axes[a].InteriorSpan;
+            if (interior[a] < 0)
+            {
+                return widest;
+            }
+        }
+
+        return interior;
     }
 
     /// <summary>
