@@ -119,6 +119,7 @@ public class ResolutionUpTests
         Assert.Equal(network, NetworkSpec.Parse(NetworkSpec.Serialize(network), "spec.json"));
 
         Assert.Equal("coordinates", new Resize(ResizeMode.Nearest, 2, null, ResizeCoordinates.HalfPixel).TryOutputShape(new FeatureShape(1, 4, 4)).Violation!.Path);
+        Assert.Equal("coordinates", new Resize(ResizeMode.Linear, 2, null, ResizeCoordinates.Asymmetric).TryOutputShape(new FeatureShape(1, 4, 4)).Violation!.Path);
         Assert.Equal("scale", new Resize(ResizeMode.Linear, 2, new Pair(4, 4), ResizeCoordinates.HalfPixel).TryOutputShape(new FeatureShape(1, 4, 4)).Violation!.Path);
         Assert.Equal("outputPadding", new TransposedConvolution(1, 3, 2, 1, 2, 1).TryOutputShape(new FeatureShape(1, 4, 4)).Violation!.Path);
         var error = Assert.Throws<SpecException>(() => NetworkSpec.Parse(

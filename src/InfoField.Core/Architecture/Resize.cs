@@ -13,7 +13,8 @@ namespace InfoField.Architecture;
 /// <param name="Size">Output size per axis (null when <paramref name="Scale"/> is given).</param>
 /// <param name="Coordinates">
 /// How output positions map to source coordinates: nearest resizing reads asymmetric coordinates (PyTorch's nearest);
-/// linear reads half-pixel (PyTorch's default) or align-corners coordinates.
+/// linear reads half-pixel (PyTorch's default) or align-corners coordinates: what PyTorch computes, and so what the
+/// TorchSharp module and the gradient check can.
 /// </param>
 public sealed record Resize(ResizeMode Mode, Pair? Scale, Pair? Size, ResizeCoordinates Coordinates) : LayerOp
 {
@@ -116,6 +117,11 @@ public sealed record Resize(ResizeMode Mode, Pair? Scale, Pair? Size, ResizeCoor
         if (Mode == ResizeMode.Nearest && Coordinates != ResizeCoordinates.Asymmetric)
         {
             return Broken("coordinates", $"nearest resizing reads asymmetric coordinates (PyTorch's nearest), not {Name(Coordinates)}");
+        }
+
+        if (Mode == ResizeMode.Linear && Coordinates == ResizeCoordinates.Asymmetric)
+        {
+            return Broken("coordinates", "linear resizing reads half_pixel or align_corners coordinates (PyTorch's align_corners=False and True), not asymmetric");
         }
 
         return Scale is Pair scale ? Limits.CheckExtent("scale", scale, 1) : Limits.CheckExtent("size", Size!.Value, 1);
