@@ -74,11 +74,43 @@ public class OnnxImportTests
     [InlineData("squeezenet1_0")]
     [InlineData("regnet_y_400mf")]
     [InlineData("efficientnet_b1")]
+    [InlineData("fcn_resnet50_opset11")]
+    [InlineData("fcn_resnet50_opset13")]
+    [InlineData("fcn_resnet50_opset17")]
     public void Parameters_equal_what_pytorch_counts(string fixture)
     {
         Network network = OnnxImport.Load(Fixture(fixture));
 
         Assert.Equal(TorchParameters(fixture), Total(network));
+    }
+
+    /// <summary>
+    /// The fixtures whose multiply-accumulates the export script counted with forward hooks on PyTorch's Conv2d,
+    /// ConvTranspose2d and Linear (macs.txt): the import gives exactly those.
+    /// </summary>
+    [Fact]
+    public void Macs_equal_what_forward_hooks_count_in_pytorch()
+    {
+        var counted = File.ReadLines(Path.Combine(FixtureDirectory, "macs.txt"))
+            .Where(line => !line.StartsWith('#') && line.Length > 0)
+            .Select(line => line.Split(' '))
+            .ToList();
+
+        Assert.NotEmpty(counted);
+        Assert.All(counted, row => Assert.Equal(long.Parse(row[1], CultureInfo.InvariantCulture), Costs.CostModel.Of(OnnxImport.Load(Fixture(row[0]))).Total.Macs));
+    }
+
+    [Fact]
+    public void A_segmentation_network_ending_in_a_resize_reads_the_same_at_opsets_11_13_and_17()
+    {
+        // FCN (ResNet-50, dilated): Resize with roi and scales inputs and sizes from Shape, Slice and Concat (opset 11),
+        // with empty optional inputs (13, 17); half_pixel linear coordinates, as PyTorch writes align_corners=False.
+        Network[] networks = [.. new[] { 11, 13, 17 }.Select(opset => OnnxImport.Load(Fixture($"fcn_resnet50_opset{opset}")))];
+
+        Assert.All(networks, network => Assert.Equal(networks[0].Stages, network.Stages));
+        Unit last = networks[0].Stages[^1].Units[^1];
+        Assert.Equal(new Resize(ResizeMode.Linear, null, new Pair(128, 128), ResizeCoordinates.HalfPixel), last.Ops[^1]);
+        Assert.Equal(new FeatureShape(21, 128, 128), networks[0].Layout.Output);
     }
 
     [Fact]

@@ -71,21 +71,9 @@ public sealed class OpKindConformanceTests : IDisposable
         ["mul"] = InGraph(Ops.Multiply(), OpGraph.Parallel(Ops.Multiply(), OpGraph.Identity, [Ops.GlobalAvgPool(), Ops.Pointwise(8, bias: true), Ops.Sigmoid()])),
         ["concat"] = InGraph(Ops.Concat(), OpGraph.Parallel(Ops.Concat(), [Ops.Pointwise(4)], [Ops.Depthwise(3)])),
         ["zero"] = InUnit(new Zero()),
-        ["resize"] = new Sample(Resize.Linear(2), Map, Build("resize", [Stem, new Unit("u", [Ops.Pointwise(8), Resize.Linear(2)])]))
-        {
-            NotImported = OnnxReadLater,
-            RefusedWith = "Resize",
-        },
-        ["convtranspose"] = InUnit(new TransposedConvolution(12, 3, 2, 1, 1, 1, Groups: 2, Bias: true)) with
-        {
-            NotImported = OnnxReadLater,
-            RefusedWith = "ConvTranspose",
-        },
+        ["resize"] = new Sample(Resize.Linear(2), Map, Build("resize", [Stem, new Unit("u", [Ops.Pointwise(8), Resize.Linear(2)])])),
+        ["convtranspose"] = InUnit(new TransposedConvolution(12, 3, 2, 1, 1, 1, Groups: 2, Bias: true)),
     };
-
-    /// <summary>Why the ops that raise the resolution do not read back from ONNX yet.</summary>
-    private const string OnnxReadLater =
-        "the ONNX import reads Resize and ConvTranspose once the importer's table of node readers lands (issue 23, milestone 1c); until then it refuses the node, naming it";
 
     /// <summary>Resize in every mode, coordinate rule and form (scales, sizes up and down) that the ONNX form writes.</summary>
     public static TheoryData<string> ResizeVariants() => ["nearest-2", "nearest-size", "linear-3", "linear-size-down", "linear-size-one", "corners-2", "corners-size", "convtranspose-dilated", "convtranspose-padded", "convtranspose-both"];
@@ -241,7 +229,7 @@ public sealed class OpKindConformanceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(ResizeVariants))]
-    public void An_op_raising_the_resolution_runs_in_onnx_runtime_as_in_torchsharp_and_traces_back(string variant)
+    public void An_op_raising_the_resolution_runs_in_onnx_runtime_as_in_torchsharp_traces_back_and_imports_back(string variant)
     {
         Op op = variant switch
         {
@@ -258,13 +246,14 @@ public sealed class OpKindConformanceTests : IDisposable
         };
         Network network = Build(variant, [Stem, new Unit("u", [Ops.Pointwise(8), op])]);
 
-        ExportAndCompare(network);
+        string path = ExportAndCompare(network);
         using var scope = NewDisposeScope();
         using NetworkModule module = ModuleBuilder.Build(network);
         Network traced = module.ToArchitecture(network.Input);
 
         Assert.Equal(Flat(network), Flat(traced));
         Assert.Equal(network.Layout.Output, traced.Layout.Output);
+        Assert.Equal(Flat(network), Flat(OnnxImport.Load(path)));
     }
 
     [Fact]

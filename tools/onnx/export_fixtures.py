@@ -39,12 +39,14 @@ def export(name, model, shape, preserve_bn=True, opset=13, export_params=True):
         torch.randn(*shape)  # the input the export would draw: later exports see the random state of a full run
         return None
     path = os.path.join(out, name + ".onnx")
+    x = torch.randn(*shape)
+    macs[name] = count_macs(model, x) if name in COUNT_MACS else None
     kwargs = dict(opset_version=opset, input_names=["input"], output_names=["output"], export_params=export_params)
     if preserve_bn:
         # PRESERVE (with the model in eval mode) keeps BatchNormalization nodes in their inference form instead of
         # folding them into the convolutions; constant folding still turns shape arithmetic into constants.
         kwargs["training"] = torch.onnx.TrainingMode.PRESERVE
-    torch.onnx.export(model, torch.randn(*shape), path, **kwargs)
+    torch.onnx.export(model, x, path, **kwargs)
     strip(path)
     return name, params, os.path.getsize(path)
 
@@ -105,6 +107,50 @@ class Signal(nn.Module):
         return self.fc(self.body(x).mean(dim=2))
 
 
+class SegmentationOutput(nn.Module):
+    """torchvision's segmentation models return {"out": ..., "aux": ...}; the fixture's one output is "out"."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        return self.model(x)["out"]
+
+
+def count_macs(model, x):
+    """Multiply-accumulates of Conv2d, ConvTranspose2d and Linear, by forward hooks (independent of InfoField):
+    a convolution's output elements times (C_in / groups) k_h k_w; a transposed convolution's input elements times
+    (C_out / groups) k_h k_w (as fvcore counts it); a linear layer's output elements times its input features."""
+    total = [0]
+
+    def conv(m, inputs, output):
+        total[0] += output[0].numel() * (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
+
+    def transposed(m, inputs, output):
+        total[0] += inputs[0][0].numel() * (m.out_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
+
+    def linear(m, inputs, output):
+        total[0] += output[0].numel() * m.in_features
+
+    hooks = []
+    for m in model.modules():
+        if isinstance(m, nn.ConvTranspose2d):
+            hooks.append(m.register_forward_hook(transposed))
+        elif isinstance(m, nn.Conv2d):
+            hooks.append(m.register_forward_hook(conv))
+        elif isinstance(m, nn.Linear):
+            hooks.append(m.register_forward_hook(linear))
+    with torch.no_grad():
+        model(x[:1])
+    for h in hooks:
+        h.remove()
+    return total[0]
+
+
+# The fixtures whose MACs of Conv2d, ConvTranspose2d and Linear are counted by hooks (macs.txt).
+COUNT_MACS = {"fcn_resnet50_opset11", "fcn_resnet50_opset13", "fcn_resnet50_opset17"}
+macs = {}
 rows = []
 tv = torchvision.models
 rows.append(export("resnet18", tv.resnet18(), (1, 3, 224, 224)))
@@ -132,6 +178,11 @@ rows.append(export("vgg16_noweights", tv.vgg16(), (1, 3, 224, 224), opset=11, ex
 # first gate; on the local field (the default) it keeps those whose local field still grows (docs/organizer.md).
 rows.append(export("regnet_y_400mf", tv.regnet_y_400mf(), (1, 3, 224, 224)))
 rows.append(export("efficientnet_b1", tv.efficientnet_b1(), (1, 3, 240, 240), opset=17))
+# Resolution that goes up (issue 23): torchvision's FCN (ResNet-50 backbone, dilated, no auxiliary head as its default
+# constructor gives without weights) ends in a bilinear upsample to the input size; at 128 x 128 to keep the gradient
+# check fast; at the three opsets exporters write Resize at (11: roi and scales inputs; 13 and 17: empty ones).
+for opset in (11, 13, 17):
+    rows.append(export(f"fcn_resnet50_opset{opset}", SegmentationOutput(tv.segmentation.fcn_resnet50(weights=None, weights_backbone=None)), (1, 3, 128, 128), opset=opset))
 rows = [row for row in rows if row is not None]
 counts = {}
 params_path = os.path.join(out, "params.txt")
@@ -146,5 +197,19 @@ with open(params_path, "w") as f:
     f.write("# model torch_parameters (sum of p.numel() over model.parameters())\n")
     for name, params in counts.items():
         f.write(f"{name} {params}\n")
+macs_path = os.path.join(out, "macs.txt")
+counted = {}
+if os.path.exists(macs_path):
+    for line in open(macs_path):
+        if not line.startswith("#") and line.strip():
+            name, value = line.split()
+            counted[name] = int(value)
+for name, value in macs.items():
+    if value is not None:
+        counted[name] = value
+with open(macs_path, "w") as f:
+    f.write("# model torch_macs (multiply-accumulates of Conv2d, ConvTranspose2d and Linear, counted by forward hooks)\n")
+    for name, value in counted.items():
+        f.write(f"{name} {value}\n")
 for name, params, size in rows:
     print(f"{name:22s} params {params:>10d} bytes {size:>9d}")

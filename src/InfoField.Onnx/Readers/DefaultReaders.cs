@@ -7,6 +7,8 @@ internal static class DefaultReaders
     public static IEnumerable<OnnxReader> All =>
     [
         .. ConvolutionReaders.All,
+        .. TransposedConvolutionReaders.All,
+        .. ResizeReaders.All,
         .. PoolingReaders.All,
         .. ActivationReaders.All,
         .. LayerNormReader.All,
