@@ -6,8 +6,6 @@ using InfoField.Organizer;
 using InfoField.Torch.Building;
 using InfoField.Torch.Onnx;
 using InfoField.Zoo;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using static TorchSharp.torch;
 using Tensor = TorchSharp.torch.Tensor;
 
@@ -151,50 +149,8 @@ public sealed class OnnxExportTests : IDisposable
     }
 
     /// <summary>Exports a freshly initialized module (batch norm statistics drawn at random), runs it in both and compares; returns the file.</summary>
-    private string ExportAndCompare(Network network, ModuleSet? modules = null, OnnxExportSet? forms = null)
-    {
-        using var scope = NewDisposeScope();
-        manual_seed(7);
-        using NetworkModule module = ModuleBuilder.Build(network, modules ?? ModuleSet.Default);
-        using (no_grad())
-        {
-            foreach ((string name, Tensor buffer) in module.named_buffers())
-            {
-                if (name.EndsWith("running_mean", StringComparison.Ordinal))
-                {
-                    buffer.copy_(randn_like(buffer) * 0.1);
-                }
-                else if (name.EndsWith("running_var", StringComparison.Ordinal))
-                {
-                    buffer.copy_(rand_like(buffer) + 0.5);
-                }
-            }
-        }
-
-        module.eval();
-        string path = Path.Combine(_folder, $"{network.Name}.onnx");
-        OnnxExport.Save(module, path, forms);
-
-        FeatureShape shape = network.Input;
-        Tensor x = randn(2, shape.Channels, shape.Height, shape.Width);
-        float[] expected;
-        using (no_grad())
-        {
-            expected = module.forward(x).contiguous().data<float>().ToArray();
-        }
-
-        using var session = new InferenceSession(path);
-        var feed = new DenseTensor<float>(x.data<float>().ToArray(), new[] { 2, shape.Channels, shape.Height, shape.Width });
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, feed)]);
-        float[] actual = results.Single().AsEnumerable<float>().ToArray();
-
-        Assert.Equal(expected.Length, actual.Length);
-        double scale = expected.Max(value => Math.Abs(value));
-        Assert.True(scale > 0, "the reference output is all zeros: the comparison would prove nothing");
-        double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
-        Assert.True(worst <= 1e-4 * scale, $"{network.Name}: ONNX Runtime differs from TorchSharp by {worst} (output scale {scale})");
-        return path;
-    }
+    private string ExportAndCompare(Network network, ModuleSet? modules = null, OnnxExportSet? forms = null) =>
+        OnnxRuntimeComparison.ExportAndCompare(network, _folder, modules, forms);
 
     private sealed record Negate : ElementwiseOp
     {
