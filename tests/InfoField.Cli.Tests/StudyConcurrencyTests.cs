@@ -16,15 +16,21 @@ public class StudyConcurrencyTests(ITestOutputHelper log)
 {
     private const int Seeds = 6;
 
+    // Runs long enough (about a second each) that a stop sent after the victim prints its first epochs lands before the
+    // run ends on any machine; with 3 epochs of 48 images a run took 0.1 s and a fast CI machine finished every run of
+    // the victim before the stop arrived.
+    private const int Epochs = 16;
+    private const int Train = 384;
+
     [Fact]
     public async Task Three_processes_with_stale_claims_and_one_killed_at_random_finish_every_run_exactly_once()
     {
         using var temp = new TempFolder();
-        string data = TestFiles.WriteMnist(temp["data"], 48, 16);
+        string data = TestFiles.WriteMnist(temp["data"], Train, 16);
         string tiny = TestFiles.WriteTinySpec(temp["tiny.json"]);
         string results = temp["results"];
         string[] args = ["compare", tiny, "--dataset", "mnist", "--data-dir", data, "--seeds", Seeds.ToString(CultureInfo.InvariantCulture), "--results", results,
-            "--epochs", "3", "--batch-size", "16", "--threads", "1", "--train-limit", "48", "--test-limit", "16", "--json"];
+            "--epochs", Epochs.ToString(CultureInfo.InvariantCulture), "--batch-size", "16", "--threads", "1", "--train-limit", Train.ToString(CultureInfo.InvariantCulture), "--test-limit", "16", "--json"];
         IReadOnlyList<string> ids = PlannedIds(tiny, data);
 
         // Claims left behind by earlier crashes: an empty file (killed between creating and writing it), a claim
@@ -140,8 +146,8 @@ public class StudyConcurrencyTests(ITestOutputHelper log)
     /// <summary>The run ids the command plans, computed the way it does; the assertion on the result files checks them.</summary>
     private static IReadOnlyList<string> PlannedIds(string tiny, string dataDirectory)
     {
-        TrainingData data = Datasets.Load("mnist", new DataOptions(dataDirectory)).Take(48, 16);
-        var settings = new TrainingSettings(3, 16, 0.1, LearningRateSchedule.Paper, 1, Augment: false).Validated();
+        TrainingData data = Datasets.Load("mnist", new DataOptions(dataDirectory)).Take(Train, 16);
+        var settings = new TrainingSettings(Epochs, 16, 0.1, LearningRateSchedule.Paper, 1, Augment: false).Validated();
         var network = new StudyNetwork(tiny, Commands.ModelArgument.ForDataset(tiny, data.Name, null, null, data.Classes.Count), null);
         return [.. StudyPlans.Runs([network], settings, Seeds).Select(run => Sweep.Id(run, data))];
     }
