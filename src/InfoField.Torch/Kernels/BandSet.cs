@@ -11,45 +11,16 @@ namespace InfoField.Torch.Kernels;
 /// Row r of the result is the sum over k of <c>coefficient[k][r] x plane[k]</c>. A last block with fewer than four rows
 /// repeats its last row, so its extra results are the same values written to the same place.
 /// </summary>
-internal sealed class BandSet
+/// <param name="Rows">The number of result rows.</param>
+/// <param name="Slots">Per block of four slots, the result row each computes.</param>
+/// <param name="BlockStart">Per block, the index of its first plane in <see cref="Planes"/> (its coefficients start at four times that).</param>
+/// <param name="BlockLength">Per block, U: how many planes it reads.</param>
+/// <param name="Planes">The planes each block reads, block after block.</param>
+/// <param name="Sources">Per block, for each of its planes, the four slots' weight indices (-1 where the coefficient is zero).</param>
+internal sealed record BandSet(int Rows, int[] Slots, int[] BlockStart, int[] BlockLength, int[] Planes, int[] Sources)
 {
-    /// <summary>Creates a band set from explicit blocks.</summary>
-    /// <param name="rows">The number of result rows.</param>
-    /// <param name="slots">Per block of four slots, the result row each computes.</param>
-    /// <param name="blockStart">Per block, where its planes and coefficient sources start.</param>
-    /// <param name="blockLength">Per block, U: how many planes it reads.</param>
-    /// <param name="planes">All blocks' planes, concatenated.</param>
-    /// <param name="sources">Per block, U groups of four weight indices (plane k's for slots 0 to 3; -1 for a zero), concatenated.</param>
-    public BandSet(int rows, int[] slots, int[] blockStart, int[] blockLength, int[] planes, int[] sources)
-    {
-        Rows = rows;
-        Slots = slots;
-        BlockStart = blockStart;
-        BlockLength = blockLength;
-        Planes = planes;
-        Sources = sources;
-    }
-
-    /// <summary>The number of result rows.</summary>
-    public int Rows { get; }
-
     /// <summary>The number of blocks of four rows.</summary>
     public int Blocks => BlockStart.Length;
-
-    /// <summary>Per block of four slots, the result row each computes.</summary>
-    public int[] Slots { get; }
-
-    /// <summary>Per block, the index of its first plane in <see cref="Planes"/> (its coefficients start at four times that).</summary>
-    public int[] BlockStart { get; }
-
-    /// <summary>Per block, how many planes it reads.</summary>
-    public int[] BlockLength { get; }
-
-    /// <summary>The planes each block reads, block after block.</summary>
-    public int[] Planes { get; }
-
-    /// <summary>Per block, for each of its planes, the four slots' weight indices (-1 where the coefficient is zero).</summary>
-    public int[] Sources { get; }
 
     /// <summary>Mean planes read per block: the window width plus the waste of blocking.</summary>
     public double MeanLength => BlockLength.Average();
@@ -85,36 +56,14 @@ internal sealed class BandSet
 /// and the weight gradient use these blocks; the input gradient uses blocks of four consecutive input channels, each
 /// reading the output-gradient planes of the filters whose windows cover them.
 /// </summary>
-internal sealed class RollingPlan
+/// <param name="InChannels">C_in.</param>
+/// <param name="OutChannels">C_out.</param>
+/// <param name="Width">w, the channels each filter reads.</param>
+/// <param name="Starts">Each filter's first input channel.</param>
+/// <param name="Forward">Rows: filters; planes: input channels.</param>
+/// <param name="InputGradient">Rows: input channels; planes: filters (planes of the output gradient).</param>
+internal sealed record RollingPlan(int InChannels, int OutChannels, int Width, int[] Starts, BandSet Forward, BandSet InputGradient)
 {
-    private RollingPlan(int inChannels, int outChannels, int width, int[] starts, BandSet forward, BandSet inputGradient)
-    {
-        InChannels = inChannels;
-        OutChannels = outChannels;
-        Width = width;
-        Starts = starts;
-        Forward = forward;
-        InputGradient = inputGradient;
-    }
-
-    /// <summary>C_in.</summary>
-    public int InChannels { get; }
-
-    /// <summary>C_out.</summary>
-    public int OutChannels { get; }
-
-    /// <summary>w, the channels each filter reads.</summary>
-    public int Width { get; }
-
-    /// <summary>Each filter's first input channel.</summary>
-    public int[] Starts { get; }
-
-    /// <summary>Rows: filters; planes: input channels.</summary>
-    public BandSet Forward { get; }
-
-    /// <summary>Rows: input channels; planes: filters (planes of the output gradient).</summary>
-    public BandSet InputGradient { get; }
-
     /// <summary>The plan for filters reading <paramref name="width"/> channels from <paramref name="starts"/>.</summary>
     public static RollingPlan Create(int inChannels, int width, IReadOnlyList<int> starts)
     {
@@ -123,84 +72,82 @@ internal sealed class RollingPlan
         return new RollingPlan(inChannels, outChannels, width, [.. starts], ForwardBands(inChannels, width, starts, order), InputBands(inChannels, width, starts, order));
     }
 
-    private static BandSet ForwardBands(int inChannels, int width, IReadOnlyList<int> starts, int[] order)
-    {
-        int outChannels = order.Length;
-        int blocks = (outChannels + 3) / 4;
-        var slots = new int[blocks * 4];
-        var blockStart = new int[blocks];
-        var blockLength = new int[blocks];
-        var planes = new List<int>();
-        var sources = new List<int>();
-        for (int b = 0; b < blocks; b++)
+    private static BandSet ForwardBands(int inChannels, int width, IReadOnlyList<int> starts, int[] order) =>
+        Layout(order.Length, slot => order[slot], filters =>
         {
-            for (int q = 0; q < 4; q++)
+            int low = starts[filters[0]];
+            int length = filters.Max(filter => starts[filter] - low) + width;
+            int[] planes = [.. Enumerable.Range(0, length).Select(k => (low + k) % inChannels)];
+            return (planes, Source);
+
+            int Source(int k, int filter)
             {
-                slots[(4 * b) + q] = order[Math.Min((4 * b) + q, outChannels - 1)];
+                int offset = starts[filter] - low;
+                return k >= offset && k < offset + width ? (filter * width) + k - offset : -1;
             }
+        });
 
-            int low = starts[slots[4 * b]];
-            int length = Enumerable.Range(0, 4).Max(q => starts[slots[(4 * b) + q]] - low) + width;
-            blockStart[b] = planes.Count;
-            blockLength[b] = length;
-            planes.AddRange(Enumerable.Range(0, length).Select(k => (low + k) % inChannels));
-            for (int k = 0; k < length; k++)
-            {
-                for (int q = 0; q < 4; q++)
-                {
-                    int filter = slots[(4 * b) + q];
-                    int offset = starts[filter] - low;
-                    sources.Add(k >= offset && k < offset + width ? (filter * width) + k - offset : -1);
-                }
-            }
-        }
-
-        return new BandSet(outChannels, slots, blockStart, blockLength, [.. planes], [.. sources]);
-    }
-
-    private static BandSet InputBands(int inChannels, int width, IReadOnlyList<int> starts, int[] order)
-    {
-        int outChannels = order.Length;
-        int blocks = (inChannels + 3) / 4;
-        var slots = new int[blocks * 4];
-        var blockStart = new int[blocks];
-        var blockLength = new int[blocks];
-        var planes = new List<int>();
-        var sources = new List<int>();
-        for (int b = 0; b < blocks; b++)
+    private static BandSet InputBands(int inChannels, int width, IReadOnlyList<int> starts, int[] order) =>
+        Layout(inChannels, slot => slot, channels =>
         {
-            for (int q = 0; q < 4; q++)
-            {
-                slots[(4 * b) + q] = Math.Min((4 * b) + q, inChannels - 1);
-            }
-
             // Filters (in start order) whose window covers a channel of the block: one circular run of the start order.
+            int outChannels = order.Length;
             var covering = new List<int>();
             for (int position = 0; position < outChannels; position++)
             {
                 int start = starts[order[position]];
-                if (Enumerable.Range(0, 4).Any(q => Offset(slots[(4 * b) + q], start, inChannels) < width))
+                if (channels.Any(channel => Offset(channel, start, inChannels) < width))
                 {
                     covering.Add(position);
                 }
             }
 
             var (first, length) = CircularRun(covering, outChannels);
-            blockStart[b] = planes.Count;
-            blockLength[b] = length;
-            planes.AddRange(Enumerable.Range(0, length).Select(k => order[(first + k) % outChannels]));
-            for (int k = 0; k < length; k++)
+            int[] filters = [.. Enumerable.Range(0, length).Select(k => order[(first + k) % outChannels])];
+            return (filters, Source);
+
+            int Source(int k, int channel)
             {
-                int filter = order[(first + k) % outChannels];
-                for (int q = 0; q < 4; q++)
+                int j = Offset(channel, starts[filters[k]], inChannels);
+                return j < width ? (filters[k] * width) + j : -1;
+            }
+        });
+
+    /// <summary>
+    /// Lays out <paramref name="rows"/> result rows in blocks of four, slot i computing row <paramref name="slotRow"/>(i)
+    /// (a last block with fewer rows repeats its last slot's): <paramref name="band"/> gives, from a block's four rows,
+    /// the planes it reads and the weight index of a row's coefficient on its k-th plane (-1 for a zero).
+    /// </summary>
+    private static BandSet Layout(int rows, Func<int, int> slotRow, Func<int[], (int[] Planes, Func<int, int, int> Source)> band)
+    {
+        int blocks = (rows + 3) / 4;
+        var slots = new int[blocks * 4];
+        var blockStart = new int[blocks];
+        var blockLength = new int[blocks];
+        var planes = new List<int>();
+        var sources = new List<int>();
+        for (int b = 0; b < blocks; b++)
+        {
+            var blockRows = new int[4];
+            for (int q = 0; q < 4; q++)
+            {
+                blockRows[q] = slots[(4 * b) + q] = slotRow(Math.Min((4 * b) + q, rows - 1));
+            }
+
+            var (blockPlanes, source) = band(blockRows);
+            blockStart[b] = planes.Count;
+            blockLength[b] = blockPlanes.Length;
+            planes.AddRange(blockPlanes);
+            for (int k = 0; k < blockPlanes.Length; k++)
+            {
+                foreach (int row in blockRows)
                 {
-                    int j = Offset(slots[(4 * b) + q], starts[filter], inChannels);
-                    sources.Add(j < width ? (filter * width) + j : -1);
+                    sources.Add(source(k, row));
                 }
             }
         }
 
-        return new BandSet(inChannels, slots, blockStart, blockLength, [.. planes], [.. sources]);
+        return new BandSet(rows, slots, blockStart, blockLength, [.. planes], [.. sources]);
     }
 
     /// <summary>Where channel <paramref name="channel"/> sits in a window starting at <paramref name="start"/> (0 to C_in - 1, wrapping).</summary>
