@@ -103,7 +103,7 @@ internal sealed class ImportGraph
         return tensor;
     }
 
-    /// <summary>Resolves every node's inputs; passes call this before looking at consumers.</summary>
+    /// <summary>Resolves every node's inputs (<see cref="Passes.ImportPasses"/> does before each pass).</summary>
     public void ResolveInputs()
     {
         foreach (ImportNode node in Nodes)

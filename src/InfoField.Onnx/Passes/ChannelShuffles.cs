@@ -10,10 +10,8 @@ namespace InfoField.Onnx.Passes;
 internal static class ChannelShuffles
 {
     /// <summary>Reads every such triple as a shuffle.</summary>
-    public static void Run(GraphImporter importer)
+    public static void Run(GraphImporter importer, ImportGraph graph)
     {
-        ImportGraph graph = importer.Graph;
-        graph.ResolveInputs();
         if (graph.Rank != 2)
         {
             return;

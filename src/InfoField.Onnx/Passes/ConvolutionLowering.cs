@@ -6,10 +6,8 @@ namespace InfoField.Onnx.Passes;
 internal static class ConvolutionLowering
 {
     /// <summary>Classifies every pending convolution.</summary>
-    public static void Run(GraphImporter importer)
+    public static void Run(GraphImporter importer, ImportGraph graph)
     {
-        ImportGraph graph = importer.Graph;
-        graph.ResolveInputs();
         foreach (ImportNode node in graph.Nodes)
         {
             if (node.Step is ConvStep conv)

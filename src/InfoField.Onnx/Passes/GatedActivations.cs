@@ -10,10 +10,8 @@ namespace InfoField.Onnx.Passes;
 internal static class GatedActivations
 {
     /// <summary>Fuses every such pair.</summary>
-    public static void Run(GraphImporter importer)
+    public static void Run(GraphImporter importer, ImportGraph graph)
     {
-        ImportGraph graph = importer.Graph;
-        graph.ResolveInputs();
         for (int n = 0; n < graph.Nodes.Count; n++)
         {
             ImportNode mul = graph.Nodes[n];

@@ -9,15 +9,28 @@ namespace InfoField.Onnx.Passes;
 /// </summary>
 internal static class ImportPasses
 {
-    /// <summary>Runs every pass on the graph <paramref name="importer"/> has read.</summary>
+    /// <summary>The passes, in the order they run.</summary>
+    private static readonly Action<GraphImporter, ImportGraph>[] Passes =
+    [
+        PadFolding.Run,
+        RollingConvolution.Run,
+        ConvolutionLowering.Run,
+        GatedActivations.Run,
+        ChannelShuffles.Run,
+        LinearBias.Run,
+        NestedConcat.Run,
+    ];
+
+    /// <summary>
+    /// Runs every pass on the graph <paramref name="importer"/> has read. Each pass is given the graph with every node's
+    /// inputs resolved (the redirections of the passes before it applied).
+    /// </summary>
     public static void Run(GraphImporter importer)
     {
-        PadFolding.Run(importer);
-        RollingConvolution.Run(importer);
-        ConvolutionLowering.Run(importer);
-        GatedActivations.Run(importer);
-        ChannelShuffles.Run(importer);
-        LinearBias.Run(importer);
-        NestedConcat.Run(importer);
+        foreach (Action<GraphImporter, ImportGraph> pass in Passes)
+        {
+            importer.Graph.ResolveInputs();
+            pass(importer, importer.Graph);
+        }
     }
 }

@@ -7,10 +7,8 @@ namespace InfoField.Onnx.Passes;
 internal static class LinearBias
 {
     /// <summary>Folds every such bias into its linear layer.</summary>
-    public static void Run(GraphImporter importer)
+    public static void Run(GraphImporter importer, ImportGraph graph)
     {
-        ImportGraph graph = importer.Graph;
-        graph.ResolveInputs();
         for (int n = 0; n < graph.Nodes.Count; n++)
         {
             ImportNode add = graph.Nodes[n];

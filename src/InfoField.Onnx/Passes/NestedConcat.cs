@@ -11,10 +11,8 @@ namespace InfoField.Onnx.Passes;
 internal static class NestedConcat
 {
     /// <summary>Nests every such concat.</summary>
-    public static void Run(GraphImporter importer)
+    public static void Run(GraphImporter importer, ImportGraph graph)
     {
-        ImportGraph graph = importer.Graph;
-        graph.ResolveInputs();
         var concats = new List<(int Tensor, int[] Inputs)>();
         for (int n = 0; n < graph.Nodes.Count; n++)
         {

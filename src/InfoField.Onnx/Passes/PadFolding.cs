@@ -10,9 +10,8 @@ namespace InfoField.Onnx.Passes;
 internal static class PadFolding
 {
     /// <summary>Folds every Pad that can be folded.</summary>
-    public static void Run(GraphImporter importer)
+    public static void Run(GraphImporter importer, ImportGraph graph)
     {
-        ImportGraph graph = importer.Graph;
         List<int>[] consumers = graph.Consumers();
         for (int n = 0; n < graph.Nodes.Count; n++)
         {

@@ -14,9 +14,8 @@ internal static class RollingConvolution
     private const string Pattern = "Gather then Conv is read as a rolling pointwise convolution only when";
 
     /// <summary>Reads every Gather-then-Conv pair as RPW.</summary>
-    public static void Run(GraphImporter importer)
+    public static void Run(GraphImporter importer, ImportGraph graph)
     {
-        ImportGraph graph = importer.Graph;
         List<int>[] consumers = graph.Consumers();
         for (int n = 0; n < graph.Nodes.Count; n++)
         {
