@@ -30,14 +30,12 @@ internal static class OnnxModelReader
                     break;
                 case 7:
                     WireReader.Expect(field, type, WireType.Delimited);
-                    long limit = reader.PushLimit();
-                    ReadGraph(reader, graph);
-                    reader.PopLimit(limit);
+                    Message(reader, r => ReadGraph(r, graph));
                     hasGraph = true;
                     break;
                 case 8:
                     WireReader.Expect(field, type, WireType.Delimited);
-                    var (domain, version) = ReadOpset(reader);
+                    var (domain, version) = Message(reader, ReadOpset);
                     string key = domain == "ai.onnx" ? string.Empty : domain;
                     opsets[key] = opsets.TryGetValue(key, out long earlier) ? Math.Max(earlier, version) : version;
                     break;
@@ -57,7 +55,6 @@ internal static class OnnxModelReader
 
     private static (string Domain, long Version) ReadOpset(WireReader reader)
     {
-        long limit = reader.PushLimit();
         string domain = string.Empty;
         long version = 0;
         while (!reader.AtEnd)
@@ -77,7 +74,6 @@ internal static class OnnxModelReader
             }
         }
 
-        reader.PopLimit(limit);
         return (domain, version);
     }
 
@@ -89,24 +85,16 @@ internal static class OnnxModelReader
             switch (field)
             {
                 case 1:
-                    WireReader.Expect(field, type, WireType.Delimited);
-                    Count(graph.Nodes.Count, OnnxLimits.MaxNodes, "nodes");
-                    graph.Nodes.Add(ReadNode(reader));
+                    AddMessage(reader, field, type, graph.Nodes, OnnxLimits.MaxNodes, "nodes", ReadNode);
                     break;
                 case 5:
-                    WireReader.Expect(field, type, WireType.Delimited);
-                    Count(graph.Initializers.Count, OnnxLimits.MaxValues, "initializers");
-                    graph.Initializers.Add(ReadTensor(reader));
+                    AddMessage(reader, field, type, graph.Initializers, OnnxLimits.MaxValues, "initializers", ReadTensor);
                     break;
                 case 11:
-                    WireReader.Expect(field, type, WireType.Delimited);
-                    Count(graph.Inputs.Count, OnnxLimits.MaxValues, "inputs");
-                    graph.Inputs.Add(ReadValueInfo(reader));
+                    AddMessage(reader, field, type, graph.Inputs, OnnxLimits.MaxValues, "inputs", ReadValueInfo);
                     break;
                 case 12:
-                    WireReader.Expect(field, type, WireType.Delimited);
-                    Count(graph.Outputs.Count, OnnxLimits.MaxValues, "outputs");
-                    graph.Outputs.Add(ReadValueInfo(reader));
+                    AddMessage(reader, field, type, graph.Outputs, OnnxLimits.MaxValues, "outputs", ReadValueInfo);
                     break;
                 default:
                     reader.Skip(type);
@@ -117,7 +105,6 @@ internal static class OnnxModelReader
 
     private static OnnxNode ReadNode(WireReader reader)
     {
-        long limit = reader.PushLimit();
         var node = new OnnxNode();
         while (!reader.AtEnd)
         {
@@ -125,37 +112,25 @@ internal static class OnnxModelReader
             switch (field)
             {
                 case 1:
-                    WireReader.Expect(field, type, WireType.Delimited);
-                    Count(node.Inputs.Count, OnnxLimits.MaxListValues, "inputs of a node");
-                    node.Inputs.Add(reader.ReadString(OnnxLimits.MaxStringBytes, "a node's input name"));
+                    AddString(reader, field, type, node.Inputs, "inputs of a node", "a node's input name");
                     break;
                 case 2:
-                    WireReader.Expect(field, type, WireType.Delimited);
-                    Count(node.Outputs.Count, OnnxLimits.MaxListValues, "outputs of a node");
-                    node.Outputs.Add(reader.ReadString(OnnxLimits.MaxStringBytes, "a node's output name"));
+                    AddString(reader, field, type, node.Outputs, "outputs of a node", "a node's output name");
                     break;
                 case 3:
-                    WireReader.Expect(field, type, WireType.Delimited);
-                    node.Name = reader.ReadString(OnnxLimits.MaxStringBytes, "a node's name");
+                    node.Name = ReadString(reader, field, type, "a node's name");
                     break;
                 case 4:
-                    WireReader.Expect(field, type, WireType.Delimited);
-                    node.OpType = reader.ReadString(OnnxLimits.MaxStringBytes, "a node's op type");
+                    node.OpType = ReadString(reader, field, type, "a node's op type");
                     break;
                 case 5:
-                    WireReader.Expect(field, type, WireType.Delimited);
-                    Count(node.Attributes.Count, OnnxLimits.MaxListValues, "attributes of a node");
-                    node.Attributes.Add(ReadAttribute(reader));
+                    AddMessage(reader, field, type, node.Attributes, OnnxLimits.MaxListValues, "attributes of a node", ReadAttribute);
                     break;
                 case 6:
-                    WireReader.Expect(field, type, WireType.Delimited);
-                    long length = reader.ReadLength();
-                    node.Doc = (reader.Position, length);
-                    reader.Advance(length);
+                    node.Doc = SkipBytes(reader, field, type);
                     break;
                 case 7:
-                    WireReader.Expect(field, type, WireType.Delimited);
-                    node.Domain = reader.ReadString(OnnxLimits.MaxStringBytes, "a node's domain");
+                    node.Domain = ReadString(reader, field, type, "a node's domain");
                     break;
                 default:
                     reader.Skip(type);
@@ -163,7 +138,6 @@ internal static class OnnxModelReader
             }
         }
 
-        reader.PopLimit(limit);
         if (node.Domain == "ai.onnx")
         {
             node.Domain = string.Empty;
@@ -174,7 +148,6 @@ internal static class OnnxModelReader
 
     private static OnnxAttribute ReadAttribute(WireReader reader)
     {
-        long limit = reader.PushLimit();
         var attribute = new OnnxAttribute();
         while (!reader.AtEnd)
         {
@@ -197,9 +170,7 @@ internal static class OnnxModelReader
                     attribute.S = reader.ReadString(OnnxLimits.MaxStringBytes, "a string attribute");
                     break;
                 case (5, WireType.Delimited):
-                    long tensorLimit = reader.PushLimit();
-                    attribute.T = ReadTensorFields(reader);
-                    reader.PopLimit(tensorLimit);
+                    attribute.T = Message(reader, ReadTensor);
                     break;
                 case (7, _):
                     attribute.Floats ??= [];
@@ -215,7 +186,6 @@ internal static class OnnxModelReader
             }
         }
 
-        reader.PopLimit(limit);
         return attribute;
     }
 
@@ -230,25 +200,17 @@ internal static class OnnxModelReader
         }
 
         WireReader.Expect(0, type, WireType.Delimited);
-        long limit = reader.PushLimit();
-        while (!reader.AtEnd)
+        Message(reader, packed =>
         {
-            Count(count++, OnnxLimits.MaxListValues, what);
-            read(reader);
-        }
-
-        reader.PopLimit(limit);
+            while (!packed.AtEnd)
+            {
+                Count(count++, OnnxLimits.MaxListValues, what);
+                read(packed);
+            }
+        });
     }
 
     private static OnnxTensor ReadTensor(WireReader reader)
-    {
-        long limit = reader.PushLimit();
-        OnnxTensor tensor = ReadTensorFields(reader);
-        reader.PopLimit(limit);
-        return tensor;
-    }
-
-    private static OnnxTensor ReadTensorFields(WireReader reader)
     {
         var tensor = new OnnxTensor();
         while (!reader.AtEnd)
@@ -270,14 +232,10 @@ internal static class OnnxModelReader
                     tensor.DataType = (int)reader.ReadInt64();
                     break;
                 case 8:
-                    WireReader.Expect(field, type, WireType.Delimited);
-                    tensor.Name = reader.ReadString(OnnxLimits.MaxStringBytes, "a tensor's name");
+                    tensor.Name = ReadString(reader, field, type, "a tensor's name");
                     break;
                 case 9:
-                    WireReader.Expect(field, type, WireType.Delimited);
-                    long length = reader.ReadLength();
-                    tensor.Raw = (reader.Position, length);
-                    reader.Advance(length);
+                    tensor.Raw = SkipBytes(reader, field, type);
                     break;
                 case 14:
                     WireReader.Expect(field, type, WireType.Varint);
@@ -298,7 +256,6 @@ internal static class OnnxModelReader
 
     private static OnnxValueInfo ReadValueInfo(WireReader reader)
     {
-        long limit = reader.PushLimit();
         var value = new OnnxValueInfo();
         while (!reader.AtEnd)
         {
@@ -309,9 +266,7 @@ internal static class OnnxModelReader
             }
             else if (field == 2 && type == WireType.Delimited)
             {
-                long typeLimit = reader.PushLimit();
-                ReadType(reader, value);
-                reader.PopLimit(typeLimit);
+                Message(reader, r => ReadType(r, value));
             }
             else
             {
@@ -319,44 +274,48 @@ internal static class OnnxModelReader
             }
         }
 
-        reader.PopLimit(limit);
         return value;
     }
 
     /// <summary>A TypeProto: only tensor_type (field 1) is read; sequences, maps and optionals are skipped.</summary>
-    private static void ReadType(WireReader reader, OnnxValueInfo value)
+    private static OnnxValueInfo ReadType(WireReader reader, OnnxValueInfo value)
     {
         while (!reader.AtEnd)
         {
             var (field, type) = reader.ReadTag();
-            if (field != 1 || type != WireType.Delimited)
+            if (field == 1 && type == WireType.Delimited)
+            {
+                Message(reader, r => ReadTensorType(r, value));
+            }
+            else
             {
                 reader.Skip(type);
-                continue;
             }
-
-            long limit = reader.PushLimit();
-            while (!reader.AtEnd)
-            {
-                var (inner, innerType) = reader.ReadTag();
-                if (inner == 1 && innerType == WireType.Varint)
-                {
-                    value.ElementType = (int)reader.ReadInt64();
-                }
-                else if (inner == 2 && innerType == WireType.Delimited)
-                {
-                    long shapeLimit = reader.PushLimit();
-                    value.Shape = ReadShape(reader, value.Shape ?? []);
-                    reader.PopLimit(shapeLimit);
-                }
-                else
-                {
-                    reader.Skip(innerType);
-                }
-            }
-
-            reader.PopLimit(limit);
         }
+
+        return value;
+    }
+
+    private static OnnxValueInfo ReadTensorType(WireReader reader, OnnxValueInfo value)
+    {
+        while (!reader.AtEnd)
+        {
+            var (field, type) = reader.ReadTag();
+            if (field == 1 && type == WireType.Varint)
+            {
+                value.ElementType = (int)reader.ReadInt64();
+            }
+            else if (field == 2 && type == WireType.Delimited)
+            {
+                value.Shape = Message(reader, r => ReadShape(r, value.Shape ?? []));
+            }
+            else
+            {
+                reader.Skip(type);
+            }
+        }
+
+        return value;
     }
 
     private static List<OnnxDim> ReadShape(WireReader reader, List<OnnxDim> dims)
@@ -364,40 +323,94 @@ internal static class OnnxModelReader
         while (!reader.AtEnd)
         {
             var (field, type) = reader.ReadTag();
-            if (field != 1 || type != WireType.Delimited)
+            if (field == 1 && type == WireType.Delimited)
+            {
+                Count(dims.Count, OnnxLimits.MaxRank, "dims of a value's shape");
+                dims.Add(Message(reader, ReadDim));
+            }
+            else
             {
                 reader.Skip(type);
-                continue;
             }
-
-            Count(dims.Count, OnnxLimits.MaxRank, "dims of a value's shape");
-            long limit = reader.PushLimit();
-            long? size = null;
-            string? param = null;
-            while (!reader.AtEnd)
-            {
-                var (inner, innerType) = reader.ReadTag();
-                if (inner == 1 && innerType == WireType.Varint)
-                {
-                    size = reader.ReadInt64();
-                    param = null;
-                }
-                else if (inner == 2 && innerType == WireType.Delimited)
-                {
-                    param = reader.ReadString(OnnxLimits.MaxStringBytes, "a symbolic dim's name");
-                    size = null;
-                }
-                else
-                {
-                    reader.Skip(innerType);
-                }
-            }
-
-            reader.PopLimit(limit);
-            dims.Add(new OnnxDim(size, param));
         }
 
         return dims;
+    }
+
+    private static OnnxDim ReadDim(WireReader reader)
+    {
+        long? size = null;
+        string? param = null;
+        while (!reader.AtEnd)
+        {
+            var (field, type) = reader.ReadTag();
+            if (field == 1 && type == WireType.Varint)
+            {
+                size = reader.ReadInt64();
+                param = null;
+            }
+            else if (field == 2 && type == WireType.Delimited)
+            {
+                param = reader.ReadString(OnnxLimits.MaxStringBytes, "a symbolic dim's name");
+                size = null;
+            }
+            else
+            {
+                reader.Skip(type);
+            }
+        }
+
+        return new OnnxDim(size, param);
+    }
+
+    /// <summary>Reads the embedded message the reader is at (after its tag) with <paramref name="read"/>, which reads to its end.</summary>
+    private static T Message<T>(WireReader reader, Func<WireReader, T> read)
+    {
+        long limit = reader.PushLimit();
+        T result = read(reader);
+        reader.PopLimit(limit);
+        return result;
+    }
+
+    /// <inheritdoc cref="Message{T}"/>
+    private static void Message(WireReader reader, Action<WireReader> read)
+    {
+        long limit = reader.PushLimit();
+        read(reader);
+        reader.PopLimit(limit);
+    }
+
+    /// <summary>One more element of a repeated message field: at most <paramref name="limit"/> in all.</summary>
+    private static void AddMessage<T>(WireReader reader, int field, WireType type, List<T> list, int limit, string what, Func<WireReader, T> read)
+    {
+        WireReader.Expect(field, type, WireType.Delimited);
+        Count(list.Count, limit, what);
+        list.Add(Message(reader, read));
+    }
+
+    /// <summary>One more element of a repeated string field of a node: at most <see cref="OnnxLimits.MaxListValues"/> in all.</summary>
+    private static void AddString(WireReader reader, int field, WireType type, List<string> list, string what, string item)
+    {
+        WireReader.Expect(field, type, WireType.Delimited);
+        Count(list.Count, OnnxLimits.MaxListValues, what);
+        list.Add(reader.ReadString(OnnxLimits.MaxStringBytes, item));
+    }
+
+    /// <summary>A string field, which must be length-delimited.</summary>
+    private static string ReadString(WireReader reader, int field, WireType type, string what)
+    {
+        WireReader.Expect(field, type, WireType.Delimited);
+        return reader.ReadString(OnnxLimits.MaxStringBytes, what);
+    }
+
+    /// <summary>A bytes field, not read: where it lies in the file.</summary>
+    private static (long Offset, long Length) SkipBytes(WireReader reader, int field, WireType type)
+    {
+        WireReader.Expect(field, type, WireType.Delimited);
+        long length = reader.ReadLength();
+        var range = (reader.Position, length);
+        reader.Advance(length);
+        return range;
     }
 
     private static void Count(int count, int limit, string what)
