@@ -14,24 +14,13 @@ internal static class ConvolutionReaders
 
     private static void Conv(OnnxNodeContext node)
     {
-        FlatTensor x = node.Tensor(0);
-        FeatureShape input = node.Shape(x);
-        int rank = node.SpatialRank;
-        int[] w = node.WeightDims(1, rank + 2, "weight");
-        int groups = node.Narrow("group", node.Int("group", 1), 1);
+        var (x, input, w, groups) = ConvolutionAttributes.Weight(node);
         if ((long)w[1] * groups != input.Channels)
         {
             throw node.Fail($"its weight reads {w[1]} channels per group in {groups} groups, but its input has {input.Channels} channels");
         }
 
-        if (node.Ints("kernel_shape") is { } declared && !declared.SequenceEqual(w[2..].Select(k => (long)k)))
-        {
-            throw node.Fail($"has kernel_shape [{string.Join(", ", declared)}] but its weight's kernel is [{string.Join(", ", w[2..])}]");
-        }
-
-        Pair kernel = rank == 2 ? new Pair(w[2], w[3]) : new Pair(1, w[2]);
-        Pair stride = node.Axes("strides", 1);
-        Pair dilation = node.Axes("dilations", 1);
+        var (kernel, stride, dilation) = ConvolutionAttributes.Window(node, w);
         Pair padding = node.Padding(input, kernel, stride, dilation);
         bool bias = node.Has(2);
         if (bias)

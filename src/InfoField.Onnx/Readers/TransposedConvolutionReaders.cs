@@ -17,11 +17,7 @@ internal static class TransposedConvolutionReaders
     /// </summary>
     private static void ConvTranspose(OnnxNodeContext node)
     {
-        FlatTensor x = node.Tensor(0);
-        FeatureShape input = node.Shape(x);
-        int rank = node.SpatialRank;
-        int[] w = node.WeightDims(1, rank + 2, "weight");
-        int groups = node.Narrow("group", node.Int("group", 1), 1);
+        var (x, input, w, groups) = ConvolutionAttributes.Weight(node);
         if (w[0] != input.Channels)
         {
             throw node.Fail($"its weight reads {w[0]} channels, but its input has {input.Channels} channels");
@@ -37,14 +33,8 @@ internal static class TransposedConvolutionReaders
             throw node.Fail($"has auto_pad '{node.Text("auto_pad", "NOTSET")}'; InfoField reads ConvTranspose with explicit pads");
         }
 
-        if (node.Ints("kernel_shape") is { } declared && !declared.SequenceEqual(w[2..].Select(k => (long)k)))
-        {
-            throw node.Fail($"has kernel_shape [{string.Join(", ", declared)}] but its weight's kernel is [{string.Join(", ", w[2..])}]");
-        }
-
-        Pair kernel = rank == 2 ? new Pair(w[2], w[3]) : new Pair(1, w[2]);
-        Pair stride = node.Axes("strides", 1);
-        Pair dilation = node.Axes("dilations", 1);
+        var (kernel, stride, dilation) = ConvolutionAttributes.Window(node, w);
+        int rank = node.SpatialRank;
         long[] pads = node.Ints("pads") ?? new long[2 * rank];
         long[] extra = node.Ints("output_padding") ?? new long[rank];
         if (pads.Length != 2 * rank || extra.Length != rank)
