@@ -91,31 +91,23 @@ public static class Decomposer
         settings ??= new BlockSettings();
         var replacements = new List<Replacement>();
         bool first = true;
-        var stages = new List<Stage>();
-        for (int s = 0; s < network.Stages.Count; s++)
+        string description = Name(block, settings);
+        string? name = block == ReplacementBlock.None ? null : $"{network.Name}-{description.ToLowerInvariant().Replace('+', '-')}";
+        return Rewrite(network, description, name, replacements, (s, stage, layout) =>
         {
-            Stage stage = network.Stages[s];
             var units = new List<Unit>();
             for (int u = 0; u < stage.Units.Count; u++)
             {
                 Unit unit = stage.Units[u];
                 string path = $"stages[{s}].units[{u}]";
                 int before = replacements.Count(r => r.To is not null);
-                OpGraph graph = Replace(unit.Graph, network.Layout.Stages[s].Units[u].Tensors, $"{path}.ops", unit.Name, block, settings, replacements, ref first);
+                OpGraph graph = Replace(unit.Graph, layout.Units[u].Tensors, $"{path}.ops", unit.Name, block, settings, replacements, ref first);
                 bool renamed = replacements.Count(r => r.To is not null) > before && unit.Graph.IsChain;
-                units.Add(renamed ? unit with { Name = $"{ShortName(block)}-{network.Layout.Stages[s].Units[u].Output.Channels}", Graph = graph } : unit with { Graph = graph });
+                units.Add(renamed ? unit with { Name = $"{ShortName(block)}-{layout.Units[u].Output.Channels}", Graph = graph } : unit with { Graph = graph });
             }
 
-            stages.Add(stage with { Units = units.ToValueList() });
-        }
-
-        Network after = network.WithStages(stages.ToValueList());
-        if (block != ReplacementBlock.None)
-        {
-            after = after.WithName($"{network.Name}-{Name(block, settings).ToLowerInvariant().Replace('+', '-')}");
-        }
-
-        return new Decomposition(network, after, Name(block, settings), replacements.ToValueList(), CostModel.Of(network).Total, CostModel.Of(after).Total);
+            return units;
+        });
     }
 
     /// <summary>
@@ -128,11 +120,9 @@ public static class Decomposer
         settings ??= new BlockSettings();
         var replacements = new List<Replacement>();
         bool first = true;
-        var stages = new List<Stage>();
-        for (int s = 0; s < network.Stages.Count; s++)
+        string description = string.Create(CultureInfo.InvariantCulture, $"rule: cheapest blocks A-F satisfying the Rule of Kernel Replacement (g={settings.Groups}, o={settings.Overlap})");
+        return Rewrite(network, description, $"{network.Name}-rule", replacements, (s, stage, layout) =>
         {
-            Stage stage = network.Stages[s];
-            StageLayout layout = network.Layout.Stages[s];
             var units = new List<Unit>();
             int u = 0;
             while (u < stage.Units.Count)
@@ -161,11 +151,30 @@ public static class Decomposer
                 u++;
             }
 
-            stages.Add(stage with { Units = units.ToValueList() });
+            return units;
+        });
+    }
+
+    /// <summary>
+    /// The decomposition of <paramref name="network"/> whose stages hold the units <paramref name="stageUnits"/> gives for
+    /// each (stage number, stage, its layout), renamed <paramref name="name"/> unless that is null; with the costs before
+    /// and after and the <paramref name="replacements"/> made meanwhile.
+    /// </summary>
+    private static Decomposition Rewrite(Network network, string description, string? name, List<Replacement> replacements, Func<int, Stage, StageLayout, List<Unit>> stageUnits)
+    {
+        var stages = new List<Stage>();
+        for (int s = 0; s < network.Stages.Count; s++)
+        {
+            Stage stage = network.Stages[s];
+            stages.Add(stage with { Units = stageUnits(s, stage, network.Layout.Stages[s]).ToValueList() });
         }
 
-        Network after = network.WithStages(stages.ToValueList()).WithName($"{network.Name}-rule");
-        string description = string.Create(CultureInfo.InvariantCulture, $"rule: cheapest blocks A-F satisfying the Rule of Kernel Replacement (g={settings.Groups}, o={settings.Overlap})");
+        Network after = network.WithStages(stages.ToValueList());
+        if (name is not null)
+        {
+            after = after.WithName(name);
+        }
+
         return new Decomposition(network, after, description, replacements.ToValueList(), CostModel.Of(network).Total, CostModel.Of(after).Total);
     }
 
