@@ -89,8 +89,15 @@ internal sealed class ImportGraph
     /// <summary>The node making <paramref name="tensor"/>, or null for the input.</summary>
     public ImportNode? Producer(int tensor) => tensor == 0 ? null : Nodes[tensor - 1];
 
-    /// <summary>Makes every reader of <paramref name="tensor"/> read <paramref name="replacement"/> instead.</summary>
-    public void Redirect(int tensor, int replacement) => _redirects[tensor] = replacement;
+    /// <summary>
+    /// Folds node <paramref name="node"/> into the node making <paramref name="tensor"/>, which becomes <paramref name="op"/>
+    /// (the two nodes' work as one op): every reader of the folded node's output reads <paramref name="tensor"/> instead.
+    /// </summary>
+    public void Fold(int node, int tensor, Op op)
+    {
+        Nodes[tensor - 1].Step = new OpStep(op);
+        _redirects[node + 1] = tensor;
+    }
 
     /// <summary>The tensor <paramref name="tensor"/> stands for after redirections.</summary>
     public int Resolve(int tensor)

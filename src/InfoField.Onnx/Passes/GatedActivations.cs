@@ -27,14 +27,13 @@ internal static class GatedActivations
     {
         ImportGraph graph = importer.Graph;
         ImportNode node = graph.Nodes[mul];
-        if (graph.Producer(gate) is not { Op: Activation { Kind: ActivationKind.Sigmoid or ActivationKind.Hardsigmoid } activation, Inputs: [int source] } producer
+        if (graph.Producer(gate) is not { Op: Activation { Kind: ActivationKind.Sigmoid or ActivationKind.Hardsigmoid } activation, Inputs: [int source] }
             || source != x || importer.OnnxConsumers(node.InputNames[slot]) != 1)
         {
             return false;
         }
 
-        producer.Step = new OpStep(new Activation(activation.Kind == ActivationKind.Sigmoid ? ActivationKind.Silu : ActivationKind.Hardswish));
-        graph.Redirect(mul + 1, gate);
+        graph.Fold(mul, gate, new Activation(activation.Kind == ActivationKind.Sigmoid ? ActivationKind.Silu : ActivationKind.Hardswish));
         return true;
     }
 }

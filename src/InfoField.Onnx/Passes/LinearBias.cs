@@ -13,7 +13,7 @@ internal static class LinearBias
         {
             ImportNode add = graph.Nodes[n];
             if (add.Step is not BiasStep bias || add.Inputs is not [int x]
-                || graph.Producer(x) is not { Op: Linear { Bias: false } linear } producer || importer.OnnxConsumers(add.InputNames[0]) != 1)
+                || graph.Producer(x) is not { Op: Linear { Bias: false } linear } || importer.OnnxConsumers(add.InputNames[0]) != 1)
             {
                 continue;
             }
@@ -23,8 +23,7 @@ internal static class LinearBias
                 throw new OnnxReadException($"{add.Source}: its bias has dims [{string.Join(", ", bias.Dims)}]; expected [{linear.OutFeatures}], one per output feature of the MatMul before it");
             }
 
-            producer.Step = new OpStep(linear with { Bias = true });
-            graph.Redirect(n + 1, x);
+            graph.Fold(n, x, linear with { Bias = true });
         }
     }
 }
