@@ -8,6 +8,24 @@ namespace InfoField.Cli;
 /// <summary>The <c>infofield</c> command: parses, calls the library, prints. Exit codes: 0 success, 1 error, 2 usage, 3 an incomplete study (<c>--report</c>).</summary>
 public static class CliApp
 {
+    /// <summary>The commands, in the order the help lists them.</summary>
+    private static readonly Func<CliConsole, Command>[] Commands =
+    [
+        ModelsCommand.Create,
+        AnalyzeCommand.Create,
+        OptimizeCommand.Create,
+        ReproduceCommand.Create,
+        RuleCommand.Create,
+        DecomposeCommand.Create,
+        ReportCommand.Create,
+        ExportCommand.Create,
+        BenchCommand.Create,
+        TrainCommand.Create,
+        EvalCommand.Create,
+        StudyCommand.CreateStudy,
+        StudyCommand.CreateCompare,
+    ];
+
     /// <summary>Runs the command line <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, null);
 
@@ -19,19 +37,10 @@ public static class CliApp
     {
         var root = new RootCommand("InfoField: measure how much of its input each layer of a CNN sees (the Information Field), and reorganize networks where it says layers are wasted.");
         var console = new CliConsole(output, error) { RawOut = rawOutput };
-        root.Subcommands.Add(ModelsCommand.Create(console));
-        root.Subcommands.Add(AnalyzeCommand.Create(console));
-        root.Subcommands.Add(OptimizeCommand.Create(console));
-        root.Subcommands.Add(ReproduceCommand.Create(console));
-        root.Subcommands.Add(RuleCommand.Create(console));
-        root.Subcommands.Add(DecomposeCommand.Create(console));
-        root.Subcommands.Add(ReportCommand.Create(console));
-        root.Subcommands.Add(ExportCommand.Create(console));
-        root.Subcommands.Add(BenchCommand.Create(console));
-        root.Subcommands.Add(TrainCommand.Create(console));
-        root.Subcommands.Add(EvalCommand.Create(console));
-        root.Subcommands.Add(StudyCommand.CreateStudy(console));
-        root.Subcommands.Add(StudyCommand.CreateCompare(console));
+        foreach (Func<CliConsole, Command> create in Commands)
+        {
+            root.Subcommands.Add(create(console));
+        }
 
         OptionChecks.AddTo(root);
         ParseResult parsed = root.Parse(args);
