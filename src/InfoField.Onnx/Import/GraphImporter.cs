@@ -178,22 +178,18 @@ internal sealed class GraphImporter
     internal object? Lookup(OnnxNodeContext context, int input) =>
         _values.TryGetValue(context.InputName(input), out object? value) ? value : null;
 
+    /// <summary>Input <paramref name="input"/> as a feature map: a view (other dims, such as a piece of a shuffle) is refused, naming the node that makes it.</summary>
     internal int TensorInput(OnnxNodeContext context, int input)
     {
-        string name = RequireInput(context, input);
-        switch (Lookup(context, input))
+        int tensor = AnyTensorInput(context, input);
+        if (Graph.View(tensor) is null)
         {
-            case int tensor when Graph.View(tensor) is null:
-                return tensor;
-            case int view:
-                ImportNode producer = Graph.Producer(view)!;
-                string requirement = producer.Step is PendingStep pending ? pending.Requirement : "is not a feature map";
-                throw context.Fail($"reads the output of {producer.Source}, which {requirement.TrimStart()}");
-            case ImportConstant:
-                throw context.Fail($"input '{name}' is a constant where InfoField expects a tensor computed from the network's input");
-            default:
-                throw context.Fail($"reads '{name}', which no earlier node makes");
+            return tensor;
         }
+
+        ImportNode producer = Graph.Producer(tensor)!;
+        string requirement = producer.Step is PendingStep pending ? pending.Requirement : "is not a feature map";
+        throw context.Fail($"reads the output of {producer.Source}, which {requirement.TrimStart()}");
     }
 
     /// <summary>Input <paramref name="input"/> as a tensor of any dims (a feature map or a view), for the readers of a shuffle's pieces.</summary>
