@@ -19,6 +19,29 @@ public class ReaderTableTests
     }
 
     [Fact]
+    public void Every_reader_file_registers_itself_and_no_two_read_the_same_operator_version()
+    {
+        // A built-in operator is registered by its own reader file: every file of the Readers folder that declares a
+        // static All list of entries is collected, and nothing else needs editing.
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no repository root above the tests");
+        }
+
+        string[] declaring = [.. Directory.GetFiles(Path.Combine(root, "src", "InfoField.Onnx", "Readers"), "*.cs")
+            .Where(file => File.ReadAllText(file).Contains("public static IEnumerable<OnnxReader> All =>", StringComparison.Ordinal))
+            .Select(file => Path.GetFileNameWithoutExtension(file)!)
+            .Order(StringComparer.Ordinal)];
+        Assert.True(declaring.Length >= 13, string.Join(", ", declaring));
+        Assert.Equal(declaring, Readers.DefaultReaders.Families.Select(family => family.Type.Name).Order(StringComparer.Ordinal));
+
+        var keys = Readers.DefaultReaders.Families.SelectMany(family => family.Entries).Select(e => (e.Domain, e.OpType, e.SinceVersion)).ToList();
+        Assert.Equal(keys.Count, keys.Distinct().Count());
+        Assert.Equal(keys.Count, OnnxReaderSet.Default.Entries.Count());
+    }
+
+    [Fact]
     public void An_entry_is_found_by_the_highest_since_version_at_most_the_models_opset()
     {
         OnnxReaderSet table = OnnxReaderSet.Default;
