@@ -1,5 +1,6 @@
 using InfoField.Architecture;
 using InfoField.Costs;
+using InfoField.Field;
 using InfoField.Kernels;
 using InfoField.Onnx;
 using InfoField.Organizer;
@@ -117,6 +118,38 @@ public sealed class OnnxExportTests : IDisposable
 
         Assert.Equal([3], cell.DeadNodes);
         ExportAndCompare(network);
+    }
+
+    [Fact]
+    public void A_1d_network_written_by_infofield_runs_in_onnx_runtime_and_reads_back_as_the_same_network()
+    {
+        // Written 1-D throughout (N x C x L, kernels of one axis), as PyTorch writes Conv1d, so the importer reads it.
+        var input = new FeatureShape(2, 1, 64);
+        OpGraph block = OpGraph.Residual([new DepthwiseConvolution(Pair.Line(5), Pair.Line(1), Pair.Line(4, 0), Pair.Line(2)), Ops.BatchNorm(), Ops.Relu(), Ops.Pointwise(16), Ops.BatchNorm()]);
+        OpGraph gated = OpGraph.Parallel(Ops.Multiply(), OpGraph.Identity, [Ops.GlobalAvgPool(), Ops.Pointwise(16, bias: true), Ops.Sigmoid()]);
+        var network = new Network(
+            "signal",
+            input,
+            [
+                new Stage([new Unit("stem", [new Convolution(16, Pair.Line(7), Pair.Line(2), Pair.Line(3, 0), Pair.Line(1)), Ops.BatchNorm(), Ops.Relu()])]),
+                new Stage([Ops.MaxPool(2) with { Kernel = Pair.Line(3), Stride = Pair.Line(2), Padding = Pair.Line(1, 0) }], [new Unit("block", block.Then(Ops.Relu())), new Unit("shuffle", [Ops.Pointwise(16, groups: 4), Ops.Shuffle(4)]), new Unit("gated", gated)]),
+                new Stage([new Unit("down", [new Convolution(32, Pair.Line(3), Pair.Line(2), Pair.Line(1, 0), Pair.Line(1), Groups: 2, Bias: true), Ops.Relu()])]),
+            ],
+            [new AdaptivePooling(PoolKind.Average, Pair.Line(2)), Ops.Flatten(), Ops.Linear(4)],
+            spatialRank: 1);
+
+        string path = ExportAndCompare(network);
+        Network read = OnnxImport.Load(path);
+
+        // The importer cuts units at every convolution of a chain; the layers, costs, stages and fields are the same.
+        Assert.Equal(1, read.SpatialRank);
+        Assert.Equal(network.Input, read.Input);
+        Assert.Equal(network.Output, read.Output);
+        Assert.Equal(CostModel.Of(network).Total, CostModel.Of(read).Total);
+        Assert.Equal(network.Stages.Count, read.Stages.Count);
+        Assert.Equal(
+            InformationField.Analyze(network).Stages.Select(stage => stage.Units[^1].If),
+            InformationField.Analyze(read).Stages.Select(stage => stage.Units[^1].If));
     }
 
     [Fact]

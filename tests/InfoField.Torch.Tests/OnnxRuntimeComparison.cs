@@ -39,8 +39,10 @@ internal static class OnnxRuntimeComparison
         string path = Path.Combine(folder, $"{network.Name}.onnx");
         OnnxExport.Save(module, path, forms);
 
+        // A 1-D network reads N x C x L, in TorchSharp as in ONNX.
         FeatureShape shape = network.Input;
-        Tensor x = randn(2, shape.Channels, shape.Height, shape.Width);
+        int[] dims = network.SpatialRank == 1 ? [2, shape.Channels, shape.Width] : [2, shape.Channels, shape.Height, shape.Width];
+        Tensor x = randn([.. dims.Select(dim => (long)dim)]);
         float[] expected;
         using (no_grad())
         {
@@ -48,9 +50,12 @@ internal static class OnnxRuntimeComparison
         }
 
         using var session = new InferenceSession(path);
-        var feed = new DenseTensor<float>(x.data<float>().ToArray(), new[] { 2, shape.Channels, shape.Height, shape.Width });
+        var feed = new DenseTensor<float>(x.data<float>().ToArray(), dims);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, feed)]);
         float[] actual = results.Single().AsEnumerable<float>().ToArray();
+        FeatureShape output = network.Layout.Output;
+        int[] outputDims = output.IsFlat ? [2, output.Channels] : network.SpatialRank == 1 ? [2, output.Channels, output.Width] : [2, output.Channels, output.Height, output.Width];
+        Assert.Equal(outputDims, results.Single().AsTensor<float>().Dimensions.ToArray());
 
         Assert.Equal(expected.Length, actual.Length);
         double scale = expected.Max(value => Math.Abs(value));

@@ -163,9 +163,24 @@ public sealed class OpKindConformanceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Kinds))]
-    public void A_kind_exports_to_onnx_runs_in_onnx_runtime_and_imports_back(string type)
+    public void A_kind_exports_to_onnx_runs_in_onnx_runtime_and_imports_back(string type) => ExportRunAndImport(type, Samples[type]);
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void A_kind_in_a_1d_network_round_trips_through_spec_and_onnx(string type)
     {
-        Sample sample = Samples[type];
+        // A 1-D network's ONNX form is 1-D throughout (N x C x L, as PyTorch writes Conv1d), so it reads back.
+        Sample sample = OnALine(Samples[type]);
+
+        Network read = NetworkSpec.Parse(NetworkSpec.Serialize(sample.Network), $"{type}.json");
+        Assert.Equal(sample.Network, read);
+        Assert.Equal(1, read.SpatialRank);
+
+        ExportRunAndImport(type, sample);
+    }
+
+    private void ExportRunAndImport(string type, Sample sample)
+    {
         Network network = sample.Network;
         if (sample.NoOnnxForm is { } reason)
         {
@@ -191,6 +206,8 @@ public sealed class OpKindConformanceTests : IDisposable
         }
 
         Network imported = OnnxImport.Load(path);
+        Assert.Equal(network.SpatialRank, imported.SpatialRank);
+        Assert.Equal(network.Input, imported.Input);
 
         List<Op> expected = Flat(network);
         if (sample.ImportsAs is ({ } instead, _))
@@ -297,6 +314,47 @@ public sealed class OpKindConformanceTests : IDisposable
 
         Assert.True(paths.Count >= 15, $"the recipes name only {paths.Count} files");
         Assert.All(paths, path => Assert.True(File.Exists(Path.Combine(root, path)) || Directory.Exists(Path.Combine(root, path)), $"docs/developers.md names {path}, which does not exist"));
+    }
+
+    /// <summary>
+    /// <paramref name="sample"/> as a 1-D network: the input's length is its width, and every window op's kernel, stride,
+    /// dilation, scale, size and output have height 1 (padding 0 along the height).
+    /// </summary>
+    private static Sample OnALine(Sample sample)
+    {
+        static Network Convert(Network network) => new(
+            network.Name,
+            network.Input with { Height = 1 },
+            [.. network.Stages.Select(stage => new Stage([.. stage.Entry.Select(OnALine)], [.. stage.Units.Select(unit => unit with { Graph = unit.Graph.Select(OnALine) })]))],
+            [.. network.Head.Select(OnALine)],
+            spatialRank: 1);
+
+        return sample with
+        {
+            Op = OnALine(sample.Op),
+            Input = sample.Input with { Height = 1 },
+            Network = Convert(sample.Network),
+            ImportsAs = sample.ImportsAs is ({ } instead, string why) ? (OnALine(instead), why) : sample.ImportsAs,
+            OnnxNetwork = sample.OnnxNetwork is { } onnx ? Convert(onnx) : null,
+        };
+    }
+
+    private static Op OnALine(Op op)
+    {
+        static Pair Length(Pair value) => Pair.Line(value.W);
+        static Pair Padding(Pair value) => Pair.Line(value.W, 0);
+        return op switch
+        {
+            Convolution c => c with { Kernel = Length(c.Kernel), Stride = Length(c.Stride), Padding = Padding(c.Padding), Dilation = Length(c.Dilation) },
+            DepthwiseConvolution d => d with { Kernel = Length(d.Kernel), Stride = Length(d.Stride), Padding = Padding(d.Padding), Dilation = Length(d.Dilation) },
+            PointwiseConvolution p => p with { Stride = Length(p.Stride) },
+            Pooling p => p with { Kernel = Length(p.Kernel), Stride = Length(p.Stride), Padding = Padding(p.Padding) },
+            AdaptivePooling a => a with { Output = Length(a.Output) },
+            Resize r => r with { Scale = r.Scale is Pair scale ? Length(scale) : null, Size = r.Size is Pair size ? Length(size) : null },
+            TransposedConvolution t => t with { Kernel = Length(t.Kernel), Stride = Length(t.Stride), Padding = Padding(t.Padding), OutputPadding = Padding(t.OutputPadding), Dilation = Length(t.Dilation) },
+            Zero z => z with { Stride = Length(z.Stride) },
+            _ => op,
+        };
     }
 
     /// <summary>The ops of a network in the order they run: each stage's entry and units, then the head.</summary>

@@ -142,9 +142,8 @@ public class ShapePreservationTests
                 $"{network.Name}, {what}: {after.Input} -> {after.Output} where the original is {network.Input} -> {network.Output}");
         }
 
-        // InfoField writes a 1-D network as ONNX with a leading Unsqueeze to N x C x 1 x L, which its importer does not
-        // read back yet (docs/onnx.md); 1-D networks are checked in memory above.
-        if (onnxRoundTrip && network.SpatialRank == 2)
+        // 1-D networks too: InfoField writes them 1-D throughout (N x C x L), which its importer reads back.
+        if (onnxRoundTrip)
         {
             ReadsBackWithTheSameShapes(network, optimized, "optimized");
 
@@ -176,8 +175,8 @@ public class ShapePreservationTests
 
         Network read = OnnxImport.Read(bytes, after.Name, $"{what}.onnx");
         Assert.True(
-            read.Input == original.Input && read.Output == original.Output,
-            $"{original.Name} {what}, written as ONNX and read back: {read.Input} -> {read.Output} where the original is {original.Input} -> {original.Output}");
+            read.Input == original.Input && read.Output == original.Output && read.SpatialRank == original.SpatialRank,
+            $"{original.Name} {what}, written as ONNX and read back: {read.Input} -> {read.Output} (rank {read.SpatialRank}) where the original is {original.Input} -> {original.Output} (rank {original.SpatialRank})");
     }
 
     /// <summary>Every spec under samples/ (not the samples' build outputs) and every ONNX fixture, relative to the repository.</summary>

@@ -337,7 +337,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
             }
 
             // Padding is checked below, with its own message: only kernel, stride and dilation (and adaptive pooling) count here.
-            if (layer.Window(input).H is { Rule: not AxisRule.Sliding } or { Kernel: not 1 } or { Stride: not 1 } or { Dilation: not 1 })
+            if (layer.Window(input).H is { Rule: not (AxisRule.Sliding or AxisRule.Transposed) } or { Kernel: not 1 } or { Stride: not 1 } or { Dilation: not 1 })
             {
                 return new Violation("kernel", "a 1-D network needs kernels, strides and dilations of height 1");
             }

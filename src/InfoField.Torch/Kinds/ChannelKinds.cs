@@ -35,13 +35,14 @@ internal static class ChannelKinds
         (s, w) => SliceForm(w, s.AsSlice(w.Shape.Channels).Start, s.AsSlice(w.Shape.Channels).Count))
         .Reads<ChannelSplitModule>((split, _) => new ChannelSplit(split.Part, split.Parts));
 
-    /// <summary>Reshape to (N, a, b, H, W), swap a and b, reshape back: a shuffle with a = g, an interlace with a = C / g.</summary>
+    /// <summary>Reshape to (N, a, b, H, W) (or (N, a, b, L)), swap a and b, reshape back: a shuffle with a = g, an interlace with a = C / g.</summary>
     private static string Permute(OnnxOpWriter w, int a, int b)
     {
         FeatureShape shape = w.Shape;
-        string split = w.Node("Reshape", [w.Input, w.Constant("shape", [0, a, b, shape.Height, shape.Width])]);
-        string swapped = w.Node("Transpose", [split], Ints("perm", 0, 2, 1, 3, 4));
-        return w.Node("Reshape", [swapped, w.Constant("shape", [0, shape.Channels, shape.Height, shape.Width])]);
+        long[] resolution = w.Resolution(shape);
+        string split = w.Node("Reshape", [w.Input, w.Constant("shape", [0, a, b, .. resolution])]);
+        string swapped = w.Node("Transpose", [split], Ints("perm", [0, 2, 1, .. Enumerable.Range(3, resolution.Length).Select(axis => (long)axis)]));
+        return w.Node("Reshape", [swapped, w.Constant("shape", [0, shape.Channels, .. resolution])]);
     }
 
     private static string SliceForm(OnnxOpWriter w, int start, int count) =>

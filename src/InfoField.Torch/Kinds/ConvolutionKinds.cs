@@ -67,10 +67,10 @@ internal static class ConvolutionKinds
         w.Node(
             "Conv",
             bias ? [w.Input, w.Weight("weight"), w.Weight("bias")] : [w.Input, w.Weight("weight")],
-            Ints("kernel_shape", kernel.H, kernel.W),
-            Ints("strides", stride.H, stride.W),
-            Ints("pads", padding.H, padding.W, padding.H, padding.W),
-            Ints("dilations", dilation.H, dilation.W),
+            w.Spatial("kernel_shape", kernel),
+            w.Spatial("strides", stride),
+            w.Pads(padding, padding),
+            w.Spatial("dilations", dilation),
             Int("group", groups));
 
     /// <summary>RPW as Gather(input channels in window order) then a 1x1 Conv with one group per filter.</summary>
@@ -89,12 +89,12 @@ internal static class ConvolutionKinds
         }
 
         string windows = w.Node("Gather", [w.Input, w.Constant(w.Prefix + "windows", indices)], string.Create(CultureInfo.InvariantCulture, $"InfoField RPW windows: groups={r.Groups} overlap={r.Overlap:R}"), Int("axis", 1));
-        using Tensor weight = w.State("weight").reshape(r.OutChannels, width, 1, 1);
+        using Tensor weight = w.State("weight").reshape([r.OutChannels, .. w.PerChannel(width)]);
         string weightName = w.Initializer(w.Prefix + "weight", weight);
         return w.Node(
             "Conv",
             r.Bias ? [windows, weightName, w.Weight("bias")] : [windows, weightName],
-            Ints("kernel_shape", 1, 1),
+            w.Spatial("kernel_shape", Pair.Square(1)),
             Int("group", r.OutChannels));
     }
 }

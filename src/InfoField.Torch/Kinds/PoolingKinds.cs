@@ -36,9 +36,9 @@ internal static class PoolingKinds
     {
         var attributes = new List<global::Onnx.AttributeProto>
         {
-            Ints("kernel_shape", p.Kernel.H, p.Kernel.W),
-            Ints("strides", p.Stride.H, p.Stride.W),
-            Ints("pads", p.Padding.H, p.Padding.W, p.Padding.H, p.Padding.W),
+            w.Spatial("kernel_shape", p.Kernel),
+            w.Spatial("strides", p.Stride),
+            w.Pads(p.Padding, p.Padding),
             Int("ceil_mode", p.CeilMode ? 1 : 0),
         };
         if (p.Kind == PoolKind.Max)
@@ -65,7 +65,7 @@ internal static class PoolingKinds
             throw new InfoFieldException($"{w.NetworkName}: adaptive pooling from {shape.Resolution} to {a.Output} has no ONNX form: the output must divide the input");
         }
 
-        int kh = shape.Height / a.Output.H, kw = shape.Width / a.Output.W;
-        return w.Node(max ? "MaxPool" : "AveragePool", [w.Input], Ints("kernel_shape", kh, kw), Ints("strides", kh, kw));
+        var kernel = new Pair(shape.Height / a.Output.H, shape.Width / a.Output.W);
+        return w.Node(max ? "MaxPool" : "AveragePool", [w.Input], w.Spatial("kernel_shape", kernel), w.Spatial("strides", kernel));
     }
 }

@@ -75,7 +75,7 @@ internal static class ResizeKinds
 
         if (r.Scale is Pair scale)
         {
-            using Tensor scales = tensor(new float[] { 1, 1, scale.H, scale.W });
+            using Tensor scales = tensor([1f, 1f, .. w.Axes(scale).Select(factor => (float)factor)]);
             string name = w.Initializer(w.Prefix + "scales", scales);
             return w.Node("Resize", [w.Input, string.Empty, name], [.. attributes]);
         }
@@ -83,7 +83,7 @@ internal static class ResizeKinds
         Pair size = r.Size!.Value;
         string shape = w.Node("Shape", [w.Input]);
         string leading = w.Node("Slice", [shape, w.Constant("start", [0]), w.Constant("end", [2])]);
-        string sizes = w.Node("Concat", [leading, w.Constant("size", [size.H, size.W])], Int("axis", 0));
+        string sizes = w.Node("Concat", [leading, w.Constant("size", w.Axes(size))], Int("axis", 0));
         return w.Node("Resize", [w.Input, string.Empty, string.Empty, sizes], [.. attributes]);
     }
 

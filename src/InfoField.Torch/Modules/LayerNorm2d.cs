@@ -63,13 +63,13 @@ public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
         int channels = w.Shape.Channels;
         if (w.Shape.Height == 1 && w.Shape.Width == 1)
         {
-            using Tensor scale = w.State("weight").reshape(channels, 1, 1);
-            using Tensor shift = w.State("bias").reshape(channels, 1, 1);
+            using Tensor scale = w.State("weight").reshape(w.PerChannel(channels));
+            using Tensor shift = w.State("bias").reshape(w.PerChannel(channels));
             return w.Node("LayerNormalization", [w.Input, w.Initializer(w.Prefix + "weight", scale), w.Initializer(w.Prefix + "bias", shift)], Int("axis", 1), Float("epsilon", op.Eps));
         }
 
-        string last = w.Node("Transpose", [w.Input], Ints("perm", 0, 2, 3, 1));
+        string last = w.Node("Transpose", [w.Input], w.SpatialRank == 1 ? Ints("perm", 0, 2, 1) : Ints("perm", 0, 2, 3, 1));
         string normalized = w.Node("LayerNormalization", [last, w.Weight("weight"), w.Weight("bias")], Int("axis", -1), Float("epsilon", op.Eps));
-        return w.Node("Transpose", [normalized], Ints("perm", 0, 3, 1, 2));
+        return w.Node("Transpose", [normalized], w.SpatialRank == 1 ? Ints("perm", 0, 2, 1) : Ints("perm", 0, 3, 1, 2));
     }
 }

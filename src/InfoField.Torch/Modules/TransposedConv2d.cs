@@ -101,11 +101,11 @@ public sealed class TransposedConv2d : nn.Module<Tensor, Tensor>
         return w.Node(
             "ConvTranspose",
             t.Bias ? [w.Input, w.Weight("weight"), w.Weight("bias")] : [w.Input, w.Weight("weight")],
-            Ints("kernel_shape", t.Kernel.H, t.Kernel.W),
-            Ints("strides", t.Stride.H, t.Stride.W),
-            Ints("pads", t.Padding.H, t.Padding.W, endH, endW),
-            Ints("output_padding", extraH, extraW),
-            Ints("dilations", t.Dilation.H, t.Dilation.W),
+            w.Spatial("kernel_shape", t.Kernel),
+            w.Spatial("strides", t.Stride),
+            w.Pads(t.Padding, new Pair(endH, endW)),
+            w.Spatial("output_padding", new Pair(extraH, extraW)),
+            w.Spatial("dilations", t.Dilation),
             Int("group", t.Groups));
     }
 }

@@ -69,7 +69,9 @@ public sealed class ZeroModule : nn.Module<Tensor, Tensor>
 
         string kept = z.Stride == new Pair(1, 1)
             ? w.Input
-            : w.Node("Slice", [w.Input, w.Constant("starts", [0, 0]), w.Constant("ends", [long.MaxValue, long.MaxValue]), w.Constant("axes", [2, 3]), w.Constant("steps", [z.Stride.H, z.Stride.W])]);
+            : w.SpatialRank == 1
+                ? w.Node("Slice", [w.Input, w.Constant("starts", [0]), w.Constant("ends", [long.MaxValue]), w.Constant("axes", [2]), w.Constant("steps", [z.Stride.W])])
+                : w.Node("Slice", [w.Input, w.Constant("starts", [0, 0]), w.Constant("ends", [long.MaxValue, long.MaxValue]), w.Constant("axes", [2, 3]), w.Constant("steps", [z.Stride.H, z.Stride.W])]);
         return w.Node("Mul", [kept, w.Scalar("zero", 0f)]);
     }
 }

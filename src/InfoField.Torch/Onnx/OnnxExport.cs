@@ -97,7 +97,7 @@ public static class OnnxExport
         {
             _network = module.Architecture;
             _forms = forms;
-            _writer = new OnnxOpWriter(_graph, module.state_dict(), _network.Name, borrowed);
+            _writer = new OnnxOpWriter(_graph, module.state_dict(), _network.Name, _network.SpatialRank, borrowed);
             _graph.Name = _network.Name;
         }
 
@@ -109,10 +109,6 @@ public static class OnnxExport
                 ? Value(InputName, "N", input.Channels, input.Width)
                 : Value(InputName, "N", input.Channels, input.Height, input.Width));
             string current = InputName;
-            if (signal)
-            {
-                current = _writer.Node("Unsqueeze", [current, _writer.Constant("unsqueeze_axes", [2])]);
-            }
 
             for (int s = 0; s < _network.Stages.Count; s++)
             {
@@ -139,7 +135,9 @@ public static class OnnxExport
             current = Chain(_network.Head, _network.Layout.HeadInput, current, "head.");
             _graph.Node.Add(new NodeProto { OpType = "Identity", Name = OutputName, Input = { current }, Output = { OutputName } });
             FeatureShape output = _network.Layout.Output;
-            _graph.Output.Add(output.IsFlat ? Value(OutputName, "N", output.Channels) : Value(OutputName, "N", output.Channels, output.Height, output.Width));
+            _graph.Output.Add(output.IsFlat
+                ? Value(OutputName, "N", output.Channels)
+                : signal ? Value(OutputName, "N", output.Channels, output.Width) : Value(OutputName, "N", output.Channels, output.Height, output.Width));
             return _graph;
         }
 

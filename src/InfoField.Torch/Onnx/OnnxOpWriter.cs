@@ -21,9 +21,10 @@ public sealed class OnnxOpWriter
     /// A writer adding to <paramref name="graph"/>. With <paramref name="borrowed"/>, initializers wrap the tensors'
     /// own memory instead of a copy, and the tensors are added to that list, to be disposed once the model is written.
     /// </summary>
-    internal OnnxOpWriter(GraphProto graph, Dictionary<string, Tensor> state, string networkName, List<Tensor>? borrowed = null)
+    internal OnnxOpWriter(GraphProto graph, Dictionary<string, Tensor> state, string networkName, int spatialRank, List<Tensor>? borrowed = null)
     {
         _graph = graph;
+        SpatialRank = spatialRank;
         _state = state;
         NetworkName = networkName;
         _borrowed = borrowed;
@@ -48,6 +49,31 @@ public sealed class OnnxOpWriter
     /// <summary>The network being written, for messages.</summary>
     public string NetworkName { get; }
 
+    /// <summary>
+    /// The spatial axes of the tensors written: 2 for images (N x C x H x W), 1 for signals (N x C x L). A 1-D network's
+    /// modules are 2-D ones of height 1; its ONNX form is 1-D throughout, as PyTorch writes <c>Conv1d</c>: attributes
+    /// name the length only (<see cref="Spatial"/>, <see cref="Pads"/>) and kernels lose their height (<see cref="Weight"/>).
+    /// </summary>
+    public int SpatialRank { get; }
+
+    /// <summary>The values of <paramref name="value"/> along the written spatial axes: <c>[H, W]</c>, or <c>[W]</c> for signals.</summary>
+    public long[] Axes(Pair value) => SpatialRank == 1 ? [value.W] : [value.H, value.W];
+
+    /// <summary>The sizes of <paramref name="shape"/>'s written spatial axes: <c>[H, W]</c>, or <c>[L]</c> for signals.</summary>
+    public long[] Resolution(FeatureShape shape) => Axes(new Pair(shape.Height, shape.Width));
+
+    /// <summary>An ints attribute with one value per written spatial axis (kernel_shape, strides, dilations, ...).</summary>
+    public AttributeProto Spatial(string name, Pair value) => Ints(name, Axes(value));
+
+    /// <summary>The <c>pads</c> attribute: the padding at the start of every written spatial axis, then at the end.</summary>
+    public AttributeProto Pads(Pair begin, Pair end) => Ints("pads", [.. Axes(begin), .. Axes(end)]);
+
+    /// <summary>
+    /// The shape of a per-channel tensor that broadcasts over the written spatial axes: <c>[C, 1, 1]</c>, or <c>[C, 1]</c>
+    /// for signals.
+    /// </summary>
+    public long[] PerChannel(int channels) => SpatialRank == 1 ? [channels, 1] : [channels, 1, 1];
+
     /// <summary>Adds a node of <paramref name="opType"/> (default domain) reading <paramref name="inputs"/>; returns its output tensor.</summary>
     public string Node(string opType, IReadOnlyList<string> inputs, params AttributeProto[] attributes) => Node(opType, inputs, null, attributes);
 
@@ -64,9 +90,27 @@ public sealed class OnnxOpWriter
         return output;
     }
 
-    /// <summary>The op's state entry <c>Prefix + entry</c> (a weight, a bias, running statistics) as a float initializer of that name.</summary>
+    /// <summary>
+    /// The op's state entry <c>Prefix + entry</c> (a weight, a bias, running statistics) as a float initializer of that
+    /// name; in a 1-D network a kernel (a 4-D entry, height 1) is written without its height axis.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The module has no such entry.</exception>
-    public string Weight(string entry) => Initializer(Prefix + entry, State(entry));
+    public string Weight(string entry)
+    {
+        Tensor value = State(entry);
+        if (SpatialRank != 1 || value.dim() != 4)
+        {
+            return Initializer(Prefix + entry, value);
+        }
+
+        if (value.shape[2] != 1)
+        {
+            throw new InvalidOperationException($"the 1-D network '{NetworkName}' has a kernel '{Prefix + entry}' of height {value.shape[2]}");
+        }
+
+        using Tensor line = value.squeeze(2);
+        return Initializer(Prefix + entry, line);
+    }
 
     /// <summary>The op's state entry <c>Prefix + entry</c> as a tensor (not copied; do not dispose).</summary>
     /// <exception cref="InvalidOperationException">The module has no such entry.</exception>
