@@ -167,7 +167,7 @@ public sealed class OpKindConformanceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Kinds))]
-    public void A_kind_in_a_1d_network_round_trips_through_spec_and_onnx(string type)
+    public void A_kind_in_a_1d_network_round_trips_through_spec_trace_and_onnx(string type)
     {
         // A 1-D network's ONNX form is 1-D throughout (N x C x L, as PyTorch writes Conv1d), so it reads back.
         Sample sample = OnALine(Samples[type]);
@@ -175,6 +175,15 @@ public sealed class OpKindConformanceTests : IDisposable
         Network read = NetworkSpec.Parse(NetworkSpec.Serialize(sample.Network), $"{type}.json");
         Assert.Equal(sample.Network, read);
         Assert.Equal(1, read.SpatialRank);
+
+        using (var scope = NewDisposeScope())
+        using (NetworkModule module = ModuleBuilder.Build(sample.Network))
+        {
+            Network traced = module.ToArchitecture(sample.Network.Input, new Tracing.TraceOptions(SpatialRank: 1));
+            Assert.Equal(1, traced.SpatialRank);
+            Assert.Equal(Flat(sample.Network), Flat(traced));
+            Assert.Equal(CostModel.Of(sample.Network).Total, CostModel.Of(traced).Total);
+        }
 
         ExportRunAndImport(type, sample);
     }

@@ -153,6 +153,68 @@ public class TracingTests
     }
 
     [Fact]
+    public void A_model_of_signals_traces_into_a_1d_network()
+    {
+        // TorchSharp's 1-D layers, read with kernels, strides, paddings and scales of height 1.
+        using var model = nn.Sequential(
+            nn.Conv1d(2, 8, 7, stride: 2, padding: 3), nn.BatchNorm1d(8), nn.ReLU(),
+            nn.MaxPool1d(3, stride: 2, padding: 1),
+            nn.Conv1d(8, 8, 3, padding: 2, dilation: 2, groups: 8), nn.Conv1d(8, 16, 1), nn.ReLU(),
+            nn.AvgPool1d(2), nn.Conv1d(16, 16, 3, padding: 1, bias: false),
+            nn.ConvTranspose1d(16, 8, 4, stride: 2, padding: 1, output_padding: 1),
+            nn.Upsample(scale_factor: [2.0], mode: UpsampleMode.Nearest),
+            nn.Conv1d(8, 8, 3, padding: TorchSharp.Padding.Same),
+            nn.AdaptiveAvgPool1d(1), nn.Flatten(), nn.Linear(8, 4));
+        var input = new FeatureShape(2, 1, 64);
+
+        Network network = model.ToArchitecture(input, new TraceOptions(SpatialRank: 1));
+
+        Assert.Equal(1, network.SpatialRank);
+        Assert.Equal(
+            new Op[]
+            {
+                new Architecture.Convolution(8, Pair.Line(7), Pair.Line(2), Pair.Line(3, 0), Pair.Line(1), Bias: true), Ops.BatchNorm(), Ops.Relu(),
+                new Pooling(PoolKind.Max, Pair.Line(3), Pair.Line(2), Pair.Line(1, 0)),
+                new DepthwiseConvolution(Pair.Line(3), Pair.Line(1), Pair.Line(2, 0), Pair.Line(2), Bias: true), Ops.Pointwise(16, bias: true), Ops.Relu(),
+                new Pooling(PoolKind.Average, Pair.Line(2), Pair.Line(2), Pair.Line(0, 0)),
+                new Architecture.Convolution(16, Pair.Line(3), Pair.Line(1), Pair.Line(1, 0), Pair.Line(1)),
+                new TransposedConvolution(8, Pair.Line(4), Pair.Line(2), Pair.Line(1, 0), Pair.Line(1, 0), Pair.Line(1), Bias: true),
+                new Architecture.Resize(ResizeMode.Nearest, Pair.Line(2), null, ResizeCoordinates.Asymmetric),
+                new Architecture.Convolution(8, Pair.Line(3), Pair.Line(1), Pair.Line(1, 0), Pair.Line(1), Bias: true),
+                new AdaptivePooling(PoolKind.Average, Pair.Line(1)), new Architecture.Flatten(), new Architecture.Linear(4),
+            },
+            Flat(network));
+        Assert.Equal(model.parameters().Sum(p => p.numel()), CostModel.Of(network).Total.Parameters);
+    }
+
+    [Fact]
+    public void A_1d_network_module_traces_back_with_its_residual_and_gate()
+    {
+        // InfoField's own 1-D modules (2-D ones of height 1) and merges found by value on N x C x L tensors.
+        var input = new FeatureShape(3, 1, 32);
+        OpGraph gated = OpGraph.Parallel(Ops.Multiply(), OpGraph.Identity, [Ops.GlobalAvgPool(), Ops.Pointwise(8, bias: true), Ops.Sigmoid()]);
+        var network = new Network(
+            "signal",
+            input,
+            [
+                new Stage([new Unit("stem", [new Architecture.Convolution(8, Pair.Line(5), Pair.Line(1), Pair.Line(2, 0), Pair.Line(1)), Ops.BatchNorm(), Ops.Relu()], UnitRole.Stem)]),
+                new Stage([new Pooling(PoolKind.Max, Pair.Line(2), Pair.Line(2), Pair.Line(0, 0))], [new Unit("block", OpGraph.Residual([new Architecture.Convolution(8, Pair.Line(3), Pair.Line(1), Pair.Line(1, 0), Pair.Line(1)), Ops.BatchNorm()]).Then(Ops.Relu())), new Unit("gated", gated)]),
+            ],
+            [Ops.GlobalAvgPool(), Ops.Flatten(), Ops.Linear(4)],
+            spatialRank: 1);
+        using Building.NetworkModule module = network.ToModule();
+
+        Network traced = module.ToArchitecture(input, new TraceOptions(SpatialRank: 1));
+
+        Assert.Equal(1, traced.SpatialRank);
+        Assert.Equal(CostModel.Of(network).Total, CostModel.Of(traced).Total);
+        Assert.Equal(
+            InformationField.Analyze(network).Stages.Select(stage => stage.Last.Literal),
+            InformationField.Analyze(traced).Stages.Select(stage => stage.Last.Literal));
+        Assert.Throws<ArgumentException>(() => module.ToArchitecture(new FeatureShape(3, 2, 32), new TraceOptions(SpatialRank: 1)));
+    }
+
+    [Fact]
     public void A_functional_op_that_cannot_be_read_names_the_module()
     {
         using var model = new Scaling();
@@ -183,6 +245,10 @@ public class TracingTests
         Assert.Contains("'conv' never ran", error.Message);
         Assert.Contains("call(x)", error.Message);
     }
+
+    /// <summary>The ops of a network in the order they run: each stage's entry and units, then the head.</summary>
+    private static List<Op> Flat(Network network) =>
+        [.. network.Stages.SelectMany(stage => stage.Entry.Concat(stage.Units.SelectMany(unit => unit.Graph.Ops))), .. network.Head];
 
     private sealed class Bypassing : nn.Module<Tensor, Tensor>
     {

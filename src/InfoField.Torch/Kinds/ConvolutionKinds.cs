@@ -11,7 +11,11 @@ using Convolution = InfoField.Architecture.Convolution;
 
 namespace InfoField.Torch.Kinds;
 
-/// <summary>The Torch halves of the convolutions: conv (GC), dw, pw (GPW) as <c>Conv2d</c>, RPW as InfoField's <see cref="RollingPointwiseConv2d"/>.</summary>
+/// <summary>
+/// The Torch halves of the convolutions: conv (GC), dw, pw (GPW) as <c>Conv2d</c>, RPW as InfoField's
+/// <see cref="RollingPointwiseConv2d"/>. A 1-D network's are the same modules with height-1 kernels (libtorch computes a
+/// <c>Conv1d</c> as such a <c>Conv2d</c>); the tracer reads <c>Conv1d</c> too.
+/// </summary>
 internal static class ConvolutionKinds
 {
     /// <summary>conv and GC: <c>Conv2d</c>; the tracer reads every <c>Conv2d</c> by <see cref="Ops.Conv2d"/> (conv, dw or pw).</summary>
@@ -19,7 +23,8 @@ internal static class ConvolutionKinds
         (c, input) => nn.Conv2d(input.Channels, c.OutChannels, (c.Kernel.H, c.Kernel.W), (c.Stride.H, c.Stride.W), (c.Padding.H, c.Padding.W), (c.Dilation.H, c.Dilation.W), groups: c.Groups, bias: c.Bias),
         (c, w) => ConvForm(w, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups, c.Bias),
         reluInPlaceAfter: true)
-        .Reads<Conv2d>(ReadConv2d);
+        .Reads<Conv2d>(ReadConv2d)
+        .Reads<Conv1d>(ReadConv1d);
 
     /// <summary>dw: <c>Conv2d</c> with one group per input channel.</summary>
     public static TorchOpKind Depthwise { get; } = TorchOpKind.Of<DepthwiseConvolution>(
@@ -58,6 +63,24 @@ internal static class ConvolutionKinds
             _ => Pair2(conv.padding ?? [0]),
         };
         return Ops.Conv2d((int)conv.in_channels, (int)conv.out_channels, kernel, stride, padding, dilation, (int)conv.groups, conv.bias is not null);
+    }
+
+    /// <summary>A <c>Conv1d</c> of a model of signals read as the op it is, with kernels of height 1.</summary>
+    private static Op ReadConv1d(Conv1d conv, LayerCall call)
+    {
+        if (conv.padding_mode != PaddingModes.Zeros || conv.transposed)
+        {
+            throw call.Unsupported(conv, "padding modes other than zeros and transposed convolutions");
+        }
+
+        int kernel = (int)conv.kernel_size[0], dilation = (int)conv.dilation[0];
+        int padding = conv.padding_type switch
+        {
+            Padding.Same => dilation * (kernel - 1) / 2,
+            Padding.Valid => 0,
+            _ => (int)(conv.padding ?? [0])[0],
+        };
+        return Ops.Conv2d((int)conv.in_channels, (int)conv.out_channels, Pair.Line(kernel), Pair.Line((int)conv.stride[0]), Pair.Line(padding, 0), Pair.Line(dilation), (int)conv.groups, conv.bias is not null);
     }
 
     /// <summary>A TorchSharp size (one value for both axes, or two) as a pair.</summary>

@@ -20,7 +20,11 @@ internal static class PoolingKinds
         .Reads<MaxPool2d>((pool, call) => pool.dilation is null || pool.dilation.All(d => d == 1)
             ? new Pooling(PoolKind.Max, Pair2(pool.kernel_size), Pair2(pool.stride ?? pool.kernel_size), Pair2(pool.padding ?? [0]), pool.ceil_mode)
             : throw call.Unsupported(pool, "dilated max pooling"))
-        .Reads<AvgPool2d>((pool, _) => new Pooling(PoolKind.Average, Pair2(pool.kernel_size), Pair2(pool.stride ?? pool.kernel_size), Pair2(pool.padding ?? [0]), pool.ceil_mode));
+        .Reads<AvgPool2d>((pool, _) => new Pooling(PoolKind.Average, Pair2(pool.kernel_size), Pair2(pool.stride ?? pool.kernel_size), Pair2(pool.padding ?? [0]), pool.ceil_mode))
+        .Reads<MaxPool1d>((pool, call) => pool.dilation is null or 1
+            ? Line(PoolKind.Max, pool.kernel_size, pool.stride, pool.padding, pool.ceil_mode)
+            : throw call.Unsupported(pool, "dilated max pooling"))
+        .Reads<AvgPool1d>((pool, _) => Line(PoolKind.Average, pool.kernel_size, pool.stride, pool.padding, pool.ceil_mode));
 
     /// <summary>adaptive and global pooling: <c>AdaptiveMaxPool2d</c>, <c>AdaptiveAvgPool2d</c>; in ONNX global pooling, or a plain pool where the output divides the input.</summary>
     public static TorchOpKind Adaptive { get; } = TorchOpKind.Of<AdaptivePooling>(
@@ -30,7 +34,13 @@ internal static class PoolingKinds
         AdaptiveForm,
         reluInPlaceAfter: true)
         .Reads<AdaptiveAvgPool2d>((_, call) => new AdaptivePooling(PoolKind.Average, new Pair(call.Output.Height, call.Output.Width)))
-        .Reads<AdaptiveMaxPool2d>((_, call) => new AdaptivePooling(PoolKind.Max, new Pair(call.Output.Height, call.Output.Width)));
+        .Reads<AdaptiveMaxPool2d>((_, call) => new AdaptivePooling(PoolKind.Max, new Pair(call.Output.Height, call.Output.Width)))
+        .Reads<AdaptiveAvgPool1d>((pool, _) => new AdaptivePooling(PoolKind.Average, Pair.Line((int)pool.output_size)))
+        .Reads<AdaptiveMaxPool1d>((pool, _) => new AdaptivePooling(PoolKind.Max, Pair.Line((int)pool.output_size)));
+
+    /// <summary>A 1-D pooling (<c>MaxPool1d</c>, <c>AvgPool1d</c>) with windows of height 1.</summary>
+    private static Pooling Line(PoolKind kind, long kernel, long? stride, long? padding, bool ceilMode) =>
+        new(kind, Pair.Line((int)kernel), Pair.Line((int)(stride ?? kernel)), Pair.Line((int)(padding ?? 0), 0), ceilMode);
 
     private static string Pool(Pooling p, OnnxOpWriter w)
     {

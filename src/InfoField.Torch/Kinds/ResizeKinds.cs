@@ -34,7 +34,7 @@ internal static class ResizeKinds
         bool whole = factors.Length > 0 && factors.All(f => f >= 1 && f == Math.Floor(f) && f <= int.MaxValue);
         if (whole)
         {
-            var scale = factors.Length == 1 ? Pair.Square((int)factors[0]) : new Pair((int)factors[0], (int)factors[1]);
+            var scale = factors.Length == 1 ? (call.SpatialRank == 1 ? Pair.Line((int)factors[0]) : Pair.Square((int)factors[0])) : new Pair((int)factors[0], (int)factors[1]);
             if (call.Input.Height * (long)scale.H == call.Output.Height && call.Input.Width * (long)scale.W == call.Output.Width)
             {
                 return new Architecture.Resize(mode, scale, null, coordinates);

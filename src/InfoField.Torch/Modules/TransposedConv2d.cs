@@ -60,7 +60,8 @@ public sealed class TransposedConv2d : nn.Module<Tensor, Tensor>
     /// <summary>The Torch half of <see cref="TransposedConvolution"/>: this module; the tracer reads it and TorchSharp's <c>ConvTranspose2d</c>; ONNX ConvTranspose.</summary>
     internal static TorchOpKind Kind { get; } = TorchOpKind.Of<TransposedConvolution>((op, input) => new TransposedConv2d(input.Channels, op), Onnx, reluInPlaceAfter: true)
         .Reads<TransposedConv2d>((module, _) => module.Op)
-        .Reads<ConvTranspose2d>(ReadTorchSharp);
+        .Reads<ConvTranspose2d>(ReadTorchSharp)
+        .Reads<ConvTranspose1d>(ReadTorchSharp1d);
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input) =>
@@ -87,6 +88,29 @@ public sealed class TransposedConv2d : nn.Module<Tensor, Tensor>
         return shape.IsValid && shape.Value == call.Output
             ? op
             : throw call.Unsupported(conv, $"a ConvTranspose2d whose output {call.Output} is not the {(shape.IsValid ? shape.Value.ToString() : "shape")} its settings give (TorchSharp's module applies the first output padding to both axes; build InfoField's TransposedConv2d instead)");
+    }
+
+    /// <summary>TorchSharp's <c>ConvTranspose1d</c> of a model of signals, with kernels of height 1.</summary>
+    private static TransposedConvolution ReadTorchSharp1d(ConvTranspose1d conv, LayerCall call)
+    {
+        if (conv.padding_mode != PaddingModes.Zeros)
+        {
+            throw call.Unsupported(conv, "transposed convolutions with padding modes other than zeros");
+        }
+
+        var op = new TransposedConvolution(
+            (int)conv.out_channels,
+            Pair.Line((int)conv.kernel_size[0]),
+            Pair.Line((int)conv.stride[0]),
+            Pair.Line((int)(conv.padding ?? [0])[0], 0),
+            Pair.Line((int)(conv.output_padding ?? [0])[0], 0),
+            Pair.Line((int)conv.dilation[0]),
+            (int)conv.groups,
+            conv.bias is not null);
+        Checked<FeatureShape> shape = op.TryOutputShape(call.Input);
+        return shape.IsValid && shape.Value == call.Output
+            ? op
+            : throw call.Unsupported(conv, $"a ConvTranspose1d whose output {call.Output} is not the {(shape.IsValid ? shape.Value.ToString() : "shape")} its settings give");
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ public static partial class ModelTracer
             _stacks = [.. readers.Merges.Where(merge => merge.Op.Join == ChannelJoin.Stack)];
         }
 
-        public static FlatGraph Build(FeatureShape input, Tensor sample, Tensor output, List<Call> calls, List<Op> ops, TraceSet readers)
+        public static FlatGraph Build(FeatureShape input, int rank, Tensor sample, Tensor output, List<Call> calls, List<Op> ops, TraceSet readers)
         {
             var flow = new Dataflow(input, sample, readers);
             for (int i = 0; i < calls.Count; i++)
@@ -61,7 +61,7 @@ public static partial class ModelTracer
                 throw new TraceException($"cannot trace {flow._nodes[unused - 1].Source}: its output never reaches the model's output (an auxiliary branch? build the model without it)");
             }
 
-            return new FlatGraph(input, 2, flow._nodes, flow._shapes);
+            return new FlatGraph(input, rank, flow._nodes, flow._shapes);
         }
 
         private int Emit(Op op, int[] inputs, string source, Tensor value, FeatureShape shape)

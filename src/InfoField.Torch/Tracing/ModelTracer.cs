@@ -34,6 +34,12 @@ public static partial class ModelTracer
     {
         options ??= new TraceOptions();
         TraceSet readers = options.Readers ?? TraceSet.Default;
+        int rank = options.SpatialRank;
+        if (rank is not (1 or 2) || (rank == 1 && input.Height != 1))
+        {
+            throw new ArgumentException(rank is 1 or 2 ? $"a model of signals reads an input of height 1, not {input}" : $"the spatial rank is 1 (signals) or 2 (images), not {rank}", nameof(options));
+        }
+
         var kept = new List<Tensor>();
         List<Call> calls;
         List<Op> ops;
@@ -41,9 +47,9 @@ public static partial class ModelTracer
         try
         {
             using var scope = NewDisposeScope();
-            calls = Record(model, input, kept, out Tensor sample, out Tensor output);
-            ops = calls.Select(call => ToOp(call, readers)).ToList();
-            graph = Dataflow.Build(input, sample, output, calls, ops, readers);
+            calls = Record(model, input, rank, kept, out Tensor sample, out Tensor output);
+            ops = calls.Select(call => ToOp(call, readers, rank)).ToList();
+            graph = Dataflow.Build(input, rank, sample, output, calls, ops, readers);
         }
         finally
         {
@@ -73,10 +79,14 @@ public static partial class ModelTracer
             throw new TraceException("the model has no convolution before its classifier, so it has no stage to analyse");
         }
 
-        return new Network(name, input, stages, [.. trailing, .. head]);
+        return new Network(name, input, stages, [.. trailing, .. head], rank);
     }
 
-    private static List<Call> Record(nn.Module<Tensor, Tensor> model, FeatureShape input, List<Tensor> kept, out Tensor sample, out Tensor output)
+    /// <remarks>
+    /// A model of signals runs on N x C x L; every tensor the hooks see is kept as N x C x 1 x L (a 1-D module's
+    /// tensors, like those of InfoField's height-1 2-D modules), so that the data flow compares maps of one rank.
+    /// </remarks>
+    private static List<Call> Record(nn.Module<Tensor, Tensor> model, FeatureShape input, int rank, List<Tensor> kept, out Tensor sample, out Tensor output)
     {
         var leaves = new List<(string Name, nn.Module<Tensor, Tensor> Module)>();
         foreach (var (name, module) in model.named_modules())
@@ -104,7 +114,8 @@ public static partial class ModelTracer
         // belong to the caller's scope.
         Tensor Keep(Tensor tensor)
         {
-            Tensor copy = tensor.detach().clone().DetachFromDisposeScope();
+            using Tensor map = rank == 1 && tensor.dim() == 3 ? tensor.unsqueeze(2) : tensor.alias();
+            Tensor copy = map.detach().clone().DetachFromDisposeScope();
             kept.Add(copy);
             return copy;
         }
@@ -118,20 +129,24 @@ public static partial class ModelTracer
             {
                 removers.Add(new HookHandle(module.register_forward_pre_hook((_, x) =>
                 {
-                    calls.Add(new Call(name, module, Shape(x), Keep(x)));
+                    calls.Add(new Call(name, module, Shape(x, rank), Keep(x)));
                     return x;
                 })));
                 removers.Add(new HookHandle(module.register_forward_hook((_, _, y) =>
                 {
-                    calls[^1] = calls[^1] with { Output = Shape(y), OutputValue = Keep(y) };
+                    calls[^1] = calls[^1] with { Output = Shape(y, rank), OutputValue = Keep(y) };
                     return y;
                 })));
             }
 
             model.eval();
             using var noGrad = no_grad();
-            sample = randn(1, input.Channels, input.Height, input.Width, device: Devices.Of(model));
-            output = model.call(sample.clone()).detach().clone();
+            Tensor drawn = rank == 1
+                ? randn(1, input.Channels, input.Width, device: Devices.Of(model))
+                : randn(1, input.Channels, input.Height, input.Width, device: Devices.Of(model));
+            using Tensor result = model.call(drawn.clone());
+            sample = rank == 1 ? drawn.unsqueeze(2) : drawn;
+            output = Keep(result);
             RequireAllRan(leaves, calls);
         }
         finally
@@ -157,9 +172,9 @@ public static partial class ModelTracer
         }
     }
 
-    private static Op ToOp(Call call, TraceSet readers)
+    private static Op ToOp(Call call, TraceSet readers, int rank)
     {
-        Op op = readers.Read(call.Module, new LayerCall(call.Name, call.Input, call.Output));
+        Op op = readers.Read(call.Module, new LayerCall(call.Name, call.Input, call.Output) { SpatialRank = rank });
         FeatureShape expected = op.TryOutputShape(call.Input).OrThrow(broken => new TraceException($"cannot trace '{call.Name}': {broken.Message}"));
 
         if (expected != call.Output)
@@ -249,14 +264,15 @@ public static partial class ModelTracer
         };
     }
 
-    private static FeatureShape Shape(Tensor tensor)
+    private static FeatureShape Shape(Tensor tensor, int rank)
     {
         long[] shape = tensor.shape;
         return shape.Length switch
         {
             4 => new FeatureShape((int)shape[1], (int)shape[2], (int)shape[3]),
+            3 when rank == 1 => new FeatureShape((int)shape[1], 1, (int)shape[2]),
             2 => new FeatureShape((int)shape[1], 1, 1),
-            _ => throw new TraceException($"cannot trace tensors of shape [{string.Join(", ", shape)}]; expected (N, C, H, W) or (N, features)"),
+            _ => throw new TraceException($"cannot trace tensors of shape [{string.Join(", ", shape)}]; expected {(rank == 1 ? "(N, C, L), (N, C, 1, L)" : "(N, C, H, W)")} or (N, features)"),
         };
     }
 

@@ -5,4 +5,9 @@ namespace InfoField.Torch.Tracing;
 /// <param name="StemUnits">How many leading units are stem layers (never moved or removed by the organizer), for a chain; a
 /// branched model's stem and tail are found by <see cref="InfoField.Architecture.GraphStructure"/>'s rule.</param>
 /// <param name="Readers">How modules and merges are read as ops; <see cref="TraceSet.Default"/> when null (pass a set with module types of your own).</param>
-public sealed record TraceOptions(string? Name = null, int StemUnits = 0, TraceSet? Readers = null);
+/// <param name="SpatialRank">
+/// 2 for a model of images (it reads N x C x H x W), 1 for a model of signals (it reads N x C x L; the input shape then has
+/// height 1): <c>Conv1d</c>, <c>MaxPool1d</c>, <c>BatchNorm1d</c>, ... or InfoField's own 1-D modules (2-D ones of height 1),
+/// traced as a 1-D network.
+/// </param>
+public sealed record TraceOptions(string? Name = null, int StemUnits = 0, TraceSet? Readers = null, int SpatialRank = 2);

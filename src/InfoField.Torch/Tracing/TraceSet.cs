@@ -11,6 +11,9 @@ namespace InfoField.Torch.Tracing;
 /// <param name="Output">The shape it made (one sample).</param>
 public sealed record LayerCall(string Name, FeatureShape Input, FeatureShape Output)
 {
+    /// <summary>2 when the traced model reads images, 1 when it reads signals (its shapes have height 1).</summary>
+    public int SpatialRank { get; init; } = 2;
+
     /// <summary>The error for a module that cannot be read as an op: names the module and says what is not supported.</summary>
     public TraceException Unsupported(nn.Module module, string what)
     {
