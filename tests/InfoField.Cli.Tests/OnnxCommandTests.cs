@@ -98,6 +98,41 @@ public class OnnxCommandTests
     }
 
     [Fact]
+    public void Export_of_a_1d_spec_writes_an_onnx_model_that_reads_back_as_the_same_1d_network()
+    {
+        // InfoField writes a 1-D network 1-D throughout (N x C x L), so analyze and optimize read its file back.
+        string directory = TempDirectory();
+        string spec = Path.Combine(directory, "signal.json"), exported = Path.Combine(directory, "signal.onnx"), optimized = Path.Combine(directory, "opt.onnx");
+        File.WriteAllText(spec, """
+            { "name": "signal", "input": [2, 128],
+              "stages": [
+                { "units": [ { "name": "stem", "role": "stem", "ops": [ { "type": "conv", "out": 16, "kernel": 7, "stride": 2, "padding": 3 }, { "type": "bn" }, { "type": "relu" } ] } ] },
+                { "entry": [ { "type": "maxpool", "kernel": 3, "stride": 2, "padding": 1 } ],
+                  "units": [
+                    { "name": "a", "ops": [ { "type": "residual", "body": [ { "type": "conv", "out": 16, "kernel": 3, "padding": 1 }, { "type": "bn" } ] }, { "type": "relu" } ] },
+                    { "name": "b", "ops": [ { "type": "dw", "kernel": 5, "padding": 4, "dilation": 2 }, { "type": "pw", "out": 16 }, { "type": "relu" } ] } ] }
+              ],
+              "head": [ { "type": "globalavgpool" }, { "type": "flatten" }, { "type": "linear", "out": 5 } ] }
+            """);
+
+        Assert.Equal(0, CliRun.Of("export", spec, "--out", exported).ExitCode);
+        JsonElement written = CliRun.Of("analyze", spec, "--json").Json();
+        JsonElement reread = CliRun.Of("analyze", exported, "--json").Json();
+        Assert.Equal(0, CliRun.Of("optimize", exported, "--out", optimized).ExitCode);
+        JsonElement optimizedReread = CliRun.Of("analyze", optimized, "--json").Json();
+
+        Assert.Equal("onnx", reread.GetProperty("source").GetString());
+        foreach (JsonElement analysis in new[] { reread, optimizedReread })
+        {
+            Assert.Equal(written.GetProperty("input").ToString(), analysis.GetProperty("input").ToString());
+        }
+
+        Assert.Equal(written.GetProperty("params").GetInt64(), reread.GetProperty("params").GetInt64());
+        Assert.Equal(written.GetProperty("macs").GetInt64(), reread.GetProperty("macs").GetInt64());
+        Assert.Equal(Ifs(written), Ifs(reread));
+    }
+
+    [Fact]
     public void Export_of_an_op_without_an_onnx_form_fails_with_one_line_and_writes_nothing()
     {
         // GELU has no ONNX operator at opset 17, so the export refuses it: one line naming the network and the op, exit 1
