@@ -77,6 +77,10 @@ public class OnnxImportTests
     [InlineData("fcn_resnet50_opset11")]
     [InlineData("fcn_resnet50_opset13")]
     [InlineData("fcn_resnet50_opset17")]
+    [InlineData("convnext_tiny_opset11")]
+    [InlineData("convnext_tiny_opset13")]
+    [InlineData("convnext_tiny_opset17")]
+    [InlineData("convnext_variant")]
     public void Parameters_equal_what_pytorch_counts(string fixture)
     {
         Network network = OnnxImport.Load(Fixture(fixture));

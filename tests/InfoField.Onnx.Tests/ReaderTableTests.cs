@@ -153,8 +153,8 @@ public class ReaderTableTests
         Assert.Equal(network, Normalized(17, [4], axis: -3).Import());
 
         Assert.Equal("m.onnx: node 'ln' (LayerNormalization): is read from opset 17 of its domain on, and the model imports opset 13", Normalized(13, [4]).Error());
-        Assert.StartsWith("m.onnx: node 'ln' (LayerNormalization): InfoField reads LayerNormalization over the channels alone: axis 1 on a C x 1 x 1 tensor (this one has axis 1 on a 4x8x8", Normalized(17, [4], pooled: false).Error());
-        Assert.StartsWith("m.onnx: node 'ln' (LayerNormalization): InfoField reads LayerNormalization over the channels alone: axis 1 on a C x 1 x 1 tensor (this one has axis -1", Normalized(17, [4], axis: -1).Error());
+        Assert.StartsWith("m.onnx: node 'ln' (LayerNormalization): normalizes from axis 1 of a 4x8x8 tensor; InfoField reads LayerNormalization over the channels alone (the last axis after a Transpose that moves the channels last, or axis 1 of a C x 1 x 1 tensor)", Normalized(17, [4], pooled: false).Error());
+        Assert.StartsWith("m.onnx: node 'ln' (LayerNormalization): normalizes from axis -1 of a 4x1x1 tensor;", Normalized(17, [4], axis: -1).Error());
         Assert.Equal("m.onnx: node 'ln' (LayerNormalization): InfoField reads LayerNormalization with a scale and a shift of one value per channel (4)", Normalized(17, [3]).Error());
         Assert.Equal("m.onnx: node 'ln' (LayerNormalization): InfoField reads LayerNormalization with a scale and a shift of one value per channel (4)", Normalized(17, [2, 2]).Error());
     }

@@ -118,6 +118,58 @@ class SegmentationOutput(nn.Module):
         return self.model(x)["out"]
 
 
+class ChannelsFirstLayerNorm(nn.Module):
+    """The ConvNeXt authors' LayerNorm for channels-first maps: means over axis 1, no Transpose."""
+
+    def __init__(self, channels, eps=1e-6):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(channels))
+        self.bias = nn.Parameter(torch.zeros(channels))
+        self.eps = eps
+
+    def forward(self, x):
+        u = x.mean(1, keepdim=True)
+        s = (x - u).pow(2).mean(1, keepdim=True)
+        x = (x - u) / torch.sqrt(s + self.eps)
+        return self.weight[:, None, None] * x + self.bias[:, None, None]
+
+
+class VariantBlock(nn.Module):
+    """The ConvNeXt authors' block: the layer norm over the last axis of channels-last tokens (nn.LayerNorm), the
+    layer scale multiplied in channels-last before the permute back."""
+
+    def __init__(self, dim):
+        super().__init__()
+        self.dwconv = nn.Conv2d(dim, dim, 7, padding=3, groups=dim)
+        self.norm = nn.LayerNorm(dim, eps=1e-6)
+        self.pwconv1 = nn.Linear(dim, 4 * dim)
+        self.act = nn.GELU()
+        self.pwconv2 = nn.Linear(4 * dim, dim)
+        self.gamma = nn.Parameter(1e-6 * torch.ones(dim))
+
+    def forward(self, x):
+        y = self.dwconv(x).permute(0, 2, 3, 1)
+        y = self.gamma * self.pwconv2(self.act(self.pwconv1(self.norm(y))))
+        return x + y.permute(0, 3, 1, 2)
+
+
+class ConvNextVariant(nn.Module):
+    """A small ConvNeXt in the authors' own code style (channels-first layer norm by means over axis 1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 16, 4, stride=4), ChannelsFirstLayerNorm(16))
+        self.stage1 = nn.Sequential(VariantBlock(16), VariantBlock(16))
+        self.down = nn.Sequential(ChannelsFirstLayerNorm(16), nn.Conv2d(16, 32, 2, stride=2))
+        self.stage2 = VariantBlock(32)
+        self.norm = nn.LayerNorm(32, eps=1e-6)
+        self.head = nn.Linear(32, 10)
+
+    def forward(self, x):
+        x = self.stage2(self.down(self.stage1(self.stem(x))))
+        return self.head(self.norm(x.mean([-2, -1])))
+
+
 def count_macs(model, x):
     """Multiply-accumulates of Conv2d, ConvTranspose2d and Linear, by forward hooks (independent of InfoField):
     a convolution's output elements times (C_in / groups) k_h k_w; a transposed convolution's input elements times
@@ -149,7 +201,8 @@ def count_macs(model, x):
 
 
 # The fixtures whose MACs of Conv2d, ConvTranspose2d and Linear are counted by hooks (macs.txt).
-COUNT_MACS = {"fcn_resnet50_opset11", "fcn_resnet50_opset13", "fcn_resnet50_opset17"}
+COUNT_MACS = {"fcn_resnet50_opset11", "fcn_resnet50_opset13", "fcn_resnet50_opset17",
+              "convnext_tiny_opset11", "convnext_tiny_opset13", "convnext_tiny_opset17", "convnext_variant"}
 macs = {}
 rows = []
 tv = torchvision.models
@@ -183,6 +236,14 @@ rows.append(export("efficientnet_b1", tv.efficientnet_b1(), (1, 3, 240, 240), op
 # check fast; at the three opsets exporters write Resize at (11: roi and scales inputs; 13 and 17: empty ones).
 for opset in (11, 13, 17):
     rows.append(export(f"fcn_resnet50_opset{opset}", SegmentationOutput(tv.segmentation.fcn_resnet50(weights=None, weights_backbone=None)), (1, 3, 128, 128), opset=opset))
+# ConvNeXt (issue 23): torchvision's convnext_tiny (stochastic depth is identity in eval) at 64 x 64 to keep the
+# gradient check fast, at the three opsets: at 17 its layer norms are LayerNormalization nodes, at 11 and 13
+# ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div/Mul/Add; GELU is Div/Erf/Add/Mul/Mul; the pointwise convolutions are
+# nn.Linear on channels-last tokens (MatMul then Add between Transposes), counted by the Linear hook as tokens x
+# in_features x out_features, the MACs of the 1x1 convolution InfoField reads them as.
+for opset in (11, 13, 17):
+    rows.append(export(f"convnext_tiny_opset{opset}", tv.convnext_tiny(weights=None), (1, 3, 64, 64), opset=opset))
+rows.append(export("convnext_variant", ConvNextVariant(), (1, 3, 32, 32), opset=13))
 rows = [row for row in rows if row is not None]
 counts = {}
 params_path = os.path.join(out, "params.txt")

@@ -49,7 +49,7 @@ internal sealed record ReshapeStep(long[] Dims) : PendingStep
 internal sealed record TransposeStep(long[] Perm) : PendingStep
 {
     /// <inheritdoc />
-    public override string Requirement => "InfoField reads Transpose only inside a channel shuffle (Reshape to N x g x C/g x H x W, Transpose(0, 2, 1, 3, 4), Reshape back; for signals N x g x C/g x L and Transpose(0, 2, 1, 3))";
+    public override string Requirement => "InfoField reads Transpose only inside a channel shuffle (Reshape to N x g x C/g x H x W, Transpose(0, 2, 1, 3, 4), Reshape back; for signals N x g x C/g x L and Transpose(0, 2, 1, 3)) or as the move of the channels last and back";
 }
 
 /// <summary>A Gather of channels: with a 1x1 Conv of one group per filter after it, a rolling pointwise convolution.</summary>

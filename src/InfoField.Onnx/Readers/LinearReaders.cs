@@ -2,7 +2,7 @@ using InfoField.Architecture;
 
 namespace InfoField.Onnx.Readers;
 
-/// <summary>Gemm and MatMul as linear layers on flat features (MatMul's bias, an Add after it, is <see cref="Passes.LinearBias"/>'s).</summary>
+/// <summary>Gemm and MatMul as linear layers on flat features (MatMul's bias, an Add after it, is <see cref="Passes.LinearBias"/>'s; MatMul on channels-last tokens is <see cref="ChannelsLast"/>'s).</summary>
 internal static class LinearReaders
 {
     /// <summary>The entries.</summary>
@@ -39,6 +39,11 @@ internal static class LinearReaders
 
     private static void MatMul(OnnxNodeContext node)
     {
+        if (ChannelsLast.MatMul(node))
+        {
+            return;
+        }
+
         FlatTensor x = node.Tensor(0);
         if (!node.IsConstant(1))
         {

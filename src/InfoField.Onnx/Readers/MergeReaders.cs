@@ -14,7 +14,11 @@ internal static class MergeReaders
         new("Concat", 1, Concat) { MaxInputs = int.MaxValue },
     ];
 
-    /// <summary>Two tensors: a residual sum. A tensor and a constant: a bias (after a MatMul; <see cref="Passes.LinearBias"/>).</summary>
+    /// <summary>
+    /// Two tensors: a residual sum. A tensor and a constant: a piece of a layer norm or GELU written as arithmetic, the
+    /// bias of a MatMul on channels-last tokens (<see cref="ChannelsLast"/>), or a bias after a MatMul on flat features
+    /// (<see cref="Passes.LinearBias"/>).
+    /// </summary>
     private static void Add(OnnxNodeContext node)
     {
         if (ShapeArithmetic.AllIntegerConstants(node))
@@ -31,6 +35,12 @@ internal static class MergeReaders
 
         if (constantA || constantB)
         {
+            int tensor = constantA ? 1 : 0;
+            if (LayerNormPattern.Add(node, tensor, 1 - tensor) || GeluPattern.Add(node, tensor, 1 - tensor) || ChannelsLast.Add(node, tensor, 1 - tensor))
+            {
+                return;
+            }
+
             FlatTensor x = node.Tensor(constantA ? 1 : 0);
             node.SetOutput(0, new FlatTensor(node.Importer.AddPending(node, new BiasStep(node.Dims(constantA ? 0 : 1)), [x.Index], node.Shape(x))));
             return;
@@ -42,7 +52,9 @@ internal static class MergeReaders
     /// <summary>
     /// Two tensors: a gate (a C x 1 x 1 tensor or one of equal shape); x times sigmoid(x) is fused by
     /// <see cref="Passes.GatedActivations"/>. A tensor times a scalar constant 0 (PyTorch's <c>x.mul(0.)</c>,
-    /// NAS-Bench-201's <c>none</c> edge) is <see cref="Zero"/>: zeros of the tensor's shape.
+    /// NAS-Bench-201's <c>none</c> edge) is <see cref="Zero"/>: zeros of the tensor's shape; by a per-channel constant,
+    /// a layer norm's scale (<see cref="LayerNormPattern"/>) or else <see cref="LayerScale"/>; GELU's products are
+    /// <see cref="GeluPattern"/>'s.
     /// </summary>
     private static void Mul(OnnxNodeContext node)
     {
@@ -59,6 +71,20 @@ internal static class MergeReaders
                 node.SetOutput(0, node.Add(new Zero(), node.Tensor(1 - constant)));
                 return;
             }
+        }
+
+        for (int constant = 0; constant < 2; constant++)
+        {
+            if (node.IsConstant(constant) && !node.IsConstant(1 - constant)
+                && (LayerNormPattern.Mul(node, 1 - constant, constant) || GeluPattern.MulConstant(node, 1 - constant, constant) || ChannelsLast.Mul(node, 1 - constant, constant)))
+            {
+                return;
+            }
+        }
+
+        if (!node.IsConstant(0) && !node.IsConstant(1) && GeluPattern.MulTensors(node))
+        {
+            return;
         }
 
         if (node.IsConstant(0) || node.IsConstant(1))

@@ -2,7 +2,7 @@ using InfoField.Architecture;
 
 namespace InfoField.Onnx.Readers;
 
-/// <summary>MaxPool, AveragePool, the global pools and ReduceMean over the spatial axes.</summary>
+/// <summary>MaxPool, AveragePool, the global pools and ReduceMean over the spatial axes (over the channel axis: <see cref="LayerNormPattern"/>).</summary>
 internal static class PoolingReaders
 {
     /// <summary>The entries.</summary>
@@ -42,6 +42,11 @@ internal static class PoolingReaders
 
     private static void ReduceMean(OnnxNodeContext node, long[]? axes)
     {
+        if (LayerNormPattern.ReduceMean(node, axes))
+        {
+            return;
+        }
+
         FlatTensor x = node.Tensor(0);
         int rank = node.SpatialRank;
         if (axes is null)

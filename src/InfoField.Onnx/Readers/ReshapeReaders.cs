@@ -4,7 +4,7 @@ using InfoField.Onnx.Import;
 
 namespace InfoField.Onnx.Readers;
 
-/// <summary>Flatten, Reshape and Transpose: flattening before the classifier, and the pieces of a channel shuffle (<see cref="Passes.ChannelShuffles"/>).</summary>
+/// <summary>Flatten, Reshape and Transpose: flattening before the classifier, the pieces of a channel shuffle (<see cref="Passes.ChannelShuffles"/>), and the moves of the channels last and back (<see cref="ChannelsLast"/>).</summary>
 internal static class ReshapeReaders
 {
     /// <summary>The entries.</summary>
@@ -118,6 +118,11 @@ internal static class ReshapeReaders
         if (perm.Select((p, i) => p == i).All(same => same))
         {
             node.Importer.PassOn(node, 0, 0);
+            return;
+        }
+
+        if (ChannelsLast.Transpose(node, x, perm))
+        {
             return;
         }
 

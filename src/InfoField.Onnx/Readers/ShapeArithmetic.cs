@@ -12,7 +12,7 @@ namespace InfoField.Onnx.Readers;
 /// </summary>
 internal static class ShapeArithmetic
 {
-    /// <summary>The entries of the operators that are shape arithmetic only.</summary>
+    /// <summary>The entries of the operators that are shape arithmetic only (Sub and Div, also arithmetic of tensors in layer norm and GELU, are <see cref="ChannelPatternReaders"/>'s).</summary>
     public static IEnumerable<OnnxReader> All =>
     [
         new("Shape", 1, Shape),
@@ -21,8 +21,6 @@ internal static class ShapeArithmetic
         new("Squeeze", 1, node => Squeeze(node, node.Ints("axes"))),
         new("Squeeze", 13, node => Squeeze(node, node.Has(1) ? node.Integers(1, OnnxLimits.MaxFoldedRank) : null)) { MaxInputs = 2 },
         new("Cast", 1, Cast),
-        new("Sub", 1, node => Binary(node, "subtracts")) { MinInputs = 2, MaxInputs = 2 },
-        new("Div", 1, node => Binary(node, "divides")) { MinInputs = 2, MaxInputs = 2 },
     ];
 
     /// <summary>True when every given input is an integer constant (then the node is shape arithmetic).</summary>
@@ -98,16 +96,6 @@ internal static class ShapeArithmetic
         "Mul" => "*",
         _ => "/",
     };
-
-    private static void Binary(OnnxNodeContext node, string verb)
-    {
-        if (!AllIntegerConstants(node))
-        {
-            throw node.Fail($"{verb} values that are not integer constants; InfoField reads {node.OpType} only as shape arithmetic (export with constant folding and a fixed input size)");
-        }
-
-        Arithmetic(node);
-    }
 
     private static void Shape(OnnxNodeContext node)
     {

@@ -22,10 +22,21 @@ internal static class ActivationKinds
         Row.Of<Sigmoid>(ActivationKind.Sigmoid, () => nn.Sigmoid(), w => w.Node("Sigmoid", [w.Input])),
         Row.Of<Tanh>(ActivationKind.Tanh, () => nn.Tanh(), w => w.Node("Tanh", [w.Input])),
         Row.Of<SiLU>(ActivationKind.Silu, () => nn.SiLU(), w => w.Node("Mul", [w.Input, w.Node("Sigmoid", [w.Input])])),
-        Row.Of<GELU>(ActivationKind.Gelu, () => nn.GELU(), null, (gelu, call) => gelu.approximate == GELU.Approximate.none ? null : $"GELU with the {gelu.approximate} approximation"),
+        Row.Of<GELU>(ActivationKind.Gelu, () => nn.GELU(), GeluForm, (gelu, call) => gelu.approximate == GELU.Approximate.none ? null : $"GELU with the {gelu.approximate} approximation"),
         Row.Of<Hardswish>(ActivationKind.Hardswish, () => nn.Hardswish(), w => w.Node("HardSwish", [w.Input])),
         Row.Of<Hardsigmoid>(ActivationKind.Hardsigmoid, () => nn.Hardsigmoid(), w => w.Node("HardSigmoid", [w.Input], Float("alpha", 1.0 / 6), Float("beta", 0.5))),
     ];
+
+    /// <summary>
+    /// GELU before ONNX has its operator (opset 20): x (1 + erf(x / sqrt(2))) 0.5, as PyTorch writes it (Div, Erf, Add,
+    /// Mul, Mul), the pattern the import reads back as GELU.
+    /// </summary>
+    private static string GeluForm(OnnxOpWriter w)
+    {
+        string erf = w.Node("Erf", [w.Node("Div", [w.Input, w.Scalar("sqrt2", MathF.Sqrt(2))])]);
+        string product = w.Node("Mul", [w.Input, w.Node("Add", [erf, w.Scalar("one", 1f)])]);
+        return w.Node("Mul", [product, w.Scalar("half", 0.5f)]);
+    }
 
     /// <summary>The slope of a leaky ReLU's negative part (PyTorch's default).</summary>
     private const double LeakySlope = 0.01;
