@@ -38,10 +38,12 @@ public class ConvNextImportTests
         Assert.Equal(new LayerNorm(1e-6), network.Stages[^1].Units[^1].Ops[^1]);
     }
 
-    [Fact]
-    public void Layer_norm_and_gelu_as_arithmetic_read_on_channels_last_tokens()
+    [Theory]
+    [InlineData("")]
+    [InlineData("integer")]
+    public void Layer_norm_and_gelu_as_arithmetic_read_on_channels_last_tokens(string change)
     {
-        Network network = Block().Import();
+        Network network = Block(change).Import();
 
         Assert.Equal([Ops.Conv(4, 3, padding: 1), new LayerNorm(1e-6), Ops.Pointwise(8, bias: true), new Activation(ActivationKind.Gelu), new LayerScale()], network.Units.SelectMany(unit => unit.Ops));
     }
@@ -66,12 +68,12 @@ public class ConvNextImportTests
     /// <summary>
     /// Conv to 4 channels, Transpose to channels-last, layer norm as arithmetic (over the last axis), MatMul 4 to 8
     /// and its bias, GELU as arithmetic, Transpose back, Mul by a per-channel layer scale; <paramref name="change"/>
-    /// breaks one piece.
+    /// breaks one piece (or, for "integer", writes the exponent as an integer constant, which reads the same).
     /// </summary>
     private static ModelProto Block(string change = "")
     {
         ModelProto model = Small();
-        model.Graph.Initializer.Add(Real("two", change == "exponent" ? 3 : 2));
+        model.Graph.Initializer.Add(change == "integer" ? Integers("two", 2) : Real("two", change == "exponent" ? 3 : 2));
         model.Graph.Initializer.Add(change == "epsilon" ? Weight("eps", 4) : Real("eps", 1e-6f));
         model.Graph.Initializer.Add(Weight("gamma", 4));
         model.Graph.Initializer.Add(Weight("beta", 4));

@@ -92,9 +92,17 @@ internal static class ChannelsLast
         return true;
     }
 
-    /// <summary>The one value of constant input <paramref name="input"/> when it holds exactly one (any dims of ones); null otherwise.</summary>
-    public static double? ScalarConstant(OnnxNodeContext node, int input) =>
-        node.IsConstant(input) && node.Dims(input).All(dim => dim == 1) ? node.Reals(input, 1)[0] : null;
+    /// <summary>The one value of constant input <paramref name="input"/> (real or integer) when it holds exactly one (any dims of ones); null otherwise.</summary>
+    public static double? ScalarConstant(OnnxNodeContext node, int input)
+    {
+        if (!node.IsConstant(input) || !node.Dims(input).All(dim => dim == 1))
+        {
+            return null;
+        }
+
+        double[] values = node.Constant(input).IsInteger ? [.. node.Integers(input, 1).Select(value => (double)value)] : node.Reals(input, 1);
+        return values.Length == 1 ? values[0] : null;
+    }
 
     /// <summary>
     /// Transpose to channels-last of a feature map (a view), or of such a view back (the feature map); false for
