@@ -181,6 +181,30 @@ public sealed class OnnxExportTests : IDisposable
         Assert.Equal("negated: no ONNX form for the op 'negate' (Negate); register one with OnnxExportSet.With", missing.Message);
     }
 
+    [Fact]
+    public void A_network_with_further_outputs_computes_and_writes_every_output()
+    {
+        // A small segmentation network: its main output back at the input's resolution, an auxiliary head on stage 1.
+        var network = new Network(
+            "two-heads",
+            new FeatureShape(3, 16, 16),
+            [
+                new Stage([new Unit("a", [Ops.Conv(8, 3, padding: 1), Ops.BatchNorm(), Ops.Relu()])]),
+                new Stage([new Unit("b", [Ops.Conv(8, 3, stride: 2, padding: 1), Ops.Relu()]), new Unit("c", [Ops.Conv(8, 3, padding: 1), Ops.Relu()])]),
+            ],
+            [Ops.Conv(4, 1, bias: true), Resize.Linear(2)])
+            .WithOutputs([new NetworkOutput("aux", 0, 0, [Ops.Conv(4, 1, bias: true)]), new NetworkOutput("mid", 1, 0, [])]);
+        using NetworkModule module = ModuleBuilder.Build(network);
+        using var scope = NewDisposeScope();
+
+        Tensor[] outputs = module.ForwardOutputs(randn(2, 3, 16, 16));
+
+        Assert.Equal(CostModel.Of(network).Total.Parameters, module.parameters().Sum(parameter => parameter.numel()));
+        Assert.Equal([[2, 4, 16, 16], [2, 4, 16, 16], [2, 8, 8, 8]], outputs.Select(output => output.shape));
+        string path = ExportAndCompare(network);
+        Assert.Equal("the graph has 3 outputs; InfoField reads networks with one output", Assert.ThrowsAny<InfoFieldException>(() => OnnxImport.Load(path)).Message.Split(": ", 2)[^1]);
+    }
+
     /// <summary>Exports a freshly initialized module (batch norm statistics drawn at random), runs it in both and compares; returns the file.</summary>
     private string ExportAndCompare(Network network, ModuleSet? modules = null, OnnxExportSet? forms = null) =>
         OnnxRuntimeComparison.ExportAndCompare(network, _folder, modules, forms);

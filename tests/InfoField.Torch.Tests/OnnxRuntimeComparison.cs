@@ -43,25 +43,33 @@ internal static class OnnxRuntimeComparison
         FeatureShape shape = network.Input;
         int[] dims = network.SpatialRank == 1 ? [2, shape.Channels, shape.Width] : [2, shape.Channels, shape.Height, shape.Width];
         Tensor x = randn([.. dims.Select(dim => (long)dim)]);
-        float[] expected;
+        float[][] expected;
         using (no_grad())
         {
-            expected = module.forward(x).contiguous().data<float>().ToArray();
+            expected = [.. module.ForwardOutputs(x).Select(output => output.contiguous().data<float>().ToArray())];
         }
 
+        // Every output by its name: the main output, then the further ones in the network's order.
+        string[] names = [OnnxExport.OutputName, .. network.Outputs.Select(output => OnnxExport.FurtherOutputName(output.Name))];
         using var session = new InferenceSession(path);
+        Assert.Equal(names, session.OutputMetadata.Keys);
         var feed = new DenseTensor<float>(x.data<float>().ToArray(), dims);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, feed)]);
-        float[] actual = results.Single().AsEnumerable<float>().ToArray();
-        FeatureShape output = network.Layout.Output;
-        int[] outputDims = output.IsFlat ? [2, output.Channels] : network.SpatialRank == 1 ? [2, output.Channels, output.Width] : [2, output.Channels, output.Height, output.Width];
-        Assert.Equal(outputDims, results.Single().AsTensor<float>().Dimensions.ToArray());
+        FeatureShape[] shapes = [network.Layout.Output, .. network.Layout.Outputs];
+        for (int i = 0; i < names.Length; i++)
+        {
+            DisposableNamedOnnxValue result = results.Single(result => result.Name == names[i]);
+            FeatureShape output = shapes[i];
+            int[] outputDims = output.IsFlat ? [2, output.Channels] : network.SpatialRank == 1 ? [2, output.Channels, output.Width] : [2, output.Channels, output.Height, output.Width];
+            Assert.Equal(outputDims, result.AsTensor<float>().Dimensions.ToArray());
+            float[] actual = result.AsEnumerable<float>().ToArray();
+            Assert.Equal(expected[i].Length, actual.Length);
+            double scale = expected[i].Max(value => Math.Abs(value));
+            Assert.True(scale > 0, $"{names[i]}: the reference output is all zeros: the comparison would prove nothing");
+            double worst = expected[i].Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+            Assert.True(worst <= 1e-4 * scale, $"{network.Name}, {names[i]}: ONNX Runtime differs from TorchSharp by {worst} (output scale {scale})");
+        }
 
-        Assert.Equal(expected.Length, actual.Length);
-        double scale = expected.Max(value => Math.Abs(value));
-        Assert.True(scale > 0, "the reference output is all zeros: the comparison would prove nothing");
-        double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
-        Assert.True(worst <= 1e-4 * scale, $"{network.Name}: ONNX Runtime differs from TorchSharp by {worst} (output scale {scale})");
         return path;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 
 namespace InfoField.Architecture;
 
@@ -20,9 +21,10 @@ public sealed record Network
     {
     }
 
-    private Network(string name, FeatureShape input, ValueList<Stage> stages, ValueList<Op> head, int spatialRank, NetworkLayout layout)
+    private Network(string name, FeatureShape input, ValueList<Stage> stages, ValueList<Op> head, int spatialRank, NetworkLayout layout, ValueList<NetworkOutput> outputs = default)
     {
         Name = name;
+        Outputs = outputs;
         Input = input;
         Stages = stages;
         Head = head;
@@ -37,8 +39,14 @@ public sealed record Network
     public static Checked<Network> TryCreate(string name, FeatureShape input, ValueList<Stage> stages, ValueList<Op> head, int spatialRank = 2) =>
         Create(name, input, stages, head, spatialRank, null);
 
+    /// <summary>The name of the main output (the last stage's output through <see cref="Head"/>) in reports: <c>out</c>.</summary>
+    public const string MainOutputName = "out";
+
     /// <summary>A name for reports.</summary>
     public string Name { get; }
+
+    /// <summary>The further outputs, each a head read from one unit's output (empty for a network with one output).</summary>
+    public ValueList<NetworkOutput> Outputs { get; }
 
     /// <summary>Shape of one input sample.</summary>
     public FeatureShape Input { get; }
@@ -68,17 +76,26 @@ public sealed record Network
     /// A validated copy with other stages, or the first rule it breaks. Stages that are the same objects as this
     /// network's and receive the same input shape keep their validated layout, so an edit costs the stages it changes.
     /// </summary>
-    public Checked<Network> TryWithStages(ValueList<Stage> stages) => Create(Name, Input, stages, Head, SpatialRank, this);
+    public Checked<Network> TryWithStages(ValueList<Stage> stages) => Create(Name, Input, stages, Head, SpatialRank, this, Outputs);
 
     /// <summary>A validated copy with another input shape.</summary>
-    public Network WithInput(FeatureShape input) => new(Name, input, Stages, Head, SpatialRank);
+    public Network WithInput(FeatureShape input) => Create(Name, input, Stages, Head, SpatialRank, null, Outputs).Value;
 
     /// <summary>A copy with another name.</summary>
-    public Network WithName(string name) => new(name, Input, Stages, Head, SpatialRank);
+    public Network WithName(string name) => new(name, Input, Stages, Head, SpatialRank, Layout, Outputs);
 
-    private static Checked<Network> Create(string name, FeatureShape input, ValueList<Stage> stages, ValueList<Op> head, int spatialRank, Network? previous) =>
-        NetworkLayout.Check(input, stages, head, spatialRank, previous).TryGet(out NetworkLayout layout, out Violation? broken)
-            ? new Network(name, input, stages, head, spatialRank, layout)
+    /// <summary>A validated copy with other further outputs; throws <see cref="ArchitectureException"/> naming the first rule an output breaks.</summary>
+    public Network WithOutputs(ValueList<NetworkOutput> outputs) => TryWithOutputs(outputs).Value;
+
+    /// <summary>
+    /// A validated copy with other further outputs, or the first rule one breaks (<c>outputs[i]...</c>): each reads an
+    /// existing unit, has a unique name other than <see cref="MainOutputName"/>, and its head applies to that unit's output.
+    /// </summary>
+    public Checked<Network> TryWithOutputs(ValueList<NetworkOutput> outputs) => Create(Name, Input, Stages, Head, SpatialRank, this, outputs);
+
+    private static Checked<Network> Create(string name, FeatureShape input, ValueList<Stage> stages, ValueList<Op> head, int spatialRank, Network? previous, ValueList<NetworkOutput> outputs = default) =>
+        NetworkLayout.Check(input, stages, head, spatialRank, previous, outputs).TryGet(out NetworkLayout layout, out Violation? broken)
+            ? new Network(name, input, stages, head, spatialRank, layout, outputs)
             : broken;
 
     /// <inheritdoc />
@@ -88,10 +105,11 @@ public sealed record Network
         && Input == other.Input
         && SpatialRank == other.SpatialRank
         && Stages == other.Stages
-        && Head == other.Head;
+        && Head == other.Head
+        && Outputs == other.Outputs;
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Name, Input, SpatialRank, Stages, Head);
+    public override int GetHashCode() => HashCode.Combine(Name, Input, SpatialRank, Stages, Head, Outputs);
 }
 
 /// <summary>The shapes a unit receives and produces.</summary>
@@ -119,11 +137,14 @@ public sealed record StageLayout(FeatureShape Input, FeatureShape UnitsInput, Im
 /// <param name="Output">Shape leaving the network.</param>
 public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureShape HeadInput, FeatureShape Output)
 {
+    /// <summary>The shape of each further output (<see cref="Network.Outputs"/>), in their order.</summary>
+    public ImmutableArray<FeatureShape> Outputs { get; init; } = [];
+
     /// <summary>
     /// Infers every shape of a network and checks the architecture rules; the first rule broken, with its path.
     /// Stages of <paramref name="previous"/> that are the same objects and receive the same input keep their layout.
     /// </summary>
-    internal static Checked<NetworkLayout> Check(FeatureShape input, ValueList<Stage> stages, ValueList<Op> head, int spatialRank, Network? previous)
+    internal static Checked<NetworkLayout> Check(FeatureShape input, ValueList<Stage> stages, ValueList<Op> head, int spatialRank, Network? previous, ValueList<NetworkOutput> outputs = default)
     {
         Violation? broken = CheckInput(input, spatialRank) ?? Limits.CheckSize(stages, head);
         if (broken is not null)
@@ -186,7 +207,77 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
             return broken;
         }
 
-        return new NetworkLayout(layouts.MoveToImmutable(), shape, output);
+        ImmutableArray<StageLayout> stageLayouts = layouts.MoveToImmutable();
+        if (!CheckOutputs(outputs, stages, stageLayouts, spatialRank).TryGet(out ImmutableArray<FeatureShape> outputShapes, out broken))
+        {
+            return broken;
+        }
+
+        return new NetworkLayout(stageLayouts, shape, output) { Outputs = outputShapes };
+    }
+
+    private static Checked<ImmutableArray<FeatureShape>> CheckOutputs(ValueList<NetworkOutput> outputs, ValueList<Stage> stages, ImmutableArray<StageLayout> layouts, int spatialRank)
+    {
+        if (outputs.Count == 0)
+        {
+            return ImmutableArray<FeatureShape>.Empty;
+        }
+
+        if (Limits.CheckRange("outputs", outputs.Count, 0, Limits.MaxUnits) is { } tooMany)
+        {
+            return tooMany;
+        }
+
+        if (outputs.Sum(output => (long)(output?.Head.Count ?? 0)) > Limits.MaxOps)
+        {
+            return new Violation("outputs", string.Create(CultureInfo.InvariantCulture, $"the outputs' heads hold more ops than the limit of {Limits.MaxOps:N0}"));
+        }
+
+        var shapes = ImmutableArray.CreateBuilder<FeatureShape>(outputs.Count);
+        var names = new HashSet<string>(StringComparer.Ordinal) { Network.MainOutputName };
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            NetworkOutput output = outputs[i];
+            string path = $"outputs[{i}]";
+            if (output is null)
+            {
+                return new Violation(path, "an output is required");
+            }
+
+            if (string.IsNullOrWhiteSpace(output.Name))
+            {
+                return new Violation($"{path}.name", "an output needs a name");
+            }
+
+            if (!names.Add(output.Name))
+            {
+                return new Violation(
+                    $"{path}.name",
+                    output.Name == Network.MainOutputName
+                        ? $"'{Network.MainOutputName}' names the main output (the last stage through the head); give this output another name"
+                        : $"'{output.Name}' names an earlier output; output names must be unique");
+            }
+
+            if (output.Stage < 0 || output.Stage >= stages.Count)
+            {
+                return new Violation($"{path}.stage", $"must name one of the {stages.Count} stages, from 0 (got {output.Stage})");
+            }
+
+            int units = stages[output.Stage].Units.Count;
+            if (output.Unit < 0 || output.Unit >= units)
+            {
+                return new Violation($"{path}.unit", $"must name one of the {units} units of stages[{output.Stage}], from 0 (got {output.Unit})");
+            }
+
+            if (!CheckOps(output.Head, layouts[output.Stage].Units[output.Unit].Output, spatialRank, $"{path}.head", allowHeadOps: true).TryGet(out FeatureShape shape, out Violation? broken))
+            {
+                return broken;
+            }
+
+            shapes.Add(shape);
+        }
+
+        return shapes.MoveToImmutable();
     }
 
     private static Violation? CheckInput(FeatureShape input, int spatialRank)

@@ -21,7 +21,11 @@ public readonly record struct Cost(long Parameters, long Macs)
 /// <param name="Stages">Per stage: the entry pooling and units.</param>
 /// <param name="Units">Per stage, per unit.</param>
 /// <param name="Head">The classifier head.</param>
-public sealed record NetworkCost(Cost Total, ImmutableArray<Cost> Stages, ImmutableArray<ImmutableArray<Cost>> Units, Cost Head);
+public sealed record NetworkCost(Cost Total, ImmutableArray<Cost> Stages, ImmutableArray<ImmutableArray<Cost>> Units, Cost Head)
+{
+    /// <summary>The head of each further output (<see cref="Network.Outputs"/>), in their order; <see cref="Total"/> includes them.</summary>
+    public ImmutableArray<Cost> Outputs { get; init; } = [];
+}
 
 /// <summary>
 /// The cost model: parameters (weights, biases and batch-norm scale and shift) and MACs (multiply-accumulates of
@@ -49,7 +53,16 @@ public static class CostModel
         }
 
         Cost head = Of(network.Head, network.Layout.HeadInput);
-        return new NetworkCost(Cost.Sum(stages) + head, stages.MoveToImmutable(), units.MoveToImmutable(), head);
+        var outputs = ImmutableArray.CreateBuilder<Cost>(network.Outputs.Count);
+        foreach (NetworkOutput output in network.Outputs)
+        {
+            outputs.Add(Of(output.Head, network.Layout.Stages[output.Stage].Units[output.Unit].Output));
+        }
+
+        return new NetworkCost(Cost.Sum(stages) + head + Cost.Sum(outputs), stages.MoveToImmutable(), units.MoveToImmutable(), head)
+        {
+            Outputs = outputs.MoveToImmutable(),
+        };
     }
 
     /// <summary>The cost of <paramref name="unit"/> for <paramref name="input"/>.</summary>

@@ -136,6 +136,12 @@ public static class StageOrganizer
             return "the network has a single stage; the organizer moves units between stages";
         }
 
+        if (network.Outputs.Count > 0)
+        {
+            NetworkOutput first = network.Outputs[0];
+            return $"the network has further outputs (output '{first.Name}' reads stage {first.Stage + 1}, unit {first.Unit + 1}); their heads read units where they are, so the organizer does not move or remove units of such a network";
+        }
+
         if (usable == 0)
         {
             return "no unit is a body unit (all are stem or tail units), so there is nothing to move or remove";

@@ -18,7 +18,14 @@ public static partial class NetworkSpec
     /// <summary>The first format, whose units are chains (with residual shorthand); still read.</summary>
     public const string FormatV1 = "infofield-network/1";
 
-    private static readonly string[] TopFields = ["format", "name", "input", "stages", "head"];
+    /// <summary>
+    /// The format written for networks with further outputs (<see cref="Network.Outputs"/>): version 2 and an
+    /// <c>outputs</c> list; networks with one output are still written as version 2.
+    /// </summary>
+    public const string FormatV3 = "infofield-network/3";
+
+    private static readonly string[] TopFields = ["format", "name", "input", "stages", "head", "outputs"];
+    private static readonly string[] OutputFields = ["name", "stage", "unit", "head"];
     private static readonly string[] StageFields = ["entry", "units"];
     private static readonly string[] UnitFields = ["name", "role", "family", "ops"];
 
@@ -86,32 +93,47 @@ public static partial class NetworkSpec
             var root = new JsonCursor(document.RootElement, "$", source).RequireObject();
             root.AllowOnly(TopFields);
             string format = root.String("format", Format);
-            if (format is not (Format or FormatV1))
+            if (format is not (Format or FormatV1 or FormatV3))
             {
-                throw root.Error($"unsupported format '{format}'; this version reads '{Format}' and '{FormatV1}'", "format");
+                throw root.Error($"unsupported format '{format}'; this version reads '{FormatV3}', '{Format}' and '{FormatV1}'", "format");
+            }
+
+            if (format != FormatV3 && root.Has("outputs"))
+            {
+                throw root.Error($"further outputs need format '{FormatV3}' (the file says '{format}')", "outputs");
             }
 
             var (input, rank) = ReadInput(root);
             var nodePaths = new Dictionary<(int Stage, int Unit), List<string>>();
             var stages = root.Items("stages", required: true).Select((stage, s) => ReadStage(stage, s, rank, kinds, nodePaths)).ToValueList();
             ValueList<Op> head = OpCodec.ReadOps(root, "head", rank, required: false, kinds);
-            return Network.TryCreate(root.String("name", defaultName), input, stages, head, rank)
+            Network network = Network.TryCreate(root.String("name", defaultName), input, stages, head, rank)
                 .OrThrow(broken => new SpecException(source, JsonPathOf(broken.Path, nodePaths), broken.Rule, broken.ToException()));
+            if (!root.Has("outputs"))
+            {
+                return network;
+            }
+
+            var outputs = root.Items("outputs", required: true).Select(output => ReadOutput(output, rank, kinds)).ToValueList();
+            return network.TryWithOutputs(outputs)
+                .OrThrow(broken => new SpecException(source, ArchitectureException.Join("$", broken.Path), broken.Rule, broken.ToException()));
         }
     }
 
     /// <summary>
-    /// The spec of <paramref name="network"/> as indented JSON, format 2. Units that are chains or residual blocks are
+    /// The spec of <paramref name="network"/> as indented JSON, format 2 (3 when it has further outputs). Units that are chains or residual blocks are
     /// written as plain ops and <c>residual</c> items, other graphs with named inputs.
     /// </summary>
-    public static string Serialize(Network network) => Serialize(network, Format);
+    public static string Serialize(Network network) => Serialize(network, network.Outputs.Count > 0 ? FormatV3 : Format);
 
     /// <summary>
     /// The spec JSON that identifies <paramref name="network"/> across versions (training run ids hash it): exactly what
     /// format 1 wrote for networks it could describe, so the ids of earlier runs stay valid, else <see cref="Serialize(Network)"/>.
     /// </summary>
     public static string Canonical(Network network) =>
-        network.Units.All(unit => OpCodec.AsFormat1(unit.Graph) is not null) ? Serialize(network, FormatV1) : Serialize(network, Format);
+        network.Outputs.Count > 0 ? Serialize(network, FormatV3)
+        : network.Units.All(unit => OpCodec.AsFormat1(unit.Graph) is not null) ? Serialize(network, FormatV1)
+        : Serialize(network, Format);
 
     private static string Serialize(Network network, string format)
     {
@@ -172,6 +194,22 @@ public static partial class NetworkSpec
 
             json.WriteEndArray();
             OpCodec.WriteOps(json, "head", network.Head, rank);
+            if (network.Outputs.Count > 0)
+            {
+                json.WriteStartArray("outputs");
+                foreach (NetworkOutput output in network.Outputs)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name", output.Name);
+                    json.WriteNumber("stage", output.Stage);
+                    json.WriteNumber("unit", output.Unit);
+                    OpCodec.WriteOps(json, "head", output.Head, rank);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
             json.WriteEndObject();
         }
 
@@ -190,6 +228,12 @@ public static partial class NetworkSpec
             2 => (new FeatureShape(dims[0], 1, dims[1]), 1),
             _ => throw root.Error($"expected [channels, height, width] for images or [channels, length] for 1-D signals, got {dims.Count} numbers", "input"),
         };
+    }
+
+    private static NetworkOutput ReadOutput(JsonCursor output, int rank, OpSet kinds)
+    {
+        output.RequireObject().AllowOnly(OutputFields);
+        return new NetworkOutput(output.String("name"), output.Int("stage"), output.Int("unit"), OpCodec.ReadOps(output, "head", rank, required: false, kinds));
     }
 
     private static Stage ReadStage(JsonCursor stage, int s, int rank, OpSet kinds, Dictionary<(int, int), List<string>> nodePaths)

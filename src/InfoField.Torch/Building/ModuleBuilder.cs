@@ -39,7 +39,13 @@ public static class ModuleBuilder
             stages.Add((s.ToString(System.Globalization.CultureInfo.InvariantCulture), nn.Sequential(children)));
         }
 
-        return new NetworkModule(network, nn.Sequential(stages), Build(network.Head, network.Layout.HeadInput, modules));
+        var outputs = new List<Sequential>(network.Outputs.Count);
+        foreach (NetworkOutput output in network.Outputs)
+        {
+            outputs.Add(Build(output.Head, network.Layout.Stages[output.Stage].Units[output.Unit].Output, modules));
+        }
+
+        return new NetworkModule(network, nn.Sequential(stages), Build(network.Head, network.Layout.HeadInput, modules), outputs);
     }
 
     /// <summary>Builds the ops of one unit (or any op sequence) for <paramref name="input"/>.</summary>

@@ -19,15 +19,23 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "head")]
     private readonly Sequential _head;
 
+    // Registered as "outputs" only when there are any, so that a network with one output keeps its modules and state names.
+    private readonly Sequential[] _outputs;
+
     private RpwImplementation _rpwImplementation;
 
-    internal NetworkModule(Network architecture, Sequential stages, Sequential head)
+    internal NetworkModule(Network architecture, Sequential stages, Sequential head, IList<Sequential> outputs)
         : base(architecture.Name)
     {
         Architecture = architecture;
         _stages = stages;
         _head = head;
+        _outputs = [.. outputs];
         RegisterComponents();
+        if (_outputs.Length > 0)
+        {
+            register_module("outputs", new ModuleList<Sequential>(_outputs));
+        }
     }
 
     /// <summary>The architecture this module was built from.</summary>
@@ -38,6 +46,9 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
 
     /// <summary>The classifier head.</summary>
     public Sequential Head => _head;
+
+    /// <summary>The head of each further output (<see cref="Network.Outputs"/>), in their order.</summary>
+    public IReadOnlyList<Sequential> OutputHeads => _outputs;
 
     /// <summary>
     /// Whether image batches run through the network in channels-last layout (NHWC strides, the same values and
@@ -74,5 +85,61 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
         using Tensor images = signal ? input.unsqueeze(2) : ChannelsLast && input.dim() == 4 ? MemoryLayout.ToChannelsLast(input) : input.alias();
         using Tensor features = _stages.forward(images);
         return _head.forward(features);
+    }
+
+    /// <summary>
+    /// Every output for <paramref name="input"/>: [0] the main output (what <see cref="forward"/> returns), then each
+    /// further output (<see cref="Network.Outputs"/>) in their order, each its head applied to the unit it reads.
+    /// </summary>
+    public Tensor[] ForwardOutputs(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Network network = Architecture;
+        if (network.Outputs.Count == 0)
+        {
+            return [forward(input)];
+        }
+
+        bool signal = network.SpatialRank == 1 && input.dim() == 3;
+        var taps = new Dictionary<(int Stage, int Unit), Tensor>();
+        Tensor x = signal ? input.unsqueeze(2) : ChannelsLast && input.dim() == 4 ? MemoryLayout.ToChannelsLast(input) : input.alias();
+        try
+        {
+            for (int s = 0; s < network.Stages.Count; s++)
+            {
+                var stage = (Sequential)_stages.children().ElementAt(s);
+                int entry = network.Stages[s].Entry.Count;
+                int child = 0;
+                foreach (nn.Module<Tensor, Tensor> layer in stage.children().Cast<nn.Module<Tensor, Tensor>>())
+                {
+                    Tensor next = layer.forward(x);
+                    x.Dispose();
+                    x = next;
+                    int unit = child++ - entry;
+                    if (unit >= 0 && network.Outputs.Any(output => output.Stage == s && output.Unit == unit))
+                    {
+                        taps[(s, unit)] = x.alias();
+                    }
+                }
+            }
+
+            var results = new Tensor[network.Outputs.Count + 1];
+            results[0] = _head.forward(x);
+            for (int i = 0; i < network.Outputs.Count; i++)
+            {
+                NetworkOutput output = network.Outputs[i];
+                results[i + 1] = _outputs[i].forward(taps[(output.Stage, output.Unit)]);
+            }
+
+            return results;
+        }
+        finally
+        {
+            x.Dispose();
+            foreach (Tensor tap in taps.Values)
+            {
+                tap.Dispose();
+            }
+        }
     }
 }

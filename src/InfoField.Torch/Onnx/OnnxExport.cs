@@ -24,6 +24,12 @@ public static class OnnxExport
     /// <summary>The name of the graph's output.</summary>
     public const string OutputName = "output";
 
+    /// <summary>
+    /// The graph output of the further output <paramref name="name"/> (<see cref="Network.Outputs"/>): <c>output.</c>
+    /// and its name, after the main output <see cref="OutputName"/>, in the network's order.
+    /// </summary>
+    public static string FurtherOutputName(string name) => $"{OutputName}.{name}";
+
     /// <summary>Builds <paramref name="network"/>'s module (fresh weights from the current torch seed) and writes it to <paramref name="path"/> atomically.</summary>
     public static void Save(Network network, string path)
     {
@@ -109,6 +115,7 @@ public static class OnnxExport
                 ? Value(InputName, "N", input.Channels, input.Width)
                 : Value(InputName, "N", input.Channels, input.Height, input.Width));
             string current = InputName;
+            var taps = new Dictionary<(int Stage, int Unit), string>();
 
             for (int s = 0; s < _network.Stages.Count; s++)
             {
@@ -129,16 +136,28 @@ public static class OnnxExport
                     current = unit.IsChain
                         ? Chain(unit.Ops, layout.Units[u].Input, current, prefix)
                         : Graph(unit, layout.Units[u].Input, current, prefix);
+                    taps[(s, u)] = current;
                 }
             }
 
             current = Chain(_network.Head, _network.Layout.HeadInput, current, "head.");
-            _graph.Node.Add(new NodeProto { OpType = "Identity", Name = OutputName, Input = { current }, Output = { OutputName } });
-            FeatureShape output = _network.Layout.Output;
-            _graph.Output.Add(output.IsFlat
-                ? Value(OutputName, "N", output.Channels)
-                : signal ? Value(OutputName, "N", output.Channels, output.Width) : Value(OutputName, "N", output.Channels, output.Height, output.Width));
+            Output(OutputName, current, _network.Layout.Output);
+            for (int i = 0; i < _network.Outputs.Count; i++)
+            {
+                NetworkOutput further = _network.Outputs[i];
+                string tensor = Chain(further.Head, _network.Layout.Stages[further.Stage].Units[further.Unit].Output, taps[(further.Stage, further.Unit)], $"outputs.{i}.");
+                Output(FurtherOutputName(further.Name), tensor, _network.Layout.Outputs[i]);
+            }
+
             return _graph;
+        }
+
+        private void Output(string name, string tensor, FeatureShape shape)
+        {
+            _graph.Node.Add(new NodeProto { OpType = "Identity", Name = name, Input = { tensor }, Output = { name } });
+            _graph.Output.Add(shape.IsFlat
+                ? Value(name, "N", shape.Channels)
+                : _network.SpatialRank == 1 ? Value(name, "N", shape.Channels, shape.Width) : Value(name, "N", shape.Channels, shape.Height, shape.Width));
         }
 
         private string Chain(IReadOnlyList<Op> ops, FeatureShape shape, string current, string prefix)

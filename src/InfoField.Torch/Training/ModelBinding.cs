@@ -32,7 +32,7 @@ public static class ModelBinding
 
         Network network = loaded.Network;
         var head = network.Head.SetItem(last, ((Linear)network.Head[last]) with { OutFeatures = classes });
-        return loaded with { Network = new Network(network.Name, network.Input, network.Stages, head, network.SpatialRank), Dataset = null };
+        return loaded with { Network = new Network(network.Name, network.Input, network.Stages, head, network.SpatialRank).WithOutputs(network.Outputs), Dataset = null };
     }
 
     /// <summary>Throws, naming the model, the dataset and the fix, when <paramref name="network"/> does not fit <paramref name="data"/>.</summary>
@@ -46,6 +46,11 @@ public static class ModelBinding
         if (network.SpatialRank != 2)
         {
             throw new InfoFieldException($"{reference}: a 1-D network cannot be trained on images");
+        }
+
+        if (network.Outputs.Count > 0)
+        {
+            throw new InfoFieldException($"{reference}: has {network.Outputs.Count + 1} outputs ('{Network.MainOutputName}' and '{network.Outputs[0].Name}'{(network.Outputs.Count > 1 ? ", ..." : "")}); training and evaluation take a classifier with one output, so analyse, optimize or export it instead");
         }
 
         if (network.Input != data.Shape)

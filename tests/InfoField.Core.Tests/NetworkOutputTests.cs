@@ -1,0 +1,161 @@
+using InfoField.Architecture;
+using InfoField.Costs;
+using InfoField.Field;
+using InfoField.Organizer;
+using InfoField.Spec;
+
+namespace InfoField.Core.Tests;
+
+/// <summary>
+/// Networks with further outputs (a head read from one unit's output): validation, costs, spec files (format 3, the
+/// older formats refusing outputs), the organizer's refusal, and each output's field in the frame of the network's input
+/// on hand-computed cases.
+/// </summary>
+public class NetworkOutputTests
+{
+    // 1 x 16 x 16 -> conv3 (16 x 16) -> conv3 stride 2 (8 x 8); "aux" reads the first unit through a 1x1 conv.
+    private static Network TwoOutputs() =>
+        new Network("two", new FeatureShape(1, 16, 16), [Stage(Ops.Conv(4, 3, padding: 1)), Stage(Ops.Conv(4, 3, stride: 2, padding: 1))], [])
+            .WithOutputs([new NetworkOutput("aux", 0, 0, [Ops.Conv(2, 1)])]);
+
+    private static Stage Stage(Op op) => new([new Unit(op.Type, [op])]);
+
+    [Fact]
+    public void A_further_output_has_its_shape_and_its_head_counts_in_the_cost()
+    {
+        Network network = TwoOutputs();
+        NetworkCost cost = CostModel.Of(network);
+
+        Assert.Equal(new FeatureShape(2, 16, 16), Assert.Single(network.Layout.Outputs));
+        Assert.Equal(new FeatureShape(4, 8, 8), network.Output);
+
+        // Units: 1*4*9 = 36 and 4*4*9 = 144 weights; aux: 4*2 = 8 weights on 16 x 16 positions.
+        Assert.Equal(new Cost(8, 8 * 256), Assert.Single(cost.Outputs));
+        Assert.Equal(new Cost(36 + 144 + 8, (36 * 256) + (144 * 64) + (8 * 256)), cost.Total);
+    }
+
+    [Fact]
+    public void Copies_keep_the_outputs()
+    {
+        Network network = TwoOutputs();
+
+        Assert.Equal(network.Outputs, network.WithName("renamed").Outputs);
+        Assert.Equal(network.Outputs, network.WithInput(new FeatureShape(1, 32, 32)).Outputs);
+        Assert.Equal(new FeatureShape(2, 32, 32), Assert.Single(network.WithInput(new FeatureShape(1, 32, 32)).Layout.Outputs));
+        Assert.Equal(network.Outputs, network.WithStages(network.Stages).Outputs);
+        Assert.NotEqual(network, network.WithOutputs([]));
+    }
+
+    [Theory]
+    [InlineData("out", 0, 0, "outputs[0].name", "names the main output")]
+    [InlineData("", 0, 0, "outputs[0].name", "needs a name")]
+    [InlineData("aux", 2, 0, "outputs[0].stage", "one of the 2 stages")]
+    [InlineData("aux", 1, 1, "outputs[0].unit", "one of the 1 units of stages[1]")]
+    [InlineData("aux", -1, 0, "outputs[0].stage", "got -1")]
+    public void An_output_that_reads_nothing_or_reuses_a_name_is_refused_naming_it(string name, int stage, int unit, string path, string rule)
+    {
+        Network network = TwoOutputs().WithOutputs([]);
+
+        Violation broken = network.TryWithOutputs([new NetworkOutput(name, stage, unit, [])]).Violation!;
+
+        Assert.Equal(path, broken.Path);
+        Assert.Contains(rule, broken.Rule);
+    }
+
+    [Fact]
+    public void Output_names_are_unique_and_heads_must_fit_the_unit_they_read()
+    {
+        Network network = TwoOutputs().WithOutputs([]);
+
+        Violation twice = network.TryWithOutputs([new NetworkOutput("aux", 0, 0, []), new NetworkOutput("aux", 1, 0, [])]).Violation!;
+        Violation tooLarge = network.TryWithOutputs([new NetworkOutput("aux", 1, 0, [Ops.Conv(2, 9)])]).Violation!;
+
+        Assert.Equal(("outputs[1].name", true), (twice.Path, twice.Rule.Contains("unique", StringComparison.Ordinal)));
+        Assert.StartsWith("outputs[0].head[0]", tooLarge.Path, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Spec_files_write_outputs_as_format_3_and_read_them_back()
+    {
+        Network network = TwoOutputs();
+
+        string json = NetworkSpec.Serialize(network);
+        Network back = NetworkSpec.Parse(json);
+
+        Assert.Contains($"\"format\": \"{NetworkSpec.FormatV3}\"", json, StringComparison.Ordinal);
+        Assert.Equal(network, back);
+        Assert.Equal(json, NetworkSpec.Canonical(network));
+        Assert.Contains($"\"format\": \"{NetworkSpec.Format}\"", NetworkSpec.Serialize(network.WithOutputs([])), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("infofield-network/2", "$.outputs", "need format 'infofield-network/3'")]
+    [InlineData("infofield-network/3", "$.outputs[0].unit", "one of the 1 units of stages[0]")]
+    public void Spec_files_name_the_output_that_is_wrong(string format, string path, string rule)
+    {
+        string json = $$"""
+            { "format": "{{format}}", "input": [1, 8, 8],
+              "stages": [ { "units": [ { "ops": [ { "type": "conv", "out": 2, "kernel": 3, "padding": 1 } ] } ] } ],
+              "outputs": [ { "name": "aux", "stage": 0, "unit": 3 } ] }
+            """;
+
+        var error = Assert.Throws<SpecException>(() => NetworkSpec.Parse(json, "bad.json"));
+
+        Assert.Equal(path, error.JsonPath);
+        Assert.Contains(rule, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_organizer_refuses_a_network_with_further_outputs_saying_why()
+    {
+        Network network = new Network(
+                "three",
+                new FeatureShape(1, 16, 16),
+                [new Stage([new Unit("a", [Ops.Conv(4, 3, padding: 1)]), new Unit("b", [Ops.Conv(4, 3, padding: 1)])]), Stage(Ops.Conv(4, 3, stride: 2, padding: 1))],
+                [])
+            .WithOutputs([new NetworkOutput("aux", 0, 1, [])]);
+
+        OrganizerResult result = StageOrganizer.Optimize(network);
+
+        Assert.Equal(network, result.After);
+        Assert.Contains("further outputs (output 'aux' reads stage 1, unit 2)", Assert.Single(result.Steps).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_output_is_measured_in_the_frame_of_the_network_input()
+    {
+        var fields = OutputFields.Of(TwoOutputs());
+
+        // out: neuron i reads conv rows 2i-1..2i+1, input rows 2i-2..2i+2: 5 inside, 3 at row 0 (padding), 4 at row 7.
+        OutputField main = fields[0];
+        Assert.Equal((Network.MainOutputName, 1, 0, new FeatureShape(4, 8, 8), false), (main.Name, main.Stage, main.Unit, main.Shape, main.Vector));
+        Assert.Equal((5, 5, 5, 5, 1), (main.Local.IfH, main.Local.IfHInterior, main.Local.IfW, main.Local.IfWInterior, main.Local.IfC));
+        Assert.Equal((2.0, 2.0, 5L, 5L), (main.StrideH, main.StrideW, main.ReceptiveFieldH, main.ReceptiveFieldW));
+        Assert.False(main.Covers(FieldKind.Local));
+
+        // aux: the first conv's 3 x 3 window through a 1x1 conv, at the input's resolution.
+        OutputField aux = fields[1];
+        Assert.Equal(("aux", 0, 0, new FeatureShape(2, 16, 16)), (aux.Name, aux.Stage, aux.Unit, aux.Shape));
+        Assert.Equal((3, 3, 1.0), (aux.Literal.IfH, aux.Literal.IfHInterior, aux.StrideH));
+        Assert.Equal(aux.Local, aux.Literal);
+    }
+
+    [Fact]
+    public void A_head_that_pools_globally_covers_the_input_and_one_that_flattens_is_measured_before()
+    {
+        Network network = TwoOutputs().WithOutputs(
+        [
+            new NetworkOutput("pooled", 1, 0, [Ops.GlobalAvgPool()]),
+            new NetworkOutput("classes", 1, 0, [Ops.Flatten(), Ops.Linear(10)]),
+            new NetworkOutput("upsampled", 1, 0, [Resize.Nearest(2)]),
+        ]);
+
+        var fields = OutputFields.Of(network);
+
+        Assert.True(fields[1].Covers(FieldKind.Literal));
+        Assert.Equal((new FeatureShape(4, 8, 8), true, 5), (fields[2].Shape, fields[2].Vector, fields[2].Local.IfH));
+
+        // Nearest by 2 copies each neuron's field: stride 1, the same best-placed neuron.
+        Assert.Equal((1.0, 5, 5), (fields[3].StrideH, fields[3].Local.IfH, fields[3].Local.IfHInterior));
+    }
+}
