@@ -45,6 +45,12 @@ public sealed record AnalysisDocument(
     /// <summary>The schema tag.</summary>
     public const string SchemaName = "infofield-analysis/1";
 
+    /// <summary>
+    /// Every output's field in the frame of the network's input (the main output <c>out</c> first), for networks with
+    /// further outputs or whose main output is a feature map (<see cref="OutputDocument.Reported"/>); empty otherwise.
+    /// </summary>
+    public IReadOnlyList<OutputDocument> Outputs { get; init; } = [];
+
     /// <summary>The document for a report of a loaded network.</summary>
     public static AnalysisDocument From(NetworkField field, LoadedNetwork loaded) => new(
         SchemaName,

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using InfoField.Field;
 using InfoField.Organizer;
 
@@ -11,6 +12,9 @@ namespace InfoField.Reporting;
 /// <param name="Verdicts">What it means.</param>
 public sealed record NetworkAnalysis(NetworkField Field, VerdictsDocument Verdicts)
 {
+    /// <summary>Every output's field in the frame of the network's input, when <see cref="OutputDocument.Reported"/>; else empty.</summary>
+    public ImmutableArray<OutputField> Outputs { get; init; } = [];
+
     /// <summary>
     /// Analyzes <paramref name="loaded"/> with <paramref name="options"/> (default: the paper's) and draws the verdicts
     /// at saturation threshold <paramref name="theta"/> (default: the organizer's). With <paramref name="outlook"/> false
@@ -23,9 +27,20 @@ public sealed record NetworkAnalysis(NetworkField Field, VerdictsDocument Verdic
         options = (options ?? FieldOptions.Default).Validated();
         NetworkField field = InformationField.Analyze(loaded.Network, options);
         var organizer = new OrganizerOptions(options.Frame, OrganizerOptions.Default.Policy, theta ?? OrganizerOptions.Default.Theta, options.Alpha, FieldKind: options.FieldKind).Validated();
-        return new NetworkAnalysis(field, VerdictsDocument.Of(field, outlook ? StageOrganizer.Optimize(loaded.Network, organizer) : null, organizer.Theta));
+        return new NetworkAnalysis(field, VerdictsDocument.Of(field, outlook ? StageOrganizer.Optimize(loaded.Network, organizer) : null, organizer.Theta))
+        {
+            Outputs = OutputDocument.Reported(loaded.Network) ? OutputFields.Of(loaded.Network) : [],
+        };
     }
 
     /// <summary>The JSON document of <c>infofield analyze --json</c> for <paramref name="loaded"/>, the network analyzed.</summary>
-    public AnalysisDocument Document(LoadedNetwork loaded) => AnalysisDocument.From(Field, loaded) with { Verdicts = Verdicts };
+    public AnalysisDocument Document(LoadedNetwork loaded) => AnalysisDocument.From(Field, loaded) with
+    {
+        Verdicts = Verdicts,
+        Outputs = [.. Outputs.Select(output => OutputDocument.From(output, Field.Options.FieldKind))],
+    };
+
+    /// <summary>The outputs as text (<see cref="OutputDocument.Render"/>), empty when none is reported.</summary>
+    public string RenderOutputs() =>
+        OutputDocument.Render([.. Outputs.Select(output => OutputDocument.From(output, Field.Options.FieldKind))], Field.Network.Input);
 }

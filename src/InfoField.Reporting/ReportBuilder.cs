@@ -24,7 +24,11 @@ public static class ReportBuilder
         var blocks = Connectivity.OfNetwork(loaded.Network, notes).Concat(requestedBlocks).ToList();
         return new ReportDocument(
             ReportDocument.SchemaName,
-            AnalysisDocument.From(field, loaded) with { Verdicts = VerdictsDocument.Of(field, run, options.Theta) },
+            AnalysisDocument.From(field, loaded) with
+            {
+                Verdicts = VerdictsDocument.Of(field, run, options.Theta),
+                Outputs = OutputDocument.Reported(loaded.Network) ? [.. OutputFields.Of(loaded.Network).Select(output => OutputDocument.From(output, options.Field.FieldKind))] : [],
+            },
             OptimizationDocument.From(run, loaded, preset, null),
             options.Theta,
             blocks,

@@ -51,7 +51,8 @@ public class DocumentTests
         string json = DocumentJson.Serialize(withoutVerdicts);
 
         Assert.Contains("\n  \"input\": [3, 32, 32],\n", json, StringComparison.Ordinal);
-        Assert.Contains("\n  \"verdicts\": null\n", json, StringComparison.Ordinal);
+        Assert.Contains("\n  \"verdicts\": null,\n", json, StringComparison.Ordinal);
+        Assert.Contains("\n  \"outputs\": []\n", json, StringComparison.Ordinal); // a classifier with one vector output
         Assert.EndsWith("}\n", json, StringComparison.Ordinal);
         Assert.Equal("infofield-analysis/1", JsonDocument.Parse(json).RootElement.GetProperty("schema").GetString());
     }

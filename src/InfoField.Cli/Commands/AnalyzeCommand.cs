@@ -57,6 +57,12 @@ internal static class AnalyzeCommand
             {
                 console.Out.Write(FieldTable.Render(analysis.Field, loaded.Dataset?.DisplayName, parsed.GetValue(detail)));
                 console.Out.WriteLine();
+                if (analysis.RenderOutputs() is { Length: > 0 } outputs)
+                {
+                    console.Out.Write(outputs);
+                    console.Out.WriteLine();
+                }
+
                 console.Out.Write(analysis.Verdicts.Render());
             }
 

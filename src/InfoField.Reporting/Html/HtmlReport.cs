@@ -65,6 +65,17 @@ public static class HtmlReport
             html.Append("</ul></section>");
         }
 
+        if (analysis.Outputs.Count > 0)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<section id=\"section-outputs\"><h2>{Escape(OutputDocument.Title(analysis.Input))}</h2><ul>");
+            foreach (OutputDocument output in analysis.Outputs)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<li>{Escape(output.Describe(analysis.Input))}</li>");
+            }
+
+            html.Append("</ul></section>");
+        }
+
         html.Append(CultureInfo.InvariantCulture, $"<section id=\"section-summary\"><h2>{ReportText.SummaryTitle}</h2>");
         Table(html, ReportTables.Summary(report));
         html.Append("</section>");

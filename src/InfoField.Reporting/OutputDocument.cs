@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+using InfoField.Architecture;
+using InfoField.Field;
+
+namespace InfoField.Reporting;
+
+/// <summary>
+/// One output of the network in <see cref="AnalysisDocument.Outputs"/>: its field in the frame of the network's input
+/// (docs/information-field.md, "Outputs"), with the factors of the field the analysis uses.
+/// </summary>
+/// <param name="Name">The output's name (<c>out</c> for the main output).</param>
+/// <param name="Stage">The stage of the unit the output's head reads, from 1.</param>
+/// <param name="Unit">That unit, from 1.</param>
+/// <param name="Shape">The map the field is measured at [C, H, W] (the output unless <paramref name="Vector"/>).</param>
+/// <param name="Vector">True when the output's head turns that map into vectors.</param>
+/// <param name="StrideH">Input rows per row of the map (the output stride; 1 at the input's resolution).</param>
+/// <param name="StrideW">Input columns per column of the map.</param>
+/// <param name="IfH">Input rows the best-placed neuron reaches (maximum over channels).</param>
+/// <param name="IfW">Input columns the best-placed neuron reaches.</param>
+/// <param name="IfC">Input channels every neuron reaches (minimum over channels).</param>
+/// <param name="IfHInterior">Input rows every neuron away from the borders is guaranteed (the interior minimum).</param>
+/// <param name="IfWInterior">Input columns every neuron away from the borders is guaranteed.</param>
+/// <param name="ReceptiveFieldH">The receptive field in image pixels along the height on an infinite plane (no border).</param>
+/// <param name="ReceptiveFieldW">The receptive field in image pixels along the width on an infinite plane.</param>
+/// <param name="Covers">True when the field covers the input: every channel's best-placed neuron spans the whole input and every input channel.</param>
+public sealed record OutputDocument(
+    string Name,
+    int Stage,
+    int Unit,
+    int[] Shape,
+    bool Vector,
+    double StrideH,
+    double StrideW,
+    int IfH,
+    int IfW,
+    int IfC,
+    int IfHInterior,
+    int IfWInterior,
+    long ReceptiveFieldH,
+    long ReceptiveFieldW,
+    bool Covers)
+{
+    /// <summary>The document of <paramref name="field"/> with the factors of <paramref name="kind"/>.</summary>
+    public static OutputDocument From(OutputField field, FieldKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        FieldFactors factors = field.Factors(kind);
+        return new OutputDocument(
+            field.Name,
+            field.Stage + 1,
+            field.Unit + 1,
+            AnalysisDocument.Shape(field.Shape),
+            field.Vector,
+            field.StrideH,
+            field.StrideW,
+            factors.IfH,
+            factors.IfW,
+            factors.IfC,
+            factors.IfHInterior,
+            factors.IfWInterior,
+            field.ReceptiveFieldH,
+            field.ReceptiveFieldW,
+            field.Covers(kind));
+    }
+
+    /// <summary>
+    /// True when <c>analyze</c> reports the outputs of <paramref name="network"/>: it has further outputs, or its main
+    /// output is a feature map (no flatten or linear in its head); a classifier's one vector output is left out.
+    /// </summary>
+    public static bool Reported(Network network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Outputs.Count > 0 || network.Head.All(op => op.Role != OpRole.Head);
+    }
+
+    /// <summary>
+    /// The outputs as text: one line per output saying how much of the input one of its neurons sees, at which output
+    /// stride, and whether its field covers the input; empty when there are none.
+    /// </summary>
+    public static string Render(IReadOnlyList<OutputDocument> outputs, FeatureShape input)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        if (outputs.Count == 0)
+        {
+            return "";
+        }
+
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{Title(AnalysisDocument.Shape(input))}:");
+        foreach (OutputDocument output in outputs)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {Printable.Text(output.Describe(AnalysisDocument.Shape(input)))}");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The heading of the outputs' lines for a network whose input is <paramref name="input"/> [C, H, W].</summary>
+    public static string Title(int[] input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return string.Create(CultureInfo.InvariantCulture, $"Outputs (fields in the frame of the {input[0]} x {input[1]} x {input[2]} input)");
+    }
+
+    /// <summary>
+    /// One line: how much of the input <paramref name="input"/> [C, H, W] one neuron of this output sees, at which output
+    /// stride, and whether its field covers the input.
+    /// </summary>
+    public string Describe(int[] input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        string where = Vector ? $"the {Shape[0]} x {Shape[1]} x {Shape[2]} map before its head's vectors" : $"{Shape[0]} x {Shape[1]} x {Shape[2]}";
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Name} (stage {Stage}, unit {Unit}; {where}, output stride {Number(StrideH)} x {Number(StrideW)}): one neuron sees up to {IfH} x {IfW} of {input[1]} x {input[2]} input pixels ({IfHInterior} x {IfWInterior} guaranteed away from the borders; receptive field {ReceptiveFieldH} x {ReceptiveFieldW} px without borders) and {IfC} of {input[0]} channels; {(Covers ? "its field covers the input" : "its field does not cover the input")}");
+    }
+
+    private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using InfoField.Architecture;
+using InfoField.Organizer;
+using InfoField.Reporting.Html;
+using InfoField.Zoo;
+
+namespace InfoField.Reporting.Tests;
+
+/// <summary>The outputs of a network with an auxiliary head in analyze's JSON, its text and the HTML report.</summary>
+public class OutputDocumentTests
+{
+    // 1 x 16 x 16; out: back at 16 x 16 after a stride-2 stage; aux: a 1x1 conv on the first unit.
+    private static LoadedNetwork Segmenter() => new(
+        new Network(
+                "segmenter",
+                new FeatureShape(1, 16, 16),
+                [new Stage([new Unit("a", [Ops.Conv(4, 3, padding: 1)])]), new Stage([new Unit("b", [Ops.Conv(4, 3, stride: 2, padding: 1)])])],
+                [Resize.Nearest(2)])
+            .WithOutputs([new NetworkOutput("aux", 0, 0, [Ops.Conv(2, 1)])]),
+        "spec",
+        null,
+        1.0,
+        "segmenter.json");
+
+    [Fact]
+    public void Analyze_reports_every_output_in_the_frame_of_the_input()
+    {
+        LoadedNetwork loaded = Segmenter();
+        NetworkAnalysis analysis = NetworkAnalysis.Of(loaded);
+
+        JsonNode json = JsonNode.Parse(DocumentJson.Serialize(analysis.Document(loaded)))!;
+        JsonArray outputs = json["outputs"]!.AsArray();
+
+        Assert.Equal(["out", "aux"], outputs.Select(output => output!["name"]!.GetValue<string>()));
+        Assert.Equal((2, 1, 1.0, 5, 5, false), (outputs[0]!["stage"]!.GetValue<int>(), outputs[0]!["unit"]!.GetValue<int>(), outputs[0]!["strideH"]!.GetValue<double>(), outputs[0]!["ifH"]!.GetValue<int>(), outputs[0]!["ifHInterior"]!.GetValue<int>(), outputs[0]!["covers"]!.GetValue<bool>()));
+        Assert.Equal((1, 1, 3), (outputs[1]!["stage"]!.GetValue<int>(), outputs[1]!["unit"]!.GetValue<int>(), outputs[1]!["ifW"]!.GetValue<int>()));
+        Assert.Equal(
+            "- aux (stage 1, unit 1; 2 x 16 x 16, output stride 1 x 1): one neuron sees up to 3 x 3 of 16 x 16 input pixels (3 x 3 guaranteed away from the borders; receptive field 3 x 3 px without borders) and 1 of 1 channels; its field does not cover the input",
+            analysis.RenderOutputs().Split('\n')[2]);
+    }
+
+    [Fact]
+    public void A_classifier_reports_no_outputs_and_the_html_report_lists_them_when_there_are()
+    {
+        LoadedNetwork vgg = NetworkSource.Zoo("vgg11", DatasetInfo.Cifar10, 0.125);
+
+        Assert.Empty(NetworkAnalysis.Of(vgg, outlook: false).Document(vgg).Outputs);
+        Assert.Equal("", NetworkAnalysis.Of(vgg, outlook: false).RenderOutputs());
+        string page = HtmlReport.Render(ReportBuilder.Build(Segmenter(), OrganizerOptions.Default, null, [], [], null));
+        Assert.Contains("<section id=\"section-outputs\"><h2>Outputs (fields in the frame of the 1 x 16 x 16 input)</h2><ul><li>out (stage 2, unit 1;", page, StringComparison.Ordinal);
+    }
+}
