@@ -159,3 +159,45 @@ public class NetworkOutputTests
         Assert.Equal((1.0, 5, 5), (fields[3].StrideH, fields[3].Local.IfH, fields[3].Local.IfHInterior));
     }
 }
+
+/// <summary>Whole-network graphs with further outputs (ONNX import, <see cref="GraphStructure"/>): each a chain read from one unit's output.</summary>
+public class GraphStructureOutputTests
+{
+    private static readonly FeatureShape Input = new(1, 8, 8);
+
+    // 0 input -> 1 conv -> 2 relu -> 3 conv stride 2 (main output); the further outputs append nodes 4 on.
+    private static FlatGraph Graph(IReadOnlyList<FlatNode> extra, params FlatOutput[] outputs)
+    {
+        List<FlatNode> nodes = [new(Ops.Conv(2, 3, padding: 1), [0], "conv1"), new(Ops.Relu(), [1], "relu1"), new(Ops.Conv(2, 3, stride: 2, padding: 1), [2], "conv2"), .. extra];
+        var shapes = new List<FeatureShape> { Input };
+        foreach (FlatNode node in nodes)
+        {
+            shapes.Add(node.Op is MergeOp merge ? merge.OutputShape([.. node.Inputs.Select(i => shapes[i])]) : node.Op.OutputShape(shapes[node.Inputs[0]]));
+        }
+
+        return new FlatGraph(Input, 2, nodes, shapes) { Output = 3, Outputs = outputs };
+    }
+
+    [Fact]
+    public void A_chain_read_from_a_unit_output_becomes_a_further_output()
+    {
+        Network network = GraphStructure.Build("g", Graph([new(Ops.Conv(3, 1), [2], "head"), new(Ops.Relu(), [4], "head-relu")], new FlatOutput("aux", 5, "aux")));
+
+        Assert.Equal(new FeatureShape(2, 4, 4), network.Output);
+        NetworkOutput aux = Assert.Single(network.Outputs);
+        Assert.Equal(("aux", 0, 0, 2), (aux.Name, aux.Stage, aux.Unit, aux.Head.Count));
+        Assert.Equal(new FeatureShape(3, 8, 8), Assert.Single(network.Layout.Outputs));
+    }
+
+    [Fact]
+    public void A_head_that_merges_shares_nodes_or_reads_inside_a_unit_is_refused_naming_it()
+    {
+        var merged = Assert.Throws<StructureException>(() => GraphStructure.Build("g", Graph([new(Ops.Add(), [2, 2], "the add")], new FlatOutput("aux", 4, "aux"))));
+        var shared = Assert.Throws<StructureException>(() => GraphStructure.Build("g", Graph([new(Ops.Conv(3, 1), [2], "shared conv")], new FlatOutput("a", 4, "a"), new FlatOutput("b", 4, "b"))));
+        var inside = Assert.Throws<StructureException>(() => GraphStructure.Build("g", Graph([new(Ops.Conv(3, 1), [1], "after conv1")], new FlatOutput("aux", 4, "the output aux"))));
+
+        Assert.StartsWith("the add: the head of output 'aux' merges tensors here", merged.Message, StringComparison.Ordinal);
+        Assert.StartsWith("shared conv: outputs 'a' and 'b' share this node", shared.Message, StringComparison.Ordinal);
+        Assert.StartsWith("the output aux: output 'aux' reads a tensor inside a unit", inside.Message, StringComparison.Ordinal);
+    }
+}

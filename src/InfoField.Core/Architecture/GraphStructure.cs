@@ -24,6 +24,102 @@ public static class GraphStructure
     public static Network Build(string name, FlatGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
+        if (graph.Output is null && graph.Outputs.Count == 0)
+        {
+            return BuildMain(name, graph, []);
+        }
+
+        // The main output's network from the nodes it depends on; each further output is then a chain of the other
+        // nodes read from one unit's output.
+        int main = graph.Output ?? graph.Nodes.Count;
+        var (mainGraph, index) = Restrict(graph, main);
+        var unitEnds = new List<int>();
+        Network network = BuildMain(name, mainGraph, unitEnds);
+        var places = new List<(int Stage, int Unit)>();
+        for (int s = 0; s < network.Stages.Count; s++)
+        {
+            for (int u = 0; u < network.Stages[s].Units.Count; u++)
+            {
+                places.Add((s, u));
+            }
+        }
+
+        var claimed = new Dictionary<int, string>();
+        var outputs = new List<NetworkOutput>(graph.Outputs.Count);
+        foreach (FlatOutput output in graph.Outputs)
+        {
+            var chain = new List<Op>();
+            int t = output.Tensor;
+            while (index[t] < 0)
+            {
+                FlatNode node = graph.Nodes[t - 1];
+                if (node.Inputs.Length != 1 || node.Op is MergeOp)
+                {
+                    throw new StructureException($"{node.Source}: the head of output '{output.Name}' merges tensors here; InfoField reads further outputs whose heads are chains of ops read from one unit's output");
+                }
+
+                if (!claimed.TryAdd(t, output.Name))
+                {
+                    throw new StructureException($"{node.Source}: outputs '{claimed[t]}' and '{output.Name}' share this node; InfoField reads further outputs whose heads are separate chains");
+                }
+
+                chain.Insert(0, node.Op);
+                t = node.Inputs[0];
+            }
+
+            int unit = unitEnds.IndexOf(index[t]);
+            if (unit < 0)
+            {
+                throw new StructureException($"{output.Source}: output '{output.Name}' reads a tensor inside a unit or a stage's entry pooling; InfoField reads further outputs from the output of a unit");
+            }
+
+            outputs.Add(new NetworkOutput(output.Name, places[unit].Stage, places[unit].Unit, [.. chain]));
+        }
+
+        return network.TryWithOutputs([.. outputs]).OrThrow(broken => new StructureException($"the graph's outputs: {broken.Message}"));
+    }
+
+    /// <summary>
+    /// The nodes the tensor <paramref name="output"/> depends on, as a graph whose last node makes it; and for every
+    /// tensor of <paramref name="graph"/> its number there (-1 when it is not kept).
+    /// </summary>
+    private static (FlatGraph Graph, int[] Index) Restrict(FlatGraph graph, int output)
+    {
+        var needed = new bool[graph.Nodes.Count + 1];
+        needed[output] = true;
+        for (int t = output; t >= 1; t--)
+        {
+            if (needed[t])
+            {
+                foreach (int input in graph.Nodes[t - 1].Inputs)
+                {
+                    needed[input] = true;
+                }
+            }
+        }
+
+        var index = new int[graph.Nodes.Count + 1];
+        Array.Fill(index, -1);
+        index[0] = 0;
+        var nodes = new List<FlatNode>();
+        var shapes = new List<FeatureShape> { graph.Input };
+        for (int t = 1; t <= output; t++)
+        {
+            if (needed[t])
+            {
+                FlatNode node = graph.Nodes[t - 1];
+                nodes.Add(node with { Inputs = [.. node.Inputs.Select(input => index[input])] });
+                shapes.Add(graph.Shapes[t]);
+                index[t] = nodes.Count;
+            }
+        }
+
+        return (new FlatGraph(graph.Input, graph.SpatialRank, nodes, shapes), index);
+    }
+
+    /// <summary>The network of a graph whose last node makes its one output; <paramref name="unitEnds"/> receives each unit's output tensor, in order.</summary>
+    private static Network BuildMain(string name, FlatGraph graph, List<int> unitEnds)
+    {
         List<(int Start, int End)> regions = Regions(graph);
         int headRegion = regions.FindIndex(region => graph.Nodes[region.Start].Op.Role == OpRole.Head);
         if (headRegion < 0)
@@ -55,6 +151,7 @@ public static class GraphStructure
 
             var unitGraph = new OpGraph([.. Local(graph, start, end)]);
             pieces.Add(new Unit(UnitName(unitGraph, graph.Shapes[start]), unitGraph));
+            unitEnds.Add(end);
         }
 
         var (stages, trailing) = StagePartition.Split(graph.Input, AssignRoles(pieces));

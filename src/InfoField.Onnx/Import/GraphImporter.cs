@@ -60,20 +60,30 @@ internal sealed class GraphImporter
             importer.ReadNode(node);
         }
 
-        if (graph.Outputs.Count != 1)
+        if (graph.Outputs.Count == 0)
         {
-            throw new OnnxReadException($"the graph has {graph.Outputs.Count} outputs; InfoField reads networks with one output");
+            throw new OnnxReadException("the graph has no output");
         }
 
-        string output = graph.Outputs[0].Name;
-        if (!importer._values.TryGetValue(output, out object? result) || result is not int tensor || tensor == 0)
+        // The first output is the main one; the others are further outputs, named as in the file (without the main
+        // output's name and a dot before it, as InfoField writes them: output.aux).
+        int[] tensors = [.. graph.Outputs.Select(output => importer.OutputTensor(output.Name))];
+        string main = graph.Outputs[0].Name;
+        var further = new List<(string Name, int Tensor)>();
+        for (int i = 1; i < graph.Outputs.Count; i++)
         {
-            throw new OnnxReadException($"the graph's output '{output}' is not computed from its input by the nodes read");
+            string name = graph.Outputs[i].Name;
+            further.Add((name.StartsWith(main + ".", StringComparison.Ordinal) && name.Length > main.Length + 1 ? name[(main.Length + 1)..] : name, tensors[i]));
         }
 
         ImportPasses.Run(importer);
-        return importer.Graph.ToFlatGraph(tensor);
+        return importer.Graph.ToFlatGraph(tensors[0], further);
     }
+
+    private int OutputTensor(string output) =>
+        _values.TryGetValue(output, out object? result) && result is int tensor && tensor != 0
+            ? tensor
+            : throw new OnnxReadException($"the graph's output '{output}' is not computed from its input by the nodes read");
 
     /// <summary>A node as messages name it: <c>node 'name' (OpType)</c>, with the domain for other domains.</summary>
     public static string Describe(OnnxNode node) =>

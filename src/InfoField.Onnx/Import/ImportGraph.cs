@@ -147,13 +147,20 @@ internal sealed class ImportGraph
     /// The flat graph of the nodes <paramref name="output"/> depends on, renumbered, with every shape inferred again from
     /// the final ops. Throws naming the node when one is still a pending piece of a pattern or its op does not apply.
     /// </summary>
-    public FlatGraph ToFlatGraph(int output)
+    public FlatGraph ToFlatGraph(int output, IReadOnlyList<(string Name, int Tensor)>? further = null)
     {
         ResolveInputs();
         output = Resolve(output);
+        int[] others = [.. (further ?? []).Select(item => Resolve(item.Tensor))];
         var needed = new bool[Nodes.Count + 1];
         needed[output] = true;
-        for (int t = output; t >= 1; t--)
+        foreach (int other in others)
+        {
+            needed[other] = true;
+        }
+
+        int last = Math.Max(output, others.Length == 0 ? 0 : others.Max());
+        for (int t = last; t >= 1; t--)
         {
             if (needed[t])
             {
@@ -167,7 +174,7 @@ internal sealed class ImportGraph
         var index = new int[Nodes.Count + 1];
         var kept = new List<FlatNode>();
         var shapes = new List<FeatureShape> { Input };
-        for (int t = 1; t <= output; t++)
+        for (int t = 1; t <= last; t++)
         {
             if (!needed[t])
             {
@@ -190,6 +197,15 @@ internal sealed class ImportGraph
             index[t] = kept.Count;
         }
 
-        return new FlatGraph(Input, Rank, kept, shapes);
+        if (others.Length == 0)
+        {
+            return new FlatGraph(Input, Rank, kept, shapes);
+        }
+
+        return new FlatGraph(Input, Rank, kept, shapes)
+        {
+            Output = index[output],
+            Outputs = [.. further!.Select((item, i) => new FlatOutput(item.Name, index[others[i]], $"the graph's output '{item.Name}'"))],
+        };
     }
 }
