@@ -81,6 +81,15 @@ public class OnnxImportTests
     [InlineData("convnext_tiny_opset13")]
     [InlineData("convnext_tiny_opset17")]
     [InlineData("convnext_variant")]
+    [InlineData("deeplabv3_mobilenet_v3_large_opset11")]
+    [InlineData("deeplabv3_mobilenet_v3_large_opset13")]
+    [InlineData("deeplabv3_mobilenet_v3_large_opset17")]
+    [InlineData("deeplabv3_resnet50_opset11")]
+    [InlineData("deeplabv3_resnet50_opset13")]
+    [InlineData("deeplabv3_resnet50_opset17")]
+    [InlineData("lraspp_mobilenet_v3_large_opset11")]
+    [InlineData("lraspp_mobilenet_v3_large_opset13")]
+    [InlineData("lraspp_mobilenet_v3_large_opset17")]
     public void Parameters_equal_what_pytorch_counts(string fixture)
     {
         Network network = OnnxImport.Load(Fixture(fixture));

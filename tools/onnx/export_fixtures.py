@@ -201,8 +201,9 @@ def count_macs(model, x):
 
 
 # The fixtures whose MACs of Conv2d, ConvTranspose2d and Linear are counted by hooks (macs.txt).
-COUNT_MACS = {"fcn_resnet50_opset11", "fcn_resnet50_opset13", "fcn_resnet50_opset17",
-              "convnext_tiny_opset11", "convnext_tiny_opset13", "convnext_tiny_opset17", "convnext_variant"}
+SEGMENTATION = ["fcn_resnet50", "deeplabv3_mobilenet_v3_large", "deeplabv3_resnet50", "lraspp_mobilenet_v3_large"]
+COUNT_MACS = {f"{model}_opset{opset}" for model in SEGMENTATION for opset in (11, 13, 17)} | {
+    "convnext_tiny_opset11", "convnext_tiny_opset13", "convnext_tiny_opset17", "convnext_variant"}
 macs = {}
 rows = []
 tv = torchvision.models
@@ -244,6 +245,13 @@ for opset in (11, 13, 17):
 for opset in (11, 13, 17):
     rows.append(export(f"convnext_tiny_opset{opset}", tv.convnext_tiny(weights=None), (1, 3, 64, 64), opset=opset))
 rows.append(export("convnext_variant", ConvNextVariant(), (1, 3, 32, 32), opset=13))
+# More of torchvision's segmentation models (issue 23), their default constructors without weights (no auxiliary
+# head), at 128 x 128 and the same three opsets: DeepLabV3 (ASPP with an image-pooling branch: global pooling, a 1x1
+# conv and a resize back) on MobileNetV3-Large and on ResNet-50, and LR-ASPP on MobileNetV3-Large (a gate from global
+# pooling, and a skip from the stride-8 features to the classifier).
+for model in ("deeplabv3_mobilenet_v3_large", "deeplabv3_resnet50", "lraspp_mobilenet_v3_large"):
+    for opset in (11, 13, 17):
+        rows.append(export(f"{model}_opset{opset}", SegmentationOutput(getattr(tv.segmentation, model)(weights=None, weights_backbone=None)), (1, 3, 128, 128), opset=opset))
 rows = [row for row in rows if row is not None]
 counts = {}
 params_path = os.path.join(out, "params.txt")

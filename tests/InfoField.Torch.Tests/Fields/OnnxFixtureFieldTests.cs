@@ -18,7 +18,7 @@ namespace InfoField.Torch.Tests.Fields;
 [Collection(TorchGlobalState.Name)]
 public class OnnxFixtureFieldTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Torchvision => new(["squeezenet1_0", "resnet18", "resnet18_folded", "resnet50", "vgg16", "mobilenet_v2", "googlenet", "densenet121", "shufflenet_v2_x1_0", "efficientnet_b0", "regnet_y_400mf", "efficientnet_b1", "fcn_resnet50_opset11", "fcn_resnet50_opset13", "fcn_resnet50_opset17", "convnext_tiny_opset11", "convnext_tiny_opset13", "convnext_tiny_opset17"]);
+    public static TheoryData<string> Torchvision => new(["squeezenet1_0", "resnet18", "resnet18_folded", "resnet50", "vgg16", "mobilenet_v2", "googlenet", "densenet121", "shufflenet_v2_x1_0", "efficientnet_b0", "regnet_y_400mf", "efficientnet_b1", "fcn_resnet50_opset11", "fcn_resnet50_opset13", "fcn_resnet50_opset17", "convnext_tiny_opset11", "convnext_tiny_opset13", "convnext_tiny_opset17", "deeplabv3_mobilenet_v3_large_opset11", "deeplabv3_mobilenet_v3_large_opset13", "deeplabv3_mobilenet_v3_large_opset17", "deeplabv3_resnet50_opset11", "deeplabv3_resnet50_opset13", "deeplabv3_resnet50_opset17", "lraspp_mobilenet_v3_large_opset11", "lraspp_mobilenet_v3_large_opset13", "lraspp_mobilenet_v3_large_opset17"]);
 
     [Theory]
     [InlineData("handmade")]
