@@ -122,6 +122,25 @@ public class NetworkOutputTests
     }
 
     [Fact]
+    public void The_organizer_refuses_a_network_whose_resolution_goes_back_up_saying_why()
+    {
+        var network = new Network(
+            "decoder",
+            new FeatureShape(1, 16, 16),
+            [
+                new Stage([new Unit("a", [Ops.Conv(4, 3, padding: 1)]), new Unit("b", [Ops.Conv(4, 3, padding: 1)])]),
+                new Stage([new Unit("c", [Ops.Conv(4, 3, stride: 2, padding: 1)]), new Unit("d", [Ops.Conv(4, 3, padding: 1)])]),
+                Stage(Resize.Nearest(2)),
+            ],
+            []);
+
+        OrganizerResult result = StageOrganizer.Optimize(network);
+
+        Assert.Equal(network, result.After);
+        Assert.StartsWith("stage 3 raises the resolution from 8x8 to 16x16 (a decoder", Assert.Single(result.Steps).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Each_output_is_measured_in_the_frame_of_the_network_input()
     {
         var fields = OutputFields.Of(TwoOutputs());

@@ -142,6 +142,15 @@ public static class StageOrganizer
             return $"the network has further outputs (output '{first.Name}' reads stage {first.Stage + 1}, unit {first.Unit + 1}); their heads read units where they are, so the organizer does not move or remove units of such a network";
         }
 
+        for (int s = 0; s < network.Stages.Count; s++)
+        {
+            FeatureShape input = network.Layout.Stages[s].Input, output = network.Layout.Stages[s].Output;
+            if (output.Height > input.Height || output.Width > input.Width)
+            {
+                return $"stage {s + 1} raises the resolution from {input.Resolution} to {output.Resolution} (a decoder: a segmentation head or a U-Net's upward path); the organizer cannot tell such a network's decoder and head units from its encoder's, and never moves or removes them, so it does not edit it";
+            }
+        }
+
         if (usable == 0)
         {
             return "no unit is a body unit (all are stem or tail units), so there is nothing to move or remove";
