@@ -210,6 +210,10 @@ public sealed class OnnxExportTests : IDisposable
         Assert.Equal(CostModel.Of(network).Total, CostModel.Of(back).Total);
         Assert.Equal(network.Layout.Outputs.ToArray(), back.Layout.Outputs.ToArray());
         Assert.Equal(network.Output, back.Output);
+
+        // Training takes classifiers with one output: refused with one line naming the outputs.
+        var refused = Assert.Throws<InfoFieldException>(() => InfoField.Torch.Training.ModelBinding.Check(network, new InfoField.Torch.Data.DataIdentity("cifar10", "cifar10", network.Input, 10), "two-heads"));
+        Assert.StartsWith("two-heads: has 3 outputs ('out' and 'aux', ...); training and evaluation take a classifier with one output", refused.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Exports a freshly initialized module (batch norm statistics drawn at random), runs it in both and compares; returns the file.</summary>
