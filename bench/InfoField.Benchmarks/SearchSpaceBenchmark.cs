@@ -121,15 +121,24 @@ public static class SearchSpaceBenchmark
         return 0;
     }
 
-    /// <summary>What a batch line costs beyond parsing and analysis: the organizer's outlook, the document, its JSON.</summary>
+    /// <summary>
+    /// What a batch line costs beyond parsing and analysis: the verdicts, the organizer's outlook (left out of batch lines
+    /// by default), the document, and its JSON by the serializer and by the batch's writer (the same bytes). CPU time of
+    /// the process, shared between the phases as their wall times are.
+    /// </summary>
     private static int Phases(string[] lines, int rounds, int warmup)
     {
-        string[] names = ["parse", "analyze", "organizer", "document", "json"];
+        string[] names = ["parse", "analyze", "verdicts", "organizer", "document", "json (serializer)", "json (batch writer)"];
         var medians = names.Select(_ => new List<double>()).ToArray();
         using var sink = new MemoryStream();
+        using var process = Process.GetCurrentProcess();
+        long bytes = 0;
         for (int round = 0; round < warmup + rounds; round++)
         {
             var ticks = new long[names.Length];
+            process.Refresh();
+            TimeSpan cpu0 = process.TotalProcessorTime;
+            bytes = 0;
             for (int i = 0; i < lines.Length; i++)
             {
                 long t0 = Stopwatch.GetTimestamp();
@@ -137,31 +146,50 @@ public static class SearchSpaceBenchmark
                 long t1 = Stopwatch.GetTimestamp();
                 NetworkField field = InformationField.Analyze(network);
                 long t2 = Stopwatch.GetTimestamp();
-                var organizer = InfoField.Organizer.StageOrganizer.Optimize(network);
+                var verdicts = InfoField.Reporting.VerdictsDocument.Of(field, null, InfoField.Organizer.OrganizerOptions.Default.Theta);
                 long t3 = Stopwatch.GetTimestamp();
-                var loaded = new LoadedNetwork(network, "spec", null, 1.0, "x");
-                var document = InfoField.Reporting.AnalysisDocument.From(field, loaded) with { Verdicts = InfoField.Reporting.VerdictsDocument.Of(field, organizer, 0.0) };
+                _ = InfoField.Organizer.StageOrganizer.Optimize(network);
                 long t4 = Stopwatch.GetTimestamp();
-                sink.SetLength(0);
-                System.Text.Json.JsonSerializer.Serialize(sink, document, InfoField.Reporting.DocumentJson.Options);
+                var loaded = new LoadedNetwork(network, "spec", null, 1.0, "x");
+                var document = InfoField.Reporting.AnalysisDocument.From(field, loaded) with { Verdicts = verdicts };
                 long t5 = Stopwatch.GetTimestamp();
-                ticks[0] += t1 - t0;
-                ticks[1] += t2 - t1;
-                ticks[2] += t3 - t2;
-                ticks[3] += t4 - t3;
-                ticks[4] += t5 - t4;
+                sink.SetLength(0);
+                using (var writer = new System.Text.Json.Utf8JsonWriter(sink, InfoField.Reporting.DocumentJson.LineWriterOptions))
+                {
+                    InfoField.Reporting.DocumentJson.WriteLine(writer, document);
+                }
+
+                long t6 = Stopwatch.GetTimestamp();
+                sink.SetLength(0);
+                using (var writer = new InfoField.Reporting.JsonLineWriter(sink))
+                {
+                    InfoField.Reporting.AnalysisJson.Write(writer, document);
+                    writer.EndLine();
+                    writer.Flush();
+                }
+
+                long t7 = Stopwatch.GetTimestamp();
+                bytes += sink.Length;
+                long[] ends = [t0, t1, t2, t3, t4, t5, t6, t7];
+                for (int p = 0; p < names.Length; p++)
+                {
+                    ticks[p] += ends[p + 1] - ends[p];
+                }
             }
 
+            process.Refresh();
+            double cpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
+            double wall = (double)ticks.Sum() / Stopwatch.Frequency;
             if (round >= warmup)
             {
                 for (int p = 0; p < names.Length; p++)
                 {
-                    medians[p].Add((double)ticks[p] / Stopwatch.Frequency);
+                    medians[p].Add(cpu * ticks[p] / Stopwatch.Frequency / wall);
                 }
             }
         }
 
-        Console.WriteLine("median wall per phase (s): " + string.Join(", ", names.Select((name, p) => string.Create(CultureInfo.InvariantCulture, $"{name} {Summary.Median(medians[p]):0.000}"))));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{bytes:N0} bytes of JSON lines; median CPU per phase (s): ") + string.Join(", ", names.Select((name, p) => string.Create(CultureInfo.InvariantCulture, $"{name} {Summary.Median(medians[p]):0.000}"))));
         return 0;
     }
 }

@@ -60,13 +60,14 @@ public static class AnalysisBatch
         ArgumentNullException.ThrowIfNull(output);
         int count = 0, failed = 0;
         var failures = new List<int>();
-        using var json = new Utf8JsonWriter(output, DocumentJson.LineWriterOptions);
+        using var json = new JsonLineWriter(output);
+        var error = new System.Buffers.ArrayBufferWriter<byte>();
         foreach (BatchLine line in Analyze(NetworkSpec.ReadLines(specs, source), source, options, theta, input, outlook))
         {
             count++;
             if (line.Document is { } document)
             {
-                DocumentJson.WriteLine(json, document);
+                AnalysisJson.Write(json, document);
             }
             else
             {
@@ -76,14 +77,19 @@ public static class AnalysisBatch
                     failures.Add(line.Line);
                 }
 
-                DocumentJson.WriteLine(json, new BatchErrorDocument(line.Line, line.Error!));
+                error.Clear();
+                using (var writer = new Utf8JsonWriter(error, DocumentJson.LineWriterOptions))
+                {
+                    DocumentJson.WriteLine(writer, new BatchErrorDocument(line.Line, line.Error!));
+                }
+
+                json.WriteRawValue(error.WrittenSpan);
             }
 
-            json.Flush();
-            output.WriteByte((byte)'\n');
-            json.Reset();
+            json.EndLine();
         }
 
+        json.Flush();
         output.Flush();
         return new BatchSummary(count, failed, failures);
     }

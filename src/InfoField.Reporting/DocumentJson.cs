@@ -1,4 +1,4 @@
-using System.Buffers.Text;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -45,17 +45,33 @@ internal sealed partial class DocumentContext : JsonSerializerContext;
 
 /// <summary>Writes short numeric arrays (shapes, receptive fields) on one line: <c>[3, 32, 32]</c>.</summary>
 internal abstract class InlineArrayConverter<T> : JsonConverter<T[]>
-    where T : struct
+    where T : struct, IUtf8SpanFormattable
 {
     public override T[]? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         throw new NotSupportedException("InfoField writes these documents; it does not read them back");
 
-    public override void Write(Utf8JsonWriter writer, T[] value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, T[] value, JsonSerializerOptions options) => WriteInline(writer, value);
+
+    /// <summary>Writes <paramref name="value"/> as this converter does.</summary>
+    public static void WriteInline(Utf8JsonWriter writer, T[] value)
     {
-        // At most 22 bytes per number and separator; short arrays are formatted on the stack.
-        int most = 2 + (value.Length * 22);
+        // Short arrays are formatted on the stack.
+        int most = MostBytes(value.Length);
         byte[]? rented = most > 512 ? System.Buffers.ArrayPool<byte>.Shared.Rent(most) : null;
         Span<byte> text = rented ?? stackalloc byte[512];
+        writer.WriteRawValue(text[..Format(value, text)], skipInputValidation: true);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The most bytes <see cref="Format"/> writes for <paramref name="count"/> numbers: 22 per number and separator, and the brackets.</summary>
+    public static int MostBytes(int count) => 2 + (count * 22);
+
+    /// <summary>Formats <paramref name="value"/> as <c>[3, 32, 32]</c> into <paramref name="text"/>; returns the bytes written.</summary>
+    public static int Format(T[] value, Span<byte> text)
+    {
         int used = 0;
         text[used++] = (byte)'[';
         for (int i = 0; i < value.Length; i++)
@@ -66,26 +82,14 @@ internal abstract class InlineArrayConverter<T> : JsonConverter<T[]>
                 text[used++] = (byte)' ';
             }
 
-            used += Format(value[i], text[used..]);
+            used += value[i].TryFormat(text[used..], out int written, default, CultureInfo.InvariantCulture) ? written : throw new FormatException();
         }
 
         text[used++] = (byte)']';
-        writer.WriteRawValue(text[..used], skipInputValidation: true);
-        if (rented is not null)
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-        }
+        return used;
     }
-
-    protected abstract int Format(T value, Span<byte> text);
 }
 
-internal sealed class InlineIntArrayConverter : InlineArrayConverter<int>
-{
-    protected override int Format(int value, Span<byte> text) => Utf8Formatter.TryFormat(value, text, out int written) ? written : throw new FormatException();
-}
+internal sealed class InlineIntArrayConverter : InlineArrayConverter<int>;
 
-internal sealed class InlineLongArrayConverter : InlineArrayConverter<long>
-{
-    protected override int Format(long value, Span<byte> text) => Utf8Formatter.TryFormat(value, text, out int written) ? written : throw new FormatException();
-}
+internal sealed class InlineLongArrayConverter : InlineArrayConverter<long>;

@@ -1,0 +1,117 @@
+using System.Text;
+using System.Text.Json;
+using InfoField.Field;
+using InfoField.Samples.NasBench201;
+using InfoField.Spec;
+
+namespace InfoField.Reporting.Tests;
+
+/// <summary>
+/// The hand-written writer of the analysis document (<see cref="AnalysisJson"/>, what a batch writes) gives exactly the
+/// serializer's bytes on one line (<see cref="DocumentJson.WriteLine{T}"/>): over a sample spread across the
+/// NAS-Bench-201 space (zero outputs and dead branches included) with several field options, over zoo models with the
+/// organizer's outlook and global context, and over names that need escaping and numbers that are not finite.
+/// </summary>
+public class AnalysisJsonTests
+{
+    public static TheoryData<FieldKind, CoordinateFrame, double> Options => new()
+    {
+        { FieldKind.Local, CoordinateFrame.Input, 3.0 },
+        { FieldKind.Literal, CoordinateFrame.Output, 0.5 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Options))]
+    public void A_sample_of_the_nas_space_is_written_byte_for_byte_as_the_serializer_writes_it(FieldKind kind, CoordinateFrame frame, double alpha)
+    {
+        // Every 61st cell (257 of 15,625), and cells whose output is zero or whose convolutions lie on dead branches.
+        Cell[] sample =
+        [
+            .. Enumerable.Range(0, Cell.Count).Where(index => index % 61 == 7).Select(Cell.FromIndex),
+            Cell.Parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"),
+            Cell.Parse("|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"),
+        ];
+        Assert.Contains(sample, cell => cell.OutputIsZero);
+        var options = new FieldOptions(alpha, frame, kind);
+        foreach (Cell cell in sample)
+        {
+            LoadedNetwork loaded = NetworkSource.FromFile(NetworkSpec.Parse(SpaceSpec.Json(cell)), "spec", "space.jsonl:1");
+            AssertSameBytes(NetworkAnalysis.Of(loaded, options, theta: 0.05, outlook: false).Document(loaded), cell.ToString());
+        }
+    }
+
+    [Theory]
+    [InlineData("vgg16")]
+    [InlineData("resnet18")]
+    [InlineData("shufflenetv2")]
+    [InlineData("efficientnet-b0")]
+    public void Zoo_documents_with_the_organizers_outlook_are_written_as_the_serializer_writes_them(string model)
+    {
+        LoadedNetwork loaded = NetworkSource.Zoo(model);
+        AnalysisDocument document = NetworkAnalysis.Of(loaded).Document(loaded);
+        Assert.NotNull(document.Verdicts?.Organizer);
+
+        AssertSameBytes(document, model);
+        AssertSameBytes(document with { Verdicts = null }, model + " without verdicts");
+    }
+
+    [Fact]
+    public void Escaped_names_and_named_floating_point_literals_are_written_as_the_serializer_writes_them()
+    {
+        LoadedNetwork loaded = NetworkSource.FromFile(NetworkSpec.Parse(SpaceSpec.Json(Cell.FromIndex(3_906))), "spec", "x");
+        AnalysisDocument document = NetworkAnalysis.Of(loaded, outlook: false).Document(loaded);
+        StageDocument stage = document.Stages[0];
+        UnitDocument unit = stage.Units[1] with
+        {
+            Name = "<b>&'\"\\ + ü \u2028 \t\u0001 😀",
+            IfCMean = double.NaN,
+            DeltaIf = double.PositiveInfinity,
+            IfHMin = -7,
+            Local = stage.Units[1].Local with { DeltaIf = double.NegativeInfinity, IfCMean = 0.1 + 0.2 },
+            Literal = stage.Units[1].Literal with { DeltaIf = -0.0, IfCMean = 999_999_999 },
+            Ops =
+            [
+                .. new[] { double.Epsilon, -0.0, 1e9, 1e9 - 1, -(1e9 - 1), 1e14, 1e15, 1e16, 1e300, 12345.5, -3, 2.5e-7 }.Select(mean =>
+                    stage.Units[1].Ops[0] with { Type = "a/b\u007f", Local = stage.Units[1].Ops[0].Local with { IfCMean = mean } }),
+                stage.Units[1].Ops[0] with { Inputs = [], OutputShape = [int.MinValue, 0, int.MaxValue] },
+            ],
+        };
+        AnalysisDocument odd = document with
+        {
+            Model = "ç\"<>",
+            Dataset = null,
+            Width = double.NaN,
+            Alpha = double.NegativeInfinity,
+            Stages = [stage with { Units = [stage.Units[0], unit with { ReceptiveField = [long.MinValue, long.MaxValue], DeadOps = [1, 2] }] }, stage with { Units = [] }],
+            Verdicts = document.Verdicts! with
+            {
+                Theta = 1e-300,
+                Sentences = ["é & <i>", "", "plain words, (1) [2] {3} 4.5; 6:7 ~8 @9 #% $ ^ * = | ? !"],
+                Saturated = [new SaturatedUnitDocument(1, 2, "\u00e9", double.NaN)],
+            },
+        };
+
+        AssertSameBytes(odd, "odd");
+    }
+
+    private static void AssertSameBytes(AnalysisDocument document, string what)
+    {
+        using var expected = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(expected, DocumentJson.LineWriterOptions))
+        {
+            DocumentJson.WriteLine(writer, document);
+        }
+
+        using var actual = new MemoryStream();
+        using (var writer = new JsonLineWriter(actual))
+        {
+            AnalysisJson.Write(writer, document);
+            writer.Flush();
+        }
+
+        if (!expected.ToArray().AsSpan().SequenceEqual(actual.ToArray()))
+        {
+            Assert.Fail($"{what}: the writers differ\nserializer: {Encoding.UTF8.GetString(expected.ToArray())}\nwritten:    {Encoding.UTF8.GetString(actual.ToArray())}");
+        }
+    }
+}
