@@ -55,6 +55,37 @@ public sealed class ChannelMap
     /// </summary>
     public static ChannelMap Grouped(int inputChannels, int outputChannels, int groups)
     {
+        // Maps are immutable and every analysis asks for the same few again (a convolution's, op after op, network
+        // after network): the first ones made are kept, shared between threads, up to GroupedCacheInts channels in all.
+        var key = (inputChannels, outputChannels, groups);
+        if (GroupedMaps.TryGetValue(key, out ChannelMap? known))
+        {
+            return known;
+        }
+
+        ChannelMap map = MakeGrouped(inputChannels, outputChannels, groups);
+        long size = (long)inputChannels + outputChannels;
+        if (Interlocked.Add(ref _groupedCacheInts, size) <= GroupedCacheInts)
+        {
+            GroupedMaps.TryAdd(key, map);
+        }
+        else
+        {
+            Interlocked.Add(ref _groupedCacheInts, -size);
+        }
+
+        return map;
+    }
+
+    /// <summary>The most channels (ints: one per input and output channel of each map) the kept grouped maps hold.</summary>
+    private const long GroupedCacheInts = 1 << 20;
+
+    private static long _groupedCacheInts;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, int), ChannelMap> GroupedMaps = new();
+
+    private static ChannelMap MakeGrouped(int inputChannels, int outputChannels, int groups)
+    {
         int inPerGroup = inputChannels / groups;
         int outPerGroup = outputChannels / groups;
         var readSets = new int[groups][];
