@@ -74,7 +74,10 @@ public sealed record Activation(ActivationKind Kind) : ElementwiseOp
     };
 
     /// <inheritdoc />
-    public override string Type => Names.First(pair => pair.Value == Kind).Key;
+    public override string Type => (uint)Kind < (uint)TypeNames.Length && TypeNames[(int)Kind] is string name ? name : Names.First(pair => pair.Value == Kind).Key;
+
+    /// <summary>The name of each kind, indexed by its value (read for every op of every analysed unit).</summary>
+    private static readonly string?[] TypeNames = NamesByValue();
 
     /// <inheritdoc />
     public override bool ReadsVectors => true;
@@ -82,6 +85,17 @@ public sealed record Activation(ActivationKind Kind) : ElementwiseOp
     /// <summary>The spec-file kinds, one per activation name.</summary>
     public static IReadOnlyList<Spec.OpKind> Kinds { get; } =
         Names.Select(pair => new Spec.OpKind(pair.Key, [], _ => new Activation(pair.Value))).ToList();
+
+    private static string?[] NamesByValue()
+    {
+        var names = new string?[Names.Values.Max(kind => (int)kind) + 1];
+        foreach ((string name, ActivationKind kind) in Names)
+        {
+            names[(int)kind] ??= name;
+        }
+
+        return names;
+    }
 }
 
 /// <summary>Dropout with drop probability <c>P</c> (no effect on shape, parameters or field).</summary>

@@ -283,9 +283,20 @@ public sealed record OpGraph : IEnumerable<Op>
         for (int i = 0; i < Nodes.Count; i++)
         {
             GraphNode node = Nodes[i];
-            values[i + 1] = node.Op is MergeOp join
-                ? merge(join, node.Inputs.Select(tensor => values[tensor]).ToArray())
-                : apply(node.Op, values[node.Inputs[0]]);
+            if (node.Op is MergeOp join)
+            {
+                var inputs = new T[node.Inputs.Count];
+                for (int k = 0; k < inputs.Length; k++)
+                {
+                    inputs[k] = values[node.Inputs[k]];
+                }
+
+                values[i + 1] = merge(join, inputs);
+            }
+            else
+            {
+                values[i + 1] = apply(node.Op, values[node.Inputs[0]]);
+            }
         }
 
         return values;
