@@ -15,7 +15,10 @@ namespace InfoField.Benchmarks;
 /// turn, as a batch does (nothing is kept). The process's CPU time is printed beside the wall time: on a loaded
 /// machine it is what one core would take. Rounds after the warm-up
 /// are timed; medians are printed. Run it on one core: <c>taskset -c 0 dotnet bench/.../InfoField.Benchmarks.dll space</c>.
-/// Arguments: rounds [5], warm-up rounds [1], then optionally a JSONL file.
+/// Arguments: rounds [5], warm-up rounds [1], then optionally a JSONL file (<c>-</c>: the space generated in memory), then
+/// optionally a submode: <c>readers</c> (the fast reader against the checked one), <c>phases</c> (CPU per phase of a
+/// batch line), <c>batch</c> (the library call behind <c>analyze --batch</c>, round after round in one process),
+/// <c>alloc</c> (the types the engine allocates, <see cref="AllocationProfile"/>).
 /// </summary>
 public static class SearchSpaceBenchmark
 {
@@ -29,6 +32,16 @@ public static class SearchSpaceBenchmark
         if (args.Length > 3 && args[3] == "phases")
         {
             return Phases(lines, rounds, warmup);
+        }
+
+        if (args.Length > 3 && args[3] == "alloc")
+        {
+            return AllocationProfile.Run(lines);
+        }
+
+        if (args.Length > 3 && args[3] == "batch")
+        {
+            return Batch(lines, rounds, warmup);
         }
 
         if (args.Length > 3 && args[3] == "readers")
@@ -118,6 +131,38 @@ public static class SearchSpaceBenchmark
 
         double f = Summary.Median(fast), c = Summary.Median(slow);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median CPU: checked reader {c:0.000} s, fast reader {f:0.000} s ({c / f:0.0}x)"));
+        return 0;
+    }
+
+    /// <summary>
+    /// The library call behind <c>infofield analyze --batch</c> (<see cref="InfoField.Reporting.AnalysisBatch.Write(Stream, string, Stream, FieldOptions?, double?, InputShape?, bool)"/>)
+    /// on the lines, its output thrown away: wall and CPU time per round, without the process's start-up and first compilation.
+    /// </summary>
+    private static int Batch(string[] lines, int rounds, int warmup)
+    {
+        byte[] specs = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
+        var wall = new List<double>();
+        var cpu = new List<double>();
+        using var process = Process.GetCurrentProcess();
+        for (int round = 0; round < warmup + rounds; round++)
+        {
+            process.Refresh();
+            TimeSpan cpu0 = process.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            using var input = new MemoryStream(specs, writable: false);
+            var summary = InfoField.Reporting.AnalysisBatch.Write(input, "space.jsonl", Stream.Null);
+            double seconds = clock.Elapsed.TotalSeconds;
+            process.Refresh();
+            double used = (process.TotalProcessorTime - cpu0).TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}{(round < warmup ? " (warm-up)" : "")}: {summary.Lines} lines ({summary.Failed} failed), wall {seconds:0.000} s, CPU {used:0.000} s"));
+            if (round >= warmup)
+            {
+                wall.Add(seconds);
+                cpu.Add(used);
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median: wall {Summary.Median(wall):0.000} s, CPU {Summary.Median(cpu):0.000} s"));
         return 0;
     }
 
