@@ -145,18 +145,26 @@ internal sealed class JsonLineWriter : IDisposable
     /// <summary>A value written elsewhere (complete JSON), as the next value.</summary>
     public void WriteRawValue(ReadOnlySpan<byte> json) => Value(json);
 
-    /// <summary>Ends the line (a newline; the next value starts a new document).</summary>
+    /// <summary>Ends the line (a newline; the next value starts a new document); passes the buffer on once it is half full.</summary>
     public void EndLine()
     {
         Reserve(1)[0] = (byte)'\n';
         _used++;
         _comma = false;
+        if (_used >= _buffer.Length / 2)
+        {
+            Flush();
+        }
     }
 
-    /// <summary>Writes what is buffered to the stream.</summary>
+    /// <summary>
+    /// Writes what is buffered to the stream and flushes it: the stream gets pieces of at most the buffer's 64 KB, which
+    /// the kernel copies faster than the megabyte a buffered standard output would gather (measured: see docs/performance.md).
+    /// </summary>
     public void Flush()
     {
         _output.Write(_buffer, 0, _used);
+        _output.Flush();
         _used = 0;
     }
 
