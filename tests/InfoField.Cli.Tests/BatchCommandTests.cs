@@ -16,7 +16,7 @@ public sealed class BatchCommandTests : IDisposable
         // Spread over the space, with a cell whose output is zero and the cell (a convolution read only by 'none' edges).
         Cell[] sample =
         [
-            .. Enumerable.Range(0, 10).Select(i => Cell.FromIndex(((i * 1_301) + 3_906) % Cell.Count)),
+            .. Enumerable.Range(0, 30).Select(i => Cell.FromIndex(((i * 521) + 3_906) % Cell.Count)),
             Cell.Parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"),
             Cell.Parse("|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"),
         ];
