@@ -74,6 +74,14 @@ internal static class AnalysisJson
     private static readonly byte[] MacsBefore = JsonLineWriter.Name("macsBefore");
     private static readonly byte[] MacsAfter = JsonLineWriter.Name("macsAfter");
     private static readonly byte[] StopReason = JsonLineWriter.Name("stopReason");
+    private static readonly byte[] Outputs = JsonLineWriter.Name("outputs");
+    private static readonly byte[] Shape = JsonLineWriter.Name("shape");
+    private static readonly byte[] Vector = JsonLineWriter.Name("vector");
+    private static readonly byte[] StrideH = JsonLineWriter.Name("strideH");
+    private static readonly byte[] StrideW = JsonLineWriter.Name("strideW");
+    private static readonly byte[] ReceptiveFieldH = JsonLineWriter.Name("receptiveFieldH");
+    private static readonly byte[] ReceptiveFieldW = JsonLineWriter.Name("receptiveFieldW");
+    private static readonly byte[] Covers = JsonLineWriter.Name("covers");
 
     /// <summary>Writes <paramref name="document"/> as one JSON value.</summary>
     public static void Write(JsonLineWriter writer, AnalysisDocument document)
@@ -113,6 +121,24 @@ internal static class AnalysisJson
             writer.WriteNullValue();
         }
 
+        Objects(writer, Outputs, document.Outputs, static (writer, output) =>
+        {
+            writer.WriteString(Name, output.Name);
+            writer.WriteNumber(Stage, output.Stage);
+            writer.WriteNumber(Unit, output.Unit);
+            Inline(writer, Shape, output.Shape);
+            writer.WriteBoolean(Vector, output.Vector);
+            Number(writer, StrideH, output.StrideH);
+            Number(writer, StrideW, output.StrideW);
+            writer.WriteNumber(IfH, output.IfH);
+            writer.WriteNumber(IfW, output.IfW);
+            writer.WriteNumber(IfC, output.IfC);
+            writer.WriteNumber(IfHInterior, output.IfHInterior);
+            writer.WriteNumber(IfWInterior, output.IfWInterior);
+            writer.WriteNumber(ReceptiveFieldH, output.ReceptiveFieldH);
+            writer.WriteNumber(ReceptiveFieldW, output.ReceptiveFieldW);
+            writer.WriteBoolean(Covers, output.Covers);
+        });
         writer.WriteEndObject();
     }
 

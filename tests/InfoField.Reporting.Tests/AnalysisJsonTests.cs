@@ -89,6 +89,11 @@ public class AnalysisJsonTests
                 Sentences = ["é & <i>", "", "plain words, (1) [2] {3} 4.5; 6:7 ~8 @9 #% $ ^ * = | ? !"],
                 Saturated = [new SaturatedUnitDocument(1, 2, "\u00e9", double.NaN)],
             },
+            Outputs =
+            [
+                new OutputDocument("out", 1, 2, [21, 128, 128], false, 1, 0.5, 128, 127, 3, 96, 95, 1_234, long.MaxValue, true),
+                new OutputDocument("aux<\"é>", 2, 1, [960, 8, 8], true, 16.5, double.NaN, 0, -1, 0, 0, 0, 0, long.MinValue, false),
+            ],
         };
 
         AssertSameBytes(odd, "odd");
