@@ -10,36 +10,31 @@ namespace InfoField.Torch.Data;
 public sealed record DataOptions(string? Directory = null, bool Download = false, Uri? DownloadSource = null, Action<string>? Log = null);
 
 /// <summary>A dataset's two splits in memory, with the normalization its batches use.</summary>
-public sealed class TrainingData
+/// <param name="name">The dataset's name on the command line (<c>fashion-mnist</c>, <c>folder</c>, ...).</param>
+/// <param name="key">What identifies the data in a run id: the name, or for image folders <c>folder:&lt;full path&gt;</c>.</param>
+/// <param name="directory">The folder it was read from.</param>
+/// <param name="train">The training split.</param>
+/// <param name="test">The test split.</param>
+/// <param name="normalization">How batches are normalized.</param>
+public sealed class TrainingData(string name, string key, string directory, ImageSet train, ImageSet test, Normalization normalization)
 {
-    /// <summary>Wraps two loaded splits.</summary>
-    public TrainingData(string name, string key, string directory, ImageSet train, ImageSet test, Normalization normalization)
-    {
-        Name = name;
-        Key = key;
-        Directory = directory;
-        Train = train;
-        Test = test;
-        Normalization = normalization;
-    }
-
     /// <summary>The dataset's name on the command line (<c>fashion-mnist</c>, <c>folder</c>, ...).</summary>
-    public string Name { get; }
+    public string Name { get; } = name;
 
     /// <summary>What identifies the data in a run id: the name, or for image folders <c>folder:&lt;full path&gt;</c>.</summary>
-    public string Key { get; }
+    public string Key { get; } = key;
 
     /// <summary>The folder it was read from.</summary>
-    public string Directory { get; }
+    public string Directory { get; } = directory;
 
     /// <summary>The training split.</summary>
-    public ImageSet Train { get; }
+    public ImageSet Train { get; } = train;
 
     /// <summary>The test split.</summary>
-    public ImageSet Test { get; }
+    public ImageSet Test { get; } = test;
 
     /// <summary>How batches are normalized.</summary>
-    public Normalization Normalization { get; }
+    public Normalization Normalization { get; } = normalization;
 
     /// <summary>Class names, by label.</summary>
     public IReadOnlyList<string> Classes => Train.Classes;

@@ -68,14 +68,7 @@ public sealed class TransposedConv2d : nn.Module<Tensor, Tensor>
         nn.functional.conv_transpose2d(input, _weight, _bias, _stride, _padding, _outputPadding, _dilation, Op.Groups);
 
     /// <summary>TorchSharp's own module, read when what it computed is what its settings say (see the class remarks).</summary>
-    private static TransposedConvolution ReadTorchSharp(ConvTranspose2d conv, LayerCall call)
-    {
-        if (conv.padding_mode != PaddingModes.Zeros)
-        {
-            throw call.Unsupported(conv, "transposed convolutions with padding modes other than zeros");
-        }
-
-        var op = new TransposedConvolution(
+    private static TransposedConvolution ReadTorchSharp(ConvTranspose2d conv, LayerCall call) => Matching(call, conv, conv.padding_mode, "ConvTranspose2d", " (TorchSharp's module applies the first output padding to both axes; build InfoField's TransposedConv2d instead)", new TransposedConvolution(
             (int)conv.out_channels,
             Pair2(conv.kernel_size),
             Pair2(conv.stride),
@@ -83,22 +76,10 @@ public sealed class TransposedConv2d : nn.Module<Tensor, Tensor>
             Pair2(conv.output_padding ?? [0]),
             Pair2(conv.dilation),
             (int)conv.groups,
-            conv.bias is not null);
-        Checked<FeatureShape> shape = op.TryOutputShape(call.Input);
-        return shape.IsValid && shape.Value == call.Output
-            ? op
-            : throw call.Unsupported(conv, $"a ConvTranspose2d whose output {call.Output} is not the {(shape.IsValid ? shape.Value.ToString() : "shape")} its settings give (TorchSharp's module applies the first output padding to both axes; build InfoField's TransposedConv2d instead)");
-    }
+            conv.bias is not null));
 
     /// <summary>TorchSharp's <c>ConvTranspose1d</c> of a model of signals, with kernels of height 1.</summary>
-    private static TransposedConvolution ReadTorchSharp1d(ConvTranspose1d conv, LayerCall call)
-    {
-        if (conv.padding_mode != PaddingModes.Zeros)
-        {
-            throw call.Unsupported(conv, "transposed convolutions with padding modes other than zeros");
-        }
-
-        var op = new TransposedConvolution(
+    private static TransposedConvolution ReadTorchSharp1d(ConvTranspose1d conv, LayerCall call) => Matching(call, conv, conv.padding_mode, "ConvTranspose1d", "", new TransposedConvolution(
             (int)conv.out_channels,
             Pair.Line((int)conv.kernel_size[0]),
             Pair.Line((int)conv.stride[0]),
@@ -106,11 +87,24 @@ public sealed class TransposedConv2d : nn.Module<Tensor, Tensor>
             Pair.Line((int)(conv.output_padding ?? [0])[0], 0),
             Pair.Line((int)conv.dilation[0]),
             (int)conv.groups,
-            conv.bias is not null);
+            conv.bias is not null));
+
+    /// <summary>
+    /// <paramref name="op"/>, read from TorchSharp's <paramref name="module"/> (<paramref name="what"/>), when it pads with
+    /// zeros and what it computed in the traced call is what its settings give; otherwise one line saying which
+    /// (<paramref name="hint"/> follows the second).
+    /// </summary>
+    private static TransposedConvolution Matching(LayerCall call, nn.Module module, PaddingModes padding, string what, string hint, TransposedConvolution op)
+    {
+        if (padding != PaddingModes.Zeros)
+        {
+            throw call.Unsupported(module, "transposed convolutions with padding modes other than zeros");
+        }
+
         Checked<FeatureShape> shape = op.TryOutputShape(call.Input);
         return shape.IsValid && shape.Value == call.Output
             ? op
-            : throw call.Unsupported(conv, $"a ConvTranspose1d whose output {call.Output} is not the {(shape.IsValid ? shape.Value.ToString() : "shape")} its settings give");
+            : throw call.Unsupported(module, $"a {what} whose output {call.Output} is not the {(shape.IsValid ? shape.Value.ToString() : "shape")} its settings give{hint}");
     }
 
     /// <summary>
