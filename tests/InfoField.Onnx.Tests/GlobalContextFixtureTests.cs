@@ -18,7 +18,7 @@ public class GlobalContextFixtureTests
     [InlineData("efficientnet_b0", "1,2,2,6,5", "3,4,3,4,2", 2_869_318, "1,1,1,1,1", 1_831_168)]
     public void The_organizer_keeps_the_blocks_after_a_stages_first_gate(string fixture, string before, string local, long localParameters, string literal, long literalParameters)
     {
-        Network network = OnnxImport.Load(Fixture(fixture));
+        Network network = OnnxImport.Load(OnnxModels.Fixture(fixture));
 
         OrganizerResult byDefault = StageOrganizer.Optimize(network);
         OrganizerResult byLiteral = StageOrganizer.Optimize(network, OrganizerOptions.Default with { FieldKind = FieldKind.Literal });
@@ -33,7 +33,7 @@ public class GlobalContextFixtureTests
     [Fact]
     public void RegNetY_loses_only_the_blocks_whose_local_field_no_longer_grows()
     {
-        Network network = OnnxImport.Load(Fixture("regnet_y_400mf"));
+        Network network = OnnxImport.Load(OnnxModels.Fixture("regnet_y_400mf"));
         NetworkField field = InformationField.Analyze(network);
 
         OrganizerResult result = StageOrganizer.Optimize(network);
@@ -56,19 +56,8 @@ public class GlobalContextFixtureTests
     public void The_gated_fixtures_import_with_the_macs_torchvision_states(string fixture, long low, long high)
     {
         // torchvision's model cards: regnet_y_400mf 0.40 GFLOPS, efficientnet_b1 0.69 GFLOPS (multiply-accumulates).
-        Network network = OnnxImport.Load(Fixture(fixture));
+        Network network = OnnxImport.Load(OnnxModels.Fixture(fixture));
 
         Assert.InRange(Costs.CostModel.Of(network).Total.Macs, low, high);
-    }
-
-    private static string Fixture(string name)
-    {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no repository root above the tests");
-        }
-
-        return Path.Combine(root, "tests", "fixtures", "onnx", name + ".onnx");
     }
 }

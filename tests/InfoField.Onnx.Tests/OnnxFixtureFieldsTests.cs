@@ -16,7 +16,7 @@ public class OnnxFixtureFieldsTests
     [MemberData(nameof(Fixtures))]
     public void The_engine_gives_the_stated_fields_of_each_fixture(string fixture)
     {
-        NetworkField field = InformationField.Analyze(OnnxImport.Load(Path.Combine(Folder(), fixture + ".onnx")));
+        NetworkField field = InformationField.Analyze(OnnxImport.Load(Path.Combine(OnnxModels.FixtureDirectory, fixture + ".onnx")));
 
         string[] want = [.. Stated().Where(line => line[0] == fixture).Select(line => string.Join('\t', line))];
         string[] got = [.. Lines(fixture, field)];
@@ -27,7 +27,7 @@ public class OnnxFixtureFieldsTests
     public void Every_fixture_is_stated()
     {
         Assert.Equal(
-            Directory.GetFiles(Folder(), "*.onnx").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal),
+            Directory.GetFiles(OnnxModels.FixtureDirectory, "*.onnx").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal),
             Stated().Select(line => line[0]).Distinct().Order(StringComparer.Ordinal));
     }
 
@@ -40,18 +40,7 @@ public class OnnxFixtureFieldsTests
             $"{fixture}\t{stage.Index}\t{unit.Index}\t{unit.Name}\t{unit.Literal.IfH}\t{unit.Literal.IfHMin}\t{unit.Literal.IfW}\t{unit.Literal.IfWMin}\t{unit.Literal.IfC}\t{unit.Literal.IfCMean:0.###}\t{unit.Literal.IfCMax}\t{unit.Literal.If}\t{unit.Local.If}");
 
     private static IEnumerable<string[]> Stated() =>
-        File.ReadLines(Path.Combine(Folder(), "fields.txt"))
+        File.ReadLines(Path.Combine(OnnxModels.FixtureDirectory, "fields.txt"))
             .Where(line => line.Length > 0 && !line.StartsWith('#'))
             .Select(line => line.Split('\t'));
-
-    private static string Folder()
-    {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no repository root above the tests");
-        }
-
-        return Path.Combine(root, "tests", "fixtures", "onnx");
-    }
 }

@@ -100,18 +100,20 @@ internal static class OnnxModels
 
     public static string Fixture(string name) => Path.Combine(FixtureDirectory, name + ".onnx");
 
-    public static string FixtureDirectory
-    {
-        get
-        {
-            string root = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
-            {
-                root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("InfoField.slnx not found above the test's folder");
-            }
+    public static string FixtureDirectory => Path.Combine(Root, "tests", "fixtures", "onnx");
 
-            return Path.Combine(root, "tests", "fixtures", "onnx");
+    /// <summary>The repository's root: the first folder above the tests that holds InfoField.slnx.</summary>
+    public static string Root { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("InfoField.slnx not found above the test's folder");
         }
+
+        return root;
     }
 
     /// <summary>Every fixture's name.</summary>

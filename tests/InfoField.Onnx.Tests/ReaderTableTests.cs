@@ -23,13 +23,7 @@ public class ReaderTableTests
     {
         // A built-in operator is registered by its own reader file: every file of the Readers folder that declares a
         // static All list of entries is collected, and nothing else needs editing.
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no repository root above the tests");
-        }
-
-        string[] declaring = [.. Directory.GetFiles(Path.Combine(root, "src", "InfoField.Onnx", "Readers"), "*.cs")
+        string[] declaring = [.. Directory.GetFiles(Path.Combine(Root, "src", "InfoField.Onnx", "Readers"), "*.cs")
             .Where(file => File.ReadAllText(file).Contains("public static IEnumerable<OnnxReader> All =>", StringComparison.Ordinal))
             .Select(file => Path.GetFileNameWithoutExtension(file)!)
             .Order(StringComparer.Ordinal)];

@@ -21,7 +21,7 @@ public sealed class ConvNextExportTests : IDisposable
     [Fact]
     public void The_authors_style_convnext_optimized_and_decomposed_runs_in_onnx_runtime_and_reads_back()
     {
-        Network imported = OnnxImport.Load(Fixture("convnext_variant"));
+        Network imported = OnnxImport.Load(Repository.OnnxFixture("convnext_variant"));
         Network optimized = StageOrganizer.Optimize(imported).After;
         Network decomposed = Decomposer.Decompose(imported, ReplacementBlock.DwRpw, new BlockSettings(2, 0.5)).After;
 
@@ -39,7 +39,7 @@ public sealed class ConvNextExportTests : IDisposable
     [Fact]
     public void Convnext_tiny_optimized_runs_in_onnx_runtime_with_the_same_input_and_output_shapes()
     {
-        Network imported = OnnxImport.Load(Fixture("convnext_tiny_opset17"));
+        Network imported = OnnxImport.Load(Repository.OnnxFixture("convnext_tiny_opset17"));
         Network optimized = StageOrganizer.Optimize(imported).After;
 
         Assert.True(optimized.Units.Count() < imported.Units.Count(), "at 64 x 64 the later stages see their whole input: the organizer removes units");
@@ -48,16 +48,5 @@ public sealed class ConvNextExportTests : IDisposable
         Assert.Equal(imported.Input, read.Input);
         Assert.Equal(imported.Layout.Output, read.Layout.Output);
         Assert.Equal(CostModel.Of(optimized).Total, CostModel.Of(read).Total);
-    }
-
-    private static string Fixture(string name)
-    {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no repository root above the tests");
-        }
-
-        return Path.Combine(root, "tests", "fixtures", "onnx", name + ".onnx");
     }
 }

@@ -306,12 +306,7 @@ public sealed class OpKindConformanceTests : IDisposable
     [Fact]
     public void The_developer_recipes_name_files_that_exist()
     {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("the repository root (InfoField.slnx) is not above the test's folder");
-        }
-
+        string root = Repository.Root;
         string guide = File.ReadAllText(Path.Combine(root, "docs", "developers.md"));
         int start = guide.IndexOf("## Recipes", StringComparison.Ordinal);
         int end = guide.IndexOf("\n## ", start + 1, StringComparison.Ordinal);

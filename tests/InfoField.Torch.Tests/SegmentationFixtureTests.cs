@@ -23,7 +23,7 @@ public sealed class SegmentationFixtureTests : IDisposable
     [InlineData("lraspp_mobilenet_v3_large_opset17", 0)] // only 1x1 and depthwise kernels after its first convolution
     public void The_organizer_refuses_and_the_decomposed_network_runs_in_onnx_runtime(string fixture, int replaced)
     {
-        Network network = OnnxImport.Load(Fixture(fixture));
+        Network network = OnnxImport.Load(Repository.OnnxFixture(fixture));
 
         OrganizerResult organized = StageOrganizer.Optimize(network);
         Decomposition decomposed = Decomposer.Decompose(network, ReplacementBlock.DwPw);
@@ -36,16 +36,5 @@ public sealed class SegmentationFixtureTests : IDisposable
         Network back = OnnxImport.Load(path);
         Assert.Equal(CostModel.Of(decomposed.After).Total, CostModel.Of(back).Total);
         Assert.Equal((network.Input, network.Output), (back.Input, back.Output));
-    }
-
-    private static string Fixture(string name)
-    {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no repository root above the tests");
-        }
-
-        return Path.Combine(root, "tests", "fixtures", "onnx", name + ".onnx");
     }
 }

@@ -189,17 +189,5 @@ public class ShapePreservationTests
         .. Directory.GetFiles(Path.Combine(Root, "tests", "fixtures", "onnx"), "*.onnx").Select(path => Path.GetRelativePath(Root, path)).Order(StringComparer.Ordinal),
     ];
 
-    private static string Root
-    {
-        get
-        {
-            string root = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
-            {
-                root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("InfoField.slnx not found above the test's folder");
-            }
-
-            return root;
-        }
-    }
+    private static string Root => Repository.Root;
 }

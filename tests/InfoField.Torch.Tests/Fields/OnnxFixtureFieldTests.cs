@@ -26,7 +26,7 @@ public class OnnxFixtureFieldTests(ITestOutputHelper output)
     [InlineData("convnext_variant")]
     public void Small_fixtures_agree_with_gradients_on_every_channel(string fixture)
     {
-        Network network = OnnxImport.Load(Fixture(fixture));
+        Network network = OnnxImport.Load(Repository.OnnxFixture(fixture));
         var clock = Stopwatch.StartNew();
         TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
 
@@ -45,7 +45,7 @@ public class OnnxFixtureFieldTests(ITestOutputHelper output)
     [MemberData(nameof(Torchvision))]
     public void Torchvision_fixtures_agree_with_gradients_where_the_engine_puts_its_extremes(string fixture)
     {
-        Network network = OnnxImport.Load(Fixture(fixture));
+        Network network = OnnxImport.Load(Repository.OnnxFixture(fixture));
         var clock = Stopwatch.StartNew();
 
         var (disagreements, units, neurons) = WithThreads(() => FieldComparison.Check(network, 21, FieldComparison.Extremes, unitFactors: false), threads: 2);
@@ -71,17 +71,6 @@ public class OnnxFixtureFieldTests(ITestOutputHelper output)
         {
             TorchSharp.torch.set_num_threads(before);
         }
-    }
-
-    private static string Fixture(string name)
-    {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "InfoField.slnx")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no repository root above the tests");
-        }
-
-        return Path.Combine(root, "tests", "fixtures", "onnx", name + ".onnx");
     }
 }
 
