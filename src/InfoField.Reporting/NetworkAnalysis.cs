@@ -29,7 +29,7 @@ public sealed record NetworkAnalysis(NetworkField Field, VerdictsDocument Verdic
         var organizer = new OrganizerOptions(options.Frame, OrganizerOptions.Default.Policy, theta ?? OrganizerOptions.Default.Theta, options.Alpha, FieldKind: options.FieldKind).Validated();
         return new NetworkAnalysis(field, VerdictsDocument.Of(field, outlook ? StageOrganizer.Optimize(loaded.Network, organizer) : null, organizer.Theta))
         {
-            Outputs = OutputDocument.Reported(loaded.Network) ? OutputFields.Of(loaded.Network) : [],
+            Outputs = OutputDocument.ReportedFields(loaded.Network),
         };
     }
 
@@ -37,10 +37,10 @@ public sealed record NetworkAnalysis(NetworkField Field, VerdictsDocument Verdic
     public AnalysisDocument Document(LoadedNetwork loaded) => AnalysisDocument.From(Field, loaded) with
     {
         Verdicts = Verdicts,
-        Outputs = [.. Outputs.Select(output => OutputDocument.From(output, Field.Options.FieldKind))],
+        Outputs = OutputDocument.From(Outputs, Field.Options.FieldKind),
     };
 
     /// <summary>The outputs as text (<see cref="OutputDocument.Render"/>), empty when none is reported.</summary>
     public string RenderOutputs() =>
-        OutputDocument.Render([.. Outputs.Select(output => OutputDocument.From(output, Field.Options.FieldKind))], Field.Network.Input);
+        OutputDocument.Render(OutputDocument.From(Outputs, Field.Options.FieldKind), Field.Network.Input);
 }

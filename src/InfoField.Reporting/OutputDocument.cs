@@ -64,6 +64,12 @@ public sealed record OutputDocument(
             field.Covers(kind));
     }
 
+    /// <summary>The fields of the outputs <c>analyze</c> reports for <paramref name="network"/>: none unless <see cref="Reported"/>.</summary>
+    internal static System.Collections.Immutable.ImmutableArray<OutputField> ReportedFields(Network network) => Reported(network) ? OutputFields.Of(network) : [];
+
+    /// <summary>The documents of <paramref name="outputs"/> with the factors of <paramref name="kind"/>.</summary>
+    internal static OutputDocument[] From(IEnumerable<OutputField> outputs, FieldKind kind) => [.. outputs.Select(output => From(output, kind))];
+
     /// <summary>
     /// True when <c>analyze</c> reports the outputs of <paramref name="network"/>: it has further outputs, or its main
     /// output is a feature map (no flatten or linear in its head); a classifier's one vector output is left out.

@@ -27,7 +27,7 @@ public static class ReportBuilder
             AnalysisDocument.From(field, loaded) with
             {
                 Verdicts = VerdictsDocument.Of(field, run, options.Theta),
-                Outputs = OutputDocument.Reported(loaded.Network) ? [.. OutputFields.Of(loaded.Network).Select(output => OutputDocument.From(output, options.Field.FieldKind))] : [],
+                Outputs = OutputDocument.From(OutputDocument.ReportedFields(loaded.Network), options.Field.FieldKind),
             },
             OptimizationDocument.From(run, loaded, preset, null),
             options.Theta,
