@@ -13,8 +13,19 @@ namespace InfoField.Onnx.Tests;
 /// The ONNX importer against torchvision's own exports (tests/fixtures/onnx, written by tools/onnx/export_fixtures.py
 /// with weights stripped): the strict equalities with the zoo, parameter counts against PyTorch's, and the errors.
 /// </summary>
-public class OnnxImportTests
+public sealed class OnnxImportTests : IDisposable
 {
+    private readonly List<string> _folders = [];
+
+    /// <summary>Deletes the folders the test wrote to.</summary>
+    public void Dispose()
+    {
+        foreach (string folder in _folders.Where(Directory.Exists))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     public static TheoryData<string, string> StrictPairs => new()
     {
         { "resnet18", "resnet18" },
@@ -365,10 +376,10 @@ public class OnnxImportTests
             .Select(parts => long.Parse(parts[1], CultureInfo.InvariantCulture))
             .Single();
 
-    private static string Temp(string name, byte[] bytes)
+    private string Temp(string name, byte[] bytes)
     {
-        string directory = Path.Combine(Path.GetTempPath(), $"infofield-onnx-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(directory);
+        string directory = OnnxModels.TempFolder();
+        _folders.Add(directory);
         string path = Path.Combine(directory, name);
         File.WriteAllBytes(path, bytes);
         return path;
