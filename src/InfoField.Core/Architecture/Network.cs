@@ -116,7 +116,14 @@ public sealed record Network
 /// <param name="Input">Shape entering the unit.</param>
 /// <param name="Output">Shape leaving the unit.</param>
 /// <param name="Tensors">The shape of every tensor of the unit's graph: [0] is the input, [i + 1] node i's output.</param>
-public readonly record struct UnitLayout(FeatureShape Input, FeatureShape Output, ImmutableArray<FeatureShape> Tensors);
+public readonly record struct UnitLayout(FeatureShape Input, FeatureShape Output, ImmutableArray<FeatureShape> Tensors)
+{
+    /// <summary>The shape of each of the unit's skips (<see cref="Unit.Skips"/>), in their order (empty for a unit without skips).</summary>
+    public ImmutableArray<FeatureShape> Skips { get; init; } = [];
+
+    /// <summary>The shape of tensor <paramref name="tensor"/> of the unit's graph: the input, a node's output, or a skip (negative, <see cref="OpGraph.SkipTensor"/>).</summary>
+    public FeatureShape Tensor(int tensor) => tensor >= 0 ? Tensors[tensor] : Skips[-1 - tensor];
+}
 
 /// <summary>The shapes of one stage.</summary>
 /// <param name="Input">Shape entering the stage, before its entry pooling.</param>
@@ -161,17 +168,23 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
         FeatureShape shape = input;
         bool bodySeen = false;
         bool tailSeen = false;
+        bool earlierKept = true;
         for (int s = 0; s < stages.Count; s++)
         {
             string path = $"stages[{s}]";
             StageLayout layout;
-            if (previous is not null && s < previous.Stages.Count && ReferenceEquals(stages[s], previous.Stages[s]) && previous.Layout.Stages[s].Input == shape)
+            if (previous is not null && s < previous.Stages.Count && ReferenceEquals(stages[s], previous.Stages[s]) && previous.Layout.Stages[s].Input == shape
+                && (earlierKept || !stages[s].Units.Any(unit => unit.Skips.Count > 0)))
             {
                 layout = previous.Layout.Stages[s];
             }
-            else if (!CheckStage(stages[s], shape, spatialRank, path).TryGet(out layout!, out broken))
+            else if (!CheckStage(stages[s], shape, spatialRank, path, new SkipShapes(stages, layouts, s)).TryGet(out layout!, out broken))
             {
                 return broken;
+            }
+            else
+            {
+                earlierKept = false;
             }
 
             if (s > 0 && layout.Output.SameResolution(layouts[s - 1].Output))
@@ -302,7 +315,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
             : null;
     }
 
-    private static Checked<StageLayout> CheckStage(Stage stage, FeatureShape input, int spatialRank, string path)
+    private static Checked<StageLayout> CheckStage(Stage stage, FeatureShape input, int spatialRank, string path, SkipShapes skipShapes)
     {
         if (stage.Units.Count == 0)
         {
@@ -332,11 +345,16 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
             // A unit repeated as the same object at the same input (a search space's repeated cell) has the same shapes.
             OpGraph graph = stage.Units[u].Graph;
             ImmutableArray<FeatureShape> tensors;
-            if (u > 0 && ReferenceEquals(graph, stage.Units[u - 1].Graph) && units[u - 1].Input == shape)
+            if (!skipShapes.Of(stage.Units[u], u, units, $"{path}.units[{u}]").TryGet(out ImmutableArray<FeatureShape> skips, out broken))
+            {
+                return broken;
+            }
+
+            if (u > 0 && skips.IsEmpty && ReferenceEquals(graph, stage.Units[u - 1].Graph) && units[u - 1].Input == shape)
             {
                 tensors = units[u - 1].Tensors;
             }
-            else if (!CheckGraph(graph, shape, spatialRank, path, u).TryGet(out tensors, out broken))
+            else if (!CheckGraph(graph, shape, stage.Units[u].Skips, skips, spatialRank, path, u).TryGet(out tensors, out broken))
             {
                 return broken;
             }
@@ -351,7 +369,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
                         : $"changes the resolution from {shape.Resolution} to {output.Resolution} after the stage's entry pooling already did; a stage changes resolution once, so give this unit a stage of its own");
             }
 
-            units.Add(new UnitLayout(shape, output, tensors));
+            units.Add(new UnitLayout(shape, output, tensors) { Skips = skips });
             shape = output;
         }
 
@@ -388,7 +406,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
     }
 
     /// <summary>The shapes of a unit's graph; paths (<c>{stagePath}.units[{unit}]...</c>) are written only for a violation.</summary>
-    private static Checked<ImmutableArray<FeatureShape>> CheckGraph(OpGraph graph, FeatureShape input, int spatialRank, string stagePath, int unit)
+    private static Checked<ImmutableArray<FeatureShape>> CheckGraph(OpGraph graph, FeatureShape input, ValueList<UnitReference> references, ImmutableArray<FeatureShape> skips, int spatialRank, string stagePath, int unit)
     {
         for (int i = 0; i < graph.Count; i++)
         {
@@ -398,9 +416,14 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
             }
         }
 
-        if (!graph.TryShapes(input).TryGet(out FeatureShape[] tensors, out Violation? broken))
+        if (!graph.TryShapes(input, skips).TryGet(out FeatureShape[] tensors, out Violation? broken))
         {
-            return broken.Within($"{stagePath}.units[{unit}]");
+            return SkipsNamed(broken, graph, references, skips).Within($"{stagePath}.units[{unit}]");
+        }
+
+        if (graph.SkipsRead < skips.Length)
+        {
+            return new Violation($"{stagePath}.units[{unit}].skips[{skips.Length - 1}]", "no op reads this skip; a unit declares only the earlier outputs it reads");
         }
 
         if (spatialRank == 1)
@@ -408,7 +431,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
             for (int i = 0; i < graph.Count; i++)
             {
                 GraphNode node = graph.Nodes[i];
-                if (CheckOneDimensional(node.Op, tensors[node.Inputs[0]]) is { } flat)
+                if (CheckOneDimensional(node.Op, node.Inputs[0] >= 0 ? tensors[node.Inputs[0]] : skips[-1 - node.Inputs[0]]) is { } flat)
                 {
                     return flat.Within($"{stagePath}.units[{unit}].ops[{i}]");
                 }
@@ -416,6 +439,52 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
         }
 
         return ImmutableArray.Create(tensors);
+    }
+
+    /// <summary>A rule broken at a node (<c>ops[i]...</c>) that reads skips, with what each of its skips reads and its shape.</summary>
+    private static Violation SkipsNamed(Violation broken, OpGraph graph, ValueList<UnitReference> references, ImmutableArray<FeatureShape> skips)
+    {
+        if (skips.IsEmpty || !broken.Path.StartsWith("ops[", StringComparison.Ordinal)
+            || !int.TryParse(broken.Path.AsSpan(4, broken.Path.IndexOf(']', StringComparison.Ordinal) - 4), CultureInfo.InvariantCulture, out int node)
+            || node >= graph.Count)
+        {
+            return broken;
+        }
+
+        var read = graph.Nodes[node].Inputs.Where(tensor => tensor < 0 && -1 - tensor < skips.Length).Select(tensor => -1 - tensor).ToList();
+        return read.Count == 0
+            ? broken
+            : broken with { Rule = $"{broken.Rule} ({string.Join("; ", read.Select(j => $"skip {j} reads {references[j]}, {skips[j]}"))})" };
+    }
+
+    /// <summary>The shapes of the earlier units' outputs that the units of stage <c>stage</c> may read as skips.</summary>
+    private readonly record struct SkipShapes(ValueList<Stage> Stages, ImmutableArray<StageLayout>.Builder Earlier, int Stage)
+    {
+        /// <summary>The shape of each of <paramref name="unit"/>'s skips (<paramref name="index"/> in its stage, whose earlier units have <paramref name="before"/>), or the first reference that names no earlier unit.</summary>
+        public Checked<ImmutableArray<FeatureShape>> Of(Unit unit, int index, ImmutableArray<UnitLayout>.Builder before, string path)
+        {
+            if (unit.Skips.Count == 0)
+            {
+                return ImmutableArray<FeatureShape>.Empty;
+            }
+
+            var shapes = ImmutableArray.CreateBuilder<FeatureShape>(unit.Skips.Count);
+            for (int j = 0; j < unit.Skips.Count; j++)
+            {
+                UnitReference skip = unit.Skips[j];
+                bool earlierStage = skip.Stage >= 0 && skip.Stage < Stage && skip.Unit >= 0 && skip.Unit < Stages[skip.Stage].Units.Count;
+                if (!earlierStage && !(skip.Stage == Stage && skip.Unit >= 0 && skip.Unit < index))
+                {
+                    return new Violation(
+                        $"{path}.skips[{j}]",
+                        $"reads {skip}, which is not a unit before this one; a unit reads the outputs of units of earlier stages or earlier in its own stage");
+                }
+
+                shapes.Add(earlierStage ? Earlier[skip.Stage].Units[skip.Unit].Output : before[skip.Unit].Output);
+            }
+
+            return shapes.MoveToImmutable();
+        }
     }
 
     private static Violation? CheckOneDimensional(Op op, FeatureShape input)

@@ -7,7 +7,8 @@ namespace InfoField.Architecture;
 /// <summary>
 /// One node of a unit's graph: an op and the tensors it reads. Tensor 0 is the unit's input and tensor
 /// <c>i + 1</c> is the output of node <c>i</c>, so a node can only read tensors made before it: a graph is acyclic
-/// by construction.
+/// by construction. Tensor <c>-1 - j</c> (<see cref="OpGraph.SkipTensor"/>) is the unit's skip <c>j</c>: the output of
+/// an earlier unit that the unit declares it reads (<see cref="Unit.Skips"/>).
 /// </summary>
 /// <param name="Op">The op.</param>
 /// <param name="Inputs">The tensors the op reads, in order (one for a layer, two or more for a merge).</param>
@@ -28,6 +29,27 @@ public sealed record OpGraph : IEnumerable<Op>
 
     /// <summary>The nodes, each reading only the unit's input (tensor 0) or earlier nodes.</summary>
     public ValueList<GraphNode> Nodes { get; }
+
+    /// <summary>The tensor that stands for the unit's skip <paramref name="skip"/> (from 0) in a node's inputs: <c>-1 - skip</c>.</summary>
+    public static int SkipTensor(int skip) => -1 - skip;
+
+    /// <summary>The number of skips the graph reads: one more than the highest skip a node reads (0 when it reads none).</summary>
+    public int SkipsRead
+    {
+        get
+        {
+            int lowest = 0;
+            foreach (GraphNode node in Nodes)
+            {
+                foreach (int tensor in node.Inputs)
+                {
+                    lowest = Math.Min(lowest, tensor);
+                }
+            }
+
+            return -lowest;
+        }
+    }
 
     /// <summary>The graph without nodes: its output is its input.</summary>
     public static OpGraph Identity { get; } = new(ValueList<GraphNode>.Empty);
@@ -78,7 +100,7 @@ public sealed record OpGraph : IEnumerable<Op>
         var nodes = Nodes.Items.ToBuilder();
         foreach (GraphNode node in next.Nodes)
         {
-            nodes.Add(node with { Inputs = node.Inputs.Select(input => input + offset).ToValueList() });
+            nodes.Add(node with { Inputs = node.Inputs.Select(input => input < 0 ? input : input + offset).ToValueList() });
         }
 
         return new OpGraph(nodes.ToImmutable());
@@ -106,7 +128,7 @@ public sealed record OpGraph : IEnumerable<Op>
             int offset = nodes.Count;
             foreach (GraphNode node in branch.Nodes)
             {
-                nodes.Add(node with { Inputs = node.Inputs.Select(input => input == 0 ? 0 : input + offset).ToValueList() });
+                nodes.Add(node with { Inputs = node.Inputs.Select(input => input <= 0 ? input : input + offset).ToValueList() });
             }
 
             outputs.Add(branch.Count == 0 ? 0 : branch.Output + offset);
@@ -134,7 +156,7 @@ public sealed record OpGraph : IEnumerable<Op>
         for (int i = 0; i < Nodes.Count; i++)
         {
             GraphNode node = Nodes[i];
-            var inputs = node.Inputs.Select(input => tensorOf[input]).ToValueList();
+            var inputs = node.Inputs.Select(input => input < 0 ? input : tensorOf[input]).ToValueList();
             IReadOnlyList<Op>? chain = expand(i, node);
             if (chain is null)
             {
@@ -171,8 +193,15 @@ public sealed record OpGraph : IEnumerable<Op>
     /// The shape of every tensor (index 0 the input), or the first rule the graph breaks (see <see cref="Shapes"/>),
     /// naming <c>{path}[i]</c>.
     /// </summary>
-    public Checked<FeatureShape[]> TryShapes(FeatureShape input, string path = "ops")
+    public Checked<FeatureShape[]> TryShapes(FeatureShape input, string path = "ops") => TryShapes(input, [], path);
+
+    /// <summary>
+    /// The shape of every tensor (index 0 the input) when the unit's skips have the shapes <paramref name="skips"/>, or the
+    /// first rule the graph breaks (see <see cref="Shapes"/>; a node reading a skip beyond <paramref name="skips"/> is one).
+    /// </summary>
+    public Checked<FeatureShape[]> TryShapes(FeatureShape input, IReadOnlyList<FeatureShape> skips, string path = "ops")
     {
+        ArgumentNullException.ThrowIfNull(skips);
         if (Nodes.Count == 0)
         {
             return new Violation(path, "a unit needs at least one op");
@@ -186,7 +215,21 @@ public sealed record OpGraph : IEnumerable<Op>
             GraphNode node = Nodes[i];
             foreach (int tensor in node.Inputs)
             {
-                if (tensor < 0 || tensor > i)
+                if (tensor < 0 && -1 - tensor < skips.Count)
+                {
+                    continue;
+                }
+
+                if (tensor < 0)
+                {
+                    return new Violation(
+                        $"{path}[{i}].inputs",
+                        skips.Count == 0
+                            ? $"reads skip {-1 - tensor}, but the unit declares no skips"
+                            : $"reads skip {-1 - tensor}, but the unit declares {skips.Count} skips");
+                }
+
+                if (tensor > i)
                 {
                     return new Violation(
                         $"{path}[{i}].inputs",
@@ -197,9 +240,9 @@ public sealed record OpGraph : IEnumerable<Op>
             }
 
             Checked<FeatureShape> shape = node.Op is MergeOp merge
-                ? merge.TryOutputShape(ShapesOf(node.Inputs, shapes))
+                ? merge.TryOutputShape(ShapesOf(node.Inputs, shapes, skips))
                 : node.Inputs.Count == 1
-                    ? node.Op.TryOutputShape(shapes[node.Inputs[0]])
+                    ? node.Op.TryOutputShape(Tensor(node.Inputs[0], shapes, skips))
                     : new Violation("inputs", $"'{node.Op.Type}' reads one tensor, not {node.Inputs.Count}");
             if (!shape.TryGet(out shapes[i + 1], out Violation? broken))
             {
@@ -211,16 +254,19 @@ public sealed record OpGraph : IEnumerable<Op>
         return used[0] ? shapes : new Violation(path, "no op reads the unit's input");
     }
 
-    private static FeatureShape[] ShapesOf(ValueList<int> inputs, FeatureShape[] shapes)
+    private static FeatureShape[] ShapesOf(ValueList<int> inputs, FeatureShape[] shapes, IReadOnlyList<FeatureShape> skips)
     {
         var result = new FeatureShape[inputs.Count];
         for (int i = 0; i < result.Length; i++)
         {
-            result[i] = shapes[inputs[i]];
+            result[i] = Tensor(inputs[i], shapes, skips);
         }
 
         return result;
     }
+
+    /// <summary>The value of tensor <paramref name="tensor"/>: a node's output or the input in <paramref name="values"/>, a skip in <paramref name="skips"/>.</summary>
+    private static T Tensor<T>(int tensor, T[] values, IReadOnlyList<T> skips) => tensor >= 0 ? values[tensor] : skips[-1 - tensor];
 
     /// <summary>
     /// The nodes on dead branches: those whose output does not lead to the unit's output (nothing reads it, or only other
@@ -249,7 +295,10 @@ public sealed record OpGraph : IEnumerable<Op>
 
                 foreach (int input in Nodes[i].Inputs)
                 {
-                    live[input] = true;
+                    if (input >= 0)
+                    {
+                        live[input] = true;
+                    }
                 }
             }
 
@@ -276,8 +325,20 @@ public sealed record OpGraph : IEnumerable<Op>
     /// single-input op and its input's value, <paramref name="merge"/> a merge and its inputs' values. Returns the value
     /// of every tensor, [0] being <paramref name="input"/>. The graph is assumed valid (see <see cref="Shapes"/>).
     /// </summary>
-    public T[] Evaluate<T>(T input, Func<Op, T, T> apply, Func<MergeOp, IReadOnlyList<T>, T> merge)
+    public T[] Evaluate<T>(T input, Func<Op, T, T> apply, Func<MergeOp, IReadOnlyList<T>, T> merge) => Evaluate(input, [], apply, merge);
+
+    /// <summary>
+    /// Evaluates the graph (see <see cref="Evaluate{T}(T, Func{Op, T, T}, Func{MergeOp, IReadOnlyList{T}, T})"/>) with the
+    /// values of the unit's skips, <paramref name="skips"/>[j] for skip j.
+    /// </summary>
+    public T[] Evaluate<T>(T input, IReadOnlyList<T> skips, Func<Op, T, T> apply, Func<MergeOp, IReadOnlyList<T>, T> merge)
     {
+        ArgumentNullException.ThrowIfNull(skips);
+        if (SkipsRead > skips.Count)
+        {
+            throw new ArgumentException($"the graph reads {SkipsRead} skips, {skips.Count} given", nameof(skips));
+        }
+
         var values = new T[Nodes.Count + 1];
         values[0] = input;
         for (int i = 0; i < Nodes.Count; i++)
@@ -288,14 +349,14 @@ public sealed record OpGraph : IEnumerable<Op>
                 var inputs = new T[node.Inputs.Count];
                 for (int k = 0; k < inputs.Length; k++)
                 {
-                    inputs[k] = values[node.Inputs[k]];
+                    inputs[k] = Tensor(node.Inputs[k], values, skips);
                 }
 
                 values[i + 1] = merge(join, inputs);
             }
             else
             {
-                values[i + 1] = apply(node.Op, values[node.Inputs[0]]);
+                values[i + 1] = apply(node.Op, Tensor(node.Inputs[0], values, skips));
             }
         }
 
@@ -330,7 +391,7 @@ public sealed record OpGraph : IEnumerable<Op>
     public override string ToString() =>
         IsChain
             ? $"[{string.Join(", ", Nodes.Select(node => node.Op))}]"
-            : $"[{string.Join(", ", Nodes.Select((node, i) => $"t{i + 1} = {node.Op}({string.Join(", ", node.Inputs.Select(input => $"t{input}"))})"))}]";
+            : $"[{string.Join(", ", Nodes.Select((node, i) => $"t{i + 1} = {node.Op}({string.Join(", ", node.Inputs.Select(input => input < 0 ? $"skip{-1 - input}" : $"t{input}"))})"))}]";
 
     /// <summary>Sums <paramref name="count"/> over the nodes, each given its (first) input's shape; merges count nothing.</summary>
     private long Sum(FeatureShape input, string what, Func<Op, FeatureShape, long> count)

@@ -16,7 +16,8 @@ public enum UnitRole
 /// <summary>
 /// A unit: one layer or block (a conv with its batch norm and activation, a bottleneck, an Inception module), the
 /// granularity at which the Information Field and its gain are reported. Its ops form a graph with one input and one
-/// output tensor (<see cref="OpGraph"/>); a plain list of ops is a chain.
+/// output tensor (<see cref="OpGraph"/>); a plain list of ops is a chain. A unit may also read the outputs of earlier
+/// units (<see cref="Skips"/>: a U-Net decoder's concatenation of the encoder's map, an FPN's lateral connection).
 /// </summary>
 /// <param name="Name">A short label such as <c>conv3-256</c> or <c>bottleneck-64</c>.</param>
 /// <param name="Graph">The ops and how they connect.</param>
@@ -24,6 +25,14 @@ public enum UnitRole
 /// <param name="Family">The unit's family (<c>vgg</c>, <c>bottleneck</c>, <c>basic</c>, <c>dw-pw</c>, <c>inverted-residual</c>, ...), or null.</param>
 public sealed record Unit(string Name, OpGraph Graph, UnitRole Role = UnitRole.Body, string? Family = null)
 {
+    /// <summary>
+    /// The outputs of earlier units that the unit reads besides its input ("skips across stages"): skip <c>j</c> is the
+    /// output of unit <see cref="UnitReference.Unit"/> of stage <see cref="UnitReference.Stage"/>, read by the graph's
+    /// nodes as tensor <see cref="OpGraph.SkipTensor"/>(j). Each names a unit before this one (in an earlier stage, or
+    /// earlier in the same stage) and is read by some node; the network checks both (empty for most units).
+    /// </summary>
+    public ValueList<UnitReference> Skips { get; init; }
+
     /// <summary>The ops in node order (for a chain, the order they are applied in).</summary>
     public ValueList<Op> Ops => Graph.Ops;
 
@@ -38,6 +47,15 @@ public sealed record Unit(string Name, OpGraph Graph, UnitRole Role = UnitRole.B
 
     /// <summary>Multiply-accumulates of the unit for <paramref name="input"/>.</summary>
     public long Macs(FeatureShape input) => Graph.Macs(input);
+}
+
+/// <summary>A unit of a network by position: stage <paramref name="Stage"/> and unit <paramref name="Unit"/> within it, both from 0.</summary>
+/// <param name="Stage">The stage, from 0.</param>
+/// <param name="Unit">The unit within the stage, from 0.</param>
+public readonly record struct UnitReference(int Stage, int Unit)
+{
+    /// <summary>Writes the unit's path in a network, <c>stages[s].units[u]</c>.</summary>
+    public override string ToString() => $"stages[{Stage}].units[{Unit}]";
 }
 
 /// <summary>

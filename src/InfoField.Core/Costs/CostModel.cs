@@ -66,18 +66,22 @@ public static class CostModel
     }
 
     /// <summary>The cost of <paramref name="unit"/> for <paramref name="input"/>.</summary>
-    public static Cost Of(Unit unit, FeatureShape input) => Of(unit.Graph, unit.Graph.Shapes(input));
+    public static Cost Of(Unit unit, FeatureShape input)
+    {
+        FeatureShape[] shapes = unit.Graph.Shapes(input);
+        return Of(unit.Graph, new UnitLayout(input, shapes[^1], [.. shapes]));
+    }
 
     /// <summary>The cost of <paramref name="unit"/> laid out as <paramref name="layout"/> in its network (no shape is inferred again).</summary>
-    public static Cost Of(Unit unit, UnitLayout layout) => Of(unit.Graph, layout.Tensors);
+    public static Cost Of(Unit unit, UnitLayout layout) => Of(unit.Graph, layout);
 
-    /// <summary>The cost of the ops of <paramref name="graph"/> whose tensors have the shapes <paramref name="tensors"/> (a unit's layout).</summary>
-    private static Cost Of(OpGraph graph, IReadOnlyList<FeatureShape> tensors)
+    /// <summary>The cost of the ops of <paramref name="graph"/> whose tensors (skips included) have the shapes of <paramref name="layout"/>.</summary>
+    private static Cost Of(OpGraph graph, UnitLayout layout)
     {
         long parameters = 0, macs = 0;
         foreach (GraphNode node in graph.Nodes)
         {
-            FeatureShape input = tensors[node.Inputs[0]];
+            FeatureShape input = layout.Tensor(node.Inputs[0]);
             parameters = Limits.Add("parameters", parameters, node.Op.Parameters(input));
             macs = Limits.Add("MACs", macs, node.Op.Macs(input));
         }

@@ -67,7 +67,10 @@ internal sealed class ChannelField
     /// <summary>The parts; none when no neuron of the channel depends on the stage input.</summary>
     public FieldPart[] Parts { get; }
 
-    /// <summary>The receptive field in image pixels per axis (no borders), or null when the channel depends on nothing.</summary>
+    /// <summary>
+    /// The receptive field in image pixels per axis (no borders), or null when the channel depends on nothing (a channel
+    /// of a skip from an earlier stage has no parts, since it depends on nothing of the stage input, but keeps its plane).
+    /// </summary>
     public SpatialAxis[]? Plane { get; }
 
     /// <summary>The union of two fields (the inputs of an add or mul at one channel).</summary>

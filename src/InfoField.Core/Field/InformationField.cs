@@ -22,12 +22,13 @@ public static class InformationField
         NetworkCost cost = CostModel.Of(network);
         var stages = ImmutableArray.CreateBuilder<StageField>(network.Stages.Count);
         SpatialAxis[]?[]? planes = null;
+        var skips = new SkipFields(network, oneFrame: false);
         for (int s = 0; s < network.Stages.Count; s++)
         {
             Stage stage = network.Stages[s];
             StageLayout layout = network.Layout.Stages[s];
             planes = Entry(stage.Entry, layout.Input, planes);
-            stages.Add(AnalyzeStage(s + 1, stage.Units, layout, cost.Units[s], cost.Stages[s], options, ref planes));
+            stages.Add(AnalyzeStage(s, stage.Units, layout, cost.Units[s], cost.Stages[s], options, skips, ref planes));
         }
 
         return new NetworkField(network, options, stages.MoveToImmutable(), cost);
@@ -42,15 +43,19 @@ public static class InformationField
         options = (options ?? FieldOptions.Default).Validated();
         CheckMemory(network);
         SpatialAxis[]?[]? planes = null;
+        var skips = new SkipFields(network, oneFrame: false);
         for (int s = 0; s < stageIndex; s++)
         {
             StageLayout before = network.Layout.Stages[s];
             planes = Entry(network.Stages[s].Entry, before.Input, planes);
             StageFrame frame = StageFrame.Of(before, options.Frame);
-            TensorField state = TensorField.Start(frame, before.UnitsInput, planes);
-            foreach (Unit unit in network.Stages[s].Units)
+            TensorField start = TensorField.Start(frame, before.UnitsInput, planes);
+            TensorField state = start;
+            for (int u = 0; u < network.Stages[s].Units.Count; u++)
             {
-                state = Through(state, unit, frame);
+                Unit unit = network.Stages[s].Units[u];
+                state = Trace(state, unit.Graph, frame, skips.Of(unit, before.Units[u], s, start, frame))[^1];
+                skips.Keep(s, u, state);
             }
 
             planes = state.Planes();
@@ -61,7 +66,7 @@ public static class InformationField
         planes = Entry(stage.Entry, layout.Input, planes);
         var costs = stage.Units.Select((unit, u) => CostModel.Of(unit, layout.Units[u])).ToImmutableArray();
         Cost stageCost = CostModel.Of(stage.Entry, layout.Input) + Cost.Sum(costs);
-        return AnalyzeStage(stageIndex + 1, stage.Units, layout, costs, stageCost, options, ref planes);
+        return AnalyzeStage(stageIndex, stage.Units, layout, costs, stageCost, options, skips, ref planes);
     }
 
     /// <summary>
@@ -72,16 +77,18 @@ public static class InformationField
     public static double DeltaIf(long previous, long current, long v0, double alpha) =>
         (double)(current - previous) / Math.Max(previous, 1) * Math.Exp(-alpha * previous / v0);
 
-    /// <summary>The field after every op of <paramref name="unit"/>.</summary>
-    internal static TensorField Through(TensorField state, Unit unit, StageFrame frame) => Trace(state, unit.Graph, frame)[^1];
+    /// <summary>The field after every op of <paramref name="unit"/> (a unit without skips).</summary>
+    internal static TensorField Through(TensorField state, Unit unit, StageFrame frame) => Trace(state, unit.Graph, frame, [])[^1];
 
     /// <summary>
-    /// The field of every tensor of <paramref name="graph"/> ([0] is <paramref name="input"/>): layers apply their windows
-    /// and connectivity to each channel's field; add and mul unite the fields of each channel, concat stacks channels.
+    /// The field of every tensor of <paramref name="graph"/> ([0] is <paramref name="input"/>; its skips' fields are
+    /// <paramref name="skips"/>): layers apply their windows and connectivity to each channel's field; add and mul unite the
+    /// fields of each channel, concat stacks channels.
     /// </summary>
-    internal static TensorField[] Trace(TensorField input, OpGraph graph, StageFrame frame) =>
+    internal static TensorField[] Trace(TensorField input, OpGraph graph, StageFrame frame, IReadOnlyList<TensorField> skips) =>
         graph.Evaluate(
             input,
+            skips,
             (op, state) => op is LayerOp layer
                 ? state.Through(layer, frame)
                 : throw new ArchitectureException(op.Type, $"'{op.Type}' cannot be analysed inside a stage"),
@@ -125,25 +132,28 @@ public static class InformationField
     }
 
     private static StageField AnalyzeStage(
-        int index,
+        int stageIndex,
         IReadOnlyList<Unit> units,
         StageLayout layout,
         ImmutableArray<Cost> unitCosts,
         Cost stageCost,
         FieldOptions options,
+        SkipFields skips,
         ref SpatialAxis[]?[]? planes)
     {
         var frame = StageFrame.Of(layout, options.Frame);
         long v0 = frame.V0;
 
-        TensorField state = TensorField.Start(frame, layout.UnitsInput, planes);
+        TensorField start = TensorField.Start(frame, layout.UnitsInput, planes);
+        TensorField state = start;
         var fields = ImmutableArray.CreateBuilder<UnitField>(units.Count);
         long previousLiteral = 0, previousLocal = 0;
         for (int u = 0; u < units.Count; u++)
         {
             Unit unit = units[u];
-            TensorField[] tensors = Trace(state, unit.Graph, frame);
+            TensorField[] tensors = Trace(state, unit.Graph, frame, skips.Of(unit, layout.Units[u], stageIndex, start, frame));
             state = tensors[^1];
+            skips.Keep(stageIndex, u, state);
             FieldFactors literal = state.Factors(FieldKind.Literal);
             FieldFactors local = state.Factors(FieldKind.Local);
             double? literalGain = u == 0 ? null : DeltaIf(previousLiteral, literal.If, v0, options.Alpha);
@@ -182,7 +192,7 @@ public static class InformationField
         }
 
         planes = state.Planes();
-        return new StageField(index, frame.Shape, layout.Output, frame.Strided, v0, fields.MoveToImmutable(), stageCost);
+        return new StageField(stageIndex + 1, frame.Shape, layout.Output, frame.Strided, v0, fields.MoveToImmutable(), stageCost);
     }
 
     /// <summary>The field of every op of a unit, its headline factors those of <paramref name="kind"/>.</summary>
@@ -233,7 +243,8 @@ internal readonly record struct StageFrame(FeatureShape Shape, bool Strided, boo
     }
 
     /// <summary>
-    /// True when some tensor of the stage is longer along an axis than the stage's input (an op raised the resolution):
+    /// True when some tensor of the stage (a skip's included) is longer along an axis than the stage's input (an op raised
+    /// the resolution, or a skip reads a finer map):
     /// the output frame, which measures as if strides were not there, has no meaning there, so such a stage is measured
     /// in the input frame whatever the option says.
     /// </summary>
@@ -242,16 +253,26 @@ internal readonly record struct StageFrame(FeatureShape Shape, bool Strided, boo
         FeatureShape input = layout.UnitsInput;
         foreach (UnitLayout unit in layout.Units)
         {
-            foreach (FeatureShape tensor in unit.Tensors)
+            if (Longer(unit.Tensors, input) || Longer(unit.Skips, input))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static bool Longer(ImmutableArray<FeatureShape> tensors, FeatureShape input)
+        {
+            foreach (FeatureShape tensor in tensors)
             {
                 if (tensor.Height > input.Height || tensor.Width > input.Width)
                 {
                     return true;
                 }
             }
-        }
 
-        return false;
+            return false;
+        }
     }
 
     /// <summary>

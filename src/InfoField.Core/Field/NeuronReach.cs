@@ -45,13 +45,16 @@ public sealed record NeuronReach(int Stage, int Unit, int? Op, FeatureShape Fram
         InformationField.CheckMemory(network);
         StageLayout layout = network.Layout.Stages[stage - 1];
         var frame = StageFrame.Of(layout, options.Frame);
-        TensorField state = TensorField.Start(frame, layout.UnitsInput, null);
+        TensorField start = TensorField.Start(frame, layout.UnitsInput, null);
+        TensorField state = start;
+        var skips = new SkipFields(network, oneFrame: false);
         for (int u = 0; u < unit - 1; u++)
         {
-            state = InformationField.Through(state, units.Units[u], frame);
+            state = InformationField.Trace(state, units.Units[u].Graph, frame, skips.Of(units.Units[u], layout.Units[u], stage - 1, start, frame))[^1];
+            skips.Keep(stage - 1, u, state);
         }
 
-        TensorField[] tensors = InformationField.Trace(state, graph, frame);
+        TensorField[] tensors = InformationField.Trace(state, graph, frame, skips.Of(units.Units[unit - 1], layout.Units[unit - 1], stage - 1, start, frame));
         TensorField target = tensors[op ?? graph.Count];
         FieldFactors factors = target.Factors(options.FieldKind);
         return new NeuronReach(stage, unit, op, frame.Shape, target.Shape, factors.IfH, factors.IfW, target.ChannelCoverage(local: options.FieldKind == FieldKind.Local)) { Field = target };

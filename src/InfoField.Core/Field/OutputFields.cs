@@ -55,7 +55,8 @@ public static class OutputFields
 {
     /// <summary>
     /// The field of the main output and of every further output of <paramref name="network"/> in the frame of its input:
-    /// the whole network traced as one stage whose input is the network's input (c0 = its channels, w0 and h0 its size).
+    /// the whole network traced as one stage whose input is the network's input (c0 = its channels, w0 and h0 its size),
+    /// a unit's skips (<see cref="Unit.Skips"/>) with the fields of the earlier outputs they read.
     /// </summary>
     public static ImmutableArray<OutputField> Of(Network network)
     {
@@ -63,12 +64,14 @@ public static class OutputFields
         InformationField.CheckMemory(network);
         var frame = new StageFrame(network.Input, Strided: false, HonorStride: true);
         TensorField state = TensorField.Start(frame, network.Input, null);
+        TensorField start = state;
         var taps = new Dictionary<(int Stage, int Unit), TensorField>();
         foreach (NetworkOutput output in network.Outputs)
         {
             taps[(output.Stage, output.Unit)] = null!;
         }
 
+        var skips = new SkipFields(network, oneFrame: true);
         for (int s = 0; s < network.Stages.Count; s++)
         {
             Stage stage = network.Stages[s];
@@ -79,7 +82,9 @@ public static class OutputFields
 
             for (int u = 0; u < stage.Units.Count; u++)
             {
-                state = InformationField.Through(state, stage.Units[u], frame);
+                Unit unit = stage.Units[u];
+                state = InformationField.Trace(state, unit.Graph, frame, skips.Of(unit, network.Layout.Stages[s].Units[u], s, start, frame))[^1];
+                skips.Keep(s, u, state);
                 if (taps.ContainsKey((s, u)))
                 {
                     taps[(s, u)] = state;

@@ -30,9 +30,18 @@ public sealed class StageTrace
     /// <summary>The tensor the stage is measured on (c0 x h0 x w0).</summary>
     public FeatureShape Frame => _frame.Shape;
 
-    /// <summary>Traces stage <paramref name="stageIndex"/> (from 0) of <paramref name="network"/>.</summary>
+    /// <summary>
+    /// Traces stage <paramref name="stageIndex"/> (from 0) of <paramref name="network"/>; throws
+    /// <see cref="ArgumentException"/> when a unit of the stage reads skips (edits would change what they read).
+    /// </summary>
     public static StageTrace Of(Network network, int stageIndex, FieldOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(network);
+        if (network.Stages[stageIndex].Units.Any(unit => unit.Skips.Count > 0))
+        {
+            throw new ArgumentException($"stages[{stageIndex}] has units that read earlier units' outputs (skips); an incremental trace edits stages without them", nameof(network));
+        }
+
         options = (options ?? FieldOptions.Default).Validated();
         StageLayout layout = network.Layout.Stages[stageIndex];
         var frame = StageFrame.Of(layout, options.Frame);

@@ -185,6 +185,23 @@ public sealed class TensorField
     }
 
     /// <summary>
+    /// A tensor of <paramref name="shape"/> in this tensor's frame that no neuron of the stage input reaches (a skip from an
+    /// earlier stage: a constant for this stage), its channels' receptive fields in image pixels <paramref name="planes"/>
+    /// (none when null).
+    /// </summary>
+    internal TensorField Unreached(FeatureShape shape, SpatialAxis[]?[]? planes, StageFrame frame)
+    {
+        var channels = new ChannelField[shape.Channels];
+        for (int c = 0; c < channels.Length; c++)
+        {
+            SpatialAxis[]? plane = planes?[c];
+            channels[c] = c > 0 && ReferenceEquals(plane, planes?[c - 1]) ? channels[c - 1] : new ChannelField(_universe, [], plane);
+        }
+
+        return new TensorField(_universe, shape, frame.Lengths(shape), channels);
+    }
+
+    /// <summary>
     /// For each channel, the stage input channels that reach some neuron of it (the union of its parts); with
     /// <paramref name="local"/>, through windows only (global parts left out).
     /// </summary>

@@ -101,7 +101,7 @@ public static class Decomposer
                 Unit unit = stage.Units[u];
                 string path = $"stages[{s}].units[{u}]";
                 int before = replacements.Count(r => r.To is not null);
-                OpGraph graph = Replace(unit.Graph, layout.Units[u].Tensors, $"{path}.ops", unit.Name, block, settings, replacements, ref first);
+                OpGraph graph = Replace(unit.Graph, layout.Units[u], $"{path}.ops", unit.Name, block, settings, replacements, ref first);
                 bool renamed = replacements.Count(r => r.To is not null) > before && unit.Graph.IsChain;
                 units.Add(renamed ? unit with { Name = $"{ShortName(block)}-{layout.Units[u].Output.Channels}", Graph = graph } : unit with { Graph = graph });
             }
@@ -121,6 +121,9 @@ public static class Decomposer
         var replacements = new List<Replacement>();
         bool first = true;
         string description = string.Create(CultureInfo.InvariantCulture, $"rule: cheapest blocks A-F satisfying the Rule of Kernel Replacement (g={settings.Groups}, o={settings.Overlap})");
+        // Units another unit reads (skips) are never covered, and the readers' references follow the units that stay.
+        var read = network.Units.SelectMany(unit => unit.Skips).ToHashSet();
+        var moved = new Dictionary<UnitReference, UnitReference>();
         return Rewrite(network, description, $"{network.Name}-rule", replacements, (s, stage, layout) =>
         {
             var units = new List<Unit>();
@@ -134,10 +137,10 @@ public static class Decomposer
                     Cost kept = CostModel.Of(stage.Units[u], layout.Units[u]);
                     replacements.Add(new Replacement($"stages[{s}].units[{u}]", stage.Units[u].Name, Describe(standard, layout.Units[u].Input), null, "the network's first standard convolution is kept (as in the paper's Table 6)", kept, kept));
                 }
-                else if (IsConvolutionUnit(stage.Units[u]))
+                else if (IsConvolutionUnit(stage.Units[u]) && !read.Contains(new UnitReference(s, u)))
                 {
                     int end = u;
-                    while (end < stage.Units.Count && IsConvolutionUnit(stage.Units[end]))
+                    while (end < stage.Units.Count && IsConvolutionUnit(stage.Units[end]) && !read.Contains(new UnitReference(s, end)))
                     {
                         end++;
                     }
@@ -147,7 +150,9 @@ public static class Decomposer
                     continue;
                 }
 
-                units.Add(stage.Units[u]);
+                Unit unit = stage.Units[u];
+                moved[new UnitReference(s, u)] = new UnitReference(s, units.Count);
+                units.Add(unit.Skips.Count == 0 ? unit : unit with { Skips = unit.Skips.Select(skip => moved[skip]).ToValueList() });
                 u++;
             }
 
@@ -179,12 +184,12 @@ public static class Decomposer
     }
 
     /// <summary>Replaces the standard convolutions of <paramref name="graph"/>, wherever they sit, node by node.</summary>
-    private static OpGraph Replace(OpGraph graph, IReadOnlyList<FeatureShape> tensors, string path, string unitName, ReplacementBlock block, BlockSettings settings, List<Replacement> replacements, ref bool first)
+    private static OpGraph Replace(OpGraph graph, UnitLayout tensors, string path, string unitName, ReplacementBlock block, BlockSettings settings, List<Replacement> replacements, ref bool first)
     {
         bool keepFirst = first;
         OpGraph result = graph.Expand((i, node) =>
         {
-            FeatureShape shape = tensors[node.Inputs[0]];
+            FeatureShape shape = tensors.Tensor(node.Inputs[0]);
             string location = $"{path}[{i}]";
             if (node.Op is not Convolution { IsStandard: true } conv)
             {

@@ -144,6 +144,17 @@ public static class StageOrganizer
 
         for (int s = 0; s < network.Stages.Count; s++)
         {
+            for (int u = 0; u < network.Stages[s].Units.Count; u++)
+            {
+                if (network.Stages[s].Units[u].Skips is [UnitReference read, ..])
+                {
+                    return $"stage {s + 1}, unit {u + 1} reads the output of stage {read.Stage + 1}, unit {read.Unit + 1} (a skip across stages, as a U-Net's or an FPN's); moving or removing units would change what such units read, so the organizer does not edit a network with skips";
+                }
+            }
+        }
+
+        for (int s = 0; s < network.Stages.Count; s++)
+        {
             FeatureShape input = network.Layout.Stages[s].Input, output = network.Layout.Stages[s].Output;
             if (output.Height > input.Height || output.Width > input.Width)
             {

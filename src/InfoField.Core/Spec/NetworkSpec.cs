@@ -24,10 +24,18 @@ public static partial class NetworkSpec
     /// </summary>
     public const string FormatV3 = "infofield-network/3";
 
+    /// <summary>
+    /// The format written for networks with units that read earlier units' outputs (<see cref="Unit.Skips"/>): version 3
+    /// and a unit's <c>skips</c> list, each skip named for the unit's <c>inputs</c>; other networks keep their format.
+    /// </summary>
+    public const string FormatV4 = "infofield-network/4";
+
     private static readonly string[] TopFields = ["format", "name", "input", "stages", "head", "outputs"];
     private static readonly string[] OutputFields = ["name", "stage", "unit", "head"];
     private static readonly string[] StageFields = ["entry", "units"];
     private static readonly string[] UnitFields = ["name", "role", "family", "ops"];
+    private static readonly string[] UnitFieldsV4 = [.. UnitFields, "skips"];
+    private static readonly string[] SkipFields = ["name", "stage", "unit"];
 
     /// <summary>Loads and validates the spec file at <paramref name="path"/>.</summary>
     public static Network Load(string path) => Load(path, OpSet.Default);
@@ -93,19 +101,20 @@ public static partial class NetworkSpec
             var root = new JsonCursor(document.RootElement, "$", source).RequireObject();
             root.AllowOnly(TopFields);
             string format = root.String("format", Format);
-            if (format is not (Format or FormatV1 or FormatV3))
+            if (format is not (Format or FormatV1 or FormatV3 or FormatV4))
             {
-                throw root.Error($"unsupported format '{format}'; this version reads '{FormatV3}', '{Format}' and '{FormatV1}'", "format");
+                throw root.Error($"unsupported format '{format}'; this version reads '{FormatV4}', '{FormatV3}', '{Format}' and '{FormatV1}'", "format");
             }
 
-            if (format != FormatV3 && root.Has("outputs"))
+            if (format is not (FormatV3 or FormatV4) && root.Has("outputs"))
             {
                 throw root.Error($"further outputs need format '{FormatV3}' (the file says '{format}')", "outputs");
             }
 
             var (input, rank) = ReadInput(root);
             var nodePaths = new Dictionary<(int Stage, int Unit), List<string>>();
-            var stages = root.Items("stages", required: true).Select((stage, s) => ReadStage(stage, s, rank, kinds, nodePaths)).ToValueList();
+            bool skips = format == FormatV4;
+            var stages = root.Items("stages", required: true).Select((stage, s) => ReadStage(stage, s, rank, kinds, nodePaths, skips)).ToValueList();
             ValueList<Op> head = OpCodec.ReadOps(root, "head", rank, required: false, kinds);
             Network network = Network.TryCreate(root.String("name", defaultName), input, stages, head, rank)
                 .OrThrow(broken => new SpecException(source, JsonPathOf(broken.Path, nodePaths), broken.Rule, broken.ToException()));
@@ -121,17 +130,22 @@ public static partial class NetworkSpec
     }
 
     /// <summary>
-    /// The spec of <paramref name="network"/> as indented JSON, format 2 (3 when it has further outputs). Units that are chains or residual blocks are
-    /// written as plain ops and <c>residual</c> items, other graphs with named inputs.
+    /// The spec of <paramref name="network"/> as indented JSON, format 2 (3 when it has further outputs, 4 when a unit reads
+    /// skips). Units that are chains or residual blocks are written as plain ops and <c>residual</c> items, other graphs
+    /// with named inputs.
     /// </summary>
-    public static string Serialize(Network network) => Serialize(network, network.Outputs.Count > 0 ? FormatV3 : Format);
+    public static string Serialize(Network network) =>
+        Serialize(network, HasSkips(network) ? FormatV4 : network.Outputs.Count > 0 ? FormatV3 : Format);
+
+    private static bool HasSkips(Network network) => network.Units.Any(unit => unit.Skips.Count > 0);
 
     /// <summary>
     /// The spec JSON that identifies <paramref name="network"/> across versions (training run ids hash it): exactly what
     /// format 1 wrote for networks it could describe, so the ids of earlier runs stay valid, else <see cref="Serialize(Network)"/>.
     /// </summary>
     public static string Canonical(Network network) =>
-        network.Outputs.Count > 0 ? Serialize(network, FormatV3)
+        HasSkips(network) ? Serialize(network, FormatV4)
+        : network.Outputs.Count > 0 ? Serialize(network, FormatV3)
         : network.Units.All(unit => OpCodec.AsFormat1(unit.Graph) is not null) ? Serialize(network, FormatV1)
         : Serialize(network, Format);
 
@@ -177,7 +191,22 @@ public static partial class NetworkSpec
                         json.WriteString("family", unit.Family);
                     }
 
-                    if (OpCodec.AsFormat1(unit.Graph) is { } items)
+                    if (unit.Skips.Count > 0)
+                    {
+                        json.WriteStartArray("skips");
+                        for (int j = 0; j < unit.Skips.Count; j++)
+                        {
+                            json.WriteStartObject();
+                            json.WriteString("name", OpCodec.SkipName(j));
+                            json.WriteNumber("stage", unit.Skips[j].Stage);
+                            json.WriteNumber("unit", unit.Skips[j].Unit);
+                            json.WriteEndObject();
+                        }
+
+                        json.WriteEndArray();
+                        OpCodec.WriteGraph(json, "ops", unit.Graph, rank);
+                    }
+                    else if (OpCodec.AsFormat1(unit.Graph) is { } items)
                     {
                         OpCodec.WriteFormat1(json, "ops", items, rank);
                     }
@@ -185,6 +214,7 @@ public static partial class NetworkSpec
                     {
                         OpCodec.WriteGraph(json, "ops", unit.Graph, rank);
                     }
+
                     json.WriteEndObject();
                 }
 
@@ -236,18 +266,33 @@ public static partial class NetworkSpec
         return new NetworkOutput(output.String("name"), output.Int("stage"), output.Int("unit"), OpCodec.ReadOps(output, "head", rank, required: false, kinds));
     }
 
-    private static Stage ReadStage(JsonCursor stage, int s, int rank, OpSet kinds, Dictionary<(int, int), List<string>> nodePaths)
+    private static Stage ReadStage(JsonCursor stage, int s, int rank, OpSet kinds, Dictionary<(int, int), List<string>> nodePaths, bool skips)
     {
         stage.RequireObject().AllowOnly(StageFields);
         ValueList<Op> entry = OpCodec.ReadOps(stage, "entry", rank, required: false, kinds);
-        var units = stage.Items("units", required: true).Select((unit, u) => ReadUnit(unit, rank, kinds, nodePaths[(s, u)] = [])).ToValueList();
+        var units = stage.Items("units", required: true).Select((unit, u) => ReadUnit(unit, rank, kinds, nodePaths[(s, u)] = [], skips)).ToValueList();
         return new Stage(entry, units);
     }
 
-    private static Unit ReadUnit(JsonCursor unit, int rank, OpSet kinds, List<string> nodePaths)
+    private static Unit ReadUnit(JsonCursor unit, int rank, OpSet kinds, List<string> nodePaths, bool skips)
     {
-        unit.RequireObject().AllowOnly(UnitFields);
-        var (graph, paths) = OpCodec.ReadGraph(unit, "ops", rank, kinds);
+        unit.RequireObject();
+        if (!skips && unit.Has("skips"))
+        {
+            throw unit.Error($"a unit that reads earlier units' outputs needs format '{FormatV4}'", "skips");
+        }
+
+        unit.AllowOnly(skips ? UnitFieldsV4 : UnitFields);
+        var references = new List<UnitReference>();
+        var skipNames = new List<string>();
+        foreach (JsonCursor skip in unit.Items("skips", required: false))
+        {
+            skip.RequireObject().AllowOnly(SkipFields);
+            skipNames.Add(skip.String("name"));
+            references.Add(new UnitReference(skip.Int("stage"), skip.Int("unit")));
+        }
+
+        var (graph, paths) = OpCodec.ReadGraph(unit, "ops", rank, kinds, skipNames);
         nodePaths.AddRange(paths);
         string role = unit.String("role", "body");
         UnitRole parsedRole = role switch
@@ -259,7 +304,7 @@ public static partial class NetworkSpec
         };
         string name = unit.String("name", graph.Count > 0 ? DefaultName(graph.Nodes[0].Op) : "unit");
         string? family = unit.Has("family") ? unit.String("family") : null;
-        return new Unit(name, graph, parsedRole, family);
+        return new Unit(name, graph, parsedRole, family) { Skips = references.ToValueList() };
     }
 
     /// <summary>

@@ -13,6 +13,9 @@ internal static class OpCodec
     /// <summary>The name of a unit's input tensor in <c>inputs</c>.</summary>
     public const string InputName = "input";
 
+    /// <summary>The name written for a unit's skip <paramref name="skip"/> (from 0): <c>skip0</c>, <c>skip1</c>, ...</summary>
+    public static string SkipName(int skip) => $"skip{skip}";
+
     private static readonly string[] NodeFields = ["name", "inputs"];
 
     public static Op Read(JsonCursor op, int rank, OpSet kinds, IReadOnlyList<string>? extraFields = null)
@@ -53,15 +56,29 @@ internal static class OpCodec
 
     /// <summary>
     /// Reads a unit's <c>ops</c> as a graph. Each item reads the item before it (the first, the unit's input) unless it
-    /// lists <c>inputs</c> by name (<c>"input"</c> is the unit's input); a <c>residual</c> item with <c>body</c> and
-    /// <c>shortcut</c> is shorthand for the two branches and their add. Returns the graph and the JSON path of each node.
+    /// lists <c>inputs</c> by name (<c>"input"</c> is the unit's input, <paramref name="skipNames"/> its skips); a
+    /// <c>residual</c> item with <c>body</c> and <c>shortcut</c> is shorthand for the two branches and their add. Returns
+    /// the graph and the JSON path of each node.
     /// </summary>
-    public static (OpGraph Graph, List<string> Paths) ReadGraph(JsonCursor unit, string name, int rank, OpSet kinds)
+    public static (OpGraph Graph, List<string> Paths) ReadGraph(JsonCursor unit, string name, int rank, OpSet kinds, IReadOnlyList<string>? skipNames = null)
     {
         var nodes = new List<GraphNode>();
         var paths = new List<string>();
         var tensors = new Dictionary<string, int>(StringComparer.Ordinal) { [InputName] = 0 };
         var defined = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int j = 0; j < (skipNames?.Count ?? 0); j++)
+        {
+            string skip = skipNames![j];
+            if (!tensors.TryAdd(skip, OpGraph.SkipTensor(j)))
+            {
+                throw unit.Error(
+                    skip == InputName ? $"'{InputName}' names the unit's input; choose another name" : $"the name '{skip}' is already used by an earlier skip; names in a unit are unique",
+                    $"skips[{j}].name");
+            }
+
+            defined[skip] = $"{unit.Path}.skips[{j}]";
+        }
+
         List<JsonCursor> items = unit.Items(name, required: true).ToList();
         var laterNames = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (JsonCursor item in items)
@@ -253,7 +270,7 @@ internal static class OpCodec
                     json.WriteStartArray("inputs");
                     foreach (int input in node.Inputs)
                     {
-                        json.WriteStringValue(input == 0 ? InputName : $"t{input}");
+                        json.WriteStringValue(input == 0 ? InputName : input < 0 ? SkipName(-1 - input) : $"t{input}");
                     }
 
                     json.WriteEndArray();
