@@ -16,12 +16,16 @@ public sealed class StageTrace
     private readonly ImmutableArray<Unit> _units;
     private readonly ImmutableArray<TensorField> _states;
 
-    private StageTrace(FieldOptions options, StageFrame frame, ImmutableArray<Unit> units, ImmutableArray<TensorField> states)
+    // For a stage whose units read skips: its network's skips, the stage (from 0) and its layout; null otherwise.
+    private readonly (SkipFields Skips, int Stage, StageLayout Layout)? _skips;
+
+    private StageTrace(FieldOptions options, StageFrame frame, ImmutableArray<Unit> units, ImmutableArray<TensorField> states, (SkipFields, int, StageLayout)? skips = null)
     {
         _options = options;
         _frame = frame;
         _units = units;
         _states = states;
+        _skips = skips;
     }
 
     /// <summary>The number of units.</summary>
@@ -31,22 +35,21 @@ public sealed class StageTrace
     public FeatureShape Frame => _frame.Shape;
 
     /// <summary>
-    /// Traces stage <paramref name="stageIndex"/> (from 0) of <paramref name="network"/>; throws
-    /// <see cref="ArgumentException"/> when a unit of the stage reads skips (edits would change what they read).
+    /// Traces stage <paramref name="stageIndex"/> (from 0) of <paramref name="network"/>. A stage whose units read skips
+    /// (<see cref="Unit.Skips"/>) is traced with them, but not edited: <see cref="With"/> and
+    /// <see cref="DeltaIfOfInserted"/> refuse it (an edit would change what the skips read).
     /// </summary>
     public static StageTrace Of(Network network, int stageIndex, FieldOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
-        if (network.Stages[stageIndex].Units.Any(unit => unit.Skips.Count > 0))
-        {
-            throw new ArgumentException($"stages[{stageIndex}] has units that read earlier units' outputs (skips); an incremental trace edits stages without them", nameof(network));
-        }
-
         options = (options ?? FieldOptions.Default).Validated();
         StageLayout layout = network.Layout.Stages[stageIndex];
         var frame = StageFrame.Of(layout, options.Frame);
         TensorField start = TensorField.Start(frame, layout.UnitsInput, null);
-        return new StageTrace(options, frame, [], [start]).Extend(network.Stages[stageIndex].Units, 0);
+        (SkipFields, int, StageLayout)? skips = network.Stages[stageIndex].Units.Any(unit => unit.Skips.Count > 0)
+            ? (new SkipFields(network, oneFrame: false), stageIndex, layout)
+            : null;
+        return new StageTrace(options, frame, [], [start], skips).Extend(network.Stages[stageIndex].Units, 0);
     }
 
     /// <summary>
@@ -69,6 +72,8 @@ public sealed class StageTrace
             throw new ArgumentOutOfRangeException(nameof(position), position, $"a unit is inserted after 1 to {Count} units");
         }
 
+        RefuseSkips(unit.Skips.Count > 0 ? [unit] : _units);
+
         long before = If(position - 1);
         long after = InformationField.Through(_states[position], unit, _frame).Factors(_options.FieldKind).If;
         return InformationField.DeltaIf(before, after, _frame.V0, _options.Alpha);
@@ -85,6 +90,8 @@ public sealed class StageTrace
             throw new ArgumentException("an edited stage keeps its first unit", nameof(units));
         }
 
+        RefuseSkips([.. _units, .. units]);
+
         int common = 1;
         while (common < units.Count && common < _units.Length && (ReferenceEquals(units[common], _units[common]) || units[common] == _units[common]))
         {
@@ -94,16 +101,33 @@ public sealed class StageTrace
         return new StageTrace(_options, _frame, _units[..common], _states[..(common + 1)]).Extend(units, common);
     }
 
+    private static void RefuseSkips(IEnumerable<Unit> units)
+    {
+        if (units.Any(unit => unit.Skips.Count > 0))
+        {
+            throw new ArgumentException("a unit of the stage reads earlier units' outputs (skips); an incremental trace does not edit such a stage", nameof(units));
+        }
+    }
+
     private StageTrace Extend(IReadOnlyList<Unit> units, int from)
     {
         var allUnits = _units.ToBuilder();
         var states = _states.ToBuilder();
         for (int u = from; u < units.Count; u++)
         {
-            states.Add(InformationField.Through(states[^1], units[u], _frame));
+            if (_skips is var (skips, stage, layout))
+            {
+                states.Add(InformationField.Trace(states[^1], units[u].Graph, _frame, skips.Of(units[u], layout.Units[u], stage, _states[0], _frame))[^1]);
+                skips.Keep(stage, u, states[^1]);
+            }
+            else
+            {
+                states.Add(InformationField.Through(states[^1], units[u], _frame));
+            }
+
             allUnits.Add(units[u]);
         }
 
-        return new StageTrace(_options, _frame, allUnits.ToImmutable(), states.ToImmutable());
+        return new StageTrace(_options, _frame, allUnits.ToImmutable(), states.ToImmutable(), _skips);
     }
 }

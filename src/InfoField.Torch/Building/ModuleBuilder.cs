@@ -33,7 +33,7 @@ public static class ModuleBuilder
 
             for (int u = 0; u < stage.Units.Count; u++)
             {
-                children.Add(BuildGraph(stage.Units[u].Graph, layout.Units[u].Input, modules));
+                children.Add(BuildGraph(stage.Units[u].Graph, layout.Units[u], modules));
             }
 
             stages.Add((s.ToString(System.Globalization.CultureInfo.InvariantCulture), nn.Sequential(children)));
@@ -77,13 +77,21 @@ public static class ModuleBuilder
     /// <summary>Builds a graph of ops for <paramref name="input"/>.</summary>
     public static nn.Module<Tensor, Tensor> BuildGraph(OpGraph graph, FeatureShape input, ModuleSet modules)
     {
+        ArgumentNullException.ThrowIfNull(graph);
+        FeatureShape[] shapes = graph.Shapes(input);
+        return BuildGraph(graph, new UnitLayout(input, shapes[^1], [.. shapes]), modules);
+    }
+
+    /// <summary>Builds a graph of ops laid out as <paramref name="layout"/> (a unit's, its skips' shapes included).</summary>
+    public static nn.Module<Tensor, Tensor> BuildGraph(OpGraph graph, UnitLayout layout, ModuleSet modules)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
         if (graph.IsChain)
         {
-            return Build(graph.Ops, input, modules);
+            return Build(graph.Ops, layout.Input, modules);
         }
 
-        FeatureShape[] shapes = graph.Shapes(input);
-        var children = graph.Nodes.Select(node => modules.Build(node.Op, shapes[node.Inputs[0]])).ToList();
+        var children = graph.Nodes.Select(node => modules.Build(node.Op, layout.Tensor(node.Inputs[0]))).ToList();
         return new GraphModule(graph, children);
     }
 

@@ -22,6 +22,9 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
     // Registered as "outputs" only when there are any, so that a network with one output keeps its modules and state names.
     private readonly Sequential[] _outputs;
 
+    // The units that later units read (skips), or null when none does: forward then runs the stages as one Sequential.
+    private readonly HashSet<UnitReference>? _walk;
+
     private RpwImplementation _rpwImplementation;
 
     internal NetworkModule(Network architecture, Sequential stages, Sequential head, IList<Sequential> outputs)
@@ -31,6 +34,8 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
         _stages = stages;
         _head = head;
         _outputs = [.. outputs];
+        HashSet<UnitReference> read = [.. architecture.Units.SelectMany(unit => unit.Skips)];
+        _walk = read.Count > 0 ? read : null;
         RegisterComponents();
         if (_outputs.Length > 0)
         {
@@ -81,10 +86,16 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        bool signal = Architecture.SpatialRank == 1 && input.dim() == 3;
-        using Tensor images = signal ? input.unsqueeze(2) : ChannelsLast && input.dim() == 4 ? MemoryLayout.ToChannelsLast(input) : input.alias();
-        using Tensor features = _stages.forward(images);
-        return _head.forward(features);
+        if (_walk is null)
+        {
+            bool signal = Architecture.SpatialRank == 1 && input.dim() == 3;
+            using Tensor images = signal ? input.unsqueeze(2) : ChannelsLast && input.dim() == 4 ? MemoryLayout.ToChannelsLast(input) : input.alias();
+            using Tensor features = _stages.forward(images);
+            return _head.forward(features);
+        }
+
+        Tensor[] outputs = Walk(input, further: false);
+        return outputs[0];
     }
 
     /// <summary>
@@ -94,14 +105,19 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
     public Tensor[] ForwardOutputs(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        Network network = Architecture;
-        if (network.Outputs.Count == 0)
-        {
-            return [forward(input)];
-        }
+        return Architecture.Outputs.Count == 0 ? [forward(input)] : Walk(input, further: true);
+    }
 
+    /// <summary>
+    /// Runs the stages unit by unit, keeping the output of every unit that a later unit reads (a skip) or, with
+    /// <paramref name="further"/>, that a further output reads, until the end; returns the main output, then with
+    /// <paramref name="further"/> each further output.
+    /// </summary>
+    private Tensor[] Walk(Tensor input, bool further)
+    {
+        Network network = Architecture;
         bool signal = network.SpatialRank == 1 && input.dim() == 3;
-        var taps = new Dictionary<(int Stage, int Unit), Tensor>();
+        var kept = new Dictionary<UnitReference, Tensor>();
         Tensor x = signal ? input.unsqueeze(2) : ChannelsLast && input.dim() == 4 ? MemoryLayout.ToChannelsLast(input) : input.alias();
         try
         {
@@ -112,23 +128,25 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
                 int child = 0;
                 foreach (nn.Module<Tensor, Tensor> layer in stage.children().Cast<nn.Module<Tensor, Tensor>>())
                 {
-                    Tensor next = layer.forward(x);
+                    int unit = child++ - entry;
+                    ValueList<UnitReference> skips = unit >= 0 ? network.Stages[s].Units[unit].Skips : [];
+                    Tensor next = skips.Count == 0 ? layer.forward(x) : ((GraphModule)layer).Forward(x, [.. skips.Select(skip => kept[skip])]);
                     x.Dispose();
                     x = next;
-                    int unit = child++ - entry;
-                    if (unit >= 0 && network.Outputs.Any(output => output.Stage == s && output.Unit == unit))
+                    var reference = new UnitReference(s, unit);
+                    if (unit >= 0 && (_walk?.Contains(reference) == true || (further && network.Outputs.Any(output => output.Stage == s && output.Unit == unit))))
                     {
-                        taps[(s, unit)] = x.alias();
+                        kept[reference] = x.alias();
                     }
                 }
             }
 
-            var results = new Tensor[network.Outputs.Count + 1];
+            var results = new Tensor[(further ? network.Outputs.Count : 0) + 1];
             results[0] = _head.forward(x);
-            for (int i = 0; i < network.Outputs.Count; i++)
+            for (int i = 1; i < results.Length; i++)
             {
-                NetworkOutput output = network.Outputs[i];
-                results[i + 1] = _outputs[i].forward(taps[(output.Stage, output.Unit)]);
+                NetworkOutput output = network.Outputs[i - 1];
+                results[i] = _outputs[i - 1].forward(kept[new UnitReference(output.Stage, output.Unit)]);
             }
 
             return results;
@@ -136,9 +154,9 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
         finally
         {
             x.Dispose();
-            foreach (Tensor tap in taps.Values)
+            foreach (Tensor tensor in kept.Values)
             {
-                tap.Dispose();
+                tensor.Dispose();
             }
         }
     }

@@ -9,7 +9,8 @@ namespace InfoField.Torch.Modules;
 /// <summary>
 /// A unit whose ops form a graph (<see cref="OpGraph"/>): one module per node, run in node order, each reading the
 /// tensors its node reads; a merge node's module is a <see cref="MergeModule"/> that joins them (add, concatenate,
-/// multiply broadcasting a gate over space). Parameters are the nodes' own, registered as <c>nodes.i</c>.
+/// multiply broadcasting a gate over space). Parameters are the nodes' own, registered as <c>nodes.i</c>. A unit that
+/// reads earlier units' outputs (<see cref="Unit.Skips"/>) runs with them: <see cref="Forward(Tensor, IReadOnlyList{Tensor})"/>.
 /// </summary>
 public sealed class GraphModule : nn.Module<Tensor, Tensor>
 {
@@ -53,16 +54,36 @@ public sealed class GraphModule : nn.Module<Tensor, Tensor>
         {
             foreach (int input in _inputs[i])
             {
-                _lastReader[input] = i;
+                if (input >= 0)
+                {
+                    _lastReader[input] = i;
+                }
             }
         }
+
+        SkipCount = graph.SkipsRead;
 
         RegisterComponents();
     }
 
+    /// <summary>The number of skips the graph reads (<see cref="OpGraph.SkipsRead"/>): 0 for a unit that reads only its input.</summary>
+    public int SkipCount { get; }
+
     /// <inheritdoc />
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => Forward(input, []);
+
+    /// <summary>
+    /// The unit's output for <paramref name="input"/> and its skips' tensors <paramref name="skips"/> (skip j the output of
+    /// the j-th unit it declares); the caller keeps and disposes the skips.
+    /// </summary>
+    public Tensor Forward(Tensor input, IReadOnlyList<Tensor> skips)
     {
+        ArgumentNullException.ThrowIfNull(skips);
+        if (skips.Count < SkipCount)
+        {
+            throw new ArgumentException($"the unit reads {SkipCount} skips, {skips.Count} given", nameof(skips));
+        }
+
         var values = new Tensor?[_inputs.Length + 1];
         values[0] = input;
         try
@@ -71,36 +92,36 @@ public sealed class GraphModule : nn.Module<Tensor, Tensor>
             {
                 int[] reads = _inputs[i];
                 values[i + 1] = _merges[i] is { } merge
-                    ? merge.Merge([.. reads.Select(tensor => values[tensor]!)])
-                    : _nodes[i].call(values[reads[0]]!);
+                    ? merge.Merge([.. reads.Select(tensor => tensor >= 0 ? values[tensor]! : skips[-1 - tensor])])
+                    : _nodes[i].call(reads[0] >= 0 ? values[reads[0]]! : skips[-1 - reads[0]]);
                 foreach (int tensor in reads.Distinct())
                 {
                     if (tensor > 0 && _lastReader[tensor] == i)
                     {
-                        Release(values, tensor);
+                        Release(values, tensor, skips);
                     }
                 }
             }
 
             Tensor output = values[^1]!;
             values[^1] = null;
-            return output;
+            return skips.Any(skip => ReferenceEquals(skip, output)) ? output.alias() : output;
         }
         finally
         {
             for (int tensor = 1; tensor < values.Length; tensor++)
             {
-                Release(values, tensor);
+                Release(values, tensor, skips);
             }
         }
     }
 
-    /// <summary>Disposes tensor <paramref name="index"/> unless another slot (or the input) holds the same object (a module may return its input).</summary>
-    private static void Release(Tensor?[] values, int index)
+    /// <summary>Disposes tensor <paramref name="index"/> unless another slot, the input or a skip holds the same object (a module may return its input).</summary>
+    private static void Release(Tensor?[] values, int index, IReadOnlyList<Tensor> skips)
     {
         Tensor? value = values[index];
         values[index] = null;
-        if (value is not null && !values.Any(other => ReferenceEquals(other, value)))
+        if (value is not null && !values.Any(other => ReferenceEquals(other, value)) && !skips.Any(skip => ReferenceEquals(skip, value)))
         {
             value.Dispose();
         }

@@ -131,11 +131,11 @@ public static class OnnxExport
 
                 for (int u = 0; u < stage.Units.Count; u++, child++)
                 {
-                    OpGraph unit = stage.Units[u].Graph;
+                    Unit unit = stage.Units[u];
                     string prefix = $"stages.{s}.{child}.";
-                    current = unit.IsChain
+                    current = unit.Graph.IsChain
                         ? Chain(unit.Ops, layout.Units[u].Input, current, prefix)
-                        : Graph(unit, layout.Units[u].Input, current, prefix);
+                        : Graph(unit.Graph, layout.Units[u], current, [.. unit.Skips.Select(skip => taps[(skip.Stage, skip.Unit)])], prefix);
                     taps[(s, u)] = current;
                 }
             }
@@ -171,15 +171,15 @@ public static class OnnxExport
             return current;
         }
 
-        private string Graph(OpGraph unit, FeatureShape input, string current, string prefix)
+        /// <summary>Writes a unit's graph laid out as <paramref name="layout"/>, reading <paramref name="current"/> and, as its skips, <paramref name="skips"/>.</summary>
+        private string Graph(OpGraph unit, UnitLayout layout, string current, string[] skips, string prefix)
         {
-            FeatureShape[] shapes = unit.Shapes(input);
             var names = new string[unit.Count + 1];
             names[0] = current;
             for (int i = 0; i < unit.Count; i++)
             {
                 GraphNode node = unit.Nodes[i];
-                names[i + 1] = _forms.Write(node.Op, _writer.At([.. node.Inputs.Select(tensor => names[tensor])], [.. node.Inputs.Select(tensor => shapes[tensor])], $"{prefix}nodes.{i}."));
+                names[i + 1] = _forms.Write(node.Op, _writer.At([.. node.Inputs.Select(tensor => tensor >= 0 ? names[tensor] : skips[-1 - tensor])], [.. node.Inputs.Select(layout.Tensor)], $"{prefix}nodes.{i}."));
             }
 
             return names[^1];

@@ -49,7 +49,7 @@ internal static class GradientTruth
         var modules = new List<nn.Module<Tensor, Tensor>>();
         for (int u = 0; u < units.Count; u++)
         {
-            nn.Module<Tensor, Tensor> module = ModuleBuilder.Build(units[u], layout.Units[u].Input, set);
+            nn.Module<Tensor, Tensor> module = ModuleBuilder.BuildGraph(units[u].Graph, layout.Units[u], set);
             module.to(ScalarType.Float64);
             module.eval();
             using (no_grad())
@@ -81,7 +81,7 @@ internal static class GradientTruth
             for (int first = 0; first < neurons.Count; first += batch)
             {
                 int count = Math.Min(batch, neurons.Count - first);
-                Reach[] part = Batch(layout, modules, [.. neurons.Skip(first).Take(count)], generator);
+                Reach[] part = Batch(layout, stage, units, modules, [.. neurons.Skip(first).Take(count)], generator);
                 part.CopyTo(reaches, first);
             }
         }
@@ -96,7 +96,11 @@ internal static class GradientTruth
         return reaches;
     }
 
-    private static Reach[] Batch(StageLayout layout, List<nn.Module<Tensor, Tensor>> modules, Neuron[] neurons, Generator generator)
+    /// <remarks>
+    /// A unit's skip from a unit of the same stage is that unit's output; one from an earlier stage is a random tensor of
+    /// its shape that does not depend on the stage's input (it is made before it), as the engine reads it.
+    /// </remarks>
+    private static Reach[] Batch(StageLayout layout, int stage, IReadOnlyList<Unit> units, List<nn.Module<Tensor, Tensor>> modules, Neuron[] neurons, Generator generator)
     {
         using var scope = NewDisposeScope();
         FeatureShape input = layout.UnitsInput;
@@ -105,9 +109,13 @@ internal static class GradientTruth
         var outputs = new List<Tensor>();
         Tensor y = x;
         int lastUnit = neurons.Max(neuron => neuron.Unit);
-        foreach (var module in modules.Take(lastUnit + 1))
+        var constants = new Dictionary<UnitReference, Tensor>();
+        for (int u = 0; u <= lastUnit; u++)
         {
-            y = module.call(y);
+            nn.Module<Tensor, Tensor> module = modules[u];
+            y = units[u].Skips.Count == 0 ? module.call(y) : ((Modules.GraphModule)module).Forward(y, [.. units[u].Skips.Select((skip, j) => skip.Stage == stage ? outputs[skip.Unit]
+                : constants.TryGetValue(skip, out Tensor? known) ? known
+                : constants[skip] = randn([count, layout.Units[u].Skips[j].Channels, layout.Units[u].Skips[j].Height, layout.Units[u].Skips[j].Width], ScalarType.Float64, generator: generator))]);
             if (!isfinite(y).all().item<bool>())
             {
                 // A value that overflowed makes every derivative after it NaN, which would read as "depends on everything".
@@ -198,7 +206,8 @@ internal static class GradientTruth
         return lo > hi ? (0, -1) : (lo, hi);
     }
 
-    private static ModuleSet Smooth(bool local) => ModuleSet.Default
+    /// <summary>The module set of the ground truth: smooth activations, average pooling for max pooling, global pooling detached when <paramref name="local"/>.</summary>
+    internal static ModuleSet Smooth(bool local) => ModuleSet.Default
         .With<Activation>((_, _) => new SmoothActivation())
         .With<Pooling>((p, _) => nn.AvgPool2d((p.Kernel.H, p.Kernel.W), (p.Stride.H, p.Stride.W), (p.Padding.H, p.Padding.W), ceil_mode: p.CeilMode))
         .With<AdaptivePooling>((a, _) => local && a.IsGlobal ? new DetachedGlobalPooling() : nn.AdaptiveAvgPool2d((a.Output.H, a.Output.W)));

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using InfoField.Architecture;
+using InfoField.Field;
+using InfoField.Torch.Building;
+using TorchSharp;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+using Tensor = TorchSharp.torch.Tensor;
+
+namespace InfoField.Torch.Tests.Fields;
+
+/// <summary>
+/// Skips across stages against float64 gradients, on seeded random encoder-decoder networks (<see cref="SkipNetworks"/>:
+/// U-Net-style concatenations and FPN-style adds of upsampled tensors across resolutions). In each stage's frame every
+/// neuron's reach is the gradient's with a skip from an earlier stage held fixed (<see cref="FieldComparison"/>, as the
+/// engine defines a stage's field); in the frame of the network's input every neuron of every output is differentiated
+/// with respect to the input, and each output's factors (<see cref="OutputFields"/>: per channel the best-placed neuron's
+/// spans and channels, their maximum and minimum over channels) are the gradients'.
+/// </summary>
+[Collection(TorchGlobalState.Name)]
+public sealed class SkipFieldGradientTests(ITestOutputHelper output)
+{
+    private const int Networks = 40;
+
+    [Fact]
+    public void Stage_fields_with_skips_agree_with_gradients_on_every_checked_neuron()
+    {
+        var clock = Stopwatch.StartNew();
+        var failures = new List<string>();
+        int neurons = 0;
+        int threads = get_num_threads();
+        set_num_threads(1);
+        try
+        {
+            for (int seed = 1; seed <= Networks; seed++)
+            {
+                Network network = SkipNetworks.Generate(seed);
+                var (disagreements, _, checkedNeurons) = FieldComparison.Check(network, seed, FieldComparison.EveryChannel);
+                neurons += checkedNeurons;
+                if (disagreements.Count > 0)
+                {
+                    failures.Add($"seed {seed}: {disagreements[0]} ({disagreements.Count} disagreements)");
+                }
+            }
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+
+        output.WriteLine($"{Networks} networks, {neurons} neurons in {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {Networks} networks disagree; the first: {failures.FirstOrDefault()}");
+    }
+
+    [Fact]
+    public void Every_output_field_in_the_input_frame_composes_through_skips_as_gradients_do()
+    {
+        var clock = Stopwatch.StartNew();
+        var failures = new List<string>();
+        int neurons = 0;
+        int threads = get_num_threads();
+        set_num_threads(1);
+        try
+        {
+            for (int seed = 1; seed <= Networks; seed++)
+            {
+                Network network = SkipNetworks.Generate(seed);
+                var fields = OutputFields.Of(network);
+                for (int k = 0; k < fields.Length; k++)
+                {
+                    var (want, count) = Gradients(network, k, fields[k].Shape, seed);
+                    neurons += count;
+                    FieldFactors engine = fields[k].Literal;
+                    var have = (engine.IfH, engine.IfHMin, engine.IfW, engine.IfWMin, engine.IfC, engine.IfCMax);
+                    if (have != want)
+                    {
+                        failures.Add($"seed {seed}, output '{fields[k].Name}': gradients {want}, engine {have}");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+
+        output.WriteLine($"{Networks} networks, {neurons} output neurons in {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.True(failures.Count == 0, $"{failures.Count} outputs disagree; the first: {failures.FirstOrDefault()}");
+    }
+
+    /// <summary>
+    /// Over the channels of output <paramref name="k"/>, each channel's best-placed neuron (widest rows, widest columns,
+    /// most input channels, each over its positions): the maximum and minimum of the spans, the minimum and maximum of
+    /// the channel counts; one sample per neuron, one backward pass.
+    /// </summary>
+    private static ((int, int, int, int, int, int) Factors, int Neurons) Gradients(Network network, int k, FeatureShape shape, int seed)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(seed);
+        using NetworkModule module = ModuleBuilder.Build(network, GradientTruth.Smooth(local: false));
+        module.to(ScalarType.Float64);
+        module.eval();
+        module.ChannelsLast = false;
+        int count = (int)shape.Volume;
+        FeatureShape input = network.Input;
+        Tensor x = randn([count, input.Channels, input.Height, input.Width], ScalarType.Float64).requires_grad_(true);
+        Tensor y = module.ForwardOutputs(x)[k].reshape(count, -1);
+        y.gather(1, arange(count, ScalarType.Int64).unsqueeze(1)).sum().backward();
+        Tensor magnitude = x.grad!.abs();
+        Tensor nonzero = magnitude.gt(magnitude.amax([1, 2, 3], keepdim: true) * 1e-9);
+        long[] channels = nonzero.any(3).any(2).sum(1).data<long>().ToArray();
+        bool[] rows = [.. nonzero.any(3).any(1).to_type(ScalarType.Byte).contiguous().data<byte>().Select(b => b != 0)];
+        bool[] columns = [.. nonzero.any(2).any(1).to_type(ScalarType.Byte).contiguous().data<byte>().Select(b => b != 0)];
+        int plane = shape.Height * shape.Width;
+        var best = new (int H, int W, int C)[shape.Channels];
+        for (int b = 0; b < count; b++)
+        {
+            int c = b / plane;
+            best[c] = (Math.Max(best[c].H, Span(rows, b, input.Height)), Math.Max(best[c].W, Span(columns, b, input.Width)), Math.Max(best[c].C, (int)channels[b]));
+        }
+
+        return ((best.Max(v => v.H), best.Min(v => v.H), best.Max(v => v.W), best.Min(v => v.W), best.Min(v => v.C), best.Max(v => v.C)), count);
+    }
+
+    private static int Span(bool[] seen, int sample, int length)
+    {
+        int first = -1, last = -1;
+        for (int i = 0; i < length; i++)
+        {
+            if (seen[(sample * length) + i])
+            {
+                first = first < 0 ? i : first;
+                last = i;
+            }
+        }
+
+        return first < 0 ? 0 : last - first + 1;
+    }
+}

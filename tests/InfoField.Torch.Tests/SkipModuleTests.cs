@@ -1,0 +1,110 @@
+using InfoField.Architecture;
+using InfoField.Torch.Building;
+using InfoField.Torch.Data;
+using InfoField.Torch.Tests.Fields;
+using InfoField.Torch.Tests.Training;
+using InfoField.Torch.Training;
+using InfoField.Training;
+using static TorchSharp.torch;
+using Tensor = TorchSharp.torch.Tensor;
+
+namespace InfoField.Torch.Tests;
+
+/// <summary>
+/// Networks whose units read earlier units' outputs (skips) as TorchSharp modules: forward keeps the tensors later units
+/// read, the ONNX export wires them the same way (ONNX Runtime computes what TorchSharp does), and a single-output U-Net
+/// shaped classifier trains, checkpoints and evaluates.
+/// </summary>
+[Collection(TorchGlobalState.Name)]
+public sealed class SkipModuleTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("infofield-skips-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>A two-level U-Net with batch norm and ReLU, and a classifier head when <paramref name="classes"/> is given.</summary>
+    internal static Network SmallUNet(int channels = 1, int size = 16, int? classes = null)
+    {
+        static OpGraph Up(int outChannels) => new(
+        [
+            new GraphNode(new TransposedConvolution(outChannels, Pair.Square(2), Pair.Square(2), Pair.Square(0), Pair.Square(0), Pair.Square(1), Bias: true), [0]),
+            new GraphNode(new Concat(), [OpGraph.SkipTensor(0), 1]),
+            new GraphNode(Ops.Conv(outChannels, 3, padding: 1), [2]),
+            new GraphNode(Ops.BatchNorm(), [3]),
+            new GraphNode(Ops.Relu(), [4]),
+        ]);
+        Unit Double(string name, int outChannels) => new(name, [Ops.Conv(outChannels, 3, padding: 1), Ops.BatchNorm(), Ops.Relu(), Ops.Conv(outChannels, 3, padding: 1), Ops.BatchNorm(), Ops.Relu()]);
+        return new Network(
+            "small-unet",
+            new FeatureShape(channels, size, size),
+            [
+                new Stage([Double("enc-8", 8)]),
+                new Stage([Ops.MaxPool(2)], [Double("enc-16", 16)]),
+                new Stage([Ops.MaxPool(2)], [Double("bottom-32", 32)]),
+                new Stage([new Unit("up-16", Up(16)) { Skips = [new UnitReference(1, 0)] }]),
+                new Stage([new Unit("up-8", Up(8)) { Skips = [new UnitReference(0, 0)] }]),
+            ],
+            classes is int count ? [Ops.GlobalAvgPool(), Ops.Flatten(), Ops.Linear(count)] : [Ops.Conv(3, 1, bias: true)]);
+    }
+
+    [Fact]
+    public void Forward_reads_the_skips_and_gives_the_main_output_of_every_output()
+    {
+        Network network = SmallUNet().WithOutputs([new NetworkOutput("aux", 2, 0, [Ops.Conv(2, 1)])]);
+        using var scope = NewDisposeScope();
+        manual_seed(5);
+        using NetworkModule module = ModuleBuilder.Build(network);
+        module.eval();
+        Tensor x = randn(2, 1, 16, 16);
+
+        using (no_grad())
+        {
+            Tensor main = module.forward(x);
+            Tensor[] all = module.ForwardOutputs(x);
+
+            Assert.Equal([2L, 3, 16, 16], main.shape);
+            Assert.Equal([2L, 2, 4, 4], all[1].shape);
+            Assert.True(main.allclose(all[0]));
+
+            // The skip matters: zeroing the encoder's first map changes the output (it is read, not only kept).
+            var stage0 = (TorchSharp.Modules.Sequential)module.Stages.children().First();
+            using Tensor before = module.forward(x);
+            foreach (var parameter in stage0.parameters())
+            {
+                parameter.zero_();
+            }
+
+            Assert.False(before.allclose(module.forward(x)));
+        }
+    }
+
+    [Fact]
+    public void The_onnx_export_of_networks_with_skips_runs_in_onnx_runtime_as_torchsharp_does()
+    {
+        OnnxRuntimeComparison.ExportAndCompare(SmallUNet().WithOutputs([new NetworkOutput("aux", 3, 0, [])]), _folder);
+        foreach (int seed in new[] { 1, 2, 3, 4, 5, 6, 7, 8 })
+        {
+            OnnxRuntimeComparison.ExportAndCompare(SkipNetworks.Generate(seed), _folder);
+        }
+    }
+
+    [Fact]
+    public void A_single_output_unet_classifier_trains_checkpoints_and_evaluates()
+    {
+        using var temp = new TempFolder();
+        TrainingData data = Datasets.Load("mnist", new DataOptions(TestFiles.WriteMnist(temp["data"], 128, 32)));
+        Network network = SmallUNet(channels: 1, size: 32, classes: 10);
+        var job = new TrainingJob(new LoadedNetwork(network, "spec", null, 1.0, "unet.json"), new TrainingSettings(Epochs: 2, BatchSize: 16, LearningRate: 0.05, Seed: 3), temp["run"], Threads: 2, TensorBoard: false);
+
+        TrainingResult result = Trainer.Train(job, data);
+
+        Assert.Equal(2, result.Epochs);
+        Assert.True(double.IsFinite(result.TrainLoss) && double.IsFinite(result.TestLoss), $"losses {result.TrainLoss}, {result.TestLoss}");
+        (CheckpointInfo info, NetworkModule model) = Checkpoint.LoadModel(Path.Combine(temp["run"], Checkpoint.FileName));
+        using (model)
+        {
+            Assert.Equal(network, info.Network());
+            Assert.Equal(result.TestAccuracy, Trainer.Evaluate(model, data.Test, info.Normalization).Accuracy);
+        }
+    }
+}
