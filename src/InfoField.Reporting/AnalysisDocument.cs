@@ -170,6 +170,7 @@ public sealed record UnitDocument(
     {
         IfHInterior = unit.IfHInterior,
         IfWInterior = unit.IfWInterior,
+        Skips = unit.Skips.Count == 0 ? null : [.. unit.Skips.Select(skip => new SkipDocument(skip.Stage + 1, skip.Unit + 1))],
     };
 
     /// <summary>
@@ -180,12 +181,24 @@ public sealed record UnitDocument(
 
     /// <summary>The guaranteed spatial field along the width at interior neurons (as <see cref="IfHInterior"/>).</summary>
     public int IfWInterior { get; init; }
+
+    /// <summary>
+    /// The earlier units' outputs the unit reads (skips across stages: an op's input <c>-1 - j</c> is skip <c>j</c>), or
+    /// null (and not written) when it reads none.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<SkipDocument>? Skips { get; init; }
 }
+
+/// <summary>An earlier unit whose output a unit reads (<see cref="UnitDocument.Skips"/>).</summary>
+/// <param name="Stage">The stage, from 1.</param>
+/// <param name="Unit">The unit in that stage, from 1.</param>
+public sealed record SkipDocument(int Stage, int Unit);
 
 /// <summary>One op of a unit in <see cref="UnitDocument"/>: the field at its output, measured like the unit's.</summary>
 /// <param name="Index">The op's node number, from 1; it makes tensor <c>index</c> (tensor 0 is the unit's input).</param>
 /// <param name="Type">The op's type.</param>
-/// <param name="Inputs">The tensors it reads.</param>
+/// <param name="Inputs">The tensors it reads: 0 the unit's input, <c>i</c> op i's output, <c>-1 - j</c> the unit's skip j.</param>
 /// <param name="OutputShape">Its output [C, H, W].</param>
 /// <param name="IfH">Spatial field along the height (maximum over channels), at most h0.</param>
 /// <param name="IfW">Spatial field along the width (maximum over channels), at most w0.</param>
@@ -227,6 +240,9 @@ public sealed record OpDocument(
 
     /// <summary>The guaranteed spatial field along the width at interior neurons (as <see cref="IfHInterior"/>).</summary>
     public int IfWInterior { get; init; }
+
+    /// <summary>The name of tensor <paramref name="tensor"/> of a unit in tables: <c>in</c>, <c>t{i}</c>, or <c>skip{j}</c> for a skip.</summary>
+    public static string TensorName(int tensor) => tensor == 0 ? "in" : tensor > 0 ? $"t{tensor}" : $"skip{-1 - tensor}";
 }
 
 /// <summary>Field factors over a tensor's output channels (<see cref="FieldFactors"/>), as in <c>local</c>.</summary>

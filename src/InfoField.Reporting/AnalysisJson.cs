@@ -46,6 +46,7 @@ internal static class AnalysisJson
     private static readonly byte[] Local = JsonLineWriter.Name("local");
     private static readonly byte[] Literal = JsonLineWriter.Name("literal");
     private static readonly byte[] DeadOps = JsonLineWriter.Name("deadOps");
+    private static readonly byte[] Skips = JsonLineWriter.Name("skips");
     private static readonly byte[] IfHInterior = JsonLineWriter.Name("ifHInterior");
     private static readonly byte[] IfWInterior = JsonLineWriter.Name("ifWInterior");
     private static readonly byte[] Type = JsonLineWriter.Name("type");
@@ -195,6 +196,21 @@ internal static class AnalysisJson
         List(writer, DeadOps, unit.DeadOps);
         writer.WriteNumber(IfHInterior, unit.IfHInterior);
         writer.WriteNumber(IfWInterior, unit.IfWInterior);
+        if (unit.Skips is { } skips)
+        {
+            writer.WritePropertyName(Skips);
+            writer.WriteStartArray();
+            foreach (SkipDocument skip in skips)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber(Stage, skip.Stage);
+                writer.WriteNumber(Unit, skip.Unit);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
         writer.WriteEndObject();
     }
 

@@ -86,7 +86,7 @@ public static class FieldTable
                         var cells = new List<string>
                         {
                             "",
-                            $"  t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(input => input == 0 ? "in" : $"t{input}"))})",
+                            $"  t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(OpDocument.TensorName))})",
                             op.IfH.ToString(CultureInfo.InvariantCulture),
                             op.IfW.ToString(CultureInfo.InvariantCulture),
                             op.IfC.ToString(CultureInfo.InvariantCulture),
@@ -111,8 +111,29 @@ public static class FieldTable
             }
         }
 
+        AppendSkips(text, field);
         AppendDeadBranches(text, field);
         return text.ToString();
+    }
+
+    /// <summary>One line per unit that reads earlier units' outputs (skips across stages), saying what they add to its stage's field.</summary>
+    private static void AppendSkips(StringBuilder text, NetworkField field)
+    {
+        bool first = true;
+        foreach (StageField stage in field.Stages)
+        {
+            foreach (UnitField unit in stage.Units.Where(unit => unit.Skips.Count > 0))
+            {
+                if (first)
+                {
+                    text.AppendLine();
+                    first = false;
+                }
+
+                string reads = string.Join(", ", unit.Skips.Select((skip, j) => $"skip{j} = stage {skip.Stage + 1} unit {skip.Unit + 1}"));
+                text.AppendLine(CultureInfo.InvariantCulture, $"skips: stage {stage.Index} unit {unit.Index} ({unit.Name}) reads {reads}; a skip from an earlier stage adds nothing to this stage's field (it does not depend on the stage's input), and each output's field in the input frame goes through it");
+            }
+        }
     }
 
     /// <summary>One warning line per unit with ops on dead branches: they are costed, and not in the field.</summary>

@@ -82,7 +82,7 @@ public class AnalysisJsonTests
             Dataset = null,
             Width = double.NaN,
             Alpha = double.NegativeInfinity,
-            Stages = [stage with { Units = [stage.Units[0], unit with { ReceptiveField = [long.MinValue, long.MaxValue], DeadOps = [1, 2] }] }, stage with { Units = [] }],
+            Stages = [stage with { Units = [stage.Units[0] with { Skips = [new SkipDocument(1, 1), new SkipDocument(-2, int.MaxValue)] }, unit with { ReceptiveField = [long.MinValue, long.MaxValue], DeadOps = [1, 2], Skips = [] }] }, stage with { Units = [] }],
             Verdicts = document.Verdicts! with
             {
                 Theta = 1e-300,

@@ -64,6 +64,9 @@ public sealed record UnitField(
     /// <summary>The guaranteed spatial field along the width at interior positions (<see cref="FieldFactors.IfWInterior"/>).</summary>
     public int IfWInterior { get; init; }
 
+    /// <summary>The earlier units' outputs the unit reads (<see cref="Unit.Skips"/>; empty for most units).</summary>
+    public ValueList<UnitReference> Skips { get; init; }
+
     /// <summary>The gain of <paramref name="kind"/>; null for a stage's first unit.</summary>
     public double? Gain(FieldKind kind) => kind == FieldKind.Local ? LocalDeltaIf : LiteralDeltaIf;
 

@@ -186,6 +186,7 @@ public static class InformationField
             {
                 IfHInterior = used.IfHInterior,
                 IfWInterior = used.IfWInterior,
+                Skips = unit.Skips,
             });
             previousLiteral = literal.If;
             previousLocal = local.If;

@@ -171,7 +171,7 @@ public static class Charts
         var perColumn = new Dictionary<int, int> { [0] = 1 };
         for (int i = 1; i <= count; i++)
         {
-            column[i] = 1 + unit.Ops[i - 1].Inputs.Max(input => column[input]);
+            column[i] = 1 + unit.Ops[i - 1].Inputs.Max(input => column[Math.Max(input, 0)]); // a skip is drawn from the input box
             row[i] = perColumn.TryGetValue(column[i], out int used) ? used : 0;
             perColumn[column[i]] = row[i] + 1;
         }
@@ -183,7 +183,7 @@ public static class Charts
         svg.Text(10, 18, $"stage {stage.Index}, unit {unit.Index}: {unit.Name} ({unit.IfH}x{unit.IfW}x{unit.IfC} = {unit.If:N0} of V0 = {stage.V0:N0})", 12, bold: true);
         for (int i = 1; i <= count; i++)
         {
-            foreach (int input in unit.Ops[i - 1].Inputs)
+            foreach (int input in unit.Ops[i - 1].Inputs.Select(input => Math.Max(input, 0)))
             {
                 if (column[i] - column[input] > 1 && row[i] == row[input])
                 {
@@ -206,7 +206,7 @@ public static class Charts
             OpDocument op = unit.Ops[i - 1];
             bool saturated = op.If >= stage.V0;
             bool merge = op.Inputs.Count > 1;
-            svg.Rect(X(i), Y(i), BoxWidth, BoxHeight, merge ? "#fdf1e3" : "#eef3f9", saturated ? Red : Axis, tooltip: $"t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(t => t == 0 ? "in" : $"t{t}"))}): {string.Join("x", op.OutputShape)}, IF {op.If:N0}", cssClass: merge ? "merge" : "op");
+            svg.Rect(X(i), Y(i), BoxWidth, BoxHeight, merge ? "#fdf1e3" : "#eef3f9", saturated ? Red : Axis, tooltip: $"t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(OpDocument.TensorName))}): {string.Join("x", op.OutputShape)}, IF {op.If:N0}", cssClass: merge ? "merge" : "op");
             svg.Text(X(i) + (BoxWidth / 2), Y(i) + 16, op.Type, 11, "middle", bold: merge);
             svg.Text(X(i) + (BoxWidth / 2), Y(i) + 31, $"{op.IfH}x{op.IfW}x{op.IfC}", 10, "middle", saturated ? Red : Axis);
         }

@@ -119,7 +119,7 @@ public static class ReportTables
         {
             var cells = new List<ReportCell>
             {
-                new ReportCell($"t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(input => input == 0 ? "in" : $"t{input}"))})"),
+                new ReportCell($"t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(OpDocument.TensorName))})"),
                 ReportCell.Number(string.Join("x", op.OutputShape)),
                 ReportCell.Number($"{op.IfH}x{op.IfW}x{op.IfC}" + Interior(op.IfHInterior, op.IfWInterior, op.IfHMin, op.IfWMin)),
                 ReportCell.Number(op.If.ToString("N0", CultureInfo.InvariantCulture)),
