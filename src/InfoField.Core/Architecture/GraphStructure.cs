@@ -13,6 +13,10 @@ namespace InfoField.Architecture;
 /// a kernel joins the unit before it too. A gating region (a branched region ending in a multiply, such as
 /// squeeze-and-excitation) joins the unit before it.</item>
 /// <item>Stages are maximal runs of units at one resolution (<see cref="StagePartition"/>).</item>
+/// <item>A node that reads the output of a unit across a valley of resolution (a U-Net's decoder concatenating the
+/// encoder's map, an FPN's lateral convolution of an earlier stage's output: between the two the graph goes down to a
+/// lower resolution at a cut and back up) reads it as a skip (<see cref="Unit.Skips"/>), and the cuts are found without
+/// that edge (<see cref="SkipEdges"/>).</item>
 /// </list>
 /// </summary>
 public static class GraphStructure
@@ -120,7 +124,8 @@ public static class GraphStructure
     /// <summary>The network of a graph whose last node makes its one output; <paramref name="unitEnds"/> receives each unit's output tensor, in order.</summary>
     private static Network BuildMain(string name, FlatGraph graph, List<int> unitEnds)
     {
-        List<(int Start, int End)> regions = Regions(graph);
+        HashSet<(int Node, int Input)> skips = SkipEdges(graph);
+        List<(int Start, int End)> regions = Regions(graph, skips);
         int headRegion = regions.FindIndex(region => graph.Nodes[region.Start].Op.Role == OpRole.Head);
         if (headRegion < 0)
         {
@@ -140,6 +145,8 @@ public static class GraphStructure
         }
 
         var pieces = new List<object>();
+        var sources = new List<List<int>>();
+        var outputs = new Dictionary<Unit, FeatureShape>(ReferenceEqualityComparer.Instance);
         foreach (List<(int Start, int End)> group in Group(graph, regions.Take(headRegion)))
         {
             int start = group[0].Start, end = group[^1].End;
@@ -149,19 +156,137 @@ public static class GraphStructure
                 continue;
             }
 
-            var unitGraph = new OpGraph([.. Local(graph, start, end)]);
-            pieces.Add(new Unit(UnitName(unitGraph, graph.Shapes[start]), unitGraph));
+            var read = new List<int>();
+            var unitGraph = new OpGraph([.. Local(graph, start, end, skips, read, unitEnds)]);
+            pieces.Add(new Unit(UnitName(unitGraph, graph.Shapes[end]), unitGraph));
+            sources.Add(read);
             unitEnds.Add(end);
         }
 
-        var (stages, trailing) = StagePartition.Split(graph.Input, AssignRoles(pieces));
+        pieces = AssignRoles(pieces);
+        foreach (Unit unit in pieces.OfType<Unit>())
+        {
+            outputs[unit] = graph.Shapes[unitEnds[outputs.Count]];
+        }
+
+        var (stages, trailing) = StagePartition.Split(graph.Input, pieces, (unit, _) => outputs[unit]);
         if (stages.Count == 0)
         {
             throw new StructureException("the graph has no convolution or other layer before its classifier head, so there is no stage to analyse");
         }
 
-        return new Network(name, graph.Input, stages, [.. trailing, .. head], graph.SpatialRank);
+        if (skips.Count == 0)
+        {
+            return new Network(name, graph.Input, stages, [.. trailing, .. head], graph.SpatialRank);
+        }
+
+        return Network.TryCreate(name, graph.Input, WithSkips(stages, sources, unitEnds), [.. trailing, .. head], graph.SpatialRank)
+            .OrThrow(broken => new StructureException($"the units found in the graph do not form a network: {broken.Message}"));
     }
+
+    /// <summary>The stages with each unit's skips named by the (stage, unit) whose output tensor they read.</summary>
+    private static ValueList<Stage> WithSkips(ValueList<Stage> stages, List<List<int>> sources, List<int> unitEnds)
+    {
+        var places = new Dictionary<int, UnitReference>();
+        var rebuilt = new List<Stage>(stages.Count);
+        int k = 0;
+        for (int s = 0; s < stages.Count; s++)
+        {
+            var units = new List<Unit>(stages[s].Units.Count);
+            for (int u = 0; u < stages[s].Units.Count; u++, k++)
+            {
+                places[unitEnds[k]] = new UnitReference(s, u);
+                units.Add(sources[k].Count == 0 ? stages[s].Units[u] : stages[s].Units[u] with { Skips = [.. sources[k].Select(tensor => places[tensor])] });
+            }
+
+            rebuilt.Add(stages[s] with { Units = units.ToValueList() });
+        }
+
+        return rebuilt.ToValueList();
+    }
+
+    /// <summary>
+    /// The edges (node, input position) that read a unit's output across a valley of resolution, read as skips: among the
+    /// readers of a tensor all but the first are candidates; with every candidate left out of the cuts, a candidate is a
+    /// skip when the tensor it reads is a cut, a later cut before the reader is at a lower resolution than both the tensor
+    /// and the reader's output, and a layer after that cut raises the resolution (the graph went down and came back up: a
+    /// residual block, an Inception module or a squeeze-and-excitation gate does not). Cuts are then found again with
+    /// only the skips left out, until every skip reads a cut.
+    /// </summary>
+    private static HashSet<(int Node, int Input)> SkipEdges(FlatGraph graph)
+    {
+        var candidates = new HashSet<(int, int)>();
+        var firstReader = new Dictionary<int, int>();
+        for (int i = 0; i < graph.Nodes.Count; i++)
+        {
+            int[] inputs = graph.Nodes[i].Inputs;
+            for (int k = 0; k < inputs.Length; k++)
+            {
+                if (inputs[k] > 0 && !firstReader.TryAdd(inputs[k], i) && firstReader[inputs[k]] != i)
+                {
+                    candidates.Add((i, k));
+                }
+            }
+        }
+
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
+        HashSet<int> cuts = Cuts(graph, candidates);
+        var skips = new HashSet<(int Node, int Input)>();
+        foreach ((int node, int input) in candidates)
+        {
+            int tensor = graph.Nodes[node].Inputs[input];
+            if (cuts.Contains(tensor) && Valley(graph, cuts, tensor, node))
+            {
+                skips.Add((node, input));
+            }
+        }
+
+        while (skips.Count > 0)
+        {
+            cuts = Cuts(graph, skips);
+            int before = skips.Count;
+            skips.RemoveWhere(edge => !cuts.Contains(graph.Nodes[edge.Node].Inputs[edge.Input]));
+            if (skips.Count == before)
+            {
+                break;
+            }
+        }
+
+        return skips;
+    }
+
+    /// <summary>True when a cut after <paramref name="tensor"/> and before node <paramref name="reader"/> is at a lower resolution than both, and a node after it raises the resolution.</summary>
+    private static bool Valley(FlatGraph graph, HashSet<int> cuts, int tensor, int reader)
+    {
+        FeatureShape from = graph.Shapes[tensor], to = graph.Shapes[reader + 1];
+        for (int c = tensor + 1; c <= reader; c++)
+        {
+            FeatureShape low = graph.Shapes[c];
+            if (cuts.Contains(c) && Lower(low, from) && Lower(low, to))
+            {
+                for (int i = c; i < reader; i++)
+                {
+                    // A layer that upsamples (a merge that spreads a 1x1 gate over a map does not count).
+                    if (graph.Nodes[i] is { Op: not MergeOp, Inputs: [int input] } && Lower(graph.Shapes[input], graph.Shapes[i + 1]))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+
+        static bool Lower(FeatureShape a, FeatureShape b) => (long)a.Height * a.Width < (long)b.Height * b.Width;
+    }
+
+    /// <summary>The cut tensors (region ends) with the edges <paramref name="ignored"/> left out.</summary>
+    private static HashSet<int> Cuts(FlatGraph graph, HashSet<(int Node, int Input)> ignored) =>
+        [.. Regions(graph, ignored).Select(region => region.End)];
 
     /// <summary>
     /// Whether the kernel <paramref name="kernel"/> joins the open unit rather than starting one, given the unit's last
@@ -286,16 +411,20 @@ public static class GraphStructure
         return groups;
     }
 
-    /// <summary>[Start, End) node ranges between consecutive cut tensors, in order.</summary>
-    private static List<(int Start, int End)> Regions(FlatGraph graph)
+    /// <summary>[Start, End) node ranges between consecutive cut tensors, in order, with the edges <paramref name="ignored"/> (skips) left out.</summary>
+    private static List<(int Start, int End)> Regions(FlatGraph graph, HashSet<(int Node, int Input)> ignored)
     {
         int count = graph.Nodes.Count;
         var lastUse = new int[count + 1];
         for (int i = 0; i < count; i++)
         {
-            foreach (int input in graph.Nodes[i].Inputs)
+            int[] inputs = graph.Nodes[i].Inputs;
+            for (int k = 0; k < inputs.Length; k++)
             {
-                lastUse[input] = i;
+                if (!ignored.Contains((i, k)))
+                {
+                    lastUse[inputs[k]] = Math.Max(lastUse[inputs[k]], i);
+                }
             }
         }
 
@@ -322,23 +451,50 @@ public static class GraphStructure
         return regions;
     }
 
-    /// <summary>The nodes [start, end) as a unit graph: tensor <paramref name="start"/> (the cut before them) becomes the unit's input.</summary>
-    private static List<GraphNode> Local(FlatGraph graph, int start, int end)
+    /// <summary>
+    /// The nodes [start, end) as a unit graph: tensor <paramref name="start"/> (the cut before them) becomes the unit's
+    /// input, and a tensor read by a skip edge one of the unit's skips (its tensors added to <paramref name="read"/>);
+    /// a skip must read an earlier unit's output (one of <paramref name="unitEnds"/>).
+    /// </summary>
+    private static List<GraphNode> Local(FlatGraph graph, int start, int end, HashSet<(int Node, int Input)> skips, List<int> read, List<int> unitEnds)
     {
         var nodes = new List<GraphNode>(end - start);
         for (int i = start; i < end; i++)
         {
             FlatNode node = graph.Nodes[i];
-            nodes.Add(new GraphNode(node.Op, [.. node.Inputs.Select(input => input - start)]));
+            var inputs = new int[node.Inputs.Length];
+            for (int k = 0; k < inputs.Length; k++)
+            {
+                int tensor = node.Inputs[k];
+                if (!skips.Contains((i, k)))
+                {
+                    inputs[k] = tensor - start;
+                    continue;
+                }
+
+                if (!unitEnds.Contains(tensor))
+                {
+                    throw new StructureException($"{node.Source}: reads a tensor of an earlier part of the graph that is not a unit's output (a stage's entry pooling or a tensor inside a unit); InfoField reads skips across stages from units' outputs");
+                }
+
+                if (!read.Contains(tensor))
+                {
+                    read.Add(tensor);
+                }
+
+                inputs[k] = OpGraph.SkipTensor(read.IndexOf(tensor));
+            }
+
+            nodes.Add(new GraphNode(node.Op, inputs));
         }
 
         return nodes;
     }
 
     /// <summary>A short label from the unit's structure and output: <c>conv3-64</c>, <c>dw3-pw-64</c>, <c>add-256</c>.</summary>
-    private static string UnitName(OpGraph graph, FeatureShape input)
+    private static string UnitName(OpGraph graph, FeatureShape output)
     {
-        int channels = graph.OutputShape(input).Channels;
+        int channels = output.Channels;
         if (!graph.IsChain)
         {
             string merge = graph.Nodes.Select(node => node.Op).OfType<MergeOp>().Select(m => m.Type).Distinct().FirstOrDefault() ?? "graph";

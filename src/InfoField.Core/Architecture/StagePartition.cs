@@ -9,7 +9,14 @@ public static class StagePartition
 {
     /// <summary>Partitions <paramref name="pieces"/> (each a <see cref="Unit"/> or a pooling <see cref="Op"/>).</summary>
     /// <returns>The stages, and the pooling ops that follow the last unit.</returns>
-    public static (ValueList<Stage> Stages, ValueList<Op> Trailing) Split(FeatureShape input, IEnumerable<object> pieces)
+    public static (ValueList<Stage> Stages, ValueList<Op> Trailing) Split(FeatureShape input, IEnumerable<object> pieces) =>
+        Split(input, pieces, static (unit, shape) => unit.OutputShape(shape));
+
+    /// <summary>
+    /// Partitions <paramref name="pieces"/> with each unit's output shape given by <paramref name="output"/> (a unit that
+    /// reads skips has no output shape of its own input alone).
+    /// </summary>
+    internal static (ValueList<Stage> Stages, ValueList<Op> Trailing) Split(FeatureShape input, IEnumerable<object> pieces, Func<Unit, FeatureShape, FeatureShape> output)
     {
         var stages = new List<Stage>();
         var entry = new List<Op>();
@@ -21,12 +28,12 @@ public static class StagePartition
             switch (piece)
             {
                 case Unit unit:
-                    FeatureShape output = unit.OutputShape(shape);
-                    if (!output.SameResolution(shape) && units.Count > 0)
+                    FeatureShape unitOutput = output(unit, shape);
+                    if (!unitOutput.SameResolution(shape) && units.Count > 0)
                     {
                         Close();
                     }
-                    else if (!output.SameResolution(shape) && entry.Count > 0)
+                    else if (!unitOutput.SameResolution(shape) && entry.Count > 0)
                     {
                         throw new ArchitectureException(
                             $"pieces[{position}]",
@@ -34,7 +41,7 @@ public static class StagePartition
                     }
 
                     units.Add(unit);
-                    shape = output;
+                    shape = unitOutput;
                     break;
                 case Op { Role: OpRole.Pooling } pool:
                     if (units.Count > 0)
