@@ -39,7 +39,8 @@ public class ModuleBuilderTests
         Tensor output = module.forward(randn(2, network.Input.Channels, network.Input.Height, network.Input.Width));
 
         Assert.Equal(CostModel.Of(network).Total.Parameters, parameters);
-        Assert.Equal(new long[] { 2, network.Output.Channels }, output.shape);
+        FeatureShape shape = network.Output;
+        Assert.Equal(ModelZoo.Find(model)!.Dense ? [2, shape.Channels, shape.Height, shape.Width] : new long[] { 2, shape.Channels }, output.shape);
     }
 
     [Fact]

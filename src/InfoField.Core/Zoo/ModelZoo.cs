@@ -10,6 +10,9 @@ namespace InfoField.Zoo;
 /// <param name="ImageNetOnly">True for a family with no widely used small-image definition: it builds only for ImageNet.</param>
 public sealed record ZooEntry(string Name, string Family, string Description, Func<ZooRequest, Network> Builder, bool ImageNetOnly = false)
 {
+    /// <summary>True when the model gives a map of class scores at every pixel (a segmentation network) instead of one vector per image.</summary>
+    public bool Dense { get; init; }
+
     /// <summary>True when the model has a definition for <paramref name="dataset"/>.</summary>
     public bool Supports(DatasetInfo dataset) => !ImageNetOnly || dataset.Definitions == Definitions.ImageNet;
 
@@ -97,6 +100,7 @@ public static class ModelZoo
 
         entries.Add(new ZooEntry("googlenet", "googlenet", "GoogLeNet (Inception v1) without auxiliary heads, 9 Inception modules", r => GoogLeNet.Build("googlenet", r)));
         entries.Add(new ZooEntry("mobilenetv3-large", "mobilenetv3", "MobileNetV3-Large, 15 blocks with hardswish and squeeze-and-excitation (ImageNet only)", r => MobileNetV3.Build("mobilenetv3-large", r), ImageNetOnly: true));
+        entries.Add(new ZooEntry("unet", "unet", "U-Net, 4 levels down and up (64 to 1024 channels), skip concatenations, a class map at the input's size", r => UNet.Build("unet", r)) { Dense = true });
         return entries;
     }
 
