@@ -111,50 +111,46 @@ public static class FieldTable
             }
         }
 
-        AppendSkips(text, field);
-        AppendDeadBranches(text, field);
+        AppendUnitLines(text, field, Skips);
+        AppendUnitLines(text, field, DeadBranches);
         return text.ToString();
     }
 
-    /// <summary>One line per unit that reads earlier units' outputs (skips across stages), saying what they add to its stage's field.</summary>
-    private static void AppendSkips(StringBuilder text, NetworkField field)
+    /// <summary>After a blank line, the line <paramref name="line"/> gives for each unit (null for none).</summary>
+    private static void AppendUnitLines(StringBuilder text, NetworkField field, Func<StageField, UnitField, string?> line)
     {
         bool first = true;
         foreach (StageField stage in field.Stages)
         {
-            foreach (UnitField unit in stage.Units.Where(unit => unit.Skips.Count > 0))
+            foreach (UnitField unit in stage.Units)
             {
+                if (line(stage, unit) is not string written)
+                {
+                    continue;
+                }
+
                 if (first)
                 {
                     text.AppendLine();
                     first = false;
                 }
 
-                string reads = string.Join(", ", unit.Skips.Select((skip, j) => $"skip{j} = stage {skip.Stage + 1} unit {skip.Unit + 1}"));
-                text.AppendLine(CultureInfo.InvariantCulture, $"skips: stage {stage.Index} unit {unit.Index} ({unit.Name}) reads {reads}; a skip from an earlier stage adds nothing to this stage's field (it does not depend on the stage's input), and each output's field in the input frame goes through it");
+                text.AppendLine(written);
             }
         }
     }
 
-    /// <summary>One warning line per unit with ops on dead branches: they are costed, and not in the field.</summary>
-    private static void AppendDeadBranches(StringBuilder text, NetworkField field)
-    {
-        bool first = true;
-        foreach (StageField stage in field.Stages)
-        {
-            foreach (UnitField unit in stage.Units.Where(unit => unit.DeadOps.Count > 0))
-            {
-                if (first)
-                {
-                    text.AppendLine();
-                    first = false;
-                }
+    /// <summary>The line of a unit that reads earlier units' outputs (skips across stages), saying what they add to its stage's field.</summary>
+    private static string? Skips(StageField stage, UnitField unit) =>
+        unit.Skips.Count == 0
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"skips: stage {stage.Index} unit {unit.Index} ({unit.Name}) reads {string.Join(", ", unit.Skips.Select((skip, j) => $"skip{j} = stage {skip.Stage + 1} unit {skip.Unit + 1}"))}; a skip from an earlier stage adds nothing to this stage's field (it does not depend on the stage's input), and each output's field in the input frame goes through it");
 
-                string ops = string.Join(", ", unit.DeadOps.Select(op => $"t{op} {unit.Ops[op - 1].Type}"));
-                text.AppendLine(CultureInfo.InvariantCulture, $"warning: stage {stage.Index} unit {unit.Index} ({unit.Name}): {unit.DeadOps.Count} op{(unit.DeadOps.Count == 1 ? "" : "s")} on dead branches ({ops}): their output does not lead to the unit's output; counted in parameters and MACs, not in the field");
-            }
-        }
-    }
+    /// <summary>The warning line of a unit with ops on dead branches: they are costed, and not in the field.</summary>
+    private static string? DeadBranches(StageField stage, UnitField unit) =>
+        unit.DeadOps.Count == 0
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"warning: stage {stage.Index} unit {unit.Index} ({unit.Name}): {unit.DeadOps.Count} op{(unit.DeadOps.Count == 1 ? "" : "s")} on dead branches ({string.Join(", ", unit.DeadOps.Select(op => $"t{op} {unit.Ops[op - 1].Type}"))}): their output does not lead to the unit's output; counted in parameters and MACs, not in the field");
 
     /// <summary>True when the unit's local and literal fields, or their gains, differ.</summary>
     private static bool Differs(UnitField unit) => unit.Local != unit.Literal || unit.LocalDeltaIf != unit.LiteralDeltaIf;
