@@ -12,7 +12,7 @@ namespace InfoField.Field;
 internal sealed class SkipFields
 {
     private readonly HashSet<UnitReference> _read;
-    private readonly Dictionary<UnitReference, TensorField> _kept = [];
+    private readonly Dictionary<UnitReference, TensorField> _kept = []; // empty (and never filled) for a network without skips
     private readonly bool _oneFrame;
 
     /// <param name="network">The network whose units' skips are read.</param>
@@ -25,7 +25,10 @@ internal sealed class SkipFields
         {
             foreach (Unit unit in stage.Units)
             {
-                _read.UnionWith(unit.Skips);
+                if (unit.Skips.Count > 0)
+                {
+                    _read.UnionWith(unit.Skips);
+                }
             }
         }
     }
@@ -34,7 +37,7 @@ internal sealed class SkipFields
     public void Keep(int stage, int unit, TensorField output)
     {
         var reference = new UnitReference(stage, unit);
-        if (_read.Contains(reference))
+        if (_read.Count > 0 && _read.Contains(reference))
         {
             _kept[reference] = output;
         }
