@@ -18,12 +18,24 @@ public class FastSpecReaderTests
     [MemberData(nameof(ZooModels))]
     public void Every_zoo_spec_reads_the_same_on_the_fast_path(string model, string dataset)
     {
-        string json = NetworkSpec.Serialize(ModelZoo.Create(model, dataset));
+        Network network = ModelZoo.Create(model, dataset);
+        string json = NetworkSpec.Serialize(network);
 
         Network? fast = FastSpecReader.TryParse(json, "network", OpSet.Default);
 
-        Assert.NotNull(fast);
-        Assert.Equal(NetworkSpec.ParseChecked(json, "spec", "network", OpSet.Default), fast);
+        // The fast path covers formats 1 and 2 (the search spaces' specs); networks with further outputs (format 3)
+        // or skips across stages (format 4, the U-Net) are declined and read by the checked reader.
+        bool later = network.Outputs.Count > 0 || network.Units.Any(unit => unit.Skips.Count > 0);
+        if (later)
+        {
+            Assert.Null(fast);
+            Assert.Equal(network, NetworkSpec.Parse(json, "network"));
+        }
+        else
+        {
+            Assert.NotNull(fast);
+            Assert.Equal(NetworkSpec.ParseChecked(json, "spec", "network", OpSet.Default), fast);
+        }
     }
 
     [Fact]
