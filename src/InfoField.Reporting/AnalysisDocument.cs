@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using InfoField.Architecture;
 using InfoField.Costs;
 using InfoField.Field;
@@ -67,8 +68,8 @@ public sealed record AnalysisDocument(
         field.Stages.Select(StageDocument.From).ToList(),
         new CostDocument(field.Cost.Head.Parameters, field.Cost.Head.Macs));
 
-    /// <summary>A shape as [C, H, W].</summary>
-    public static int[] Shape(FeatureShape shape) => [shape.Channels, shape.Height, shape.Width];
+    /// <summary>A shape as [C, H, W] ([C, D, H, W] for a volume).</summary>
+    public static int[] Shape(FeatureShape shape) => shape.HasDepth ? [shape.Channels, shape.Depth, shape.Height, shape.Width] : [shape.Channels, shape.Height, shape.Width];
 }
 
 /// <summary>One stage in <see cref="AnalysisDocument"/>.</summary>
@@ -114,7 +115,7 @@ public sealed record StageDocument(
 /// <param name="IfCMax">Maximum channel coverage.</param>
 /// <param name="If">IfH x IfW x IfC.</param>
 /// <param name="DeltaIf">The IF gain; null for a stage's first unit.</param>
-/// <param name="ReceptiveField">Uncapped receptive field [h, w] in input-image pixels.</param>
+/// <param name="ReceptiveField">Uncapped receptive field [h, w] in input-image pixels ([h, w, d] in a 3-D network).</param>
 /// <param name="Params">Parameters.</param>
 /// <param name="Macs">MACs.</param>
 /// <param name="Ops">The field at the output of every op of the unit's graph.</param>
@@ -158,20 +159,26 @@ public sealed record UnitDocument(
         unit.IfCMax,
         unit.If,
         unit.DeltaIf,
-        [unit.ReceptiveFieldH, unit.ReceptiveFieldW],
+        unit.OutputShape.HasDepth ? [unit.ReceptiveFieldH, unit.ReceptiveFieldW, unit.ReceptiveFieldD] : [unit.ReceptiveFieldH, unit.ReceptiveFieldW],
         unit.Cost.Parameters,
         unit.Cost.Macs,
         unit.Ops.Select(OpDocument.From).ToList(),
         unit.IfHMin,
         unit.IfWMin,
-        UnitFactorsDocument.From(unit.Local, unit.LocalDeltaIf),
-        UnitFactorsDocument.From(unit.Literal, unit.LiteralDeltaIf),
+        UnitFactorsDocument.From(unit.Local, unit.LocalDeltaIf, unit.OutputShape),
+        UnitFactorsDocument.From(unit.Literal, unit.LiteralDeltaIf, unit.OutputShape),
         [.. unit.DeadOps])
     {
         IfHInterior = unit.IfHInterior,
         IfWInterior = unit.IfWInterior,
         Skips = unit.Skips.Count == 0 ? null : [.. unit.Skips.Select(skip => new SkipDocument(skip.Stage + 1, skip.Unit + 1))],
+        IfD = Depth(unit.OutputShape, unit.IfD),
+        IfDMin = Depth(unit.OutputShape, unit.IfDMin),
+        IfDInterior = Depth(unit.OutputShape, unit.IfDInterior),
     };
+
+    /// <summary>A depth factor, or null for a tensor without depth (the factor is then not written).</summary>
+    internal static int? Depth(FeatureShape shape, int value) => shape.HasDepth ? value : null;
 
     /// <summary>
     /// The guaranteed spatial field along the height at interior neurons (minimum over channels of each channel's
@@ -188,6 +195,18 @@ public sealed record UnitDocument(
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<SkipDocument>? Skips { get; init; }
+
+    /// <summary>Spatial field along the depth of a 3-D network (time in video), maximum over channels; absent without depth.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IfD { get; init; }
+
+    /// <summary>Spatial field along the depth, minimum over channels; absent without depth.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IfDMin { get; init; }
+
+    /// <summary>The guaranteed spatial field along the depth at interior neurons (as <see cref="IfHInterior"/>); absent without depth.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IfDInterior { get; init; }
 }
 
 /// <summary>An earlier unit whose output a unit reads (<see cref="UnitDocument.Skips"/>).</summary>
@@ -226,10 +245,13 @@ public sealed record OpDocument(
 {
     /// <summary>The document of an op's field.</summary>
     public static OpDocument From(OpField op) =>
-        new(op.Index, op.Type, [.. op.Inputs], AnalysisDocument.Shape(op.OutputShape), op.IfH, op.IfW, op.IfC, op.If, op.IfHMin, op.IfWMin, op.IfCMax, FactorsDocument.From(op.Local), FactorsDocument.From(op.Literal))
+        new(op.Index, op.Type, [.. op.Inputs], AnalysisDocument.Shape(op.OutputShape), op.IfH, op.IfW, op.IfC, op.If, op.IfHMin, op.IfWMin, op.IfCMax, FactorsDocument.From(op.Local, op.OutputShape), FactorsDocument.From(op.Literal, op.OutputShape))
         {
             IfHInterior = op.IfHInterior,
             IfWInterior = op.IfWInterior,
+            IfD = UnitDocument.Depth(op.OutputShape, op.IfD),
+            IfDMin = UnitDocument.Depth(op.OutputShape, op.IfDMin),
+            IfDInterior = UnitDocument.Depth(op.OutputShape, op.IfDInterior),
         };
 
     /// <summary>
@@ -243,6 +265,18 @@ public sealed record OpDocument(
 
     /// <summary>The name of tensor <paramref name="tensor"/> of a unit in tables: <c>in</c>, <c>t{i}</c>, or <c>skip{j}</c> for a skip.</summary>
     public static string TensorName(int tensor) => tensor == 0 ? "in" : tensor > 0 ? $"t{tensor}" : $"skip{-1 - tensor}";
+
+    /// <summary>Spatial field along the depth of a 3-D network (time in video), maximum over channels; absent without depth.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IfD { get; init; }
+
+    /// <summary>Spatial field along the depth, minimum over channels; absent without depth.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IfDMin { get; init; }
+
+    /// <summary>The guaranteed spatial field along the depth at interior neurons (as <see cref="IfHInterior"/>); absent without depth.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IfDInterior { get; init; }
 }
 
 /// <summary>Field factors over a tensor's output channels (<see cref="FieldFactors"/>), as in <c>local</c>.</summary>
@@ -264,12 +298,15 @@ public sealed record FactorsDocument(
     int IfCMax,
     long If)
 {
-    /// <summary>The document of field factors.</summary>
-    public static FactorsDocument From(FieldFactors factors) =>
+    /// <summary>The document of field factors (<paramref name="shape"/>: the tensor's, whose depth decides whether the depth factors are written).</summary>
+    public static FactorsDocument From(FieldFactors factors, FeatureShape shape = default) =>
         new(factors.IfH, factors.IfHMin, factors.IfW, factors.IfWMin, factors.IfC, factors.IfCMean, factors.IfCMax, factors.If)
         {
             IfHInterior = factors.IfHInterior,
             IfWInterior = factors.IfWInterior,
+            IfD = UnitDocument.Depth(shape, factors.IfD),
+            IfDMin = UnitDocument.Depth(shape, factors.IfDMin),
+            IfDInterior = UnitDocument.Depth(shape, factors.IfDInterior),
         };
 
     /// <summary>
@@ -280,6 +317,17 @@ public sealed record FactorsDocument(
 
     /// <summary>The guaranteed spatial field along the width at interior neurons (as <see cref="IfHInterior"/>).</summary>
     public int IfWInterior { get; init; }
+    /// <summary>Spatial field along the depth of a 3-D network (time in video), maximum over channels; absent without depth.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IfD { get; init; }
+
+    /// <summary>Spatial field along the depth, minimum over channels; absent without depth.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IfDMin { get; init; }
+
+    /// <summary>The guaranteed spatial field along the depth at interior neurons (as <see cref="IfHInterior"/>); absent without depth.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IfDInterior { get; init; }
 }
 
 /// <summary>One field of a unit in <see cref="UnitDocument"/> (<c>local</c> or <c>literal</c>): its factors and its gain.</summary>
@@ -303,9 +351,21 @@ public sealed record UnitFactorsDocument(
     long If,
     double? DeltaIf)
 {
-    /// <summary>The document of a unit's field and its gain.</summary>
-    public static UnitFactorsDocument From(FieldFactors factors, double? gain) =>
-        new(factors.IfH, factors.IfHMin, factors.IfW, factors.IfWMin, factors.IfC, factors.IfCMean, factors.IfCMax, factors.If, gain);
+    /// <summary>The document of a unit's field and its gain (<paramref name="shape"/>: the unit's output, whose depth decides whether the depth factors are written).</summary>
+    public static UnitFactorsDocument From(FieldFactors factors, double? gain, FeatureShape shape = default) =>
+        new(factors.IfH, factors.IfHMin, factors.IfW, factors.IfWMin, factors.IfC, factors.IfCMean, factors.IfCMax, factors.If, gain)
+        {
+            IfD = UnitDocument.Depth(shape, factors.IfD),
+            IfDMin = UnitDocument.Depth(shape, factors.IfDMin),
+        };
+
+    /// <summary>Spatial field along the depth of a 3-D network (time in video), maximum over channels; absent without depth.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IfD { get; init; }
+
+    /// <summary>Spatial field along the depth, minimum over channels; absent without depth.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IfDMin { get; init; }
 }
 
 /// <summary>Parameters and MACs.</summary>

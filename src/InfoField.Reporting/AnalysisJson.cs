@@ -49,6 +49,9 @@ internal static class AnalysisJson
     private static readonly byte[] Skips = JsonLineWriter.Name("skips");
     private static readonly byte[] IfHInterior = JsonLineWriter.Name("ifHInterior");
     private static readonly byte[] IfWInterior = JsonLineWriter.Name("ifWInterior");
+    private static readonly byte[] IfD = JsonLineWriter.Name("ifD");
+    private static readonly byte[] IfDMin = JsonLineWriter.Name("ifDMin");
+    private static readonly byte[] IfDInterior = JsonLineWriter.Name("ifDInterior");
     private static readonly byte[] Type = JsonLineWriter.Name("type");
     private static readonly byte[] Inputs = JsonLineWriter.Name("inputs");
     private static readonly byte[] Theta = JsonLineWriter.Name("theta");
@@ -211,6 +214,7 @@ internal static class AnalysisJson
             writer.WriteEndArray();
         }
 
+        Depth(writer, unit.IfD, unit.IfDMin, unit.IfDInterior);
         writer.WriteEndObject();
     }
 
@@ -232,6 +236,7 @@ internal static class AnalysisJson
         WriteFactors(writer, Literal, op.Literal);
         writer.WriteNumber(IfHInterior, op.IfHInterior);
         writer.WriteNumber(IfWInterior, op.IfWInterior);
+        Depth(writer, op.IfD, op.IfDMin, op.IfDInterior);
         writer.WriteEndObject();
     }
 
@@ -255,6 +260,7 @@ internal static class AnalysisJson
         writer.WriteNumber(If, factors.If);
         writer.WriteNumber(IfHInterior, factors.IfHInterior);
         writer.WriteNumber(IfWInterior, factors.IfWInterior);
+        Depth(writer, factors.IfD, factors.IfDMin, factors.IfDInterior);
         writer.WriteEndObject();
     }
 
@@ -277,7 +283,27 @@ internal static class AnalysisJson
         writer.WriteNumber(IfCMax, factors.IfCMax);
         writer.WriteNumber(If, factors.If);
         Number(writer, DeltaIf, factors.DeltaIf);
+        Depth(writer, factors.IfD, factors.IfDMin, null);
         writer.WriteEndObject();
+    }
+
+    /// <summary>The depth factors of a 3-D network's tensor, each written only when present (the serializer leaves out nulls there).</summary>
+    private static void Depth(JsonLineWriter writer, int? ifD, int? ifDMin, int? ifDInterior)
+    {
+        if (ifD is int d)
+        {
+            writer.WriteNumber(IfD, d);
+        }
+
+        if (ifDMin is int min)
+        {
+            writer.WriteNumber(IfDMin, min);
+        }
+
+        if (ifDInterior is int interior)
+        {
+            writer.WriteNumber(IfDInterior, interior);
+        }
     }
 
     private static void WriteVerdicts(JsonLineWriter writer, VerdictsDocument verdicts)

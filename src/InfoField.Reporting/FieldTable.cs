@@ -27,7 +27,7 @@ public static class FieldTable
         FieldKind other = kind == FieldKind.Local ? FieldKind.Literal : FieldKind.Local;
         string otherName = other.ToString().ToLowerInvariant();
         bool anyGlobal = field.Stages.Any(stage => stage.Units.Any(Differs));
-        text.AppendLine(CultureInfo.InvariantCulture, $"alpha = {field.Options.Alpha.ToString(CultureInfo.InvariantCulture)}, {field.Options.Frame.ToString().ToLowerInvariant()} frame, {kind.ToString().ToLowerInvariant()} field; IF = IF^h x IF^w x IF^c, dIF = (IF_k - IF_k-1) / IF_k-1 * exp(-alpha IF_k-1 / V0)");
+        text.AppendLine(CultureInfo.InvariantCulture, $"alpha = {field.Options.Alpha.ToString(CultureInfo.InvariantCulture)}, {field.Options.Frame.ToString().ToLowerInvariant()} frame, {kind.ToString().ToLowerInvariant()} field; IF = {(network.Input.HasDepth ? "IF^d x " : "")}IF^h x IF^w x IF^c, dIF = (IF_k - IF_k-1) / IF_k-1 * exp(-alpha IF_k-1 / V0)");
         if (anyGlobal)
         {
             text.AppendLine(kind == FieldKind.Local
@@ -38,12 +38,15 @@ public static class FieldTable
         foreach (StageField stage in field.Stages)
         {
             text.AppendLine();
-            bool raises = stage.OutputShape.Height > stage.InputShape.Height || stage.OutputShape.Width > stage.InputShape.Width;
+            bool raises = stage.OutputShape.Height > stage.InputShape.Height || stage.OutputShape.Width > stage.InputShape.Width || stage.OutputShape.Depth > stage.InputShape.Depth;
+            bool volume = stage.InputShape.HasDepth;
             string frame = raises ? " (opens with a unit that raises the resolution, measured on its input)"
                 : stage.OpensWithStridedUnit ? $" (opens with a strided unit, {field.Options.Frame.ToString().ToLowerInvariant()} frame)" : "";
-            text.AppendLine(CultureInfo.InvariantCulture, $"Stage {stage.Index}: measured on {stage.InputShape} (c0 x h0 x w0), V0 = {stage.V0}; output {stage.OutputShape}{frame}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Stage {stage.Index}: measured on {stage.InputShape} ({(volume ? "c0 x d0 x h0 x w0" : "c0 x h0 x w0")}), V0 = {stage.V0}; output {stage.OutputShape}{frame}");
             bool global = stage.Units.Any(Differs);
-            var header = new List<string> { "k", "unit", "IF^h", "IF^w", "IF^c", "IF", "dIF" };
+            var header = new List<string> { "k", "unit" };
+            header.AddRange(volume ? ["IF^d", "IF^h", "IF^w"] : ["IF^h", "IF^w"]);
+            header.AddRange(["IF^c", "IF", "dIF"]);
             if (global)
             {
                 header.AddRange([$"{otherName} IF", $"{otherName} dIF"]);
@@ -55,16 +58,20 @@ public static class FieldTable
             foreach (UnitField unit in stage.Units)
             {
                 string name = unit.Role == UnitRole.Body ? unit.Name : $"{unit.Name} [{unit.Role.ToString().ToLowerInvariant()}]";
-                var row = new List<string>
+                var row = new List<string> { unit.Index.ToString(CultureInfo.InvariantCulture), name };
+                if (volume)
                 {
-                    unit.Index.ToString(CultureInfo.InvariantCulture),
-                    name,
+                    row.Add(Spatial(unit.IfD, unit.IfDMin, unit.IfDInterior, ref interior));
+                }
+
+                row.AddRange(
+                [
                     Spatial(unit.IfH, unit.IfHMin, unit.IfHInterior, ref interior),
                     Spatial(unit.IfW, unit.IfWMin, unit.IfWInterior, ref interior),
                     unit.IfC.ToString(CultureInfo.InvariantCulture),
                     unit.If.ToString(CultureInfo.InvariantCulture),
                     Gain(unit.DeltaIf),
-                };
+                ]);
                 if (global)
                 {
                     row.AddRange([unit.Factors(other).If.ToString(CultureInfo.InvariantCulture), Gain(unit.Gain(other))]);
@@ -72,7 +79,8 @@ public static class FieldTable
 
                 row.AddRange(
                 [
-                    unit.ReceptiveFieldH == unit.ReceptiveFieldW
+                    volume ? $"{unit.ReceptiveFieldD}x{unit.ReceptiveFieldH}x{unit.ReceptiveFieldW}"
+                    : unit.ReceptiveFieldH == unit.ReceptiveFieldW
                         ? unit.ReceptiveFieldW.ToString(CultureInfo.InvariantCulture)
                         : $"{unit.ReceptiveFieldH}x{unit.ReceptiveFieldW}",
                     Format.Count(unit.Cost.Parameters),
@@ -83,16 +91,20 @@ public static class FieldTable
                 {
                     rows.AddRange(unit.Ops.Select(op =>
                     {
-                        var cells = new List<string>
+                        var cells = new List<string> { "", $"  t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(OpDocument.TensorName))})" };
+                        if (volume)
                         {
-                            "",
-                            $"  t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(OpDocument.TensorName))})",
+                            cells.Add(op.IfD.ToString(CultureInfo.InvariantCulture));
+                        }
+
+                        cells.AddRange(
+                        [
                             op.IfH.ToString(CultureInfo.InvariantCulture),
                             op.IfW.ToString(CultureInfo.InvariantCulture),
                             op.IfC.ToString(CultureInfo.InvariantCulture),
                             op.If.ToString(CultureInfo.InvariantCulture),
                             "",
-                        };
+                        ]);
                         if (global)
                         {
                             cells.AddRange([(kind == FieldKind.Local ? op.Literal : op.Local).If.ToString(CultureInfo.InvariantCulture), ""]);
@@ -107,7 +119,7 @@ public static class FieldTable
             AppendTable(text, rows, [.. header.Select((_, c) => c >= 2)]);
             if (interior)
             {
-                text.AppendLine("IF^h, IF^w: the best-placed neuron's; (n) what every interior neuron is guaranteed, where it is less (resolution went up)");
+                text.AppendLine(volume ? "IF^d, IF^h, IF^w: the best-placed neuron's; (n) what every interior neuron is guaranteed, where it is less (resolution went up)" : "IF^h, IF^w: the best-placed neuron's; (n) what every interior neuron is guaranteed, where it is less (resolution went up)");
             }
         }
 

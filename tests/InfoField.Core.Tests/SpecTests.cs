@@ -123,7 +123,7 @@ public class SpecTests
     [Theory]
     [InlineData("""{ "input": [3, 8, 8] }""", "$", "missing field 'stages'")]
     [InlineData("""{ "input": [3, 8], "stages": [] }""", "$.stages", "at least one stage")]
-    [InlineData("""{ "input": [3, 8, 8, 8], "stages": [] }""", "$.input", "got 4 numbers")]
+    [InlineData("""{ "input": [3, 8, 8, 8, 8], "stages": [] }""", "$.input", "got 5 numbers")]
     [InlineData("""{ "input": [3, 8, 8], "stages": [ { "units": [] } ] }""", "$.stages[0].units", "at least one unit")]
     [InlineData("""{ "input": [3, 8, 8], "stages": [ { "units": [ { "ops": [ { "type": "relu" } ] } ] }, { "units": [ { "ops": [ { "type": "relu" } ] } ] } ] }""", "$.stages[1]", "same 8x8 resolution")]
     [InlineData("""{ "input": [3, 8, 8], "stages": [ { "units": [ { "ops": [ { "type": "relu" } ] }, { "ops": [ { "type": "maxpool", "kernel": 2 } ] } ] } ] }""", "$.stages[0].units[1]", "inside a stage")]

@@ -99,6 +99,33 @@ public class AnalysisJsonTests
         AssertSameBytes(odd, "odd");
     }
 
+    [Fact]
+    public void A_3d_networks_document_has_depth_factors_and_is_written_as_the_serializer_writes_it()
+    {
+        const string Volume = """
+            { "name": "clip", "input": [3, 8, 16, 16], "stages": [
+                { "units": [ { "role": "stem", "ops": [ { "type": "conv", "out": 8, "kernel": [1, 3, 3], "padding": [0, 1, 1] }, { "type": "conv", "out": 8, "kernel": [3, 1, 1], "padding": [1, 0, 0] }, { "type": "relu" } ] } ] },
+                { "entry": [ { "type": "maxpool", "kernel": 2 } ], "units": [ { "ops": [ { "type": "residual", "body": [ { "type": "conv", "out": 8, "kernel": 3, "padding": 1 }, { "type": "bn" }, { "type": "relu" } ] } ] }, { "ops": [ { "type": "dw", "kernel": 3, "padding": 1 }, { "type": "pw", "out": 8 } ] } ] } ],
+              "head": [ { "type": "globalavgpool" }, { "type": "flatten" }, { "type": "linear", "out": 4 } ] }
+            """;
+        LoadedNetwork loaded = NetworkSource.FromFile(NetworkSpec.Parse(Volume), "spec", "clip");
+        AnalysisDocument document = NetworkAnalysis.Of(loaded).Document(loaded);
+        LoadedNetwork image = NetworkSource.Zoo("resnet18");
+        string imageJson = DocumentJson.Serialize(NetworkAnalysis.Of(image, outlook: false).Document(image));
+
+        UnitDocument unit = document.Stages[1].Units[0];
+        Assert.Equal([3, 8, 16, 16], document.Input);
+        Assert.Equal([8, 4, 8, 8], unit.OutputShape);
+        Assert.Equal(3, unit.ReceptiveField.Length);
+        Assert.NotNull(unit.IfD);
+        Assert.Equal(unit.IfD, unit.Local.IfD);
+        Assert.Equal(unit.IfD, unit.Ops[0].IfD);
+        Assert.Equal((long)unit.IfD!.Value * unit.IfH * unit.IfW * unit.IfC, unit.If);
+        Assert.Contains("\"ifD\"", DocumentJson.Serialize(document), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"ifD", imageJson, StringComparison.Ordinal);
+        AssertSameBytes(document, "3-D network");
+    }
+
     private static void AssertSameBytes(AnalysisDocument document, string what)
     {
         using var expected = new MemoryStream();

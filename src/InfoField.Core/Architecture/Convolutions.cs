@@ -53,8 +53,8 @@ public sealed record Convolution(int OutChannels, Pair Kernel, Pair Stride, Pair
         Windowing.CheckChannels("out", OutChannels)
         ?? Windowing.CheckDivides(Groups, input.Channels, "input")
         ?? Windowing.CheckDivides(Groups, OutChannels, "output")
-        ?? Windowing.TrySlide(input, Kernel, Stride, Padding, Dilation, out int height, out int width)
-        ?? Limits.CheckShape("out", new FeatureShape(OutChannels, height, width));
+        ?? Windowing.TrySlide(input, Kernel, Stride, Padding, Dilation, out FeatureShape output)
+        ?? Limits.CheckShape("out", output.WithChannels(OutChannels));
 
     /// <inheritdoc />
     public override Violation? WindowRule() => Windowing.CheckExtent(Kernel, Dilation);
@@ -67,11 +67,11 @@ public sealed record Convolution(int OutChannels, Pair Kernel, Pair Stride, Pair
 
     /// <inheritdoc />
     public override long Parameters(FeatureShape input) =>
-        Limits.Add("parameters", Limits.Count("parameters", OutChannels, input.Channels / Groups, Kernel.H, Kernel.W), Bias ? OutChannels : 0);
+        Limits.Add("parameters", Limits.Count("parameters", OutChannels, input.Channels / Groups, Kernel.Taps), Bias ? OutChannels : 0);
 
     /// <inheritdoc />
     public override long Macs(FeatureShape input) =>
-        Limits.Count("MACs", OutputShape(input).Area, OutChannels, input.Channels / Groups, Kernel.H, Kernel.W);
+        Limits.Count("MACs", OutputShape(input).Area, OutChannels, input.Channels / Groups, Kernel.Taps);
 }
 
 /// <summary>
@@ -120,8 +120,8 @@ public sealed record DepthwiseConvolution(Pair Kernel, Pair Stride, Pair Padding
     public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
         Limits.CheckRange("multiplier", Multiplier, 1, Limits.MaxChannels)
         ?? Windowing.CheckChannels("multiplier", (long)input.Channels * Multiplier)
-        ?? Windowing.TrySlide(input, Kernel, Stride, Padding, Dilation, out int height, out int width)
-        ?? Limits.CheckShape("multiplier", new FeatureShape(input.Channels * Multiplier, height, width));
+        ?? Windowing.TrySlide(input, Kernel, Stride, Padding, Dilation, out FeatureShape output)
+        ?? Limits.CheckShape("multiplier", output.WithChannels(input.Channels * Multiplier));
 
     /// <inheritdoc />
     public override Violation? WindowRule() => Windowing.CheckExtent(Kernel, Dilation);
@@ -137,11 +137,11 @@ public sealed record DepthwiseConvolution(Pair Kernel, Pair Stride, Pair Padding
 
     /// <inheritdoc />
     public override long Parameters(FeatureShape input) =>
-        Limits.Add("parameters", Limits.Count("parameters", input.Channels, Multiplier, Kernel.H, Kernel.W), Bias ? (long)input.Channels * Multiplier : 0);
+        Limits.Add("parameters", Limits.Count("parameters", input.Channels, Multiplier, Kernel.Taps), Bias ? (long)input.Channels * Multiplier : 0);
 
     /// <inheritdoc />
     public override long Macs(FeatureShape input) =>
-        Limits.Count("MACs", OutputShape(input).Area, input.Channels, Multiplier, Kernel.H, Kernel.W);
+        Limits.Count("MACs", OutputShape(input).Area, input.Channels, Multiplier, Kernel.Taps);
 }
 
 /// <summary>
@@ -199,8 +199,8 @@ public sealed record PointwiseConvolution(int OutChannels, int Groups, Pair Stri
         Windowing.CheckChannels("out", OutChannels)
         ?? Windowing.CheckDivides(Groups, input.Channels, "input")
         ?? Windowing.CheckDivides(Groups, OutChannels, "output")
-        ?? Windowing.TrySlide(input, Pair.Square(1), Stride, Pair.Square(0), Pair.Square(1), out int height, out int width)
-        ?? Limits.CheckShape("out", new FeatureShape(OutChannels, height, width));
+        ?? Windowing.TrySlide(input, Pair.Square(1), Stride, Pair.Square(0), Pair.Square(1), out FeatureShape output)
+        ?? Limits.CheckShape("out", output.WithChannels(OutChannels));
 
     /// <inheritdoc />
     public override SpatialWindow Window(FeatureShape input) => Windowing.Sliding(1, Stride, 0, 1);

@@ -52,17 +52,19 @@ public static class Limits
 
     /// <summary>The violation when an axis of <paramref name="value"/> is below <paramref name="minimum"/> or above <see cref="MaxExtent"/>, else null.</summary>
     public static Violation? CheckExtent(string field, Pair value, int minimum) =>
-        CheckRange(field, value.H, minimum, MaxExtent) ?? CheckRange(field, value.W, minimum, MaxExtent);
+        CheckRange(field, value.H, minimum, MaxExtent) ?? CheckRange(field, value.W, minimum, MaxExtent)
+        ?? (value.HasDepth ? CheckRange(field, value.D, minimum, MaxExtent) : null);
 
     /// <summary>Checks a feature-map shape: channels, height and width, and its volume.</summary>
     public static FeatureShape RequireShape(string field, FeatureShape shape) => CheckShape(field, shape).Value;
 
-    /// <summary>A feature-map shape checked: channels, height and width, and its volume.</summary>
+    /// <summary>A feature-map shape checked: channels, height and width (and depth), and its volume.</summary>
     public static Checked<FeatureShape> CheckShape(string field, FeatureShape shape)
     {
         Violation? broken = CheckRange(field, shape.Channels, 1, MaxChannels)
             ?? CheckRange(field, shape.Height, 1, MaxExtent)
-            ?? CheckRange(field, shape.Width, 1, MaxExtent);
+            ?? CheckRange(field, shape.Width, 1, MaxExtent)
+            ?? (shape.HasDepth ? CheckRange(field, shape.Depth, 1, MaxExtent) : null);
         if (broken is not null)
         {
             return broken;

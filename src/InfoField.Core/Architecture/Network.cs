@@ -15,7 +15,7 @@ public sealed record Network
     /// <param name="input">Shape of one input sample (C x H x W; a 1-D signal of length L is C x 1 x L).</param>
     /// <param name="stages">The stages, at least one.</param>
     /// <param name="head">The classifier: ops after the last stage (may be empty).</param>
-    /// <param name="spatialRank">2 for images, 1 for 1-D signals (then every kernel has height 1).</param>
+    /// <param name="spatialRank">2 for images, 1 for 1-D signals (then every kernel has height 1), 3 for volumes (the input has a <see cref="FeatureShape.Depth"/>).</param>
     public Network(string name, FeatureShape input, ValueList<Stage> stages, ValueList<Op> head, int spatialRank = 2)
         : this(name, input, stages, head, spatialRank, NetworkLayout.Check(input, stages, head, spatialRank, null).Value)
     {
@@ -51,7 +51,7 @@ public sealed record Network
     /// <summary>Shape of one input sample.</summary>
     public FeatureShape Input { get; }
 
-    /// <summary>2 for images, 1 for 1-D signals.</summary>
+    /// <summary>2 for images, 1 for 1-D signals, 3 for volumes.</summary>
     public int SpatialRank { get; }
 
     /// <summary>The stages.</summary>
@@ -300,14 +300,24 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
             return new Violation("input", $"every dimension must be at least 1 (got {input})");
         }
 
+        if (spatialRank == 3 && input.Depth < 1)
+        {
+            return new Violation("input", $"every dimension must be at least 1 (got depth {input.Depth})");
+        }
+
         if (Limits.CheckShape("input", input).Violation is { } broken)
         {
             return broken;
         }
 
-        if (spatialRank is not (1 or 2))
+        if (spatialRank is not (1 or 2 or 3))
         {
-            return new Violation("input", $"spatial rank must be 1 (signals) or 2 (images), got {spatialRank}");
+            return new Violation("input", $"spatial rank must be 1 (signals), 2 (images) or 3 (volumes), got {spatialRank}");
+        }
+
+        if (input.HasDepth != (spatialRank == 3))
+        {
+            return new Violation("input", spatialRank == 3 ? $"a 3-D input has a depth (got {input})" : $"a {spatialRank}-D input has no depth (got {input}); a volume's network has spatial rank 3");
         }
 
         return spatialRank == 1 && input.Height != 1

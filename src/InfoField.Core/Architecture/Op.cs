@@ -183,32 +183,58 @@ internal static class Windowing
         return (int)Math.Min(size, int.MaxValue);
     }
 
-    /// <summary>Checks kernel, stride, padding and dilation and gives the output resolution, or the violation.</summary>
-    public static Violation? TrySlide(FeatureShape input, Pair kernel, Pair stride, Pair padding, Pair dilation, out int height, out int width, bool ceilMode = false)
+    /// <summary>
+    /// Checks kernel, stride, padding and dilation and gives the output resolution (<paramref name="input"/>'s channels),
+    /// or the violation. Along a depth axis a pair without a depth part is the identity; a depth part needs an input with a
+    /// depth axis.
+    /// </summary>
+    public static Violation? TrySlide(FeatureShape input, Pair kernel, Pair stride, Pair padding, Pair dilation, out FeatureShape output, bool ceilMode = false)
     {
-        height = width = 0;
+        output = default;
         Violation? broken = Limits.CheckExtent("kernel", kernel, 1)
             ?? Limits.CheckExtent("stride", stride, 1)
             ?? Limits.CheckExtent("padding", padding, 0)
-            ?? Limits.CheckExtent("dilation", dilation, 1);
+            ?? Limits.CheckExtent("dilation", dilation, 1)
+            ?? CheckDepth(input, ("kernel", kernel), ("stride", stride), ("padding", padding), ("dilation", dilation));
         if (broken is not null)
         {
             return broken;
         }
 
-        height = OutputSize(input.Height, kernel.H, stride.H, padding.H, dilation.H, ceilMode);
-        width = OutputSize(input.Width, kernel.W, stride.W, padding.W, dilation.W, ceilMode);
-        if (height > Limits.MaxExtent || width > Limits.MaxExtent)
+        int height = OutputSize(input.Height, kernel.H, stride.H, padding.H, dilation.H, ceilMode);
+        int width = OutputSize(input.Width, kernel.W, stride.W, padding.W, dilation.W, ceilMode);
+        int depth = input.HasDepth ? OutputSize(input.Depth, kernel.DepthOr(1), stride.DepthOr(1), padding.D, dilation.DepthOr(1), ceilMode) : 0;
+        output = input with { Height = height, Width = width, Depth = depth };
+        if (height > Limits.MaxExtent || width > Limits.MaxExtent || depth > Limits.MaxExtent)
         {
-            return new Violation("padding", $"the output of {height}x{width} positions exceeds the limit of {Limits.MaxExtent} per axis");
+            return new Violation("padding", $"the output of {output.Resolution} positions exceeds the limit of {Limits.MaxExtent} per axis");
         }
 
-        if (height < 1 || width < 1)
+        if (height < 1 || width < 1 || (input.HasDepth && depth < 1))
         {
-            string field = stride.H > 1 || stride.W > 1 ? "stride" : "kernel";
+            string field = stride.H > 1 || stride.W > 1 || stride.D > 1 ? "stride" : "kernel";
             return new Violation(
                 field,
                 $"the feature map shrinks to zero: input {input.Resolution} with kernel {kernel}, stride {stride}, padding {padding}, dilation {dilation} leaves no output position (the network downsamples too often for this input size, or the kernel is larger than the padded input)");
+        }
+
+        return null;
+    }
+
+    /// <summary>The violation when a field has a depth part but <paramref name="input"/> has no depth axis, else null.</summary>
+    public static Violation? CheckDepth(FeatureShape input, params ReadOnlySpan<(string Field, Pair Value)> fields)
+    {
+        if (input.HasDepth)
+        {
+            return null;
+        }
+
+        foreach ((string field, Pair value) in fields)
+        {
+            if (value.HasDepth)
+            {
+                return new Violation(field, $"{value} has a depth part (depth x height x width) but the input {input} has no depth axis: 3-D windows need a 3-D network");
+            }
         }
 
         return null;
@@ -228,15 +254,20 @@ internal static class Windowing
             throw broken.ToException();
         }
 
-        return new(new AxisWindow(kernel.H, stride.H, padding.H, dilation.H), new AxisWindow(kernel.W, stride.W, padding.W, dilation.W));
+        return new(new AxisWindow(kernel.H, stride.H, padding.H, dilation.H), new AxisWindow(kernel.W, stride.W, padding.W, dilation.W))
+        {
+            D = new AxisWindow(kernel.DepthOr(1), stride.DepthOr(1), padding.D, dilation.DepthOr(1)),
+        };
     }
 
     /// <summary>The violation of a kernel size or dilation along one axis (1 to the extent limit), else null.</summary>
     public static Violation? CheckExtent(int kernel, int dilation) =>
         Limits.CheckRange("kernel", kernel, 1, Limits.MaxExtent) ?? Limits.CheckRange("dilation", dilation, 1, Limits.MaxExtent);
 
-    /// <summary>The violation of a kernel size or dilation along either axis (height first), else null.</summary>
-    public static Violation? CheckExtent(Pair kernel, Pair dilation) => CheckExtent(kernel.H, dilation.H) ?? CheckExtent(kernel.W, dilation.W);
+    /// <summary>The violation of a kernel size or dilation along any axis (height first, depth last), else null.</summary>
+    public static Violation? CheckExtent(Pair kernel, Pair dilation) =>
+        CheckExtent(kernel.H, dilation.H) ?? CheckExtent(kernel.W, dilation.W)
+        ?? (kernel.HasDepth || dilation.HasDepth ? CheckExtent(kernel.DepthOr(1), dilation.DepthOr(1)) : null);
 
     /// <summary>The violation when <paramref name="groups"/> is out of range or does not divide <paramref name="channels"/>, else null.</summary>
     public static Violation? CheckDivides(int groups, int channels, string which) =>

@@ -31,7 +31,7 @@ public static class Ops
             return new DepthwiseConvolution(kernel, stride, padding, dilation, outChannels / inputChannels, bias);
         }
 
-        return kernel == Pair.Square(1) && padding == Pair.Square(0)
+        return kernel.H == 1 && kernel.W == 1 && kernel.DepthOr(1) == 1 && padding == Pair.Square(0)
             ? new PointwiseConvolution(outChannels, groups, stride, bias)
             : new Convolution(outChannels, kernel, stride, padding, dilation, groups, bias);
     }

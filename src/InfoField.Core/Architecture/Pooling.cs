@@ -52,14 +52,14 @@ public sealed record Pooling(PoolKind Kind, Pair Kernel, Pair Stride, Pair Paddi
     /// <inheritdoc />
     public override Checked<FeatureShape> TryOutputShape(FeatureShape input)
     {
-        if (Windowing.TrySlide(input, Kernel, Stride, Padding, Pair.Square(1), out int height, out int width, CeilMode) is { } broken)
+        if (Windowing.TrySlide(input, Kernel, Stride, Padding, Pair.Square(1), out FeatureShape output, CeilMode) is { } broken)
         {
             return broken;
         }
 
-        return 2L * Padding.H > Kernel.H || 2L * Padding.W > Kernel.W
+        return 2L * Padding.H > Kernel.H || 2L * Padding.W > Kernel.W || 2L * Padding.D > Kernel.DepthOr(1)
             ? Broken("padding", $"{Padding} is more than half the kernel {Kernel}; pooling pads at most half its window on each side")
-            : new FeatureShape(input.Channels, height, width);
+            : output;
     }
 
     /// <inheritdoc />
@@ -76,15 +76,16 @@ public sealed record Pooling(PoolKind Kind, Pair Kernel, Pair Stride, Pair Paddi
 }
 
 /// <summary>
-/// Adaptive pooling to a fixed output size, as PyTorch's <c>AdaptiveAvgPool2d</c>; an output of 1x1 is global pooling.
+/// Adaptive pooling to a fixed output size, as PyTorch's <c>AdaptiveAvgPool2d</c> (<c>AdaptiveAvgPool3d</c> with a depth
+/// part; without one a 3-D network's depth is kept); an output of 1x1 is global pooling, over the depth too.
 /// Output position i reads input positions <c>floor(i n / m)</c> to <c>ceil((i + 1) n / m) - 1</c> along each axis.
 /// </summary>
 /// <param name="Kind">Max or average.</param>
 /// <param name="Output">Output size per axis.</param>
 public sealed record AdaptivePooling(PoolKind Kind, Pair Output) : LayerOp
 {
-    /// <summary>True for global pooling (1x1 output).</summary>
-    public bool IsGlobal => Output.H == 1 && Output.W == 1;
+    /// <summary>True for global pooling (1x1 output; in a 3-D network it pools the depth too).</summary>
+    public bool IsGlobal => Output.H == 1 && Output.W == 1 && Output.D <= 1;
 
     /// <inheritdoc />
     public override OpRole Role => OpRole.Pooling;
@@ -103,8 +104,8 @@ public sealed record AdaptivePooling(PoolKind Kind, Pair Output) : LayerOp
     [
         new("globalavgpool", [], _ => new AdaptivePooling(PoolKind.Average, 1)),
         new("globalmaxpool", [], _ => new AdaptivePooling(PoolKind.Max, 1)),
-        new("adaptiveavgpool", ["output"], op => new AdaptivePooling(PoolKind.Average, op.Pair("output", null, rank: 2))),
-        new("adaptivemaxpool", ["output"], op => new AdaptivePooling(PoolKind.Max, op.Pair("output", null, rank: 2))),
+        new("adaptiveavgpool", ["output"], op => new AdaptivePooling(PoolKind.Average, op.Pair("output", null, rank: Math.Max(op.Rank, 2)))),
+        new("adaptivemaxpool", ["output"], op => new AdaptivePooling(PoolKind.Max, op.Pair("output", null, rank: Math.Max(op.Rank, 2)))),
     ];
 
     /// <inheritdoc />
@@ -112,13 +113,15 @@ public sealed record AdaptivePooling(PoolKind Kind, Pair Output) : LayerOp
     {
         if (!IsGlobal)
         {
-            writer.Pair("output", Output, null, rank: 2);
+            writer.Pair("output", Output, null, rank: Math.Max(writer.Rank, 2));
         }
     }
 
     /// <inheritdoc />
     public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
-        Limits.CheckExtent("output", Output, 1) ?? Limits.CheckShape("output", new FeatureShape(input.Channels, Output.H, Output.W));
+        Limits.CheckExtent("output", Output, 1)
+        ?? Windowing.CheckDepth(input, ("output", Output))
+        ?? Limits.CheckShape("output", input with { Height = Output.H, Width = Output.W, Depth = OutputDepth(input) });
 
     /// <inheritdoc />
     public override Violation? WindowRule() => Limits.CheckExtent("output", Output, 1);
@@ -127,8 +130,11 @@ public sealed record AdaptivePooling(PoolKind Kind, Pair Output) : LayerOp
     public override SpatialWindow Window(FeatureShape input)
     {
         Limits.RequireExtent("output", Output, 1);
-        return new(Axis(input.Height, Output.H), Axis(input.Width, Output.W)) { Global = IsGlobal };
+        return new(Axis(input.Height, Output.H), Axis(input.Width, Output.W)) { Global = IsGlobal, D = Axis(input.Depth, OutputDepth(input)) };
     }
+
+    /// <summary>The output's depth: 0 without a depth axis; 1 for global pooling; else the output's depth part, or the input's depth when it has none.</summary>
+    private int OutputDepth(FeatureShape input) => !input.HasDepth ? 0 : IsGlobal ? 1 : Output.DepthOr(input.Depth);
 
     /// <inheritdoc />
     public override ChannelMap Channels(int inputChannels) => ChannelMap.Identity(inputChannels);

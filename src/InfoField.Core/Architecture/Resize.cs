@@ -77,9 +77,11 @@ public sealed record Resize(ResizeMode Mode, Pair? Scale, Pair? Size, ResizeCoor
         }
 
         Pair output = Output(input);
-        return Limits.CheckRange("scale", (long)input.Height * (Scale?.H ?? 1), 1, Limits.MaxExtent)
+        return Windowing.CheckDepth(input, ("scale", Scale ?? default), ("size", Size ?? default))
+            ?? Limits.CheckRange("scale", (long)input.Height * (Scale?.H ?? 1), 1, Limits.MaxExtent)
             ?? Limits.CheckRange("scale", (long)input.Width * (Scale?.W ?? 1), 1, Limits.MaxExtent)
-            ?? Limits.CheckShape("size", new FeatureShape(input.Channels, output.H, output.W));
+            ?? (input.HasDepth ? Limits.CheckRange("scale", (long)input.Depth * (Scale?.DepthOr(1) ?? 1), 1, Limits.MaxExtent) : null)
+            ?? Limits.CheckShape("size", input with { Height = output.H, Width = output.W, Depth = output.D });
     }
 
     /// <inheritdoc />
@@ -94,15 +96,21 @@ public sealed record Resize(ResizeMode Mode, Pair? Scale, Pair? Size, ResizeCoor
         }
 
         Pair output = Output(input);
-        return new(Axis(input.Height, output.H), Axis(input.Width, output.W));
+        return new(Axis(input.Height, output.H), Axis(input.Width, output.W)) { D = Axis(input.Depth, output.D) };
     }
 
     /// <inheritdoc />
     public override ChannelMap Channels(int inputChannels) => ChannelMap.Identity(inputChannels);
 
-    /// <summary>The output size per axis for <paramref name="input"/>.</summary>
+    /// <summary>
+    /// The output size per axis for <paramref name="input"/>; along a depth axis a scale or size without a depth part keeps
+    /// the input's depth (0 when the input has none).
+    /// </summary>
     private Pair Output(FeatureShape input) =>
-        Size ?? new Pair((int)Math.Min((long)input.Height * Scale!.Value.H, int.MaxValue), (int)Math.Min((long)input.Width * Scale!.Value.W, int.MaxValue));
+        Size is Pair size ? size with { D = input.HasDepth ? size.DepthOr(input.Depth) : 0 }
+        : new Pair(Scaled(input.Height, Scale!.Value.H), Scaled(input.Width, Scale!.Value.W)) { D = input.HasDepth ? Scaled(input.Depth, Scale!.Value.DepthOr(1)) : 0 };
+
+    private static int Scaled(int length, int scale) => (int)Math.Min((long)length * scale, int.MaxValue);
 
     /// <summary>One position each where the axis keeps its length (every coordinate mode is then the identity).</summary>
     private AxisWindow Axis(int input, int output) => input == output ? AxisWindow.Point : AxisWindow.Interpolated(Mode, Coordinates);

@@ -66,7 +66,9 @@ public sealed record TransposedConvolution(int OutChannels, Pair Kernel, Pair St
             ?? Limits.CheckExtent("padding", Padding, 0)
             ?? Limits.CheckExtent("outputPadding", OutputPadding, 0)
             ?? CheckOutputPadding(OutputPadding.H, Stride.H, Dilation.H)
-            ?? CheckOutputPadding(OutputPadding.W, Stride.W, Dilation.W);
+            ?? CheckOutputPadding(OutputPadding.W, Stride.W, Dilation.W)
+            ?? CheckOutputPadding(OutputPadding.D, Stride.DepthOr(1), Dilation.DepthOr(1))
+            ?? Windowing.CheckDepth(input, ("kernel", Kernel), ("stride", Stride), ("padding", Padding), ("outputPadding", OutputPadding), ("dilation", Dilation));
         if (broken is not null)
         {
             return broken;
@@ -74,14 +76,16 @@ public sealed record TransposedConvolution(int OutChannels, Pair Kernel, Pair St
 
         long height = Length(input.Height, Kernel.H, Stride.H, Padding.H, OutputPadding.H, Dilation.H);
         long width = Length(input.Width, Kernel.W, Stride.W, Padding.W, OutputPadding.W, Dilation.W);
-        if (height < 1 || width < 1)
+        long depth = input.HasDepth ? Length(input.Depth, Kernel.DepthOr(1), Stride.DepthOr(1), Padding.D, OutputPadding.D, Dilation.DepthOr(1)) : 0;
+        string positions = input.HasDepth ? $"{depth}x{height}x{width}" : $"{height}x{width}";
+        if (height < 1 || width < 1 || (input.HasDepth && depth < 1))
         {
-            return Broken("padding", $"{Padding} cuts the whole output: input {input.Resolution} with kernel {Kernel}, stride {Stride}, dilation {Dilation} gives {height}x{width} positions");
+            return Broken("padding", $"{Padding} cuts the whole output: input {input.Resolution} with kernel {Kernel}, stride {Stride}, dilation {Dilation} gives {positions} positions");
         }
 
-        return height > Limits.MaxExtent || width > Limits.MaxExtent
-            ? Broken("stride", $"the output of {height}x{width} positions exceeds the limit of {Limits.MaxExtent} per axis")
-            : Limits.CheckShape("out", new FeatureShape(OutChannels, (int)height, (int)width));
+        return height > Limits.MaxExtent || width > Limits.MaxExtent || depth > Limits.MaxExtent
+            ? Broken("stride", $"the output of {positions} positions exceeds the limit of {Limits.MaxExtent} per axis")
+            : Limits.CheckShape("out", input with { Channels = OutChannels, Height = (int)height, Width = (int)width, Depth = (int)depth });
     }
 
     /// <inheritdoc />
@@ -96,22 +100,26 @@ public sealed record TransposedConvolution(int OutChannels, Pair Kernel, Pair St
             throw broken.ToException();
         }
 
-        return new(AxisWindow.Transposed(Kernel.H, Stride.H, Padding.H, Dilation.H), AxisWindow.Transposed(Kernel.W, Stride.W, Padding.W, Dilation.W));
+        return new(AxisWindow.Transposed(Kernel.H, Stride.H, Padding.H, Dilation.H), AxisWindow.Transposed(Kernel.W, Stride.W, Padding.W, Dilation.W))
+        {
+            D = AxisWindow.Transposed(Kernel.DepthOr(1), Stride.DepthOr(1), Padding.D, Dilation.DepthOr(1)),
+        };
     }
 
     /// <inheritdoc />
     public override ChannelMap Channels(int inputChannels) => ChannelMap.Grouped(inputChannels, OutChannels, Groups);
 
-    /// <summary>Weights <c>C_in x C_out/groups x k_h x k_w</c>, and the bias.</summary>
+    /// <summary>Weights <c>C_in x C_out/groups x k_h x k_w</c> (x k_d in 3-D), and the bias.</summary>
     public override long Parameters(FeatureShape input) =>
-        Limits.Add("parameters", Limits.Count("parameters", input.Channels, OutChannels / Groups, Kernel.H, Kernel.W), Bias ? OutChannels : 0);
+        Limits.Add("parameters", Limits.Count("parameters", input.Channels, OutChannels / Groups, Kernel.Taps), Bias ? OutChannels : 0);
 
     /// <summary>
     /// Every input neuron multiplies into every tap of its group's filters: <c>h_in w_in C_in (C_out/groups) k_h k_w</c>, as
-    /// PyTorch's profilers (fvcore) count a transposed convolution; taps that land in the cut padding are counted too.
+    /// PyTorch's profilers (fvcore) count a transposed convolution (x d_in k_d in 3-D); taps that land in the cut padding
+    /// are counted too.
     /// </summary>
     public override long Macs(FeatureShape input) =>
-        Limits.Count("MACs", input.Area, input.Channels, OutChannels / Groups, Kernel.H, Kernel.W);
+        Limits.Count("MACs", input.Area, input.Channels, OutChannels / Groups, Kernel.Taps);
 
     private static long Length(int input, int kernel, int stride, int padding, int outputPadding, int dilation) =>
         ((long)(input - 1) * stride) - (2L * padding) + ((long)dilation * (kernel - 1)) + outputPadding + 1;

@@ -311,11 +311,16 @@ public readonly record struct AxisWindow
     private static long Gcd(long a, long b) => b == 0 ? a : Gcd(b, a % b);
 }
 
-/// <summary>The spatial windows of a layer, one per axis (height, width).</summary>
+/// <summary>
+/// The spatial windows of a layer, one per axis: height, width and, in 3-D networks, depth (<see cref="D"/>, the identity
+/// unless the layer sets it).
+/// </summary>
 /// <param name="H">Window along the height axis.</param>
 /// <param name="W">Window along the width axis.</param>
 public readonly record struct SpatialWindow(AxisWindow H, AxisWindow W)
 {
+    private readonly AxisWindow? _d;
+
     /// <summary>A layer that reads one position and keeps the resolution (1x1 convolutions, normalization, activations).</summary>
     public static SpatialWindow Point => new(AxisWindow.Point, AxisWindow.Point);
 
@@ -325,17 +330,28 @@ public readonly record struct SpatialWindow(AxisWindow H, AxisWindow W)
     /// </summary>
     public bool Global { get; init; }
 
-    /// <summary>The number of spatial axes (2: height and width; a 1-D signal has height 1).</summary>
-    public int Rank => 2;
+    /// <summary>
+    /// The window along the depth axis of a 3-D network's tensors: <see cref="AxisWindow.Point"/> (one position, the
+    /// resolution kept) unless the layer sets another; tensors without depth never read it.
+    /// </summary>
+    public AxisWindow D
+    {
+        get => _d ?? AxisWindow.Point;
+        init => _d = value == AxisWindow.Point ? null : value;
+    }
 
-    /// <summary>The window along axis <paramref name="axis"/> (0 height, 1 width).</summary>
+    /// <summary>The number of axes a window has (3: height, width and depth; tensors without depth read the first two).</summary>
+    public int Rank => 3;
+
+    /// <summary>The window along axis <paramref name="axis"/> (0 height, 1 width, 2 depth).</summary>
     public AxisWindow this[int axis] => axis switch
     {
         0 => H,
         1 => W,
-        _ => throw new ArgumentOutOfRangeException(nameof(axis), axis, "a spatial window has axes 0 (height) and 1 (width)"),
+        2 => D,
+        _ => throw new ArgumentOutOfRangeException(nameof(axis), axis, "a spatial window has axes 0 (height), 1 (width) and 2 (depth)"),
     };
 
     /// <summary>True when every output position reads exactly the input position of the same index (and no pooling is global).</summary>
-    public bool IsPoint => H == AxisWindow.Point && W == AxisWindow.Point && !Global;
+    public bool IsPoint => H == AxisWindow.Point && W == AxisWindow.Point && _d is null && !Global;
 }

@@ -40,8 +40,8 @@ public sealed record Zero(int? OutChannels, Pair Stride) : LayerOp
     {
         int channels = OutChannels ?? input.Channels;
         return Windowing.CheckChannels("out", channels)
-            ?? Windowing.TrySlide(input, Pair.Square(1), Stride, Pair.Square(0), Pair.Square(1), out int height, out int width)
-            ?? Limits.CheckShape("out", new FeatureShape(channels, height, width));
+            ?? Windowing.TrySlide(input, Pair.Square(1), Stride, Pair.Square(0), Pair.Square(1), out FeatureShape output)
+            ?? Limits.CheckShape("out", output.WithChannels(channels));
     }
 
     /// <inheritdoc />

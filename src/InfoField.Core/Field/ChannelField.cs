@@ -502,7 +502,7 @@ internal sealed class ChannelField
     internal sealed record Summary(int[] Spans, int Channels, int[] Interior)
     {
         /// <summary>A channel that depends on nothing.</summary>
-        public static Summary Nothing { get; } = new(new int[FeatureShape.SpatialAxes], 0, new int[FeatureShape.SpatialAxes]);
+        public static Summary Nothing { get; } = new(new int[FeatureShape.MaxSpatialAxes], 0, new int[FeatureShape.MaxSpatialAxes]);
     }
 
     /// <summary>

@@ -67,6 +67,18 @@ public sealed record UnitField(
     /// <summary>The earlier units' outputs the unit reads (<see cref="Unit.Skips"/>; empty for most units).</summary>
     public ValueList<UnitReference> Skips { get; init; }
 
+    /// <summary>Spatial field along the depth of a 3-D network (<see cref="FieldFactors.IfD"/>); 0 in networks without depth.</summary>
+    public int IfD { get; init; }
+
+    /// <summary>The guaranteed spatial field along the depth (<see cref="FieldFactors.IfDMin"/>); 0 in networks without depth.</summary>
+    public int IfDMin { get; init; }
+
+    /// <summary>The guaranteed spatial field along the depth at interior positions (<see cref="FieldFactors.IfDInterior"/>); 0 in networks without depth.</summary>
+    public int IfDInterior { get; init; }
+
+    /// <summary>Uncapped receptive field along the depth, in input positions (widest over channels); 0 in networks without depth.</summary>
+    public long ReceptiveFieldD { get; init; }
+
     /// <summary>The gain of <paramref name="kind"/>; null for a stage's first unit.</summary>
     public double? Gain(FieldKind kind) => kind == FieldKind.Local ? LocalDeltaIf : LiteralDeltaIf;
 
@@ -111,6 +123,15 @@ public sealed record OpField(
 
     /// <summary>The guaranteed spatial field along the width at interior positions (<see cref="FieldFactors.IfWInterior"/>).</summary>
     public int IfWInterior { get; init; }
+
+    /// <summary>Spatial field along the depth of a 3-D network (<see cref="FieldFactors.IfD"/>); 0 in networks without depth.</summary>
+    public int IfD { get; init; }
+
+    /// <summary>The guaranteed spatial field along the depth (<see cref="FieldFactors.IfDMin"/>); 0 in networks without depth.</summary>
+    public int IfDMin { get; init; }
+
+    /// <summary>The guaranteed spatial field along the depth at interior positions (<see cref="FieldFactors.IfDInterior"/>); 0 in networks without depth.</summary>
+    public int IfDInterior { get; init; }
 }
 
 /// <summary>
@@ -126,7 +147,7 @@ public sealed record OpField(
 /// <param name="IfC">Channel coverage, minimum over channels.</param>
 /// <param name="IfCMean">Channel coverage, mean over channels.</param>
 /// <param name="IfCMax">Channel coverage, maximum over channels.</param>
-/// <param name="If">IfH x IfW x IfC.</param>
+/// <param name="If">IfH x IfW x IfC (x IfD in a 3-D network).</param>
 public sealed record FieldFactors(int IfH, int IfHMin, int IfW, int IfWMin, int IfC, double IfCMean, int IfCMax, long If)
 {
     /// <summary>
@@ -141,6 +162,15 @@ public sealed record FieldFactors(int IfH, int IfHMin, int IfW, int IfWMin, int 
 
     /// <summary>The guaranteed spatial field along the width at interior positions (as <see cref="IfHInterior"/>).</summary>
     public int IfWInterior { get; init; }
+
+    /// <summary>Spatial field along the depth of a 3-D network (time in video), maximum over channels; 0 in networks without depth.</summary>
+    public int IfD { get; init; }
+
+    /// <summary>Spatial field along the depth, minimum over channels; 0 in networks without depth.</summary>
+    public int IfDMin { get; init; }
+
+    /// <summary>The guaranteed spatial field along the depth at interior positions (as <see cref="IfHInterior"/>); 0 in networks without depth.</summary>
+    public int IfDInterior { get; init; }
 }
 
 /// <summary>An interval of stage input positions along one axis, from <c>Lo</c> to <c>Hi</c>; empty when <c>Lo &gt; Hi</c>.</summary>

@@ -106,7 +106,7 @@ public static class InformationField
         {
             StageLayout layout = network.Layout.Stages[s];
             double channels = layout.Units.Sum(unit => (double)unit.Output.Channels) + layout.Input.Channels;
-            double positions = (double)layout.UnitsInput.Height + layout.UnitsInput.Width;
+            double positions = (double)layout.UnitsInput.Height + layout.UnitsInput.Width + layout.UnitsInput.Depth;
             bytes += channels * ((layout.Input.Channels / 8.0) + (8.0 * positions));
         }
 
@@ -116,7 +116,7 @@ public static class InformationField
     /// <summary>The receptive fields in image pixels after a stage's entry pooling (every channel at one pixel before the first stage).</summary>
     private static SpatialAxis[]?[] Entry(IReadOnlyList<Op> entry, FeatureShape shape, SpatialAxis[]?[]? planes)
     {
-        planes ??= [.. Enumerable.Repeat<SpatialAxis[]?>([SpatialAxis.Start, SpatialAxis.Start], shape.Channels)];
+        planes ??= [.. Enumerable.Repeat<SpatialAxis[]?>([.. Enumerable.Repeat(SpatialAxis.Start, shape.SpatialAxes)], shape.Channels)];
         foreach (Op op in entry)
         {
             var layer = (LayerOp)op;
@@ -187,6 +187,10 @@ public static class InformationField
                 IfHInterior = used.IfHInterior,
                 IfWInterior = used.IfWInterior,
                 Skips = unit.Skips,
+                IfD = used.IfD,
+                IfDMin = used.IfDMin,
+                IfDInterior = used.IfDInterior,
+                ReceptiveFieldD = state.Shape.HasDepth ? state.ReceptiveField(2) : 0,
             });
             previousLiteral = literal.If;
             previousLocal = local.If;
@@ -221,6 +225,9 @@ public static class InformationField
             {
                 IfHInterior = used.IfHInterior,
                 IfWInterior = used.IfWInterior,
+                IfD = used.IfD,
+                IfDMin = used.IfDMin,
+                IfDInterior = used.IfDInterior,
             });
         }
 
@@ -266,7 +273,7 @@ internal readonly record struct StageFrame(FeatureShape Shape, bool Strided, boo
         {
             foreach (FeatureShape tensor in tensors)
             {
-                if (tensor.Height > input.Height || tensor.Width > input.Width)
+                if (tensor.Height > input.Height || tensor.Width > input.Width || tensor.Depth > input.Depth)
                 {
                     return true;
                 }
@@ -282,7 +289,7 @@ internal readonly record struct StageFrame(FeatureShape Shape, bool Strided, boo
     /// </summary>
     public int[] Lengths(FeatureShape shape)
     {
-        var lengths = new int[FeatureShape.SpatialAxes];
+        var lengths = new int[shape.SpatialAxes];
         for (int a = 0; a < lengths.Length; a++)
         {
             lengths[a] = HonorStride ? shape.Size(a) : Math.Min(shape.Size(a), Shape.Size(a));

@@ -140,10 +140,15 @@ public sealed class TensorField
             return new FieldFactors(0, 0, 0, 0, 0, 0, 0, 0);
         }
 
-        return new FieldFactors(max[0], min[0], max[1], min[1], minChannels, (double)total / counted, maxChannels, (long)max[0] * max[1] * minChannels)
+        // A volume's depth is a third spatial factor (IF = IF^d x IF^h x IF^w x IF^c); images and signals have none.
+        bool depth = rank > 2;
+        return new FieldFactors(max[0], min[0], max[1], min[1], minChannels, (double)total / counted, maxChannels, (long)max[0] * max[1] * (depth ? max[2] : 1) * minChannels)
         {
             IfHInterior = interior[0],
             IfWInterior = interior[1],
+            IfD = depth ? max[2] : 0,
+            IfDMin = depth ? min[2] : 0,
+            IfDInterior = depth ? interior[2] : 0,
         };
     }
 

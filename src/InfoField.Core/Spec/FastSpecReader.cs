@@ -136,17 +136,22 @@ internal sealed class FastSpecReader
     private FeatureShape ReadInput(ref Utf8JsonReader reader)
     {
         Require(reader.TokenType == JsonTokenType.StartArray);
-        Span<int> dims = stackalloc int[3];
+        Span<int> dims = stackalloc int[4];
         int count = 0;
         while (Next(ref reader) != JsonTokenType.EndArray)
         {
-            Require(count < 3 && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out dims[count]));
+            Require(count < 4 && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out dims[count]));
             count++;
         }
 
-        Require(count is 2 or 3);
-        _rank = count == 3 ? 2 : 1;
-        return count == 3 ? new FeatureShape(dims[0], dims[1], dims[2]) : new FeatureShape(dims[0], 1, dims[1]);
+        Require(count is 2 or 3 or 4);
+        _rank = count - 1;
+        return count switch
+        {
+            4 => FeatureShape.Volume3d(dims[0], dims[1], dims[2], dims[3]),
+            3 => new FeatureShape(dims[0], dims[1], dims[2]),
+            _ => new FeatureShape(dims[0], 1, dims[1]),
+        };
     }
 
     private Stage ReadStage(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
@@ -665,20 +670,20 @@ internal sealed class FastOpFields
     {
         if (Find(name) is not { } entry)
         {
-            return fallback is int value
-                ? rank == 1 ? Architecture.Pair.Line(value, heightInOneD) : Architecture.Pair.Square(value)
-                : throw Decline.Instance;
+            return fallback is int value ? OpReader.Scalar(value, rank, heightInOneD) : throw Decline.Instance;
         }
 
         if (entry.Kind == JsonTokenType.StartArray)
         {
-            return entry.ValueLength == 2
-                ? new Pair(AsInt(_items[entry.ValueStart]), AsInt(_items[entry.ValueStart + 1]))
-                : throw Decline.Instance;
+            return entry.ValueLength switch
+            {
+                2 => new Pair(AsInt(_items[entry.ValueStart]), AsInt(_items[entry.ValueStart + 1])),
+                3 when rank == 3 => Architecture.Pair.Of3d(AsInt(_items[entry.ValueStart]), AsInt(_items[entry.ValueStart + 1]), AsInt(_items[entry.ValueStart + 2])),
+                _ => throw Decline.Instance,
+            };
         }
 
-        int scalar = AsInt(entry);
-        return rank == 1 ? Architecture.Pair.Line(scalar, heightInOneD) : Architecture.Pair.Square(scalar);
+        return OpReader.Scalar(AsInt(entry), rank, heightInOneD);
     }
 
     /// <summary>The field named <paramref name="name"/>, unless absent or null.</summary>

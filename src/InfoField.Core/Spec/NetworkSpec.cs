@@ -160,7 +160,12 @@ public static partial class NetworkSpec
             json.WriteString("name", network.Name);
             json.WriteStartArray("input");
             json.WriteNumberValue(network.Input.Channels);
-            if (rank == 2)
+            if (rank == 3)
+            {
+                json.WriteNumberValue(network.Input.Depth);
+            }
+
+            if (rank >= 2)
             {
                 json.WriteNumberValue(network.Input.Height);
             }
@@ -254,9 +259,10 @@ public static partial class NetworkSpec
         var dims = root.Items("input", required: true).Select(item => item.AsInt()).ToList();
         return dims.Count switch
         {
+            4 => (FeatureShape.Volume3d(dims[0], dims[1], dims[2], dims[3]), 3),
             3 => (new FeatureShape(dims[0], dims[1], dims[2]), 2),
             2 => (new FeatureShape(dims[0], 1, dims[1]), 1),
-            _ => throw root.Error($"expected [channels, height, width] for images or [channels, length] for 1-D signals, got {dims.Count} numbers", "input"),
+            _ => throw root.Error($"expected [channels, height, width] for images, [channels, length] for 1-D signals or [channels, depth, height, width] for volumes, got {dims.Count} numbers", "input"),
         };
     }
 

@@ -110,7 +110,10 @@ public sealed class OpReader
         Rank = rank;
     }
 
-    /// <summary>2 for images, 1 for 1-D signals: a scalar kernel, stride, padding or dilation applies to the length alone.</summary>
+    /// <summary>
+    /// 2 for images, 1 for 1-D signals (a scalar kernel, stride, padding or dilation applies to the length alone), 3 for
+    /// volumes (a scalar applies to depth, height and width).
+    /// </summary>
     public int Rank { get; }
 
     /// <summary>True when the field is present and not null.</summary>
@@ -150,8 +153,9 @@ public sealed class OpReader
     public string String(string name, string? fallback = null) => _fast is { } fast ? fast.String(name, fallback) : _op.String(name, fallback);
 
     /// <summary>
-    /// A per-axis field: an integer (both axes in 2-D; the length in 1-D, with height 1, or 0 for padding) or
-    /// [height, width]. <paramref name="fallback"/> when absent (required when null).
+    /// A per-axis field: an integer (both axes in 2-D; the length in 1-D, with height 1, or 0 for padding; all three axes
+    /// in 3-D) or [height, width] (in 3-D also [depth, height, width]; [height, width] there has no depth part: the
+    /// identity along the depth). <paramref name="fallback"/> when absent (required when null).
     /// </summary>
     public Pair Pair(string name, int? fallback = null) => Pair(name, fallback, Rank);
 
@@ -164,36 +168,46 @@ public sealed class OpReader
             return fast.Pair(name, fallback, rank, heightInOneD);
         }
 
+        string expected = rank == 3 ? "an integer, [height, width] or [depth, height, width]" : "an integer or [height, width]";
         if (!_op.Has(name))
         {
             return fallback is int value
-                ? rank == 1 ? Architecture.Pair.Line(value, heightInOneD) : Architecture.Pair.Square(value)
-                : throw _op.Error($"missing field '{name}' (an integer or [height, width])");
+                ? Scalar(value, rank, heightInOneD)
+                : throw _op.Error($"missing field '{name}' ({expected})");
         }
 
         JsonCursor field = _op.Property(name);
         if (field.Element.ValueKind == JsonValueKind.Array)
         {
             var items = field.Element.EnumerateArray().ToList();
-            if (items.Count != 2)
+            if (items.Count != 2 && !(items.Count == 3 && rank == 3))
             {
-                throw field.Error($"expected an integer or [height, width], got an array of {items.Count}");
+                throw field.Error($"expected {expected}, got an array of {items.Count}");
             }
 
-            return new Pair(PairItem(items[0], field), PairItem(items[1], field));
+            return items.Count == 3
+                ? Architecture.Pair.Of3d(PairItem(items[0], field, expected), PairItem(items[1], field, expected), PairItem(items[2], field, expected))
+                : new Pair(PairItem(items[0], field, expected), PairItem(items[1], field, expected));
         }
 
-        int scalar = field.AsInt();
-        return rank == 1 ? Architecture.Pair.Line(scalar, heightInOneD) : Architecture.Pair.Square(scalar);
+        return Scalar(field.AsInt(), rank, heightInOneD);
     }
+
+    /// <summary>What a scalar per-axis value means in a network of <paramref name="rank"/>.</summary>
+    internal static Pair Scalar(int value, int rank, int heightInOneD) => rank switch
+    {
+        1 => Architecture.Pair.Line(value, heightInOneD),
+        3 => Architecture.Pair.Cube(value),
+        _ => Architecture.Pair.Square(value),
+    };
 
     /// <summary>An error at this op (or its <paramref name="field"/>) breaking <paramref name="rule"/>.</summary>
     public SpecException Error(string rule, string? field = null) => _fast is not null ? new SpecException("spec", field ?? "", rule) : _op.Error(rule, field);
 
-    private static int PairItem(JsonElement item, JsonCursor field) =>
+    private static int PairItem(JsonElement item, JsonCursor field, string expected) =>
         item.ValueKind == JsonValueKind.Number && item.TryGetInt32(out int value)
             ? value
-            : throw field.Error($"expected an integer or [height, width] of integers, got {JsonCursor.Describe(field.Element)}");
+            : throw field.Error($"expected {expected} of integers, got {JsonCursor.Describe(field.Element)}");
 }
 
 /// <summary>Writes one op's fields to a spec file, leaving out values equal to their defaults.</summary>
@@ -207,7 +221,7 @@ public sealed class OpWriter
         Rank = rank;
     }
 
-    /// <summary>2 for images, 1 for 1-D signals.</summary>
+    /// <summary>2 for images, 1 for 1-D signals, 3 for volumes.</summary>
     public int Rank { get; }
 
     /// <summary>Writes an integer field, unless it equals <paramref name="fallback"/>.</summary>
@@ -240,18 +254,27 @@ public sealed class OpWriter
     /// <summary>Writes a string field.</summary>
     public void String(string name, string value) => _json.WriteString(name, value);
 
-    /// <summary>Writes a per-axis field as a scalar where it reads back the same, else [height, width]; skipped when it equals <paramref name="fallback"/>.</summary>
+    /// <summary>
+    /// Writes a per-axis field as a scalar where it reads back the same, else [height, width] (or [depth, height, width] for
+    /// a pair with a depth part); skipped when it equals <paramref name="fallback"/>.
+    /// </summary>
     public void Pair(string name, Pair pair, int? fallback = null) => Pair(name, pair, fallback, Rank);
 
     /// <summary>Writes a per-axis field as in a network of <paramref name="rank"/>.</summary>
     public void Pair(string name, Pair pair, int? fallback, int rank)
     {
-        if (fallback is int value && pair == (rank == 1 ? Architecture.Pair.Line(value, name == "padding" ? 0 : 1) : Architecture.Pair.Square(value)))
+        int heightInOneD = name == "padding" ? 0 : 1;
+        if (fallback is int value && pair == OpReader.Scalar(value, rank, heightInOneD))
         {
             return;
         }
 
-        bool scalar = rank == 1 ? pair.H == (name == "padding" ? 0 : 1) : pair.IsSquare;
+        bool scalar = rank switch
+        {
+            1 => pair.H == heightInOneD,
+            3 => pair.HasDepth && pair.IsSquare,
+            _ => pair.IsSquare,
+        };
         if (scalar)
         {
             _json.WriteNumber(name, rank == 1 ? pair.W : pair.H);
@@ -259,6 +282,11 @@ public sealed class OpWriter
         }
 
         _json.WriteStartArray(name);
+        if (pair.HasDepth)
+        {
+            _json.WriteNumberValue(pair.D);
+        }
+
         _json.WriteNumberValue(pair.H);
         _json.WriteNumberValue(pair.W);
         _json.WriteEndArray();
