@@ -20,27 +20,30 @@ internal static class ConvolutionKinds
 {
     /// <summary>conv and GC: <c>Conv2d</c>; the tracer reads every <c>Conv2d</c> by <see cref="Ops.Conv2d"/> (conv, dw or pw).</summary>
     public static TorchOpKind Conv { get; } = TorchOpKind.Of<Convolution>(
-        (c, input) => nn.Conv2d(input.Channels, c.OutChannels, (c.Kernel.H, c.Kernel.W), (c.Stride.H, c.Stride.W), (c.Padding.H, c.Padding.W), (c.Dilation.H, c.Dilation.W), groups: c.Groups, bias: c.Bias),
+        (c, input) => input.HasDepth ? Conv3dModule(input.Channels, c.OutChannels, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups, c.Bias) : nn.Conv2d(input.Channels, c.OutChannels, (c.Kernel.H, c.Kernel.W), (c.Stride.H, c.Stride.W), (c.Padding.H, c.Padding.W), (c.Dilation.H, c.Dilation.W), groups: c.Groups, bias: c.Bias),
         (c, w) => ConvForm(w, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups, c.Bias),
         reluInPlaceAfter: true)
         .Reads<Conv2d>(ReadConv2d)
-        .Reads<Conv1d>(ReadConv1d);
+        .Reads<Conv1d>(ReadConv1d)
+        .Reads<Conv3d>(ReadConv3d);
 
     /// <summary>dw: <c>Conv2d</c> with one group per input channel.</summary>
     public static TorchOpKind Depthwise { get; } = TorchOpKind.Of<DepthwiseConvolution>(
-        (d, input) => nn.Conv2d(input.Channels, (long)input.Channels * d.Multiplier, (d.Kernel.H, d.Kernel.W), (d.Stride.H, d.Stride.W), (d.Padding.H, d.Padding.W), (d.Dilation.H, d.Dilation.W), groups: input.Channels, bias: d.Bias),
+        (d, input) => input.HasDepth ? Conv3dModule(input.Channels, (long)input.Channels * d.Multiplier, d.Kernel, d.Stride, d.Padding, d.Dilation, input.Channels, d.Bias) : nn.Conv2d(input.Channels, (long)input.Channels * d.Multiplier, (d.Kernel.H, d.Kernel.W), (d.Stride.H, d.Stride.W), (d.Padding.H, d.Padding.W), (d.Dilation.H, d.Dilation.W), groups: input.Channels, bias: d.Bias),
         (d, w) => ConvForm(w, d.Kernel, d.Stride, d.Padding, d.Dilation, w.Shape.Channels, d.Bias),
         reluInPlaceAfter: true);
 
     /// <summary>pw and GPW: a 1x1 <c>Conv2d</c>.</summary>
     public static TorchOpKind Pointwise { get; } = TorchOpKind.Of<PointwiseConvolution>(
-        (p, input) => nn.Conv2d(input.Channels, p.OutChannels, (1, 1), (p.Stride.H, p.Stride.W), groups: p.Groups, bias: p.Bias),
+        (p, input) => input.HasDepth ? Conv3dModule(input.Channels, p.OutChannels, Pair.Square(1), p.Stride, Pair.Square(0), Pair.Square(1), p.Groups, p.Bias) : nn.Conv2d(input.Channels, p.OutChannels, (1, 1), (p.Stride.H, p.Stride.W), groups: p.Groups, bias: p.Bias),
         (p, w) => ConvForm(w, new Pair(1, 1), p.Stride, new Pair(0, 0), new Pair(1, 1), p.Groups, p.Bias),
         reluInPlaceAfter: true);
 
     /// <summary>RPW: <see cref="RollingPointwiseConv2d"/>; in ONNX a Gather of the windows' channels, then a 1x1 Conv with one group per filter.</summary>
     public static TorchOpKind Rolling { get; } = TorchOpKind.Of<RollingPointwiseConvolution>(
-        (r, input) => new RollingPointwiseConv2d(input.Channels, r.OutChannels, r.Groups, r.Overlap, r.Bias),
+        (r, input) => input.HasDepth
+            ? throw new InfoFieldException($"rpw on a {input} volume has no TorchSharp module: the rolling pointwise kernels read (N, C, H, W) maps; analyse the 3-D network, or use gpw")
+            : new RollingPointwiseConv2d(input.Channels, r.OutChannels, r.Groups, r.Overlap, r.Bias),
         RollingForm,
         reluInPlaceAfter: true)
         .Reads<RollingPointwiseConv2d>((rpw, _) => new RollingPointwiseConvolution(rpw.OutChannels, rpw.Groups, rpw.Overlap, rpw.Bias is not null));
@@ -82,6 +85,35 @@ internal static class ConvolutionKinds
         };
         return Ops.Conv2d((int)conv.in_channels, (int)conv.out_channels, Pair.Line(kernel), Pair.Line((int)conv.stride[0]), Pair.Line(padding, 0), Pair.Line(dilation), (int)conv.groups, conv.bias is not null);
     }
+
+    /// <summary>A <c>Conv3d</c> of a model of volumes read as the op it is (<see cref="Ops.Conv2d"/>), with depth parts.</summary>
+    private static Op ReadConv3d(Conv3d conv, LayerCall call)
+    {
+        if (conv.padding_mode != PaddingModes.Zeros || conv.transposed)
+        {
+            throw call.Unsupported(conv, "padding modes other than zeros and transposed convolutions");
+        }
+
+        Pair kernel = Pair3(conv.kernel_size);
+        Pair dilation = Pair3(conv.dilation);
+        Pair padding = conv.padding_type switch
+        {
+            Padding.Same => Pair.Of3d(dilation.D * (kernel.D - 1) / 2, dilation.H * (kernel.H - 1) / 2, dilation.W * (kernel.W - 1) / 2),
+            Padding.Valid => Pair.Cube(0),
+            _ => Pair3(conv.padding ?? [0]),
+        };
+        return Ops.Conv2d((int)conv.in_channels, (int)conv.out_channels, kernel, Pair3(conv.stride), padding, dilation, (int)conv.groups, conv.bias is not null);
+    }
+
+    /// <summary>A <c>Conv3d</c> for a volume: kernel, stride, padding and dilation as (depth, height, width), a pair without a depth part the identity along it.</summary>
+    internal static Conv3d Conv3dModule(long input, long output, Pair kernel, Pair stride, Pair padding, Pair dilation, long groups, bool bias) =>
+        nn.Conv3d(input, output, Triple(kernel, 1), Triple(stride, 1), Triple(padding, 0), Triple(dilation, 1), groups: groups, bias: bias);
+
+    /// <summary>A pair as (depth, height, width), <paramref name="absent"/> along the depth when it has no depth part.</summary>
+    internal static (long, long, long) Triple(Pair pair, int absent) => (pair.DepthOr(absent), pair.H, pair.W);
+
+    /// <summary>A TorchSharp size of a 3-D layer (one value for every axis, or depth, height and width) as a pair with a depth part.</summary>
+    internal static Pair Pair3(long[] values) => values.Length == 1 ? Pair.Cube((int)values[0]) : Pair.Of3d((int)values[0], (int)values[1], (int)values[2]);
 
     /// <summary>A TorchSharp size (one value for both axes, or two) as a pair.</summary>
     internal static Pair Pair2(long[] values) => values.Length == 1 ? Pair.Square((int)values[0]) : new Pair((int)values[0], (int)values[1]);

@@ -9,11 +9,12 @@ internal static class LayerKinds
 {
     /// <summary>bn: <c>BatchNorm2d</c> with affine parameters; in ONNX BatchNormalization with the running statistics.</summary>
     public static TorchOpKind BatchNorm { get; } = TorchOpKind.Of<Architecture.BatchNorm>(
-        (b, input) => nn.BatchNorm2d(input.Channels, eps: b.Eps),
+        (b, input) => input.HasDepth ? nn.BatchNorm3d(input.Channels, eps: b.Eps) : nn.BatchNorm2d(input.Channels, eps: b.Eps),
         (b, w) => w.Node("BatchNormalization", [w.Input, w.Weight("weight"), w.Weight("bias"), w.Weight("running_mean"), w.Weight("running_var")], Float("epsilon", b.Eps)),
         reluInPlaceAfter: true)
         .Reads<BatchNorm2d>((bn, call) => bn.affine ? new Architecture.BatchNorm(bn.eps) : throw call.Unsupported(bn, "batch norm without affine parameters"))
-        .Reads<BatchNorm1d>((bn, call) => bn.affine ? new Architecture.BatchNorm(bn.eps) : throw call.Unsupported(bn, "batch norm without affine parameters"));
+        .Reads<BatchNorm1d>((bn, call) => bn.affine ? new Architecture.BatchNorm(bn.eps) : throw call.Unsupported(bn, "batch norm without affine parameters"))
+        .Reads<BatchNorm3d>((bn, call) => bn.affine ? new Architecture.BatchNorm(bn.eps) : throw call.Unsupported(bn, "batch norm without affine parameters"));
 
     /// <summary>dropout: <c>Dropout</c> (the tracer reads <c>Dropout2d</c> too); in ONNX an Identity (inference).</summary>
     public static TorchOpKind Dropout { get; } = TorchOpKind.Of<Architecture.Dropout>(

@@ -12,7 +12,8 @@ internal static class PoolingKinds
 {
     /// <summary>maxpool and avgpool: <c>MaxPool2d</c>, <c>AvgPool2d</c>; in ONNX MaxPool, AveragePool.</summary>
     public static TorchOpKind Pooling { get; } = TorchOpKind.Of<Pooling>(
-        (p, _) => p.Kind == PoolKind.Max
+        (p, input) => input.HasDepth ? Pool3d(p)
+        : p.Kind == PoolKind.Max
             ? nn.MaxPool2d((p.Kernel.H, p.Kernel.W), (p.Stride.H, p.Stride.W), (p.Padding.H, p.Padding.W), ceil_mode: p.CeilMode)
             : nn.AvgPool2d((p.Kernel.H, p.Kernel.W), (p.Stride.H, p.Stride.W), (p.Padding.H, p.Padding.W), ceil_mode: p.CeilMode),
         Pool,
@@ -24,11 +25,18 @@ internal static class PoolingKinds
         .Reads<MaxPool1d>((pool, call) => pool.dilation is null or 1
             ? Line(PoolKind.Max, pool.kernel_size, pool.stride, pool.padding, pool.ceil_mode)
             : throw call.Unsupported(pool, "dilated max pooling"))
-        .Reads<AvgPool1d>((pool, _) => Line(PoolKind.Average, pool.kernel_size, pool.stride, pool.padding, pool.ceil_mode));
+        .Reads<AvgPool1d>((pool, _) => Line(PoolKind.Average, pool.kernel_size, pool.stride, pool.padding, pool.ceil_mode))
+        .Reads<MaxPool3d>((pool, call) => pool.dilation is null || pool.dilation.All(d => d == 1)
+            ? new Pooling(PoolKind.Max, Pair3(pool.kernel_size), Pair3(pool.stride ?? pool.kernel_size), Pair3(pool.padding ?? [0]), pool.ceil_mode)
+            : throw call.Unsupported(pool, "dilated max pooling"))
+        .Reads<AvgPool3d>((pool, call) => pool.count_include_pad || (pool.padding ?? [0]).All(p => p == 0)
+            ? new Pooling(PoolKind.Average, Pair3(pool.kernel_size), Pair3(pool.stride ?? pool.kernel_size), Pair3(pool.padding ?? [0]), pool.ceil_mode)
+            : throw call.Unsupported(pool, "average pooling that leaves the padding out of the count"));
 
     /// <summary>adaptive and global pooling: <c>AdaptiveMaxPool2d</c>, <c>AdaptiveAvgPool2d</c>; in ONNX global pooling, or a plain pool where the output divides the input.</summary>
     public static TorchOpKind Adaptive { get; } = TorchOpKind.Of<AdaptivePooling>(
-        (a, _) => a.Kind == PoolKind.Max
+        (a, input) => input.HasDepth ? Adaptive3d(a, input)
+        : a.Kind == PoolKind.Max
             ? nn.AdaptiveMaxPool2d([a.Output.H, a.Output.W])
             : nn.AdaptiveAvgPool2d((a.Output.H, a.Output.W)),
         AdaptiveForm,
@@ -36,7 +44,49 @@ internal static class PoolingKinds
         .Reads<AdaptiveAvgPool2d>((_, call) => new AdaptivePooling(PoolKind.Average, new Pair(call.Output.Height, call.Output.Width)))
         .Reads<AdaptiveMaxPool2d>((_, call) => new AdaptivePooling(PoolKind.Max, new Pair(call.Output.Height, call.Output.Width)))
         .Reads<AdaptiveAvgPool1d>((pool, _) => new AdaptivePooling(PoolKind.Average, Pair.Line((int)pool.output_size)))
-        .Reads<AdaptiveMaxPool1d>((pool, _) => new AdaptivePooling(PoolKind.Max, Pair.Line((int)pool.output_size)));
+        .Reads<AdaptiveMaxPool1d>((pool, _) => new AdaptivePooling(PoolKind.Max, Pair.Line((int)pool.output_size)))
+        .Reads<AdaptiveAvgPool3d>((_, call) => new AdaptivePooling(PoolKind.Average, Pair.Of3d(call.Output.Depth, call.Output.Height, call.Output.Width)));
+
+    /// <summary>A 3-D pooling for a volume (a window without a depth part pools each frame alone).</summary>
+    private static nn.Module<Tensor, Tensor> Pool3d(Pooling p) => p.Kind == PoolKind.Max
+        ? nn.MaxPool3d(Triple(p.Kernel, 1), Triple(p.Stride, 1), Triple(p.Padding, 0), ceil_mode: p.CeilMode)
+        : nn.AvgPool3d(Triple(p.Kernel, 1), Triple(p.Stride, 1), Triple(p.Padding, 0), ceil_mode: p.CeilMode);
+
+    /// <summary>3-D adaptive pooling to the op's output for <paramref name="input"/> (global pooling over the depth too).</summary>
+    private static nn.Module<Tensor, Tensor> Adaptive3d(AdaptivePooling a, FeatureShape input)
+    {
+        FeatureShape output = a.OutputShape(input);
+        return a.Kind == PoolKind.Max
+            ? new AdaptiveMaxPool3dModule([output.Depth, output.Height, output.Width])
+            : nn.AdaptiveAvgPool3d((output.Depth, output.Height, output.Width));
+    }
+
+    /// <summary>
+    /// 3-D adaptive max pooling window by window (PyTorch's windows: <c>floor(i n / m)</c> to <c>ceil((i + 1) n / m)</c>
+    /// per axis): TorchSharp 0.107's <c>AdaptiveMaxPool3d</c> fails with a null reference in its native call.
+    /// </summary>
+    private sealed class AdaptiveMaxPool3dModule(long[] output) : nn.Module<Tensor, Tensor>("AdaptiveMaxPool3d")
+    {
+        public override Tensor forward(Tensor input)
+        {
+            using var scope = NewDisposeScope();
+            var cells = new List<Tensor>();
+            for (long d = 0; d < output[0]; d++)
+            {
+                for (long h = 0; h < output[1]; h++)
+                {
+                    for (long w = 0; w < output[2]; w++)
+                    {
+                        cells.Add(input[TensorIndex.Colon, TensorIndex.Colon, Window(d, input.shape[2], output[0]), Window(h, input.shape[3], output[1]), Window(w, input.shape[4], output[2])].amax([2, 3, 4]));
+                    }
+                }
+            }
+
+            return stack(cells, 2).reshape([input.shape[0], input.shape[1], .. output]).MoveToOuterDisposeScope();
+        }
+
+        private static TensorIndex Window(long i, long n, long m) => TensorIndex.Slice(i * n / m, (((i + 1) * n) + m - 1) / m);
+    }
 
     /// <summary>A 1-D pooling (<c>MaxPool1d</c>, <c>AvgPool1d</c>) with windows of height 1.</summary>
     private static Pooling Line(PoolKind kind, long kernel, long? stride, long? padding, bool ceilMode) =>

@@ -11,11 +11,17 @@ internal static class ResizeKinds
 {
     /// <summary>resize: <c>Upsample</c> (nearest, or bilinear with or without aligned corners); in ONNX Resize.</summary>
     public static TorchOpKind Resize { get; } = TorchOpKind.Of<Architecture.Resize>(
-        (r, _) => nn.Upsample(
-            r.Size is Pair size ? [size.H, size.W] : null,
-            r.Scale is Pair scale ? [scale.H, scale.W] : null,
-            r.Mode == ResizeMode.Nearest ? UpsampleMode.Nearest : UpsampleMode.Bilinear,
-            r.Mode == ResizeMode.Nearest ? null : r.Coordinates == ResizeCoordinates.AlignCorners),
+        (r, input) => input.HasDepth
+            ? nn.Upsample(
+                r.Size is not null ? [r.OutputShape(input).Depth, r.OutputShape(input).Height, r.OutputShape(input).Width] : null,
+                r.Scale is Pair cube ? [cube.DepthOr(1), cube.H, cube.W] : null,
+                r.Mode == ResizeMode.Nearest ? UpsampleMode.Nearest : UpsampleMode.Trilinear,
+                r.Mode == ResizeMode.Nearest ? null : r.Coordinates == ResizeCoordinates.AlignCorners)
+            : nn.Upsample(
+                r.Size is Pair size ? [size.H, size.W] : null,
+                r.Scale is Pair scale ? [scale.H, scale.W] : null,
+                r.Mode == ResizeMode.Nearest ? UpsampleMode.Nearest : UpsampleMode.Bilinear,
+                r.Mode == ResizeMode.Nearest ? null : r.Coordinates == ResizeCoordinates.AlignCorners),
         ResizeForm)
         .Reads<Upsample>(ReadUpsample);
 
@@ -25,7 +31,7 @@ internal static class ResizeKinds
         ResizeMode mode = upsample.mode switch
         {
             UpsampleMode.Nearest => ResizeMode.Nearest,
-            UpsampleMode.Linear or UpsampleMode.Bilinear => ResizeMode.Linear,
+            UpsampleMode.Linear or UpsampleMode.Bilinear or UpsampleMode.Trilinear => ResizeMode.Linear,
             _ => throw call.Unsupported(upsample, $"{upsample.mode} upsampling"),
         };
         ResizeCoordinates coordinates = mode == ResizeMode.Nearest ? ResizeCoordinates.Asymmetric

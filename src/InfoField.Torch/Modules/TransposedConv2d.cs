@@ -29,24 +29,37 @@ public sealed class TransposedConv2d : nn.Module<Tensor, Tensor>
     private readonly long[] _padding;
     private readonly long[] _outputPadding;
     private readonly long[] _dilation;
+    private readonly bool _volume;
 
     /// <summary>Creates the layer for <paramref name="inputChannels"/> input channels, initialized as PyTorch initializes <c>ConvTranspose2d</c>.</summary>
     public TransposedConv2d(long inputChannels, TransposedConvolution op, string name = "TransposedConv2d")
+        : this(inputChannels, op, volume: false, name)
+    {
+    }
+
+    /// <summary>
+    /// Creates the layer for <paramref name="inputChannels"/> input channels; with <paramref name="volume"/>, for a 3-D
+    /// network's (N, C, D, H, W) tensors, as PyTorch's <c>ConvTranspose3d</c> (a pair without a depth part is the identity
+    /// along the depth).
+    /// </summary>
+    public TransposedConv2d(long inputChannels, TransposedConvolution op, bool volume, string name = "TransposedConv2d")
         : base(name)
     {
         ArgumentNullException.ThrowIfNull(op);
         ArgumentOutOfRangeException.ThrowIfLessThan(inputChannels, 1);
         Op = op;
-        _stride = [op.Stride.H, op.Stride.W];
-        _padding = [op.Padding.H, op.Padding.W];
-        _outputPadding = [op.OutputPadding.H, op.OutputPadding.W];
-        _dilation = [op.Dilation.H, op.Dilation.W];
-        _weight = new Parameter(empty(inputChannels, op.OutChannels / op.Groups, op.Kernel.H, op.Kernel.W));
+        _volume = volume;
+        _stride = Axes(op.Stride, 1);
+        _padding = Axes(op.Padding, 0);
+        _outputPadding = Axes(op.OutputPadding, 0);
+        _dilation = Axes(op.Dilation, 1);
+        long[] kernel = Axes(op.Kernel, 1);
+        _weight = new Parameter(empty([inputChannels, op.OutChannels / op.Groups, .. kernel]));
         nn.init.kaiming_uniform_(_weight, Math.Sqrt(5));
         if (op.Bias)
         {
             // PyTorch's bound: 1 / sqrt(fan_in), fan_in read from the weight's second dimension and the kernel.
-            double bound = 1 / Math.Sqrt((double)op.OutChannels / op.Groups * op.Kernel.H * op.Kernel.W);
+            double bound = 1 / Math.Sqrt((double)op.OutChannels / op.Groups * op.Kernel.Taps);
             _bias = new Parameter(empty(op.OutChannels));
             nn.init.uniform_(_bias, -bound, bound);
         }
@@ -58,14 +71,18 @@ public sealed class TransposedConv2d : nn.Module<Tensor, Tensor>
     public TransposedConvolution Op { get; }
 
     /// <summary>The Torch half of <see cref="TransposedConvolution"/>: this module; the tracer reads it and TorchSharp's <c>ConvTranspose2d</c>; ONNX ConvTranspose.</summary>
-    internal static TorchOpKind Kind { get; } = TorchOpKind.Of<TransposedConvolution>((op, input) => new TransposedConv2d(input.Channels, op), Onnx, reluInPlaceAfter: true)
+    internal static TorchOpKind Kind { get; } = TorchOpKind.Of<TransposedConvolution>((op, input) => new TransposedConv2d(input.Channels, op, input.HasDepth), Onnx, reluInPlaceAfter: true)
         .Reads<TransposedConv2d>((module, _) => module.Op)
         .Reads<ConvTranspose2d>(ReadTorchSharp)
         .Reads<ConvTranspose1d>(ReadTorchSharp1d);
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) =>
-        nn.functional.conv_transpose2d(input, _weight, _bias, _stride, _padding, _outputPadding, _dilation, Op.Groups);
+    public override Tensor forward(Tensor input) => _volume
+        ? nn.functional.conv_transpose3d(input, _weight, _bias, _stride, _padding, _outputPadding, _dilation, Op.Groups)
+        : nn.functional.conv_transpose2d(input, _weight, _bias, _stride, _padding, _outputPadding, _dilation, Op.Groups);
+
+    /// <summary>A pair's values per axis of this layer: height and width, after the depth for a volume.</summary>
+    private long[] Axes(Pair pair, int absent) => _volume ? [pair.DepthOr(absent), pair.H, pair.W] : [pair.H, pair.W];
 
     /// <summary>TorchSharp's own module, read when what it computed is what its settings say (see the class remarks).</summary>
     private static TransposedConvolution ReadTorchSharp(ConvTranspose2d conv, LayerCall call) => Matching(call, conv, conv.padding_mode, "ConvTranspose2d", " (TorchSharp's module applies the first output padding to both axes; build InfoField's TransposedConv2d instead)", new TransposedConvolution(

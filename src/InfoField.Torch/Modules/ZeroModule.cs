@@ -39,7 +39,11 @@ public sealed class ZeroModule : nn.Module<Tensor, Tensor>
     public int StrideW { get; }
 
     /// <summary>The Torch half of <see cref="Zero"/>: this module, the tracer reading it back, and the ONNX form.</summary>
-    internal static TorchOpKind Kind { get; } = TorchOpKind.Of<Zero>((z, input) => new ZeroModule(input.Channels, z.OutChannels ?? input.Channels, z.Stride.H, z.Stride.W), Onnx)
+    internal static TorchOpKind Kind { get; } = TorchOpKind.Of<Zero>(
+        (z, input) => input.HasDepth && (z.Stride.H != 1 || z.Stride.W != 1 || z.Stride.DepthOr(1) != 1)
+            ? throw new InfoFieldException($"a strided zero op on a {input} volume has no TorchSharp module (its module strides (N, C, H, W) maps); analyse the 3-D network without building it")
+            : new ZeroModule(input.Channels, z.OutChannels ?? input.Channels, z.Stride.H, z.Stride.W),
+        Onnx)
         .Reads<ZeroModule>((zero, _) => new Zero(zero.OutChannels == zero.InputChannels ? null : zero.OutChannels, new Pair(zero.StrideH, zero.StrideW)));
 
     /// <inheritdoc />
@@ -51,7 +55,7 @@ public sealed class ZeroModule : nn.Module<Tensor, Tensor>
             : input[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(null, null, StrideH), TensorIndex.Slice(null, null, StrideW)];
         Tensor result = OutChannels == InputChannels
             ? kept.mul(0.0)
-            : zeros([kept.shape[0], OutChannels, kept.shape[2], kept.shape[3]], dtype: input.dtype, device: input.device);
+            : zeros([kept.shape[0], OutChannels, .. kept.shape[2..]], dtype: input.dtype, device: input.device);
         return result.MoveToOuterDisposeScope();
     }
 
