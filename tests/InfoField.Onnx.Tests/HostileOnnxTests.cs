@@ -383,7 +383,7 @@ public class HostileOnnxTests
         {
             // IF^c is 0 when an output channel depends on nothing (a zero op, or windows lying in the zero padding).
             Assert.True(unit.IfH >= 1 && unit.IfW >= 1 && unit.IfC >= 0, $"{what}: {unit.Name}: IF {unit.IfH}x{unit.IfW}x{unit.IfC}");
-            Assert.Equal((long)unit.IfH * unit.IfW * unit.IfC, unit.If);
+            Assert.Equal((long)unit.IfH * unit.IfW * (network.SpatialRank == 3 ? unit.IfD : 1) * unit.IfC, unit.If);
             Assert.True(unit.DeltaIf is null || (unit.DeltaIf >= 0 && double.IsFinite(unit.DeltaIf.Value)), $"{what}: {unit.Name}: dIF {unit.DeltaIf}");
         }
     }

@@ -37,7 +37,7 @@ public class OnnxFixtureFieldsTests
         from unit in stage.Units
         select string.Create(
             CultureInfo.InvariantCulture,
-            $"{fixture}\t{stage.Index}\t{unit.Index}\t{unit.Name}\t{unit.Literal.IfH}\t{unit.Literal.IfHMin}\t{unit.Literal.IfW}\t{unit.Literal.IfWMin}\t{unit.Literal.IfC}\t{unit.Literal.IfCMean:0.###}\t{unit.Literal.IfCMax}\t{unit.Literal.If}\t{unit.Local.If}");
+            $"{fixture}\t{stage.Index}\t{unit.Index}\t{unit.Name}\t{unit.Literal.IfH}\t{unit.Literal.IfHMin}\t{unit.Literal.IfW}\t{unit.Literal.IfWMin}\t{unit.Literal.IfC}\t{unit.Literal.IfCMean:0.###}\t{unit.Literal.IfCMax}\t{unit.Literal.If}\t{unit.Local.If}{(unit.OutputShape.HasDepth ? $"\t{unit.Literal.IfD}\t{unit.Literal.IfDMin}" : "")}");
 
     private static IEnumerable<string[]> Stated() =>
         File.ReadLines(Path.Combine(OnnxModels.FixtureDirectory, "fields.txt"))

@@ -101,6 +101,15 @@ public sealed class OnnxImportTests : IDisposable
     [InlineData("lraspp_mobilenet_v3_large_opset11")]
     [InlineData("lraspp_mobilenet_v3_large_opset13")]
     [InlineData("lraspp_mobilenet_v3_large_opset17")]
+    [InlineData("r3d_18_opset11")]
+    [InlineData("r3d_18_opset13")]
+    [InlineData("r3d_18_opset17")]
+    [InlineData("mc3_18_opset11")]
+    [InlineData("mc3_18_opset13")]
+    [InlineData("mc3_18_opset17")]
+    [InlineData("r2plus1d_18_opset11")]
+    [InlineData("r2plus1d_18_opset13")]
+    [InlineData("r2plus1d_18_opset17")]
     public void Parameters_equal_what_pytorch_counts(string fixture)
     {
         Network network = OnnxImport.Load(Fixture(fixture));
@@ -122,6 +131,33 @@ public sealed class OnnxImportTests : IDisposable
 
         Assert.NotEmpty(counted);
         Assert.All(counted, row => Assert.Equal(long.Parse(row[1], CultureInfo.InvariantCulture), Costs.CostModel.Of(OnnxImport.Load(Fixture(row[0]))).Total.Macs));
+    }
+
+    /// <summary>
+    /// torchvision's video ResNets (N x C x D x H x W clips, Conv3d, BatchNorm3d, 3-D pooling) read as 3-D networks, the
+    /// same at opsets 11, 13 and 17: R3D-18's 3x3x3 convolutions, MC3-18's 1x3x3 after its first stage (which keep the
+    /// 8 frames), R(2+1)D-18's 1x3x3 spatial and 3x1x1 temporal halves.
+    /// </summary>
+    [Theory]
+    [InlineData("r3d_18", 3, 3, 1)]
+    [InlineData("mc3_18", 1, 3, 8)]
+    [InlineData("r2plus1d_18", 3, 1, 1)]
+    public void A_video_network_reads_as_a_3d_network_at_opsets_11_13_and_17(string model, int lastDepth, int lastHeight, int frames)
+    {
+        Network[] networks = [.. new[] { 11, 13, 17 }.Select(opset => OnnxImport.Load(Fixture($"{model}_opset{opset}")))];
+
+        Assert.All(networks, network => Assert.Equal(networks[0].Stages, network.Stages));
+        Network network = networks[0];
+        Assert.Equal(3, network.SpatialRank);
+        Assert.Equal(FeatureShape.Volume3d(3, 8, 56, 56), network.Input);
+        Assert.Equal(new FeatureShape(400, 1, 1), network.Layout.Output);
+        Assert.Equal(4, network.Stages.Count);
+        Assert.Equal(FeatureShape.Volume3d(512, frames, 4, 4), network.Layout.HeadInput);
+        var kernels = network.Stages[^1].Units[^1].Ops.OfType<Convolution>().Select(conv => conv.Kernel).ToList();
+        Assert.Contains(kernels, kernel => kernel.D == lastDepth && kernel.H == lastHeight);
+        NetworkField field = InformationField.Analyze(network);
+        Assert.All(field.Stages.SelectMany(stage => stage.Units), unit => Assert.Equal((long)unit.IfD * unit.IfH * unit.IfW * unit.IfC, unit.If));
+        Assert.True(field.Stages[0].Units[^1].IfD > 1);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ internal static class OnnxRuntimeComparison
 
         // A 1-D network reads N x C x L, in TorchSharp as in ONNX.
         FeatureShape shape = network.Input;
-        int[] dims = network.SpatialRank == 1 ? [2, shape.Channels, shape.Width] : [2, shape.Channels, shape.Height, shape.Width];
+        int[] dims = [2, .. Dims(network, shape)];
         Tensor x = randn([.. dims.Select(dim => (long)dim)]);
         float[][] expected;
         using (no_grad())
@@ -60,7 +60,7 @@ internal static class OnnxRuntimeComparison
         {
             DisposableNamedOnnxValue result = results.Single(result => result.Name == names[i]);
             FeatureShape output = shapes[i];
-            int[] outputDims = output.IsFlat ? [2, output.Channels] : network.SpatialRank == 1 ? [2, output.Channels, output.Width] : [2, output.Channels, output.Height, output.Width];
+            int[] outputDims = output.IsFlat ? [2, output.Channels] : [2, .. Dims(network, output)];
             Assert.Equal(outputDims, result.AsTensor<float>().Dimensions.ToArray());
             float[] actual = result.AsEnumerable<float>().ToArray();
             Assert.Equal(expected[i].Length, actual.Length);
@@ -72,4 +72,12 @@ internal static class OnnxRuntimeComparison
 
         return path;
     }
+
+    /// <summary>A map's dims after the batch, as the network's rank writes them: [C, L], [C, H, W] or [C, D, H, W].</summary>
+    private static int[] Dims(Network network, FeatureShape shape) => network.SpatialRank switch
+    {
+        1 => [shape.Channels, shape.Width],
+        3 => [shape.Channels, shape.Depth, shape.Height, shape.Width],
+        _ => [shape.Channels, shape.Height, shape.Width],
+    };
 }

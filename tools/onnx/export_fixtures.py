@@ -171,16 +171,23 @@ class ConvNextVariant(nn.Module):
 
 
 def count_macs(model, x):
-    """Multiply-accumulates of Conv2d, ConvTranspose2d and Linear, by forward hooks (independent of InfoField):
-    a convolution's output elements times (C_in / groups) k_h k_w; a transposed convolution's input elements times
-    (C_out / groups) k_h k_w (as fvcore counts it); a linear layer's output elements times its input features."""
+    """Multiply-accumulates of Conv2d, Conv3d, ConvTranspose2d and Linear, by forward hooks (independent of InfoField):
+    a convolution's output elements times (C_in / groups) times its kernel's taps (k_h k_w, or k_d k_h k_w); a
+    transposed convolution's input elements times (C_out / groups) k_h k_w (as fvcore counts it); a linear layer's
+    output elements times its input features."""
     total = [0]
 
+    def taps(m):
+        count = 1
+        for k in m.kernel_size:
+            count *= k
+        return count
+
     def conv(m, inputs, output):
-        total[0] += output[0].numel() * (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
+        total[0] += output[0].numel() * (m.in_channels // m.groups) * taps(m)
 
     def transposed(m, inputs, output):
-        total[0] += inputs[0][0].numel() * (m.out_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
+        total[0] += inputs[0][0].numel() * (m.out_channels // m.groups) * taps(m)
 
     def linear(m, inputs, output):
         total[0] += output[0].numel() * m.in_features
@@ -189,7 +196,7 @@ def count_macs(model, x):
     for m in model.modules():
         if isinstance(m, nn.ConvTranspose2d):
             hooks.append(m.register_forward_hook(transposed))
-        elif isinstance(m, nn.Conv2d):
+        elif isinstance(m, (nn.Conv2d, nn.Conv3d)):
             hooks.append(m.register_forward_hook(conv))
         elif isinstance(m, nn.Linear):
             hooks.append(m.register_forward_hook(linear))
@@ -202,7 +209,8 @@ def count_macs(model, x):
 
 # The fixtures whose MACs of Conv2d, ConvTranspose2d and Linear are counted by hooks (macs.txt).
 SEGMENTATION = ["fcn_resnet50", "deeplabv3_mobilenet_v3_large", "deeplabv3_resnet50", "lraspp_mobilenet_v3_large"]
-COUNT_MACS = {f"{model}_opset{opset}" for model in SEGMENTATION for opset in (11, 13, 17)} | {
+VIDEO = ["r3d_18", "mc3_18", "r2plus1d_18"]
+COUNT_MACS = {f"{model}_opset{opset}" for model in SEGMENTATION + VIDEO for opset in (11, 13, 17)} | {
     "convnext_tiny_opset11", "convnext_tiny_opset13", "convnext_tiny_opset17", "convnext_variant"}
 macs = {}
 rows = []
@@ -252,6 +260,13 @@ rows.append(export("convnext_variant", ConvNextVariant(), (1, 3, 32, 32), opset=
 for model in ("deeplabv3_mobilenet_v3_large", "deeplabv3_resnet50", "lraspp_mobilenet_v3_large"):
     for opset in (11, 13, 17):
         rows.append(export(f"{model}_opset{opset}", SegmentationOutput(getattr(tv.segmentation, model)(weights=None, weights_backbone=None)), (1, 3, 128, 128), opset=opset))
+# 3-D networks (issue 23): torchvision's video ResNets (default constructors without weights, 400 Kinetics classes) on
+# 8-frame clips of 56 x 56 to keep the tests fast: R3D-18 (3x3x3 convolutions), MC3-18 (3x3x3 in the stem and the first
+# stage, 1x3x3 after) and R(2+1)D-18 (each 3x3x3 convolution factorized into a 1x3x3 spatial and a 3x1x1 temporal one),
+# at the three opsets; their MACs (Conv3d and Linear) counted by hooks.
+for model in VIDEO:
+    for opset in (11, 13, 17):
+        rows.append(export(f"{model}_opset{opset}", getattr(tv.video, model)(weights=None), (1, 3, 8, 56, 56), opset=opset))
 rows = [row for row in rows if row is not None]
 counts = {}
 params_path = os.path.join(out, "params.txt")
@@ -277,7 +292,7 @@ for name, value in macs.items():
     if value is not None:
         counted[name] = value
 with open(macs_path, "w") as f:
-    f.write("# model torch_macs (multiply-accumulates of Conv2d, ConvTranspose2d and Linear, counted by forward hooks)\n")
+    f.write("# model torch_macs (multiply-accumulates of Conv2d, Conv3d, ConvTranspose2d and Linear, counted by forward hooks)\n")
     for name, value in counted.items():
         f.write(f"{name} {value}\n")
 for name, params, size in rows:

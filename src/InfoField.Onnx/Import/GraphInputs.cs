@@ -106,9 +106,9 @@ internal sealed record GraphInputs(OnnxValueInfo Input, FeatureShape Shape, int 
     private static (FeatureShape Shape, int Rank) InputShape(OnnxValueInfo input)
     {
         var dims = input.Shape;
-        if (dims is null || dims.Count is < 3 or > 4)
+        if (dims is null || dims.Count is < 3 or > 5)
         {
-            throw new OnnxReadException($"the input '{input.Name}' has shape {(dims is null ? "no shape" : Describe(input))}; InfoField reads N x C x H x W images or N x C x L signals");
+            throw new OnnxReadException($"the input '{input.Name}' has shape {(dims is null ? "no shape" : Describe(input))}; InfoField reads N x C x H x W images, N x C x L signals or N x C x D x H x W volumes");
         }
 
         var sizes = new int[dims.Count - 1];
@@ -122,6 +122,11 @@ internal sealed record GraphInputs(OnnxValueInfo Input, FeatureShape Shape, int 
             sizes[i - 1] = (int)dims[i].Value!.Value;
         }
 
-        return sizes.Length == 3 ? (new FeatureShape(sizes[0], sizes[1], sizes[2]), 2) : (new FeatureShape(sizes[0], 1, sizes[1]), 1);
+        return sizes.Length switch
+        {
+            4 => (FeatureShape.Volume3d(sizes[0], sizes[1], sizes[2], sizes[3]), 3),
+            3 => (new FeatureShape(sizes[0], sizes[1], sizes[2]), 2),
+            _ => (new FeatureShape(sizes[0], 1, sizes[1]), 1),
+        };
     }
 }

@@ -74,7 +74,7 @@ internal sealed class ImportGraph
     /// <summary>The dims of a view, or null for a feature map.</summary>
     public long[]? View(int tensor) => _views[tensor];
 
-    /// <summary>The dims of <paramref name="tensor"/> with batch 1: [1, C, H, W] (or [1, C, L]) for a feature map, its own for a view.</summary>
+    /// <summary>The dims of <paramref name="tensor"/> with batch 1: [1, C, H, W] (or [1, C, L], [1, C, D, H, W]) for a feature map, its own for a view.</summary>
     public long[] Dims(int tensor)
     {
         if (_views[tensor] is { } view)
@@ -83,7 +83,12 @@ internal sealed class ImportGraph
         }
 
         FeatureShape shape = _shapes[tensor];
-        return Rank == 2 ? [1, shape.Channels, shape.Height, shape.Width] : [1, shape.Channels, shape.Width];
+        return Rank switch
+        {
+            3 => [1, shape.Channels, shape.Depth, shape.Height, shape.Width],
+            2 => [1, shape.Channels, shape.Height, shape.Width],
+            _ => [1, shape.Channels, shape.Width],
+        };
     }
 
     /// <summary>The node making <paramref name="tensor"/>, or null for the input.</summary>

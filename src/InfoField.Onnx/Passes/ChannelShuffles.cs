@@ -25,7 +25,12 @@ internal static class ChannelShuffles
             }
 
             FeatureShape shape = graph.Shape(x);
-            long[] expected = graph.Rank == 2 ? [shape.Height, shape.Width] : [shape.Width];
+            long[] expected = graph.Rank switch
+            {
+                3 => [shape.Depth, shape.Height, shape.Width],
+                2 => [shape.Height, shape.Width],
+                _ => [shape.Width],
+            };
             if (g * perGroup == shape.Channels && c == shape.Channels && resolution.SequenceEqual(expected) && groupedResolution.SequenceEqual(expected))
             {
                 back.Step = new OpStep(new ChannelShuffle((int)g));

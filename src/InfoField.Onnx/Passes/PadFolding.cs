@@ -47,9 +47,9 @@ internal static class PadFolding
 
     private static Pair Sum(ImportNode reader, Pair a, Pair b)
     {
-        long h = (long)a.H + b.H, w = (long)a.W + b.W;
-        return h <= Limits.MaxExtent && w <= Limits.MaxExtent
-            ? new Pair((int)h, (int)w)
-            : throw new OnnxReadException($"{reader.Source}: its padding with the Pad before it is {h}x{w}, more than the limit of {Limits.MaxExtent:N0} per axis");
+        long h = (long)a.H + b.H, w = (long)a.W + b.W, d = (long)a.D + b.D;
+        return h <= Limits.MaxExtent && w <= Limits.MaxExtent && d <= Limits.MaxExtent
+            ? new Pair((int)h, (int)w) { D = (int)d }
+            : throw new OnnxReadException($"{reader.Source}: its padding with the Pad before it is {(a.HasDepth || b.HasDepth ? $"{d}x" : "")}{h}x{w}, more than the limit of {Limits.MaxExtent:N0} per axis");
     }
 }

@@ -152,7 +152,7 @@ internal static class ChannelReaders
 
         long[] windows = node.Integers(1, OnnxLimits.MaxConstantValues);
         FeatureShape shape = node.Shape(x);
-        var gathered = new FeatureShape(windows.Length, shape.Height, shape.Width);
+        FeatureShape gathered = shape.WithChannels(windows.Length);
         int tensor = node.Importer.AddPending(node, new GatherStep(windows, node.Importer.Doc(node.Node)), [x.Index], gathered);
         node.SetOutput(0, new FlatTensor(tensor));
     }

@@ -152,7 +152,7 @@ internal static class ChannelsLast
 
         FeatureShape shape = node.Importer.Graph.Shape(x.Tensor);
         var form = new ConvolutionForm(weight[1], Pair.Square(1), Pair.Square(1), Pair.Square(0), Pair.Square(1), 1, false);
-        int conv = node.Importer.AddPending(node, new ConvStep(form), [x.Tensor], new FeatureShape(weight[1], shape.Height, shape.Width));
+        int conv = node.Importer.AddPending(node, new ConvStep(form), [x.Tensor], shape.WithChannels(weight[1]));
         Bind(node, x, conv);
         return true;
     }

@@ -23,7 +23,7 @@ internal static class ConvolutionAttributes
             throw node.Fail($"has kernel_shape [{string.Join(", ", declared)}] but its weight's kernel is [{string.Join(", ", weight[2..])}]");
         }
 
-        Pair kernel = node.SpatialRank == 2 ? new Pair(weight[2], weight[3]) : new Pair(1, weight[2]);
+        Pair kernel = node.PerAxis(weight[2..]);
         return (kernel, node.Axes("strides", 1), node.Axes("dilations", 1));
     }
 }

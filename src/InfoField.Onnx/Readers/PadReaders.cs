@@ -41,12 +41,13 @@ internal static class PadReaders
         Pair padding = node.SymmetricPadding([.. amounts[2..axes]], [.. amounts[(axes + 2)..]]);
         FeatureShape shape = node.Shape(x);
         long height = shape.Height + (2L * padding.H), width = shape.Width + (2L * padding.W);
-        if (height > Limits.MaxExtent || width > Limits.MaxExtent)
+        long depth = shape.HasDepth ? shape.Depth + (2L * padding.D) : 0;
+        if (height > Limits.MaxExtent || width > Limits.MaxExtent || depth > Limits.MaxExtent)
         {
-            throw node.Fail($"pads a {shape} tensor to {height}x{width}, more than the limit of {Limits.MaxExtent:N0} per axis");
+            throw node.Fail($"pads a {shape} tensor to {(shape.HasDepth ? $"{depth}x" : "")}{height}x{width}, more than the limit of {Limits.MaxExtent:N0} per axis");
         }
 
-        var padded = new FeatureShape(shape.Channels, (int)height, (int)width);
+        FeatureShape padded = shape with { Height = (int)height, Width = (int)width, Depth = (int)depth };
         node.SetOutput(0, new FlatTensor(node.Importer.AddPending(node, new PadStep(padding), [x.Index], padded)));
     }
 }

@@ -31,11 +31,10 @@ internal static class PoolingReaders
             throw node.Fail("dilated pooling is not supported");
         }
 
-        Pair kernel = rank == 2
-            ? new Pair(node.Narrow("kernel_shape", kernelShape[0], 1), node.Narrow("kernel_shape", kernelShape[1], 1))
-            : new Pair(1, node.Narrow("kernel_shape", kernelShape[0], 1));
+        Pair kernel = node.PerAxis([.. kernelShape.Select(k => node.Narrow("kernel_shape", k, 1))]);
         Pair stride = node.Axes("strides", 1);
-        Pair padding = node.Padding(node.Shape(x), kernel, stride, Pair.Square(1));
+        Pair padding = node.Padding(node.Shape(x), kernel, stride, rank == 3 ? Pair.Cube(1) : Pair.Square(1));
+
         PoolKind kind = node.OpType == "MaxPool" ? PoolKind.Max : PoolKind.Average;
         node.SetOutput(0, node.Add(new Pooling(kind, kernel, stride, padding, node.Int("ceil_mode", 0) != 0), x));
     }
@@ -55,7 +54,7 @@ internal static class PoolingReaders
         }
 
         long[] normalized = [.. axes.Select(a => a < 0 ? a + rank + 2 : a).Order()];
-        long[] spatial = rank == 2 ? [2, 3] : [2];
+        long[] spatial = [.. Enumerable.Range(2, rank).Select(axis => (long)axis)];
         if (!normalized.SequenceEqual(spatial))
         {
             throw node.Fail($"reduces over axes [{string.Join(", ", axes)}]; InfoField reads ReduceMean over the spatial axes ({string.Join(", ", spatial)}) as global average pooling");

@@ -12,13 +12,13 @@ internal static class ReaderRules
             ? (int)value
             : throw node.Fail(string.Create(CultureInfo.InvariantCulture, $"{what} {value} is out of range (expected {minimum} to {int.MaxValue:N0})"));
 
-    /// <summary>A per-axis attribute (strides, dilations) as a pair, <paramref name="fallback"/> on both axes when absent; values at least 1.</summary>
+    /// <summary>A per-axis attribute (strides, dilations) as a pair, <paramref name="fallback"/> on every axis when absent; values at least 1.</summary>
     public static Pair Axes(this OnnxNodeContext node, string name, int fallback)
     {
         long[]? values = node.Ints(name);
         if (values is null)
         {
-            return Pair.Square(fallback);
+            return node.SpatialRank == 3 ? Pair.Cube(fallback) : Pair.Square(fallback);
         }
 
         int rank = node.SpatialRank;
@@ -27,8 +27,35 @@ internal static class ReaderRules
             throw node.Fail($"has {values.Length} {name} for {rank} spatial axes");
         }
 
-        return rank == 2 ? new Pair(node.Narrow(name, values[0], 1), node.Narrow(name, values[1], 1)) : new Pair(1, node.Narrow(name, values[0], 1));
+        return node.PerAxis([.. values.Select(value => node.Narrow(name, value, 1))]);
     }
+
+    /// <summary>
+    /// Values given per spatial axis in ONNX's order (depth, height, width in a 3-D network; height, width in 2-D; the
+    /// length in 1-D) as a pair; <paramref name="heightInOneD"/> along a 1-D network's unused height (1, or 0 for padding).
+    /// </summary>
+    public static Pair PerAxis(this OnnxNodeContext node, IReadOnlyList<int> values, int heightInOneD = 1) => node.SpatialRank switch
+    {
+        3 => Pair.Of3d(values[0], values[1], values[2]),
+        2 => new Pair(values[0], values[1]),
+        _ => new Pair(heightInOneD, values[0]),
+    };
+
+    /// <summary>The lengths of <paramref name="shape"/> per spatial axis in ONNX's order (depth, height, width; height, width; the length).</summary>
+    public static int[] Lengths(this OnnxNodeContext node, FeatureShape shape) => node.SpatialRank switch
+    {
+        3 => [shape.Depth, shape.Height, shape.Width],
+        2 => [shape.Height, shape.Width],
+        _ => [shape.Width],
+    };
+
+    /// <summary>A pair's values per spatial axis in ONNX's order (the inverse of <see cref="PerAxis"/>).</summary>
+    public static int[] Values(this OnnxNodeContext node, Pair pair, int absent) => node.SpatialRank switch
+    {
+        3 => [pair.DepthOr(absent), pair.H, pair.W],
+        2 => [pair.H, pair.W],
+        _ => [pair.W],
+    };
 
     /// <summary>The padding of a Conv or pooling node from its pads or auto_pad, symmetric per axis.</summary>
     public static Pair Padding(this OnnxNodeContext node, FeatureShape input, Pair kernel, Pair stride, Pair dilation)
@@ -56,7 +83,8 @@ internal static class ReaderRules
                         : throw node.Fail($"auto_pad {autoPad} pads {total} pixels along an axis, unequally on its two sides; InfoField pads both sides equally (export with explicit symmetric pads)");
                 }
 
-                return new Pair(rank == 2 ? Same(input.Height, kernel.H, stride.H, dilation.H) : 0, Same(input.Width, kernel.W, stride.W, dilation.W));
+                int[] lengths = node.Lengths(input), k = node.Values(kernel, 1), s = node.Values(stride, 1), d = node.Values(dilation, 1);
+                return node.PerAxis([.. Enumerable.Range(0, rank).Select(a => Same(lengths[a], k[a], s[a], d[a]))], heightInOneD: 0);
             default:
                 throw node.Fail($"has auto_pad '{autoPad}'; expected NOTSET, VALID, SAME_UPPER or SAME_LOWER");
         }
@@ -70,7 +98,7 @@ internal static class ReaderRules
             throw node.Fail($"pads asymmetrically (begin [{string.Join(", ", begin)}], end [{string.Join(", ", end)}]); InfoField pads both sides of an axis equally (export with symmetric padding)");
         }
 
-        return node.SpatialRank == 2 ? new Pair(node.Narrow("pads", begin[0]), node.Narrow("pads", begin[1])) : new Pair(0, node.Narrow("pads", begin[0]));
+        return node.PerAxis([.. begin.Select(amount => node.Narrow("pads", amount))], heightInOneD: 0);
     }
 
     /// <summary>Checks that <paramref name="axis"/> (negative counts from the end) is the channel axis.</summary>

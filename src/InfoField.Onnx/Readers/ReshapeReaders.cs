@@ -52,9 +52,12 @@ internal static class ReshapeReaders
 
         bool featureDims = resolved.Length == graph.Rank + 2 && resolved[0] == 1 && resolved.Skip(1).All(d => d <= Limits.MaxExtent);
         int tensor = featureDims
-            ? node.Importer.AddPending(node, new ReshapeStep(resolved), [x], graph.Rank == 2
-                ? new FeatureShape((int)resolved[1], (int)resolved[2], (int)resolved[3])
-                : new FeatureShape((int)resolved[1], 1, (int)resolved[2]))
+            ? node.Importer.AddPending(node, new ReshapeStep(resolved), [x], graph.Rank switch
+            {
+                3 => FeatureShape.Volume3d((int)resolved[1], (int)resolved[2], (int)resolved[3], (int)resolved[4]),
+                2 => new FeatureShape((int)resolved[1], (int)resolved[2], (int)resolved[3]),
+                _ => new FeatureShape((int)resolved[1], 1, (int)resolved[2]),
+            })
             : node.Importer.AddPending(node, new ReshapeStep(resolved), [x], shape, resolved);
         node.SetOutput(0, new FlatTensor(tensor));
     }

@@ -53,14 +53,14 @@ internal static class ResizeReaders
             _ => throw node.Fail($"resizes by '{modeName}' interpolation; InfoField reads nearest and linear"),
         };
 
-        int[] lengths = rank == 2 ? [input.Height, input.Width] : [input.Width];
+        int[] lengths = node.Lengths(input);
         int[] output = new int[rank];
         int[]? factors = null;
         if (sizes is not null && scales is null)
         {
             if (sizes.Length != rank + 2 || sizes[1] != input.Channels)
             {
-                throw node.Fail($"has sizes [{string.Join(", ", sizes)}]; expected [N, {input.Channels}, {(rank == 2 ? "H, W" : "L")}] (resizing the spatial axes only)");
+                throw node.Fail($"has sizes [{string.Join(", ", sizes)}]; expected [N, {input.Channels}, {rank switch { 3 => "D, H, W", 2 => "H, W", _ => "L" }}] (resizing the spatial axes only)");
             }
 
             for (int a = 0; a < rank; a++)
@@ -72,7 +72,7 @@ internal static class ResizeReaders
         {
             if (scales.Length != rank + 2 || scales[0] != 1 || scales[1] != 1)
             {
-                throw node.Fail($"has scales [{string.Join(", ", scales.Select(s => s.ToString(CultureInfo.InvariantCulture)))}]; expected [1, 1, {(rank == 2 ? "s_h, s_w" : "s")}] (resizing the spatial axes only)");
+                throw node.Fail($"has scales [{string.Join(", ", scales.Select(s => s.ToString(CultureInfo.InvariantCulture)))}]; expected [1, 1, {rank switch { 3 => "s_d, s_h, s_w", 2 => "s_h, s_w", _ => "s" }}] (resizing the spatial axes only)");
             }
 
             factors = new int[rank];
@@ -120,8 +120,8 @@ internal static class ResizeReaders
             throw node.Fail($"resizes by nearest with {coordinates} coordinates rounded by '{nearestMode}'; InfoField reads nearest as PyTorch writes it (asymmetric, floor)");
         }
 
-        Pair? scale = factors is null ? null : rank == 2 ? new Pair(factors[0], factors[1]) : new Pair(1, factors[0]);
-        Pair? size = factors is null ? rank == 2 ? new Pair(output[0], output[1]) : new Pair(1, output[0]) : null;
+        Pair? scale = factors is null ? null : node.PerAxis(factors);
+        Pair? size = factors is null ? node.PerAxis(output) : null;
         var op = new Resize(mode, scale, size, mode == ResizeMode.Nearest ? ResizeCoordinates.Asymmetric : transform);
         FeatureShape shape = op.TryOutputShape(input).OrThrow(broken => node.Fail($"read as 'resize': {broken.Message}"));
         node.SetOutput(0, node.Add(op, x));

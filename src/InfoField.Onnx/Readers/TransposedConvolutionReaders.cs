@@ -56,8 +56,8 @@ internal static class TransposedConvolutionReaders
             added[a] = node.Narrow("output_padding", begin[a] - end + extra[a]);
         }
 
-        Pair padding = rank == 2 ? new Pair(begin[0], begin[1]) : new Pair(0, begin[0]);
-        Pair outputPadding = rank == 2 ? new Pair(added[0], added[1]) : new Pair(0, added[0]);
+        Pair padding = node.PerAxis(begin, heightInOneD: 0);
+        Pair outputPadding = node.PerAxis(added, heightInOneD: 0);
         bool bias = node.Has(2);
         if (bias)
         {

@@ -120,12 +120,13 @@ internal static class PoolingKinds
         }
 
         FeatureShape shape = w.Shape;
-        if (shape.Height % a.Output.H != 0 || shape.Width % a.Output.W != 0)
+        FeatureShape output = a.OutputShape(shape);
+        if (shape.Height % output.Height != 0 || shape.Width % output.Width != 0 || (shape.HasDepth && shape.Depth % output.Depth != 0))
         {
-            throw new InfoFieldException($"{w.NetworkName}: adaptive pooling from {shape.Resolution} to {a.Output} has no ONNX form: the output must divide the input");
+            throw new InfoFieldException($"{w.NetworkName}: adaptive pooling from {shape.Resolution} to {output.Resolution} has no ONNX form: the output must divide the input");
         }
 
-        var kernel = new Pair(shape.Height / a.Output.H, shape.Width / a.Output.W);
+        var kernel = new Pair(shape.Height / output.Height, shape.Width / output.Width) { D = shape.HasDepth ? shape.Depth / output.Depth : 0 };
         return w.Node(max ? "MaxPool" : "AveragePool", [w.Input], w.Spatial("kernel_shape", kernel), w.Spatial("strides", kernel));
     }
 }

@@ -86,10 +86,9 @@ internal static class ResizeKinds
             return w.Node("Resize", [w.Input, string.Empty, name], [.. attributes]);
         }
 
-        Pair size = r.Size!.Value;
         string shape = w.Node("Shape", [w.Input]);
         string leading = w.Node("Slice", [shape, w.Constant("start", [0]), w.Constant("end", [2])]);
-        string sizes = w.Node("Concat", [leading, w.Constant("size", w.Axes(size))], Int("axis", 0));
+        string sizes = w.Node("Concat", [leading, w.Constant("size", w.Resolution(r.OutputShape(w.Shape)))], Int("axis", 0));
         return w.Node("Resize", [w.Input, string.Empty, string.Empty, sizes], [.. attributes]);
     }
 

@@ -61,15 +61,17 @@ public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
     private static string Onnx(LayerNorm op, OnnxOpWriter w)
     {
         int channels = w.Shape.Channels;
-        if (w.Shape.Height == 1 && w.Shape.Width == 1)
+        if (w.Shape.IsFlat)
         {
             using Tensor scale = w.State("weight").reshape(w.PerChannel(channels));
             using Tensor shift = w.State("bias").reshape(w.PerChannel(channels));
             return w.Node("LayerNormalization", [w.Input, w.Initializer(w.Prefix + "weight", scale), w.Initializer(w.Prefix + "bias", shift)], Int("axis", 1), Float("epsilon", op.Eps));
         }
 
-        string last = w.Node("Transpose", [w.Input], w.SpatialRank == 1 ? Ints("perm", 0, 2, 1) : Ints("perm", 0, 2, 3, 1));
+        // Channels last and back: (0, 2, .., n + 1, 1), then (0, n + 1, 1, .., n) for n spatial axes.
+        int n = w.SpatialRank;
+        string last = w.Node("Transpose", [w.Input], Ints("perm", [0, .. Enumerable.Range(2, n).Select(axis => (long)axis), 1]));
         string normalized = w.Node("LayerNormalization", [last, w.Weight("weight"), w.Weight("bias")], Int("axis", -1), Float("epsilon", op.Eps));
-        return w.Node("Transpose", [normalized], w.SpatialRank == 1 ? Ints("perm", 0, 2, 1) : Ints("perm", 0, 3, 1, 2));
+        return w.Node("Transpose", [normalized], Ints("perm", [0, n + 1, .. Enumerable.Range(1, n).Select(axis => (long)axis)]));
     }
 }

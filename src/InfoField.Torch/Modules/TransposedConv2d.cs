@@ -131,15 +131,15 @@ public sealed class TransposedConv2d : nn.Module<Tensor, Tensor>
     /// </summary>
     private static string Onnx(TransposedConvolution t, OnnxOpWriter w)
     {
-        int endH = Math.Max(0, t.Padding.H - t.OutputPadding.H), endW = Math.Max(0, t.Padding.W - t.OutputPadding.W);
-        int extraH = Math.Max(0, t.OutputPadding.H - t.Padding.H), extraW = Math.Max(0, t.OutputPadding.W - t.Padding.W);
+        int endH = Math.Max(0, t.Padding.H - t.OutputPadding.H), endW = Math.Max(0, t.Padding.W - t.OutputPadding.W), endD = Math.Max(0, t.Padding.D - t.OutputPadding.D);
+        int extraH = Math.Max(0, t.OutputPadding.H - t.Padding.H), extraW = Math.Max(0, t.OutputPadding.W - t.Padding.W), extraD = Math.Max(0, t.OutputPadding.D - t.Padding.D);
         return w.Node(
             "ConvTranspose",
             t.Bias ? [w.Input, w.Weight("weight"), w.Weight("bias")] : [w.Input, w.Weight("weight")],
             w.Spatial("kernel_shape", t.Kernel),
             w.Spatial("strides", t.Stride),
-            w.Pads(t.Padding, new Pair(endH, endW)),
-            w.Spatial("output_padding", new Pair(extraH, extraW)),
+            w.Pads(t.Padding, new Pair(endH, endW) { D = endD }),
+            w.Spatial("output_padding", new Pair(extraH, extraW) { D = extraD }),
             w.Spatial("dilations", t.Dilation),
             Int("group", t.Groups));
     }

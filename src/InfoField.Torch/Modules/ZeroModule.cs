@@ -71,7 +71,7 @@ public sealed class ZeroModule : nn.Module<Tensor, Tensor>
             throw new InfoFieldException($"{w.NetworkName}: the zero op with {channels} output channels from {w.Shape.Channels} has no ONNX form here (only zeros of the input's channels, as x * 0)");
         }
 
-        string kept = z.Stride == new Pair(1, 1)
+        string kept = z.Stride.H == 1 && z.Stride.W == 1 && z.Stride.DepthOr(1) == 1
             ? w.Input
             : w.SpatialRank == 1
                 ? w.Node("Slice", [w.Input, w.Constant("starts", [0]), w.Constant("ends", [long.MaxValue]), w.Constant("axes", [2]), w.Constant("steps", [z.Stride.W])])

@@ -110,10 +110,7 @@ public static class OnnxExport
         public GraphProto Write()
         {
             FeatureShape input = _network.Input;
-            bool signal = _network.SpatialRank == 1;
-            _graph.Input.Add(signal
-                ? Value(InputName, "N", input.Channels, input.Width)
-                : Value(InputName, "N", input.Channels, input.Height, input.Width));
+            _graph.Input.Add(Value(InputName, "N", [input.Channels, .. _writer.Resolution(input)]));
             string current = InputName;
             var taps = new Dictionary<(int Stage, int Unit), string>();
 
@@ -157,7 +154,7 @@ public static class OnnxExport
             _graph.Node.Add(new NodeProto { OpType = "Identity", Name = name, Input = { tensor }, Output = { name } });
             _graph.Output.Add(shape.IsFlat
                 ? Value(name, "N", shape.Channels)
-                : _network.SpatialRank == 1 ? Value(name, "N", shape.Channels, shape.Width) : Value(name, "N", shape.Channels, shape.Height, shape.Width));
+                : Value(name, "N", [shape.Channels, .. _writer.Resolution(shape)]));
         }
 
         private string Chain(IReadOnlyList<Op> ops, FeatureShape shape, string current, string prefix)
@@ -188,11 +185,11 @@ public static class OnnxExport
         /// <summary>Writes one single-input op reading <paramref name="x"/> of shape <paramref name="shape"/>; its weights are the state entries under <paramref name="prefix"/>.</summary>
         private string Layer(Op op, FeatureShape shape, string x, string prefix) => _forms.Write(op, _writer.At([x], [shape], prefix));
 
-        private static ValueInfoProto Value(string name, string batch, params int[] dims)
+        private static ValueInfoProto Value(string name, string batch, params long[] dims)
         {
             var shape = new TensorShapeProto();
             shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = batch });
-            foreach (int dim in dims)
+            foreach (long dim in dims)
             {
                 shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = dim });
             }

@@ -56,23 +56,34 @@ public sealed class OnnxOpWriter
     /// </summary>
     public int SpatialRank { get; }
 
-    /// <summary>The values of <paramref name="value"/> along the written spatial axes: <c>[H, W]</c>, or <c>[W]</c> for signals.</summary>
-    public long[] Axes(Pair value) => SpatialRank == 1 ? [value.W] : [value.H, value.W];
+    /// <summary>
+    /// The values of <paramref name="value"/> along the written spatial axes: <c>[H, W]</c>, <c>[W]</c> for signals,
+    /// <c>[D, H, W]</c> for volumes (a pair without a depth part: 1 along the depth, a kernel's, stride's or scale's identity).
+    /// </summary>
+    public long[] Axes(Pair value) => Axes(value, 1);
 
-    /// <summary>The sizes of <paramref name="shape"/>'s written spatial axes: <c>[H, W]</c>, or <c>[L]</c> for signals.</summary>
-    public long[] Resolution(FeatureShape shape) => Axes(new Pair(shape.Height, shape.Width));
+    /// <summary>As <see cref="Axes(Pair)"/>, with <paramref name="absent"/> along a volume's depth for a pair without a depth part (0 for paddings).</summary>
+    public long[] Axes(Pair value, int absent) => SpatialRank switch
+    {
+        1 => [value.W],
+        3 => [value.DepthOr(absent), value.H, value.W],
+        _ => [value.H, value.W],
+    };
 
-    /// <summary>An ints attribute with one value per written spatial axis (kernel_shape, strides, dilations, ...).</summary>
-    public AttributeProto Spatial(string name, Pair value) => Ints(name, Axes(value));
+    /// <summary>The sizes of <paramref name="shape"/>'s written spatial axes: <c>[H, W]</c>, <c>[L]</c> for signals, <c>[D, H, W]</c> for volumes.</summary>
+    public long[] Resolution(FeatureShape shape) => Axes(new Pair(shape.Height, shape.Width) { D = shape.Depth });
+
+    /// <summary>An ints attribute with one value per written spatial axis (kernel_shape, strides, dilations, output_padding, ...).</summary>
+    public AttributeProto Spatial(string name, Pair value) => Ints(name, Axes(value, name == "output_padding" ? 0 : 1));
 
     /// <summary>The <c>pads</c> attribute: the padding at the start of every written spatial axis, then at the end.</summary>
-    public AttributeProto Pads(Pair begin, Pair end) => Ints("pads", [.. Axes(begin), .. Axes(end)]);
+    public AttributeProto Pads(Pair begin, Pair end) => Ints("pads", [.. Axes(begin, 0), .. Axes(end, 0)]);
 
     /// <summary>
-    /// The shape of a per-channel tensor that broadcasts over the written spatial axes: <c>[C, 1, 1]</c>, or <c>[C, 1]</c>
-    /// for signals.
+    /// The shape of a per-channel tensor that broadcasts over the written spatial axes: <c>[C, 1, 1]</c>, <c>[C, 1]</c>
+    /// for signals, <c>[C, 1, 1, 1]</c> for volumes.
     /// </summary>
-    public long[] PerChannel(int channels) => SpatialRank == 1 ? [channels, 1] : [channels, 1, 1];
+    public long[] PerChannel(int channels) => [channels, .. Enumerable.Repeat(1L, SpatialRank)];
 
     /// <summary>Adds a node of <paramref name="opType"/> (default domain) reading <paramref name="inputs"/>; returns its output tensor.</summary>
     public string Node(string opType, IReadOnlyList<string> inputs, params AttributeProto[] attributes) => Node(opType, inputs, null, attributes);

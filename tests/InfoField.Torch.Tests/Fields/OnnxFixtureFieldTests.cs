@@ -82,7 +82,7 @@ internal static class OnnxFixtureFields
         from unit in stage.Units
         select string.Create(
             CultureInfo.InvariantCulture,
-            $"{fixture}\t{stage.Index}\t{unit.Index}\t{unit.Name}\t{unit.Literal.IfH}\t{unit.Literal.IfHMin}\t{unit.Literal.IfW}\t{unit.Literal.IfWMin}\t{unit.Literal.IfC}\t{unit.Literal.IfCMean:0.###}\t{unit.Literal.IfCMax}\t{unit.Literal.If}\t{unit.Local.If}");
+            $"{fixture}\t{stage.Index}\t{unit.Index}\t{unit.Name}\t{unit.Literal.IfH}\t{unit.Literal.IfHMin}\t{unit.Literal.IfW}\t{unit.Literal.IfWMin}\t{unit.Literal.IfC}\t{unit.Literal.IfCMean:0.###}\t{unit.Literal.IfCMax}\t{unit.Literal.If}\t{unit.Local.If}{(unit.OutputShape.HasDepth ? $"\t{unit.Literal.IfD}\t{unit.Literal.IfDMin}" : "")}");
 }
 
 /// <summary>A theory that runs only with INFOFIELD_FIXTURE_GRADIENTS=1 (minutes of CPU), and says so when skipped.</summary>
