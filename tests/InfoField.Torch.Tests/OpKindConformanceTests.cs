@@ -188,9 +188,10 @@ public sealed class OpKindConformanceTests : IDisposable
     /// <summary>
     /// The same samples made 3-D (<see cref="InAVolume(Sample)"/>: a depth equal to the height, every window's depth part
     /// its height part) read back from their spec exactly, and build TorchSharp modules (Conv3d, the 3-D poolings,
-    /// BatchNorm3d, ...) that compute Core's output shape with Core's parameter count, whose ONNX form (N x C x D x H x W
-    /// throughout) ONNX Runtime computes as TorchSharp does and imports back to the same ops and costs; the kinds without
-    /// a 3-D module refuse with one line that says why (<see cref="NoVolumeModule"/>).
+    /// BatchNorm3d, ...) that compute Core's output shape with Core's parameter count and trace back to the same ops
+    /// (<c>TraceOptions.SpatialRank</c> 3), whose ONNX form (N x C x D x H x W
+    /// throughout) ONNX Runtime computes as TorchSharp does and imports back to the same ops and costs: every kind has a
+    /// 3-D module and ONNX form.
     /// </summary>
     [Theory]
     [MemberData(nameof(Kinds))]
@@ -205,20 +206,17 @@ public sealed class OpKindConformanceTests : IDisposable
         Assert.True(sample.Input.HasDepth || sample.Input.IsFlat);
 
         using var scope = NewDisposeScope();
-        if (NoVolumeModule.TryGetValue(type, out string? why))
-        {
-            var refused = Assert.ThrowsAny<InfoFieldException>(() => ModuleBuilder.Build(network));
-            Assert.Contains(why, refused.Message, StringComparison.Ordinal);
-            Assert.DoesNotContain('\n', refused.Message);
-            return;
-        }
-
         using (NetworkModule module = ModuleBuilder.Build(network))
         {
             module.eval();
             using Tensor y = module.call(randn([2, network.Input.Channels, network.Input.Depth, network.Input.Height, network.Input.Width]));
             Assert.Equal([2L, network.Layout.Output.Channels], y.shape);
             Assert.Equal(CostModel.Of(network).Total.Parameters, module.parameters().Sum(p => p.numel()));
+
+            Network traced = module.ToArchitecture(network.Input, new Tracing.TraceOptions(SpatialRank: 3));
+            Assert.Equal(3, traced.SpatialRank);
+            Assert.Equal(Flat(network), Flat(traced));
+            Assert.Equal(CostModel.Of(network).Total, CostModel.Of(traced).Total);
         }
 
         ExportRunAndImport(type, sample);
@@ -379,53 +377,15 @@ public sealed class OpKindConformanceTests : IDisposable
         };
     }
 
-    /// <summary>The kinds whose TorchSharp module does not run on a 3-D network's (N, C, D, H, W) tensors: what their refusal says.</summary>
-    private static readonly Dictionary<string, string> NoVolumeModule = new()
+    /// <summary><paramref name="sample"/> as a 3-D network (<see cref="VolumeConversion"/>).</summary>
+    private static Sample InAVolume(Sample sample) => sample with
     {
-        ["rpw"] = "the rolling pointwise kernels read (N, C, H, W) maps",
+        Op = VolumeConversion.Of(sample.Op),
+        Input = sample.Input.IsFlat ? sample.Input : sample.Input with { Depth = sample.Input.Height },
+        Network = VolumeConversion.Of(sample.Network),
+        ImportsAs = sample.ImportsAs is ({ } instead, string why) ? (VolumeConversion.Of(instead), why) : sample.ImportsAs,
+        OnnxNetwork = sample.OnnxNetwork is { } onnx ? VolumeConversion.Of(onnx) : null,
     };
-
-    /// <summary>
-    /// <paramref name="sample"/> as a 3-D network: its input gets a depth equal to its height, and every window op's
-    /// kernel, stride, padding, dilation, scale, size and output a depth part equal to its height part.
-    /// </summary>
-    private static Sample InAVolume(Sample sample)
-    {
-        static Network Convert(Network network) => new(
-            network.Name,
-            network.Input with { Depth = network.Input.Height },
-            [.. network.Stages.Select(stage => new Stage([.. stage.Entry.Select(InAVolume)], [.. stage.Units.Select(unit => unit with { Graph = unit.Graph.Select(InAVolume) })]))],
-            [.. network.Head.Select(InAVolume)],
-            spatialRank: 3);
-
-        return sample with
-        {
-            Op = InAVolume(sample.Op),
-            Input = sample.Input.IsFlat ? sample.Input : sample.Input with { Depth = sample.Input.Height },
-            Network = Convert(sample.Network),
-            ImportsAs = sample.ImportsAs is ({ } instead, string why) ? (InAVolume(instead), why) : sample.ImportsAs,
-            OnnxNetwork = sample.OnnxNetwork is { } onnx ? Convert(onnx) : null,
-        };
-    }
-
-    private static Op InAVolume(Op op)
-    {
-        static Pair Cube(Pair value) => value with { D = value.H };
-        return op switch
-        {
-            Convolution c => c with { Kernel = Cube(c.Kernel), Stride = Cube(c.Stride), Padding = Cube(c.Padding), Dilation = Cube(c.Dilation) },
-            DepthwiseConvolution d => d with { Kernel = Cube(d.Kernel), Stride = Cube(d.Stride), Padding = Cube(d.Padding), Dilation = Cube(d.Dilation) },
-            PointwiseConvolution p => p with { Stride = Cube(p.Stride) },
-            Pooling p => p with { Kernel = Cube(p.Kernel), Stride = Cube(p.Stride), Padding = Cube(p.Padding) },
-            // Global pooling pools the depth too whatever its output says: it is written, and reads back, as output 1.
-            AdaptivePooling a => a.IsGlobal ? a : a with { Output = Cube(a.Output) },
-            Resize r => r with { Scale = r.Scale is Pair scale ? Cube(scale) : null, Size = r.Size is Pair size ? Cube(size) : null },
-            TransposedConvolution t => t with { Kernel = Cube(t.Kernel), Stride = Cube(t.Stride), Padding = Cube(t.Padding), OutputPadding = Cube(t.OutputPadding), Dilation = Cube(t.Dilation) },
-            // An unstrided zero op is x * 0 in ONNX, read back with the stride 1 of every network.
-            Zero z => z.Stride == Pair.Square(1) ? z : z with { Stride = Cube(z.Stride) },
-            _ => op,
-        };
-    }
 
     private static Op OnALine(Op op)
     {

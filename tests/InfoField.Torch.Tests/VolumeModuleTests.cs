@@ -2,6 +2,7 @@ using InfoField.Architecture;
 using InfoField.Costs;
 using InfoField.Spec;
 using InfoField.Torch.Building;
+using InfoField.Torch.Tracing;
 using static TorchSharp.torch;
 
 namespace InfoField.Torch.Tests;
@@ -41,6 +42,7 @@ public class VolumeModuleTests
         """{ "type": "layernorm" }""",
         """{ "type": "layerscale", "init": 0.5 }""",
         """{ "type": "hardswish" }""",
+        """{ "type": "rpw", "out": 6, "groups": 2, "overlap": 0.5 }""",
     ]);
 
     [Theory]
@@ -81,6 +83,36 @@ public class VolumeModuleTests
     }
 
     [Fact]
+    public void A_model_of_volumes_traces_into_a_3d_network()
+    {
+        // TorchSharp's 3-D layers, read with depth parts (a video stem as torchvision's R3D-18 writes it).
+        using var model = nn.Sequential(
+            nn.Conv3d(3, 8, (3, 7, 7), stride: (1, 2, 2), padding: (1, 3, 3), bias: false), nn.BatchNorm3d(8), nn.ReLU(),
+            nn.MaxPool3d((1, 3, 3), (1, 2, 2), (0, 1, 1)),
+            nn.Conv3d(8, 8, (3, 1, 1), padding: (1, 0, 0)), nn.ReLU(),
+            nn.AvgPool3d((2, 2, 2)), nn.Conv3d(8, 16, 1),
+            nn.AdaptiveAvgPool3d(1), nn.Flatten(), nn.Linear(16, 4));
+        FeatureShape input = FeatureShape.Volume3d(3, 8, 32, 32);
+
+        Network network = model.ToArchitecture(input, new TraceOptions(SpatialRank: 3));
+
+        Assert.Equal(3, network.SpatialRank);
+        Assert.Equal(
+            new Op[]
+            {
+                new Architecture.Convolution(8, Pair.Of3d(3, 7, 7), Pair.Of3d(1, 2, 2), Pair.Of3d(1, 3, 3), Pair.Cube(1)), Ops.BatchNorm(), Ops.Relu(),
+                new Pooling(PoolKind.Max, Pair.Of3d(1, 3, 3), Pair.Of3d(1, 2, 2), Pair.Of3d(0, 1, 1)),
+                new Architecture.Convolution(8, Pair.Of3d(3, 1, 1), Pair.Cube(1), Pair.Of3d(1, 0, 0), Pair.Cube(1), Bias: true), Ops.Relu(),
+                new Pooling(PoolKind.Average, Pair.Cube(2), Pair.Cube(2), Pair.Cube(0)),
+                new PointwiseConvolution(16, 1, Pair.Cube(1), Bias: true),
+                Ops.GlobalAvgPool(), new Architecture.Flatten(), new Architecture.Linear(4),
+            },
+            network.Stages.SelectMany(stage => stage.Entry.Concat(stage.Units.SelectMany(unit => unit.Graph.Ops))).Concat(network.Head));
+        Assert.Equal(model.parameters().Sum(p => p.numel()), CostModel.Of(network).Total.Parameters);
+        Assert.Equal(FeatureShape.Volume3d(16, 4, 4, 4), network.Layout.HeadInput);
+    }
+
+    [Fact]
     public void Adaptive_3d_max_pooling_gives_max_poolings_values_where_the_output_divides_the_input()
     {
         using var module = ModuleBuilder.Build(Volume("""{ "type": "adaptivemaxpool", "output": [3, 2, 5] }"""));
@@ -95,7 +127,7 @@ public class VolumeModuleTests
     }
 
     [Theory]
-    [InlineData("""{ "type": "rpw", "out": 4, "groups": 2, "overlap": 0.5 }""", "rpw on a 4x6x8x10 volume has no TorchSharp module")]
+    [InlineData("""{ "type": "avgpool", "kernel": [7, 3, 3], "padding": [3, 1, 1] }""", "avgpool with kernel 7x3x3 on a 4x6x8x10 volume has no TorchSharp module")]
     [InlineData("""{ "type": "zero", "stride": 2 }""", "a strided zero op on a 4x6x8x10 volume has no TorchSharp module")]
     public void Kinds_without_a_3d_module_refuse_with_one_line(string op, string message)
     {

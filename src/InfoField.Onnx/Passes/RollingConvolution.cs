@@ -41,8 +41,8 @@ internal static class RollingConvolution
         long[] indices = gather.Indices;
         int outChannels = form.OutChannels;
         long width = form.Groups > 0 ? indices.LongLength / form.Groups : 0;
-        if (form.Kernel != Pair.Square(1) || form.Groups != outChannels || width < 1 || inputChannels % width != 0 || indices.LongLength != outChannels * width
-            || form.Stride != Pair.Square(1) || form.Padding != Pair.Square(0))
+        if (!IsOne(form.Kernel) || form.Groups != outChannels || width < 1 || inputChannels % width != 0 || indices.LongLength != outChannels * width
+            || !IsOne(form.Stride) || form.Padding != Pair.Square(0))
         {
             throw Fail(conv, $"{Pattern} the Conv is 1x1 with one group per filter and the Gather takes w channels per filter, w dividing the {inputChannels} input channels");
         }
@@ -85,4 +85,7 @@ internal static class RollingConvolution
     }
 
     private static OnnxReadException Fail(ImportNode conv, string what) => new($"{conv.Source}: {what}");
+
+    /// <summary>True for a pair of ones (one along a 3-D network's depth too).</summary>
+    private static bool IsOne(Pair pair) => pair.H == 1 && pair.W == 1 && pair.DepthOr(1) == 1;
 }

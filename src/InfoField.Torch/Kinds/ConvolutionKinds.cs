@@ -41,9 +41,7 @@ internal static class ConvolutionKinds
 
     /// <summary>RPW: <see cref="RollingPointwiseConv2d"/>; in ONNX a Gather of the windows' channels, then a 1x1 Conv with one group per filter.</summary>
     public static TorchOpKind Rolling { get; } = TorchOpKind.Of<RollingPointwiseConvolution>(
-        (r, input) => input.HasDepth
-            ? throw new InfoFieldException($"rpw on a {input} volume has no TorchSharp module: the rolling pointwise kernels read (N, C, H, W) maps; analyse the 3-D network, or use gpw")
-            : new RollingPointwiseConv2d(input.Channels, r.OutChannels, r.Groups, r.Overlap, r.Bias),
+        (r, input) => new RollingPointwiseConv2d(input.Channels, r.OutChannels, r.Groups, r.Overlap, r.Bias),
         RollingForm,
         reluInPlaceAfter: true)
         .Reads<RollingPointwiseConv2d>((rpw, _) => new RollingPointwiseConvolution(rpw.OutChannels, rpw.Groups, rpw.Overlap, rpw.Bias is not null));

@@ -12,7 +12,7 @@ internal static class PoolingKinds
 {
     /// <summary>maxpool and avgpool: <c>MaxPool2d</c>, <c>AvgPool2d</c>; in ONNX MaxPool, AveragePool.</summary>
     public static TorchOpKind Pooling { get; } = TorchOpKind.Of<Pooling>(
-        (p, input) => input.HasDepth ? Pool3d(p)
+        (p, input) => input.HasDepth ? Pool3d(p, input)
         : p.Kind == PoolKind.Max
             ? nn.MaxPool2d((p.Kernel.H, p.Kernel.W), (p.Stride.H, p.Stride.W), (p.Padding.H, p.Padding.W), ceil_mode: p.CeilMode)
             : nn.AvgPool2d((p.Kernel.H, p.Kernel.W), (p.Stride.H, p.Stride.W), (p.Padding.H, p.Padding.W), ceil_mode: p.CeilMode),
@@ -45,12 +45,33 @@ internal static class PoolingKinds
         .Reads<AdaptiveMaxPool2d>((_, call) => new AdaptivePooling(PoolKind.Max, new Pair(call.Output.Height, call.Output.Width)))
         .Reads<AdaptiveAvgPool1d>((pool, _) => new AdaptivePooling(PoolKind.Average, Pair.Line((int)pool.output_size)))
         .Reads<AdaptiveMaxPool1d>((pool, _) => new AdaptivePooling(PoolKind.Max, Pair.Line((int)pool.output_size)))
-        .Reads<AdaptiveAvgPool3d>((_, call) => new AdaptivePooling(PoolKind.Average, Pair.Of3d(call.Output.Depth, call.Output.Height, call.Output.Width)));
+        .Reads<AdaptiveAvgPool3d>((_, call) => Adaptive3dOf(PoolKind.Average, call.Output))
+        .Reads<AdaptiveMaxPool3dModule>((_, call) => Adaptive3dOf(PoolKind.Max, call.Output));
 
-    /// <summary>A 3-D pooling for a volume (a window without a depth part pools each frame alone).</summary>
-    private static nn.Module<Tensor, Tensor> Pool3d(Pooling p) => p.Kind == PoolKind.Max
-        ? nn.MaxPool3d(Triple(p.Kernel, 1), Triple(p.Stride, 1), Triple(p.Padding, 0), ceil_mode: p.CeilMode)
-        : nn.AvgPool3d(Triple(p.Kernel, 1), Triple(p.Stride, 1), Triple(p.Padding, 0), ceil_mode: p.CeilMode);
+    /// <summary>A 3-D adaptive pooling read from the output it gave (global pooling when that is one position).</summary>
+    private static AdaptivePooling Adaptive3dOf(PoolKind kind, FeatureShape output) =>
+        output.IsFlat ? new AdaptivePooling(kind, 1) : new AdaptivePooling(kind, Pair.Of3d(output.Depth, output.Height, output.Width));
+
+    /// <summary>
+    /// A 3-D pooling for a volume (a window without a depth part pools each frame alone). libtorch's 3-D average pooling
+    /// refuses a window larger than the input along an axis, padding or not (its 2-D one allows it): refused here with one
+    /// line instead.
+    /// </summary>
+    private static nn.Module<Tensor, Tensor> Pool3d(Pooling p, FeatureShape input)
+    {
+        if (p.Kind == PoolKind.Average && !Fits3d(p, input))
+        {
+            throw new InfoFieldException($"avgpool with kernel {p.Kernel} on a {input} volume has no TorchSharp module: libtorch's AvgPool3d needs a window no larger than its input along every axis");
+        }
+
+        return p.Kind == PoolKind.Max
+            ? nn.MaxPool3d(Triple(p.Kernel, 1), Triple(p.Stride, 1), Triple(p.Padding, 0), ceil_mode: p.CeilMode)
+            : nn.AvgPool3d(Triple(p.Kernel, 1), Triple(p.Stride, 1), Triple(p.Padding, 0), ceil_mode: p.CeilMode);
+    }
+
+    /// <summary>True when <paramref name="p"/>'s window is no larger than <paramref name="input"/> along every axis (what libtorch's AvgPool3d needs).</summary>
+    internal static bool Fits3d(Pooling p, FeatureShape input) =>
+        p.Kernel.DepthOr(1) <= input.Depth && p.Kernel.H <= input.Height && p.Kernel.W <= input.Width;
 
     /// <summary>3-D adaptive pooling to the op's output for <paramref name="input"/> (global pooling over the depth too).</summary>
     private static nn.Module<Tensor, Tensor> Adaptive3d(AdaptivePooling a, FeatureShape input)

@@ -40,8 +40,16 @@ internal static class ResizeKinds
         bool whole = factors.Length > 0 && factors.All(f => f >= 1 && f == Math.Floor(f) && f <= int.MaxValue);
         if (whole)
         {
-            var scale = factors.Length == 1 ? (call.SpatialRank == 1 ? Pair.Line((int)factors[0]) : Pair.Square((int)factors[0])) : new Pair((int)factors[0], (int)factors[1]);
-            if (call.Input.Height * (long)scale.H == call.Output.Height && call.Input.Width * (long)scale.W == call.Output.Width)
+            var scale = (factors.Length, call.SpatialRank) switch
+            {
+                (1, 1) => Pair.Line((int)factors[0]),
+                (1, 3) => Pair.Cube((int)factors[0]),
+                (1, _) => Pair.Square((int)factors[0]),
+                (3, _) => Pair.Of3d((int)factors[0], (int)factors[1], (int)factors[2]),
+                _ => new Pair((int)factors[0], (int)factors[1]),
+            };
+            if (call.Input.Height * (long)scale.H == call.Output.Height && call.Input.Width * (long)scale.W == call.Output.Width
+                && call.Input.Depth * (long)scale.DepthOr(1) == call.Output.Depth)
             {
                 return new Architecture.Resize(mode, scale, null, coordinates);
             }
@@ -53,7 +61,7 @@ internal static class ResizeKinds
             throw call.Unsupported(upsample, "upsampling by a fractional scale factor (give whole-number factors or an output size)");
         }
 
-        return new Architecture.Resize(mode, null, new Pair(call.Output.Height, call.Output.Width), coordinates);
+        return new Architecture.Resize(mode, null, new Pair(call.Output.Height, call.Output.Width) { D = call.Output.Depth }, coordinates);
     }
 
     /// <summary>

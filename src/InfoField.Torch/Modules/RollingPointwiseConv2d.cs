@@ -96,6 +96,15 @@ public sealed class RollingPointwiseConv2d : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"RPW expects input of shape (N, {InChannels}, ...), got ({string.Join(", ", input.shape)})", nameof(input));
         }
 
+        if (input.dim() == 5)
+        {
+            // A volume (N, C, D, H, W): RPW reads one position at a time, so the frames are stacked as rows of one map.
+            long[] shape = input.shape;
+            using Tensor rows = input.reshape(shape[0], shape[1], shape[2] * shape[3], shape[4]);
+            using Tensor output = forward(rows);
+            return output.reshape(shape[0], output.shape[1], shape[2], shape[3], shape[4]);
+        }
+
         return Implementation == RpwImplementation.Auto && RollingKernels.Supports(input) && input.dtype == _weight.dtype
             ? RollingPointwiseFunction.Apply(input, _weight, _bias, _plan)
             : RollingPointwiseGather.Forward(input, _weight, _bias, WindowIndex(input));

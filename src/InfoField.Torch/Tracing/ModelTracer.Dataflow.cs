@@ -97,21 +97,21 @@ public static partial class ModelTracer
             for (int t = _values.Count - 1; t >= 0; t--)
             {
                 Tensor v = _values[t];
-                if (v.dim() == 4 && x.dim() == 4 && Same(nn.functional.relu(v), x))
+                if (IsMap(v) && IsMap(x) && Same(nn.functional.relu(v), x))
                 {
                     return Derived(new Activation(ActivationKind.Relu), t, x);
                 }
 
-                if (v.dim() == 4 && x.dim() == 2)
+                if (IsMap(v) && x.dim() == 2)
                 {
                     if (v.numel() == x.numel() && Same(v.flatten(1), x))
                     {
                         return Derived(new Flatten(), t, x);
                     }
 
-                    if (v.shape[1] == x.shape[1] && Same(nn.functional.adaptive_avg_pool2d(v, 1).flatten(1), x))
+                    if (v.shape[1] == x.shape[1] && Same(GlobalAverage(v).flatten(1), x))
                     {
-                        int pooled = Derived(new AdaptivePooling(PoolKind.Average, 1), t, nn.functional.adaptive_avg_pool2d(v, 1));
+                        int pooled = Derived(new AdaptivePooling(PoolKind.Average, 1), t, GlobalAverage(v));
                         return Derived(new Flatten(), pooled, x);
                     }
                 }
@@ -129,14 +129,14 @@ public static partial class ModelTracer
         /// </summary>
         private int? Pair(Tensor x)
         {
-            if (x.dim() != 4 || _unions.Count == 0)
+            if (!IsMap(x) || _unions.Count == 0)
             {
                 return null;
             }
 
             FeatureShape target = ShapeOf(x);
             var candidates = Enumerable.Range(0, _values.Count).Reverse()
-                .Where(t => _values[t].dim() == 4 && _values[t].shape[1] == x.shape[1]).ToList();
+                .Where(t => IsMap(_values[t]) && _values[t].shape[1] == x.shape[1]).ToList();
             foreach (int a in candidates)
             {
                 foreach (int b in candidates)
@@ -179,7 +179,7 @@ public static partial class ModelTracer
         /// </summary>
         private int? Concatenation(Tensor x)
         {
-            if (x.dim() != 4 || _stacks.Count == 0 || Parts(x) is not { Count: >= 2 } parts)
+            if (!IsMap(x) || _stacks.Count == 0 || Parts(x) is not { Count: >= 2 } parts)
             {
                 return null;
             }
@@ -200,7 +200,7 @@ public static partial class ModelTracer
                 for (int t = _values.Count - 1; t >= 0 && part is null; t--)
                 {
                     Tensor v = _values[t];
-                    if (v.dim() != 4 || v.shape[2] != x.shape[2] || v.shape[3] != x.shape[3] || v.shape[1] > channels - offset || v.shape[1] == channels)
+                    if (!IsMap(v) || !SameResolution(v, x) || v.shape[1] > channels - offset || v.shape[1] == channels)
                     {
                         continue;
                     }
@@ -217,7 +217,7 @@ public static partial class ModelTracer
                 }
 
                 // A part may itself be a sum or a product that only the concatenation reads (a gated branch).
-                foreach (long width in _values.Where(v => v.dim() == 4 && v.shape[2] == x.shape[2] && v.shape[3] == x.shape[3]).Select(v => v.shape[1]).Distinct().ToList())
+                foreach (long width in _values.Where(v => IsMap(v) && SameResolution(v, x)).Select(v => v.shape[1]).Distinct().ToList())
                 {
                     if (part is null && width <= channels - offset && width < channels)
                     {
@@ -250,7 +250,18 @@ public static partial class ModelTracer
             }
         }
 
-        private static FeatureShape ShapeOf(Tensor x) => new((int)x.shape[1], (int)x.shape[2], (int)x.shape[3]);
+        private static FeatureShape ShapeOf(Tensor x) => x.dim() == 5
+            ? FeatureShape.Volume3d((int)x.shape[1], (int)x.shape[2], (int)x.shape[3], (int)x.shape[4])
+            : new((int)x.shape[1], (int)x.shape[2], (int)x.shape[3]);
+
+        /// <summary>True for a feature map: (N, C, H, W), or (N, C, D, H, W) in a model of volumes (signals are kept as (N, C, 1, L)).</summary>
+        private static bool IsMap(Tensor x) => x.dim() is 4 or 5;
+
+        /// <summary>True when two maps have the same rank and spatial sizes.</summary>
+        private static bool SameResolution(Tensor a, Tensor b) => a.dim() == b.dim() && a.shape.AsSpan(2).SequenceEqual(b.shape.AsSpan(2));
+
+        /// <summary>Global average pooling of a map of any rank, as its functional form computes it (the value a hook sees).</summary>
+        private static Tensor GlobalAverage(Tensor v) => v.dim() == 5 ? nn.functional.adaptive_avg_pool3d(v, [1, 1, 1]) : nn.functional.adaptive_avg_pool2d(v, 1);
 
         /// <summary>The two tensors, the one more ops away from the input first (the later one on a tie).</summary>
         private int[] Deeper(int later, int earlier) => _depths[earlier] > _depths[later] ? [earlier, later] : [later, earlier];

@@ -35,9 +35,17 @@ public static partial class ModelTracer
         options ??= new TraceOptions();
         TraceSet readers = options.Readers ?? TraceSet.Default;
         int rank = options.SpatialRank;
-        if (rank is not (1 or 2) || (rank == 1 && input.Height != 1))
+        if (rank is not (1 or 2 or 3) || (rank == 1 && input.Height != 1) || (rank == 3) != input.HasDepth)
         {
-            throw new ArgumentException(rank is 1 or 2 ? $"a model of signals reads an input of height 1, not {input}" : $"the spatial rank is 1 (signals) or 2 (images), not {rank}", nameof(options));
+            throw new ArgumentException(
+                rank switch
+                {
+                    1 => $"a model of signals reads an input of height 1, not {input}",
+                    2 => $"a model of images reads an input without depth, not {input}",
+                    3 => $"a model of volumes reads an input with a depth (FeatureShape.Volume3d), not {input}",
+                    _ => $"the spatial rank is 1 (signals), 2 (images) or 3 (volumes), not {rank}",
+                },
+                nameof(options));
         }
 
         var kept = new List<Tensor>();
@@ -141,9 +149,12 @@ public static partial class ModelTracer
 
             model.eval();
             using var noGrad = no_grad();
-            Tensor drawn = rank == 1
-                ? randn(1, input.Channels, input.Width, device: Devices.Of(model))
-                : randn(1, input.Channels, input.Height, input.Width, device: Devices.Of(model));
+            Tensor drawn = rank switch
+            {
+                1 => randn(1, input.Channels, input.Width, device: Devices.Of(model)),
+                3 => randn([1, input.Channels, input.Depth, input.Height, input.Width], device: Devices.Of(model)),
+                _ => randn(1, input.Channels, input.Height, input.Width, device: Devices.Of(model)),
+            };
             using Tensor result = model.call(drawn.clone());
             sample = rank == 1 ? drawn.unsqueeze(2) : drawn;
             output = Keep(result);
@@ -269,10 +280,11 @@ public static partial class ModelTracer
         long[] shape = tensor.shape;
         return shape.Length switch
         {
-            4 => new FeatureShape((int)shape[1], (int)shape[2], (int)shape[3]),
+            5 when rank == 3 => FeatureShape.Volume3d((int)shape[1], (int)shape[2], (int)shape[3], (int)shape[4]),
+            4 when rank != 3 => new FeatureShape((int)shape[1], (int)shape[2], (int)shape[3]),
             3 when rank == 1 => new FeatureShape((int)shape[1], 1, (int)shape[2]),
             2 => new FeatureShape((int)shape[1], 1, 1),
-            _ => throw new TraceException($"cannot trace tensors of shape [{string.Join(", ", shape)}]; expected {(rank == 1 ? "(N, C, L), (N, C, 1, L)" : "(N, C, H, W)")} or (N, features)"),
+            _ => throw new TraceException($"cannot trace tensors of shape [{string.Join(", ", shape)}]; expected {rank switch { 1 => "(N, C, L), (N, C, 1, L)", 3 => "(N, C, D, H, W)", _ => "(N, C, H, W)" }} or (N, features)"),
         };
     }
 

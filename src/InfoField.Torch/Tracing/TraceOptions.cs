@@ -8,6 +8,8 @@ namespace InfoField.Torch.Tracing;
 /// <param name="SpatialRank">
 /// 2 for a model of images (it reads N x C x H x W), 1 for a model of signals (it reads N x C x L; the input shape then has
 /// height 1): <c>Conv1d</c>, <c>MaxPool1d</c>, <c>BatchNorm1d</c>, ... or InfoField's own 1-D modules (2-D ones of height 1),
-/// traced as a 1-D network.
+/// traced as a 1-D network; 3 for a model of volumes or video (it reads N x C x D x H x W; the input shape has a depth,
+/// <see cref="InfoField.Architecture.FeatureShape.Volume3d"/>): <c>Conv3d</c>, <c>MaxPool3d</c>, <c>AvgPool3d</c>,
+/// <c>AdaptiveAvgPool3d</c>, <c>BatchNorm3d</c>, ... or InfoField's modules of a 3-D network, traced as a 3-D network.
 /// </param>
 public sealed record TraceOptions(string? Name = null, int StemUnits = 0, TraceSet? Readers = null, int SpatialRank = 2);

@@ -9,7 +9,8 @@ namespace InfoField.Torch.Tests.Fields;
 /// strided 1x1 view), max, average and adaptive pooling, resizes (nearest and linear, half-pixel and align-corners, by
 /// scales and to sizes) and transposed convolutions (stride, padding, output padding, dilation, groups), also a branch
 /// that goes down and comes back up concatenated with one that stayed (a U-Net's skip inside a unit), one to three
-/// stages opened by pooling, by a strided unit or by a unit that raises the resolution (a decoder's), images and 1-D signals. Small on purpose (at most 12 channels, 9 positions per axis), so that the gradient of every
+/// stages opened by pooling, by a strided unit or by a unit that raises the resolution (a decoder's), images, 1-D signals and
+/// volumes (3-D). Small on purpose (at most 12 channels, 9 positions per axis), so that the gradient of every
 /// output neuron can be taken. The same seed gives the same network.
 /// </summary>
 internal sealed class BranchedNetworks
@@ -26,8 +27,69 @@ internal sealed class BranchedNetworks
         _signal = _random.Next(8) == 0;
     }
 
-    /// <summary>The network of <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// The network of <paramref name="seed"/>: an image network, a 1-D one, or (about one image network in six of at
+    /// most 6 rows, decided by a draw of its own so that the other seeds' networks stay as they were) the image network
+    /// made 3-D (<see cref="VolumeConversion"/>: a depth equal to its height, every window's depth part its height part).
+    /// </summary>
     public static Network Generate(int seed)
+    {
+        Network network = GenerateFlat(seed);
+        if (network.SpatialRank != 2 || network.Input.Height > 6 || new Random(unchecked((seed * 7919) + 17)).Next(6) != 0)
+        {
+            return network;
+        }
+
+        try
+        {
+            Network volume = VolumeConversion.Of(network);
+            return Builds(volume) ? volume : network;
+        }
+        catch (ArchitectureException)
+        {
+            return network;
+        }
+    }
+
+    /// <summary>
+    /// True when the 3-D network builds: every pooling window no larger than its input along every axis (libtorch's 3-D
+    /// average pooling, which the gradient check runs in place of max pooling, refuses larger ones, padded or not) and no
+    /// strided zero op (its module strides (N, C, H, W) maps).
+    /// </summary>
+    private static bool Builds(Network network)
+    {
+        for (int s = 0; s < network.Stages.Count; s++)
+        {
+            StageLayout layout = network.Layout.Stages[s];
+            FeatureShape shape = layout.Input;
+            foreach (Op entry in network.Stages[s].Entry)
+            {
+                if (entry is Pooling pooling && !Fits(pooling, shape))
+                {
+                    return false;
+                }
+
+                shape = entry.OutputShape(shape);
+            }
+
+            for (int u = 0; u < layout.Units.Length; u++)
+            {
+                foreach (GraphNode node in network.Stages[s].Units[u].Graph.Nodes)
+                {
+                    if ((node.Op is Pooling pooling && !Fits(pooling, layout.Units[u].Tensors[node.Inputs[0]])) || node.Op is Zero { Stride: var stride } && stride != Pair.Square(1))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+
+        static bool Fits(Pooling p, FeatureShape input) => p.Kernel.DepthOr(1) <= input.Depth && p.Kernel.H <= input.Height && p.Kernel.W <= input.Width;
+    }
+
+    private static Network GenerateFlat(int seed)
     {
         var generator = new BranchedNetworks(seed);
         for (int attempt = 0; ; attempt++)

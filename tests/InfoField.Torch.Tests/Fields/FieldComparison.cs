@@ -31,10 +31,10 @@ internal static class FieldComparison
                 for (int b = 0; b < neurons.Count; b++)
                 {
                     Neuron neuron = neurons[b];
-                    FieldReach engine = outputs[neuron.Unit].Reach(neuron.Channel, [neuron.Y, neuron.X], local);
+                    FieldReach engine = outputs[neuron.Unit].Reach(neuron.Channel, neuron.Position(Axes(outputs[neuron.Unit])), local);
                     if (!Same(engine, truth[b]))
                     {
-                        disagreements.Add($"stage {s + 1} unit {neuron.Unit + 1} channel {neuron.Channel} at ({neuron.Y}, {neuron.X}){(local ? ", local" : "")}: gradients {truth[b]}, engine {Describe(engine)}");
+                        disagreements.Add($"stage {s + 1} unit {neuron.Unit + 1} channel {neuron.Channel} at ({neuron.Y}, {neuron.X}{(Axes(outputs[neuron.Unit]) == 3 ? $", frame {neuron.Z}" : "")}){(local ? ", local" : "")}: gradients {truth[b]}, engine {Describe(engine)}");
                     }
                 }
 
@@ -42,7 +42,7 @@ internal static class FieldComparison
                 {
                     UnitField unit = field.Stages[s].Units[u];
                     FieldFactors engine = local ? unit.Local : unit.Literal;
-                    FieldFactors want = Factors(neurons, truth, u, local ? literalTruth : null);
+                    FieldFactors want = Factors(neurons, truth, u, local ? literalTruth : null, volume: Axes(outputs[u]) == 3);
                     if (engine != want with { IfCMean = engine.IfCMean } || Math.Abs(engine.IfCMean - want.IfCMean) > 1e-9)
                     {
                         disagreements.Add($"stage {s + 1} unit {u + 1}{(local ? ", local" : "")}: gradients give {want}, the engine {engine}");
@@ -64,7 +64,8 @@ internal static class FieldComparison
     /// <summary>
     /// Every channel of every unit's output at: all positions of a small map; otherwise the corners, border middles and
     /// centre, and where the engine puts each channel's widest intervals and most channels (literal and local), so that
-    /// each channel's best-placed neuron, and so the unit's factors, are among the neurons checked.
+    /// each channel's best-placed neuron, and so the unit's factors, are among the neurons checked. A 3-D network's
+    /// positions have a frame too (the corners and centre of its first, middle and last frames).
     /// </summary>
     public static List<Neuron> EveryChannel(TensorField[] outputs)
     {
@@ -72,41 +73,48 @@ internal static class FieldComparison
         for (int u = 0; u < outputs.Length; u++)
         {
             TensorField tensor = outputs[u];
-            int height = tensor.FrameLength(0), width = tensor.FrameLength(1);
-            var all = (from y in Enumerable.Range(0, height) from x in Enumerable.Range(0, width) select (y, x)).ToList();
-            var fixedPositions = new HashSet<(int, int)>();
+            int axes = Axes(tensor);
+            int height = tensor.FrameLength(0), width = tensor.FrameLength(1), depth = axes == 3 ? tensor.FrameLength(2) : 1;
+            var all = (from z in Enumerable.Range(0, depth) from y in Enumerable.Range(0, height) from x in Enumerable.Range(0, width) select (y, x, z)).ToList();
+            var fixedPositions = new HashSet<(int, int, int)>();
             if (all.Count <= AllPositions)
             {
                 fixedPositions.UnionWith(all);
             }
             else
             {
-                foreach (int y in new[] { 0, height / 2, height - 1 })
+                foreach (int z in new[] { 0, depth / 2, depth - 1 })
                 {
-                    foreach (int x in new[] { 0, width / 2, width - 1 })
+                    foreach (int y in new[] { 0, height / 2, height - 1 })
                     {
-                        fixedPositions.Add((y, x));
+                        foreach (int x in new[] { 0, width / 2, width - 1 })
+                        {
+                            fixedPositions.Add((y, x, z));
+                        }
                     }
                 }
             }
 
             for (int c = 0; c < tensor.Shape.Channels; c++)
             {
-                var positions = new HashSet<(int, int)>(fixedPositions);
+                var positions = new HashSet<(int, int, int)>(fixedPositions);
                 if (all.Count > AllPositions)
                 {
                     foreach (bool local in new[] { false, true })
                     {
-                        var reaches = all.Select(p => (Position: p, Reach: tensor.Reach(c, [p.y, p.x], local))).ToList();
-                        positions.Add(reaches.MaxBy(r => r.Reach.Axes[0].Span).Position);
-                        positions.Add(reaches.MaxBy(r => r.Reach.Axes[1].Span).Position);
+                        var reaches = all.Select(p => (Position: p, Reach: tensor.Reach(c, new Neuron(u, c, p.y, p.x, p.z).Position(axes), local))).ToList();
+                        foreach (int axis in Enumerable.Range(0, axes))
+                        {
+                            positions.Add(reaches.MaxBy(r => r.Reach.Axes[axis].Span).Position);
+                        }
+
                         positions.Add(reaches.MaxBy(r => r.Reach.Channels.Count).Position);
 
                         // Where the engine puts the channel's reach extremes and its interior minimum.
                         var reached = reaches.Where(r => !r.Reach.IsEmpty).ToList();
                         if (reached.Count > 0)
                         {
-                            foreach (int axis in new[] { 0, 1 })
+                            foreach (int axis in Enumerable.Range(0, axes))
                             {
                                 positions.Add(reached.MinBy(r => r.Reach.Axes[axis].Lo).Position);
                                 positions.Add(reached.MaxBy(r => r.Reach.Axes[axis].Hi).Position);
@@ -116,14 +124,16 @@ internal static class FieldComparison
                             var inside = reached.Where(r => IsInterior(r.Reach.Axes, first, last)).ToList();
                             if (inside.Count > 0)
                             {
-                                positions.Add(inside.MinBy(r => r.Reach.Axes[0].Span).Position);
-                                positions.Add(inside.MinBy(r => r.Reach.Axes[1].Span).Position);
+                                foreach (int axis in Enumerable.Range(0, axes))
+                                {
+                                    positions.Add(inside.MinBy(r => r.Reach.Axes[axis].Span).Position);
+                                }
                             }
                         }
                     }
                 }
 
-                neurons.AddRange(positions.Select(p => new Neuron(u, c, p.Item1, p.Item2)));
+                neurons.AddRange(positions.Select(p => new Neuron(u, c, p.Item1, p.Item2, p.Item3)));
             }
         }
 
@@ -132,11 +142,16 @@ internal static class FieldComparison
 
     /// <summary>Per axis, the first and last stage input position any of <paramref name="axes"/> reaches.</summary>
     private static (int[] First, int[] Last) Extent(List<ValueList<AxisInterval>> axes) =>
-        ([.. Enumerable.Range(0, 2).Select(a => axes.Min(x => x[a].Lo))], [.. Enumerable.Range(0, 2).Select(a => axes.Max(x => x[a].Hi))]);
+        ([.. Enumerable.Range(0, axes[0].Count).Select(a => axes.Min(x => x[a].Lo))], [.. Enumerable.Range(0, axes[0].Count).Select(a => axes.Max(x => x[a].Hi))]);
 
     /// <summary>True when the intervals lie strictly inside the channel's reach on every axis (an interior neuron).</summary>
     private static bool IsInterior(IReadOnlyList<AxisInterval> axes, int[] first, int[] last) =>
-        Enumerable.Range(0, 2).All(a => axes[a].Lo > first[a] && axes[a].Hi < last[a]);
+        Enumerable.Range(0, first.Length).All(a => axes[a].Lo > first[a] && axes[a].Hi < last[a]);
+
+    /// <summary>A reach's intervals per axis: height and width, and the frames in a 3-D network.</summary>
+    private static ValueList<AxisInterval> Intervals(Reach reach, bool volume) => volume
+        ? [new AxisInterval(reach.LoH, reach.HiH), new AxisInterval(reach.LoW, reach.HiW), new AxisInterval(reach.LoD, reach.HiD)]
+        : [new AxisInterval(reach.LoH, reach.HiH), new AxisInterval(reach.LoW, reach.HiW)];
 
     /// <summary>
     /// A unit's field factors from the gradients of its neurons (each channel at its best-placed neuron checked, and at
@@ -144,8 +159,9 @@ internal static class FieldComparison
     /// interval lies strictly inside the channel's reach on every axis), or its best-placed neuron's spans when none is. With
     /// <paramref name="literal"/> (the literal gradients of the same neurons), <paramref name="truth"/> is local, and a
     /// channel none of whose neurons is reached locally but some literally (only through global pooling) is left out.
+    /// With <paramref name="volume"/>, the depth factors too.
     /// </summary>
-    public static FieldFactors Factors(List<Neuron> neurons, Reach[] truth, int unit, Reach[]? literal = null)
+    public static FieldFactors Factors(List<Neuron> neurons, Reach[] truth, int unit, Reach[]? literal = null, bool volume = false)
     {
         var interior = Enumerable.Range(0, neurons.Count)
             .Where(b => neurons[b].Unit == unit)
@@ -156,14 +172,14 @@ internal static class FieldComparison
                 var reached = channel.Where(b => !truth[b].IsEmpty).ToList();
                 if (reached.Count == 0)
                 {
-                    return (H: 0, W: 0);
+                    return (H: 0, W: 0, D: 0);
                 }
 
-                var (first, last) = Extent([.. reached.Select(b => new ValueList<AxisInterval>([new AxisInterval(truth[b].LoH, truth[b].HiH), new AxisInterval(truth[b].LoW, truth[b].HiW)]))]);
-                var inside = reached.Where(b => IsInterior([new AxisInterval(truth[b].LoH, truth[b].HiH), new AxisInterval(truth[b].LoW, truth[b].HiW)], first, last)).ToList();
+                var (first, last) = Extent([.. reached.Select(b => Intervals(truth[b], volume))]);
+                var inside = reached.Where(b => IsInterior(Intervals(truth[b], volume), first, last)).ToList();
                 return inside.Count > 0
-                    ? (H: inside.Min(b => truth[b].SpanH), W: inside.Min(b => truth[b].SpanW))
-                    : (H: reached.Max(b => truth[b].SpanH), W: reached.Max(b => truth[b].SpanW));
+                    ? (H: inside.Min(b => truth[b].SpanH), W: inside.Min(b => truth[b].SpanW), D: inside.Min(b => truth[b].SpanD))
+                    : (H: reached.Max(b => truth[b].SpanH), W: reached.Max(b => truth[b].SpanW), D: reached.Max(b => truth[b].SpanD));
             })
             .ToList();
         var perChannel = Enumerable.Range(0, neurons.Count)
@@ -174,6 +190,7 @@ internal static class FieldComparison
             .Select(channel => (
                 H: channel.Max(b => truth[b].SpanH),
                 W: channel.Max(b => truth[b].SpanW),
+                D: channel.Max(b => truth[b].SpanD),
                 C: channel.Max(b => truth[b].Channels.Length)))
             .ToList();
         if (perChannel.Count == 0)
@@ -181,11 +198,14 @@ internal static class FieldComparison
             return new FieldFactors(0, 0, 0, 0, 0, 0, 0, 0);
         }
 
-        int ifH = perChannel.Max(c => c.H), ifW = perChannel.Max(c => c.W), ifC = perChannel.Min(c => c.C);
-        return new FieldFactors(ifH, perChannel.Min(c => c.H), ifW, perChannel.Min(c => c.W), ifC, perChannel.Average(c => c.C), perChannel.Max(c => c.C), (long)ifH * ifW * ifC)
+        int ifH = perChannel.Max(c => c.H), ifW = perChannel.Max(c => c.W), ifC = perChannel.Min(c => c.C), ifD = volume ? perChannel.Max(c => c.D) : 1;
+        return new FieldFactors(ifH, perChannel.Min(c => c.H), ifW, perChannel.Min(c => c.W), ifC, perChannel.Average(c => c.C), perChannel.Max(c => c.C), (long)ifH * ifW * ifD * ifC)
         {
             IfHInterior = interior.Min(c => c.H),
             IfWInterior = interior.Min(c => c.W),
+            IfD = volume ? ifD : 0,
+            IfDMin = volume ? perChannel.Min(c => c.D) : 0,
+            IfDInterior = volume ? interior.Min(c => c.D) : 0,
         };
     }
 
@@ -193,10 +213,14 @@ internal static class FieldComparison
         engine.Channels.SequenceEqual(truth.Channels)
         && (truth.IsEmpty
             ? engine.IsEmpty
-            : engine.Axes[0] == new AxisInterval(truth.LoH, truth.HiH) && engine.Axes[1] == new AxisInterval(truth.LoW, truth.HiW));
+            : engine.Axes[0] == new AxisInterval(truth.LoH, truth.HiH) && engine.Axes[1] == new AxisInterval(truth.LoW, truth.HiW)
+                && (engine.Axes.Count < 3 || engine.Axes[2] == new AxisInterval(truth.LoD, truth.HiD)));
 
     public static string Describe(FieldReach reach) =>
-        reach.IsEmpty ? "nothing" : $"channels {{{string.Join(",", reach.Channels)}}}, rows {reach.Axes[0].Lo}..{reach.Axes[0].Hi}, columns {reach.Axes[1].Lo}..{reach.Axes[1].Hi}";
+        reach.IsEmpty ? "nothing" : $"channels {{{string.Join(",", reach.Channels)}}}, rows {reach.Axes[0].Lo}..{reach.Axes[0].Hi}, columns {reach.Axes[1].Lo}..{reach.Axes[1].Hi}{(reach.Axes.Count > 2 ? $", frames {reach.Axes[2].Lo}..{reach.Axes[2].Hi}" : "")}";
+
+    /// <summary>The spatial axes of a tensor's positions (2, or 3 with a depth).</summary>
+    private static int Axes(TensorField tensor) => tensor.Shape.SpatialAxes;
 
     /// <summary>
     /// For large networks: per unit, the neurons where the engine puts its extremes (the channel with the widest and the
@@ -210,11 +234,12 @@ internal static class FieldComparison
         for (int u = 0; u < outputs.Length; u++)
         {
             TensorField tensor = outputs[u];
-            int height = tensor.FrameLength(0), width = tensor.FrameLength(1);
+            int axes = Axes(tensor);
+            int height = tensor.FrameLength(0), width = tensor.FrameLength(1), depth = axes == 3 ? tensor.FrameLength(2) : 1;
             int[] channels = [.. Enumerable.Range(0, tensor.Shape.Channels)];
             foreach (bool local in new[] { false, true })
             {
-                foreach (int axis in new[] { 0, 1 })
+                foreach (int axis in Enumerable.Range(0, axes))
                 {
                     foreach (int channel in new[] { channels.MaxBy(c => tensor.Span(c, axis, local)), channels.MinBy(c => tensor.Span(c, axis, local)) })
                     {
@@ -229,22 +254,26 @@ internal static class FieldComparison
             }
 
             neurons.Add(new Neuron(u, 0, 0, 0));
-            neurons.Add(new Neuron(u, 0, height - 1, width - 1));
-            neurons.Add(new Neuron(u, tensor.Shape.Channels / 2, height / 2, width / 2));
+            neurons.Add(new Neuron(u, 0, height - 1, width - 1, depth - 1));
+            neurons.Add(new Neuron(u, tensor.Shape.Channels / 2, height / 2, width / 2, depth / 2));
 
             // The neuron of channel c of unit u where measure is largest (the channel's best-placed neuron for it).
             Neuron Where(TensorField field, int channel, bool local, Func<FieldReach, int> measure)
             {
                 var best = new Neuron(u, channel, 0, 0);
                 int top = -1;
-                for (int y = 0; y < height; y++)
+                for (int z = 0; z < depth; z++)
                 {
-                    for (int x = 0; x < width; x++)
+                    for (int y = 0; y < height; y++)
                     {
-                        int value = measure(field.Reach(channel, [y, x], local));
-                        if (value > top)
+                        for (int x = 0; x < width; x++)
                         {
-                            (top, best) = (value, new Neuron(u, channel, y, x));
+                            var neuron = new Neuron(u, channel, y, x, z);
+                            int value = measure(field.Reach(channel, neuron.Position(axes), local));
+                            if (value > top)
+                            {
+                                (top, best) = (value, neuron);
+                            }
                         }
                     }
                 }
@@ -253,6 +282,6 @@ internal static class FieldComparison
             }
         }
 
-        return [.. neurons.OrderBy(n => n.Unit).ThenBy(n => n.Channel).ThenBy(n => n.Y).ThenBy(n => n.X)];
+        return [.. neurons.OrderBy(n => n.Unit).ThenBy(n => n.Channel).ThenBy(n => n.Z).ThenBy(n => n.Y).ThenBy(n => n.X)];
     }
 }

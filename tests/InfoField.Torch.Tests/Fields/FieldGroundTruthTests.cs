@@ -25,7 +25,7 @@ public class FieldGroundTruthTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var failures = new List<string>();
-        int units = 0, neurons = 0;
+        int units = 0, neurons = 0, signals = 0, volumes = 0;
 
         // The batches are small: one thread is many times faster than libtorch's pool of them (and leaves the cores to the
         // tests running beside this one's collection).
@@ -36,6 +36,8 @@ public class FieldGroundTruthTests(ITestOutputHelper output)
             for (int seed = first; seed < first + count; seed++)
             {
                 Network network = BranchedNetworks.Generate(seed);
+                signals += network.SpatialRank == 1 ? 1 : 0;
+                volumes += network.SpatialRank == 3 ? 1 : 0;
                 var (disagreements, checkedUnits, checkedNeurons) = FieldComparison.Check(network, seed, FieldComparison.EveryChannel);
                 units += checkedUnits;
                 neurons += checkedNeurons;
@@ -50,7 +52,7 @@ public class FieldGroundTruthTests(ITestOutputHelper output)
             TorchSharp.torch.set_num_threads(threads);
         }
 
-        output.WriteLine($"{count} networks (seeds {first} to {first + count - 1}), {units} units, {neurons} neurons in {clock.Elapsed.TotalSeconds:0.0} s ({(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s of CPU); {failures.Count} networks disagree");
+        output.WriteLine($"{count} networks (seeds {first} to {first + count - 1}; {signals} 1-D, {volumes} 3-D), {units} units, {neurons} neurons in {clock.Elapsed.TotalSeconds:0.0} s ({(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s of CPU); {failures.Count} networks disagree");
         foreach (string failure in failures.Take(10))
         {
             output.WriteLine(failure);

@@ -5,14 +5,18 @@ using static TorchSharp.torch;
 
 namespace InfoField.Torch.Tests.Fields;
 
-/// <summary>One output neuron of a unit of a stage: the unit (from 0), its channel and its position.</summary>
-internal readonly record struct Neuron(int Unit, int Channel, int Y, int X);
+/// <summary>One output neuron of a unit of a stage: the unit (from 0), its channel and its position (<c>Z</c>: its frame in a 3-D network).</summary>
+internal readonly record struct Neuron(int Unit, int Channel, int Y, int X, int Z = 0)
+{
+    /// <summary>Its position as the engine takes it: one index per spatial axis (height, width, then depth in a 3-D network).</summary>
+    public int[] Position(int axes) => axes == 3 ? [Y, X, Z] : [Y, X];
+}
 
 /// <summary>
 /// The exact dependency set of one neuron on its stage's input tensor, as the gradient finds it: the stage input channels
 /// with a nonzero derivative anywhere, and per axis the first and last input position with one (Lo &gt; Hi when none).
 /// </summary>
-internal sealed record Reach(int[] Channels, int LoH, int HiH, int LoW, int HiW)
+internal sealed record Reach(int[] Channels, int LoH, int HiH, int LoW, int HiW, int LoD = 0, int HiD = -1)
 {
     public bool IsEmpty => Channels.Length == 0;
 
@@ -20,8 +24,10 @@ internal sealed record Reach(int[] Channels, int LoH, int HiH, int LoW, int HiW)
 
     public int SpanW => IsEmpty ? 0 : HiW - LoW + 1;
 
+    public int SpanD => IsEmpty ? 0 : HiD - LoD + 1;
+
     public override string ToString() =>
-        IsEmpty ? "nothing" : $"channels {{{string.Join(",", Channels)}}}, rows {LoH}..{HiH}, columns {LoW}..{HiW}";
+        IsEmpty ? "nothing" : $"channels {{{string.Join(",", Channels)}}}, rows {LoH}..{HiH}, columns {LoW}..{HiW}{(HiD >= LoD ? $", frames {LoD}..{HiD}" : "")}";
 }
 
 /// <summary>
@@ -104,8 +110,10 @@ internal static class GradientTruth
     {
         using var scope = NewDisposeScope();
         FeatureShape input = layout.UnitsInput;
+        bool volume = input.HasDepth;
         int count = neurons.Length;
-        Tensor x = randn([count, input.Channels, input.Height, input.Width], ScalarType.Float64, generator: generator).requires_grad_(true);
+        long[] spatial = volume ? [input.Depth, input.Height, input.Width] : [input.Height, input.Width];
+        Tensor x = randn([count, input.Channels, .. spatial], ScalarType.Float64, generator: generator).requires_grad_(true);
         var outputs = new List<Tensor>();
         Tensor y = x;
         int lastUnit = neurons.Max(neuron => neuron.Unit);
@@ -130,7 +138,8 @@ internal static class GradientTruth
         {
             int[] samples = [.. group];
             FeatureShape shape = layout.Units[group.Key].Output;
-            long[] flat = [.. samples.Select(b => ((long)neurons[b].Channel * shape.Height * shape.Width) + ((long)neurons[b].Y * shape.Width) + neurons[b].X)];
+            long frames = shape.HasDepth ? shape.Depth : 1;
+            long[] flat = [.. samples.Select(b => ((((long)neurons[b].Channel * frames) + neurons[b].Z) * shape.Height * shape.Width) + ((long)neurons[b].Y * shape.Width) + neurons[b].X)];
             Tensor rows = outputs[group.Key].index_select(0, tensor(samples.Select(b => (long)b).ToArray())).reshape(samples.Length, -1);
             loss = loss + rows.gather(1, tensor(flat).unsqueeze(1)).sum();
         }
@@ -138,7 +147,7 @@ internal static class GradientTruth
         if (!loss.requires_grad)
         {
             // Nothing reaches these neurons through what the gradient follows (everything came through detached pooling).
-            return [.. neurons.Select(_ => new Reach([], 0, -1, 0, -1))];
+            return [.. neurons.Select(_ => new Reach([], 0, -1, 0, -1, 0, -1))];
         }
 
         loss.backward();
@@ -146,17 +155,23 @@ internal static class GradientTruth
         // coordinate is a whole number (weight exactly 0 on the neighbour) it can leave a weight of about 1e-16 there.
         // Every real dependency is many orders of magnitude above 1e-9 of the sample's largest derivative.
         Tensor magnitude = x.grad!.abs();
-        Tensor nonzero = magnitude.gt(magnitude.amax([1, 2, 3], keepdim: true) * 1e-9);
-        bool[] channels = Flags(nonzero.any(3).any(2));
-        bool[] rowsSeen = Flags(nonzero.any(3).any(1));
-        bool[] columnsSeen = Flags(nonzero.any(2).any(1));
+        long[] after = [.. Enumerable.Range(1, (int)magnitude.dim() - 1).Select(axis => (long)axis)];
+        Tensor nonzero = magnitude.gt(magnitude.amax(after, keepdim: true) * 1e-9);
+        // Per sample, along one axis of (N, C, [D,] H, W): whether any element at each index of that axis is nonzero.
+        bool[] Along(int axis) => Flags(nonzero.movedim([axis], [1]).flatten(2).any(2));
+        int last = (int)nonzero.dim() - 1;
+        bool[] channels = Along(1);
+        bool[] rowsSeen = Along(last - 1);
+        bool[] columnsSeen = Along(last);
+        bool[]? framesSeen = volume ? Along(2) : null;
         var reaches = new Reach[count];
         for (int b = 0; b < count; b++)
         {
             int[] seen = [.. Enumerable.Range(0, input.Channels).Where(c => channels[(b * input.Channels) + c])];
             (int loH, int hiH) = Hull(rowsSeen, b, input.Height);
             (int loW, int hiW) = Hull(columnsSeen, b, input.Width);
-            reaches[b] = new Reach(seen, loH, hiH, loW, hiW);
+            (int loD, int hiD) = framesSeen is null ? (0, -1) : Hull(framesSeen, b, input.Depth);
+            reaches[b] = new Reach(seen, loH, hiH, loW, hiW, loD, hiD);
         }
 
         return reaches;
@@ -172,11 +187,14 @@ internal static class GradientTruth
             FeatureShape shape = layout.Units[u].Output;
             for (int c = 0; c < shape.Channels; c++)
             {
-                for (int i = 0; i < shape.Height; i++)
+                for (int z = 0; z < (shape.HasDepth ? shape.Depth : 1); z++)
                 {
-                    for (int j = 0; j < shape.Width; j++)
+                    for (int i = 0; i < shape.Height; i++)
                     {
-                        neurons.Add(new Neuron(u, c, i, j));
+                        for (int j = 0; j < shape.Width; j++)
+                        {
+                            neurons.Add(new Neuron(u, c, i, j, z));
+                        }
                     }
                 }
             }
@@ -209,8 +227,12 @@ internal static class GradientTruth
     /// <summary>The module set of the ground truth: smooth activations, average pooling for max pooling, global pooling detached when <paramref name="local"/>.</summary>
     internal static ModuleSet Smooth(bool local) => ModuleSet.Default
         .With<Activation>((_, _) => new SmoothActivation())
-        .With<Pooling>((p, _) => nn.AvgPool2d((p.Kernel.H, p.Kernel.W), (p.Stride.H, p.Stride.W), (p.Padding.H, p.Padding.W), ceil_mode: p.CeilMode))
-        .With<AdaptivePooling>((a, _) => local && a.IsGlobal ? new DetachedGlobalPooling() : nn.AdaptiveAvgPool2d((a.Output.H, a.Output.W)));
+        .With<Pooling>((p, input) => input.HasDepth
+            ? nn.AvgPool3d((p.Kernel.DepthOr(1), p.Kernel.H, p.Kernel.W), (p.Stride.DepthOr(1), p.Stride.H, p.Stride.W), (p.Padding.D, p.Padding.H, p.Padding.W), ceil_mode: p.CeilMode)
+            : nn.AvgPool2d((p.Kernel.H, p.Kernel.W), (p.Stride.H, p.Stride.W), (p.Padding.H, p.Padding.W), ceil_mode: p.CeilMode))
+        .With<AdaptivePooling>((a, input) => local && a.IsGlobal ? new DetachedGlobalPooling()
+            : input.HasDepth ? nn.AdaptiveAvgPool3d((a.OutputShape(input).Depth, a.OutputShape(input).Height, a.OutputShape(input).Width))
+            : nn.AdaptiveAvgPool2d((a.Output.H, a.Output.W)));
 
     /// <summary>x + tanh(x) / 2: smooth and strictly increasing, with a derivative of at least 1.</summary>
     private sealed class SmoothActivation() : nn.Module<Tensor, Tensor>("smooth")
@@ -221,6 +243,6 @@ internal static class GradientTruth
     /// <summary>Global average pooling whose output carries no gradient: what reaches a neuron only through it is left out.</summary>
     private sealed class DetachedGlobalPooling() : nn.Module<Tensor, Tensor>("detached")
     {
-        public override Tensor forward(Tensor input) => input.mean([2, 3], keepdim: true).detach();
+        public override Tensor forward(Tensor input) => input.mean([.. Enumerable.Range(2, (int)input.dim() - 2).Select(axis => (long)axis)], keepdim: true).detach();
     }
 }
