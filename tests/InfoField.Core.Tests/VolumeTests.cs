@@ -128,6 +128,21 @@ public class VolumeTests
         Assert.True(units.Last().IfD > 1 && units.Last().IfH > 1 && units.Last().IfW > 1);
     }
 
+    [Theory]
+    [InlineData(4, true)]
+    [InlineData(9, false)]
+    public void An_output_covers_a_volume_only_when_its_field_spans_the_depth_too(int depth, bool covers)
+    {
+        // Two 3x3x3 convolutions: a field of 5 positions per axis, more than a 4 x 4 map but fewer than 9 frames.
+        var conv = new Convolution(3, Pair.Cube(3), Pair.Cube(1), Pair.Cube(1), Pair.Cube(1));
+        var network = new Network("map", FeatureShape.Volume3d(2, depth, 4, 4), [new Stage([], [new Unit("a", [conv]), new Unit("b", [conv])])], [], spatialRank: 3);
+
+        OutputField output = OutputFields.Of(network)[0];
+
+        Assert.Equal((4, 4, Math.Min(depth, 5)), (output.Literal.IfHMin, output.Literal.IfWMin, output.Literal.IfDMin));
+        Assert.Equal(covers, output.Covers(FieldKind.Literal));
+    }
+
     [Fact]
     public void Spec_files_of_rank_3_read_back_exactly_on_both_readers()
     {

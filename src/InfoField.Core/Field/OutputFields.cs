@@ -41,12 +41,13 @@ public sealed record OutputField(
 
     /// <summary>
     /// True when the output's field covers the input: in every channel the best-placed neuron spans the input's whole
-    /// height and width, and every channel depends on every input channel.
+    /// height and width (and depth, in a 3-D network), and every channel depends on every input channel.
     /// </summary>
     public bool Covers(FieldKind kind)
     {
         FieldFactors factors = Factors(kind);
-        return factors.IfHMin == Input.Height && factors.IfWMin == Input.Width && factors.IfC == Input.Channels;
+        return factors.IfHMin == Input.Height && factors.IfWMin == Input.Width && (!Input.HasDepth || factors.IfDMin == Input.Depth)
+            && factors.IfC == Input.Channels;
     }
 }
 
