@@ -56,7 +56,14 @@ internal sealed class ChannelField
         Id = universe.NextField();
         Parts = parts;
         Plane = plane;
+        foreach (FieldPart part in parts)
+        {
+            HasGlobal |= part.Global;
+        }
     }
+
+    /// <summary>True when some part arrives only through global pooling (the local field then differs from the literal one).</summary>
+    public bool HasGlobal { get; }
 
     /// <summary>Compares fields by identity and hashes them by <see cref="Id"/>.</summary>
     public static IEqualityComparer<ChannelField> ByIdentity { get; } = new IdentityComparer();
@@ -205,13 +212,7 @@ internal sealed class ChannelField
 
         if (_local is null)
         {
-            bool global = false;
-            foreach (FieldPart part in Parts)
-            {
-                global |= part.Global;
-            }
-
-            _local = global ? Compute(Array.FindAll(Parts, part => !part.Global), universe) : Summarize(local: false, universe);
+            _local = HasGlobal ? Compute(Array.FindAll(Parts, part => !part.Global), universe) : Summarize(local: false, universe);
         }
 
         return _local;

@@ -297,4 +297,16 @@ internal readonly record struct StageFrame(FeatureShape Shape, bool Strided, boo
 
         return lengths;
     }
+
+    /// <summary>As <see cref="Lengths(FeatureShape)"/>, giving <paramref name="same"/> itself when the lengths are those (tensors share one array).</summary>
+    public int[] Lengths(FeatureShape shape, int[] same)
+    {
+        bool equal = same.Length == shape.SpatialAxes;
+        for (int a = 0; a < same.Length && equal; a++)
+        {
+            equal = same[a] == (HonorStride ? shape.Size(a) : Math.Min(shape.Size(a), Shape.Size(a)));
+        }
+
+        return equal ? same : Lengths(shape);
+    }
 }

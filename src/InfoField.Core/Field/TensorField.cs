@@ -75,7 +75,7 @@ public sealed class TensorField
     /// others): they say nothing about what windows reach; when every channel is such a channel, the local field is empty.
     /// </summary>
     public FieldFactors Factors(bool local = false) =>
-        local ? _cache.Local ??= Summarize(local) : _cache.Literal ??= Summarize(local);
+        local ? _cache.Local ??= (HasGlobal() ? Summarize(local) : Factors(local: false)) : _cache.Literal ??= Summarize(local);
 
     /// <summary>The field factors of <paramref name="kind"/> (<see cref="Factors(bool)"/>).</summary>
     public FieldFactors Factors(FieldKind kind) => Factors(local: kind == FieldKind.Local);
@@ -92,14 +92,35 @@ public sealed class TensorField
     /// <summary>The widest interval along <paramref name="axis"/> that a neuron of channel <paramref name="channel"/> depends on (its best-placed neuron's).</summary>
     public int Span(int channel, int axis, bool local = false) => _channels[channel].Summarize(local, _universe).Spans[axis];
 
+    /// <summary>
+    /// True when some channel holds a part that arrives only through global pooling; without one the local field is the
+    /// literal field, channel by channel.
+    /// </summary>
+    private bool HasGlobal()
+    {
+        ChannelField? last = null;
+        foreach (ChannelField channel in _channels)
+        {
+            if (!ReferenceEquals(channel, last) && channel.HasGlobal)
+            {
+                return true;
+            }
+
+            last = channel;
+        }
+
+        return false;
+    }
+
     private FieldFactors Summarize(bool local)
     {
         int rank = _lengths.Length;
-        var max = new int[rank];
-        var min = new int[rank];
-        var interior = new int[rank];
-        Array.Fill(min, int.MaxValue);
-        Array.Fill(interior, int.MaxValue);
+        Span<int> max = stackalloc int[rank];
+        Span<int> min = stackalloc int[rank];
+        Span<int> interior = stackalloc int[rank];
+        max.Clear();
+        min.Fill(int.MaxValue);
+        interior.Fill(int.MaxValue);
         int minChannels = int.MaxValue, maxChannels = 0;
         long total = 0;
         int counted = 0;
@@ -237,8 +258,8 @@ public sealed class TensorField
         SpatialWindow window = layer.Window(Shape);
         FeatureShape output = layer.OutputShape(Shape);
         ChannelMap map = layer.Channels(Shape.Channels);
-        int[] lengths = frame.Lengths(output);
-        bool keepsPositions = window.IsPoint && lengths.AsSpan().SequenceEqual(_lengths);
+        int[] lengths = frame.Lengths(output, _lengths);
+        bool keepsPositions = window.IsPoint && ReferenceEquals(lengths, _lengths);
         if (map.IsIdentity && keepsPositions)
         {
             return new TensorField(_universe, output, _lengths, _channels, _cache);
@@ -306,7 +327,7 @@ public sealed class TensorField
         }
 
         FeatureShape output = merge.OutputShape(shapes);
-        int[] lengths = frame.Lengths(output);
+        int[] lengths = frame.Lengths(output, inputs[0]._lengths);
         ChannelUniverse universe = inputs[0]._universe;
         if (merge.Join == ChannelJoin.Stack)
         {
@@ -326,7 +347,7 @@ public sealed class TensorField
         for (int k = 0; k < sources.Length; k++)
         {
             TensorField input = inputs[k];
-            if (input._lengths.AsSpan().SequenceEqual(lengths))
+            if (ReferenceEquals(input._lengths, lengths) || input._lengths.AsSpan().SequenceEqual(lengths))
             {
                 sources[k] = input._channels;
                 continue;
@@ -349,6 +370,13 @@ public sealed class TensorField
         var channels = new ChannelField[output.Channels];
         for (int c = 0; c < channels.Length; c++)
         {
+            if (c > 0 && SameAsBefore(sources, c))
+            {
+                // Every input holds the field it held at the channel before (a run): the same union.
+                channels[c] = channels[c - 1];
+                continue;
+            }
+
             ChannelField field = sources[0][c];
             for (int k = 1; k < sources.Length; k++)
             {
@@ -378,6 +406,20 @@ public sealed class TensorField
         }
 
         return new TensorField(universe, output, lengths, channels);
+    }
+
+    /// <summary>True when every input's channel <paramref name="c"/> holds the same field as its channel <c>c - 1</c>.</summary>
+    private static bool SameAsBefore(ChannelField[][] sources, int c)
+    {
+        foreach (ChannelField[] source in sources)
+        {
+            if (!ReferenceEquals(source[c], source[c - 1]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
 
