@@ -183,6 +183,77 @@ public class FastSpecReaderTests
         Assert.NotNull(FastSpecReader.TryParse(underflow.Replace("1e-400", "0.001", StringComparison.Ordinal), "network", OpSet.Default));
     }
 
+    /// <summary>
+    /// A unit written again right after itself is matched byte for byte and the reader resumes after it: the copies read
+    /// as the same unit, in the first or a later stage, compact or indented; bytes that only start like the unit, or a
+    /// copy followed by something the checked reader refuses, never take that shortcut into a wrong network.
+    /// </summary>
+    [Fact]
+    public void Units_written_again_read_the_same_and_broken_copies_go_to_the_checked_reader()
+    {
+        const string Unit = """{ "name": "c", "ops": [ { "type": "conv", "out": 4, "kernel": 3, "padding": 1 }, { "type": "relu" } ] }""";
+        const string Longer = """{ "name": "c", "ops": [ { "type": "conv", "out": 4, "kernel": 3, "padding": 1 }, { "type": "relu" } ], "family": "f" }""";
+        static string Spec(string first, string second) =>
+            $$"""{ "input": [4, 8, 8], "stages": [ { "units": [ {{Unit}}, {{first}} ] }, { "entry": [ { "type": "maxpool", "kernel": 2 } ], "units": [ {{Unit}}, {{second}}, {{Unit}} ] } ] }""";
+        string[] valid =
+        [
+            Spec(Unit, Unit),
+            Spec(Longer, Unit),
+            Spec(Unit, Longer),
+            Spec(Unit + " ", "\n" + Unit),
+            SpaceSpec.Json(Cell.FromIndex(15_624), indented: true),
+        ];
+        string[] broken =
+        [
+            Spec(Unit + " " + Unit, Unit), // two objects without a comma
+            Spec(Unit, Unit + "}"),
+            Spec(Unit, Unit[..^1] + ", \"role\": \"nope\" }"),
+            Spec(Unit, Unit[..^2]),
+        ];
+
+        foreach (string json in valid)
+        {
+            Network? fast = FastSpecReader.TryParse(json, "network", OpSet.Default);
+            Assert.True(fast is not null, json);
+            Assert.Equal(Checked(json), fast);
+        }
+
+        Network network = FastSpecReader.TryParse(valid[0], "network", OpSet.Default)!;
+        Assert.Same(network.Stages[0].Units[0], network.Stages[0].Units[1]);
+        Assert.Same(network.Stages[0].Units[0], network.Stages[1].Units[1]);
+        Assert.Equal("f", FastSpecReader.TryParse(valid[1], "network", OpSet.Default)!.Stages[0].Units[1].Family);
+        foreach (string json in broken)
+        {
+            Assert.Null(Checked(json));
+            Assert.Null(FastSpecReader.TryParse(json, "network", OpSet.Default));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="NetworkSpec.Parse(string, string, string, OpSet?)"/> keeps the units it read on its thread, so that
+    /// specs sharing units read them once: later specs read the same networks as the checked reader, with the shared unit
+    /// as one object; a unit kept for one op set is never given to a spec read with another.
+    /// </summary>
+    [Fact]
+    public void Units_shared_between_specs_are_read_once_per_op_set()
+    {
+        // Five specs: their units are within what the reader keeps (64).
+        string[] specs = [.. Enumerable.Range(0, 5).Select(i => SpaceSpec.Json(Cell.FromIndex(i * 3_121)))];
+        Network[] networks = [.. specs.Select(json => NetworkSpec.Parse(json))];
+
+        for (int i = 0; i < specs.Length; i++)
+        {
+            Assert.Equal(NetworkSpec.ParseChecked(specs[i], "spec", "network", OpSet.Default), networks[i]);
+            Assert.Same(networks[0].Stages[0].Units[0], networks[i].Stages[0].Units[0]);
+        }
+
+        const string Reverse = """{ "input": [4, 6, 6], "stages": [ { "units": [ { "ops": [ { "type": "reverse", "width": 2 } ] } ] } ] }""";
+        OpSet custom = OpSet.Default.With(CustomOps.ReverseChannels.Kind);
+        Assert.Equal(new CustomOps.ReverseChannels(2), NetworkSpec.Parse(Reverse, kinds: custom).Units.Single().Ops[0]);
+        Assert.Throws<SpecException>(() => NetworkSpec.Parse(Reverse));
+        Assert.Equal(new CustomOps.ReverseChannels(2), NetworkSpec.Parse(Reverse, kinds: custom).Units.Single().Ops[0]);
+    }
+
     private static Network? Checked(string json)
     {
         try

@@ -32,6 +32,18 @@ internal sealed class FastSpecReader
     private byte[] _key = new byte[4096];
     private int _rank;
 
+    /// <summary>Where the reader's bytes begin in the spec: a reader that resumes after a unit read again starts there.</summary>
+    private int _offset;
+
+    /// <summary>The unit read last, its text (with its rank byte first) and the reader's state after it.</summary>
+    private (Unit Unit, byte[] Key, JsonReaderState After)? _last;
+
+    /// <summary>The reader of <see cref="NetworkSpec.Parse(string, string, string, OpSet?)"/> on this thread, kept between specs.</summary>
+    [ThreadStatic]
+    private static FastSpecReader? _shared;
+
+    private bool _busy;
+
     /// <summary>
     /// A reader for specs with the op kinds of <paramref name="kinds"/>. It keeps the units it has read, by their JSON
     /// text, up to <paramref name="unitCapacity"/> of them: a unit written again (the repeated cells of a stage, the stem
@@ -44,9 +56,26 @@ internal sealed class FastSpecReader
         _unitsBySpan = _units.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
-    /// <summary>The network of the spec in <paramref name="utf8"/>, or null when the checked reader must read it.</summary>
-    public static Network? TryParse(ReadOnlySpan<byte> utf8, string defaultName, OpSet kinds) =>
-        new FastSpecReader(kinds).TryRead(utf8, defaultName);
+    /// <summary>
+    /// The network of the spec in <paramref name="utf8"/>, or null when the checked reader must read it. The thread's
+    /// reader is kept between calls (with its units, at most 64), so that the units specs share (a search space's stem and
+    /// reduction blocks) are read once.
+    /// </summary>
+    public static Network? TryParse(ReadOnlySpan<byte> utf8, string defaultName, OpSet kinds)
+    {
+        FastSpecReader? reader = _shared;
+        if (reader is null || reader._busy || !ReferenceEquals(reader._kinds, kinds))
+        {
+            // A reader per op set (units read with other kinds are not these), and a fresh one if a read is under way.
+            reader = new FastSpecReader(kinds);
+            if (_shared is not { _busy: true })
+            {
+                _shared = reader;
+            }
+        }
+
+        return reader.TryRead(utf8, defaultName);
+    }
 
     /// <summary>The network of the spec in <paramref name="utf8"/>, or null when the checked reader must read it.</summary>
     public Network? TryRead(ReadOnlySpan<byte> utf8, string defaultName)
@@ -57,6 +86,9 @@ internal sealed class FastSpecReader
             return null;
         }
 
+        _busy = true;
+        _offset = 0;
+        _last = null;
         try
         {
             var reader = new Utf8JsonReader(utf8, ReaderOptions);
@@ -66,6 +98,11 @@ internal sealed class FastSpecReader
         {
             // Any problem: the checked reader reads the spec again and reports it with its JSON path.
             return null;
+        }
+        finally
+        {
+            _busy = false;
+            _last = null;
         }
     }
 
@@ -187,14 +224,27 @@ internal sealed class FastSpecReader
         return new Stage(entry, units!.ToValueList());
     }
 
-    /// <summary>A unit: the one read before from the same text (and rank), else read now and kept.</summary>
+    /// <summary>
+    /// A unit: the one read before from the same text (and rank), else read now and kept. The text of the unit read last
+    /// (the next cell of a stage is usually the same) is compared byte for byte before any token is read: a JSON object
+    /// ends at its closing brace, so bytes that start with that whole object hold that object, and the reader resumes
+    /// after it in the state it had after the first copy (the same tokens at the same depth: a unit is always an item of
+    /// a stage's units).
+    /// </summary>
     private Unit ReadUnit(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
     {
         Expect(reader.TokenType, JsonTokenType.StartObject);
+        int from = _offset + checked((int)reader.TokenStartIndex);
+        if (_last is var (lastUnit, lastKey, after) && lastKey[0] == _rank && utf8[from..].StartsWith(lastKey.AsSpan(1)))
+        {
+            _offset = from + lastKey.Length - 1;
+            reader = new Utf8JsonReader(utf8[_offset..], isFinalBlock: true, after);
+            return lastUnit;
+        }
+
         Utf8JsonReader start = reader;
-        int from = checked((int)reader.TokenStartIndex);
         reader.Skip();
-        ReadOnlySpan<byte> text = utf8[from..checked((int)reader.BytesConsumed)];
+        ReadOnlySpan<byte> text = utf8[from..(_offset + checked((int)reader.BytesConsumed))];
         if (_key.Length < text.Length + 1)
         {
             _key = new byte[Math.Max(text.Length + 1, _key.Length * 2)];
@@ -203,19 +253,21 @@ internal sealed class FastSpecReader
         _key[0] = (byte)_rank;
         text.CopyTo(_key.AsSpan(1));
         ReadOnlySpan<byte> key = _key.AsSpan(0, text.Length + 1);
-        if (_unitsBySpan.TryGetValue(key, out Unit? known))
+        if (!_unitsBySpan.TryGetValue(key, out byte[]? kept, out Unit? unit))
         {
-            return known;
+            reader = start;
+            unit = ReadUnitFields(ref reader);
+            if (_units.Count >= _unitCapacity)
+            {
+                _units.Clear();
+            }
+
+            kept = key.ToArray();
+            _units[kept] = unit;
         }
 
-        reader = start;
-        Unit unit = ReadUnitFields(ref reader);
-        if (_units.Count >= _unitCapacity)
-        {
-            _units.Clear();
-        }
-
-        _units[key.ToArray()] = unit;
+        Require(reader.CurrentDepth < 32);
+        _last = (unit, kept, reader.CurrentState);
         return unit;
     }
 
