@@ -7,6 +7,9 @@ namespace InfoField.Architecture;
 /// </summary>
 public sealed class ChannelMap
 {
+    /// <summary>The identity maps made (immutable), shared: every normalization, activation and pooling layer asks for one.</summary>
+    private static readonly ChannelMap?[] Identities = new ChannelMap?[4096];
+
     private readonly int[][] _readSets;
     private readonly int[] _readSetOfOutput;
 
@@ -40,7 +43,8 @@ public sealed class ChannelMap
     public ReadOnlySpan<int> Inputs(int outputChannel) => ReadSet(ReadSetOf(outputChannel));
 
     /// <summary>Every output channel c reads input channel c.</summary>
-    public static ChannelMap Identity(int channels) => new(channels, [], [], isIdentity: true);
+    public static ChannelMap Identity(int channels) =>
+        (uint)channels < (uint)Identities.Length ? Identities[channels] ??= new(channels, [], [], isIdentity: true) : new(channels, [], [], isIdentity: true);
 
     /// <summary>
     /// No connectivity: each of <paramref name="outputChannels"/> output channels reads no input channel (a zero op,

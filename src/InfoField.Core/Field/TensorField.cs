@@ -268,12 +268,13 @@ public sealed class TensorField
         var step = new LayerStep(_universe, window, frame.HonorStride, Shape, output, lengths);
         Dictionary<ChannelField, ChannelField>? through = null;
         ChannelField? lastUnion = null, lastField = null;
-        var byReadSet = new ChannelField?[map.ReadSetCount];
+        // Each read set's field, when output channels may share read sets (an identity map reads each channel once).
+        ChannelField?[]? byReadSet = map.IsIdentity ? null : new ChannelField?[map.ReadSetCount];
         var channels = new ChannelField[map.OutputChannels];
         for (int o = 0; o < channels.Length; o++)
         {
             int set = map.ReadSetOf(o);
-            if (byReadSet[set] is not ChannelField field)
+            if (byReadSet?[set] is not ChannelField field)
             {
                 ReadOnlySpan<int> reads = map.IsIdentity ? [set] : map.ReadSet(set);
                 ChannelField union = reads.Length == 1 ? _channels[reads[0]]
@@ -305,7 +306,10 @@ public sealed class TensorField
                 lastUnion = union;
                 lastField = field;
 
-                byReadSet[set] = field;
+                if (byReadSet is not null)
+                {
+                    byReadSet[set] = field;
+                }
             }
 
             channels[o] = field;
@@ -365,7 +369,7 @@ public sealed class TensorField
             sources[k] = spread;
         }
 
-        var unions = new Dictionary<(int, int), ChannelField>();
+        Dictionary<(int, int), ChannelField>? unions = null;
         (ChannelField Left, ChannelField Right, ChannelField Union)? last = null;
         var channels = new ChannelField[output.Channels];
         for (int c = 0; c < channels.Length; c++)
@@ -392,6 +396,7 @@ public sealed class TensorField
                     continue;
                 }
 
+                unions ??= [];
                 if (!unions.TryGetValue((field.Id, next.Id), out ChannelField? union))
                 {
                     union = ChannelField.Union([field, next], universe);
