@@ -254,6 +254,26 @@ public class FastSpecReaderTests
         Assert.Equal(new CustomOps.ReverseChannels(2), NetworkSpec.Parse(Reverse, kinds: custom).Units.Single().Ops[0]);
     }
 
+    /// <summary>
+    /// The reader kept between specs holds at most 1 MiB of unit text: a unit larger than that is read again each time
+    /// (a new object, equal to the one before), while a small unit is still kept.
+    /// </summary>
+    [Fact]
+    public void A_unit_larger_than_what_the_kept_reader_holds_is_read_again()
+    {
+        string large = string.Join(", ", Enumerable.Repeat("""{ "type": "relu" }""", 60_000));
+        string json = $$"""{ "input": [4, 8, 8], "stages": [ { "units": [ { "ops": [ { "type": "bn" } ] }, { "ops": [ {{large}} ] } ] } ] }""";
+        Assert.True(Encoding.UTF8.GetByteCount(json) > 1 << 20);
+
+        Network first = NetworkSpec.Parse(json);
+        Network second = NetworkSpec.Parse(json);
+
+        Assert.Equal(first, second);
+        Assert.Equal(60_000, second.Stages[0].Units[1].Ops.Count);
+        Assert.NotSame(first.Stages[0].Units[1], second.Stages[0].Units[1]);
+        Assert.Same(first.Stages[0].Units[0], second.Stages[0].Units[0]);
+    }
+
     private static Network? Checked(string json)
     {
         try

@@ -44,10 +44,15 @@ internal sealed class FastSpecReader
 
     private bool _busy;
 
+    /// <summary>The bytes of unit text kept at most: a reader kept between specs holds no more than this.</summary>
+    private const int KeptBytes = 1 << 20;
+
+    private int _keptBytes;
+
     /// <summary>
     /// A reader for specs with the op kinds of <paramref name="kinds"/>. It keeps the units it has read, by their JSON
-    /// text, up to <paramref name="unitCapacity"/> of them: a unit written again (the repeated cells of a stage, the stem
-    /// shared by a search space) is not read again. One reader serves one thread.
+    /// text, up to <paramref name="unitCapacity"/> of them and 1 MiB of their text: a unit written again (the repeated
+    /// cells of a stage, the stem shared by a search space) is not read again. One reader serves one thread.
     /// </summary>
     public FastSpecReader(OpSet kinds, int unitCapacity = 64)
     {
@@ -58,8 +63,8 @@ internal sealed class FastSpecReader
 
     /// <summary>
     /// The network of the spec in <paramref name="utf8"/>, or null when the checked reader must read it. The thread's
-    /// reader is kept between calls (with its units, at most 64), so that the units specs share (a search space's stem and
-    /// reduction blocks) are read once.
+    /// reader is kept between calls (with its units, at most 64 and 1 MiB of their text), so that the units specs share (a
+    /// search space's stem and reduction blocks) are read once.
     /// </summary>
     public static Network? TryParse(ReadOnlySpan<byte> utf8, string defaultName, OpSet kinds)
     {
@@ -103,6 +108,11 @@ internal sealed class FastSpecReader
         {
             _busy = false;
             _last = null;
+            if (_key.Length > 1 << 16)
+            {
+                // A large unit's text is not held by a reader kept between specs.
+                _key = new byte[4096];
+            }
         }
     }
 
@@ -257,13 +267,18 @@ internal sealed class FastSpecReader
         {
             reader = start;
             unit = ReadUnitFields(ref reader);
-            if (_units.Count >= _unitCapacity)
-            {
-                _units.Clear();
-            }
-
             kept = key.ToArray();
-            _units[kept] = unit;
+            if (kept.Length <= KeptBytes)
+            {
+                if (_units.Count >= _unitCapacity || _keptBytes + kept.Length > KeptBytes)
+                {
+                    _units.Clear();
+                    _keptBytes = 0;
+                }
+
+                _units[kept] = unit;
+                _keptBytes += kept.Length;
+            }
         }
 
         Require(reader.CurrentDepth < 32);

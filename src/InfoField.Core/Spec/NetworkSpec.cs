@@ -68,7 +68,7 @@ public static partial class NetworkSpec
 
     /// <summary>
     /// Parses and validates a spec; <paramref name="source"/> names it in errors. Units read before on the same thread
-    /// with the same <paramref name="kinds"/> (the last 64 or so) are not read again: specs that share units (a search
+    /// with the same <paramref name="kinds"/> (up to 64 of them and 1 MiB of their text) are not read again: specs that share units (a search
     /// space's stem and reduction blocks) get the same immutable unit objects.
     /// </summary>
     public static Network Parse(string json, string source = "spec", string defaultName = "network", OpSet? kinds = null)
