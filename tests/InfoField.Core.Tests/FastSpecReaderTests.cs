@@ -235,7 +235,7 @@ public class FastSpecReaderTests
     /// as one object; a unit kept for one op set is never given to a spec read with another.
     /// </summary>
     [Fact]
-    public void Units_shared_between_specs_are_read_once_per_op_set()
+    public void Units_shared_between_specs_are_read_once_per_op_set() => OnFreshThread(() =>
     {
         // Five specs: their units are within what the reader keeps (64).
         string[] specs = [.. Enumerable.Range(0, 5).Select(i => SpaceSpec.Json(Cell.FromIndex(i * 3_121)))];
@@ -252,14 +252,14 @@ public class FastSpecReaderTests
         Assert.Equal(new CustomOps.ReverseChannels(2), NetworkSpec.Parse(Reverse, kinds: custom).Units.Single().Ops[0]);
         Assert.Throws<SpecException>(() => NetworkSpec.Parse(Reverse));
         Assert.Equal(new CustomOps.ReverseChannels(2), NetworkSpec.Parse(Reverse, kinds: custom).Units.Single().Ops[0]);
-    }
+    });
 
     /// <summary>
     /// The reader kept between specs holds at most 1 MiB of unit text: a unit larger than that is read again each time
     /// (a new object, equal to the one before), while a small unit is still kept.
     /// </summary>
     [Fact]
-    public void A_unit_larger_than_what_the_kept_reader_holds_is_read_again()
+    public void A_unit_larger_than_what_the_kept_reader_holds_is_read_again() => OnFreshThread(() =>
     {
         string large = string.Join(", ", Enumerable.Repeat("""{ "type": "relu" }""", 60_000));
         string json = $$"""{ "input": [4, 8, 8], "stages": [ { "units": [ { "ops": [ { "type": "bn" } ] }, { "ops": [ {{large}} ] } ] } ] }""";
@@ -272,6 +272,32 @@ public class FastSpecReaderTests
         Assert.Equal(60_000, second.Stages[0].Units[1].Ops.Count);
         Assert.NotSame(first.Stages[0].Units[1], second.Stages[0].Units[1]);
         Assert.Same(first.Stages[0].Units[0], second.Stages[0].Units[0]);
+    });
+
+    /// <summary>
+    /// Runs <paramref name="test"/> on a thread of its own, whose kept reader starts empty: what other tests parsed on
+    /// the test runner's thread before (the reader keeps at most 64 units, then starts again) cannot change what it sees.
+    /// </summary>
+    private static void OnFreshThread(Action test)
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                test();
+            }
+            catch (Exception exception)
+            {
+                failure = exception;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
     }
 
     private static Network? Checked(string json)
