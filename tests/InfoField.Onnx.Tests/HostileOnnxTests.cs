@@ -376,7 +376,7 @@ public class HostileOnnxTests
     {
         NetworkCost cost = CostModel.Of(network);
         Assert.True(cost.Total.Parameters >= 0 && cost.Total.Macs >= 0, what);
-        Assert.Equal(cost.Total, Cost.Sum(cost.Stages) + cost.Head);
+        Assert.Equal(cost.Total, Cost.Sum(cost.Stages) + cost.Head + Cost.Sum(cost.Outputs)); // further outputs' heads count too
         Assert.Equal(network, NetworkSpec.Parse(NetworkSpec.Serialize(network)));
         NetworkField field = InformationField.Analyze(network, FieldOptions.Default);
         foreach (UnitField unit in field.Stages.SelectMany(stage => stage.Units))

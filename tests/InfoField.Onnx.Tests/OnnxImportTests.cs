@@ -110,6 +110,12 @@ public sealed class OnnxImportTests : IDisposable
     [InlineData("r2plus1d_18_opset11")]
     [InlineData("r2plus1d_18_opset13")]
     [InlineData("r2plus1d_18_opset17")]
+    [InlineData("fcn_resnet50_aux_opset11")]
+    [InlineData("fcn_resnet50_aux_opset13")]
+    [InlineData("fcn_resnet50_aux_opset17")]
+    [InlineData("deeplabv3_resnet50_aux_opset11")]
+    [InlineData("deeplabv3_resnet50_aux_opset13")]
+    [InlineData("deeplabv3_resnet50_aux_opset17")]
     public void Parameters_equal_what_pytorch_counts(string fixture)
     {
         Network network = OnnxImport.Load(Fixture(fixture));

@@ -37,4 +37,33 @@ public sealed class SegmentationFixtureTests : IDisposable
         Assert.Equal(CostModel.Of(decomposed.After).Total, CostModel.Of(back).Total);
         Assert.Equal((network.Input, network.Output), (back.Input, back.Output));
     }
+
+    /// <summary>
+    /// With an auxiliary head (a further output read from layer3): the organizer refuses naming it; the decomposer
+    /// replaces the body's 3x3 convolutions and keeps the head as it is (it is an output, not a unit); ONNX Runtime runs
+    /// the written file with both outputs' shapes, and it reads back with the same outputs and counts.
+    /// </summary>
+    [Theory]
+    [InlineData("fcn_resnet50_aux_opset11", 17)] // 16 bottlenecks' 3x3 and the FCN head's 3x3 (the stem's 7x7 is kept)
+    [InlineData("deeplabv3_resnet50_aux_opset17", 20)] // the same 16, the ASPP's three dilated 3x3 and the DeepLab head's 3x3
+    public void An_auxiliary_head_is_kept_by_the_decomposer_and_written_as_a_second_output(string fixture, int replaced)
+    {
+        Network network = OnnxImport.Load(Repository.OnnxFixture(fixture));
+
+        OrganizerResult organized = StageOrganizer.Optimize(network);
+        Decomposition decomposed = Decomposer.Decompose(network, ReplacementBlock.DwPw);
+
+        Assert.Equal(network, organized.After);
+        Assert.Contains("further outputs (output 'aux' reads stage 3, unit 10)", Assert.Single(organized.Steps).Reason, StringComparison.Ordinal);
+        Assert.Equal(replaced, decomposed.ReplacedCount);
+        Assert.Equal(network.Outputs, decomposed.After.Outputs);
+        Assert.Equal((network.Input, network.Output), (decomposed.After.Input, decomposed.After.Output));
+        Assert.Equal(network.Layout.Outputs.AsEnumerable(), decomposed.After.Layout.Outputs);
+        string path = OnnxRuntimeComparison.ExportAndCompare(decomposed.After, _folder);
+        Network back = OnnxImport.Load(path);
+        Assert.Equal(CostModel.Of(decomposed.After).Total, CostModel.Of(back).Total);
+        Assert.Equal(network.Outputs.Select(output => (output.Name, output.Stage, output.Unit)), back.Outputs.Select(output => (output.Name, output.Stage, output.Unit)));
+        Assert.Equal((network.Input, network.Output), (back.Input, back.Output));
+        Assert.Equal(network.Layout.Outputs.AsEnumerable(), back.Layout.Outputs);
+    }
 }

@@ -32,7 +32,7 @@ def strip(path):
     onnx.save(model, path)
 
 
-def export(name, model, shape, preserve_bn=True, opset=13, export_params=True):
+def export(name, model, shape, preserve_bn=True, opset=13, export_params=True, output_names=("output",)):
     model.eval()
     params = sum(p.numel() for p in model.parameters())
     if only and name not in only:
@@ -41,7 +41,7 @@ def export(name, model, shape, preserve_bn=True, opset=13, export_params=True):
     path = os.path.join(out, name + ".onnx")
     x = torch.randn(*shape)
     macs[name] = count_macs(model, x) if name in COUNT_MACS else None
-    kwargs = dict(opset_version=opset, input_names=["input"], output_names=["output"], export_params=export_params)
+    kwargs = dict(opset_version=opset, input_names=["input"], output_names=list(output_names), export_params=export_params)
     if preserve_bn:
         # PRESERVE (with the model in eval mode) keeps BatchNormalization nodes in their inference form instead of
         # folding them into the convolutions; constant folding still turns shape arithmetic into constants.
@@ -116,6 +116,18 @@ class SegmentationOutput(nn.Module):
 
     def forward(self, x):
         return self.model(x)["out"]
+
+
+class SegmentationOutputs(nn.Module):
+    """A segmentation model built with aux_loss=True returns {"out": ..., "aux": ...}: both, the main output first."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        result = self.model(x)
+        return result["out"], result["aux"]
 
 
 class ChannelsFirstLayerNorm(nn.Module):
@@ -208,7 +220,8 @@ def count_macs(model, x):
 
 
 # The fixtures whose MACs of Conv2d, ConvTranspose2d and Linear are counted by hooks (macs.txt).
-SEGMENTATION = ["fcn_resnet50", "deeplabv3_mobilenet_v3_large", "deeplabv3_resnet50", "lraspp_mobilenet_v3_large"]
+SEGMENTATION = ["fcn_resnet50", "deeplabv3_mobilenet_v3_large", "deeplabv3_resnet50", "lraspp_mobilenet_v3_large",
+                "fcn_resnet50_aux", "deeplabv3_resnet50_aux"]
 VIDEO = ["r3d_18", "mc3_18", "r2plus1d_18"]
 COUNT_MACS = {f"{model}_opset{opset}" for model in SEGMENTATION + VIDEO for opset in (11, 13, 17)} | {
     "convnext_tiny_opset11", "convnext_tiny_opset13", "convnext_tiny_opset17", "convnext_variant"}
@@ -267,6 +280,14 @@ for model in ("deeplabv3_mobilenet_v3_large", "deeplabv3_resnet50", "lraspp_mobi
 for model in VIDEO:
     for opset in (11, 13, 17):
         rows.append(export(f"{model}_opset{opset}", getattr(tv.video, model)(weights=None), (1, 3, 8, 56, 56), opset=opset))
+# Auxiliary heads (issue 23): the same FCN and DeepLabV3 on ResNet-50 built with aux_loss=True (still without
+# weights), exported with both outputs, "output" (the model's "out") first and "aux" second. The auxiliary head
+# (FCNHead: 3x3 conv, batch norm, ReLU, dropout, 1x1 conv to the classes, then a bilinear resize to the input size)
+# reads layer3's output; parameters and hook-counted MACs include it.
+for model in ("fcn_resnet50", "deeplabv3_resnet50"):
+    for opset in (11, 13, 17):
+        built = getattr(tv.segmentation, model)(weights=None, weights_backbone=None, aux_loss=True)
+        rows.append(export(f"{model}_aux_opset{opset}", SegmentationOutputs(built), (1, 3, 128, 128), opset=opset, output_names=("output", "aux")))
 rows = [row for row in rows if row is not None]
 counts = {}
 params_path = os.path.join(out, "params.txt")

@@ -59,7 +59,27 @@ public static class OutputFields
     /// the whole network traced as one stage whose input is the network's input (c0 = its channels, w0 and h0 its size),
     /// a unit's skips (<see cref="Unit.Skips"/>) with the fields of the earlier outputs they read.
     /// </summary>
-    public static ImmutableArray<OutputField> Of(Network network)
+    public static ImmutableArray<OutputField> Of(Network network) =>
+        [.. Trace(network).Select(head => new OutputField(
+            head.Name,
+            head.Stage,
+            head.Unit,
+            head.Map.Shape,
+            head.Vector,
+            network.Input,
+            head.Map.Factors(FieldKind.Local),
+            head.Map.Factors(FieldKind.Literal),
+            head.Map.ReceptiveField(0),
+            head.Map.ReceptiveField(1)))];
+
+    /// <summary>
+    /// The tensor field of the map each output's field is measured at (<see cref="OutputField.Shape"/>), in the order of
+    /// <see cref="Of"/>, in the frame of the network's input: which input pixels and channels each neuron of it depends on
+    /// (<see cref="TensorField.Reach"/>).
+    /// </summary>
+    public static ImmutableArray<TensorField> Maps(Network network) => [.. Trace(network).Select(head => head.Map)];
+
+    private static List<(string Name, int Stage, int Unit, TensorField Map, bool Vector)> Trace(Network network)
     {
         ArgumentNullException.ThrowIfNull(network);
         InformationField.CheckMemory(network);
@@ -94,17 +114,19 @@ public static class OutputFields
         }
 
         int lastStage = network.Stages.Count - 1;
-        var fields = ImmutableArray.CreateBuilder<OutputField>(network.Outputs.Count + 1);
-        fields.Add(Head(Network.MainOutputName, lastStage, network.Stages[lastStage].Units.Count - 1, state, network.Head, network.Input, frame));
+        var heads = new List<(string, int, int, TensorField, bool)>(network.Outputs.Count + 1)
+        {
+            Head(Network.MainOutputName, lastStage, network.Stages[lastStage].Units.Count - 1, state, network.Head, frame),
+        };
         foreach (NetworkOutput output in network.Outputs)
         {
-            fields.Add(Head(output.Name, output.Stage, output.Unit, taps[(output.Stage, output.Unit)], output.Head, network.Input, frame));
+            heads.Add(Head(output.Name, output.Stage, output.Unit, taps[(output.Stage, output.Unit)], output.Head, frame));
         }
 
-        return fields.MoveToImmutable();
+        return heads;
     }
 
-    private static OutputField Head(string name, int stage, int unit, TensorField state, IReadOnlyList<Op> head, FeatureShape input, StageFrame frame)
+    private static (string, int, int, TensorField, bool) Head(string name, int stage, int unit, TensorField state, IReadOnlyList<Op> head, StageFrame frame)
     {
         bool vector = false;
         foreach (Op op in head)
@@ -118,16 +140,6 @@ public static class OutputFields
             state = state.Through(layer, frame);
         }
 
-        return new OutputField(
-            name,
-            stage,
-            unit,
-            state.Shape,
-            vector,
-            input,
-            state.Factors(FieldKind.Local),
-            state.Factors(FieldKind.Literal),
-            state.ReceptiveField(0),
-            state.ReceptiveField(1));
+        return (name, stage, unit, state, vector);
     }
 }

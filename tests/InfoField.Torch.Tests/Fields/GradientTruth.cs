@@ -56,25 +56,7 @@ internal static class GradientTruth
         for (int u = 0; u < units.Count; u++)
         {
             nn.Module<Tensor, Tensor> module = ModuleBuilder.BuildGraph(units[u].Graph, layout.Units[u], set);
-            module.to(ScalarType.Float64);
-            module.eval();
-            using (no_grad())
-            using (NewDisposeScope())
-            {
-                foreach (var parameter in module.parameters())
-                {
-                    // Weights are divided by the square root of their fan-in, so activations keep their size through
-                    // deep stages: a squeeze-and-excitation gate multiplies a map by a function of itself, and with
-                    // weights of magnitude 1 the values squared unit after unit and overflowed (inf, then NaN gradients
-                    // everywhere) in RegNetY's and EfficientNet-B1's longest stages.
-                    double scale = parameter.shape.Length < 2 ? 1 : 1 / Math.Sqrt(parameter.shape.Skip(1).Aggregate(1L, (a, b) => a * b));
-                    using Tensor magnitude = (rand(parameter.shape, ScalarType.Float64, generator: generator) + 0.5) * scale;
-                    using Tensor sign = (randint(0, 2, parameter.shape, ScalarType.Float64, generator: generator) * 2) - 1;
-                    parameter.copy_(magnitude * sign);
-                    parameter.requires_grad_(false);
-                }
-            }
-
+            Randomize(module, generator);
             modules.Add(module);
         }
 
@@ -102,42 +84,120 @@ internal static class GradientTruth
         return reaches;
     }
 
+    /// <summary>
+    /// Float64, eval mode, and random weights of magnitude 0.5 to 1.5 over the square root of their fan-in (never zero),
+    /// with no gradient of their own.
+    /// </summary>
+    private static void Randomize(nn.Module module, Generator generator)
+    {
+        module.to(ScalarType.Float64);
+        module.eval();
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            foreach (var parameter in module.parameters())
+            {
+                // Weights are divided by the square root of their fan-in, so activations keep their size through
+                // deep stages: a squeeze-and-excitation gate multiplies a map by a function of itself, and with
+                // weights of magnitude 1 the values squared unit after unit and overflowed (inf, then NaN gradients
+                // everywhere) in RegNetY's and EfficientNet-B1's longest stages.
+                double scale = parameter.shape.Length < 2 ? 1 : 1 / Math.Sqrt(parameter.shape.Skip(1).Aggregate(1L, (a, b) => a * b));
+                using Tensor magnitude = (rand(parameter.shape, ScalarType.Float64, generator: generator) + 0.5) * scale;
+                using Tensor sign = (randint(0, 2, parameter.shape, ScalarType.Float64, generator: generator) * 2) - 1;
+                parameter.copy_(magnitude * sign);
+                parameter.requires_grad_(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The dependency sets of neurons of the network's outputs on the network's input (<see cref="Neuron.Unit"/> is the
+    /// output: 0 the main one, then the further ones in order), the whole network built as one module
+    /// (<see cref="NetworkModule.ForwardOutputs"/>); outputs that are maps only.
+    /// </summary>
+    public static Reach[] OfOutputs(Network network, IReadOnlyList<Neuron> neurons, bool local, int seed)
+    {
+        var generator = new Generator((ulong)seed);
+        using NetworkModule module = ModuleBuilder.Build(network, Smooth(local));
+        Randomize(module, generator);
+        module.ChannelsLast = false;
+        FeatureShape[] shapes = [network.Layout.Output, .. network.Layout.Outputs];
+        long perSample = network.Layout.Stages.Sum(stage => stage.Units.Sum(unit => unit.Tensors.Sum(tensor => tensor.Volume))) + shapes.Sum(shape => shape.Volume);
+        int batch = (int)Math.Clamp(BatchElements / Math.Max(perSample, 1), 1, 4096);
+        var reaches = new Reach[neurons.Count];
+        for (int first = 0; first < neurons.Count; first += batch)
+        {
+            Neuron[] part = [.. neurons.Skip(first).Take(Math.Min(batch, neurons.Count - first))];
+            Batch(network.Input, shapes, x => Finite(module.ForwardOutputs(x)), part, generator).CopyTo(reaches, first);
+        }
+
+        return reaches;
+    }
+
+    private static Tensor[] Finite(Tensor[] outputs)
+    {
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            if (!isfinite(outputs[i]).all().item<bool>())
+            {
+                throw new InvalidOperationException($"the float64 forward pass overflowed at output {i + 1}: no gradient truth");
+            }
+        }
+
+        return outputs;
+    }
+
     /// <remarks>
     /// A unit's skip from a unit of the same stage is that unit's output; one from an earlier stage is a random tensor of
     /// its shape that does not depend on the stage's input (it is made before it), as the engine reads it.
     /// </remarks>
     private static Reach[] Batch(StageLayout layout, int stage, IReadOnlyList<Unit> units, List<nn.Module<Tensor, Tensor>> modules, Neuron[] neurons, Generator generator)
     {
+        int count = neurons.Length;
+        int lastUnit = neurons.Max(neuron => neuron.Unit);
+        return Batch(layout.UnitsInput, [.. layout.Units.Select(unit => unit.Output)], x =>
+        {
+            var outputs = new List<Tensor>();
+            Tensor y = x;
+            var constants = new Dictionary<UnitReference, Tensor>();
+            for (int u = 0; u <= lastUnit; u++)
+            {
+                nn.Module<Tensor, Tensor> module = modules[u];
+                y = units[u].Skips.Count == 0 ? module.call(y) : ((Modules.GraphModule)module).Forward(y, [.. units[u].Skips.Select((skip, j) => skip.Stage == stage ? outputs[skip.Unit]
+                    : constants.TryGetValue(skip, out Tensor? known) ? known
+                    : constants[skip] = randn([count, layout.Units[u].Skips[j].Channels, layout.Units[u].Skips[j].Height, layout.Units[u].Skips[j].Width], ScalarType.Float64, generator: generator))]);
+                if (!isfinite(y).all().item<bool>())
+                {
+                    // A value that overflowed makes every derivative after it NaN, which would read as "depends on everything".
+                    throw new InvalidOperationException($"the float64 forward pass overflowed at unit {outputs.Count + 1}: no gradient truth");
+                }
+
+                outputs.Add(y);
+            }
+
+            return [.. outputs];
+        }, neurons, generator);
+    }
+
+    /// <summary>
+    /// One backward pass over a batch of one sample per neuron: <paramref name="run"/> gives the tensors the neurons are
+    /// read from (<see cref="Neuron.Unit"/> indexes them; their shapes <paramref name="shapes"/>) for an input of shape
+    /// <paramref name="input"/>.
+    /// </summary>
+    private static Reach[] Batch(FeatureShape input, FeatureShape[] shapes, Func<Tensor, Tensor[]> run, Neuron[] neurons, Generator generator)
+    {
         using var scope = NewDisposeScope();
-        FeatureShape input = layout.UnitsInput;
         bool volume = input.HasDepth;
         int count = neurons.Length;
         long[] spatial = volume ? [input.Depth, input.Height, input.Width] : [input.Height, input.Width];
         Tensor x = randn([count, input.Channels, .. spatial], ScalarType.Float64, generator: generator).requires_grad_(true);
-        var outputs = new List<Tensor>();
-        Tensor y = x;
-        int lastUnit = neurons.Max(neuron => neuron.Unit);
-        var constants = new Dictionary<UnitReference, Tensor>();
-        for (int u = 0; u <= lastUnit; u++)
-        {
-            nn.Module<Tensor, Tensor> module = modules[u];
-            y = units[u].Skips.Count == 0 ? module.call(y) : ((Modules.GraphModule)module).Forward(y, [.. units[u].Skips.Select((skip, j) => skip.Stage == stage ? outputs[skip.Unit]
-                : constants.TryGetValue(skip, out Tensor? known) ? known
-                : constants[skip] = randn([count, layout.Units[u].Skips[j].Channels, layout.Units[u].Skips[j].Height, layout.Units[u].Skips[j].Width], ScalarType.Float64, generator: generator))]);
-            if (!isfinite(y).all().item<bool>())
-            {
-                // A value that overflowed makes every derivative after it NaN, which would read as "depends on everything".
-                throw new InvalidOperationException($"the float64 forward pass overflowed at unit {outputs.Count + 1}: no gradient truth");
-            }
-
-            outputs.Add(y);
-        }
+        Tensor[] outputs = run(x);
 
         Tensor loss = zeros(1, ScalarType.Float64);
         foreach (var group in Enumerable.Range(0, count).GroupBy(b => neurons[b].Unit))
         {
             int[] samples = [.. group];
-            FeatureShape shape = layout.Units[group.Key].Output;
+            FeatureShape shape = shapes[group.Key];
             long frames = shape.HasDepth ? shape.Depth : 1;
             long[] flat = [.. samples.Select(b => ((((long)neurons[b].Channel * frames) + neurons[b].Z) * shape.Height * shape.Width) + ((long)neurons[b].Y * shape.Width) + neurons[b].X)];
             Tensor rows = outputs[group.Key].index_select(0, tensor(samples.Select(b => (long)b).ToArray())).reshape(samples.Length, -1);

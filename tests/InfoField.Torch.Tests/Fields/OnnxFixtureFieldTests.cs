@@ -59,6 +59,50 @@ public class OnnxFixtureFieldTests(ITestOutputHelper output)
         Assert.True(disagreements.Count == 0, $"{fixture}: {disagreements.Count} disagreements; the first: {disagreements.FirstOrDefault()}");
     }
 
+    /// <summary>
+    /// Every output's field in the frame of the network's input (<see cref="OutputFields"/>) against the gradients of the
+    /// whole network (<see cref="GradientTruth.OfOutputs"/>): for each output, the neurons where the engine puts its
+    /// extremes (<see cref="FieldComparison.Extremes"/>), literal and, where global pooling feeds the network, local.
+    /// At the fixtures' 128 x 128 every output neuron sees the whole input; at 192 x 192 (<paramref name="size"/>) the
+    /// auxiliary head's corner neurons no longer do (its receptive field is 291 pixels), so spans depend on position.
+    /// </summary>
+    [FixtureGradientTheory]
+    [InlineData("fcn_resnet50_aux_opset11", 0)]
+    [InlineData("deeplabv3_resnet50_aux_opset11", 0)]
+    [InlineData("fcn_resnet50_aux_opset11", 192)]
+    public void Outputs_agree_with_gradients_in_the_frame_of_the_input(string fixture, int size)
+    {
+        Network network = OnnxImport.Load(Repository.OnnxFixture(fixture));
+        if (size > 0)
+        {
+            network = network.WithInput(new FeatureShape(network.Input.Channels, size, size));
+        }
+
+        var clock = Stopwatch.StartNew();
+        TensorField[] maps = [.. OutputFields.Maps(network)];
+        List<Neuron> neurons = FieldComparison.Extremes(maps);
+        bool gated = network.Stages.Any(stage => stage.Units.Any(unit => unit.Ops.Any(op => op is AdaptivePooling { IsGlobal: true })));
+        var disagreements = new List<string>();
+
+        var (literal, local) = WithThreads(() => (GradientTruth.OfOutputs(network, neurons, local: false, 21), gated ? GradientTruth.OfOutputs(network, neurons, local: true, 21) : null), threads: 2);
+
+        foreach ((Reach[]? truth, bool isLocal) in new[] { (literal, false), (local, true) })
+        {
+            for (int b = 0; truth is not null && b < neurons.Count; b++)
+            {
+                Neuron neuron = neurons[b];
+                FieldReach engine = maps[neuron.Unit].Reach(neuron.Channel, [neuron.Y, neuron.X], isLocal);
+                if (!FieldComparison.Same(engine, truth[b]))
+                {
+                    disagreements.Add($"output {neuron.Unit + 1} channel {neuron.Channel} at ({neuron.Y}, {neuron.X}){(isLocal ? ", local" : "")}: gradients {truth[b]}, engine {FieldComparison.Describe(engine)}");
+                }
+            }
+        }
+
+        output.WriteLine($"{fixture} at {network.Input}: {maps.Length} outputs ({string.Join(", ", OutputFields.Of(network).Select(field => $"{field.Name} {field.Literal.IfH}x{field.Literal.IfW} best, {field.Literal.IfHInterior}x{field.Literal.IfWInterior} interior, covers {field.Covers(FieldKind.Literal)}"))}), {neurons.Count} neurons{(gated ? " (literal and local)" : "")} checked in {clock.Elapsed.TotalSeconds:0} s");
+        Assert.True(disagreements.Count == 0, $"{fixture}: {disagreements.Count} disagreements; the first: {disagreements.FirstOrDefault()}");
+    }
+
     private static T WithThreads<T>(Func<T> run, int threads)
     {
         int before = TorchSharp.torch.get_num_threads();
