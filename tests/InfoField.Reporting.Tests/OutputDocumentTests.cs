@@ -49,4 +49,21 @@ public class OutputDocumentTests
         string page = HtmlReport.Render(ReportBuilder.Build(Segmenter(), OrganizerOptions.Default, null, [], [], null));
         Assert.Contains("<section id=\"section-outputs\"><h2>Outputs (fields in the frame of the 1 x 16 x 16 input)</h2><ul><li>out (stage 2, unit 1;", page, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_outputs_table_gives_each_fact_of_an_outputs_sentence_a_column_in_the_html_report_too()
+    {
+        LoadedNetwork loaded = Segmenter();
+        AnalysisDocument analysis = NetworkAnalysis.Of(loaded).Document(loaded);
+
+        ReportTable table = ReportTables.Outputs(analysis.Outputs, analysis.Input);
+        string page = HtmlReport.Render(ReportBuilder.Build(loaded, OrganizerOptions.Default, null, [], [], null));
+
+        Assert.Equal(
+            ["output", "reads", "map", "output stride", "best-placed span", "interior minimum", "channels", "RF (px)", "covers the input"],
+            table.Header.Select(cell => cell.Text));
+        Assert.Equal(["out|stage 2, unit 1|4x16x16|1x1|5x5 of 16x16|5x5|1 of 1|5x5|no", "aux|stage 1, unit 1|2x16x16|1x1|3x3 of 16x16|3x3|1 of 1|3x3|no"], table.Rows.Select(row => string.Join('|', row.Cells.Select(cell => cell.Text))));
+        Assert.Contains("</ul><table id=\"outputs-table\"><tr><th>output</th>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>aux</td><td>stage 1, unit 1</td><td class=\"num\">2x16x16</td>", page, StringComparison.Ordinal);
+    }
 }

@@ -101,6 +101,36 @@ public sealed class InteractionTests(PublishedSite site, ITestOutputHelper outpu
     }
 
     [BrowserFact]
+    public void Every_outputs_field_is_shown_and_a_classifier_shows_none()
+    {
+        string path = Repository.OnnxFixtures.Single(file => file.EndsWith("fcn_resnet50_aux_opset11.onnx", StringComparison.Ordinal));
+        AnalysisDocument expected = Expected.Analysis(Expected.Onnx(path));
+        using var browser = new Browser(1200, 1800);
+        browser.Open(site.Address);
+        browser.ChooseFile(path);
+        Assert.Null(browser.WaitForAnalysis("fcn_resnet50_aux_opset11"));
+
+        // out and aux, each as analyze's text says it and as the report's outputs table gives it, cell by cell.
+        IWebElement section = browser.Driver.FindElement(By.Id("section-outputs"));
+        Assert.Equal(OutputDocument.Title(expected.Input), section.FindElement(By.TagName("h3")).Text);
+        Assert.Equal(expected.Outputs.Select(o => o.Describe(expected.Input)), browser.Hook("outputs").FindElements(By.TagName("li")).Select(item => item.Text));
+        ReportTable table = ReportTables.Outputs(expected.Outputs, expected.Input);
+        Assert.Equal(table.Header.Select(cell => cell.Text), section.FindElements(By.CssSelector("thead th")).Select(cell => cell.Text));
+        Assert.Equal(
+            table.Rows.Select(row => string.Join('|', row.Cells.Select(cell => cell.Text))),
+            section.FindElements(By.CssSelector("tbody tr")).Select(row => string.Join('|', row.FindElements(By.CssSelector("th, td")).Select(cell => cell.Text))));
+        Assert.Equal(["out", "aux"], expected.Outputs.Select(o => o.Name));
+        Assert.Equal("aux|stage 3, unit 10|21x128x128|1x1|128x128 of 128x128|128x128|3 of 3|291x291|yes", string.Join('|', table.Rows[1].Cells.Select(cell => cell.Text)));
+
+        // A classifier (one vector output, no further ones) shows no outputs section, as its report has none.
+        browser.ChooseFile(Repository.OnnxFixtures.Single(file => file.EndsWith("resnet18.onnx", StringComparison.Ordinal)));
+        Assert.Null(browser.WaitForAnalysis("resnet18"));
+        Assert.Empty(browser.Driver.FindElements(By.Id("section-outputs")));
+        Assert.Empty(browser.Hooks("outputs"));
+        Assert.Empty(browser.ConsoleProblems());
+    }
+
+    [BrowserFact]
     public void The_organizer_and_the_decomposer_run_with_the_commands_options_and_their_results_open_and_download()
     {
         using var browser = new Browser(1200, 1800);

@@ -73,7 +73,9 @@ public static class HtmlReport
                 html.Append(CultureInfo.InvariantCulture, $"<li>{Escape(output.Describe(analysis.Input))}</li>");
             }
 
-            html.Append("</ul></section>");
+            html.Append("</ul>");
+            Table(html, ReportTables.Outputs(analysis.Outputs, analysis.Input));
+            html.Append("</section>");
         }
 
         html.Append(CultureInfo.InvariantCulture, $"<section id=\"section-summary\"><h2>{ReportText.SummaryTitle}</h2>");

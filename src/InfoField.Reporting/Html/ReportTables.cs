@@ -99,6 +99,40 @@ public static class ReportTables
     }
 
     /// <summary>
+    /// Every output's field in the frame of the network's input <paramref name="input"/> [C, H, W] (what
+    /// <see cref="OutputDocument.Describe"/> says, one column per fact): the output, the unit its head reads, the map the
+    /// field is measured at, the output stride, the best-placed neuron's span of the input, the span every neuron away
+    /// from the borders is guaranteed (the interior minimum), the input channels every neuron reaches, the receptive
+    /// field in image pixels without borders, and whether the field covers the input.
+    /// </summary>
+    public static ReportTable Outputs(IReadOnlyList<OutputDocument> outputs, int[] input)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(input);
+        return new ReportTable(
+            "outputs-table",
+            [
+                ReportCell.Head("output"), ReportCell.Head("reads"), ReportCell.Head("map", true), ReportCell.Head("output stride", true),
+                ReportCell.Head("best-placed span", true), ReportCell.Head("interior minimum", true), ReportCell.Head("channels", true),
+                ReportCell.Head("RF (px)", true), ReportCell.Head("covers the input"),
+            ],
+            [.. outputs.Select(output => new ReportRow(
+            [
+                new ReportCell(output.Name),
+                new ReportCell(string.Create(CultureInfo.InvariantCulture, $"stage {output.Stage}, unit {output.Unit}")),
+                ReportCell.Number(string.Join("x", output.Shape) + (output.Vector ? " (before vectors)" : "")),
+                ReportCell.Number($"{Stride(output.StrideH)}x{Stride(output.StrideW)}"),
+                ReportCell.Number(string.Create(CultureInfo.InvariantCulture, $"{output.IfH}x{output.IfW} of {input[1]}x{input[2]}")),
+                ReportCell.Number(string.Create(CultureInfo.InvariantCulture, $"{output.IfHInterior}x{output.IfWInterior}")),
+                ReportCell.Number(string.Create(CultureInfo.InvariantCulture, $"{output.IfC} of {input[0]}")),
+                ReportCell.Number(string.Create(CultureInfo.InvariantCulture, $"{output.ReceptiveFieldH}x{output.ReceptiveFieldW}")),
+                new ReportCell(output.Covers ? "yes" : "no"),
+            ]))]);
+
+        static string Stride(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
     /// The interior minimum <c> (interior HxW)</c> where it is below every channel's best-placed neuron (resolution went up:
     /// a neuron's field depends on where it sits; docs/information-field.md), else nothing.
     /// </summary>
