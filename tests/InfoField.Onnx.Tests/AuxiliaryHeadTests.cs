@@ -15,19 +15,25 @@ namespace InfoField.Onnx.Tests;
 /// </summary>
 public class AuxiliaryHeadTests
 {
-    public static TheoryData<string, int> Fixtures => new()
+    // The model, the opset, the unit the head reads (stage, unit, from 0) and the head's inner channels: ResNet-50's
+    // layer3 (1024 channels, stage 3 unit 10), MobileNetV3-Large's first stride-8 block (40 channels, stage 3 unit 1);
+    // FCNHead's inner channels are a quarter of its input's.
+    public static TheoryData<string, int, int, int, int> Fixtures => new()
     {
-        { "fcn_resnet50", 11 },
-        { "fcn_resnet50", 13 },
-        { "fcn_resnet50", 17 },
-        { "deeplabv3_resnet50", 11 },
-        { "deeplabv3_resnet50", 13 },
-        { "deeplabv3_resnet50", 17 },
+        { "fcn_resnet50", 11, 2, 9, 256 },
+        { "fcn_resnet50", 13, 2, 9, 256 },
+        { "fcn_resnet50", 17, 2, 9, 256 },
+        { "deeplabv3_resnet50", 11, 2, 9, 256 },
+        { "deeplabv3_resnet50", 13, 2, 9, 256 },
+        { "deeplabv3_resnet50", 17, 2, 9, 256 },
+        { "deeplabv3_mobilenet_v3_large", 11, 2, 0, 10 },
+        { "deeplabv3_mobilenet_v3_large", 13, 2, 0, 10 },
+        { "deeplabv3_mobilenet_v3_large", 17, 2, 0, 10 },
     };
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void The_auxiliary_head_is_a_further_output_of_the_network_without_it(string model, int opset)
+    public void The_auxiliary_head_is_a_further_output_of_the_network_without_it(string model, int opset, int stage, int unit, int inner)
     {
         Network withAux = OnnxImport.Load(Fixture($"{model}_aux_opset{opset}"));
         Network without = OnnxImport.Load(Fixture($"{model}_opset{opset}"));
@@ -35,10 +41,10 @@ public class AuxiliaryHeadTests
         Assert.Equal(without.Stages, withAux.Stages);
         Assert.Equal(without.Head, withAux.Head);
         NetworkOutput aux = Assert.Single(withAux.Outputs);
-        Assert.Equal(("aux", 2, 9), (aux.Name, aux.Stage, aux.Unit)); // layer3's last block: stage 3, unit 10
+        Assert.Equal(("aux", stage, unit), (aux.Name, aux.Stage, aux.Unit));
         Assert.Equal(
             [
-                Ops.Conv(256, 3, padding: 1),
+                Ops.Conv(inner, 3, padding: 1),
                 Ops.BatchNorm(),
                 Ops.Relu(),
                 Ops.Pointwise(21, bias: true),
@@ -47,9 +53,9 @@ public class AuxiliaryHeadTests
             aux.Head);
         Assert.Equal(new FeatureShape(21, 128, 128), Assert.Single(withAux.Layout.Outputs));
 
-        // The head's weights: 1024 x 256 x 3 x 3, batch norm's scale and shift, 256 x 21 and 21 biases.
+        // The head's weights: (4 x inner) x inner x 3 x 3, batch norm's scale and shift, inner x 21 and 21 biases.
         NetworkCost cost = CostModel.Of(withAux);
-        Assert.Equal((1024L * 256 * 9) + (2 * 256) + (256 * 21) + 21, Assert.Single(cost.Outputs).Parameters);
+        Assert.Equal((4L * inner * inner * 9) + (2 * inner) + (inner * 21) + 21, Assert.Single(cost.Outputs).Parameters);
         Assert.Equal(CostModel.Of(without).Total.Parameters + Assert.Single(cost.Outputs).Parameters, cost.Total.Parameters);
     }
 
@@ -81,5 +87,26 @@ public class AuxiliaryHeadTests
         });
         Assert.Equal((mainReceptiveField, mainReceptiveField), (fields[0].ReceptiveFieldH, fields[0].ReceptiveFieldW));
         Assert.Equal((291L, 291L), (fields[1].ReceptiveFieldH, fields[1].ReceptiveFieldW));
+    }
+
+    /// <summary>
+    /// DeepLabV3 on MobileNetV3-Large: its auxiliary head reads the first stride-8 block, a squeeze-and-excitation
+    /// block, so literally every aux neuron sees the whole input through the gate's global pooling, while through
+    /// windows (the local field, the default) one sees at most 59 x 59 of the 128 x 128 pixels: the head does not cover
+    /// the input. Checked against gradients by InfoField.Torch.Tests' OnnxFixtureFieldTests (literal and local).
+    /// </summary>
+    [Fact]
+    public void MobileNetV3s_auxiliary_head_covers_the_input_only_through_its_gates_global_pooling()
+    {
+        var fields = OutputFields.Of(OnnxImport.Load(Fixture("deeplabv3_mobilenet_v3_large_aux_opset11")));
+
+        OutputField aux = fields[1];
+        Assert.Equal(("aux", 2, 0, new FeatureShape(21, 128, 128)), (aux.Name, aux.Stage, aux.Unit, aux.Shape));
+        Assert.Equal((59, 59, 59, 59, 3), (aux.Local.IfH, aux.Local.IfHMin, aux.Local.IfHInterior, aux.Local.IfW, aux.Local.IfC));
+        Assert.False(aux.Covers(FieldKind.Local));
+        Assert.Equal((128, 128), (aux.Literal.IfH, aux.Literal.IfHInterior));
+        Assert.True(aux.Covers(FieldKind.Literal));
+        Assert.Equal((179L, 179L), (aux.ReceptiveFieldH, aux.ReceptiveFieldW));
+        Assert.True(fields[0].Covers(FieldKind.Local));
     }
 }

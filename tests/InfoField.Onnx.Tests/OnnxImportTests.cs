@@ -116,6 +116,9 @@ public sealed class OnnxImportTests : IDisposable
     [InlineData("deeplabv3_resnet50_aux_opset11")]
     [InlineData("deeplabv3_resnet50_aux_opset13")]
     [InlineData("deeplabv3_resnet50_aux_opset17")]
+    [InlineData("deeplabv3_mobilenet_v3_large_aux_opset11")]
+    [InlineData("deeplabv3_mobilenet_v3_large_aux_opset13")]
+    [InlineData("deeplabv3_mobilenet_v3_large_aux_opset17")]
     public void Parameters_equal_what_pytorch_counts(string fixture)
     {
         Network network = OnnxImport.Load(Fixture(fixture));

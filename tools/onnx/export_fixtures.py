@@ -221,7 +221,7 @@ def count_macs(model, x):
 
 # The fixtures whose MACs of Conv2d, ConvTranspose2d and Linear are counted by hooks (macs.txt).
 SEGMENTATION = ["fcn_resnet50", "deeplabv3_mobilenet_v3_large", "deeplabv3_resnet50", "lraspp_mobilenet_v3_large",
-                "fcn_resnet50_aux", "deeplabv3_resnet50_aux"]
+                "fcn_resnet50_aux", "deeplabv3_resnet50_aux", "deeplabv3_mobilenet_v3_large_aux"]
 VIDEO = ["r3d_18", "mc3_18", "r2plus1d_18"]
 COUNT_MACS = {f"{model}_opset{opset}" for model in SEGMENTATION + VIDEO for opset in (11, 13, 17)} | {
     "convnext_tiny_opset11", "convnext_tiny_opset13", "convnext_tiny_opset17", "convnext_variant"}
@@ -280,11 +280,12 @@ for model in ("deeplabv3_mobilenet_v3_large", "deeplabv3_resnet50", "lraspp_mobi
 for model in VIDEO:
     for opset in (11, 13, 17):
         rows.append(export(f"{model}_opset{opset}", getattr(tv.video, model)(weights=None), (1, 3, 8, 56, 56), opset=opset))
-# Auxiliary heads (issue 23): the same FCN and DeepLabV3 on ResNet-50 built with aux_loss=True (still without
-# weights), exported with both outputs, "output" (the model's "out") first and "aux" second. The auxiliary head
-# (FCNHead: 3x3 conv, batch norm, ReLU, dropout, 1x1 conv to the classes, then a bilinear resize to the input size)
-# reads layer3's output; parameters and hook-counted MACs include it.
-for model in ("fcn_resnet50", "deeplabv3_resnet50"):
+# Auxiliary heads (issue 23): the same FCN and DeepLabV3 on ResNet-50 and DeepLabV3 on MobileNetV3-Large built with
+# aux_loss=True (still without weights), exported with both outputs, "output" (the model's "out") first and "aux"
+# second. The auxiliary head (FCNHead: 3x3 conv, batch norm, ReLU, dropout, 1x1 conv to the classes, then a bilinear
+# resize to the input size) reads layer3's output (ResNet-50) or the stride-8 features (MobileNetV3); parameters and
+# hook-counted MACs include it.
+for model in ("fcn_resnet50", "deeplabv3_resnet50", "deeplabv3_mobilenet_v3_large"):
     for opset in (11, 13, 17):
         built = getattr(tv.segmentation, model)(weights=None, weights_backbone=None, aux_loss=True)
         rows.append(export(f"{model}_aux_opset{opset}", SegmentationOutputs(built), (1, 3, 128, 128), opset=opset, output_names=("output", "aux")))
