@@ -32,7 +32,7 @@ public class ModelsCommandTests
         JsonElement json = CliRun.Of("models", "--dataset", "cifar10", "--json").Json();
         CliRun analyze = CliRun.Of("analyze", "mobilenetv3-large", "--dataset", "cifar10");
 
-        Assert.Contains("except mobilenetv3-large (imagenet only)", text.Output);
+        Assert.Contains("except mobilenetv3-large, convnext-tiny (imagenet only)", text.Output);
         Assert.DoesNotContain(json.GetProperty("models").EnumerateArray(), m => m.GetProperty("name").GetString() == "mobilenetv3-large");
         Assert.Equal(1, analyze.ExitCode);
         Assert.Equal("infofield: error: mobilenetv3-large has only torchvision's ImageNet definition (there is no widely used small-image mobilenetv3-large); build it for the imagenet dataset", analyze.Error.Trim());

@@ -34,6 +34,7 @@ public class OptimizeCommandTests
     [InlineData("densenet121", 7_978_856, true)]
     [InlineData("googlenet", 6_624_904, true)]
     [InlineData("mobilenetv3-large", 5_483_032, false)]
+    [InlineData("convnext-tiny", 28_589_128, true)] // the 2x2 stride-2 downsampling convolutions
     public void Branched_families_are_analysed_optimized_and_decomposed_on_imagenet(string model, long parameters, bool hasStandardConvs)
     {
         JsonElement analysis = CliRun.Of("analyze", model, "--dataset", "imagenet", "--json").Json();

@@ -145,6 +145,7 @@ public class OrganizerTests
     [InlineData("googlenet", "imagenet")]
     [InlineData("googlenet", "cifar10")]
     [InlineData("mobilenetv3-large", "imagenet")]
+    [InlineData("convnext-tiny", "imagenet")]
     public void Every_family_re_creates_its_units_for_other_stages(string model, string dataset)
     {
         Network network = ModelZoo.Create(model, dataset);

@@ -35,6 +35,7 @@ public class ZooTests
     [InlineData("densenet121", "imagenet", 7_978_856)]
     [InlineData("googlenet", "imagenet", 6_624_904)]
     [InlineData("mobilenetv3-large", "imagenet", 5_483_032)]
+    [InlineData("convnext-tiny", "imagenet", 28_589_128)]
     [InlineData("densenet121", "cifar10", 6_956_298)]
     [InlineData("googlenet", "cifar10", 6_166_250)]
     [InlineData("shufflenetv2", "cifar10", 1_263_854)]
@@ -84,6 +85,38 @@ public class ZooTests
         Assert.InRange(macs, gmacs - 0.005, gmacs + 0.005);
     }
 
+    /// <summary>
+    /// ConvNeXt-T at 224 x 224: exactly the multiply-accumulates forward hooks count on torchvision's
+    /// <c>convnext_tiny</c> (Conv2d and Linear; <c>/usr/bin/python3 tools/zoo/torchvision_counts.py convnext_tiny 224</c>
+    /// prints params 28589128 macs 4455531264).
+    /// </summary>
+    [Fact]
+    public void ConvNeXt_T_has_the_multiply_accumulates_pytorch_counts()
+    {
+        Network network = ModelZoo.Create("convnext-tiny", "imagenet");
+
+        Assert.Equal(new Cost(28_589_128, 4_455_531_264), CostModel.Of(network).Total);
+    }
+
+    [Fact]
+    public void ConvNeXt_blocks_are_torchvisions()
+    {
+        Network network = ModelZoo.Create("convnext-tiny", "imagenet");
+        Unit block = network.Stages[2].Units[1];
+        Unit down = network.Stages[2].Units[0];
+
+        Assert.Equal(("convnext-384", ConvNeXt.Family), (block.Name, block.Family));
+        Assert.Equal(
+            [Ops.Depthwise(7, padding: 3, bias: true), new LayerNorm(1e-6), Ops.Pointwise(1536, bias: true), new Activation(ActivationKind.Gelu), Ops.Pointwise(384, bias: true), new LayerScale(), Ops.Add()],
+            block.Ops);
+        Assert.Equal(new FeatureShape(384, 14, 14), block.OutputShape(new FeatureShape(384, 14, 14)));
+        Assert.Equal([new LayerNorm(1e-6), Ops.Conv(384, 2, stride: 2, bias: true)], down.Ops);
+        Assert.Equal(UnitRole.Stem, network.Stages[0].Units[0].Role);
+        Assert.Equal([Ops.GlobalAvgPool()], network.Stages[4].Entry);
+        Assert.Equal((UnitRole.Tail, "layernorm-768"), (network.Stages[4].Units[0].Role, network.Stages[4].Units[0].Name));
+        Assert.Equal([Ops.Flatten(), Ops.Linear(1000)], network.Head);
+    }
+
     [Fact]
     public void Every_model_builds_for_every_dataset_and_a_narrow_width()
     {
@@ -126,6 +159,7 @@ public class ZooTests
     [InlineData("googlenet", "imagenet", new[] { 0, 0, 2, 5, 2 })]
     [InlineData("googlenet", "cifar10", new[] { 2, 5, 2 })]
     [InlineData("mobilenetv3-large", "imagenet", new[] { 1, 2, 3, 6, 3 })]
+    [InlineData("convnext-tiny", "imagenet", new[] { 3, 4, 10, 4, 0 })]
     public void Stages_hold_the_papers_units(string model, string dataset, int[] bodyUnitsPerStage)
     {
         Network network = ModelZoo.Create(model, dataset);

@@ -1,4 +1,7 @@
 using InfoField.Architecture;
+using InfoField.Costs;
+using InfoField.Field;
+using InfoField.Zoo;
 using Onnx;
 using static InfoField.Onnx.Tests.OnnxModels;
 
@@ -11,6 +14,28 @@ namespace InfoField.Onnx.Tests;
 /// </summary>
 public class ConvNextImportTests
 {
+    /// <summary>
+    /// The zoo's <c>convnext-tiny</c> built at the fixture's 64 x 64 is torchvision's export: the same parameters and MACs,
+    /// stages, units per stage and the field of every unit (the zoo opens each later stage with a unit of the layer norm
+    /// and the 2x2 convolution, where the import, cutting units at convolutions, ends the stage before with that layer
+    /// norm; a layer norm reads one position, so no field moves), and the same head.
+    /// </summary>
+    [Theory]
+    [InlineData(11)]
+    [InlineData(17)]
+    public void The_zoo_convnext_tiny_analyses_as_torchvisions_export(int opset)
+    {
+        Network imported = OnnxImport.Load(Fixture($"convnext_tiny_opset{opset}"));
+        Network zoo = ModelZoo.Create("convnext-tiny", new ZooRequest(DatasetInfo.ImageNet, InputOverride: imported.Input));
+
+        Assert.Equal(CostModel.Of(imported).Total, CostModel.Of(zoo).Total);
+        Assert.Equal(imported.Head, zoo.Head);
+        Assert.Equal(imported.Stages.Select(stage => stage.Units.Count), zoo.Stages.Select(stage => stage.Units.Count));
+        Assert.Equal(
+            InformationField.Analyze(imported).Stages.SelectMany(stage => stage.Units).Select(unit => (unit.Literal, unit.Local, unit.DeltaIf, unit.ReceptiveFieldH)),
+            InformationField.Analyze(zoo).Stages.SelectMany(stage => stage.Units).Select(unit => (unit.Literal, unit.Local, unit.DeltaIf, unit.ReceptiveFieldH)));
+    }
+
     [Fact]
     public void Convnext_tiny_reads_the_same_at_opsets_11_13_and_17_with_its_block_as_the_layers_it_is()
     {

@@ -27,6 +27,7 @@ public sealed class OnnxExportTests : IDisposable
     [InlineData("vgg16", "cifar10", 0.125)]
     [InlineData("resnet18", "cifar10", 0.25)]
     [InlineData("mobilenetv3-large", "imagenet", 0.25)] // gates and hard swish
+    [InlineData("convnext-tiny", "imagenet", 0.25)] // layer norm, GELU, layer scale
     public void A_small_zoo_network_runs_in_onnx_runtime_and_reads_back(string model, string dataset, double width)
     {
         Network network = ModelZoo.Create(model, dataset, width);

@@ -41,6 +41,7 @@ public class OptimizedModelTests
     [InlineData("densenet121")]
     [InlineData("googlenet")]
     [InlineData("mobilenetv3-large")]
+    [InlineData("convnext-tiny")]
     public void Optimized_and_decomposed_branched_families_build_with_the_cost_models_parameters(string model)
     {
         var request = new ZooRequest(DatasetInfo.ImageNet, InputOverride: new FeatureShape(3, 64, 64));

@@ -22,7 +22,7 @@ internal static class UnitFamilies
     public static IReadOnlyList<string> Known { get; } =
     [
         "vgg", "bottleneck", "basic", "dw-pw", "inverted-residual", ShuffleNetV2.Family, EfficientNet.Family, DenseNet.Family,
-        GoogLeNet.Family, MobileNetV3.Family,
+        GoogLeNet.Family, MobileNetV3.Family, ConvNeXt.Family,
     ];
 
     /// <summary>
@@ -69,6 +69,7 @@ internal static class UnitFamilies
             DenseNet.Family => DenseNet.TryForStage(unit, unitInput),
             GoogLeNet.Family => GoogLeNet.TryForStage(unit, unitInput, width),
             MobileNetV3.Family => MobileNetV3.TryForStage(unit, unitInput, width),
+            ConvNeXt.Family => ConvNeXt.Block(width),
             DenseNet.TransitionFamily => Violation.Of($"'{unit.Name}' is a DenseNet transition, which halves the channels and the resolution; it opens its stage and is not repeated"),
             _ => Violation.Of($"'{unit.Name}' is of family '{unit.Family}', which the organizer cannot re-create in another stage (it re-creates {string.Join(", ", Known)}, and rescales units without a family)"),
         };

@@ -4,7 +4,7 @@ namespace InfoField.Zoo;
 
 /// <summary>A model the zoo can build.</summary>
 /// <param name="Name">Name on the command line, e.g. <c>vgg16</c>.</param>
-/// <param name="Family">The family: <c>vgg</c>, <c>resnet</c>, <c>mobilenet</c>, <c>mobilenetv2</c>, <c>shufflenetv2</c>, <c>efficientnet</c>, <c>densenet</c>, <c>googlenet</c>, <c>mobilenetv3</c>.</param>
+/// <param name="Family">The family: <c>vgg</c>, <c>resnet</c>, <c>mobilenet</c>, <c>mobilenetv2</c>, <c>shufflenetv2</c>, <c>efficientnet</c>, <c>densenet</c>, <c>googlenet</c>, <c>mobilenetv3</c>, <c>convnext</c>.</param>
 /// <param name="Description">One line for listings.</param>
 /// <param name="Builder">Builds the network for a request.</param>
 /// <param name="ImageNetOnly">True for a family with no widely used small-image definition: it builds only for ImageNet.</param>
@@ -101,6 +101,7 @@ public static class ModelZoo
         entries.Add(new ZooEntry("googlenet", "googlenet", "GoogLeNet (Inception v1) without auxiliary heads, 9 Inception modules", r => GoogLeNet.Build("googlenet", r)));
         entries.Add(new ZooEntry("mobilenetv3-large", "mobilenetv3", "MobileNetV3-Large, 15 blocks with hardswish and squeeze-and-excitation (ImageNet only)", r => MobileNetV3.Build("mobilenetv3-large", r), ImageNetOnly: true));
         entries.Add(new ZooEntry("unet", "unet", "U-Net, 4 levels down and up (64 to 1024 channels), skip concatenations, a class map at the input's size", r => UNet.Build("unet", r)) { Dense = true });
+        entries.Add(new ZooEntry("convnext-tiny", "convnext", "ConvNeXt-T, 3,3,9,3 blocks of 7x7 depthwise, layer norm, GELU and layer scale (ImageNet only)", r => ConvNeXt.Build("convnext-tiny", ConvNeXt.Tiny, r), ImageNetOnly: true));
         return entries;
     }
 
