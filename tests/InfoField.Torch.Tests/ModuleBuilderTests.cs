@@ -13,6 +13,8 @@ public class ModuleBuilderTests
         var data = new TheoryData<string, string>();
         foreach (ZooEntry entry in ModelZoo.Entries)
         {
+            // Not kinetics400: a forward pass of r3d-18 on its 3 x 16 x 112 x 112 clips is 40.7 GMACs per clip, too slow
+            // for the suite; VideoFixtureTests builds and runs r3d-18 on smaller clips.
             foreach (string dataset in new[] { "cifar10", "cifar100", "imagenet", "fashion-mnist" })
             {
                 if (entry.Supports(DatasetInfo.Find(dataset)))

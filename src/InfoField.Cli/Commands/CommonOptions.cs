@@ -8,7 +8,7 @@ internal sealed class CommonOptions
 {
     public Argument<string> Model { get; } = new("model") { Description = "A zoo model name (see 'infofield models'), a spec file (*.json) or an ONNX model (*.onnx)." };
 
-    public Option<string?> Dataset { get; } = new("--dataset", "-d") { Description = "Zoo models: cifar10 (default), cifar100, imagenet, fashion-mnist or mnist; chooses input size, head and definitions." };
+    public Option<string?> Dataset { get; } = new("--dataset", "-d") { Description = "Zoo models: cifar10 (default), cifar100, imagenet, fashion-mnist, mnist or kinetics400 (video clips, for r3d-18); chooses input size, head and definitions." };
 
     public Option<double?> Width { get; } = new("--width", "-w") { Description = "Zoo models: channel multiplier (default 1)." };
 

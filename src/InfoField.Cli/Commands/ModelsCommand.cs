@@ -24,10 +24,12 @@ internal static class ModelsCommand
                 return ExitCodes.Success;
             }
 
-            var datasets = DatasetInfo.All.Select(d => d.Name).ToList();
+            var images = DatasetInfo.All.Where(d => d.Definitions != Definitions.Video).Select(d => d.Name).ToList();
+            var clips = DatasetInfo.All.Where(d => d.Definitions == Definitions.Video).Select(d => d.Name).ToList();
             var imageNetOnly = ModelZoo.Entries.Where(entry => entry.ImageNetOnly).Select(entry => entry.Name).ToList();
+            var video = ModelZoo.Entries.Where(entry => entry.Video).Select(entry => entry.Name).ToList();
             var text = new StringBuilder();
-            text.AppendLine($"Model zoo on {request.Dataset.DisplayName} ({request.Dataset.Input}, {request.Dataset.Classes} classes), width {request.Width}. Every model builds for {string.Join(", ", datasets)}, except {string.Join(", ", imageNetOnly)} (imagenet only).");
+            text.AppendLine($"Model zoo on {request.Dataset.DisplayName} ({request.Dataset.Input}, {request.Dataset.Classes} classes), width {request.Width}. Every model builds for {string.Join(", ", images)}, except {string.Join(", ", imageNetOnly)} (imagenet only); {string.Join(", ", video)} (3-D, video clips) builds for {string.Join(", ", clips)} only.");
             var table = new List<string[]> { new[] { "name", "family", "params", "MACs", "description" } };
             table.AddRange(document.Models.Select(model => new[] { model.Name, model.Family, Format.Count(model.Params), Format.Macs(model.Macs), model.Description }));
             FieldTable.AppendTable(text, table, [false, false, true, true, false]);

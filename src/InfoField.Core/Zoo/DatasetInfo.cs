@@ -13,6 +13,9 @@ public enum Definitions
 
     /// <summary>torchvision's ImageNet definitions.</summary>
     ImageNet,
+
+    /// <summary>torchvision's video definitions (<c>torchvision.models.video</c>): 3-D networks of clips.</summary>
+    Video,
 }
 
 /// <summary>A dataset as the zoo sees it: input shape, number of classes, and which definitions it selects.</summary>
@@ -38,8 +41,11 @@ public sealed record DatasetInfo(string Name, string DisplayName, FeatureShape I
     /// <summary>MNIST padded to 1x32x32, 10 classes, with the CIFAR-10 definitions.</summary>
     public static DatasetInfo Mnist { get; } = new("mnist", "MNIST", new FeatureShape(1, 32, 32), 10, Definitions.Cifar10);
 
+    /// <summary>Kinetics-400: clips of 16 frames of 112x112 (3x16x112x112), 400 classes, with the video definitions.</summary>
+    public static DatasetInfo Kinetics400 { get; } = new("kinetics400", "Kinetics-400", FeatureShape.Volume3d(3, 16, 112, 112), 400, Definitions.Video);
+
     /// <summary>Every dataset the zoo knows.</summary>
-    public static IReadOnlyList<DatasetInfo> All { get; } = [Cifar10, Cifar100, ImageNet, FashionMnist, Mnist];
+    public static IReadOnlyList<DatasetInfo> All { get; } = [Cifar10, Cifar100, ImageNet, FashionMnist, Mnist, Kinetics400];
 
     /// <summary>The dataset called <paramref name="name"/> (case-insensitive); throws naming the known ones.</summary>
     public static DatasetInfo Find(string name) =>

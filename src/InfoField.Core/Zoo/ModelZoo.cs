@@ -4,7 +4,7 @@ namespace InfoField.Zoo;
 
 /// <summary>A model the zoo can build.</summary>
 /// <param name="Name">Name on the command line, e.g. <c>vgg16</c>.</param>
-/// <param name="Family">The family: <c>vgg</c>, <c>resnet</c>, <c>mobilenet</c>, <c>mobilenetv2</c>, <c>shufflenetv2</c>, <c>efficientnet</c>, <c>densenet</c>, <c>googlenet</c>, <c>mobilenetv3</c>, <c>convnext</c>.</param>
+/// <param name="Family">The family: <c>vgg</c>, <c>resnet</c>, <c>mobilenet</c>, <c>mobilenetv2</c>, <c>shufflenetv2</c>, <c>efficientnet</c>, <c>densenet</c>, <c>googlenet</c>, <c>mobilenetv3</c>, <c>convnext</c>, <c>unet</c>, <c>resnet3d</c>.</param>
 /// <param name="Description">One line for listings.</param>
 /// <param name="Builder">Builds the network for a request.</param>
 /// <param name="ImageNetOnly">True for a family with no widely used small-image definition: it builds only for ImageNet.</param>
@@ -13,12 +13,26 @@ public sealed record ZooEntry(string Name, string Family, string Description, Fu
     /// <summary>True when the model gives a map of class scores at every pixel (a segmentation network) instead of one vector per image.</summary>
     public bool Dense { get; init; }
 
+    /// <summary>True for a 3-D network of video clips: it builds only for a clip dataset (Kinetics-400), and the others only for images.</summary>
+    public bool Video { get; init; }
+
     /// <summary>True when the model has a definition for <paramref name="dataset"/>.</summary>
-    public bool Supports(DatasetInfo dataset) => !ImageNetOnly || dataset.Definitions == Definitions.ImageNet;
+    public bool Supports(DatasetInfo dataset) => Unsupported(dataset) is null;
 
     /// <summary>Why the model has no definition for <paramref name="dataset"/>, or null when it has one.</summary>
-    public Violation? Unsupported(DatasetInfo dataset) =>
-        Supports(dataset) ? null : Violation.Of($"{Name} has only torchvision's ImageNet definition (there is no widely used small-image {Name}); build it for the imagenet dataset");
+    public Violation? Unsupported(DatasetInfo dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        bool clips = dataset.Definitions == Definitions.Video;
+        return (Video, clips) switch
+        {
+            (true, false) => Violation.Of($"{Name} is a 3-D network of video clips (torchvision's video definition); build it for the {DatasetInfo.Kinetics400.Name} dataset"),
+            (false, true) => Violation.Of($"{Name} is a network of images; {dataset.Name} holds video clips (build a 3-D model such as r3d-18 for it)"),
+            _ when ImageNetOnly && dataset.Definitions != Definitions.ImageNet =>
+                Violation.Of($"{Name} has only torchvision's ImageNet definition (there is no widely used small-image {Name}); build it for the imagenet dataset"),
+            _ => null,
+        };
+    }
 
     /// <summary>Builds the network for <paramref name="request"/>; throws when the model has no definition for its dataset.</summary>
     public Network Build(ZooRequest request) =>
@@ -102,6 +116,7 @@ public static class ModelZoo
         entries.Add(new ZooEntry("mobilenetv3-large", "mobilenetv3", "MobileNetV3-Large, 15 blocks with hardswish and squeeze-and-excitation (ImageNet only)", r => MobileNetV3.Build("mobilenetv3-large", r), ImageNetOnly: true));
         entries.Add(new ZooEntry("unet", "unet", "U-Net, 4 levels down and up (64 to 1024 channels), skip concatenations, a class map at the input's size", r => UNet.Build("unet", r)) { Dense = true });
         entries.Add(new ZooEntry("convnext-tiny", "convnext", "ConvNeXt-T, 3,3,9,3 blocks of 7x7 depthwise, layer norm, GELU and layer scale (ImageNet only)", r => ConvNeXt.Build("convnext-tiny", ConvNeXt.Tiny, r), ImageNetOnly: true));
+        entries.Add(new ZooEntry("r3d-18", "resnet3d", "ResNet-3D-18 (torchvision's r3d_18), basic blocks 2,2,2,2 of 3x3x3 convolutions on clips (kinetics400 only)", r => ResNet.Build3d("r3d-18", r)) { Video = true });
         return entries;
     }
 

@@ -6,6 +6,7 @@ namespace InfoField.Zoo;
 /// ResNet (He et al.): four stages of basic blocks or bottlenecks with residual connections.
 /// CIFAR definitions follow pytorch-cifar (3x3 stride-1 stem sharing stage 1 with the first blocks);
 /// ImageNet follows torchvision (7x7 stride-2 stem in a stage of its own, then 3x3 max pooling; stride on the 3x3 conv).
+/// The 3-D ResNet-18 of clips (Tran et al., 2018) follows torchvision's <c>r3d_18</c> (<see cref="Build3d"/>).
 /// </summary>
 internal static class ResNet
 {
@@ -57,6 +58,35 @@ internal static class ResNet
         return new Network(name, request.Input, stages, [Ops.GlobalAvgPool(), Ops.Flatten(), Ops.Linear(request.Dataset.Classes)]);
     }
 
+    /// <summary>
+    /// torchvision's <c>torchvision.models.video.r3d_18</c>: a 3x7x7 stem with strides 1x2x2 (no max pooling), four
+    /// stages of two basic blocks of 3x3x3 convolutions, stages 2 to 4 halving the frames, height and width (1x1x1
+    /// strided projection shortcuts), global average pooling over the clip and a linear classifier: 33,371,472
+    /// parameters with Kinetics-400's 400 classes (tools/zoo/r3d_counts.py).
+    /// </summary>
+    public static Network Build3d(string name, ZooRequest request)
+    {
+        int stemWidth = request.Channels(64);
+        Pair one = Pair.Cube(1);
+        var pieces = new List<object>
+        {
+            new Unit($"conv3x7x7-{stemWidth}", [new Convolution(stemWidth, Pair.Of3d(3, 7, 7), Pair.Of3d(1, 2, 2), Pair.Of3d(1, 3, 3), one), Ops.BatchNorm(), Ops.Relu()], UnitRole.Stem),
+        };
+        int channels = stemWidth;
+        for (int s = 0; s < StagePlanes.Count; s++)
+        {
+            int planes = request.Channels(StagePlanes[s]);
+            for (int b = 0; b < 2; b++)
+            {
+                pieces.Add(Basic(channels, planes, Pair.Cube(s > 0 && b == 0 ? 2 : 1), Pair.Cube(3)));
+                channels = planes;
+            }
+        }
+
+        var (stages, _) = StagePartition.Split(request.Input, pieces);
+        return new Network(name, request.Input, stages, [Ops.GlobalAvgPool(), Ops.Flatten(), Ops.Linear(request.Dataset.Classes)], spatialRank: 3);
+    }
+
     /// <summary>A bottleneck: 1x1 reduce, 3x3 (strided), 1x1 expand, each with batch norm; projection shortcut when the shape changes.</summary>
     public static Unit Bottleneck(int inChannels, int planes, int stride)
     {
@@ -71,16 +101,23 @@ internal static class ResNet
     }
 
     /// <summary>A basic block: two 3x3 convolutions with batch norm; projection shortcut when the shape changes.</summary>
-    public static Unit Basic(int inChannels, int planes, int stride)
+    public static Unit Basic(int inChannels, int planes, int stride) => Basic(inChannels, planes, Pair.Square(stride), Pair.Square(3));
+
+    /// <summary>A basic block with <paramref name="kernel"/>-sized convolutions ("same" padding) and <paramref name="stride"/> (with depth parts in a 3-D network).</summary>
+    public static Unit Basic(int inChannels, int planes, Pair stride, Pair kernel)
     {
+        Pair one = kernel.HasDepth ? Pair.Cube(1) : Pair.Square(1);
+        var padding = new Pair(kernel.H / 2, kernel.W / 2) { D = kernel.D / 2 };
         ValueList<Op> body =
         [
-            Ops.Conv(planes, 3, stride: stride, padding: 1), Ops.BatchNorm(), Ops.Relu(),
-            Ops.Conv(planes, 3, padding: 1), Ops.BatchNorm(),
+            new Convolution(planes, kernel, stride, padding, one), Ops.BatchNorm(), Ops.Relu(),
+            new Convolution(planes, kernel, one, padding, one), Ops.BatchNorm(),
         ];
-        return new Unit($"basic-{planes}", Ops.Residual(body, Shortcut(inChannels, planes, stride)).Then(Ops.Relu()), UnitRole.Body, "basic");
+        return new Unit($"basic-{planes}", Ops.Residual(body, Shortcut(inChannels, planes, stride, one)).Then(Ops.Relu()), UnitRole.Body, "basic");
     }
 
-    private static ValueList<Op> Shortcut(int inChannels, int outChannels, int stride) =>
-        stride == 1 && inChannels == outChannels ? [] : [Ops.Pointwise(outChannels, stride: stride), Ops.BatchNorm()];
+    private static ValueList<Op> Shortcut(int inChannels, int outChannels, int stride) => Shortcut(inChannels, outChannels, Pair.Square(stride), Pair.Square(1));
+
+    private static ValueList<Op> Shortcut(int inChannels, int outChannels, Pair stride, Pair one) =>
+        stride == one && inChannels == outChannels ? [] : [new PointwiseConvolution(outChannels, 1, stride), Ops.BatchNorm()];
 }
