@@ -219,4 +219,39 @@ public class GraphStructureOutputTests
         Assert.StartsWith("shared conv: outputs 'a' and 'b' share this node", shared.Message, StringComparison.Ordinal);
         Assert.StartsWith("the output aux: output 'aux' reads a tensor inside a unit", inside.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_FPN_lateral_at_the_deeper_levels_resolution_becomes_a_skip_when_that_levels_output_reads_inside_its_region()
+    {
+        // torchvision's FPN on two levels at one resolution (fasterrcnn_mobilenet_v3_large_fpn's backbone): C4 = 2,
+        // C5 = 4, the top level's inner 1x1 makes 5 that output '1' reads through its 3x3; the lateral 1x1 of C4 (7) is
+        // added to it (8) and a 3x3 makes the main output (9). There is no valley of resolution between C4 and the add.
+        List<FlatNode> nodes =
+        [
+            new(Ops.Conv(4, 3, stride: 2, padding: 1), [0], "c4 conv"), new(Ops.Relu(), [1], "c4 relu"),
+            new(Ops.Conv(8, 3, padding: 1), [2], "c5 conv"), new(Ops.Relu(), [3], "c5 relu"),
+            new(Ops.Conv(6, 1), [4], "inner 1"), new(Ops.Conv(6, 3, padding: 1), [5], "layer 1"),
+            new(Ops.Conv(6, 1), [2], "inner 0"), new(Ops.Add(), [7, 5], "top-down add"), new(Ops.Conv(6, 3, padding: 1), [8], "layer 0"),
+        ];
+        var shapes = new List<FeatureShape> { Input };
+        foreach (FlatNode node in nodes)
+        {
+            shapes.Add(node.Op is MergeOp merge ? merge.OutputShape([.. node.Inputs.Select(i => shapes[i])]) : node.Op.OutputShape(shapes[node.Inputs[0]]));
+        }
+
+        var graph = new FlatGraph(Input, 2, nodes, shapes) { Output = 9, Outputs = [new FlatOutput("1", 6, "output 1")] };
+
+        Network network = GraphStructure.Build("fpn", graph);
+
+        var units = network.Stages.SelectMany(stage => stage.Units).ToList();
+        Assert.Equal(["conv3-4", "conv3-8", "conv1-6", "residual-6", "conv3-6"], units.Select(unit => unit.Name));
+        Assert.Equal([new UnitReference(0, 0)], units[3].Skips);
+        NetworkOutput level1 = Assert.Single(network.Outputs);
+        Assert.Equal(("1", 0, 2, 1), (level1.Name, level1.Stage, level1.Unit, level1.Head.Count));
+        Assert.Equal(36 + 288 + 48 + 324 + 24 + 324, CostModel.Of(network).Total.Parameters);
+
+        // Without the further output nothing reads tensor 5, and C4 to the add stays one branched unit, as before.
+        Network alone = GraphStructure.Build("fpn", new FlatGraph(Input, 2, nodes[..5].Concat(nodes[6..]).Select(node => node with { Inputs = [.. node.Inputs.Select(i => i > 5 ? i - 1 : i)] }).ToList(), [.. shapes[..6], .. shapes[7..]]) { Output = 8 });
+        Assert.Equal(["conv3-4", "residual-6", "conv3-6"], alone.Stages.SelectMany(stage => stage.Units).Select(unit => unit.Name));
+    }
 }

@@ -30,7 +30,7 @@ public static class GraphStructure
         ArgumentNullException.ThrowIfNull(graph);
         if (graph.Output is null && graph.Outputs.Count == 0)
         {
-            return BuildMain(name, graph, []);
+            return BuildMain(name, graph, [], []);
         }
 
         // The main output's network from the nodes it depends on; each further output is then a chain of the other
@@ -38,7 +38,7 @@ public static class GraphStructure
         int main = graph.Output ?? graph.Nodes.Count;
         var (mainGraph, index) = Restrict(graph, main);
         var unitEnds = new List<int>();
-        Network network = BuildMain(name, mainGraph, unitEnds);
+        Network network = BuildMain(name, mainGraph, unitEnds, [.. graph.Outputs.Select(output => Anchor(graph, index, output.Tensor))]);
         var places = new List<(int Stage, int Unit)>();
         for (int s = 0; s < network.Stages.Count; s++)
         {
@@ -83,6 +83,17 @@ public static class GraphStructure
         return network.TryWithOutputs([.. outputs]).OrThrow(broken => new StructureException($"the graph's outputs: {broken.Message}"));
     }
 
+    /// <summary>The tensor of the main graph (its number there) that a further output's head reads: the first tensor on the way back from <paramref name="tensor"/> along first inputs that the main output depends on.</summary>
+    private static int Anchor(FlatGraph graph, int[] index, int tensor)
+    {
+        while (index[tensor] < 0)
+        {
+            tensor = graph.Nodes[tensor - 1].Inputs[0];
+        }
+
+        return index[tensor];
+    }
+
     /// <summary>
     /// The nodes the tensor <paramref name="output"/> depends on, as a graph whose last node makes it; and for every
     /// tensor of <paramref name="graph"/> its number there (-1 when it is not kept).
@@ -122,9 +133,9 @@ public static class GraphStructure
     }
 
     /// <summary>The network of a graph whose last node makes its one output; <paramref name="unitEnds"/> receives each unit's output tensor, in order.</summary>
-    private static Network BuildMain(string name, FlatGraph graph, List<int> unitEnds)
+    private static Network BuildMain(string name, FlatGraph graph, List<int> unitEnds, int[] anchors)
     {
-        HashSet<(int Node, int Input)> skips = SkipEdges(graph);
+        HashSet<(int Node, int Input)> skips = SkipEdges(graph, anchors);
         List<(int Start, int End)> regions = Regions(graph, skips);
         int headRegion = regions.FindIndex(region => graph.Nodes[region.Start].Op.Role == OpRole.Head);
         if (headRegion < 0)
@@ -210,10 +221,13 @@ public static class GraphStructure
     /// readers of a tensor all but the first are candidates; with every candidate left out of the cuts, a candidate is a
     /// skip when the tensor it reads is a cut, a later cut before the reader is at a lower resolution than both the tensor
     /// and the reader's output, and a layer after that cut raises the resolution (the graph went down and came back up: a
-    /// residual block, an Inception module or a squeeze-and-excitation gate does not). Cuts are then found again with
-    /// only the skips left out, until every skip reads a cut.
+    /// residual block, an Inception module or a squeeze-and-excitation gate does not). A candidate is a skip too when it
+    /// reads a cut before a tensor that a further output reads (one of <paramref name="anchors"/>), is read after that
+    /// tensor, and that tensor is not a cut otherwise: an FPN's lateral convolution of an earlier level at the deeper
+    /// level's resolution, without which the deeper level's tensor that its own output reads lies inside one region.
+    /// Cuts are then found again with only the skips left out, until every skip reads a cut.
     /// </summary>
-    private static HashSet<(int Node, int Input)> SkipEdges(FlatGraph graph)
+    private static HashSet<(int Node, int Input)> SkipEdges(FlatGraph graph, int[] anchors)
     {
         var candidates = new HashSet<(int, int)>();
         var firstReader = new Dictionary<int, int>();
@@ -242,6 +256,19 @@ public static class GraphStructure
             if (cuts.Contains(tensor) && Valley(graph, cuts, tensor, node))
             {
                 skips.Add((node, input));
+            }
+        }
+
+        HashSet<int> split = Cuts(graph, skips);
+        foreach (int anchor in anchors.Where(anchor => !split.Contains(anchor)))
+        {
+            foreach ((int node, int input) in candidates)
+            {
+                int tensor = graph.Nodes[node].Inputs[input];
+                if (tensor < anchor && anchor <= node && cuts.Contains(tensor))
+                {
+                    skips.Add((node, input));
+                }
             }
         }
 
