@@ -156,7 +156,16 @@ public static class FieldTable
     private static string? Skips(StageField stage, UnitField unit) =>
         unit.Skips.Count == 0
             ? null
-            : string.Create(CultureInfo.InvariantCulture, $"skips: stage {stage.Index} unit {unit.Index} ({unit.Name}) reads {string.Join(", ", unit.Skips.Select((skip, j) => $"skip{j} = stage {skip.Stage + 1} unit {skip.Unit + 1}"))}; a skip from an earlier stage adds nothing to this stage's field (it does not depend on the stage's input), and each output's field in the input frame goes through it");
+            : string.Create(CultureInfo.InvariantCulture, $"skips: stage {stage.Index} unit {unit.Index} ({unit.Name}) reads {string.Join(", ", unit.Skips.Select((skip, j) => $"skip{j} = stage {skip.Stage + 1} unit {skip.Unit + 1}"))}; {SkipMeaning(stage, unit)}, and each output's field in the input frame goes through it");
+
+    /// <summary>What the unit's skips add to its stage's field: one from an earlier stage nothing, one from the same stage its own field.</summary>
+    private static string SkipMeaning(StageField stage, UnitField unit)
+    {
+        bool earlier = unit.Skips.Any(skip => skip.Stage + 1 < stage.Index), same = unit.Skips.Any(skip => skip.Stage + 1 == stage.Index);
+        const string Earlier = "a skip from an earlier stage adds nothing to this stage's field (it does not depend on the stage's input)";
+        const string Same = "a skip from this stage brings the field of the unit it reads";
+        return earlier && same ? $"{Earlier}; {Same}" : same ? Same : Earlier;
+    }
 
     /// <summary>The warning line of a unit with ops on dead branches: they are costed, and not in the field.</summary>
     private static string? DeadBranches(StageField stage, UnitField unit) =>

@@ -43,6 +43,27 @@ public class SkipDocumentTests
     }
 
     [Fact]
+    public void A_skip_from_the_same_stage_is_said_to_bring_its_field()
+    {
+        // 1 x 8 x 8 -> a -> b -> c = a's output + b's output (an FPN's lateral at the deeper level's resolution).
+        var network = new Network(
+            "fpn",
+            new FeatureShape(1, 8, 8),
+            [
+                new Stage([
+                    new Unit("a", [Ops.Conv(4, 3, padding: 1)]),
+                    new Unit("b", [Ops.Conv(4, 3, padding: 1)]),
+                    new Unit("c", new OpGraph([new GraphNode(Ops.Add(), [0, OpGraph.SkipTensor(0)])])) { Skips = [new UnitReference(0, 0)] },
+                ]),
+            ],
+            [Ops.Conv(2, 1)]);
+
+        string text = FieldTable.Render(InformationField.Analyze(network), detail: true);
+
+        Assert.Contains("skips: stage 1 unit 3 (c) reads skip0 = stage 1 unit 1; a skip from this stage brings the field of the unit it reads, and each output's", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_html_report_draws_a_unit_that_reads_a_skip()
     {
         string page = HtmlReport.Render(ReportBuilder.Build(UNet(), OrganizerOptions.Default, null, [], [], null));
