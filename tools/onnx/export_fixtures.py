@@ -130,6 +130,17 @@ class SegmentationOutputs(nn.Module):
         return result["out"], result["aux"]
 
 
+class FeatureMaps(nn.Module):
+    """A detection backbone returns an ordered dict of feature maps; the fixture's outputs are its values, in order."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        return tuple(self.model(x).values())
+
+
 class ChannelsFirstLayerNorm(nn.Module):
     """The ConvNeXt authors' LayerNorm for channels-first maps: means over axis 1, no Transpose."""
 
@@ -224,7 +235,8 @@ SEGMENTATION = ["fcn_resnet50", "deeplabv3_mobilenet_v3_large", "deeplabv3_resne
                 "fcn_resnet50_aux", "deeplabv3_resnet50_aux", "deeplabv3_mobilenet_v3_large_aux"]
 VIDEO = ["r3d_18", "mc3_18", "r2plus1d_18"]
 COUNT_MACS = {f"{model}_opset{opset}" for model in SEGMENTATION + VIDEO for opset in (11, 13, 17)} | {
-    "convnext_tiny_opset11", "convnext_tiny_opset13", "convnext_tiny_opset17", "convnext_variant"}
+    "convnext_tiny_opset11", "convnext_tiny_opset13", "convnext_tiny_opset17", "convnext_variant",
+    "fasterrcnn_mobilenet_v3_large_fpn_levels_opset13"}
 macs = {}
 rows = []
 tv = torchvision.models
@@ -289,6 +301,15 @@ for model in ("fcn_resnet50", "deeplabv3_resnet50", "deeplabv3_mobilenet_v3_larg
     for opset in (11, 13, 17):
         built = getattr(tv.segmentation, model)(weights=None, weights_backbone=None, aux_loss=True)
         rows.append(export(f"{model}_aux_opset{opset}", SegmentationOutputs(built), (1, 3, 128, 128), opset=opset, output_names=("output", "aux")))
+
+# The backbone with FPN of torchvision's fasterrcnn_mobilenet_v3_large_fpn (issue 23), without weights, at 128 x 128:
+# both FPN levels come from MobileNetV3's stride-32 part, so the lateral 1x1 of the earlier level meets the upsampled
+# top level at one size. Without its LastLevelMaxPool (extra_blocks None: outputs '0' and '1', written as "output" and
+# "level1", since ONNX names here must not be numbers); with it, output 'pool' is a max pooling of output '1', whose
+# head a further output cannot share today (docs/onnx.md).
+fpn_backbone = tv.detection.fasterrcnn_mobilenet_v3_large_fpn(weights=None, weights_backbone=None).backbone
+fpn_backbone.fpn.extra_blocks = None
+rows.append(export("fasterrcnn_mobilenet_v3_large_fpn_levels_opset13", FeatureMaps(fpn_backbone), (1, 3, 128, 128), output_names=("output", "level1")))
 rows = [row for row in rows if row is not None]
 counts = {}
 params_path = os.path.join(out, "params.txt")
