@@ -119,7 +119,9 @@ public sealed class OnnxImportTests : IDisposable
     [InlineData("deeplabv3_mobilenet_v3_large_aux_opset11")]
     [InlineData("deeplabv3_mobilenet_v3_large_aux_opset13")]
     [InlineData("deeplabv3_mobilenet_v3_large_aux_opset17")]
+    [InlineData("fasterrcnn_mobilenet_v3_large_fpn_levels_opset11")]
     [InlineData("fasterrcnn_mobilenet_v3_large_fpn_levels_opset13")]
+    [InlineData("fasterrcnn_mobilenet_v3_large_fpn_levels_opset17")]
     public void Parameters_equal_what_pytorch_counts(string fixture)
     {
         Network network = OnnxImport.Load(Fixture(fixture));

@@ -236,7 +236,8 @@ SEGMENTATION = ["fcn_resnet50", "deeplabv3_mobilenet_v3_large", "deeplabv3_resne
 VIDEO = ["r3d_18", "mc3_18", "r2plus1d_18"]
 COUNT_MACS = {f"{model}_opset{opset}" for model in SEGMENTATION + VIDEO for opset in (11, 13, 17)} | {
     "convnext_tiny_opset11", "convnext_tiny_opset13", "convnext_tiny_opset17", "convnext_variant",
-    "fasterrcnn_mobilenet_v3_large_fpn_levels_opset13"}
+    "fasterrcnn_mobilenet_v3_large_fpn_levels_opset11", "fasterrcnn_mobilenet_v3_large_fpn_levels_opset13",
+    "fasterrcnn_mobilenet_v3_large_fpn_levels_opset17"}
 macs = {}
 rows = []
 tv = torchvision.models
@@ -310,6 +311,9 @@ for model in ("fcn_resnet50", "deeplabv3_resnet50", "deeplabv3_mobilenet_v3_larg
 fpn_backbone = tv.detection.fasterrcnn_mobilenet_v3_large_fpn(weights=None, weights_backbone=None).backbone
 fpn_backbone.fpn.extra_blocks = None
 rows.append(export("fasterrcnn_mobilenet_v3_large_fpn_levels_opset13", FeatureMaps(fpn_backbone), (1, 3, 128, 128), output_names=("output", "level1")))
+# Added later, so last: the same at opsets 11 (Resize with roi and scales inputs) and 17.
+for opset in (11, 17):
+    rows.append(export(f"fasterrcnn_mobilenet_v3_large_fpn_levels_opset{opset}", FeatureMaps(fpn_backbone), (1, 3, 128, 128), opset=opset, output_names=("output", "level1")))
 rows = [row for row in rows if row is not None]
 counts = {}
 params_path = os.path.join(out, "params.txt")
