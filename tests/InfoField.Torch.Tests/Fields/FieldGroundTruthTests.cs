@@ -27,11 +27,7 @@ public class FieldGroundTruthTests(ITestOutputHelper output)
         var failures = new List<string>();
         int units = 0, neurons = 0, signals = 0, volumes = 0;
 
-        // The batches are small: one thread is many times faster than libtorch's pool of them (and leaves the cores to the
-        // tests running beside this one's collection).
-        int threads = TorchSharp.torch.get_num_threads();
-        TorchSharp.torch.set_num_threads(1);
-        try
+        OneThread.Run(() =>
         {
             for (int seed = first; seed < first + count; seed++)
             {
@@ -46,11 +42,7 @@ public class FieldGroundTruthTests(ITestOutputHelper output)
                     failures.Add($"seed {seed}: {disagreements[0]} ({disagreements.Count} disagreements); smallest failing network: {Shrink(network, seed)}");
                 }
             }
-        }
-        finally
-        {
-            TorchSharp.torch.set_num_threads(threads);
-        }
+        });
 
         output.WriteLine($"{count} networks (seeds {first} to {first + count - 1}; {signals} 1-D, {volumes} 3-D), {units} units, {neurons} neurons in {clock.Elapsed.TotalSeconds:0.0} s ({(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s of CPU); {failures.Count} networks disagree");
         foreach (string failure in failures.Take(10))

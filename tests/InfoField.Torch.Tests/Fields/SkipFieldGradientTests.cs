@@ -28,9 +28,7 @@ public sealed class SkipFieldGradientTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var failures = new List<string>();
         int neurons = 0;
-        int threads = get_num_threads();
-        set_num_threads(1);
-        try
+        OneThread.Run(() =>
         {
             for (int seed = 1; seed <= Networks; seed++)
             {
@@ -42,11 +40,7 @@ public sealed class SkipFieldGradientTests(ITestOutputHelper output)
                     failures.Add($"seed {seed}: {disagreements[0]} ({disagreements.Count} disagreements)");
                 }
             }
-        }
-        finally
-        {
-            set_num_threads(threads);
-        }
+        });
 
         output.WriteLine($"{Networks} networks, {neurons} neurons in {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.True(failures.Count == 0, $"{failures.Count} of {Networks} networks disagree; the first: {failures.FirstOrDefault()}");
@@ -58,9 +52,7 @@ public sealed class SkipFieldGradientTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var failures = new List<string>();
         int neurons = 0;
-        int threads = get_num_threads();
-        set_num_threads(1);
-        try
+        OneThread.Run(() =>
         {
             for (int seed = 1; seed <= Networks; seed++)
             {
@@ -78,11 +70,7 @@ public sealed class SkipFieldGradientTests(ITestOutputHelper output)
                     }
                 }
             }
-        }
-        finally
-        {
-            set_num_threads(threads);
-        }
+        });
 
         output.WriteLine($"{Networks} networks, {neurons} output neurons in {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.True(failures.Count == 0, $"{failures.Count} outputs disagree; the first: {failures.FirstOrDefault()}");
