@@ -86,6 +86,8 @@ internal static class AnalysisJson
     private static readonly byte[] ReceptiveFieldH = JsonLineWriter.Name("receptiveFieldH");
     private static readonly byte[] ReceptiveFieldW = JsonLineWriter.Name("receptiveFieldW");
     private static readonly byte[] Covers = JsonLineWriter.Name("covers");
+    private static readonly byte[] StrideD = JsonLineWriter.Name("strideD");
+    private static readonly byte[] ReceptiveFieldD = JsonLineWriter.Name("receptiveFieldD");
 
     /// <summary>Writes <paramref name="document"/> as one JSON value.</summary>
     public static void Write(JsonLineWriter writer, AnalysisDocument document)
@@ -142,6 +144,16 @@ internal static class AnalysisJson
             writer.WriteNumber(ReceptiveFieldH, output.ReceptiveFieldH);
             writer.WriteNumber(ReceptiveFieldW, output.ReceptiveFieldW);
             writer.WriteBoolean(Covers, output.Covers);
+            if (output.StrideD is double strideD)
+            {
+                Number(writer, StrideD, strideD);
+            }
+
+            Depth(writer, output.IfD, null, output.IfDInterior);
+            if (output.ReceptiveFieldD is long receptiveD)
+            {
+                writer.WriteNumber(ReceptiveFieldD, receptiveD);
+            }
         });
         writer.WriteEndObject();
     }

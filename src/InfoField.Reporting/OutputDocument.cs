@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Serialization;
 using InfoField.Architecture;
 using InfoField.Field;
 
@@ -61,8 +62,30 @@ public sealed record OutputDocument(
             factors.IfWInterior,
             field.ReceptiveFieldH,
             field.ReceptiveFieldW,
-            field.Covers(kind));
+            field.Covers(kind))
+        {
+            StrideD = field.Input.HasDepth ? field.StrideD : null,
+            IfD = UnitDocument.Depth(field.Input, factors.IfD),
+            IfDInterior = UnitDocument.Depth(field.Input, factors.IfDInterior),
+            ReceptiveFieldD = field.Input.HasDepth ? field.ReceptiveFieldD : null,
+        };
     }
+
+    /// <summary>Input frames per frame of the map along the depth of a 3-D network; absent without depth.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? StrideD { get; init; }
+
+    /// <summary>Input frames the best-placed neuron reaches along the depth of a 3-D network; absent without depth.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IfD { get; init; }
+
+    /// <summary>Input frames every neuron away from the borders is guaranteed along the depth; absent without depth.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IfDInterior { get; init; }
+
+    /// <summary>The receptive field in input frames along the depth on an infinite volume; absent without depth.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? ReceptiveFieldD { get; init; }
 
     /// <summary>The fields of the outputs <c>analyze</c> reports for <paramref name="network"/>: none unless <see cref="Reported"/>.</summary>
     internal static System.Collections.Immutable.ImmutableArray<OutputField> ReportedFields(Network network) => Reported(network) ? OutputFields.Of(network) : [];
@@ -102,25 +125,32 @@ public sealed record OutputDocument(
         return text.ToString();
     }
 
-    /// <summary>The heading of the outputs' lines for a network whose input is <paramref name="input"/> [C, H, W].</summary>
+    /// <summary>The heading of the outputs' lines for a network whose input is <paramref name="input"/> [C, H, W] or [C, D, H, W].</summary>
     public static string Title(int[] input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return string.Create(CultureInfo.InvariantCulture, $"Outputs (fields in the frame of the {input[0]} x {input[1]} x {input[2]} input)");
+        return string.Create(CultureInfo.InvariantCulture, $"Outputs (fields in the frame of the {Times(input)} input)");
     }
 
     /// <summary>
-    /// One line: how much of the input <paramref name="input"/> [C, H, W] one neuron of this output sees, at which output
-    /// stride, and whether its field covers the input.
+    /// One line: how much of the input <paramref name="input"/> [C, H, W] (or [C, D, H, W]: frames too) one neuron of
+    /// this output sees, at which output stride, and whether its field covers the input.
     /// </summary>
     public string Describe(int[] input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        string where = Vector ? $"the {Shape[0]} x {Shape[1]} x {Shape[2]} map before its head's vectors" : $"{Shape[0]} x {Shape[1]} x {Shape[2]}";
+        bool volume = input.Length == 4;
+        string where = Vector ? $"the {Times(Shape)} map before its head's vectors" : Times(Shape);
+        string stride = (volume ? $"{Number(StrideD ?? 0)} x " : "") + $"{Number(StrideH)} x {Number(StrideW)}";
+        string depth = volume ? string.Create(CultureInfo.InvariantCulture, $"{IfD} x ") : "", interiorDepth = volume ? string.Create(CultureInfo.InvariantCulture, $"{IfDInterior} x ") : "";
+        string receptiveDepth = volume ? string.Create(CultureInfo.InvariantCulture, $"{ReceptiveFieldD} x ") : "";
+        string pixels = volume ? "input voxels" : "input pixels", unit = volume ? "voxels" : "px";
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{Name} (stage {Stage}, unit {Unit}; {where}, output stride {Number(StrideH)} x {Number(StrideW)}): one neuron sees up to {IfH} x {IfW} of {input[1]} x {input[2]} input pixels ({IfHInterior} x {IfWInterior} guaranteed away from the borders; receptive field {ReceptiveFieldH} x {ReceptiveFieldW} px without borders) and {IfC} of {input[0]} channels; {(Covers ? "its field covers the input" : "its field does not cover the input")}");
+            $"{Name} (stage {Stage}, unit {Unit}; {where}, output stride {stride}): one neuron sees up to {depth}{IfH} x {IfW} of {Times(input.AsSpan(1))} {pixels} ({interiorDepth}{IfHInterior} x {IfWInterior} guaranteed away from the borders; receptive field {receptiveDepth}{ReceptiveFieldH} x {ReceptiveFieldW} {unit} without borders) and {IfC} of {input[0]} channels; {(Covers ? "its field covers the input" : "its field does not cover the input")}");
     }
+
+    private static string Times(ReadOnlySpan<int> values) => string.Join(" x ", values.ToArray());
 
     private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

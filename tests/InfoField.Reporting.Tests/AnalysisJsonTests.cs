@@ -93,6 +93,8 @@ public class AnalysisJsonTests
             [
                 new OutputDocument("out", 1, 2, [21, 128, 128], false, 1, 0.5, 128, 127, 3, 96, 95, 1_234, long.MaxValue, true),
                 new OutputDocument("aux<\"é>", 2, 1, [960, 8, 8], true, 16.5, double.NaN, 0, -1, 0, 0, 0, 0, long.MinValue, false),
+                new OutputDocument("clip", 3, 1, [2, 4, 8, 8], false, 2, 2, 5, 5, 1, 4, 4, 9, 9, false) { StrideD = double.PositiveInfinity, IfD = 3, IfDInterior = int.MinValue, ReceptiveFieldD = long.MaxValue },
+                new OutputDocument("frames", 3, 2, [2, 4, 8, 8], false, 2, 2, 5, 5, 1, 4, 4, 9, 9, true) { StrideD = 0.25, ReceptiveFieldD = 7 },
             ],
         };
 
@@ -124,6 +126,19 @@ public class AnalysisJsonTests
         Assert.Contains("\"ifD\"", DocumentJson.Serialize(document), StringComparison.Ordinal);
         Assert.DoesNotContain("\"ifD", imageJson, StringComparison.Ordinal);
         AssertSameBytes(document, "3-D network");
+
+        // Without its classifier the network's output is a map: its outputs list has the depth's stride, span and receptive field.
+        string denseSpec = Volume.Replace("""[ { "type": "globalavgpool" }, { "type": "flatten" }, { "type": "linear", "out": 4 } ]""", "[]", StringComparison.Ordinal);
+        LoadedNetwork dense = NetworkSource.FromFile(NetworkSpec.Parse(denseSpec), "spec", "clip");
+        AnalysisDocument map = NetworkAnalysis.Of(dense).Document(dense);
+        OutputDocument output = Assert.Single(map.Outputs);
+        Assert.Equal((2.0, 2.0), (output.StrideD, output.StrideH));
+        // Along the depth the 12-frame receptive field (3, then 4 after the pooling, 8, 12) is capped at the clip's 8 frames.
+        Assert.Equal((8, 8, 12L), (output.IfD!.Value, output.IfDInterior!.Value, output.ReceptiveFieldD!.Value));
+        Assert.Equal((12, 12L), (output.IfH, output.ReceptiveFieldH));
+        Assert.Contains("\"strideD\": 2,", DocumentJson.Serialize(map), StringComparison.Ordinal);
+        Assert.Contains("\"receptiveFieldD\": 12", DocumentJson.Serialize(map), StringComparison.Ordinal);
+        AssertSameBytes(map, "3-D network's outputs");
     }
 
     private static void AssertSameBytes(AnalysisDocument document, string what)

@@ -131,6 +131,44 @@ public sealed class InteractionTests(PublishedSite site, ITestOutputHelper outpu
     }
 
     [BrowserFact]
+    public void A_3d_networks_page_shows_the_depth_factor_wherever_the_height_and_width_are_shown()
+    {
+        LoadedNetwork loaded = Expected.Zoo("r3d-18", "kinetics400");
+        AnalysisDocument expected = Expected.Analysis(loaded);
+        using var browser = new Browser(1200, 1800);
+        browser.Open(site.Address);
+        WebPageTests.Pick(browser, "zoo-model", "r3d-18");
+        WebPageTests.Pick(browser, "zoo-dataset", "kinetics400");
+        browser.Hook("zoo-open").Click();
+        Assert.Null(browser.WaitForAnalysis("r3d-18", TimeSpan.FromSeconds(300)));
+
+        // Every stage's units table as the report's, IF^d leading the factors, and its chart with IF^d against d0.
+        foreach (StageDocument stage in expected.Stages)
+        {
+            ReportTable table = ReportTables.Units(stage, expected.Field);
+            IWebElement section = browser.Driver.FindElement(By.CssSelector($"table:has([data-testid='unit-{stage.Index}-1'])"));
+            Assert.Equal(table.Header.Select(cell => cell.Text), section.FindElements(By.CssSelector("thead th")).Select(cell => cell.Text));
+            Assert.Equal(
+                table.Rows.Select(row => string.Join('|', row.Cells.Select(cell => cell.Text))),
+                section.FindElements(By.CssSelector("tbody tr")).Select(row => string.Join('|', row.FindElements(By.CssSelector("th, td")).Select(cell => cell.Text))));
+            Assert.Contains($"spatial field IF^d, IF^h = IF^w", browser.Driver.FindElement(By.Id($"stage-{stage.Index}-field")).GetDomProperty("textContent"), StringComparison.Ordinal);
+        }
+
+        Assert.Equal("IF^d x IF^h x IF^w x IF^c", ReportTables.Units(expected.Stages[1], expected.Field).Header[2].Text);
+
+        // A selected unit: its ops' factors and the window one output neuron reaches, frames included.
+        UnitDocument unit = expected.Stages[1].Units[0];
+        browser.Hook("unit-2-1").Click();
+        IWebElement detail = browser.Hook("unit-detail");
+        ReportTable ops = ReportTables.Ops(unit, expected.Field);
+        Assert.Equal(ops.Rows.Select(row => row.Cells[2].Text), detail.FindElements(By.CssSelector("table tbody tr")).Select(row => row.FindElements(By.CssSelector("th, td"))[2].Text));
+        NeuronReach reach = NeuronReach.Of(loaded.Network, 2, 1);
+        Assert.Equal((unit.IfD, unit.IfH, unit.IfW), (reach.IfD, reach.IfH, reach.IfW));
+        Assert.Contains($"reaches a window of {reach.IfD} x {reach.IfH} x {reach.IfW} of the stage's {reach.Frame.Depth} x {reach.Frame.Height} x {reach.Frame.Width} positions", browser.Text("reach-text"));
+        Assert.Empty(browser.ConsoleProblems());
+    }
+
+    [BrowserFact]
     public void The_organizer_and_the_decomposer_run_with_the_commands_options_and_their_results_open_and_download()
     {
         using var browser = new Browser(1200, 1800);

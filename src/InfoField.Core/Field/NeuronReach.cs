@@ -21,6 +21,9 @@ namespace InfoField.Field;
 /// <param name="Coverage">For each channel of <paramref name="Output"/>, the stage input channels that reach it (through windows only, with the local field).</param>
 public sealed record NeuronReach(int Stage, int Unit, int? Op, FeatureShape Frame, FeatureShape Output, int IfH, int IfW, ChannelCoverage Coverage)
 {
+    /// <summary>Spatial field along the depth of a 3-D network (maximum over channels), at most d0; 0 without depth.</summary>
+    public int IfD { get; init; }
+
     /// <summary>The field of every neuron of the tensor: per channel and position, the stage input channels and the interval per axis it depends on.</summary>
     public TensorField? Field { get; init; }
 
@@ -57,7 +60,7 @@ public sealed record NeuronReach(int Stage, int Unit, int? Op, FeatureShape Fram
         TensorField[] tensors = InformationField.Trace(state, graph, frame, skips.Of(units.Units[unit - 1], layout.Units[unit - 1], stage - 1, start, frame));
         TensorField target = tensors[op ?? graph.Count];
         FieldFactors factors = target.Factors(options.FieldKind);
-        return new NeuronReach(stage, unit, op, frame.Shape, target.Shape, factors.IfH, factors.IfW, target.ChannelCoverage(local: options.FieldKind == FieldKind.Local)) { Field = target };
+        return new NeuronReach(stage, unit, op, frame.Shape, target.Shape, factors.IfH, factors.IfW, target.ChannelCoverage(local: options.FieldKind == FieldKind.Local)) { Field = target, IfD = factors.IfD };
     }
 
     private static void Require(string parameter, int value, int count)

@@ -36,6 +36,12 @@ public sealed record OutputField(
     /// <summary>The output stride along the width: input columns per column of the map.</summary>
     public double StrideW => (double)Input.Width / Shape.Width;
 
+    /// <summary>The output stride along the depth of a 3-D network: input frames per frame of the map (0 without depth).</summary>
+    public double StrideD => Input.HasDepth ? (double)Input.Depth / Shape.Depth : 0;
+
+    /// <summary>The widest receptive field in input frames along the depth of a 3-D network on an infinite volume (0 without depth).</summary>
+    public long ReceptiveFieldD { get; init; }
+
     /// <summary>The factors of <paramref name="kind"/>.</summary>
     public FieldFactors Factors(FieldKind kind) => kind == FieldKind.Local ? Local : Literal;
 
@@ -70,7 +76,10 @@ public static class OutputFields
             head.Map.Factors(FieldKind.Local),
             head.Map.Factors(FieldKind.Literal),
             head.Map.ReceptiveField(0),
-            head.Map.ReceptiveField(1)))];
+            head.Map.ReceptiveField(1))
+        {
+            ReceptiveFieldD = head.Map.Shape.HasDepth ? head.Map.ReceptiveField(2) : 0,
+        })];
 
     /// <summary>
     /// The tensor field of the map each output's field is measured at (<see cref="OutputField.Shape"/>), in the order of

@@ -17,24 +17,34 @@ public static class Charts
     public static Chart StageField(StageDocument stage, double theta)
     {
         int n = stage.Units.Count;
-        int c0 = stage.InputShape[0], h0 = stage.InputShape[1], w0 = stage.InputShape[2];
+        bool volume = stage.InputShape.Length == 4;
+        int c0 = stage.InputShape[0], h0 = stage.InputShape[^2], w0 = stage.InputShape[^1], d0 = volume ? stage.InputShape[1] : 0;
         double panel = 300, gap = 20, top = 48, plot = 130, left = 40;
         var svg = new SvgCanvas($"stage-{stage.Index}-field", $"Stage {stage.Index}: field growth per unit", (3 * panel) + (2 * gap) + 20, top + plot + 50);
-        string frame = $"Stage {stage.Index} (measured on {stage.InputShape[0]}x{stage.InputShape[1]}x{stage.InputShape[2]}, V0 = {stage.V0:N0})";
+        string frame = $"Stage {stage.Index} (measured on {string.Join("x", stage.InputShape)}, V0 = {stage.V0:N0})";
         svg.Text(10, 18, frame, 13, bold: true);
 
-        // Panel 1: spatial field against the cap.
+        // Panel 1: spatial field against the cap (in a 3-D network IF^d beside IF^h and IF^w, against d0).
         double x0 = 10;
-        int cap = Math.Max(h0, w0);
+        int cap = Math.Max(Math.Max(h0, w0), d0);
         bool square = h0 == w0 && stage.Units.All(unit => unit.IfH == unit.IfW);
-        Panel(svg, x0, top, panel, plot, left, square ? "spatial field IF^h = IF^w (cap dashed)" : "spatial field IF^h, IF^w (cap dashed)", cap, n, k =>
+        string title = (volume, square) switch
+        {
+            (false, true) => "spatial field IF^h = IF^w (cap dashed)",
+            (false, false) => "spatial field IF^h, IF^w (cap dashed)",
+            (true, true) => "spatial field IF^d, IF^h = IF^w (cap dashed)",
+            (true, false) => "spatial field IF^d, IF^h, IF^w (cap dashed)",
+        };
+        Panel(svg, x0, top, panel, plot, left, title, cap, n, k =>
         {
             UnitDocument unit = stage.Units[k];
-            return square
+            List<(double, string, string)> bars = volume ? [(unit.IfD ?? 0, unit.IfD >= d0 ? Blue : LightBlue, $"{unit.Name}: IF^d = {unit.IfD} of d0 = {d0}")] : [];
+            bars.AddRange(square
                 ? [(unit.IfW, unit.IfW >= w0 ? Blue : LightBlue, $"{unit.Name}: IF^h = IF^w = {unit.IfW} of {w0}")]
-                : [(unit.IfH, unit.IfH >= h0 ? Blue : LightBlue, $"{unit.Name}: IF^h = {unit.IfH} of h0 = {h0}"), (unit.IfW, unit.IfW >= w0 ? Blue : LightBlue, $"{unit.Name}: IF^w = {unit.IfW} of w0 = {w0}")];
+                : [(unit.IfH, unit.IfH >= h0 ? Blue : LightBlue, $"{unit.Name}: IF^h = {unit.IfH} of h0 = {h0}"), (unit.IfW, unit.IfW >= w0 ? Blue : LightBlue, $"{unit.Name}: IF^w = {unit.IfW} of w0 = {w0}")]);
+            return bars;
         });
-        CapLine(svg, x0 + left, top, panel - left - 10, plot, cap, cap, $"cap {h0}x{w0}");
+        CapLine(svg, x0 + left, top, panel - left - 10, plot, cap, cap, volume ? $"cap {d0}x{h0}x{w0}" : $"cap {h0}x{w0}");
 
         // Panel 2: channel coverage against c0.
         x0 += panel + gap;
@@ -84,7 +94,7 @@ public static class Charts
 
         return new Chart(
             $"stage-{stage.Index}-field",
-            $"Stage {stage.Index}: spatial field against the {h0}x{w0} cap, channel coverage against c0 = {c0}, and the IF gain of each unit against theta.",
+            $"Stage {stage.Index}: spatial field against the {(volume ? $"{d0}x" : "")}{h0}x{w0} cap, channel coverage against c0 = {c0}, and the IF gain of each unit against theta.",
             svg.Render());
     }
 
@@ -180,7 +190,8 @@ public static class Charts
         double X(int tensor) => Left + (column[tensor] * (BoxWidth + ColumnGap));
         double Y(int tensor) => Top + (row[tensor] * (BoxHeight + RowGap));
         var svg = new SvgCanvas(id, $"Graph of {unit.Name}", Left + (columns * (BoxWidth + ColumnGap)), Top + (rows * (BoxHeight + RowGap)) + 8);
-        svg.Text(10, 18, $"stage {stage.Index}, unit {unit.Index}: {unit.Name} ({unit.IfH}x{unit.IfW}x{unit.IfC} = {unit.If:N0} of V0 = {stage.V0:N0})", 12, bold: true);
+        string Depth(int? ifD) => ifD is int d ? $"{d}x" : "";
+        svg.Text(10, 18, $"stage {stage.Index}, unit {unit.Index}: {unit.Name} ({Depth(unit.IfD)}{unit.IfH}x{unit.IfW}x{unit.IfC} = {unit.If:N0} of V0 = {stage.V0:N0})", 12, bold: true);
         for (int i = 1; i <= count; i++)
         {
             foreach (int input in unit.Ops[i - 1].Inputs.Select(input => Math.Max(input, 0)))
@@ -208,10 +219,10 @@ public static class Charts
             bool merge = op.Inputs.Count > 1;
             svg.Rect(X(i), Y(i), BoxWidth, BoxHeight, merge ? "#fdf1e3" : "#eef3f9", saturated ? Red : Axis, tooltip: $"t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(OpDocument.TensorName))}): {string.Join("x", op.OutputShape)}, IF {op.If:N0}", cssClass: merge ? "merge" : "op");
             svg.Text(X(i) + (BoxWidth / 2), Y(i) + 16, op.Type, 11, "middle", bold: merge);
-            svg.Text(X(i) + (BoxWidth / 2), Y(i) + 31, $"{op.IfH}x{op.IfW}x{op.IfC}", 10, "middle", saturated ? Red : Axis);
+            svg.Text(X(i) + (BoxWidth / 2), Y(i) + 31, $"{Depth(op.IfD)}{op.IfH}x{op.IfW}x{op.IfC}", 10, "middle", saturated ? Red : Axis);
         }
 
-        return new Chart(id, $"{unit.Name} (stage {stage.Index}, unit {unit.Index}) as a graph: each box is an op with the field at its output, IF^h x IF^w x IF^c; merges are shaded, red marks an op whose neurons already see the whole stage input (IF = V0).", svg.Render());
+        return new Chart(id, $"{unit.Name} (stage {stage.Index}, unit {unit.Index}) as a graph: each box is an op with the field at its output, {ReportTables.FactorsHead(unit.IfD is not null)}; merges are shaded, red marks an op whose neurons already see the whole stage input (IF = V0).", svg.Render());
     }
 
     /// <summary>Study results: accuracy against a cost (parameters or MACs), one point per model with its spread.</summary>

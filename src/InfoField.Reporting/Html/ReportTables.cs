@@ -50,7 +50,8 @@ public static class ReportTables
     }
 
     /// <summary>
-    /// A stage's units: k, name and role, field, IF, dIF (saturated marked), receptive field, parameters, MACs. The field,
+    /// A stage's units: k, name and role, field, IF, dIF (saturated marked), receptive field, parameters, MACs (in a 3-D
+    /// network the field leads with IF^d and the receptive field is d x h x w). The field,
     /// IF and dIF are of <paramref name="field"/> (the analysis's <see cref="AnalysisDocument.Field"/>); in a stage where
     /// global pooling makes the local and literal fields differ, the other field's IF and dIF follow them.
     /// </summary>
@@ -60,6 +61,7 @@ public static class ReportTables
         bool local = field == "local";
         string other = local ? "literal" : "local";
         bool global = stage.Units.Any(unit => unit.Local != unit.Literal);
+        bool volume = stage.InputShape.Length == 4;
         var rows = stage.Units.Select(unit =>
         {
             string gain = unit.DeltaIf is double d ? d.ToString("0.00", CultureInfo.InvariantCulture) + (d == 0 ? " saturated" : "") : "-";
@@ -69,7 +71,9 @@ public static class ReportTables
             {
                 ReportCell.Number(unit.Index.ToString(CultureInfo.InvariantCulture)),
                 new ReportCell(unit.Name + role),
-                ReportCell.Number($"{unit.IfH}x{unit.IfW}x{unit.IfC}" + Interior(unit.IfHInterior, unit.IfWInterior, unit.IfHMin, unit.IfWMin)),
+                ReportCell.Number(volume
+                    ? $"{unit.IfD}x{unit.IfH}x{unit.IfW}x{unit.IfC}" + Interior(unit.IfDInterior, unit.IfHInterior, unit.IfWInterior, unit.IfDMin, unit.IfHMin, unit.IfWMin)
+                    : $"{unit.IfH}x{unit.IfW}x{unit.IfC}" + Interior(unit.IfHInterior, unit.IfWInterior, unit.IfHMin, unit.IfWMin)),
                 ReportCell.Number(unit.If.ToString("N0", CultureInfo.InvariantCulture)),
                 ReportCell.Number(gain),
             };
@@ -81,34 +85,39 @@ public static class ReportTables
 
             cells.AddRange(
             [
-                ReportCell.Number(unit.ReceptiveField[1].ToString(CultureInfo.InvariantCulture)),
+                ReportCell.Number(volume
+                    ? string.Create(CultureInfo.InvariantCulture, $"{unit.ReceptiveField[2]}x{unit.ReceptiveField[0]}x{unit.ReceptiveField[1]}")
+                    : unit.ReceptiveField[1].ToString(CultureInfo.InvariantCulture)),
                 ReportCell.Number(unit.Params.ToString("N0", CultureInfo.InvariantCulture)),
                 ReportCell.Number(Format.Macs(unit.Macs)),
             ]);
             return new ReportRow(cells, unit.DeltaIf == 0 ? "saturated" : null);
         }).ToList();
-        var header = new List<ReportCell> { ReportCell.Head("k", true), ReportCell.Head("unit"), ReportCell.Head("IF^h x IF^w x IF^c", true), ReportCell.Head("IF", true), ReportCell.Head("dIF", true) };
+        var header = new List<ReportCell> { ReportCell.Head("k", true), ReportCell.Head("unit"), ReportCell.Head(FactorsHead(volume), true), ReportCell.Head("IF", true), ReportCell.Head("dIF", true) };
         if (global)
         {
             header.Add(ReportCell.Head($"{other} IF", true));
             header.Add(ReportCell.Head($"{other} dIF", true));
         }
 
-        header.AddRange([ReportCell.Head("RF", true), ReportCell.Head("params", true), ReportCell.Head("MACs", true)]);
+        header.AddRange([ReportCell.Head(volume ? "RF (d x h x w)" : "RF", true), ReportCell.Head("params", true), ReportCell.Head("MACs", true)]);
         return new ReportTable(null, header, rows);
     }
 
     /// <summary>
-    /// Every output's field in the frame of the network's input <paramref name="input"/> [C, H, W] (what
+    /// Every output's field in the frame of the network's input <paramref name="input"/> [C, H, W] or [C, D, H, W] (what
     /// <see cref="OutputDocument.Describe"/> says, one column per fact): the output, the unit its head reads, the map the
     /// field is measured at, the output stride, the best-placed neuron's span of the input, the span every neuron away
     /// from the borders is guaranteed (the interior minimum), the input channels every neuron reaches, the receptive
-    /// field in image pixels without borders, and whether the field covers the input.
+    /// field in image pixels without borders, and whether the field covers the input. In a 3-D network the strides,
+    /// spans and receptive field are d x h x w.
     /// </summary>
     public static ReportTable Outputs(IReadOnlyList<OutputDocument> outputs, int[] input)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(input);
+        bool volume = input.Length == 4;
+        string size = string.Join("x", input.Skip(1));
         return new ReportTable(
             "outputs-table",
             [
@@ -121,15 +130,16 @@ public static class ReportTables
                 new ReportCell(output.Name),
                 new ReportCell(string.Create(CultureInfo.InvariantCulture, $"stage {output.Stage}, unit {output.Unit}")),
                 ReportCell.Number(string.Join("x", output.Shape) + (output.Vector ? " (before vectors)" : "")),
-                ReportCell.Number($"{Stride(output.StrideH)}x{Stride(output.StrideW)}"),
-                ReportCell.Number(string.Create(CultureInfo.InvariantCulture, $"{output.IfH}x{output.IfW} of {input[1]}x{input[2]}")),
-                ReportCell.Number(string.Create(CultureInfo.InvariantCulture, $"{output.IfHInterior}x{output.IfWInterior}")),
+                ReportCell.Number((volume ? $"{Stride(output.StrideD ?? 0)}x" : "") + $"{Stride(output.StrideH)}x{Stride(output.StrideW)}"),
+                ReportCell.Number(string.Create(CultureInfo.InvariantCulture, $"{Depth(output.IfD)}{output.IfH}x{output.IfW} of {size}")),
+                ReportCell.Number(string.Create(CultureInfo.InvariantCulture, $"{Depth(output.IfDInterior)}{output.IfHInterior}x{output.IfWInterior}")),
                 ReportCell.Number(string.Create(CultureInfo.InvariantCulture, $"{output.IfC} of {input[0]}")),
-                ReportCell.Number(string.Create(CultureInfo.InvariantCulture, $"{output.ReceptiveFieldH}x{output.ReceptiveFieldW}")),
+                ReportCell.Number(string.Create(CultureInfo.InvariantCulture, $"{Depth(output.ReceptiveFieldD)}{output.ReceptiveFieldH}x{output.ReceptiveFieldW}")),
                 new ReportCell(output.Covers ? "yes" : "no"),
             ]))]);
 
         static string Stride(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+        static string Depth(long? value) => value is long d ? string.Create(CultureInfo.InvariantCulture, $"{d}x") : "";
     }
 
     /// <summary>
@@ -138,6 +148,13 @@ public static class ReportTables
     /// </summary>
     public static string Interior(int height, int width, int leastHeight, int leastWidth) =>
         height < leastHeight || width < leastWidth ? string.Create(CultureInfo.InvariantCulture, $" (interior {height}x{width})") : "";
+
+    /// <summary>The interior minimum of a 3-D field, <c> (interior DxHxW)</c>, where it is below every channel's best-placed neuron along some axis, else nothing.</summary>
+    public static string Interior(int? depth, int height, int width, int? leastDepth, int leastHeight, int leastWidth) =>
+        depth < leastDepth || height < leastHeight || width < leastWidth ? string.Create(CultureInfo.InvariantCulture, $" (interior {depth}x{height}x{width})") : "";
+
+    /// <summary>The header of a field's factors: <c>IF^h x IF^w x IF^c</c>, led by <c>IF^d</c> in a 3-D network.</summary>
+    public static string FactorsHead(bool volume) => volume ? "IF^d x IF^h x IF^w x IF^c" : "IF^h x IF^w x IF^c";
 
     /// <summary>
     /// The field at every op of a unit (what <c>analyze --detail</c> prints): <c>t3 = dw(t1)</c> is tensor 3, a depthwise
@@ -149,13 +166,16 @@ public static class ReportTables
         ArgumentNullException.ThrowIfNull(unit);
         bool local = field == "local";
         bool global = unit.Ops.Any(op => op.Local != op.Literal);
+        bool volume = unit.OutputShape.Length == 4;
         var rows = unit.Ops.Select(op =>
         {
             var cells = new List<ReportCell>
             {
                 new ReportCell($"t{op.Index} = {op.Type}({string.Join(", ", op.Inputs.Select(OpDocument.TensorName))})"),
                 ReportCell.Number(string.Join("x", op.OutputShape)),
-                ReportCell.Number($"{op.IfH}x{op.IfW}x{op.IfC}" + Interior(op.IfHInterior, op.IfWInterior, op.IfHMin, op.IfWMin)),
+                ReportCell.Number(volume
+                    ? $"{op.IfD}x{op.IfH}x{op.IfW}x{op.IfC}" + Interior(op.IfDInterior, op.IfHInterior, op.IfWInterior, op.IfDMin, op.IfHMin, op.IfWMin)
+                    : $"{op.IfH}x{op.IfW}x{op.IfC}" + Interior(op.IfHInterior, op.IfWInterior, op.IfHMin, op.IfWMin)),
                 ReportCell.Number(op.If.ToString("N0", CultureInfo.InvariantCulture)),
             };
             if (global)
@@ -165,7 +185,7 @@ public static class ReportTables
 
             return new ReportRow(cells);
         }).ToList();
-        var header = new List<ReportCell> { ReportCell.Head("op"), ReportCell.Head("output", true), ReportCell.Head("IF^h x IF^w x IF^c", true), ReportCell.Head("IF", true) };
+        var header = new List<ReportCell> { ReportCell.Head("op"), ReportCell.Head("output", true), ReportCell.Head(FactorsHead(volume), true), ReportCell.Head("IF", true) };
         if (global)
         {
             header.Add(ReportCell.Head($"{(local ? "literal" : "local")} IF", true));
