@@ -130,7 +130,8 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
                 {
                     int unit = child++ - entry;
                     ValueList<UnitReference> skips = unit >= 0 ? network.Stages[s].Units[unit].Skips : [];
-                    Tensor next = skips.Count == 0 ? layer.forward(x) : ((GraphModule)layer).Forward(x, [.. skips.Select(skip => kept[skip])]);
+                    // call, not forward: an entry layer (a pooling) is a leaf, and the tracer sees a leaf only through call's hooks.
+                    Tensor next = skips.Count == 0 ? layer.call(x) : ((GraphModule)layer).Forward(x, [.. skips.Select(skip => kept[skip])]);
                     x.Dispose();
                     x = next;
                     var reference = new UnitReference(s, unit);
