@@ -2,6 +2,7 @@ using InfoField.Architecture;
 using InfoField.Costs;
 using InfoField.Field;
 using InfoField.Onnx;
+using InfoField.Spec;
 using InfoField.Torch.Building;
 using InfoField.Torch.Data;
 using InfoField.Torch.Tests.Fields;
@@ -84,7 +85,9 @@ public sealed class SkipModuleTests : IDisposable
     [Fact]
     public void The_onnx_export_of_networks_with_skips_runs_in_onnx_runtime_as_torchsharp_does_and_reads_back()
     {
-        Network[] networks = [SmallUNet().WithOutputs([new NetworkOutput("aux", 3, 0, [])]), .. Enumerable.Range(1, 8).Select(SkipNetworks.Generate)];
+        // Seed 5 and the U-Net made 3-D (a concatenation across a depth, height and width downsampling, a 2x2x2
+        // transposed convolution up) are volumes.
+        Network[] networks = [SmallUNet().WithOutputs([new NetworkOutput("aux", 3, 0, [])]), VolumeConversion.Of(SmallUNet(size: 8)).WithName("small-unet-3d"), .. Enumerable.Range(1, 8).Select(SkipNetworks.Generate)];
         foreach (Network full in networks)
         {
             OnnxRuntimeComparison.ExportAndCompare(full, _folder);
@@ -102,6 +105,31 @@ public sealed class SkipModuleTests : IDisposable
                 OutputFields.Of(network).Select(field => (field.Literal, field.Shape)).SequenceEqual(OutputFields.Of(back).Select(field => (field.Literal, field.Shape))),
                 $"{network.Name}: {Describe(network)} read back as {Describe(back)}");
         }
+    }
+
+    [Fact]
+    public void A_3d_unets_spec_is_format_4_with_a_rank_3_input_and_reads_back_the_same()
+    {
+        Network unet = VolumeConversion.Of(SmallUNet(size: 8)).WithOutputs([new NetworkOutput("aux", 2, 0, [Ops.Conv(2, 1)])]);
+
+        string spec = NetworkSpec.Serialize(unet);
+        Network back = NetworkSpec.Parse(spec);
+
+        Assert.Contains($"\"format\": \"{NetworkSpec.FormatV4}\"", spec, StringComparison.Ordinal);
+        using (var document = System.Text.Json.JsonDocument.Parse(spec))
+        {
+            Assert.Equal([1, 8, 8, 8], document.RootElement.GetProperty("input").EnumerateArray().Select(value => value.GetInt32()));
+        }
+
+        Assert.Equal(unet, back);
+        Assert.Equal(3, back.SpatialRank);
+        Assert.Equal([new UnitReference(1, 0)], back.Stages[3].Units[0].Skips);
+        Assert.Equal(Pair.Of3d(2, 2, 2), ((TransposedConvolution)back.Stages[4].Units[0].Graph.Nodes[0].Op).Stride);
+        Assert.Equal(CostModel.Of(unet).Total, CostModel.Of(back).Total);
+        Assert.Equal(
+            OutputFields.Of(unet).Select(field => (field.Name, field.Shape, field.Literal, field.Local, field.ReceptiveFieldH, field.ReceptiveFieldD)),
+            OutputFields.Of(back).Select(field => (field.Name, field.Shape, field.Literal, field.Local, field.ReceptiveFieldH, field.ReceptiveFieldD)));
+        Assert.Equal(spec, NetworkSpec.Serialize(back));
     }
 
     private static string Describe(Network network) =>

@@ -5,17 +5,22 @@ namespace InfoField.Torch.Tests;
 /// <summary>
 /// A 2-D network made 3-D for the tests: its input gets a depth equal to its height, and every window op's kernel,
 /// stride, padding, dilation, scale, size and output a depth part equal to its height part, so that every op fits the
-/// depth as it fits the height (global pooling and an unstrided zero op stay as they are: they are read back so).
+/// depth as it fits the height (global pooling and an unstrided zero op stay as they are: they are read back so). Skips
+/// and further outputs stay, their heads made 3-D too.
 /// </summary>
 internal static class VolumeConversion
 {
     /// <summary><paramref name="network"/> as a 3-D network.</summary>
-    public static Network Of(Network network) => new(
-        network.Name,
-        network.Input with { Depth = network.Input.Height },
-        [.. network.Stages.Select(stage => new Stage([.. stage.Entry.Select(Of)], [.. stage.Units.Select(unit => unit with { Graph = unit.Graph.Select(Of) })]))],
-        [.. network.Head.Select(Of)],
-        spatialRank: 3);
+    public static Network Of(Network network)
+    {
+        var volume = new Network(
+            network.Name,
+            network.Input with { Depth = network.Input.Height },
+            [.. network.Stages.Select(stage => new Stage([.. stage.Entry.Select(Of)], [.. stage.Units.Select(unit => unit with { Graph = unit.Graph.Select(Of) })]))],
+            [.. network.Head.Select(Of)],
+            spatialRank: 3);
+        return network.Outputs.Count == 0 ? volume : volume.WithOutputs([.. network.Outputs.Select(output => output with { Head = [.. output.Head.Select(Of)] })]);
+    }
 
     /// <summary><paramref name="op"/> with depth parts equal to its height parts.</summary>
     public static Op Of(Op op)

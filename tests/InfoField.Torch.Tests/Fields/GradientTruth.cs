@@ -165,7 +165,7 @@ internal static class GradientTruth
                 nn.Module<Tensor, Tensor> module = modules[u];
                 y = units[u].Skips.Count == 0 ? module.call(y) : ((Modules.GraphModule)module).Forward(y, [.. units[u].Skips.Select((skip, j) => skip.Stage == stage ? outputs[skip.Unit]
                     : constants.TryGetValue(skip, out Tensor? known) ? known
-                    : constants[skip] = randn([count, layout.Units[u].Skips[j].Channels, layout.Units[u].Skips[j].Height, layout.Units[u].Skips[j].Width], ScalarType.Float64, generator: generator))]);
+                    : constants[skip] = randn(Sample(count, layout.Units[u].Skips[j]), ScalarType.Float64, generator: generator))]);
                 if (!isfinite(y).all().item<bool>())
                 {
                     // A value that overflowed makes every derivative after it NaN, which would read as "depends on everything".
@@ -179,6 +179,10 @@ internal static class GradientTruth
         }, neurons, generator);
     }
 
+    /// <summary>The dimensions of <paramref name="count"/> samples of <paramref name="shape"/>: N x C x H x W, or N x C x D x H x W with a depth.</summary>
+    internal static long[] Sample(int count, FeatureShape shape) =>
+        shape.HasDepth ? [count, shape.Channels, shape.Depth, shape.Height, shape.Width] : [count, shape.Channels, shape.Height, shape.Width];
+
     /// <summary>
     /// One backward pass over a batch of one sample per neuron: <paramref name="run"/> gives the tensors the neurons are
     /// read from (<see cref="Neuron.Unit"/> indexes them; their shapes <paramref name="shapes"/>) for an input of shape
@@ -189,8 +193,7 @@ internal static class GradientTruth
         using var scope = NewDisposeScope();
         bool volume = input.HasDepth;
         int count = neurons.Length;
-        long[] spatial = volume ? [input.Depth, input.Height, input.Width] : [input.Height, input.Width];
-        Tensor x = randn([count, input.Channels, .. spatial], ScalarType.Float64, generator: generator).requires_grad_(true);
+        Tensor x = randn(Sample(count, input), ScalarType.Float64, generator: generator).requires_grad_(true);
         Tensor[] outputs = run(x);
 
         Tensor loss = zeros(1, ScalarType.Float64);

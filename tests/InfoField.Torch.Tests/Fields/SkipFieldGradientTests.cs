@@ -15,7 +15,8 @@ namespace InfoField.Torch.Tests.Fields;
 /// neuron's reach is the gradient's with a skip from an earlier stage held fixed (<see cref="FieldComparison"/>, as the
 /// engine defines a stage's field); in the frame of the network's input every neuron of every output is differentiated
 /// with respect to the input, and each output's factors (<see cref="OutputFields"/>: per channel the best-placed neuron's
-/// spans and channels, their maximum and minimum over channels) are the gradients'.
+/// spans and channels, their maximum and minimum over channels; the frames' too in a 3-D network) are the gradients'.
+/// Every fifth network is 3-D (<see cref="SkipNetworks.Volume"/>).
 /// </summary>
 [Collection(TorchGlobalState.Name)]
 public sealed class SkipFieldGradientTests(ITestOutputHelper output)
@@ -47,6 +48,20 @@ public sealed class SkipFieldGradientTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Some_generated_networks_are_3d_unets()
+    {
+        Network[] volumes = [.. Enumerable.Range(1, Networks).Where(SkipNetworks.Volume).Select(SkipNetworks.Generate)];
+
+        // A concatenation reading a skip after a 2x2x2 transposed convolution, over a downsampling of all three axes.
+        Assert.Equal(Networks / 5, volumes.Length);
+        Assert.All(volumes, network => Assert.Equal(3, network.SpatialRank));
+        Assert.Contains(volumes, network => network.Units.Any(unit => unit.Skips.Count > 0
+            && unit.Graph.Nodes.Any(node => node.Op is TransposedConvolution { Stride.D: 2 })
+            && unit.Graph.Nodes.Any(node => node.Op is Concat && node.Inputs.Contains(OpGraph.SkipTensor(0)))));
+        Assert.All(volumes, network => Assert.Contains(network.Layout.Stages, stage => stage.UnitsInput.Depth < network.Input.Depth));
+    }
+
+    [Fact]
     public void Every_output_field_in_the_input_frame_composes_through_skips_as_gradients_do()
     {
         var clock = Stopwatch.StartNew();
@@ -63,7 +78,7 @@ public sealed class SkipFieldGradientTests(ITestOutputHelper output)
                     var (want, count) = Gradients(network, k, fields[k].Shape, seed);
                     neurons += count;
                     FieldFactors engine = fields[k].Literal;
-                    var have = (engine.IfH, engine.IfHMin, engine.IfW, engine.IfWMin, engine.IfC, engine.IfCMax);
+                    var have = (engine.IfH, engine.IfHMin, engine.IfW, engine.IfWMin, engine.IfC, engine.IfCMax, engine.IfD, engine.IfDMin);
                     if (have != want)
                     {
                         failures.Add($"seed {seed}, output '{fields[k].Name}': gradients {want}, engine {have}");
@@ -78,10 +93,10 @@ public sealed class SkipFieldGradientTests(ITestOutputHelper output)
 
     /// <summary>
     /// Over the channels of output <paramref name="k"/>, each channel's best-placed neuron (widest rows, widest columns,
-    /// most input channels, each over its positions): the maximum and minimum of the spans, the minimum and maximum of
-    /// the channel counts; one sample per neuron, one backward pass.
+    /// widest frames in a 3-D network, most input channels, each over its positions): the maximum and minimum of the
+    /// spans, the minimum and maximum of the channel counts; one sample per neuron, one backward pass.
     /// </summary>
-    private static ((int, int, int, int, int, int) Factors, int Neurons) Gradients(Network network, int k, FeatureShape shape, int seed)
+    private static ((int, int, int, int, int, int, int, int) Factors, int Neurons) Gradients(Network network, int k, FeatureShape shape, int seed)
     {
         using var scope = NewDisposeScope();
         manual_seed(seed);
@@ -91,23 +106,31 @@ public sealed class SkipFieldGradientTests(ITestOutputHelper output)
         module.ChannelsLast = false;
         int count = (int)shape.Volume;
         FeatureShape input = network.Input;
-        Tensor x = randn([count, input.Channels, input.Height, input.Width], ScalarType.Float64).requires_grad_(true);
+        long[] sample = GradientTruth.Sample(count, input);
+        Tensor x = randn(sample, ScalarType.Float64).requires_grad_(true);
         Tensor y = module.ForwardOutputs(x)[k].reshape(count, -1);
         y.gather(1, arange(count, ScalarType.Int64).unsqueeze(1)).sum().backward();
-        Tensor magnitude = x.grad!.abs();
-        Tensor nonzero = magnitude.gt(magnitude.amax([1, 2, 3], keepdim: true) * 1e-9);
-        long[] channels = nonzero.any(3).any(2).sum(1).data<long>().ToArray();
-        bool[] rows = [.. nonzero.any(3).any(1).to_type(ScalarType.Byte).contiguous().data<byte>().Select(b => b != 0)];
-        bool[] columns = [.. nonzero.any(2).any(1).to_type(ScalarType.Byte).contiguous().data<byte>().Select(b => b != 0)];
-        int plane = shape.Height * shape.Width;
-        var best = new (int H, int W, int C)[shape.Channels];
+        Tensor magnitude = x.grad!.flatten(1).abs();
+        Tensor nonzero = magnitude.gt(magnitude.amax([1], keepdim: true) * 1e-9).reshape(sample);
+        long[] channels = nonzero.flatten(2).any(2).sum(1).data<long>().ToArray();
+
+        // Per sample, which positions along tensor dimension d any nonzero derivative lies at.
+        bool[] Along(int d) => [.. nonzero.transpose(1, d).flatten(2).any(2).to_type(ScalarType.Byte).contiguous().data<byte>().Select(b => b != 0)];
+        int axes = sample.Length - 2;
+        bool[] rows = Along(axes), columns = Along(axes + 1), frames = input.HasDepth ? Along(2) : [];
+        int plane = (int)(shape.Volume / shape.Channels);
+        var best = new (int H, int W, int C, int D)[shape.Channels];
         for (int b = 0; b < count; b++)
         {
             int c = b / plane;
-            best[c] = (Math.Max(best[c].H, Span(rows, b, input.Height)), Math.Max(best[c].W, Span(columns, b, input.Width)), Math.Max(best[c].C, (int)channels[b]));
+            best[c] = (
+                Math.Max(best[c].H, Span(rows, b, input.Height)),
+                Math.Max(best[c].W, Span(columns, b, input.Width)),
+                Math.Max(best[c].C, (int)channels[b]),
+                input.HasDepth ? Math.Max(best[c].D, Span(frames, b, input.Depth)) : 0);
         }
 
-        return ((best.Max(v => v.H), best.Min(v => v.H), best.Max(v => v.W), best.Min(v => v.W), best.Min(v => v.C), best.Max(v => v.C)), count);
+        return ((best.Max(v => v.H), best.Min(v => v.H), best.Max(v => v.W), best.Min(v => v.W), best.Min(v => v.C), best.Max(v => v.C), best.Max(v => v.D), best.Min(v => v.D)), count);
     }
 
     private static int Span(bool[] seen, int sample, int length)

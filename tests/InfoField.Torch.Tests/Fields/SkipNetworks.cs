@@ -10,16 +10,27 @@ namespace InfoField.Torch.Tests.Fields;
 /// transposed convolution) and joining the encoder's output at that resolution: U-Net style (concatenated, then a 3x3
 /// convolution, a 3x3 depthwise that keeps the channels apart, or nothing) or FPN style (a lateral 1x1 convolution of it
 /// added). Sometimes a further output reads an encoder or
-/// decoder unit, and the main output ends in a 1x1 head. Small (at most 4 channels, 12 positions per axis), so that the
-/// gradient of every output neuron can be taken. The same seed gives the same network.
+/// decoder unit, and the main output ends in a 1x1 head. Every fifth seed gives a 3-D network (<see cref="Volume"/>): an
+/// 8 x 8 input made a cube of 8 frames and every window, pooling, resize and transposed convolution made cubic, so that
+/// a U-Net's concatenation joins maps across a depth, height and width downsampling and a 2x2x2 transposed convolution
+/// raises all three. Small (at most 4 channels, 12 positions per axis, 8 in 3-D), so that the gradient of every output
+/// neuron can be taken. The same seed gives the same network.
 /// </summary>
 internal static class SkipNetworks
 {
+    /// <summary>True for the seeds that give 3-D networks.</summary>
+    public static bool Volume(int seed) => seed % 5 == 0;
+
     public static Network Generate(int seed)
     {
         var random = new Random(seed);
         int Channels() => random.Next(1, 5);
         var input = new FeatureShape(random.Next(1, 4), random.Next(2) == 0 ? 8 : 12, random.Next(2) == 0 ? 8 : 12);
+        if (Volume(seed))
+        {
+            input = input with { Height = 8, Width = 8 }; // made 8 x 8 x 8 below: every output neuron's gradient stays cheap
+        }
+
         int levels = random.Next(1, 4);
         if (input.Height == 12 || input.Width == 12)
         {
@@ -111,7 +122,7 @@ internal static class SkipNetworks
             network = network.WithOutputs([new NetworkOutput("aux", read.Stage, read.Unit, [Ops.Conv(2, 1)])]);
         }
 
-        return network;
+        return Volume(seed) ? VolumeConversion.Of(network) : network;
     }
 
     private static Convolution Conv(Random random, int channels) =>
