@@ -79,6 +79,7 @@ internal static class AnalysisJson
     private static readonly byte[] MacsAfter = JsonLineWriter.Name("macsAfter");
     private static readonly byte[] StopReason = JsonLineWriter.Name("stopReason");
     private static readonly byte[] Outputs = JsonLineWriter.Name("outputs");
+    private static readonly byte[] Reads = JsonLineWriter.Name("reads");
     private static readonly byte[] Shape = JsonLineWriter.Name("shape");
     private static readonly byte[] Vector = JsonLineWriter.Name("vector");
     private static readonly byte[] StrideH = JsonLineWriter.Name("strideH");
@@ -153,6 +154,11 @@ internal static class AnalysisJson
             if (output.ReceptiveFieldD is long receptiveD)
             {
                 writer.WriteNumber(ReceptiveFieldD, receptiveD);
+            }
+
+            if (output.Reads is { } reads)
+            {
+                writer.WriteString(Reads, reads);
             }
         });
         writer.WriteEndObject();

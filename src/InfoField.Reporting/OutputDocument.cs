@@ -68,6 +68,7 @@ public sealed record OutputDocument(
             IfD = UnitDocument.Depth(field.Input, factors.IfD),
             IfDInterior = UnitDocument.Depth(field.Input, factors.IfDInterior),
             ReceptiveFieldD = field.Input.HasDepth ? field.ReceptiveFieldD : null,
+            Reads = field.Reads,
         };
     }
 
@@ -86,6 +87,13 @@ public sealed record OutputDocument(
     /// <summary>The receptive field in input frames along the depth on an infinite volume; absent without depth.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? ReceptiveFieldD { get; init; }
+
+    /// <summary>
+    /// The further output whose map this output's head continues (<see cref="NetworkOutput.Reads"/>; its stage and unit
+    /// are that output's), or null (and not written) when the head reads its unit's output.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Reads { get; init; }
 
     /// <summary>The fields of the outputs <c>analyze</c> reports for <paramref name="network"/>: none unless <see cref="Reported"/>.</summary>
     internal static System.Collections.Immutable.ImmutableArray<OutputField> ReportedFields(Network network) => Reported(network) ? OutputFields.Of(network) : [];
@@ -147,8 +155,14 @@ public sealed record OutputDocument(
         string pixels = volume ? "input voxels" : "input pixels", unit = volume ? "voxels" : "px";
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{Name} (stage {Stage}, unit {Unit}; {where}, output stride {stride}): one neuron sees up to {depth}{IfH} x {IfW} of {Times(input.AsSpan(1))} {pixels} ({interiorDepth}{IfHInterior} x {IfWInterior} guaranteed away from the borders; receptive field {receptiveDepth}{ReceptiveFieldH} x {ReceptiveFieldW} {unit} without borders) and {IfC} of {input[0]} channels; {(Covers ? "its field covers the input" : "its field does not cover the input")}");
+            $"{Name} ({HeadReads()}; {where}, output stride {stride}): one neuron sees up to {depth}{IfH} x {IfW} of {Times(input.AsSpan(1))} {pixels} ({interiorDepth}{IfHInterior} x {IfWInterior} guaranteed away from the borders; receptive field {receptiveDepth}{ReceptiveFieldH} x {ReceptiveFieldW} {unit} without borders) and {IfC} of {input[0]} channels; {(Covers ? "its field covers the input" : "its field does not cover the input")}");
     }
+
+    /// <summary>What the output's head reads: <c>stage 2, unit 3</c>, or <c>output 'level1', stage 2, unit 3</c> for an output that reads another.</summary>
+    public string HeadReads() =>
+        Reads is null
+            ? string.Create(CultureInfo.InvariantCulture, $"stage {Stage}, unit {Unit}")
+            : string.Create(CultureInfo.InvariantCulture, $"output '{Reads}', stage {Stage}, unit {Unit}");
 
     private static string Times(ReadOnlySpan<int> values) => string.Join(" x ", values.ToArray());
 

@@ -179,6 +179,156 @@ public class NetworkOutputTests
     }
 }
 
+/// <summary>
+/// Outputs that read another output (<see cref="NetworkOutput.Reads"/>: an FPN's extra level pooled from the top level's
+/// output): validation, costs counted once, the field composed through the read output's head, spec format 5, the
+/// organizer's refusal and the decomposer keeping them.
+/// </summary>
+public class OutputReadingOutputTests
+{
+    // 1 x 16 x 16 -> conv3 (16 x 16) -> conv3 stride 2 (8 x 8); "level" reads the first unit through a 3x3 conv,
+    // "pool" reads "level" through a 3x3 max pooling of stride 2.
+    private static Network Chained()
+    {
+        Network network = new Network("chained", new FeatureShape(1, 16, 16), [Stage(Ops.Conv(4, 3, padding: 1)), Stage(Ops.Conv(4, 3, stride: 2, padding: 1))], []);
+        var level = new NetworkOutput("level", 0, 0, [Ops.Conv(2, 3, padding: 1)]);
+        return network.WithOutputs([level, NetworkOutput.Continuing("pool", level, [Ops.MaxPool(3, 2, padding: 1)])]);
+    }
+
+    private static Stage Stage(Op op) => new([new Unit(op.Type, [op])]);
+
+    [Fact]
+    public void An_output_reading_another_has_that_outputs_place_and_its_head_reads_that_outputs_tensor()
+    {
+        Network network = Chained();
+
+        NetworkOutput pool = network.Outputs[1];
+        Assert.Equal(("pool", 0, 0, "level"), (pool.Name, pool.Stage, pool.Unit, pool.Reads));
+        Assert.Equal(new[] { -1, 0 }, network.Layout.OutputReads.AsEnumerable());
+        Assert.Equal((-1, 0), (network.OutputRead(0), network.OutputRead(1)));
+        Assert.Equal(new FeatureShape(2, 16, 16), network.OutputHeadInput(1));
+        Assert.Equal(new[] { new FeatureShape(2, 16, 16), new FeatureShape(2, 8, 8) }, network.Layout.Outputs.AsEnumerable());
+        Assert.Null(network.WithOutputs([network.Outputs[0]]).Outputs[0].Reads);
+    }
+
+    [Fact]
+    public void The_shared_head_is_counted_once()
+    {
+        Network network = Chained();
+        NetworkCost cost = CostModel.Of(network);
+
+        // level: 4*2*9 = 72 weights on 16 x 16 positions; pool: no weights, no MACs (the conv it reads is level's).
+        Assert.Equal(new[] { new Cost(72, 72 * 256), new Cost(0, 0) }, cost.Outputs.AsEnumerable());
+        Assert.Equal(new Cost(36 + 144 + 72, (36 * 256) + (144 * 64) + (72 * 256)), cost.Total);
+    }
+
+    [Fact]
+    public void Its_field_composes_through_the_head_of_the_output_it_reads()
+    {
+        Network network = Chained();
+
+        var fields = OutputFields.Of(network);
+
+        // The unit's 3x3, level's 3x3 and the pooling's 3x3 of stride 2: pool neuron i reads level rows 2i-1..2i+1, which
+        // read input rows 2i-3..2i+3: 7 rows (5 at row 0, where padding cuts 2i-3..-1). Pooling the unit's output alone
+        // would give 5.
+        OutputField pool = fields[2];
+        Assert.Equal(("pool", 0, 0, "level", new FeatureShape(2, 8, 8)), (pool.Name, pool.Stage, pool.Unit, pool.Reads, pool.Shape));
+        Assert.Equal((7, 7, 7, 1, 2.0, 7L), (pool.Literal.IfH, pool.Literal.IfHInterior, pool.Literal.IfW, pool.Literal.IfC, pool.StrideH, pool.ReceptiveFieldH));
+        Assert.Null(fields[1].Reads);
+
+        // Exactly the field of one output whose head is both heads in a row, read from the unit.
+        Network joined = network.WithOutputs([new NetworkOutput("pool", 0, 0, [Ops.Conv(2, 3, padding: 1), Ops.MaxPool(3, 2, padding: 1)])]);
+        OutputField alone = OutputFields.Of(joined)[1];
+        Assert.Equal((alone.Local, alone.Literal, alone.ReceptiveFieldH, alone.ReceptiveFieldW), (pool.Local, pool.Literal, pool.ReceptiveFieldH, pool.ReceptiveFieldW));
+        Assert.Equal(OutputFields.Maps(joined)[1].Reach(1, [0, 3], local: false), OutputFields.Maps(network)[2].Reach(1, [0, 3], local: false));
+    }
+
+    [Theory]
+    [InlineData("nothing", "outputs[1].reads", "'nothing' names no further output declared before this one")]
+    [InlineData("out", "outputs[1].reads", "'out' is the main output")]
+    [InlineData("later", "outputs[1].reads", "names no further output declared before this one")]
+    [InlineData("pool", "outputs[1].reads", "names no further output declared before this one")]
+    public void An_output_reads_only_a_further_output_declared_before_it(string reads, string path, string rule)
+    {
+        Network network = Chained();
+        NetworkOutput level = network.Outputs[0];
+
+        Violation broken = network.TryWithOutputs([level, new NetworkOutput("pool", 0, 0, []) { Reads = reads }, new NetworkOutput("later", 0, 0, [])]).Violation!;
+
+        Assert.Equal((path, true), (broken.Path, broken.Rule.Contains(rule, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void An_output_reading_another_names_its_place_reads_a_map_and_fits_it()
+    {
+        Network network = Chained();
+        NetworkOutput level = network.Outputs[0];
+        var vector = new NetworkOutput("vector", 1, 0, [Ops.Flatten()]);
+
+        Violation elsewhere = network.TryWithOutputs([level, new NetworkOutput("pool", 1, 0, []) { Reads = "level" }]).Violation!;
+        Violation otherUnit = network.WithStages([new Stage([new Unit("a", [Ops.Conv(4, 3, padding: 1)]), new Unit("b", [Ops.Conv(4, 3, padding: 1)])]), network.Stages[1]])
+            .TryWithOutputs([level, new NetworkOutput("pool", 0, 1, []) { Reads = "level" }]).Violation!;
+        Violation ofVector = network.TryWithOutputs([vector, NetworkOutput.Continuing("more", vector, [])]).Violation!;
+        Violation tooLarge = network.TryWithOutputs([level, NetworkOutput.Continuing("pool", level, [Ops.MaxPool(17)])]).Violation!;
+
+        Assert.Equal(("outputs[1].stage", true), (elsewhere.Path, elsewhere.Rule.Contains("output 'pool' reads output 'level', which reads stages[0].units[0]", StringComparison.Ordinal)));
+        Assert.Equal("outputs[1].unit", otherUnit.Path);
+        Assert.Equal(("outputs[1].reads", true), (ofVector.Path, ofVector.Rule.Contains("output 'vector' is a vector (its head has a 'flatten')", StringComparison.Ordinal)));
+        Assert.StartsWith("outputs[1].head[0]", tooLarge.Path, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Spec_files_write_an_output_reading_another_as_format_5_and_read_it_back()
+    {
+        Network network = Chained();
+
+        string json = NetworkSpec.Serialize(network);
+        Network back = NetworkSpec.Parse(json);
+
+        Assert.Contains($"\"format\": \"{NetworkSpec.FormatV5}\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"name\": \"pool\",\n      \"reads\": \"level\",\n      \"head\"", json, StringComparison.Ordinal);
+        Assert.Equal(network, back);
+        Assert.Equal("level", back.Outputs[1].Reads);
+        Assert.Equal(json, NetworkSpec.Canonical(network));
+
+        // Without the reading output the network keeps format 3.
+        Assert.Contains($"\"format\": \"{NetworkSpec.FormatV3}\"", NetworkSpec.Serialize(network.WithOutputs([network.Outputs[0]])), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("infofield-network/4", "\"reads\": \"level\"", "$.outputs[1].reads", "needs format 'infofield-network/5'")]
+    [InlineData("infofield-network/5", "\"reads\": \"levels\"", "$.outputs[1].reads", "'levels' names no further output declared before this one")]
+    [InlineData("infofield-network/5", "\"reads\": \"level\", \"stage\": 0", "$.outputs[1].stage", "unknown field 'stage'")]
+    public void Spec_files_name_the_reading_output_that_is_wrong(string format, string reads, string path, string rule)
+    {
+        string json = $$"""
+            { "format": "{{format}}", "input": [1, 8, 8],
+              "stages": [ { "units": [ { "ops": [ { "type": "conv", "out": 2, "kernel": 3, "padding": 1 } ] } ] } ],
+              "outputs": [ { "name": "level", "stage": 0, "unit": 0 }, { "name": "pool", {{reads}} } ] }
+            """;
+
+        var error = Assert.Throws<SpecException>(() => NetworkSpec.Parse(json, "bad.json"));
+
+        Assert.Equal(path, error.JsonPath);
+        Assert.Contains(rule, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_organizer_refuses_it_and_the_decomposer_keeps_it()
+    {
+        Network network = Chained();
+
+        OrganizerResult organized = StageOrganizer.Optimize(network);
+        Network decomposed = Kernels.Decomposer.DecomposeByRule(network).After;
+
+        Assert.Equal(network, organized.After);
+        Assert.Contains("further outputs (output 'level' reads stage 1, unit 1)", Assert.Single(organized.Steps).Reason, StringComparison.Ordinal);
+        Assert.Equal(network.Outputs, decomposed.Outputs);
+        Assert.Equal(network.Layout.Outputs.AsEnumerable(), decomposed.Layout.Outputs.AsEnumerable());
+    }
+}
+
 /// <summary>Whole-network graphs with further outputs (ONNX import, <see cref="GraphStructure"/>): each a chain read from one unit's output.</summary>
 public class GraphStructureOutputTests
 {
@@ -253,5 +403,21 @@ public class GraphStructureOutputTests
         // Without the further output nothing reads tensor 5, and C4 to the add stays one branched unit, as before.
         Network alone = GraphStructure.Build("fpn", new FlatGraph(Input, 2, nodes[..5].Concat(nodes[6..]).Select(node => node with { Inputs = [.. node.Inputs.Select(i => i > 5 ? i - 1 : i)] }).ToList(), [.. shapes[..6], .. shapes[7..]]) { Output = 8 });
         Assert.Equal(["conv3-4", "residual-6", "conv3-6"], alone.Stages.SelectMany(stage => stage.Units).Select(unit => unit.Name));
+
+        // LastLevelMaxPool: output 'pool' is a max pooling (kernel 1, stride 2) of output '1', so it reads that output, in
+        // either order of the graph's outputs; the 3x3 both read is counted once.
+        nodes.Add(new(Ops.MaxPool(1, 2), [6], "extra pool"));
+        shapes.Add(nodes[^1].Op.OutputShape(shapes[6]));
+        foreach (FlatOutput[] outputs in new[] { new[] { new FlatOutput("1", 6, "output 1"), new FlatOutput("pool", 10, "output pool") }, [new FlatOutput("pool", 10, "output pool"), new FlatOutput("1", 6, "output 1")] })
+        {
+            Network full = GraphStructure.Build("fpn", new FlatGraph(Input, 2, nodes, shapes) { Output = 9, Outputs = outputs });
+
+            Assert.Equal(network.Stages, full.Stages);
+            Assert.Equal(["1", "pool"], full.Outputs.Select(output => output.Name));
+            Assert.Equal(NetworkOutput.Continuing("pool", full.Outputs[0], [Ops.MaxPool(1, 2)]), full.Outputs[1]);
+            Assert.Equal(level1, full.Outputs[0]);
+            Assert.Equal(new FeatureShape(6, 2, 2), full.Layout.Outputs[1]);
+            Assert.Equal(CostModel.Of(network).Total, CostModel.Of(full).Total);
+        }
     }
 }

@@ -95,6 +95,7 @@ public class AnalysisJsonTests
                 new OutputDocument("aux<\"é>", 2, 1, [960, 8, 8], true, 16.5, double.NaN, 0, -1, 0, 0, 0, 0, long.MinValue, false),
                 new OutputDocument("clip", 3, 1, [2, 4, 8, 8], false, 2, 2, 5, 5, 1, 4, 4, 9, 9, false) { StrideD = double.PositiveInfinity, IfD = 3, IfDInterior = int.MinValue, ReceptiveFieldD = long.MaxValue },
                 new OutputDocument("frames", 3, 2, [2, 4, 8, 8], false, 2, 2, 5, 5, 1, 4, 4, 9, 9, true) { StrideD = 0.25, ReceptiveFieldD = 7 },
+                new OutputDocument("pool", 2, 1, [960, 4, 4], false, 33, 33, 8, 8, 3, 8, 8, 9, 9, false) { Reads = "aux<\"é>" },
             ],
         };
 

@@ -66,4 +66,23 @@ public class OutputDocumentTests
         Assert.Contains("</ul><table id=\"outputs-table\"><tr><th>output</th>", page, StringComparison.Ordinal);
         Assert.Contains("<td>aux</td><td>stage 1, unit 1</td><td class=\"num\">2x16x16</td>", page, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_output_that_reads_another_says_so_in_the_json_the_text_and_the_table()
+    {
+        LoadedNetwork segmenter = Segmenter();
+        NetworkOutput aux = segmenter.Network.Outputs[0];
+        LoadedNetwork loaded = segmenter with { Network = segmenter.Network.WithOutputs([aux, NetworkOutput.Continuing("pool", aux, [Ops.MaxPool(3, 2, padding: 1)])]) };
+        NetworkAnalysis analysis = NetworkAnalysis.Of(loaded);
+        AnalysisDocument document = analysis.Document(loaded);
+
+        JsonArray outputs = JsonNode.Parse(DocumentJson.Serialize(document))!["outputs"]!.AsArray();
+        ReportTable table = ReportTables.Outputs(document.Outputs, document.Input);
+
+        // The pooling of stride 2 over aux's map (3 x 3 of the input) reads 3 of its rows: 5 input rows.
+        Assert.Equal(("aux", 1, 1, 5), (outputs[2]!["reads"]!.GetValue<string>(), outputs[2]!["stage"]!.GetValue<int>(), outputs[2]!["unit"]!.GetValue<int>(), outputs[2]!["ifH"]!.GetValue<int>()));
+        Assert.False(outputs[1]!.AsObject().ContainsKey("reads"));
+        Assert.StartsWith("- pool (output 'aux', stage 1, unit 1; 2 x 8 x 8, output stride 2 x 2): one neuron sees up to 5 x 5", analysis.RenderOutputs().Split('\n')[3], StringComparison.Ordinal);
+        Assert.Equal("pool|output 'aux', stage 1, unit 1|2x8x8|2x2|5x5 of 16x16|5x5|1 of 1|5x5|no", string.Join('|', table.Rows[2].Cells.Select(cell => cell.Text)));
+    }
 }

@@ -132,6 +132,36 @@ public sealed class SkipModuleTests : IDisposable
         Assert.Equal(spec, NetworkSpec.Serialize(back));
     }
 
+    [Fact]
+    public void An_output_that_reads_another_continues_its_tensor_in_torchsharp_and_onnx_and_reads_back_reading_it()
+    {
+        // An FPN's extra level: 'level' is a 3x3 on the bottom unit, 'pool' a kernel-1 stride-2 max pooling of 'level'.
+        var level = new NetworkOutput("level", 2, 0, [Ops.Conv(4, 3, padding: 1)]);
+        Network network = SmallUNet().WithOutputs([level, NetworkOutput.Continuing("pool", level, [Ops.MaxPool(1, 2)])]).WithName("fpn-levels");
+        using var scope = NewDisposeScope();
+        manual_seed(5);
+        using NetworkModule module = ModuleBuilder.Build(network);
+        module.eval();
+
+        // The 3x3 both outputs read is one module: the module's parameters are the cost model's, counted once.
+        Assert.Equal(CostModel.Of(network).Total.Parameters, module.parameters().Sum(parameter => parameter.numel()));
+        using (no_grad())
+        {
+            Tensor[] all = module.ForwardOutputs(randn(2, 1, 16, 16));
+
+            Assert.Equal([2L, 4, 2, 2], all[2].shape);
+            Assert.True(all[2].allclose(all[1][TensorIndex.Ellipsis, TensorIndex.Slice(step: 2), TensorIndex.Slice(step: 2)], rtol: 0, atol: 0));
+        }
+
+        Network back = OnnxImport.Load(OnnxRuntimeComparison.ExportAndCompare(network, _folder));
+
+        Assert.Equal(CostModel.Of(network).Total, CostModel.Of(back).Total);
+        Assert.Equal([("level", null), ("pool", "level")], back.Outputs.Select(output => (output.Name, output.Reads)));
+        Assert.Equal(
+            OutputFields.Of(network).Select(field => (field.Name, field.Literal, field.Shape, field.Reads)),
+            OutputFields.Of(back).Select(field => (field.Name, field.Literal, field.Shape, field.Reads)));
+    }
+
     private static string Describe(Network network) =>
         string.Join(" | ", network.Stages.Select(stage => string.Join(", ", stage.Units.Select(unit => $"{unit.Name} {string.Join(" ", unit.Skips)}"))));
 

@@ -17,6 +17,8 @@ namespace InfoField.Architecture;
 /// encoder's map, an FPN's lateral convolution of an earlier stage's output: between the two the graph goes down to a
 /// lower resolution at a cut and back up) reads it as a skip (<see cref="Unit.Skips"/>), and the cuts are found without
 /// that edge (<see cref="SkipEdges"/>).</item>
+/// <item>Each further output is a chain of the nodes the main output does not need, read from one unit's output, or from
+/// another further output's tensor (<see cref="NetworkOutput.Reads"/>: an FPN's extra level pooled from another level).</item>
 /// </list>
 /// </summary>
 public static class GraphStructure
@@ -48,14 +50,29 @@ public static class GraphStructure
             }
         }
 
+        // A head that passes through another further output's tensor reads that output (an FPN's extra level pooled from
+        // the top level's output): its chain stops there, and it is placed after the output it reads.
+        var outputTensors = new Dictionary<int, int>();
+        for (int i = 0; i < graph.Outputs.Count; i++)
+        {
+            outputTensors.TryAdd(graph.Outputs[i].Tensor, i);
+        }
+
         var claimed = new Dictionary<int, string>();
-        var outputs = new List<NetworkOutput>(graph.Outputs.Count);
+        var heads = new List<(List<Op> Chain, int Read, int Unit)>(graph.Outputs.Count);
         foreach (FlatOutput output in graph.Outputs)
         {
             var chain = new List<Op>();
             int t = output.Tensor;
+            int read = -1;
             while (index[t] < 0)
             {
+                if (t != output.Tensor && outputTensors.TryGetValue(t, out int other))
+                {
+                    read = other;
+                    break;
+                }
+
                 FlatNode node = graph.Nodes[t - 1];
                 if (node.Inputs.Length != 1 || node.Op is MergeOp)
                 {
@@ -64,20 +81,37 @@ public static class GraphStructure
 
                 if (!claimed.TryAdd(t, output.Name))
                 {
-                    throw new StructureException($"{node.Source}: outputs '{claimed[t]}' and '{output.Name}' share this node; InfoField reads further outputs whose heads are separate chains");
+                    throw new StructureException($"{node.Source}: outputs '{claimed[t]}' and '{output.Name}' share this node; InfoField reads further outputs whose heads are separate chains, or chains that continue another output");
                 }
 
                 chain.Insert(0, node.Op);
                 t = node.Inputs[0];
             }
 
-            int unit = unitEnds.IndexOf(index[t]);
-            if (unit < 0)
+            int unit = read >= 0 ? -1 : unitEnds.IndexOf(index[t]);
+            if (read < 0 && unit < 0)
             {
                 throw new StructureException($"{output.Source}: output '{output.Name}' reads a tensor inside a unit or a stage's entry pooling; InfoField reads further outputs from the output of a unit");
             }
 
-            outputs.Add(new NetworkOutput(output.Name, places[unit].Stage, places[unit].Unit, [.. chain]));
+            heads.Add((chain, read, unit));
+        }
+
+        // Each output read is made before its reader (a read tensor comes before the tensors that read it: no cycle).
+        var outputs = new List<NetworkOutput>(graph.Outputs.Count);
+        var made = new NetworkOutput?[graph.Outputs.Count];
+        while (outputs.Count < graph.Outputs.Count)
+        {
+            for (int i = 0; i < graph.Outputs.Count; i++)
+            {
+                var (chain, read, unit) = heads[i];
+                if (made[i] is null && (read < 0 || made[read] is not null))
+                {
+                    string outputName = graph.Outputs[i].Name;
+                    made[i] = read < 0 ? new NetworkOutput(outputName, places[unit].Stage, places[unit].Unit, [.. chain]) : NetworkOutput.Continuing(outputName, made[read]!, [.. chain]);
+                    outputs.Add(made[i]!);
+                }
+            }
         }
 
         return network.TryWithOutputs([.. outputs]).OrThrow(broken => new StructureException($"the graph's outputs: {broken.Message}"));

@@ -66,6 +66,16 @@ public sealed record Network
     /// <summary>Shape of the network's output.</summary>
     public FeatureShape Output => Layout.Output;
 
+    /// <summary>
+    /// The index in <see cref="Outputs"/> of the earlier output whose tensor the head of output <paramref name="output"/>
+    /// reads (<see cref="NetworkOutput.Reads"/>), or -1 when it reads its unit's output.
+    /// </summary>
+    public int OutputRead(int output) => Layout.OutputReads.IsDefaultOrEmpty ? -1 : Layout.OutputReads[output];
+
+    /// <summary>The shape the head of further output <paramref name="output"/> reads: its unit's output, or the earlier output it reads.</summary>
+    public FeatureShape OutputHeadInput(int output) =>
+        OutputRead(output) is int read and >= 0 ? Layout.Outputs[read] : Layout.Stages[Outputs[output].Stage].Units[Outputs[output].Unit].Output;
+
     /// <summary>All units, stage by stage.</summary>
     public IEnumerable<Unit> Units => Stages.SelectMany(stage => stage.Units);
 
@@ -89,7 +99,9 @@ public sealed record Network
 
     /// <summary>
     /// A validated copy with other further outputs, or the first rule one breaks (<c>outputs[i]...</c>): each reads an
-    /// existing unit, has a unique name other than <see cref="MainOutputName"/>, and its head applies to that unit's output.
+    /// existing unit (or, with <see cref="NetworkOutput.Reads"/>, a further output declared before it that is a feature
+    /// map, with the same stage and unit), has a unique name other than <see cref="MainOutputName"/>, and its head
+    /// applies to what it reads.
     /// </summary>
     public Checked<Network> TryWithOutputs(ValueList<NetworkOutput> outputs) => Create(Name, Input, Stages, Head, SpatialRank, this, outputs);
 
@@ -146,6 +158,9 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
 {
     /// <summary>The shape of each further output (<see cref="Network.Outputs"/>), in their order.</summary>
     public ImmutableArray<FeatureShape> Outputs { get; init; } = [];
+
+    /// <summary>For each further output, the index of the earlier output whose tensor its head reads (<see cref="NetworkOutput.Reads"/>), or -1 when it reads its unit's output.</summary>
+    public ImmutableArray<int> OutputReads { get; init; } = [];
 
     /// <summary>
     /// Infers every shape of a network and checks the architecture rules; the first rule broken, with its path.
@@ -221,15 +236,16 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
         }
 
         ImmutableArray<StageLayout> stageLayouts = layouts.MoveToImmutable();
-        if (!CheckOutputs(outputs, stages, stageLayouts, spatialRank).TryGet(out ImmutableArray<FeatureShape> outputShapes, out broken))
+        var reads = ImmutableArray.CreateBuilder<int>(outputs.Count);
+        if (!CheckOutputs(outputs, stages, stageLayouts, spatialRank, reads).TryGet(out ImmutableArray<FeatureShape> outputShapes, out broken))
         {
             return broken;
         }
 
-        return new NetworkLayout(stageLayouts, shape, output) { Outputs = outputShapes };
+        return new NetworkLayout(stageLayouts, shape, output) { Outputs = outputShapes, OutputReads = reads.MoveToImmutable() };
     }
 
-    private static Checked<ImmutableArray<FeatureShape>> CheckOutputs(ValueList<NetworkOutput> outputs, ValueList<Stage> stages, ImmutableArray<StageLayout> layouts, int spatialRank)
+    private static Checked<ImmutableArray<FeatureShape>> CheckOutputs(ValueList<NetworkOutput> outputs, ValueList<Stage> stages, ImmutableArray<StageLayout> layouts, int spatialRank, ImmutableArray<int>.Builder reads)
     {
         if (outputs.Count == 0)
         {
@@ -282,15 +298,58 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
                 return new Violation($"{path}.unit", $"must name one of the {units} units of stages[{output.Stage}], from 0 (got {output.Unit})");
             }
 
-            if (!CheckOps(output.Head, layouts[output.Stage].Units[output.Unit].Output, spatialRank, $"{path}.head", allowHeadOps: true).TryGet(out FeatureShape shape, out Violation? broken))
+            int read = -1;
+            if (output.Reads is not null)
+            {
+                for (int j = 0; j < i && read < 0; j++)
+                {
+                    read = outputs[j].Name == output.Reads ? j : -1;
+                }
+
+                if (ReadViolation(outputs, i, read) is { } wrong)
+                {
+                    return wrong;
+                }
+            }
+
+            FeatureShape headInput = read >= 0 ? shapes[read] : layouts[output.Stage].Units[output.Unit].Output;
+            if (!CheckOps(output.Head, headInput, spatialRank, $"{path}.head", allowHeadOps: true).TryGet(out FeatureShape shape, out Violation? broken))
             {
                 return broken;
             }
 
             shapes.Add(shape);
+            reads.Add(read);
         }
 
         return shapes.MoveToImmutable();
+    }
+
+    /// <summary>Why output <paramref name="i"/> cannot read the earlier output <paramref name="read"/> (-1: none has its <see cref="NetworkOutput.Reads"/> name), or null.</summary>
+    private static Violation? ReadViolation(ValueList<NetworkOutput> outputs, int i, int read)
+    {
+        NetworkOutput output = outputs[i];
+        string path = $"outputs[{i}]";
+        if (read < 0)
+        {
+            return new Violation(
+                $"{path}.reads",
+                output.Reads == Network.MainOutputName
+                    ? $"'{output.Reads}' is the main output; an output reads a further output declared before it"
+                    : $"'{output.Reads}' names no further output declared before this one; an output reads a further output declared before it");
+        }
+
+        NetworkOutput earlier = outputs[read];
+        if (earlier.Stage != output.Stage || earlier.Unit != output.Unit)
+        {
+            return new Violation(
+                earlier.Stage != output.Stage ? $"{path}.stage" : $"{path}.unit",
+                $"output '{output.Name}' reads output '{earlier.Name}', which reads stages[{earlier.Stage}].units[{earlier.Unit}]; an output that reads another names the same stage and unit");
+        }
+
+        return earlier.Head.FirstOrDefault(op => op.Role == OpRole.Head) is { } vector
+            ? new Violation($"{path}.reads", $"output '{earlier.Name}' is a vector (its head has a '{vector.Type}'); an output reads another output's feature map")
+            : null;
     }
 
     private static Violation? CheckInput(FeatureShape input, int spatialRank)

@@ -23,7 +23,10 @@ public readonly record struct Cost(long Parameters, long Macs)
 /// <param name="Head">The classifier head.</param>
 public sealed record NetworkCost(Cost Total, ImmutableArray<Cost> Stages, ImmutableArray<ImmutableArray<Cost>> Units, Cost Head)
 {
-    /// <summary>The head of each further output (<see cref="Network.Outputs"/>), in their order; <see cref="Total"/> includes them.</summary>
+    /// <summary>
+    /// The head of each further output (<see cref="Network.Outputs"/>), in their order; <see cref="Total"/> includes them.
+    /// An output that reads another (<see cref="NetworkOutput.Reads"/>) costs its own head's ops only: the part it shares is counted once, with the output it reads.
+    /// </summary>
     public ImmutableArray<Cost> Outputs { get; init; } = [];
 }
 
@@ -54,9 +57,9 @@ public static class CostModel
 
         Cost head = Of(network.Head, network.Layout.HeadInput);
         var outputs = ImmutableArray.CreateBuilder<Cost>(network.Outputs.Count);
-        foreach (NetworkOutput output in network.Outputs)
+        for (int i = 0; i < network.Outputs.Count; i++)
         {
-            outputs.Add(Of(output.Head, network.Layout.Stages[output.Stage].Units[output.Unit].Output));
+            outputs.Add(Of(network.Outputs[i].Head, network.OutputHeadInput(i)));
         }
 
         return new NetworkCost(Cost.Sum(stages) + head + Cost.Sum(outputs), stages.MoveToImmutable(), units.MoveToImmutable(), head)

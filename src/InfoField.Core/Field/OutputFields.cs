@@ -30,6 +30,9 @@ public sealed record OutputField(
     long ReceptiveFieldH,
     long ReceptiveFieldW)
 {
+    /// <summary>The further output whose map this output's head continues (<see cref="NetworkOutput.Reads"/>), or null when it reads its unit's output.</summary>
+    public string? Reads { get; init; }
+
     /// <summary>The output stride along the height: input rows per row of the map (1 when the map is at the input's resolution).</summary>
     public double StrideH => (double)Input.Height / Shape.Height;
 
@@ -63,10 +66,11 @@ public static class OutputFields
     /// <summary>
     /// The field of the main output and of every further output of <paramref name="network"/> in the frame of its input:
     /// the whole network traced as one stage whose input is the network's input (c0 = its channels, w0 and h0 its size),
-    /// a unit's skips (<see cref="Unit.Skips"/>) with the fields of the earlier outputs they read.
+    /// a unit's skips (<see cref="Unit.Skips"/>) with the fields of the earlier outputs they read, and an output that reads
+    /// another (<see cref="NetworkOutput.Reads"/>) with the field of that output's map.
     /// </summary>
     public static ImmutableArray<OutputField> Of(Network network) =>
-        [.. Trace(network).Select(head => new OutputField(
+        [.. Trace(network).Select((head, i) => new OutputField(
             head.Name,
             head.Stage,
             head.Unit,
@@ -79,6 +83,7 @@ public static class OutputFields
             head.Map.ReceptiveField(1))
         {
             ReceptiveFieldD = head.Map.Shape.HasDepth ? head.Map.ReceptiveField(2) : 0,
+            Reads = i > 0 ? network.Outputs[i - 1].Reads : null,
         })];
 
     /// <summary>
@@ -123,13 +128,16 @@ public static class OutputFields
         }
 
         int lastStage = network.Stages.Count - 1;
-        var heads = new List<(string, int, int, TensorField, bool)>(network.Outputs.Count + 1)
+        var heads = new List<(string Name, int Stage, int Unit, TensorField Map, bool Vector)>(network.Outputs.Count + 1)
         {
             Head(Network.MainOutputName, lastStage, network.Stages[lastStage].Units.Count - 1, state, network.Head, frame),
         };
-        foreach (NetworkOutput output in network.Outputs)
+        for (int i = 0; i < network.Outputs.Count; i++)
         {
-            heads.Add(Head(output.Name, output.Stage, output.Unit, taps[(output.Stage, output.Unit)], output.Head, frame));
+            // An output that reads another continues that output's map (a feature map: never vectors), whose field composes through the read output's head.
+            NetworkOutput output = network.Outputs[i];
+            int read = network.OutputRead(i);
+            heads.Add(Head(output.Name, output.Stage, output.Unit, read >= 0 ? heads[read + 1].Map : taps[(output.Stage, output.Unit)], output.Head, frame));
         }
 
         return heads;

@@ -30,8 +30,16 @@ public static partial class NetworkSpec
     /// </summary>
     public const string FormatV4 = "infofield-network/4";
 
+    /// <summary>
+    /// The format written for networks with an output that reads another output (<see cref="NetworkOutput.Reads"/>):
+    /// version 4 and an output's <c>reads</c>, the name of the earlier output it continues (in place of its stage and
+    /// unit, which are that output's); other networks keep their format.
+    /// </summary>
+    public const string FormatV5 = "infofield-network/5";
+
     private static readonly string[] TopFields = ["format", "name", "input", "stages", "head", "outputs"];
     private static readonly string[] OutputFields = ["name", "stage", "unit", "head"];
+    private static readonly string[] ReadingOutputFields = ["name", "reads", "head"];
     private static readonly string[] StageFields = ["entry", "units"];
     private static readonly string[] UnitFields = ["name", "role", "family", "ops"];
     private static readonly string[] UnitFieldsV4 = [.. UnitFields, "skips"];
@@ -105,19 +113,19 @@ public static partial class NetworkSpec
             var root = new JsonCursor(document.RootElement, "$", source).RequireObject();
             root.AllowOnly(TopFields);
             string format = root.String("format", Format);
-            if (format is not (Format or FormatV1 or FormatV3 or FormatV4))
+            if (format is not (Format or FormatV1 or FormatV3 or FormatV4 or FormatV5))
             {
-                throw root.Error($"unsupported format '{format}'; this version reads '{FormatV4}', '{FormatV3}', '{Format}' and '{FormatV1}'", "format");
+                throw root.Error($"unsupported format '{format}'; this version reads '{FormatV5}', '{FormatV4}', '{FormatV3}', '{Format}' and '{FormatV1}'", "format");
             }
 
-            if (format is not (FormatV3 or FormatV4) && root.Has("outputs"))
+            if (format is not (FormatV3 or FormatV4 or FormatV5) && root.Has("outputs"))
             {
                 throw root.Error($"further outputs need format '{FormatV3}' (the file says '{format}')", "outputs");
             }
 
             var (input, rank) = ReadInput(root);
             var nodePaths = new Dictionary<(int Stage, int Unit), List<string>>();
-            bool skips = format == FormatV4;
+            bool skips = format is FormatV4 or FormatV5;
             var stages = root.Items("stages", required: true).Select((stage, s) => ReadStage(stage, s, rank, kinds, nodePaths, skips)).ToValueList();
             ValueList<Op> head = OpCodec.ReadOps(root, "head", rank, required: false, kinds);
             Network network = Network.TryCreate(root.String("name", defaultName), input, stages, head, rank)
@@ -127,28 +135,36 @@ public static partial class NetworkSpec
                 return network;
             }
 
-            var outputs = root.Items("outputs", required: true).Select(output => ReadOutput(output, rank, kinds)).ToValueList();
-            return network.TryWithOutputs(outputs)
+            var outputs = new List<NetworkOutput>();
+            foreach (JsonCursor output in root.Items("outputs", required: true))
+            {
+                outputs.Add(ReadOutput(output, rank, kinds, outputs, format == FormatV5));
+            }
+
+            return network.TryWithOutputs([.. outputs])
                 .OrThrow(broken => new SpecException(source, ArchitectureException.Join("$", broken.Path), broken.Rule, broken.ToException()));
         }
     }
 
     /// <summary>
     /// The spec of <paramref name="network"/> as indented JSON, format 2 (3 when it has further outputs, 4 when a unit reads
-    /// skips). Units that are chains or residual blocks are written as plain ops and <c>residual</c> items, other graphs
-    /// with named inputs.
+    /// skips, 5 when an output reads another output). Units that are chains or residual blocks are written as plain ops
+    /// and <c>residual</c> items, other graphs with named inputs.
     /// </summary>
     public static string Serialize(Network network) =>
-        Serialize(network, HasSkips(network) ? FormatV4 : network.Outputs.Count > 0 ? FormatV3 : Format);
+        Serialize(network, ReadsOutputs(network) ? FormatV5 : HasSkips(network) ? FormatV4 : network.Outputs.Count > 0 ? FormatV3 : Format);
 
     private static bool HasSkips(Network network) => network.Units.Any(unit => unit.Skips.Count > 0);
+
+    private static bool ReadsOutputs(Network network) => network.Outputs.Any(output => output.Reads is not null);
 
     /// <summary>
     /// The spec JSON that identifies <paramref name="network"/> across versions (training run ids hash it): exactly what
     /// format 1 wrote for networks it could describe, so the ids of earlier runs stay valid, else <see cref="Serialize(Network)"/>.
     /// </summary>
     public static string Canonical(Network network) =>
-        HasSkips(network) ? Serialize(network, FormatV4)
+        ReadsOutputs(network) ? Serialize(network, FormatV5)
+        : HasSkips(network) ? Serialize(network, FormatV4)
         : network.Outputs.Count > 0 ? Serialize(network, FormatV3)
         : network.Units.All(unit => OpCodec.AsFormat1(unit.Graph) is not null) ? Serialize(network, FormatV1)
         : Serialize(network, Format);
@@ -240,8 +256,16 @@ public static partial class NetworkSpec
                 {
                     json.WriteStartObject();
                     json.WriteString("name", output.Name);
-                    json.WriteNumber("stage", output.Stage);
-                    json.WriteNumber("unit", output.Unit);
+                    if (output.Reads is not null)
+                    {
+                        json.WriteString("reads", output.Reads);
+                    }
+                    else
+                    {
+                        json.WriteNumber("stage", output.Stage);
+                        json.WriteNumber("unit", output.Unit);
+                    }
+
                     OpCodec.WriteOps(json, "head", output.Head, rank);
                     json.WriteEndObject();
                 }
@@ -270,10 +294,29 @@ public static partial class NetworkSpec
         };
     }
 
-    private static NetworkOutput ReadOutput(JsonCursor output, int rank, OpSet kinds)
+    /// <summary>
+    /// One output; with <paramref name="reads"/> (format 5) it may name the output of <paramref name="earlier"/> it reads
+    /// instead of a stage and unit, and takes that output's (the network's check names a <c>reads</c> that matches none).
+    /// </summary>
+    private static NetworkOutput ReadOutput(JsonCursor output, int rank, OpSet kinds, List<NetworkOutput> earlier, bool reads)
     {
-        output.RequireObject().AllowOnly(OutputFields);
-        return new NetworkOutput(output.String("name"), output.Int("stage"), output.Int("unit"), OpCodec.ReadOps(output, "head", rank, required: false, kinds));
+        output.RequireObject();
+        if (!reads && output.Has("reads"))
+        {
+            throw output.Error($"an output that reads another output needs format '{FormatV5}'", "reads");
+        }
+
+        if (!output.Has("reads"))
+        {
+            output.AllowOnly(OutputFields);
+            return new NetworkOutput(output.String("name"), output.Int("stage"), output.Int("unit"), OpCodec.ReadOps(output, "head", rank, required: false, kinds));
+        }
+
+        output.AllowOnly(ReadingOutputFields);
+        string name = output.String("name"), read = output.String("reads");
+        ValueList<Op> head = OpCodec.ReadOps(output, "head", rank, required: false, kinds);
+        NetworkOutput? source = earlier.Find(candidate => candidate.Name == read);
+        return source is null ? new NetworkOutput(name, 0, 0, head) { Reads = read } : NetworkOutput.Continuing(name, source, head);
     }
 
     private static Stage ReadStage(JsonCursor stage, int s, int rank, OpSet kinds, Dictionary<(int, int), List<string>> nodePaths, bool skips)

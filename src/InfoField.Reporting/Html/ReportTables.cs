@@ -106,7 +106,7 @@ public static class ReportTables
 
     /// <summary>
     /// Every output's field in the frame of the network's input <paramref name="input"/> [C, H, W] or [C, D, H, W] (what
-    /// <see cref="OutputDocument.Describe"/> says, one column per fact): the output, the unit its head reads, the map the
+    /// <see cref="OutputDocument.Describe"/> says, one column per fact): the output, the unit its head reads (or the output it continues), the map the
     /// field is measured at, the output stride, the best-placed neuron's span of the input, the span every neuron away
     /// from the borders is guaranteed (the interior minimum), the input channels every neuron reaches, the receptive
     /// field in image pixels without borders, and whether the field covers the input. In a 3-D network the strides,
@@ -128,7 +128,7 @@ public static class ReportTables
             [.. outputs.Select(output => new ReportRow(
             [
                 new ReportCell(output.Name),
-                new ReportCell(string.Create(CultureInfo.InvariantCulture, $"stage {output.Stage}, unit {output.Unit}")),
+                new ReportCell(output.HeadReads()),
                 ReportCell.Number(string.Join("x", output.Shape) + (output.Vector ? " (before vectors)" : "")),
                 ReportCell.Number((volume ? $"{Stride(output.StrideD ?? 0)}x" : "") + $"{Stride(output.StrideH)}x{Stride(output.StrideW)}"),
                 ReportCell.Number(string.Create(CultureInfo.InvariantCulture, $"{Depth(output.IfD)}{output.IfH}x{output.IfW} of {size}")),

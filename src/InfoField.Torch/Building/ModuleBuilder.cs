@@ -40,9 +40,9 @@ public static class ModuleBuilder
         }
 
         var outputs = new List<Sequential>(network.Outputs.Count);
-        foreach (NetworkOutput output in network.Outputs)
+        for (int i = 0; i < network.Outputs.Count; i++)
         {
-            outputs.Add(Build(output.Head, network.Layout.Stages[output.Stage].Units[output.Unit].Output, modules));
+            outputs.Add(Build(network.Outputs[i].Head, network.OutputHeadInput(i), modules));
         }
 
         return new NetworkModule(network, nn.Sequential(stages), Build(network.Head, network.Layout.HeadInput, modules), outputs);

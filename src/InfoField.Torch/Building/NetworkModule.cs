@@ -100,7 +100,8 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Every output for <paramref name="input"/>: [0] the main output (what <see cref="forward"/> returns), then each
-    /// further output (<see cref="Network.Outputs"/>) in their order, each its head applied to the unit it reads.
+    /// further output (<see cref="Network.Outputs"/>) in their order, each its head applied to the unit it reads (or to the
+    /// tensor of the earlier output it reads, <see cref="NetworkOutput.Reads"/>).
     /// </summary>
     public Tensor[] ForwardOutputs(Tensor input)
     {
@@ -146,8 +147,10 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
             results[0] = _head.forward(x);
             for (int i = 1; i < results.Length; i++)
             {
+                // An output that reads another continues that output's tensor, computed once above.
                 NetworkOutput output = network.Outputs[i - 1];
-                results[i] = _outputs[i - 1].forward(kept[new UnitReference(output.Stage, output.Unit)]);
+                int read = network.OutputRead(i - 1);
+                results[i] = _outputs[i - 1].forward(read >= 0 ? results[read + 1] : kept[new UnitReference(output.Stage, output.Unit)]);
             }
 
             return results;

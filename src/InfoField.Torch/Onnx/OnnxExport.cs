@@ -139,11 +139,13 @@ public static class OnnxExport
 
             current = Chain(_network.Head, _network.Layout.HeadInput, current, "head.");
             Output(OutputName, current, _network.Layout.Output);
+            var outputs = new string[_network.Outputs.Count];
             for (int i = 0; i < _network.Outputs.Count; i++)
             {
                 NetworkOutput further = _network.Outputs[i];
-                string tensor = Chain(further.Head, _network.Layout.Stages[further.Stage].Units[further.Unit].Output, taps[(further.Stage, further.Unit)], $"outputs.{i}.");
-                Output(FurtherOutputName(further.Name), tensor, _network.Layout.Outputs[i]);
+                int read = _network.OutputRead(i);
+                outputs[i] = Chain(further.Head, _network.OutputHeadInput(i), read >= 0 ? outputs[read] : taps[(further.Stage, further.Unit)], $"outputs.{i}.");
+                Output(FurtherOutputName(further.Name), outputs[i], _network.Layout.Outputs[i]);
             }
 
             return _graph;

@@ -9,9 +9,9 @@ namespace InfoField.Torch.Tests.Fields;
 /// level, each level's first unit raising the resolution (nearest or linear resize, align-corners or not, or a 2x2
 /// transposed convolution) and joining the encoder's output at that resolution: U-Net style (concatenated, then a 3x3
 /// convolution, a 3x3 depthwise that keeps the channels apart, or nothing) or FPN style (a lateral 1x1 convolution of it
-/// added). Sometimes a further output reads an encoder or
-/// decoder unit, and the main output ends in a 1x1 head. Every fifth seed gives a 3-D network (<see cref="Volume"/>): an
-/// 8 x 8 input made a cube of 8 frames and every window, pooling, resize and transposed convolution made cubic, so that
+/// added). Sometimes a further output reads an encoder or decoder unit, sometimes a further output reads another
+/// output's map (an FPN's extra level), and the main output ends in a 1x1 head. Every fifth seed gives a 3-D network
+/// (<see cref="Volume"/>): an 8 x 8 input made a cube of 8 frames and every window, pooling, resize and transposed convolution made cubic, so that
 /// a U-Net's concatenation joins maps across a depth, height and width downsampling and a 2x2x2 transposed convolution
 /// raises all three. Small (at most 4 channels, 12 positions per axis, 8 in 3-D), so that the gradient of every output
 /// neuron can be taken. The same seed gives the same network.
@@ -120,6 +120,22 @@ internal static class SkipNetworks
         {
             UnitReference read = random.Next(2) == 0 ? encoder[random.Next(encoder.Count)] : decoder[random.Next(decoder.Count)];
             network = network.WithOutputs([new NetworkOutput("aux", read.Stage, read.Unit, [Ops.Conv(2, 1)])]);
+        }
+
+        // Drawn last, so the networks above stay as they were: sometimes an FPN-style level (a 3x3 read from a unit) and
+        // an output that reads that level's output (LastLevelMaxPool's kernel-1 stride-2 pooling, a 3x3 pooling or a 3x3
+        // convolution), so its field composes through the level's 3x3.
+        if (random.Next(3) == 0)
+        {
+            UnitReference read = random.Next(2) == 0 ? encoder[random.Next(encoder.Count)] : decoder[random.Next(decoder.Count)];
+            var level = new NetworkOutput("level", read.Stage, read.Unit, [Ops.Conv(Channels(), 3, padding: 1)]);
+            Op extra = random.Next(3) switch
+            {
+                0 => Ops.MaxPool(1, 2),
+                1 => Ops.MaxPool(3, 2, padding: 1),
+                _ => Ops.Conv(Channels(), 3, padding: 1),
+            };
+            network = network.WithOutputs([.. network.Outputs, level, NetworkOutput.Continuing("extra", level, [extra])]);
         }
 
         return Volume(seed) ? VolumeConversion.Of(network) : network;
