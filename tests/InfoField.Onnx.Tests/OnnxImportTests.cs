@@ -122,6 +122,9 @@ public sealed class OnnxImportTests : IDisposable
     [InlineData("fasterrcnn_mobilenet_v3_large_fpn_levels_opset11")]
     [InlineData("fasterrcnn_mobilenet_v3_large_fpn_levels_opset13")]
     [InlineData("fasterrcnn_mobilenet_v3_large_fpn_levels_opset17")]
+    [InlineData("fasterrcnn_mobilenet_v3_large_fpn_backbone_opset11")]
+    [InlineData("fasterrcnn_mobilenet_v3_large_fpn_backbone_opset13")]
+    [InlineData("fasterrcnn_mobilenet_v3_large_fpn_backbone_opset17")]
     public void Parameters_equal_what_pytorch_counts(string fixture)
     {
         Network network = OnnxImport.Load(Fixture(fixture));
@@ -143,6 +146,32 @@ public sealed class OnnxImportTests : IDisposable
 
         Assert.NotEmpty(counted);
         Assert.All(counted, row => Assert.Equal(long.Parse(row[1], CultureInfo.InvariantCulture), Costs.CostModel.Of(OnnxImport.Load(Fixture(row[0]))).Total.Macs));
+    }
+
+    /// <summary>
+    /// torchvision's backbone with FPN of fasterrcnn_mobilenet_v3_large_fpn as it builds it: the network of the fixture
+    /// without its LastLevelMaxPool, output 'level1' read from the top level's inner 1x1 through its 3x3, and output
+    /// 'pool', a max pooling (kernel 1, stride 2) of 'level1', read as an output that reads 'level1' (the 3x3 counted
+    /// once: the pooling adds neither parameters nor MACs), at opsets 11, 13 and 17.
+    /// </summary>
+    [Theory]
+    [InlineData(11)]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void The_fpn_backbone_reads_as_its_levels_with_an_output_that_reads_level1(int opset)
+    {
+        Network network = OnnxImport.Load(Fixture($"fasterrcnn_mobilenet_v3_large_fpn_backbone_opset{opset}"));
+        Network levels = OnnxImport.Load(Fixture($"fasterrcnn_mobilenet_v3_large_fpn_levels_opset{opset}"));
+
+        Assert.Equal(levels.Stages, network.Stages);
+        Assert.Equal(levels.Head, network.Head);
+        Assert.Equal([levels.Outputs[0], NetworkOutput.Continuing("pool", levels.Outputs[0], [Ops.MaxPool(1, 2)])], network.Outputs);
+        Assert.Equal(("level1", 4, 4), (network.Outputs[1].Reads, network.Outputs[1].Stage, network.Outputs[1].Unit));
+        Assert.Equal(new[] { new FeatureShape(256, 4, 4), new FeatureShape(256, 2, 2) }, network.Layout.Outputs.AsEnumerable());
+        Assert.Equal(Costs.CostModel.Of(levels).Total, Costs.CostModel.Of(network).Total);
+        Assert.Equal(new Costs.Cost(0, 0), Costs.CostModel.Of(network).Outputs[1]);
+        var fields = OutputFields.Of(network);
+        Assert.Equal(("pool", "level1", 64.0, 1531L, true), (fields[2].Name, fields[2].Reads, fields[2].StrideH, fields[2].ReceptiveFieldH, fields[2].Covers(FieldKind.Literal)));
     }
 
     /// <summary>

@@ -40,6 +40,33 @@ public sealed class SegmentationFixtureTests : IDisposable
     }
 
     /// <summary>
+    /// torchvision's FPN backbone as it builds it, with output 'pool' reading output 'level1': the organizer refuses
+    /// naming the first further output; the decomposer replaces level 0's 3x3 and keeps both outputs (level1's 3x3 is in
+    /// its head, computed once for 'pool' too); ONNX Runtime runs the written file with the three outputs' shapes, and it
+    /// reads back with 'pool' reading 'level1' and the same counts.
+    /// </summary>
+    [Fact]
+    public void The_fpn_backbones_pooled_level_is_kept_by_the_decomposer_and_written_reading_level1()
+    {
+        Network network = OnnxImport.Load(Repository.OnnxFixture("fasterrcnn_mobilenet_v3_large_fpn_backbone_opset13"));
+
+        OrganizerResult organized = StageOrganizer.Optimize(network);
+        Decomposition decomposed = Decomposer.Decompose(network, ReplacementBlock.DwPw);
+
+        Assert.Equal(network, organized.After);
+        Assert.Contains("further outputs (output 'level1' reads stage 5, unit 5)", Assert.Single(organized.Steps).Reason, StringComparison.Ordinal);
+        Assert.Equal(1, decomposed.ReplacedCount);
+        Assert.Equal(network.Outputs, decomposed.After.Outputs);
+        Assert.Equal(network.Layout.Outputs.AsEnumerable(), decomposed.After.Layout.Outputs);
+        string path = OnnxRuntimeComparison.ExportAndCompare(decomposed.After, _folder);
+        Network back = OnnxImport.Load(path);
+        Assert.Equal(CostModel.Of(decomposed.After).Total, CostModel.Of(back).Total);
+        Assert.Equal([("level1", null), ("pool", "level1")], back.Outputs.Select(output => (output.Name, output.Reads)));
+        Assert.Equal((network.Input, network.Output), (back.Input, back.Output));
+        Assert.Equal(network.Layout.Outputs.AsEnumerable(), back.Layout.Outputs);
+    }
+
+    /// <summary>
     /// With an auxiliary head (a further output read from layer3): the organizer refuses naming it; the decomposer
     /// replaces the body's 3x3 convolutions and keeps the head as it is (it is an output, not a unit); ONNX Runtime runs
     /// the written file with both outputs' shapes, and it reads back with the same outputs and counts.

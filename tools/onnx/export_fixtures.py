@@ -237,7 +237,8 @@ VIDEO = ["r3d_18", "mc3_18", "r2plus1d_18"]
 COUNT_MACS = {f"{model}_opset{opset}" for model in SEGMENTATION + VIDEO for opset in (11, 13, 17)} | {
     "convnext_tiny_opset11", "convnext_tiny_opset13", "convnext_tiny_opset17", "convnext_variant",
     "fasterrcnn_mobilenet_v3_large_fpn_levels_opset11", "fasterrcnn_mobilenet_v3_large_fpn_levels_opset13",
-    "fasterrcnn_mobilenet_v3_large_fpn_levels_opset17"}
+    "fasterrcnn_mobilenet_v3_large_fpn_levels_opset17", "fasterrcnn_mobilenet_v3_large_fpn_backbone_opset11",
+    "fasterrcnn_mobilenet_v3_large_fpn_backbone_opset13", "fasterrcnn_mobilenet_v3_large_fpn_backbone_opset17"}
 macs = {}
 rows = []
 tv = torchvision.models
@@ -306,14 +307,19 @@ for model in ("fcn_resnet50", "deeplabv3_resnet50", "deeplabv3_mobilenet_v3_larg
 # The backbone with FPN of torchvision's fasterrcnn_mobilenet_v3_large_fpn (issue 23), without weights, at 128 x 128:
 # both FPN levels come from MobileNetV3's stride-32 part, so the lateral 1x1 of the earlier level meets the upsampled
 # top level at one size. Without its LastLevelMaxPool (extra_blocks None: outputs '0' and '1', written as "output" and
-# "level1", since ONNX names here must not be numbers); with it, output 'pool' is a max pooling of output '1', whose
-# head a further output cannot share today (docs/onnx.md).
+# "level1", since ONNX names here must not be numbers); the whole backbone, with it, below.
 fpn_backbone = tv.detection.fasterrcnn_mobilenet_v3_large_fpn(weights=None, weights_backbone=None).backbone
 fpn_backbone.fpn.extra_blocks = None
 rows.append(export("fasterrcnn_mobilenet_v3_large_fpn_levels_opset13", FeatureMaps(fpn_backbone), (1, 3, 128, 128), output_names=("output", "level1")))
 # Added later, so last: the same at opsets 11 (Resize with roi and scales inputs) and 17.
 for opset in (11, 17):
     rows.append(export(f"fasterrcnn_mobilenet_v3_large_fpn_levels_opset{opset}", FeatureMaps(fpn_backbone), (1, 3, 128, 128), opset=opset, output_names=("output", "level1")))
+# Added later, so last: the backbone with FPN as torchvision builds it (LastLevelMaxPool kept), at the three opsets:
+# outputs '0', '1' and 'pool' written as "output", "level1" and "pool"; 'pool' is a max pooling (kernel 1, stride 2)
+# of output '1', an output that reads another output (docs/onnx.md).
+for opset in (11, 13, 17):
+    full_backbone = tv.detection.fasterrcnn_mobilenet_v3_large_fpn(weights=None, weights_backbone=None).backbone
+    rows.append(export(f"fasterrcnn_mobilenet_v3_large_fpn_backbone_opset{opset}", FeatureMaps(full_backbone), (1, 3, 128, 128), opset=opset, output_names=("output", "level1", "pool")))
 rows = [row for row in rows if row is not None]
 counts = {}
 params_path = os.path.join(out, "params.txt")
