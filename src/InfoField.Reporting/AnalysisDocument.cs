@@ -118,7 +118,7 @@ public sealed record StageDocument(
 /// <param name="ReceptiveField">Uncapped receptive field [h, w] in input-image pixels ([h, w, d] in a 3-D network).</param>
 /// <param name="Params">Parameters.</param>
 /// <param name="Macs">MACs.</param>
-/// <param name="Ops">The field at the output of every op of the unit's graph.</param>
+/// <param name="Ops">The field at the output of every op of the unit's graph; empty when the analysis gave none (<see cref="FieldOptions.OpFields"/>: <c>analyze --json --detail false</c>).</param>
 /// <param name="IfHMin">Guaranteed spatial field along the height (minimum over channels).</param>
 /// <param name="IfWMin">Guaranteed spatial field along the width (minimum over channels).</param>
 /// <param name="Local">The local field, with its gain: through windows only, without global pooling.</param>

@@ -171,7 +171,7 @@ public static class FieldTable
     private static string? DeadBranches(StageField stage, UnitField unit) =>
         unit.DeadOps.Count == 0
             ? null
-            : string.Create(CultureInfo.InvariantCulture, $"warning: stage {stage.Index} unit {unit.Index} ({unit.Name}): {unit.DeadOps.Count} op{(unit.DeadOps.Count == 1 ? "" : "s")} on dead branches ({string.Join(", ", unit.DeadOps.Select(op => $"t{op} {unit.Ops[op - 1].Type}"))}): their output does not lead to the unit's output; counted in parameters and MACs, not in the field");
+            : string.Create(CultureInfo.InvariantCulture, $"warning: stage {stage.Index} unit {unit.Index} ({unit.Name}): {unit.DeadOps.Count} op{(unit.DeadOps.Count == 1 ? "" : "s")} on dead branches ({string.Join(", ", unit.DeadOps.Select(op => unit.Ops.Count >= op ? $"t{op} {unit.Ops[op - 1].Type}" : $"t{op}"))}): their output does not lead to the unit's output; counted in parameters and MACs, not in the field");
 
     /// <summary>True when the unit's local and literal fields, or their gains, differ.</summary>
     private static bool Differs(UnitField unit) => unit.Local != unit.Literal || unit.LocalDeltaIf != unit.LiteralDeltaIf;

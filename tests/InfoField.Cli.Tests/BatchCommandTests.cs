@@ -42,6 +42,49 @@ public sealed class BatchCommandTests : IDisposable
     }
 
     [Fact]
+    public void Without_detail_each_line_equals_analyze_json_without_detail_which_is_the_full_document_less_its_op_fields()
+    {
+        Cell[] sample =
+        [
+            .. Enumerable.Range(0, 6).Select(i => Cell.FromIndex(((i * 2_609) + 11) % Cell.Count)),
+            Cell.Parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"),
+            Cell.Parse("|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"),
+        ];
+        string specs = Path.Combine(_directory, "brief.jsonl");
+        File.WriteAllLines(specs, sample.Select(cell => SpaceSpec.Json(cell)));
+
+        CliRun batch = CliRun.Of("analyze", "--batch", specs, "--detail", "false");
+        CliRun full = CliRun.Of("analyze", "--batch", specs);
+
+        Assert.True(batch.ExitCode == 0, batch.Error);
+        string[] lines = batch.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] fullLines = full.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(sample.Length, lines.Length);
+        Assert.True(batch.Output.Length * 3 < full.Output.Length, $"{batch.Output.Length} bytes without detail, {full.Output.Length} with");
+        for (int i = 0; i < sample.Length; i++)
+        {
+            string file = Path.Combine(_directory, $"brief-{i}.json");
+            File.WriteAllText(file, SpaceSpec.Json(sample[i]));
+            CliRun single = CliRun.Of("analyze", file, "--json", "--outlook", "false", "--detail", "false");
+            Assert.True(single.ExitCode == 0, single.Error);
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(single.Output), JsonNode.Parse(lines[i])), $"line {i + 1} differs from analyze --json --detail false of {sample[i]}");
+
+            // The full document with every unit's ops emptied is this line: nothing else changes.
+            JsonNode expected = JsonNode.Parse(fullLines[i])!;
+            foreach (JsonNode? stage in expected["stages"]!.AsArray())
+            {
+                foreach (JsonNode? unit in stage!["units"]!.AsArray())
+                {
+                    Assert.NotEmpty(unit!["ops"]!.AsArray());
+                    unit["ops"] = new JsonArray();
+                }
+            }
+
+            Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(lines[i])), $"line {i + 1} is not the full document less its op fields");
+        }
+    }
+
+    [Fact]
     public void Dead_branches_are_a_warning_line_in_text_and_a_list_in_json()
     {
         string file = Path.Combine(_directory, "dead.json");
@@ -104,7 +147,7 @@ public sealed class BatchCommandTests : IDisposable
     [Theory]
     [InlineData(new[] { "analyze", "vgg11", "--batch", "x.jsonl" }, "give a model or --batch, not both")]
     [InlineData(new[] { "analyze" }, "give a model (or --batch with a JSON Lines file of specs)")]
-    [InlineData(new[] { "analyze", "--batch", "x.jsonl", "--width", "0.5" }, "--dataset, --width and --detail do not apply")]
+    [InlineData(new[] { "analyze", "--batch", "x.jsonl", "--width", "0.5" }, "--batch reads specs: --dataset and --width do not apply")]
     public void Model_and_batch_exclude_each_other(string[] args, string message)
     {
         CliRun run = CliRun.Of(args);

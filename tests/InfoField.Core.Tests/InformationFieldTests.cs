@@ -20,6 +20,36 @@ public class InformationFieldTests
         Assert.InRange(inserted.DeltaIf!.Value, paperDeltaIf - 0.01, paperDeltaIf + 0.01);
     }
 
+    [Theory]
+    [InlineData("resnet18", "cifar10")]
+    [InlineData("efficientnet-b0", "imagenet")]
+    [InlineData("unet", "cifar10")]
+    [InlineData("r3d-18", "kinetics400")]
+    public void Without_op_fields_every_other_number_is_the_same(string model, string dataset)
+    {
+        Network network = ModelZoo.Create(model, dataset);
+        NetworkField full = InformationField.Analyze(network);
+
+        NetworkField brief = InformationField.Analyze(network, FieldOptions.Default with { OpFields = false });
+
+        Assert.Equal(full.Stages.Length, brief.Stages.Length);
+        for (int s = 0; s < full.Stages.Length; s++)
+        {
+            Assert.Equal(full.Stages[s] with { Units = [] }, brief.Stages[s] with { Units = [] });
+            Assert.Equal(full.Stages[s].Units.Length, brief.Stages[s].Units.Length);
+            for (int u = 0; u < full.Stages[s].Units.Length; u++)
+            {
+                UnitField expected = full.Stages[s].Units[u];
+                UnitField actual = brief.Stages[s].Units[u];
+                Assert.NotEmpty(expected.Ops);
+                Assert.Empty(actual.Ops);
+                Assert.Equal(expected with { Ops = actual.Ops }, actual);
+            }
+        }
+
+        Assert.Equal(full.Cost.Total, brief.Cost.Total);
+    }
+
     [Fact]
     public void Variant_3_stage_3_matches_paper_table_1()
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using InfoField.Field;
 using InfoField.Files;
 using InfoField.Organizer;
 using InfoField.Reporting;
@@ -20,7 +21,7 @@ internal static class AnalyzeCommand
         command.Options.Add(options.Field);
         command.Options.Add(theta);
         command.Options.Add(options.Json);
-        var detail = new Option<bool>("--detail") { Description = "Also give the field at every op inside each unit (which branch of a block saturates); the JSON always has it." };
+        var detail = new Option<bool?>("--detail") { Description = "Whether to give the field at every op inside each unit (which branch of a block saturates): false by default for the table, true for --json and --batch (false leaves each unit's ops list empty: smaller documents, a faster batch).", HelpName = "true|false" };
         command.Options.Add(detail);
         var batch = new Option<string?>("--batch") { Description = "Analyse every spec of a JSON Lines file (one spec per line; - reads standard input) instead of one model: one line of JSON out per line in, in order, each the document of --json, or {\"line\": N, \"error\": \"...\"} for a line that fails; the other lines go on. Exit code 1 when a line failed.", HelpName = "specs.jsonl" };
         command.Options.Add(batch);
@@ -35,27 +36,29 @@ internal static class AnalyzeCommand
             {
                 result.AddError(hasModel ? "give a model or --batch, not both" : "give a model (or --batch with a JSON Lines file of specs)");
             }
-            else if (hasBatch && (result.GetResult(options.Dataset) is not null || result.GetResult(options.Width) is not null || result.GetResult(detail) is not null))
+            else if (hasBatch && (result.GetResult(options.Dataset) is not null || result.GetResult(options.Width) is not null))
             {
-                result.AddError("--batch reads specs: --dataset, --width and --detail do not apply (each line gives the full JSON document)");
+                result.AddError("--batch reads specs: --dataset and --width do not apply");
             }
         });
         command.SetAction(parsed => console.Guard(() =>
         {
             if (parsed.GetValue(batch) is string specs)
             {
-                return Batch(console, specs, options, parsed, parsed.GetValue(theta), parsed.GetValue(outlook) ?? false);
+                return Batch(console, specs, options.FieldOptions(parsed) with { OpFields = parsed.GetValue(detail) ?? true }, options, parsed, parsed.GetValue(theta), parsed.GetValue(outlook) ?? false);
             }
 
             LoadedNetwork loaded = options.LoadNetwork(parsed);
-            NetworkAnalysis analysis = NetworkAnalysis.Of(loaded, options.FieldOptions(parsed), parsed.GetValue(theta), parsed.GetValue(outlook) ?? true);
-            if (parsed.GetValue(options.Json))
+            bool json = parsed.GetValue(options.Json);
+            bool ops = parsed.GetValue(detail) ?? json;
+            NetworkAnalysis analysis = NetworkAnalysis.Of(loaded, options.FieldOptions(parsed) with { OpFields = json ? ops : true }, parsed.GetValue(theta), parsed.GetValue(outlook) ?? true);
+            if (json)
             {
                 console.WriteJson(analysis.Document(loaded));
             }
             else
             {
-                console.Out.Write(FieldTable.Render(analysis.Field, loaded.Dataset?.DisplayName, parsed.GetValue(detail)));
+                console.Out.Write(FieldTable.Render(analysis.Field, loaded.Dataset?.DisplayName, ops));
                 console.Out.WriteLine();
                 if (analysis.RenderOutputs() is { Length: > 0 } outputs)
                 {
@@ -72,7 +75,7 @@ internal static class AnalyzeCommand
     }
 
     /// <summary><c>--batch</c>: every line of <paramref name="path"/> analysed, one JSON line out per line in.</summary>
-    private static int Batch(CliConsole console, string path, CommonOptions options, ParseResult parsed, double theta, bool outlook)
+    private static int Batch(CliConsole console, string path, FieldOptions fieldOptions, CommonOptions options, ParseResult parsed, double theta, bool outlook)
     {
         string? input = parsed.GetValue(options.Input);
         InputShape? shape = input is null ? null : ModelArgument.ParseInput(input);
@@ -81,8 +84,8 @@ internal static class AnalyzeCommand
         {
             string source = path == "-" ? "stdin" : path;
             summary = console.RawOut is { } raw
-                ? AnalysisBatch.Write(specs, source, raw, options.FieldOptions(parsed), theta, shape, outlook)
-                : AnalysisBatch.Write(specs, source, console.Out, options.FieldOptions(parsed), theta, shape, outlook);
+                ? AnalysisBatch.Write(specs, source, raw, fieldOptions, theta, shape, outlook)
+                : AnalysisBatch.Write(specs, source, console.Out, fieldOptions, theta, shape, outlook);
         }
 
         if (summary.Failed == 0)

@@ -39,6 +39,13 @@ public sealed record FieldOptions(double Alpha = 3.0, CoordinateFrame Frame = Co
     /// <summary>The defaults: alpha = 3, input frame, the local field.</summary>
     public static FieldOptions Default { get; } = new();
 
+    /// <summary>
+    /// Whether each unit's report gives the field at the output of every op of its graph (<see cref="UnitField.Ops"/>;
+    /// true by default). Without them <see cref="UnitField.Ops"/> is empty and the analysis does less: for callers that
+    /// need only units, stages and outputs (a search over many networks). Every other number is the same.
+    /// </summary>
+    public bool OpFields { get; init; } = true;
+
     /// <summary>Checks the settings; throws <see cref="InfoFieldException"/> naming the bad one.</summary>
     public FieldOptions Validated()
     {

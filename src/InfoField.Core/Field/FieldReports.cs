@@ -23,7 +23,7 @@ namespace InfoField.Field;
 /// <param name="ReceptiveFieldH">Uncapped receptive field along the height, in input-image pixels (widest over channels).</param>
 /// <param name="ReceptiveFieldW">Uncapped receptive field along the width, in input-image pixels (widest over channels).</param>
 /// <param name="Cost">The unit's parameters and MACs.</param>
-/// <param name="Ops">The field at the output of every op of the unit's graph (which branch saturates first).</param>
+/// <param name="Ops">The field at the output of every op of the unit's graph (which branch saturates first); empty when the analysis was asked for none (<see cref="FieldOptions.OpFields"/>).</param>
 /// <param name="IfHMin">The guaranteed spatial field along the height: the least reach over output channels.</param>
 /// <param name="IfWMin">The guaranteed spatial field along the width: the least reach over output channels.</param>
 /// <param name="Local">The local field: what reaches the output neurons through windows only, without global pooling.</param>

@@ -175,7 +175,7 @@ public static class InformationField
                 state.ReceptiveField(0),
                 state.ReceptiveField(1),
                 unitCosts[u],
-                OpFields(unit.Graph, tensors, options.FieldKind),
+                options.OpFields ? OpFields(unit.Graph, tensors, options.FieldKind) : [],
                 used.IfHMin,
                 used.IfWMin,
                 local,
