@@ -18,7 +18,8 @@ namespace InfoField.Benchmarks;
 /// Arguments: rounds [5], warm-up rounds [1], then optionally a JSONL file (<c>-</c>: the space generated in memory), then
 /// optionally a submode: <c>readers</c> (the fast reader against the checked one), <c>phases</c> (CPU per phase of a
 /// batch line), <c>batch</c> (the library call behind <c>analyze --batch</c>, round after round in one process),
-/// <c>alloc</c> (the types the engine allocates, <see cref="AllocationProfile"/>).
+/// <c>alloc</c> (the types the engine allocates, <see cref="AllocationProfile"/>), <c>brief</c> (as without a submode,
+/// the analysis asked for no op's field: <see cref="FieldOptions.OpFields"/>, as <c>analyze --batch --detail false</c>).
 /// </summary>
 public static class SearchSpaceBenchmark
 {
@@ -49,7 +50,8 @@ public static class SearchSpaceBenchmark
             return Readers(lines, rounds, warmup);
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{lines.Length} specs, {lines.Sum(line => (long)line.Length) / 1e6:0.0} M characters; {Environment.ProcessorCount} processor(s) visible; warm-up {warmup}, median of {rounds}"));
+        FieldOptions options = args.Length > 3 && args[3] == "brief" ? FieldOptions.Default with { OpFields = false } : FieldOptions.Default;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{lines.Length} specs, {lines.Sum(line => (long)line.Length) / 1e6:0.0} M characters; {Environment.ProcessorCount} processor(s) visible; warm-up {warmup}, median of {rounds}{(options.OpFields ? "" : "; no op fields")}"));
         var parse = new List<double>();
         var analyze = new List<double>();
         var parseCpu = new List<double>();
@@ -69,7 +71,7 @@ public static class SearchSpaceBenchmark
                 Network network = NetworkSpec.Parse(lines[i]);
                 long t1 = Stopwatch.GetTimestamp();
                 long b1 = GC.GetAllocatedBytesForCurrentThread();
-                check += InformationField.Analyze(network).Stages[^1].Units[^1].If;
+                check += InformationField.Analyze(network, options).Stages[^1].Units[^1].If;
                 parseTicks += t1 - t0;
                 analyzeTicks += Stopwatch.GetTimestamp() - t1;
                 parseBytes += b1 - b0;
