@@ -38,6 +38,12 @@ public sealed record OnnxReader(string OpType, int SinceVersion, Action<OnnxNode
     /// <summary>True when the node's first output is its first input (Identity, Dropout): a weight passed on stays a weight.</summary>
     public bool PassesOn { get; init; }
 
+    /// <summary>
+    /// True when the node's first output is its first input rearranged (Transpose): a weight rearranged stays a weight,
+    /// with the rearranged dims (an export without weights transposes a linear layer's weight before its MatMul).
+    /// </summary>
+    public bool RearrangesOn { get; init; }
+
     /// <summary>The entry's key, as messages write it: <c>Conv</c> in the default domain, <c>com.example::MyOp</c> elsewhere, with <c>@version</c> after one.</summary>
     public override string ToString() => $"{(Domain.Length == 0 ? "" : Domain + "::")}{OpType}@{SinceVersion}";
 }

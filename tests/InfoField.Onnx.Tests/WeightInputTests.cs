@@ -13,12 +13,15 @@ namespace InfoField.Onnx.Tests;
 public class WeightInputTests
 {
     [Theory]
-    [InlineData("resnet50")]
-    [InlineData("vgg16")]
-    public void An_export_without_weights_analyses_exactly_like_the_export_with_them(string fixture)
+    [InlineData("resnet50", "resnet50_noweights")]
+    [InlineData("vgg16", "vgg16_noweights")]
+    // ConvNeXt's layer norms' scales and shifts and its layer scales are Mul and Add operands, and each channels-last
+    // linear layer's weight reaches its MatMul through a Transpose that nothing folds without the weight's values.
+    [InlineData("convnext_tiny_opset13", "convnext_tiny_noweights")]
+    public void An_export_without_weights_analyses_exactly_like_the_export_with_them(string fixture, string withoutWeights)
     {
         AnalysisDocument with = Analyze(Fixture(fixture));
-        AnalysisDocument without = Analyze(Fixture(fixture + "_noweights"));
+        AnalysisDocument without = Analyze(Fixture(withoutWeights));
 
         Assert.Equal(with.Params, without.Params);
         Assert.Equal(with.Macs, without.Macs);
@@ -40,7 +43,7 @@ public class WeightInputTests
     [Fact]
     public void The_fixtures_without_weights_hold_no_initializer_for_a_weight()
     {
-        foreach (string fixture in new[] { "resnet50_noweights", "vgg16_noweights" })
+        foreach (string fixture in new[] { "resnet50_noweights", "vgg16_noweights", "convnext_tiny_noweights" })
         {
             ModelProto model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Fixture(fixture)));
             Assert.DoesNotContain(model.Graph.Initializer, tensor => tensor.DataType == (int)TensorProto.Types.DataType.Float && tensor.Dims.Count > 0);
@@ -71,14 +74,16 @@ public class WeightInputTests
     }
 
     [Fact]
-    public void A_second_input_that_feeds_layers_is_refused_naming_the_inputs()
+    public void A_second_input_that_gates_a_feature_map_is_refused_naming_it()
     {
         ModelProto model = Small();
         model.Graph.Input.Add(Value("y", 1, 4, 8, 8));
         model.Then(Node("Mul", "gate", ["conv_out", "y"], ["product"]));
 
+        // Only a Mul reads 'y', in a slot that may hold a parameter (a layer scale), so 'y' reads as a weight and the Mul
+        // that gates a feature map by it is refused naming it.
         Assert.Equal(
-            "m.onnx: the graph has 2 inputs besides its initializers and weights: 'x', 'y'; InfoField reads networks with one input",
+            "m.onnx: node 'gate' (Mul): multiplies by the graph input 'y', read as a weight because only parameter inputs read it; InfoField reads networks with one input (a second input that gates a feature map is not read)",
             model.Error());
     }
 

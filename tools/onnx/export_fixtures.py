@@ -320,6 +320,10 @@ for opset in (11, 17):
 for opset in (11, 13, 17):
     full_backbone = tv.detection.fasterrcnn_mobilenet_v3_large_fpn(weights=None, weights_backbone=None).backbone
     rows.append(export(f"fasterrcnn_mobilenet_v3_large_fpn_backbone_opset{opset}", FeatureMaps(full_backbone), (1, 3, 128, 128), opset=opset, output_names=("output", "level1", "pool")))
+# ConvNeXt exported without weights (export_params=False, opset 13): its layer norms' scales and shifts, layer scales
+# and the channels-last linear layers' weights (each behind a Transpose: nothing folds it without its values) are
+# graph inputs; read as weights like the *_noweights fixtures above.
+rows.append(export("convnext_tiny_noweights", tv.convnext_tiny(weights=None), (1, 3, 64, 64), export_params=False))
 rows = [row for row in rows if row is not None]
 counts = {}
 params_path = os.path.join(out, "params.txt")

@@ -8,8 +8,9 @@ namespace InfoField.Onnx.Import;
 /// (<c>torch.onnx.export(..., export_params=False)</c>) lists every weight, bias and normalization statistic as a
 /// graph input instead of an initializer. The rule: a graph input that is not an initializer is a weight when every
 /// node reading it reads it in a parameter input of its table entry (<see cref="OnnxReader.ParameterInputs"/>:
-/// Conv's weight and bias, BatchNormalization's scale, shift, mean and variance, Gemm's and MatMul's weight, Add's
-/// constant operand) or passes it on (<see cref="OnnxReader.PassesOn"/>: Identity, Dropout) to nodes that do. A
+/// Conv's weight and bias, BatchNormalization's scale, shift, mean and variance, Gemm's and MatMul's weight, Add's and
+/// Mul's constant operand) or passes it on (<see cref="OnnxReader.PassesOn"/>: Identity, Dropout; or rearranged,
+/// <see cref="OnnxReader.RearrangesOn"/>: Transpose) to nodes that do. A
 /// weight must have a fixed shape. Inputs that no node reads are ignored; exactly one input must remain: the
 /// network's input, N x C x H x W or N x C x L with every dim but the batch fixed.
 /// </summary>
@@ -54,12 +55,12 @@ internal sealed record GraphInputs(OnnxValueInfo Input, FeatureShape Shape, int 
                 : uses.TryGetValue(name, out var list) && list.Count > 0 && list.All(use =>
                     use.Reader is { } reader
                     && (reader.ParameterInputs.Contains(use.Slot)
-                        || (reader.PassesOn && use.Slot == 0 && use.Node.Outputs.Count > 0 && use.Node.Outputs[0].Length > 0
+                        || ((reader.PassesOn || reader.RearrangesOn) && use.Slot == 0 && use.Node.Outputs.Count > 0 && use.Node.Outputs[0].Length > 0
                             && parameterOnly.GetValueOrDefault(use.Node.Outputs[0]))));
         for (int n = graph.Nodes.Count - 1; n >= 0; n--)
         {
             OnnxNode node = graph.Nodes[n];
-            if (readerOf[node] is { PassesOn: true } && node.Outputs.Count > 0 && node.Outputs[0].Length > 0)
+            if (readerOf[node] is { } passing && (passing.PassesOn || passing.RearrangesOn) && node.Outputs.Count > 0 && node.Outputs[0].Length > 0)
             {
                 parameterOnly[node.Outputs[0]] = Decide(node.Outputs[0]);
             }

@@ -61,6 +61,17 @@ internal sealed class ImportConstant
         return new ImportConstant(name, dataType, dims) { IsWeightInput = true };
     }
 
+    /// <summary>A weight input's dims permuted by <paramref name="permutation"/> under another name (a Transpose of a weight; only its dims are known).</summary>
+    public ImportConstant Transposed(string name, long[] permutation)
+    {
+        if (!IsWeightInput)
+        {
+            throw new InvalidOperationException("only a weight input's transpose is taken without its values");
+        }
+
+        return WeightInput(name, DataType, [.. permutation.Select(axis => Dims[axis])]);
+    }
+
     /// <summary>The same values under another name (Identity, Dropout).</summary>
     public ImportConstant Renamed(string name) => new(name, DataType, Dims)
     {

@@ -10,7 +10,7 @@ internal static class MergeReaders
     public static IEnumerable<OnnxReader> All =>
     [
         new("Add", 1, Add) { MinInputs = 2, MaxInputs = 2, ParameterInputs = [0, 1] },
-        new("Mul", 1, Mul) { MinInputs = 2, MaxInputs = 2 },
+        new("Mul", 1, Mul) { MinInputs = 2, MaxInputs = 2, ParameterInputs = [0, 1] },
         new("Concat", 1, Concat) { MaxInputs = int.MaxValue },
     ];
 
@@ -89,7 +89,10 @@ internal static class MergeReaders
 
         if (node.IsConstant(0) || node.IsConstant(1))
         {
-            throw node.Fail("multiplies by a constant; InfoField reads Mul of two tensors (a gate, or x times sigmoid(x) or hard-sigmoid(x))");
+            int constant = node.IsConstant(0) ? 0 : 1;
+            throw node.Importer.Lookup(node, constant) is ImportConstant { IsWeightInput: true } input
+                ? node.Fail($"multiplies by the graph input '{input.Name}', read as a weight because only parameter inputs read it; InfoField reads networks with one input (a second input that gates a feature map is not read)")
+                : node.Fail("multiplies by a constant; InfoField reads Mul of two tensors (a gate, or x times sigmoid(x) or hard-sigmoid(x))");
         }
 
         node.SetOutput(0, node.Add(new Multiply(), node.Tensor(0), node.Tensor(1)));

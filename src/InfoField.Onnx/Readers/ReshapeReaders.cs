@@ -12,7 +12,7 @@ internal static class ReshapeReaders
     [
         new("Flatten", 1, Flatten),
         new("Reshape", 5, Reshape) { MinInputs = 2, MaxInputs = 2 },
-        new("Transpose", 1, Transpose),
+        new("Transpose", 1, Transpose) { RearrangesOn = true },
     ];
 
     private static void Flatten(OnnxNodeContext node)
@@ -109,6 +109,20 @@ internal static class ReshapeReaders
     /// <summary>A permutation of the dims, kept as a view for the channel shuffle pass (the identity passes the tensor on).</summary>
     private static void Transpose(OnnxNodeContext node)
     {
+        if (node.IsConstant(0) && node.Importer.Lookup(node, 0) is ImportConstant { IsWeightInput: true } weight)
+        {
+            // A weight given as a graph input (an export without weights), transposed before the node that reads it:
+            // only its dims are known, and only its dims are read.
+            long[] permutation = node.Ints("perm") ?? [.. Enumerable.Range(0, weight.Dims.Length).Reverse().Select(i => (long)i)];
+            if (permutation.Length != weight.Dims.Length || !permutation.Order().SequenceEqual(Enumerable.Range(0, weight.Dims.Length).Select(i => (long)i)))
+            {
+                throw node.Fail($"has perm [{string.Join(", ", permutation)}], which is not a permutation of the {weight.Dims.Length} axes of its input");
+            }
+
+            node.Importer.Bind(node, 0, weight.Transposed(node.Node.Outputs[0], permutation));
+            return;
+        }
+
         int x = node.Importer.AnyTensorInput(node, 0);
         ImportGraph graph = node.Importer.Graph;
         long[] dims = graph.Dims(x);
