@@ -363,11 +363,37 @@ public class GraphStructureOutputTests
     {
         var merged = Assert.Throws<StructureException>(() => GraphStructure.Build("g", Graph([new(Ops.Add(), [2, 2], "the add")], new FlatOutput("aux", 4, "aux"))));
         var shared = Assert.Throws<StructureException>(() => GraphStructure.Build("g", Graph([new(Ops.Conv(3, 1), [2], "shared conv")], new FlatOutput("a", 4, "a"), new FlatOutput("b", 4, "b"))));
-        var inside = Assert.Throws<StructureException>(() => GraphStructure.Build("g", Graph([new(Ops.Conv(3, 1), [1], "after conv1")], new FlatOutput("aux", 4, "the output aux"))));
+        // Inside an Inception-like module: the second branch's tensor before the concat is no cut, so no unit can end there.
+        List<FlatNode> module = [new(Ops.Conv(2, 3, padding: 1), [0], "conv1"), new(Ops.Conv(2, 3, padding: 1), [1], "branch a"), new(Ops.Relu(), [2], "relu a"), new(Ops.Conv(2, 1), [1], "branch b"), new(Ops.Concat(), [3, 4], "concat"), new(Ops.Conv(3, 1), [4], "after branch b")];
+        var shapes = new List<FeatureShape> { Input };
+        foreach (FlatNode node in module)
+        {
+            shapes.Add(node.Op is MergeOp merge ? merge.OutputShape([.. node.Inputs.Select(i => shapes[i])]) : node.Op.OutputShape(shapes[node.Inputs[0]]));
+        }
+
+        var inside = Assert.Throws<StructureException>(() => GraphStructure.Build("g", new FlatGraph(Input, 2, module, shapes) { Output = 5, Outputs = [new FlatOutput("aux", 6, "the output aux")] }));
 
         Assert.StartsWith("the add: the head of output 'aux' merges tensors here", merged.Message, StringComparison.Ordinal);
         Assert.StartsWith("shared conv: outputs 'a' and 'b' share this node", shared.Message, StringComparison.Ordinal);
         Assert.StartsWith("the output aux: output 'aux' reads a tensor inside a unit", inside.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_unit_ends_where_a_further_output_reads_the_trunk()
+    {
+        // SSDLite takes its first map after the expansion of an inverted residual block: the unit that would hold the
+        // expansion and the depthwise convolution after it ends at the map instead (conv1 and its ReLU, then conv2).
+        Network network = GraphStructure.Build("g", Graph([new(Ops.Conv(3, 1), [2], "head")], new FlatOutput("map", 4, "map")));
+        Network unsplit = GraphStructure.Build("g", Graph([]));
+
+        NetworkOutput map = Assert.Single(network.Outputs);
+        Assert.Equal(("map", 0, 0, 1), (map.Name, map.Stage, map.Unit, map.Head.Count));
+        Assert.Equal(network.Stages.Sum(stage => stage.Units.Count), unsplit.Stages.Sum(stage => stage.Units.Count));
+
+        // A map read after conv1 but before its ReLU ends the unit there: the ReLU starts the next.
+        Network early = GraphStructure.Build("g", Graph([new(Ops.Conv(3, 1), [1], "after conv1")], new FlatOutput("early", 4, "early")));
+        NetworkOutput read = Assert.Single(early.Outputs);
+        Assert.Equal(["conv"], early.Stages[read.Stage].Units[read.Unit].Ops.Select(op => op.Type));
     }
 
     [Fact]

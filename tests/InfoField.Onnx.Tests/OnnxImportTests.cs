@@ -125,11 +125,37 @@ public sealed class OnnxImportTests : IDisposable
     [InlineData("fasterrcnn_mobilenet_v3_large_fpn_backbone_opset11")]
     [InlineData("fasterrcnn_mobilenet_v3_large_fpn_backbone_opset13")]
     [InlineData("fasterrcnn_mobilenet_v3_large_fpn_backbone_opset17")]
+    [InlineData("ssdlite320_mobilenet_v3_large_backbone_opset11")]
+    [InlineData("ssdlite320_mobilenet_v3_large_backbone_opset13")]
+    [InlineData("ssdlite320_mobilenet_v3_large_backbone_opset17")]
     public void Parameters_equal_what_pytorch_counts(string fixture)
     {
         Network network = OnnxImport.Load(Fixture(fixture));
 
         Assert.Equal(TorchParameters(fixture), Total(network));
+    }
+
+    /// <summary>
+    /// SSDLite's backbone takes its six maps along one trunk, each computed from the one before: the deepest (the file's
+    /// last, 'out5') is the main output and the others are further outputs read from the units that end at them (the
+    /// first in the middle of an inverted residual block, after its expansion), with empty heads, in file order.
+    /// </summary>
+    [Theory]
+    [InlineData(11)]
+    [InlineData(13)]
+    [InlineData(17)]
+    public void A_backbone_whose_maps_lie_along_one_trunk_reads_its_deepest_map_as_the_main_output(int opset)
+    {
+        Network network = OnnxImport.Load(Fixture($"ssdlite320_mobilenet_v3_large_backbone_opset{opset}"));
+
+        Assert.Equal(new FeatureShape(128, 1, 1), network.Output);
+        Assert.Equal(["output", "out1", "out2", "out3", "out4"], network.Outputs.Select(output => output.Name));
+        Assert.All(network.Outputs, output => Assert.Empty(output.Head));
+        Assert.Equal(
+            new[] { new FeatureShape(672, 8, 8), new FeatureShape(480, 4, 4), new FeatureShape(512, 2, 2), new FeatureShape(256, 1, 1), new FeatureShape(256, 1, 1) },
+            network.Layout.Outputs.AsEnumerable());
+        Unit first = network.Stages[network.Outputs[0].Stage].Units[network.Outputs[0].Unit];
+        Assert.Equal(["pw", "bn", "hardswish"], first.Ops.Select(op => op.Type)); // the expansion, ended where the map is read
     }
 
     /// <summary>

@@ -56,12 +56,15 @@ internal static class OnnxRuntimeComparison
         var feed = new DenseTensor<float>(x.data<float>().ToArray(), dims);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, feed)]);
         FeatureShape[] shapes = [network.Layout.Output, .. network.Layout.Outputs];
+        // Features (N x C) after a flatten, linear or softmax; otherwise a map, a 1 x 1 one included.
+        bool[] flat = [network.Head.Any(op => op is HeadOp), .. network.Outputs.Select(output => output.Head.Any(op => op is HeadOp))];
         for (int i = 0; i < names.Length; i++)
         {
             DisposableNamedOnnxValue result = results.Single(result => result.Name == names[i]);
             FeatureShape output = shapes[i];
-            int[] outputDims = output.IsFlat ? [2, output.Channels] : [2, .. Dims(network, output)];
+            int[] outputDims = flat[i] ? [2, output.Channels] : [2, .. Dims(network, output)];
             Assert.Equal(outputDims, result.AsTensor<float>().Dimensions.ToArray());
+            Assert.Equal(outputDims[1..], session.OutputMetadata[names[i]].Dimensions[1..]); // as the file declares it
             float[] actual = result.AsEnumerable<float>().ToArray();
             Assert.Equal(expected[i].Length, actual.Length);
             double scale = expected[i].Max(value => Math.Abs(value));

@@ -22,6 +22,7 @@ public sealed class SegmentationFixtureTests : IDisposable
     [InlineData("deeplabv3_mobilenet_v3_large_opset11", 4, "raises the resolution")] // the ASPP's three dilated 3x3 convolutions and the head's 3x3
     [InlineData("lraspp_mobilenet_v3_large_opset17", 0, "(a skip across stages")] // only 1x1 and depthwise kernels after its first convolution; its low-level branch is a skip
     [InlineData("fasterrcnn_mobilenet_v3_large_fpn_levels_opset13", 1, "the network has further outputs")] // FPN levels 0 and 1: the 3x3 of level 0 (that of level 1 is in its output's head)
+    [InlineData("ssdlite320_mobilenet_v3_large_backbone_opset11", 0, "the network has further outputs")] // depthwise and 1x1 after a stem whose 3x3 is kept
     public void The_organizer_refuses_and_the_decomposed_network_runs_in_onnx_runtime(string fixture, int replaced, string reason)
     {
         Network network = OnnxImport.Load(Repository.OnnxFixture(fixture));
@@ -37,6 +38,8 @@ public sealed class SegmentationFixtureTests : IDisposable
         Network back = OnnxImport.Load(path);
         Assert.Equal(CostModel.Of(decomposed.After).Total, CostModel.Of(back).Total);
         Assert.Equal((network.Input, network.Output), (back.Input, back.Output));
+        Assert.Equal(network.Outputs.Select(output => output.Name), back.Outputs.Select(output => output.Name));
+        Assert.Equal(network.Layout.Outputs.AsEnumerable(), back.Layout.Outputs);
     }
 
     /// <summary>

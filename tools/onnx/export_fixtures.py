@@ -238,7 +238,9 @@ COUNT_MACS = {f"{model}_opset{opset}" for model in SEGMENTATION + VIDEO for opse
     "convnext_tiny_opset11", "convnext_tiny_opset13", "convnext_tiny_opset17", "convnext_variant",
     "fasterrcnn_mobilenet_v3_large_fpn_levels_opset11", "fasterrcnn_mobilenet_v3_large_fpn_levels_opset13",
     "fasterrcnn_mobilenet_v3_large_fpn_levels_opset17", "fasterrcnn_mobilenet_v3_large_fpn_backbone_opset11",
-    "fasterrcnn_mobilenet_v3_large_fpn_backbone_opset13", "fasterrcnn_mobilenet_v3_large_fpn_backbone_opset17"}
+    "fasterrcnn_mobilenet_v3_large_fpn_backbone_opset13", "fasterrcnn_mobilenet_v3_large_fpn_backbone_opset17",
+    "ssdlite320_mobilenet_v3_large_backbone_opset11", "ssdlite320_mobilenet_v3_large_backbone_opset13",
+    "ssdlite320_mobilenet_v3_large_backbone_opset17"}
 macs = {}
 rows = []
 tv = torchvision.models
@@ -324,6 +326,13 @@ for opset in (11, 13, 17):
 # and the channels-last linear layers' weights (each behind a Transpose: nothing folds it without its values) are
 # graph inputs; read as weights like the *_noweights fixtures above.
 rows.append(export("convnext_tiny_noweights", tv.convnext_tiny(weights=None), (1, 3, 64, 64), export_params=False))
+# SSDLite's backbone (issue 23): torchvision's ssdlite320_mobilenet_v3_large (weights=None, weights_backbone=None)
+# .backbone, at 128 x 128 and the three opsets: six maps taken along one trunk (the first after the expansion of the
+# stride-16 block's inverted residual, the second at the end of MobileNetV3, then four extra blocks, each from the map
+# before), written in file order "output" (torchvision's '0'), "out1" ... "out5"; InfoField's main output is the deepest.
+ssd_backbone = tv.detection.ssdlite320_mobilenet_v3_large(weights=None, weights_backbone=None).backbone
+for opset in (11, 13, 17):
+    rows.append(export(f"ssdlite320_mobilenet_v3_large_backbone_opset{opset}", FeatureMaps(ssd_backbone), (1, 3, 128, 128), opset=opset, output_names=("output", "out1", "out2", "out3", "out4", "out5")))
 rows = [row for row in rows if row is not None]
 counts = {}
 params_path = os.path.join(out, "params.txt")

@@ -192,7 +192,7 @@ public static class GraphStructure
         var pieces = new List<object>();
         var sources = new List<List<int>>();
         var outputs = new Dictionary<Unit, FeatureShape>(ReferenceEqualityComparer.Instance);
-        foreach (List<(int Start, int End)> group in Group(graph, regions.Take(headRegion)))
+        foreach (List<(int Start, int End)> group in Group(graph, regions.Take(headRegion), anchors))
         {
             int start = group[0].Start, end = group[^1].End;
             if (group.Count == 1 && end - start == 1 && graph.Nodes[start].Op.Role == OpRole.Pooling)
@@ -417,8 +417,12 @@ public static class GraphStructure
             _ => node.Op.Type,
         }}({string.Join("|", node.Inputs)})"));
 
-    /// <summary>Groups the regions before the head into pooling ops (a group of one) and units, by the rules above.</summary>
-    private static List<List<(int Start, int End)>> Group(FlatGraph graph, IEnumerable<(int Start, int End)> regions)
+    /// <summary>
+    /// Groups the regions before the head into pooling ops (a group of one) and units, by the rules above; a unit ends at
+    /// a tensor that a further output reads (one of <paramref name="anchors"/>: a detector's map taken from the middle of
+    /// its trunk, as SSDLite's first map after the expansion of an inverted residual block).
+    /// </summary>
+    private static List<List<(int Start, int End)>> Group(FlatGraph graph, IEnumerable<(int Start, int End)> regions, int[] anchors)
     {
         var groups = new List<List<(int Start, int End)>>();
         List<(int Start, int End)>? open = null;
@@ -437,7 +441,7 @@ public static class GraphStructure
 
             bool isConv = single && op.Role == OpRole.Kernel;
             bool gate = !single && graph.Nodes[region.End - 1].Op is Multiply;
-            bool joins = open is not null && (!single ? gate : !isConv || JoinsUnit(op, lastConv, convs));
+            bool joins = open is not null && Array.IndexOf(anchors, region.Start) < 0 && (!single ? gate : !isConv || JoinsUnit(op, lastConv, convs));
             if (!joins)
             {
                 open = [];

@@ -65,19 +65,62 @@ internal sealed class GraphImporter
             throw new OnnxReadException("the graph has no output");
         }
 
-        // The first output is the main one; the others are further outputs, named as in the file (without the main
-        // output's name and a dot before it, as InfoField writes them: output.aux).
+        // The first output is the main one, unless it lies on the way to another (MainOutput); the others are further
+        // outputs, named as in the file (without the first output's name and a dot before it, as InfoField writes them:
+        // output.aux).
         int[] tensors = [.. graph.Outputs.Select(output => importer.OutputTensor(output.Name))];
-        string main = graph.Outputs[0].Name;
+        ImportPasses.Run(importer);
+        int main = MainOutput(importer.Graph, tensors);
+        string first = graph.Outputs[0].Name;
         var further = new List<(string Name, int Tensor)>();
-        for (int i = 1; i < graph.Outputs.Count; i++)
+        for (int i = 0; i < graph.Outputs.Count; i++)
         {
             string name = graph.Outputs[i].Name;
-            further.Add((name.StartsWith(main + ".", StringComparison.Ordinal) && name.Length > main.Length + 1 ? name[(main.Length + 1)..] : name, tensors[i]));
+            if (i != main)
+            {
+                further.Add((i > 0 && name.StartsWith(first + ".", StringComparison.Ordinal) && name.Length > first.Length + 1 ? name[(first.Length + 1)..] : name, tensors[i]));
+            }
         }
 
-        ImportPasses.Run(importer);
-        return importer.Graph.ToFlatGraph(tensors[0], further);
+        return importer.Graph.ToFlatGraph(tensors[main], further);
+    }
+
+    /// <summary>
+    /// Which graph output is the network's main one: the first, unless its tensor lies on the way to another output (a
+    /// detector's backbone whose maps are taken along one trunk, as SSD's: each map feeds the next); then the deepest of
+    /// the outputs it lies on the way to (the one computed from the most nodes), so that the others are maps read from
+    /// its units. An FPN's levels and a segmentation model's auxiliary head branch off the main output's way instead, and
+    /// keep the first output as the main one.
+    /// </summary>
+    private static int MainOutput(ImportGraph graph, int[] tensors)
+    {
+        graph.ResolveInputs();
+        int[] resolved = [.. tensors.Select(graph.Resolve)];
+        int main = 0, deepest = -1;
+        for (int i = 1; i < resolved.Length; i++)
+        {
+            bool[] needed = new bool[graph.Nodes.Count + 1];
+            needed[resolved[i]] = true;
+            int count = 0;
+            for (int t = resolved[i]; t >= 1; t--)
+            {
+                if (needed[t])
+                {
+                    count++;
+                    foreach (int input in graph.Nodes[t - 1].Inputs)
+                    {
+                        needed[input] = true;
+                    }
+                }
+            }
+
+            if (resolved[0] != resolved[i] && needed[resolved[0]] && count > deepest)
+            {
+                (main, deepest) = (i, count);
+            }
+        }
+
+        return main;
     }
 
     private int OutputTensor(string output) =>

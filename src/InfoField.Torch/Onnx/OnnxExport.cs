@@ -138,23 +138,29 @@ public static class OnnxExport
             }
 
             current = Chain(_network.Head, _network.Layout.HeadInput, current, "head.");
-            Output(OutputName, current, _network.Layout.Output);
+            Output(OutputName, current, _network.Layout.Output, Flattens(_network.Head));
             var outputs = new string[_network.Outputs.Count];
             for (int i = 0; i < _network.Outputs.Count; i++)
             {
                 NetworkOutput further = _network.Outputs[i];
                 int read = _network.OutputRead(i);
                 outputs[i] = Chain(further.Head, _network.OutputHeadInput(i), read >= 0 ? outputs[read] : taps[(further.Stage, further.Unit)], $"outputs.{i}.");
-                Output(FurtherOutputName(further.Name), outputs[i], _network.Layout.Outputs[i]);
+                Output(FurtherOutputName(further.Name), outputs[i], _network.Layout.Outputs[i], Flattens(further.Head));
             }
 
             return _graph;
         }
 
-        private void Output(string name, string tensor, FeatureShape shape)
+        /// <summary>
+        /// True when a chain ends in features rather than a map (N x C): a flatten, linear or softmax in it; a map of
+        /// 1 x 1 that no such op follows (a detector's deepest map, a global pooling) stays N x C x 1 x 1.
+        /// </summary>
+        private static bool Flattens(IReadOnlyList<Op> chain) => chain.Any(op => op is HeadOp);
+
+        private void Output(string name, string tensor, FeatureShape shape, bool flat)
         {
             _graph.Node.Add(new NodeProto { OpType = "Identity", Name = name, Input = { tensor }, Output = { name } });
-            _graph.Output.Add(shape.IsFlat
+            _graph.Output.Add(flat
                 ? Value(name, "N", shape.Channels)
                 : Value(name, "N", [shape.Channels, .. _writer.Resolution(shape)]));
         }

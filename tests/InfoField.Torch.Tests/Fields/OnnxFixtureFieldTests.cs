@@ -18,7 +18,7 @@ namespace InfoField.Torch.Tests.Fields;
 [Collection(TorchGlobalState.Name)]
 public class OnnxFixtureFieldTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Torchvision => new(["squeezenet1_0", "resnet18", "resnet18_folded", "resnet50", "vgg16", "mobilenet_v2", "googlenet", "densenet121", "shufflenet_v2_x1_0", "efficientnet_b0", "regnet_y_400mf", "efficientnet_b1", "fcn_resnet50_opset11", "fcn_resnet50_opset13", "fcn_resnet50_opset17", "convnext_tiny_opset11", "convnext_tiny_opset13", "convnext_tiny_opset17", "convnext_tiny_noweights", "deeplabv3_mobilenet_v3_large_opset11", "deeplabv3_mobilenet_v3_large_opset13", "deeplabv3_mobilenet_v3_large_opset17", "deeplabv3_resnet50_opset11", "deeplabv3_resnet50_opset13", "deeplabv3_resnet50_opset17", "lraspp_mobilenet_v3_large_opset11", "lraspp_mobilenet_v3_large_opset13", "lraspp_mobilenet_v3_large_opset17", "r3d_18_opset11", "r3d_18_opset13", "r3d_18_opset17", "mc3_18_opset11", "mc3_18_opset13", "mc3_18_opset17", "r2plus1d_18_opset11", "r2plus1d_18_opset13", "r2plus1d_18_opset17", "fasterrcnn_mobilenet_v3_large_fpn_levels_opset11", "fasterrcnn_mobilenet_v3_large_fpn_levels_opset13", "fasterrcnn_mobilenet_v3_large_fpn_levels_opset17", "fasterrcnn_mobilenet_v3_large_fpn_backbone_opset11", "fasterrcnn_mobilenet_v3_large_fpn_backbone_opset13", "fasterrcnn_mobilenet_v3_large_fpn_backbone_opset17"]);
+    public static TheoryData<string> Torchvision => new(["squeezenet1_0", "resnet18", "resnet18_folded", "resnet50", "vgg16", "mobilenet_v2", "googlenet", "densenet121", "shufflenet_v2_x1_0", "efficientnet_b0", "regnet_y_400mf", "efficientnet_b1", "fcn_resnet50_opset11", "fcn_resnet50_opset13", "fcn_resnet50_opset17", "convnext_tiny_opset11", "convnext_tiny_opset13", "convnext_tiny_opset17", "convnext_tiny_noweights", "deeplabv3_mobilenet_v3_large_opset11", "deeplabv3_mobilenet_v3_large_opset13", "deeplabv3_mobilenet_v3_large_opset17", "deeplabv3_resnet50_opset11", "deeplabv3_resnet50_opset13", "deeplabv3_resnet50_opset17", "lraspp_mobilenet_v3_large_opset11", "lraspp_mobilenet_v3_large_opset13", "lraspp_mobilenet_v3_large_opset17", "r3d_18_opset11", "r3d_18_opset13", "r3d_18_opset17", "mc3_18_opset11", "mc3_18_opset13", "mc3_18_opset17", "r2plus1d_18_opset11", "r2plus1d_18_opset13", "r2plus1d_18_opset17", "fasterrcnn_mobilenet_v3_large_fpn_levels_opset11", "fasterrcnn_mobilenet_v3_large_fpn_levels_opset13", "fasterrcnn_mobilenet_v3_large_fpn_levels_opset17", "fasterrcnn_mobilenet_v3_large_fpn_backbone_opset11", "fasterrcnn_mobilenet_v3_large_fpn_backbone_opset13", "fasterrcnn_mobilenet_v3_large_fpn_backbone_opset17", "ssdlite320_mobilenet_v3_large_backbone_opset11", "ssdlite320_mobilenet_v3_large_backbone_opset13", "ssdlite320_mobilenet_v3_large_backbone_opset17"]);
 
     [Theory]
     [InlineData("handmade")]
@@ -77,6 +77,7 @@ public class OnnxFixtureFieldTests(ITestOutputHelper output)
     [InlineData("fasterrcnn_mobilenet_v3_large_fpn_backbone_opset11", 0)]
     [InlineData("fasterrcnn_mobilenet_v3_large_fpn_backbone_opset13", 0)]
     [InlineData("fasterrcnn_mobilenet_v3_large_fpn_backbone_opset17", 0)]
+    [InlineData("ssdlite320_mobilenet_v3_large_backbone_opset13", 0)]
     public void Outputs_agree_with_gradients_in_the_frame_of_the_input(string fixture, int size)
     {
         Network network = OnnxImport.Load(Repository.OnnxFixture(fixture));
