@@ -258,6 +258,20 @@ internal static class AnalysisJson
         writer.WriteEndObject();
     }
 
+    /// <summary>Opens a factors object and writes the members both kinds of factors begin with, in their order.</summary>
+    private static void Factors(JsonLineWriter writer, int ifH, int ifHMin, int ifW, int ifWMin, int ifC, double ifCMean, int ifCMax, long @if)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber(IfH, ifH);
+        writer.WriteNumber(IfHMin, ifHMin);
+        writer.WriteNumber(IfW, ifW);
+        writer.WriteNumber(IfWMin, ifWMin);
+        writer.WriteNumber(IfC, ifC);
+        Number(writer, IfCMean, ifCMean);
+        writer.WriteNumber(IfCMax, ifCMax);
+        writer.WriteNumber(If, @if);
+    }
+
     private static void WriteFactors(JsonLineWriter writer, byte[] name, FactorsDocument? factors)
     {
         writer.WritePropertyName(name);
@@ -267,15 +281,7 @@ internal static class AnalysisJson
             return;
         }
 
-        writer.WriteStartObject();
-        writer.WriteNumber(IfH, factors.IfH);
-        writer.WriteNumber(IfHMin, factors.IfHMin);
-        writer.WriteNumber(IfW, factors.IfW);
-        writer.WriteNumber(IfWMin, factors.IfWMin);
-        writer.WriteNumber(IfC, factors.IfC);
-        Number(writer, IfCMean, factors.IfCMean);
-        writer.WriteNumber(IfCMax, factors.IfCMax);
-        writer.WriteNumber(If, factors.If);
+        Factors(writer, factors.IfH, factors.IfHMin, factors.IfW, factors.IfWMin, factors.IfC, factors.IfCMean, factors.IfCMax, factors.If);
         writer.WriteNumber(IfHInterior, factors.IfHInterior);
         writer.WriteNumber(IfWInterior, factors.IfWInterior);
         Depth(writer, factors.IfD, factors.IfDMin, factors.IfDInterior);
@@ -291,15 +297,7 @@ internal static class AnalysisJson
             return;
         }
 
-        writer.WriteStartObject();
-        writer.WriteNumber(IfH, factors.IfH);
-        writer.WriteNumber(IfHMin, factors.IfHMin);
-        writer.WriteNumber(IfW, factors.IfW);
-        writer.WriteNumber(IfWMin, factors.IfWMin);
-        writer.WriteNumber(IfC, factors.IfC);
-        Number(writer, IfCMean, factors.IfCMean);
-        writer.WriteNumber(IfCMax, factors.IfCMax);
-        writer.WriteNumber(If, factors.If);
+        Factors(writer, factors.IfH, factors.IfHMin, factors.IfW, factors.IfWMin, factors.IfC, factors.IfCMean, factors.IfCMax, factors.If);
         Number(writer, DeltaIf, factors.DeltaIf);
         Depth(writer, factors.IfD, factors.IfDMin, null);
         writer.WriteEndObject();
