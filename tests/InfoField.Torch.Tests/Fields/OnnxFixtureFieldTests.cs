@@ -65,6 +65,8 @@ public class OnnxFixtureFieldTests(ITestOutputHelper output)
     /// extremes (<see cref="FieldComparison.Extremes"/>), literal and, where global pooling feeds the network, local.
     /// At the fixtures' 128 x 128 every output neuron sees the whole input; at 192 x 192 (<paramref name="size"/>) the
     /// auxiliary head's corner neurons no longer do (its receptive field is 291 pixels), so spans depend on position.
+    /// The segmentation models without auxiliary heads are here too (their one reported output); LR-ASPP is not: with
+    /// random weights its float64 forward pass overflows, so the gradients say nothing.
     /// </summary>
     [FixtureGradientTheory]
     [InlineData("fcn_resnet50_aux_opset11", 0)]
@@ -78,6 +80,13 @@ public class OnnxFixtureFieldTests(ITestOutputHelper output)
     [InlineData("fasterrcnn_mobilenet_v3_large_fpn_backbone_opset13", 0)]
     [InlineData("fasterrcnn_mobilenet_v3_large_fpn_backbone_opset17", 0)]
     [InlineData("ssdlite320_mobilenet_v3_large_backbone_opset13", 0)]
+    [InlineData("fcn_resnet50_opset11", 0)]
+    [InlineData("fcn_resnet50_opset13", 0)]
+    [InlineData("fcn_resnet50_opset17", 0)]
+    [InlineData("deeplabv3_mobilenet_v3_large_opset11", 0)]
+    [InlineData("deeplabv3_mobilenet_v3_large_opset13", 0)]
+    [InlineData("deeplabv3_mobilenet_v3_large_opset17", 0)]
+    [InlineData("deeplabv3_resnet50_opset13", 0)]
     public void Outputs_agree_with_gradients_in_the_frame_of_the_input(string fixture, int size)
     {
         Network network = OnnxImport.Load(Repository.OnnxFixture(fixture));
