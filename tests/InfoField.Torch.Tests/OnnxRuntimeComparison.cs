@@ -57,7 +57,7 @@ internal static class OnnxRuntimeComparison
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, feed)]);
         FeatureShape[] shapes = [network.Layout.Output, .. network.Layout.Outputs];
         // Features (N x C) after a flatten, linear or softmax; otherwise a map, a 1 x 1 one included.
-        bool[] flat = [network.Head.Any(op => op is HeadOp), .. network.Outputs.Select(output => output.Head.Any(op => op is HeadOp))];
+        bool[] flat = [network.Head.Any(op => op.Role == OpRole.Head), .. network.Outputs.Select(output => output.Head.Any(op => op.Role == OpRole.Head))];
         for (int i = 0; i < names.Length; i++)
         {
             DisposableNamedOnnxValue result = results.Single(result => result.Name == names[i]);

@@ -113,25 +113,14 @@ internal static class ReshapeReaders
         {
             // A weight given as a graph input (an export without weights), transposed before the node that reads it:
             // only its dims are known, and only its dims are read.
-            long[] permutation = node.Ints("perm") ?? [.. Enumerable.Range(0, weight.Dims.Length).Reverse().Select(i => (long)i)];
-            if (permutation.Length != weight.Dims.Length || !permutation.Order().SequenceEqual(Enumerable.Range(0, weight.Dims.Length).Select(i => (long)i)))
-            {
-                throw node.Fail($"has perm [{string.Join(", ", permutation)}], which is not a permutation of the {weight.Dims.Length} axes of its input");
-            }
-
-            node.Importer.Bind(node, 0, weight.Transposed(node.Node.Outputs[0], permutation));
+            node.Importer.Bind(node, 0, weight.Transposed(node.Node.Outputs[0], Permutation(node, weight.Dims.Length)));
             return;
         }
 
         int x = node.Importer.AnyTensorInput(node, 0);
         ImportGraph graph = node.Importer.Graph;
         long[] dims = graph.Dims(x);
-        long[] perm = node.Ints("perm") ?? [.. Enumerable.Range(0, dims.Length).Reverse().Select(i => (long)i)];
-        if (perm.Length != dims.Length || !perm.Order().SequenceEqual(Enumerable.Range(0, dims.Length).Select(i => (long)i)))
-        {
-            throw node.Fail($"has perm [{string.Join(", ", perm)}], which is not a permutation of the {dims.Length} axes of its input");
-        }
-
+        long[] perm = Permutation(node, dims.Length);
         if (perm.Select((p, i) => p == i).All(same => same))
         {
             node.Importer.PassOn(node, 0, 0);
@@ -145,5 +134,17 @@ internal static class ReshapeReaders
 
         long[] permuted = [.. perm.Select(p => dims[p])];
         node.SetOutput(0, new FlatTensor(node.Importer.AddPending(node, new TransposeStep(perm), [x], graph.Shape(x), permuted)));
+    }
+
+    /// <summary>The node's <c>perm</c> (the axes reversed when absent), checked to be a permutation of <paramref name="rank"/> axes.</summary>
+    private static long[] Permutation(OnnxNodeContext node, int rank)
+    {
+        long[] perm = node.Ints("perm") ?? [.. Enumerable.Range(0, rank).Reverse().Select(i => (long)i)];
+        if (perm.Length != rank || !perm.Order().SequenceEqual(Enumerable.Range(0, rank).Select(i => (long)i)))
+        {
+            throw node.Fail($"has perm [{string.Join(", ", perm)}], which is not a permutation of the {rank} axes of its input");
+        }
+
+        return perm;
     }
 }

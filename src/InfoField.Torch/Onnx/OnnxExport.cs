@@ -155,7 +155,7 @@ public static class OnnxExport
         /// True when a chain ends in features rather than a map (N x C): a flatten, linear or softmax in it; a map of
         /// 1 x 1 that no such op follows (a detector's deepest map, a global pooling) stays N x C x 1 x 1.
         /// </summary>
-        private static bool Flattens(IReadOnlyList<Op> chain) => chain.Any(op => op is HeadOp);
+        private static bool Flattens(IReadOnlyList<Op> chain) => chain.Any(op => op.Role == OpRole.Head);
 
         private void Output(string name, string tensor, FeatureShape shape, bool flat)
         {
