@@ -93,7 +93,7 @@ public static class SearchSpaceBenchmark
                 analyzeCpu.Add(analyzedCpu);
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}{(round < warmup ? " (warm-up)" : "")}: parse {parsed:0.000} s (CPU {parsedCpu:0.000} s, {parseBytes / 1e6 / lines.Length:0.00} MB/spec), analyze {analyzed:0.000} s (CPU {analyzedCpu:0.000} s, {analyzeBytes / 1e6 / lines.Length:0.00} MB/spec); {GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, {GC.CollectionCount(2)} gen2 collections so far"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}{(round < warmup ? " (warm-up)" : "")}: parse {parsed:0.000} s (CPU {parsedCpu:0.000} s, {parseBytes / 1e6 / lines.Length:0.00} MB/spec), analyze {analyzed:0.000} s (CPU {analyzedCpu:0.000} s, {analyzeBytes / 1e6 / lines.Length:0.00} MB/spec); {GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, {GC.CollectionCount(2)} gen2 collections so far, {GC.GetTotalPauseDuration().TotalSeconds:0.000} s paused"));
         }
 
         double p = Summary.Median(parse), a = Summary.Median(analyze), pc = Summary.Median(parseCpu), ac = Summary.Median(analyzeCpu);

@@ -95,8 +95,11 @@ internal sealed class AxisField
         return inside == int.MaxValue ? -1 : inside;
     }
 
-    /// <summary>The stage input along an axis of <paramref name="length"/> positions: position i sees [i, i].</summary>
-    public static AxisField Identity(int length)
+    /// <summary>The stage input along an axis of <paramref name="length"/> positions: position i sees [i, i] (one object per length and thread).</summary>
+    public static AxisField Identity(int length) => AxisFieldCache.Identity(length);
+
+    /// <summary>A new identity field (<see cref="Identity"/>).</summary>
+    internal static AxisField MakeIdentity(int length)
     {
         var lo = new int[length];
         for (int i = 0; i < length; i++)
@@ -123,13 +126,12 @@ internal sealed class AxisField
     /// The axis field after a layer whose output position i reads <paramref name="window"/>'s positions, for an output of
     /// <paramref name="outputLength"/> positions: the hull of what those positions see.
     /// </summary>
-    public AxisField Through(AxisWindow window, int outputLength)
-    {
-        if (window == AxisWindow.Point && outputLength == Length)
-        {
-            return this;
-        }
+    public AxisField Through(AxisWindow window, int outputLength) =>
+        window == AxisWindow.Point && outputLength == Length ? this : AxisFieldCache.Through(this, window, outputLength);
 
+    /// <summary>A new field after a window (<see cref="Through"/>), not looked up.</summary>
+    internal AxisField MakeThrough(AxisWindow window, int outputLength)
+    {
         var lo = new int[outputLength];
         var hi = new int[outputLength];
         for (int i = 0; i < outputLength; i++)
@@ -163,13 +165,12 @@ internal sealed class AxisField
     }
 
     /// <summary>Position by position, the hull of both fields' intervals (the same length).</summary>
-    public static AxisField Hull(AxisField left, AxisField right)
-    {
-        if (ReferenceEquals(left, right))
-        {
-            return left;
-        }
+    public static AxisField Hull(AxisField left, AxisField right) =>
+        ReferenceEquals(left, right) ? left : AxisFieldCache.Hull(left, right);
 
+    /// <summary>A new hull of two different fields (<see cref="Hull"/>), not looked up.</summary>
+    internal static AxisField MakeHull(AxisField left, AxisField right)
+    {
         var lo = new int[left.Length];
         var hi = new int[left.Length];
         for (int i = 0; i < lo.Length; i++)
@@ -182,13 +183,11 @@ internal sealed class AxisField
     }
 
     /// <summary>A one-position field spread over <paramref name="length"/> positions (a 1x1 gate multiplied into a map).</summary>
-    public AxisField Broadcast(int length)
-    {
-        if (length == Length)
-        {
-            return this;
-        }
+    public AxisField Broadcast(int length) => length == Length ? this : AxisFieldCache.Broadcast(this, length);
 
+    /// <summary>A new spread field (<see cref="Broadcast"/>), not looked up.</summary>
+    internal AxisField MakeBroadcast(int length)
+    {
         var lo = new int[length];
         var hi = new int[length];
         Array.Fill(lo, _lo[0]);

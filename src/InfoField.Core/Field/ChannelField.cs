@@ -171,7 +171,7 @@ internal sealed class ChannelField
     }
 
     /// <summary>A 1x1 field spread over a map of <paramref name="lengths"/> positions (a gate in a mul).</summary>
-    public ChannelField Broadcast(int[] lengths, AxisMemo[] memo, ChannelUniverse universe)
+    public ChannelField Broadcast(int[] lengths, ChannelUniverse universe)
     {
         var parts = new FieldPart[Parts.Length];
         for (int p = 0; p < parts.Length; p++)
@@ -180,7 +180,7 @@ internal sealed class ChannelField
             var axes = new AxisField[part.Axes.Length];
             for (int a = 0; a < axes.Length; a++)
             {
-                axes[a] = memo[a].Get(part.Axes[a], lengths[a], static (axis, length) => axis.Broadcast(length));
+                axes[a] = part.Axes[a].Broadcast(lengths[a]);
             }
 
             parts[p] = new FieldPart(part.Global, part.Channels, axes);
@@ -614,41 +614,5 @@ internal sealed class ChannelField
 
             return true;
         }
-    }
-}
-
-
-/// <summary>
-/// Results per axis field within one op, so that equal inputs give one shared result: a run of lookups of the same
-/// field costs one comparison.
-/// </summary>
-internal sealed class AxisMemo
-{
-    private Dictionary<AxisField, AxisField>? _known;
-    private AxisField? _lastKey;
-    private AxisField? _lastValue;
-
-    /// <summary>The result for <paramref name="key"/>, made by <paramref name="make"/> (given <paramref name="state"/>) the first time.</summary>
-    public AxisField Get<TState>(AxisField key, TState state, Func<AxisField, TState, AxisField> make)
-    {
-        if (ReferenceEquals(key, _lastKey))
-        {
-            return _lastValue!;
-        }
-
-        AxisField? value = null;
-        if (_known?.TryGetValue(key, out value) != true)
-        {
-            value = make(key, state);
-            if (_lastKey is not null)
-            {
-                _known ??= new(ReferenceEqualityComparer.Instance) { [_lastKey] = _lastValue! };
-                _known[key] = value;
-            }
-        }
-
-        _lastKey = key;
-        _lastValue = value;
-        return value!;
     }
 }

@@ -12,19 +12,101 @@ namespace InfoField.Field;
 public sealed class TensorField
 {
     private readonly ChannelUniverse _universe;
-    private readonly ChannelField[] _channels;
     private readonly int[] _lengths;
 
+    /// <summary>
+    /// The field every channel holds, when they all hold one (the output of a dense layer, and of every op after it that
+    /// keeps it so): such a tensor holds no array of its channels until one is asked for.
+    /// </summary>
+    private readonly ChannelField? _uniform;
+
+    /// <summary>The field of each channel; made from <see cref="_uniform"/> when first needed.</summary>
+    private ChannelField[]? _array;
+
     /// <summary>The factors and the union of all channels, shared with every tensor that holds the same channels (a normalization or activation keeps them).</summary>
-    private readonly TensorCache _cache;
+    private TensorCache? _cache;
 
     private TensorField(ChannelUniverse universe, FeatureShape shape, int[] lengths, ChannelField[] channels, TensorCache? factors = null)
     {
         _universe = universe;
         Shape = shape;
         _lengths = lengths;
-        _channels = channels;
-        _cache = factors ?? new TensorCache();
+        _array = channels;
+        _cache = factors;
+    }
+
+    /// <summary>A tensor of <paramref name="shape"/> whose every channel holds <paramref name="uniform"/>.</summary>
+    private TensorField(ChannelUniverse universe, FeatureShape shape, int[] lengths, ChannelField uniform, TensorCache? factors = null)
+    {
+        _universe = universe;
+        Shape = shape;
+        _lengths = lengths;
+        _uniform = uniform;
+        _cache = factors;
+    }
+
+    /// <summary>The field of each channel.</summary>
+    private ChannelField[] Channels => _array ??= Uniform(_uniform!, Shape.Channels);
+
+    private TensorCache Cache => _cache ??= new TensorCache();
+
+    /// <summary>The field of channel <paramref name="next"/> and the end of its run (the channels after it that hold the same field), moving <paramref name="next"/> past the run.</summary>
+    private ChannelField Run(ref int next)
+    {
+        if (_uniform is not null)
+        {
+            next = Shape.Channels;
+            return _uniform;
+        }
+
+        ChannelField[] channels = _array!;
+        ChannelField channel = channels[next++];
+        while (next < channels.Length && ReferenceEquals(channels[next], channel))
+        {
+            next++;
+        }
+
+        return channel;
+    }
+
+    /// <summary>A tensor of <paramref name="channels"/>, held as one field when every channel holds the same.</summary>
+    private static TensorField Of(ChannelUniverse universe, FeatureShape shape, int[] lengths, ChannelField[] channels)
+    {
+        for (int c = 1; c < channels.Length; c++)
+        {
+            if (!ReferenceEquals(channels[c], channels[0]))
+            {
+                return new TensorField(universe, shape, lengths, channels);
+            }
+        }
+
+        return channels.Length == 0 ? new TensorField(universe, shape, lengths, channels) : new TensorField(universe, shape, lengths, channels[0]);
+    }
+
+    private static ChannelField[] Uniform(ChannelField field, int count)
+    {
+        var channels = new ChannelField[count];
+        Array.Fill(channels, field);
+        return channels;
+    }
+
+    /// <summary>True when every output channel of <paramref name="map"/> reads at least one input channel.</summary>
+    private static bool ReadsSomething(ChannelMap map)
+    {
+        if (map.IsIdentity)
+        {
+            return true;
+        }
+
+        for (int set = 0; set < map.ReadSetCount; set++)
+        {
+            if (map.ReadSet(set).IsEmpty)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The tensor's shape.</summary>
@@ -45,9 +127,9 @@ public sealed class TensorField
     /// </summary>
     public FieldReach Reach(int channel, ReadOnlySpan<int> position, bool local = false)
     {
-        if ((uint)channel >= (uint)_channels.Length)
+        if ((uint)channel >= (uint)Channels.Length)
         {
-            throw new ArgumentOutOfRangeException(nameof(channel), channel, $"the tensor has {_channels.Length} channels");
+            throw new ArgumentOutOfRangeException(nameof(channel), channel, $"the tensor has {Channels.Length} channels");
         }
 
         if (position.Length != _lengths.Length)
@@ -63,7 +145,7 @@ public sealed class TensorField
             }
         }
 
-        var (channels, axes) = _channels[channel].Reach(position, local, _universe, _lengths.Length);
+        var (channels, axes) = Channels[channel].Reach(position, local, _universe, _lengths.Length);
         return new FieldReach(channels.ToValueList(), axes.Select(axis => new AxisInterval(axis.Lo, axis.Hi)).ToValueList());
     }
 
@@ -75,22 +157,22 @@ public sealed class TensorField
     /// others): they say nothing about what windows reach; when every channel is such a channel, the local field is empty.
     /// </summary>
     public FieldFactors Factors(bool local = false) =>
-        local ? _cache.Local ??= (HasGlobal() ? Summarize(local) : Factors(local: false)) : _cache.Literal ??= Summarize(local);
+        local ? Cache.Local ??= (HasGlobal() ? Summarize(local) : Factors(local: false)) : Cache.Literal ??= Summarize(local);
 
     /// <summary>The field factors of <paramref name="kind"/> (<see cref="Factors(bool)"/>).</summary>
     public FieldFactors Factors(FieldKind kind) => Factors(local: kind == FieldKind.Local);
 
     /// <summary>The most stage input channels a neuron of channel <paramref name="channel"/> depends on (its best-placed neuron's).</summary>
-    public int Coverage(int channel, bool local = false) => _channels[channel].Summarize(local, _universe).Channels;
+    public int Coverage(int channel, bool local = false) => Channels[channel].Summarize(local, _universe).Channels;
 
     /// <summary>
     /// The narrowest interval along <paramref name="axis"/> over the interior neurons of channel <paramref name="channel"/>
     /// (those whose intervals lie strictly inside the channel's reach; its best-placed neuron's when none is interior).
     /// </summary>
-    public int InteriorSpan(int channel, int axis, bool local = false) => _channels[channel].Summarize(local, _universe).Interior[axis];
+    public int InteriorSpan(int channel, int axis, bool local = false) => Channels[channel].Summarize(local, _universe).Interior[axis];
 
     /// <summary>The widest interval along <paramref name="axis"/> that a neuron of channel <paramref name="channel"/> depends on (its best-placed neuron's).</summary>
-    public int Span(int channel, int axis, bool local = false) => _channels[channel].Summarize(local, _universe).Spans[axis];
+    public int Span(int channel, int axis, bool local = false) => Channels[channel].Summarize(local, _universe).Spans[axis];
 
     /// <summary>
     /// True when some channel holds a part that arrives only through global pooling; without one the local field is the
@@ -98,8 +180,13 @@ public sealed class TensorField
     /// </summary>
     private bool HasGlobal()
     {
+        if (_uniform is not null)
+        {
+            return _uniform.HasGlobal;
+        }
+
         ChannelField? last = null;
-        foreach (ChannelField channel in _channels)
+        foreach (ChannelField channel in Channels)
         {
             if (!ReferenceEquals(channel, last) && channel.HasGlobal)
             {
@@ -124,17 +211,13 @@ public sealed class TensorField
         int minChannels = int.MaxValue, maxChannels = 0;
         long total = 0;
         int counted = 0;
-        ChannelField[] channels = _channels;
+        int count = Shape.Channels;
         int next = 0;
-        while (next < channels.Length)
+        while (next < count)
         {
             // Channels that share a field come in runs (a dense layer's output is one run): summarize each run once.
-            ChannelField channel = channels[next];
-            int start = next++;
-            while (next < channels.Length && ReferenceEquals(channels[next], channel))
-            {
-                next++;
-            }
+            int start = next;
+            ChannelField channel = Run(ref next);
 
             ChannelField.Summary summary = channel.Summarize(local, _universe);
             if (local && summary.Channels == 0 && channel.Summarize(local: false, _universe).Channels > 0)
@@ -176,9 +259,14 @@ public sealed class TensorField
     /// <summary>The widest receptive field in image pixels (uncapped, on an infinite plane) over the channels, along <paramref name="axis"/>.</summary>
     public long ReceptiveField(int axis)
     {
+        if (_uniform is not null)
+        {
+            return _uniform.Plane is SpatialAxis[] only ? only[axis].Reach : 0;
+        }
+
         long reach = 0;
         ChannelField? last = null;
-        foreach (ChannelField channel in _channels)
+        foreach (ChannelField channel in Channels)
         {
             if (!ReferenceEquals(channel, last) && channel.Plane is SpatialAxis[] plane)
             {
@@ -233,16 +321,16 @@ public sealed class TensorField
     /// </summary>
     internal ChannelCoverage ChannelCoverage(bool local = false)
     {
-        var sets = new ChannelSet[_channels.Length];
+        var sets = new ChannelSet[Channels.Length];
         for (int c = 0; c < sets.Length; c++)
         {
-            if (c > 0 && ReferenceEquals(_channels[c], _channels[c - 1]))
+            if (c > 0 && ReferenceEquals(Channels[c], Channels[c - 1]))
             {
                 sets[c] = sets[c - 1];
                 continue;
             }
 
-            FieldPart[] parts = local ? Array.FindAll(_channels[c].Parts, part => !part.Global) : _channels[c].Parts;
+            FieldPart[] parts = local ? Array.FindAll(Channels[c].Parts, part => !part.Global) : Channels[c].Parts;
             sets[c] = parts.Length == 0 ? _universe.Empty : _universe.Union([.. parts.Select(part => part.Channels)]);
         }
 
@@ -250,7 +338,7 @@ public sealed class TensorField
     }
 
     /// <summary>The receptive field in image pixels of every channel, to start the next stage with (after its entry pooling).</summary>
-    internal SpatialAxis[]?[] Planes() => [.. _channels.Select(channel => channel.Plane)];
+    internal SpatialAxis[]?[] Planes() => [.. Channels.Select(channel => channel.Plane)];
 
     /// <summary>The field after <paramref name="layer"/>: the union over each output channel's read set, through the layer's windows.</summary>
     internal TensorField Through(LayerOp layer, StageFrame frame)
@@ -262,10 +350,18 @@ public sealed class TensorField
         bool keepsPositions = window.IsPoint && ReferenceEquals(lengths, _lengths);
         if (map.IsIdentity && keepsPositions)
         {
-            return new TensorField(_universe, output, _lengths, _channels, _cache);
+            return _uniform is not null
+                ? new TensorField(_universe, output, _lengths, _uniform, Cache)
+                : new TensorField(_universe, output, _lengths, Channels, Cache);
         }
 
         var step = new LayerStep(_universe, window, frame.HonorStride, Shape, output, lengths);
+        if (_uniform is not null && ReadsSomething(map))
+        {
+            // Every output channel reads some channels, and all of them hold one field: so do the output's.
+            return new TensorField(_universe, output, lengths, keepsPositions ? _uniform : _uniform.Through(step));
+        }
+
         Dictionary<ChannelField, ChannelField>? through = null;
         ChannelField? lastUnion = null, lastField = null;
         // Each read set's field, when output channels may share read sets (an identity map reads each channel once).
@@ -277,9 +373,9 @@ public sealed class TensorField
             if (byReadSet?[set] is not ChannelField field)
             {
                 ReadOnlySpan<int> reads = map.IsIdentity ? [set] : map.ReadSet(set);
-                ChannelField union = reads.Length == 1 ? _channels[reads[0]]
-                    : reads.Length == _channels.Length ? _cache.All ??= ChannelField.Union(_channels, reads, _universe) // every channel (a dense layer)
-                    : ChannelField.Union(_channels, reads, _universe);
+                ChannelField union = reads.Length == 1 ? Channels[reads[0]]
+                    : reads.Length == Channels.Length ? Cache.All ??= ChannelField.Union(Channels, reads, _universe) // every channel (a dense layer)
+                    : ChannelField.Union(Channels, reads, _universe);
 
                 if (keepsPositions)
                 {
@@ -315,7 +411,7 @@ public sealed class TensorField
             channels[o] = field;
         }
 
-        return new TensorField(_universe, output, lengths, channels);
+        return Of(_universe, output, lengths, channels);
     }
 
     /// <summary>
@@ -339,31 +435,42 @@ public sealed class TensorField
             int next = 0;
             foreach (TensorField input in inputs)
             {
-                input._channels.CopyTo(stacked, next);
-                next += input._channels.Length;
+                input.Channels.CopyTo(stacked, next);
+                next += input.Channels.Length;
             }
 
-            return new TensorField(universe, output, lengths, stacked);
+            return Of(universe, output, lengths, stacked);
+        }
+
+        if (AllUniform(inputs))
+        {
+            // Every input holds one field on all its channels: so does the output, their union.
+            ChannelField? united = null;
+            foreach (TensorField input in inputs)
+            {
+                ChannelField field = Same(input._lengths, lengths) ? input._uniform! : input._uniform!.Broadcast(lengths, universe);
+                united = united is null || ReferenceEquals(united, field) ? field : ChannelField.Union([united, field], universe);
+            }
+
+            return new TensorField(universe, output, lengths, united!);
         }
 
         var sources = new ChannelField[inputs.Count][];
-        AxisMemo[]? memo = null;
         for (int k = 0; k < sources.Length; k++)
         {
             TensorField input = inputs[k];
-            if (ReferenceEquals(input._lengths, lengths) || input._lengths.AsSpan().SequenceEqual(lengths))
+            if (Same(input._lengths, lengths))
             {
-                sources[k] = input._channels;
+                sources[k] = input.Channels;
                 continue;
             }
 
             // A 1x1 gate: each channel's field spread over the map (runs of one field spread once).
-            memo ??= [.. lengths.Select(_ => new AxisMemo())];
-            var spread = new ChannelField[input._channels.Length];
+            var spread = new ChannelField[input.Channels.Length];
             for (int c = 0; c < spread.Length; c++)
             {
-                ChannelField channel = input._channels[c];
-                spread[c] = c > 0 && ReferenceEquals(channel, input._channels[c - 1]) ? spread[c - 1] : channel.Broadcast(lengths, memo, universe);
+                ChannelField channel = input.Channels[c];
+                spread[c] = c > 0 && ReferenceEquals(channel, input.Channels[c - 1]) ? spread[c - 1] : channel.Broadcast(lengths, universe);
             }
 
             sources[k] = spread;
@@ -410,7 +517,22 @@ public sealed class TensorField
             channels[c] = field;
         }
 
-        return new TensorField(universe, output, lengths, channels);
+        return Of(universe, output, lengths, channels);
+    }
+
+    private static bool Same(int[] lengths, int[] other) => ReferenceEquals(lengths, other) || lengths.AsSpan().SequenceEqual(other);
+
+    private static bool AllUniform(IReadOnlyList<TensorField> inputs)
+    {
+        foreach (TensorField input in inputs)
+        {
+            if (input._uniform is null)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>True when every input's channel <paramref name="c"/> holds the same field as its channel <c>c - 1</c>.</summary>
@@ -447,7 +569,6 @@ internal sealed class LayerStep
     private readonly FeatureShape _input;
     private readonly FeatureShape _output;
     private readonly int[] _frameOutput;
-    private readonly AxisMemo?[] _memo;
     private SpatialAxis[]? _lastPlane;
     private SpatialAxis[]? _lastResult;
     private AxisField[]? _lastAxes;
@@ -461,7 +582,6 @@ internal sealed class LayerStep
         _input = input;
         _output = output;
         _frameOutput = frameOutput;
-        _memo = new AxisMemo?[frameOutput.Length];
     }
 
     /// <summary>The stage's input channels.</summary>
@@ -481,25 +601,23 @@ internal sealed class LayerStep
             return _lastAxesResult;
         }
 
-        var result = new AxisField[axes.Length];
+        Span<AxisField?> result = [null, null, null];
         bool empty = false;
-        for (int a = 0; a < result.Length; a++)
+        for (int a = 0; a < axes.Length; a++)
         {
-            result[a] = Axis(a, axes[a]);
-            empty |= result[a].AllEmpty;
+            AxisField axis = Axis(a, axes[a]);
+            result[a] = axis;
+            empty |= axis.AllEmpty;
         }
 
         _lastAxes = axes;
-        _lastAxesResult = empty ? null : result;
+        _lastAxesResult = empty ? null : AxisFieldCache.Axes(result[..axes.Length]!);
         return _lastAxesResult;
     }
 
     /// <summary>The axis field after this layer's window along axis <paramref name="axis"/>.</summary>
-    public AxisField Axis(int axis, AxisField field)
-    {
-        AxisWindow window = _honorStride ? _window[axis] : _window[axis].WithoutStride();
-        return (_memo[axis] ??= new AxisMemo()).Get(field, (window, _frameOutput[axis]), static (input, step) => input.Through(step.window, step.Item2));
-    }
+    public AxisField Axis(int axis, AxisField field) =>
+        field.Through(_honorStride ? _window[axis] : _window[axis].WithoutStride(), _frameOutput[axis]);
 
     /// <summary>The receptive field in image pixels after this layer (real windows and sizes, strides honored).</summary>
     public SpatialAxis[] Plane(SpatialAxis[] plane)
@@ -509,14 +627,14 @@ internal sealed class LayerStep
             return _lastResult!;
         }
 
-        var result = new SpatialAxis[plane.Length];
+        Span<SpatialAxis> result = stackalloc SpatialAxis[plane.Length];
         for (int a = 0; a < plane.Length; a++)
         {
             result[a] = plane[a].Through(_window[a], _input.Size(a), _output.Size(a));
         }
 
         _lastPlane = plane;
-        _lastResult = result;
-        return result;
+        _lastResult = AxisFieldCache.Plane(result);
+        return _lastResult;
     }
 }

@@ -1,0 +1,159 @@
+using System.Runtime.CompilerServices;
+using InfoField.Architecture;
+
+namespace InfoField.Field;
+
+/// <summary>
+/// The axis fields already made on this thread, by how they were made (the identity of a length; a field through a
+/// window; the hull of two fields; a field spread over a map), so that the same step on the same field gives the same
+/// object, within an analysis and across analyses: a stage's parts and channels then share their axes, and a search
+/// space, which repeats the same few axes network after network, computes each of them once. Axis fields are immutable,
+/// so sharing them changes no result. Bounded: the cache is emptied when the positions it holds pass
+/// <see cref="MaxPositions"/> (results made later are new objects again).
+/// </summary>
+internal static class AxisFieldCache
+{
+    /// <summary>The most positions (both ends of every interval) the cache holds per thread before it starts afresh: 32 MB.</summary>
+    private const int MaxPositions = 1 << 22;
+
+    /// <summary>Identities are kept for lengths below this; longer axes get a new identity each time.</summary>
+    private const int IdentityLengths = 4096;
+
+    [ThreadStatic]
+    private static AxisField?[]? _identities;
+
+    [ThreadStatic]
+    private static Dictionary<Key, AxisField>? _made;
+
+    [ThreadStatic]
+    private static Dictionary<AxesKey, AxisField[]>? _arrays;
+
+    [ThreadStatic]
+    private static Dictionary<PlaneKey, SpatialAxis[]>? _planes;
+
+    [ThreadStatic]
+    private static int _positions;
+
+    /// <summary>The identity field of <paramref name="length"/> positions.</summary>
+    public static AxisField Identity(int length)
+    {
+        if ((uint)length >= IdentityLengths)
+        {
+            return AxisField.MakeIdentity(length);
+        }
+
+        AxisField?[] identities = _identities ??= new AxisField?[IdentityLengths];
+        return identities[length] ??= AxisField.MakeIdentity(length);
+    }
+
+    /// <summary><paramref name="field"/> through <paramref name="window"/> to <paramref name="length"/> positions.</summary>
+    public static AxisField Through(AxisField field, AxisWindow window, int length) =>
+        Get(new Key(Step.Through, field, null, window, length), static key => key.Field.MakeThrough(key.Window, key.Length));
+
+    /// <summary>Position by position, the hull of two different fields of one length.</summary>
+    public static AxisField Hull(AxisField left, AxisField right) =>
+        Get(new Key(Step.Hull, left, right, default, left.Length), static key => AxisField.MakeHull(key.Field, key.Other!));
+
+    /// <summary>A one-position field spread over <paramref name="length"/> positions.</summary>
+    public static AxisField Broadcast(AxisField field, int length) =>
+        Get(new Key(Step.Broadcast, field, null, default, length), static key => key.Field.MakeBroadcast(key.Length));
+
+    /// <summary>
+    /// One array for the axis fields <paramref name="axes"/> (one to three, each made here), so that parts whose axes
+    /// are the same fields share one array.
+    /// </summary>
+    public static AxisField[] Axes(ReadOnlySpan<AxisField> axes)
+    {
+        var key = new AxesKey(axes[0], axes.Length > 1 ? axes[1] : null, axes.Length > 2 ? axes[2] : null);
+        Dictionary<AxesKey, AxisField[]> arrays = _arrays ??= new(AxesKeyComparer.Instance);
+        if (!arrays.TryGetValue(key, out AxisField[]? known))
+        {
+            known = axes.ToArray();
+            Made(known.Length);
+            arrays[key] = known;
+        }
+
+        return known;
+    }
+
+    /// <summary>One array for the receptive field <paramref name="plane"/> (one to three axes), shared by every plane of the same values.</summary>
+    public static SpatialAxis[] Plane(ReadOnlySpan<SpatialAxis> plane)
+    {
+        var key = new PlaneKey(plane[0], plane.Length > 1 ? plane[1] : default, plane.Length > 2 ? plane[2] : default, plane.Length);
+        Dictionary<PlaneKey, SpatialAxis[]> planes = _planes ??= [];
+        if (!planes.TryGetValue(key, out SpatialAxis[]? known))
+        {
+            known = plane.ToArray();
+            Made(3 * known.Length);
+            planes[key] = known;
+        }
+
+        return known;
+    }
+
+    private static AxisField Get(Key key, Func<Key, AxisField> make)
+    {
+        Dictionary<Key, AxisField> made = _made ??= new(KeyComparer.Instance);
+        if (made.TryGetValue(key, out AxisField? known))
+        {
+            return known;
+        }
+
+        AxisField result = make(key);
+        Made(2 * result.Length);
+        made[key] = result;
+        return result;
+    }
+
+    /// <summary>Counts <paramref name="positions"/> more held, and empties the cache first when they would pass the bound.</summary>
+    private static void Made(int positions)
+    {
+        if (_positions + positions > MaxPositions)
+        {
+            _made?.Clear();
+            _arrays?.Clear();
+            _planes?.Clear();
+            _positions = 0;
+        }
+
+        _positions += positions;
+    }
+
+    private readonly record struct AxesKey(AxisField First, AxisField? Second, AxisField? Third);
+
+    private readonly record struct PlaneKey(SpatialAxis First, SpatialAxis Second, SpatialAxis Third, int Rank);
+
+    /// <summary>Fields by identity.</summary>
+    private sealed class AxesKeyComparer : IEqualityComparer<AxesKey>
+    {
+        public static AxesKeyComparer Instance { get; } = new();
+
+        public bool Equals(AxesKey x, AxesKey y) =>
+            ReferenceEquals(x.First, y.First) && ReferenceEquals(x.Second, y.Second) && ReferenceEquals(x.Third, y.Third);
+
+        public int GetHashCode(AxesKey key) =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(key.First), key.Second is null ? 0 : RuntimeHelpers.GetHashCode(key.Second), key.Third is null ? 0 : RuntimeHelpers.GetHashCode(key.Third));
+    }
+
+    private enum Step : byte
+    {
+        Through,
+        Hull,
+        Broadcast,
+    }
+
+    /// <summary>How a field is made: the step, the field (and the other one, for a hull), the window and the output length.</summary>
+    private readonly record struct Key(Step Step, AxisField Field, AxisField? Other, AxisWindow Window, int Length);
+
+    /// <summary>Fields by identity, windows and lengths by value.</summary>
+    private sealed class KeyComparer : IEqualityComparer<Key>
+    {
+        public static KeyComparer Instance { get; } = new();
+
+        public bool Equals(Key x, Key y) =>
+            x.Step == y.Step && ReferenceEquals(x.Field, y.Field) && ReferenceEquals(x.Other, y.Other) && x.Length == y.Length && x.Window == y.Window;
+
+        public int GetHashCode(Key key) =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(key.Field), key.Other is null ? 0 : RuntimeHelpers.GetHashCode(key.Other), key.Length, key.Window.Kernel, key.Window.Stride, key.Window.Padding, (int)key.Step);
+    }
+}
