@@ -62,6 +62,12 @@ internal sealed class ChannelField
         }
     }
 
+    /// <summary>The literal factors of a tensor whose every channel holds this field, once computed (<see cref="TensorField.Factors(bool)"/>).</summary>
+    public FieldFactors? LiteralFactors { get; set; }
+
+    /// <summary>The local factors of a tensor whose every channel holds this field, once computed.</summary>
+    public FieldFactors? LocalFactors { get; set; }
+
     /// <summary>True when some part arrives only through global pooling (the local field then differs from the literal one).</summary>
     public bool HasGlobal { get; }
 
@@ -89,7 +95,7 @@ internal sealed class ChannelField
         if (read.IsEmpty)
         {
             // An output channel that reads no input channel (a zero op) depends on nothing.
-            return new ChannelField(universe, [], null);
+            return universe.Nothing;
         }
 
         ChannelField first = fields[read[0]];
@@ -102,6 +108,11 @@ internal sealed class ChannelField
         if (i == read.Length)
         {
             return first;
+        }
+
+        if (read.Length == 2 && Two(first, fields[read[1]], universe) is ChannelField two)
+        {
+            return two;
         }
 
         var fuser = new Fuser(universe, read.Length);
@@ -124,6 +135,51 @@ internal sealed class ChannelField
         return new ChannelField(universe, fuser.Parts(), plane);
     }
 
+    /// <summary>
+    /// The union of two different fields when it is quick to make, as <see cref="Fuser"/> would unite them: a field that
+    /// depends on nothing (and has no plane) adds nothing; two one-part fields of the same kind, empty at the same
+    /// positions, become one part. Null otherwise.
+    /// </summary>
+    private static ChannelField? Two(ChannelField left, ChannelField right, ChannelUniverse universe)
+    {
+        if (left.Parts.Length == 0 && left.Plane is null)
+        {
+            return right;
+        }
+
+        if (right.Parts.Length == 0 && right.Plane is null)
+        {
+            return left;
+        }
+
+        if (left.Parts.Length != 1 || right.Parts.Length != 1)
+        {
+            return null;
+        }
+
+        FieldPart a = left.Parts[0], b = right.Parts[0];
+        if (a.Global != b.Global || a.Axes.Length != b.Axes.Length)
+        {
+            return null;
+        }
+
+        Span<AxisField?> hull = [null, null, null];
+        bool same = true;
+        for (int axis = 0; axis < a.Axes.Length; axis++)
+        {
+            if (!a.Axes[axis].SameEmptiness(b.Axes[axis]))
+            {
+                return null;
+            }
+
+            hull[axis] = AxisField.Hull(a.Axes[axis], b.Axes[axis]);
+            same &= ReferenceEquals(a.Axes[axis], b.Axes[axis]);
+        }
+
+        AxisField[] axes = same ? a.Axes : AxisFieldCache.Axes(hull[..a.Axes.Length]!);
+        return new ChannelField(universe, [new FieldPart(a.Global, universe.Union(a.Channels, b.Channels), axes)], UnitePlanes(left.Plane, right.Plane));
+    }
+
     /// <summary>Per axis, the hull of two receptive fields in image pixels.</summary>
     public static SpatialAxis[]? UnitePlanes(SpatialAxis[]? left, SpatialAxis[]? right)
     {
@@ -142,7 +198,7 @@ internal sealed class ChannelField
     }
 
     /// <summary>The field after a layer (<paramref name="step"/>), which applies its window to every part.</summary>
-    public ChannelField Through(LayerStep step)
+    public ChannelField Through(ref LayerStep step)
     {
         var parts = new FieldPart[Parts.Length];
         int kept = 0;

@@ -33,6 +33,11 @@ internal sealed class ChannelUniverse
     /// <summary>No input channel.</summary>
     public ChannelSet Empty { get; }
 
+    /// <summary>The field of a channel that depends on nothing and has no receptive field (a zero op's).</summary>
+    public ChannelField Nothing => _nothing ??= new ChannelField(this, [], null);
+
+    private ChannelField? _nothing;
+
     /// <summary>A number for a new channel field of this stage, unique within it: fields are looked up by it (cheaper than hashing objects).</summary>
     public int NextField() => _nextField++;
 

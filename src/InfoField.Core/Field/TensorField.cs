@@ -90,6 +90,25 @@ public sealed class TensorField
         return channels;
     }
 
+    /// <summary>True when no output channel of <paramref name="map"/> reads an input channel.</summary>
+    private static bool ReadsNothing(ChannelMap map)
+    {
+        if (map.IsIdentity)
+        {
+            return map.InputChannels == 0;
+        }
+
+        for (int set = 0; set < map.ReadSetCount; set++)
+        {
+            if (!map.ReadSet(set).IsEmpty)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>True when every output channel of <paramref name="map"/> reads at least one input channel.</summary>
     private static bool ReadsSomething(ChannelMap map)
     {
@@ -156,8 +175,16 @@ public sealed class TensorField
     /// leave out the channels reached only through global pooling (an image-pooling branch before it is mixed with the
     /// others): they say nothing about what windows reach; when every channel is such a channel, the local field is empty.
     /// </summary>
-    public FieldFactors Factors(bool local = false) =>
-        local ? Cache.Local ??= (HasGlobal() ? Summarize(local) : Factors(local: false)) : Cache.Literal ??= Summarize(local);
+    public FieldFactors Factors(bool local = false)
+    {
+        if (_uniform is { Parts.Length: > 0 } field)
+        {
+            // The factors of one field do not depend on how many channels hold it: computed once per field.
+            return local ? field.LocalFactors ??= (field.HasGlobal ? Summarize(local) : Factors(local: false)) : field.LiteralFactors ??= Summarize(local);
+        }
+
+        return local ? Cache.Local ??= (HasGlobal() ? Summarize(local) : Factors(local: false)) : Cache.Literal ??= Summarize(local);
+    }
 
     /// <summary>The field factors of <paramref name="kind"/> (<see cref="Factors(bool)"/>).</summary>
     public FieldFactors Factors(FieldKind kind) => Factors(local: kind == FieldKind.Local);
@@ -351,15 +378,21 @@ public sealed class TensorField
         if (map.IsIdentity && keepsPositions)
         {
             return _uniform is not null
-                ? new TensorField(_universe, output, _lengths, _uniform, Cache)
+                ? new TensorField(_universe, output, _lengths, _uniform)
                 : new TensorField(_universe, output, _lengths, Channels, Cache);
         }
 
         var step = new LayerStep(_universe, window, frame.HonorStride, Shape, output, lengths);
+        if (_uniform is not null && ReadsNothing(map))
+        {
+            // A zero op: no output channel reads anything.
+            return new TensorField(_universe, output, lengths, _universe.Nothing);
+        }
+
         if (_uniform is not null && ReadsSomething(map))
         {
             // Every output channel reads some channels, and all of them hold one field: so do the output's.
-            return new TensorField(_universe, output, lengths, keepsPositions ? _uniform : _uniform.Through(step));
+            return new TensorField(_universe, output, lengths, keepsPositions ? _uniform : _uniform.Through(ref step));
         }
 
         Dictionary<ChannelField, ChannelField>? through = null;
@@ -391,7 +424,7 @@ public sealed class TensorField
                 }
                 else
                 {
-                    field = union.Through(step);
+                    field = union.Through(ref step);
                     if (lastUnion is not null)
                     {
                         through ??= new(ChannelField.ByIdentity) { [lastUnion] = lastField! };
@@ -562,7 +595,7 @@ internal sealed class TensorCache
 }
 
 /// <summary>What one layer does to the fields it reads, per axis, with its results shared within the layer.</summary>
-internal sealed class LayerStep
+internal struct LayerStep
 {
     private readonly SpatialWindow _window;
     private readonly bool _honorStride;
