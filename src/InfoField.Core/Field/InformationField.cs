@@ -85,14 +85,46 @@ public static class InformationField
     /// <paramref name="skips"/>): layers apply their windows and connectivity to each channel's field; add and mul unite the
     /// fields of each channel, concat stacks channels.
     /// </summary>
-    internal static TensorField[] Trace(TensorField input, OpGraph graph, StageFrame frame, IReadOnlyList<TensorField> skips) =>
-        graph.Evaluate(
-            input,
-            skips,
-            (op, state) => op is LayerOp layer
-                ? state.Through(layer, frame)
-                : throw new ArchitectureException(op.Type, $"'{op.Type}' cannot be analysed inside a stage"),
-            (merge, states) => TensorField.Merge(merge, states, frame));
+    /// <remarks>
+    /// With <paramref name="layout"/> (the graph's shapes, as the network's layout holds them), every op's output shape is
+    /// read from it instead of being computed again.
+    /// </remarks>
+    internal static TensorField[] Trace(TensorField input, OpGraph graph, StageFrame frame, IReadOnlyList<TensorField> skips, UnitLayout? layout = null)
+    {
+        if (graph.SkipsRead > skips.Count)
+        {
+            throw new ArgumentException($"the graph reads {graph.SkipsRead} skips, {skips.Count} given", nameof(skips));
+        }
+
+        ImmutableArray<FeatureShape> shapes = layout?.Tensors ?? default;
+        var values = new TensorField[graph.Count + 1];
+        values[0] = input;
+        for (int i = 0; i < values.Length - 1; i++)
+        {
+            GraphNode node = graph.Nodes[i];
+            FeatureShape? output = shapes.IsDefault ? null : shapes[i + 1];
+            if (node.Op is MergeOp merge)
+            {
+                var inputs = new TensorField[node.Inputs.Count];
+                for (int k = 0; k < inputs.Length; k++)
+                {
+                    inputs[k] = Tensor(node.Inputs[k]);
+                }
+
+                values[i + 1] = TensorField.Merge(merge, inputs, frame, output);
+            }
+            else
+            {
+                values[i + 1] = node.Op is LayerOp layer
+                    ? Tensor(node.Inputs[0]).Through(layer, frame, output)
+                    : throw new ArchitectureException(node.Op.Type, $"'{node.Op.Type}' cannot be analysed inside a stage");
+            }
+        }
+
+        return values;
+
+        TensorField Tensor(int tensor) => tensor >= 0 ? values[tensor] : skips[-1 - tensor];
+    }
 
     /// <summary>
     /// Refuses a network whose analysis could outgrow the <see cref="MemoryBudget"/>: in the worst case every channel of a
@@ -151,7 +183,7 @@ public static class InformationField
         for (int u = 0; u < units.Count; u++)
         {
             Unit unit = units[u];
-            TensorField[] tensors = Trace(state, unit.Graph, frame, skips.Of(unit, layout.Units[u], stageIndex, start, frame));
+            TensorField[] tensors = Trace(state, unit.Graph, frame, skips.Of(unit, layout.Units[u], stageIndex, start, frame), layout.Units[u]);
             state = tensors[^1];
             skips.Keep(stageIndex, u, state);
             FieldFactors literal = state.Factors(FieldKind.Literal);
@@ -182,7 +214,7 @@ public static class InformationField
                 literal,
                 localGain,
                 literalGain,
-                unit.Graph.DeadNodes.Select(node => node + 1).ToValueList())
+                Numbered(unit.Graph.DeadNodes))
             {
                 IfHInterior = used.IfHInterior,
                 IfWInterior = used.IfWInterior,
@@ -199,6 +231,9 @@ public static class InformationField
         planes = state.Planes();
         return new StageField(stageIndex + 1, frame.Shape, layout.Output, frame.Strided, v0, fields.MoveToImmutable(), stageCost);
     }
+
+    /// <summary>The nodes <paramref name="nodes"/> numbered from 1.</summary>
+    private static ValueList<int> Numbered(ValueList<int> nodes) => nodes.Count == 0 ? nodes : nodes.Select(node => node + 1).ToValueList();
 
     /// <summary>The field of every op of a unit, its headline factors those of <paramref name="kind"/>.</summary>
     private static ValueList<OpField> OpFields(OpGraph graph, TensorField[] tensors, FieldKind kind)

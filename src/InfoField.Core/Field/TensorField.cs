@@ -368,10 +368,13 @@ public sealed class TensorField
     internal SpatialAxis[]?[] Planes() => [.. Channels.Select(channel => channel.Plane)];
 
     /// <summary>The field after <paramref name="layer"/>: the union over each output channel's read set, through the layer's windows.</summary>
-    internal TensorField Through(LayerOp layer, StageFrame frame)
+    /// <param name="layer">The layer.</param>
+    /// <param name="frame">The stage's frame.</param>
+    /// <param name="shape">The layer's output shape when known (computed otherwise).</param>
+    internal TensorField Through(LayerOp layer, StageFrame frame, FeatureShape? shape = null)
     {
         SpatialWindow window = layer.Window(Shape);
-        FeatureShape output = layer.OutputShape(Shape);
+        FeatureShape output = shape ?? layer.OutputShape(Shape);
         ChannelMap map = layer.Channels(Shape.Channels);
         int[] lengths = frame.Lengths(output, _lengths);
         bool keepsPositions = window.IsPoint && ReferenceEquals(lengths, _lengths);
@@ -451,15 +454,13 @@ public sealed class TensorField
     /// The field of a merge: concat stacks the inputs' channels; add and mul unite channel c of every input, a 1x1 input
     /// (a gate) spread over the map first.
     /// </summary>
-    internal static TensorField Merge(MergeOp merge, IReadOnlyList<TensorField> inputs, StageFrame frame)
+    /// <param name="merge">The merge.</param>
+    /// <param name="inputs">The fields of its inputs.</param>
+    /// <param name="frame">The stage's frame.</param>
+    /// <param name="shape">The merge's output shape when known (computed otherwise).</param>
+    internal static TensorField Merge(MergeOp merge, IReadOnlyList<TensorField> inputs, StageFrame frame, FeatureShape? shape = null)
     {
-        var shapes = new FeatureShape[inputs.Count];
-        for (int k = 0; k < shapes.Length; k++)
-        {
-            shapes[k] = inputs[k].Shape;
-        }
-
-        FeatureShape output = merge.OutputShape(shapes);
+        FeatureShape output = shape ?? merge.OutputShape([.. inputs.Select(input => input.Shape)]);
         int[] lengths = frame.Lengths(output, inputs[0]._lengths);
         ChannelUniverse universe = inputs[0]._universe;
         if (merge.Join == ChannelJoin.Stack)
