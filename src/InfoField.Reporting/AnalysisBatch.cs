@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using InfoField.Field;
@@ -29,8 +31,9 @@ public sealed record BatchSummary(int Lines, int Failed, IReadOnlyList<int> Firs
 /// out, in order. A line whose spec reads and analyses gives exactly the document of <c>analyze --json</c> for that
 /// spec (<see cref="NetworkAnalysis"/>), written on one line, without the organizer's outlook unless it is asked for
 /// (it analyses each network several times over: <c>verdicts.organizer</c> is null, as with <c>analyze --json --outlook false</c>); a line that fails gives
-/// <c>{"line": N, "error": "..."}</c> and the batch goes on. One process, one line in memory at a time; units repeated
-/// across lines are read once (<see cref="NetworkSpec.ReadLines"/>).
+/// <c>{"line": N, "error": "..."}</c> and the batch goes on. One process, a few lines in memory at a time; units repeated
+/// across lines are read once (<see cref="NetworkSpec.ReadLines"/>). On a machine of several processors one thread reads
+/// and analyses the lines while the calling thread writes them (the output is the same, byte for byte).
 /// </summary>
 public static class AnalysisBatch
 {
@@ -62,34 +65,48 @@ public static class AnalysisBatch
         var failures = new List<int>();
         using var json = new JsonLineWriter(output);
         var error = new System.Buffers.ArrayBufferWriter<byte>();
-        foreach (BatchLine line in Analyze(NetworkSpec.ReadLines(specs, source), source, options, theta, input, outlook))
+        IEnumerable<BatchLine> lines = Analyze(NetworkSpec.ReadLines(specs, source), source, options, theta, input, outlook);
+        bool writing = false;
+        try
         {
-            count++;
-            if (line.Document is { } document)
+            foreach (BatchLine line in Environment.ProcessorCount > 1 ? Ahead(lines, LinesAhead) : lines)
             {
-                AnalysisJson.Write(json, document);
-            }
-            else
-            {
-                failed++;
-                if (failures.Count < 10)
+                writing = true;
+                count++;
+                if (line.Document is { } document)
                 {
-                    failures.Add(line.Line);
+                    AnalysisJson.Write(json, document);
+                }
+                else
+                {
+                    failed++;
+                    if (failures.Count < 10)
+                    {
+                        failures.Add(line.Line);
+                    }
+
+                    error.Clear();
+                    using (var writer = new Utf8JsonWriter(error, DocumentJson.LineWriterOptions))
+                    {
+                        DocumentJson.WriteLine(writer, new BatchErrorDocument(line.Line, line.Error!));
+                    }
+
+                    json.WriteRawValue(error.WrittenSpan);
                 }
 
-                error.Clear();
-                using (var writer = new Utf8JsonWriter(error, DocumentJson.LineWriterOptions))
-                {
-                    DocumentJson.WriteLine(writer, new BatchErrorDocument(line.Line, line.Error!));
-                }
-
-                json.WriteRawValue(error.WrittenSpan);
+                json.EndLine();
+                writing = false;
             }
-
-            json.EndLine();
+        }
+        finally
+        {
+            if (!writing)
+            {
+                // Every whole line reaches the output, also when reading the input failed half way.
+                json.Flush();
+            }
         }
 
-        json.Flush();
         output.Flush();
         return new BatchSummary(count, failed, failures);
     }
@@ -100,6 +117,64 @@ public static class AnalysisBatch
         ArgumentNullException.ThrowIfNull(output);
         using var bytes = new TextStream(output);
         return Write(specs, source, bytes, options, theta, input, outlook);
+    }
+
+    /// <summary>How many lines the reading thread may analyse ahead of the writing one.</summary>
+    private const int LinesAhead = 32;
+
+    /// <summary>
+    /// The items of <paramref name="source"/> in order, computed on a thread of their own up to <paramref name="capacity"/>
+    /// items ahead of the caller, so that reading and analysing the lines and writing their JSON take two processors
+    /// instead of one in turn. What the source throws is thrown here after the items before it; when the caller stops
+    /// early (or its writing fails), the thread stops after the line it is on.
+    /// </summary>
+    private static IEnumerable<T> Ahead<T>(IEnumerable<T> source, int capacity)
+    {
+        using var queue = new BlockingCollection<T>(capacity);
+        using var stop = new CancellationTokenSource();
+        ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                foreach (T item in source)
+                {
+                    queue.Add(item, stop.Token);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // The caller stopped reading.
+            }
+            catch (Exception error)
+            {
+                failure = ExceptionDispatchInfo.Capture(error);
+            }
+            finally
+            {
+                queue.CompleteAdding();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "infofield batch",
+        };
+        thread.Start();
+        try
+        {
+            foreach (T item in queue.GetConsumingEnumerable())
+            {
+                yield return item;
+            }
+
+            thread.Join();
+            failure?.Throw();
+        }
+        finally
+        {
+            stop.Cancel();
+            thread.Join();
+        }
     }
 
     private static IEnumerable<BatchLine> AnalyzeLines(IEnumerable<SpecLine> lines, string source, FieldOptions options, double? theta, InputShape? input, bool outlook)
