@@ -91,9 +91,10 @@ public static class InformationField
     /// </remarks>
     internal static TensorField[] Trace(TensorField input, OpGraph graph, StageFrame frame, IReadOnlyList<TensorField> skips, UnitLayout? layout = null)
     {
-        if (graph.SkipsRead > skips.Count)
+        int read = graph.SkipsRead;
+        if (read > skips.Count)
         {
-            throw new ArgumentException($"the graph reads {graph.SkipsRead} skips, {skips.Count} given", nameof(skips));
+            throw new ArgumentException($"the graph reads {read} skips, {skips.Count} given", nameof(skips));
         }
 
         ImmutableArray<FeatureShape> shapes = layout?.Tensors ?? default;
@@ -137,7 +138,12 @@ public static class InformationField
         for (int s = 0; s < network.Stages.Count; s++)
         {
             StageLayout layout = network.Layout.Stages[s];
-            double channels = layout.Units.Sum(unit => (double)unit.Output.Channels) + layout.Input.Channels;
+            double channels = layout.Input.Channels;
+            foreach (UnitLayout unit in layout.Units)
+            {
+                channels += unit.Output.Channels;
+            }
+
             double positions = (double)layout.UnitsInput.Height + layout.UnitsInput.Width + layout.UnitsInput.Depth;
             bytes += channels * ((layout.Input.Channels / 8.0) + (8.0 * positions));
         }
