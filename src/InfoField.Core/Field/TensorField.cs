@@ -480,8 +480,9 @@ public sealed class TensorField
         {
             // Every input holds one field on all its channels: so does the output, their union.
             ChannelField? united = null;
-            foreach (TensorField input in inputs)
+            for (int k = 0; k < inputs.Count; k++)
             {
+                TensorField input = inputs[k];
                 ChannelField field = Same(input._lengths, lengths) ? input._uniform! : input._uniform!.Broadcast(lengths, universe);
                 united = united is null || ReferenceEquals(united, field) ? field : ChannelField.Union([united, field], universe);
             }
@@ -558,9 +559,9 @@ public sealed class TensorField
 
     private static bool AllUniform(IReadOnlyList<TensorField> inputs)
     {
-        foreach (TensorField input in inputs)
+        for (int k = 0; k < inputs.Count; k++)
         {
-            if (input._uniform is null)
+            if (inputs[k]._uniform is null)
             {
                 return false;
             }
