@@ -307,7 +307,7 @@ internal sealed class ChannelField
         int rank = parts[0].Axes.Length;
         if (parts.Length == 1)
         {
-            var widest = new int[rank];
+            AxisInts widest = default;
             for (int a = 0; a < rank; a++)
             {
                 widest[a] = parts[0].Axes[a].MaxSpan;
@@ -335,7 +335,7 @@ internal sealed class ChannelField
                 }
             }
 
-            return new Summary(spans, universe.Union([.. parts.Select(part => part.Channels)]).Count, InteriorOfProduct(parts));
+            return new Summary(AxisInts.Of(spans), universe.Union([.. parts.Select(part => part.Channels)]).Count, AxisInts.Of(InteriorOfProduct(parts)));
         }
 
         return Enumerate(parts, universe, rank);
@@ -345,9 +345,9 @@ internal sealed class ChannelField
     /// The interior minimum of one part: its neurons are the product of its axes' non-empty positions, so each axis's own
     /// interior minimum (shared by every field holding that axis field) decides, when every axis has interior positions.
     /// </summary>
-    private static int[] InteriorOfOne(AxisField[] axes, int[] widest)
+    private static AxisInts InteriorOfOne(AxisField[] axes, AxisInts widest)
     {
-        var interior = new int[axes.Length];
+        AxisInts interior = default;
         for (int a = 0; a < axes.Length; a++)
         {
             interior[a] = axes[a].InteriorSpan;
@@ -533,7 +533,7 @@ internal sealed class ChannelField
 
             if (axisToStep < 0)
             {
-                return new Summary(spans, channels, InteriorOf(hulls, rank));
+                return new Summary(AxisInts.Of(spans), channels, AxisInts.Of(InteriorOf(hulls, rank)));
             }
         }
     }
@@ -556,10 +556,10 @@ internal sealed class ChannelField
     /// A channel without interior neurons (a map too small for its field: every neuron's reaches a border) keeps its
     /// best-placed neuron's spans; 0 when no neuron depends on anything.
     /// </param>
-    internal sealed record Summary(int[] Spans, int Channels, int[] Interior)
+    internal sealed record Summary(AxisInts Spans, int Channels, AxisInts Interior)
     {
         /// <summary>A channel that depends on nothing.</summary>
-        public static Summary Nothing { get; } = new(new int[FeatureShape.MaxSpatialAxes], 0, new int[FeatureShape.MaxSpatialAxes]);
+        public static Summary Nothing { get; } = new(default, 0, default);
     }
 
     /// <summary>
@@ -670,5 +670,20 @@ internal sealed class ChannelField
 
             return true;
         }
+    }
+}
+
+/// <summary>One int per spatial axis (up to three), held inline.</summary>
+[System.Runtime.CompilerServices.InlineArray(FeatureShape.MaxSpatialAxes)]
+internal struct AxisInts
+{
+    private int _first;
+
+    /// <summary>The values of <paramref name="values"/> (one to three), the rest 0.</summary>
+    public static AxisInts Of(int[] values)
+    {
+        AxisInts ints = default;
+        values.CopyTo(ints);
+        return ints;
     }
 }
