@@ -76,7 +76,14 @@ public static class CostModel
     }
 
     /// <summary>The cost of <paramref name="unit"/> laid out as <paramref name="layout"/> in its network (no shape is inferred again).</summary>
-    public static Cost Of(Unit unit, UnitLayout layout) => Of(unit.Graph, layout);
+    public static Cost Of(Unit unit, UnitLayout layout) =>
+        layout.Skips.IsDefaultOrEmpty
+            ? (_units ??= new(GraphAtShape.Comparer, 4096)).Get(new GraphAtShape(unit.Graph, layout.Input), layout, static (key, layout) => Of(key.Graph, layout))
+            : Of(unit.Graph, layout);
+
+    /// <summary>The costs of the units (without skips) costed on this thread: a unit repeated in a network or across a batch is costed once.</summary>
+    [ThreadStatic]
+    private static ThreadMemo<GraphAtShape, Cost>? _units;
 
     /// <summary>The cost of the ops of <paramref name="graph"/> whose tensors (skips included) have the shapes of <paramref name="layout"/>.</summary>
     private static Cost Of(OpGraph graph, UnitLayout layout)
