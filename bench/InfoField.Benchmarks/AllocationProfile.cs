@@ -10,11 +10,12 @@ namespace InfoField.Benchmarks;
 /// Which types the engine's allocations are (docs/performance.md#search-spaces): every spec is parsed, the networks are
 /// analysed once to warm up, then analysed again while the runtime's allocation ticks are counted (one tick about every
 /// 100 KB allocated, naming the type allocated then), so the counts are proportional to the bytes of each type. No
-/// tool beyond the runtime's own events: <c>dotnet .../InfoField.Benchmarks.dll space 1 0 - alloc</c>.
+/// tool beyond the runtime's own events: <c>dotnet .../InfoField.Benchmarks.dll space 1 0 - alloc</c>. With
+/// <c>parse-alloc</c> the specs are parsed again instead while the ticks are counted.
 /// </summary>
 internal static class AllocationProfile
 {
-    public static int Run(string[] lines)
+    public static int Run(string[] lines, bool parsing = false)
     {
         Network[] networks = [.. lines.Select(line => NetworkSpec.Parse(line))];
         foreach (Network network in networks)
@@ -25,9 +26,19 @@ internal static class AllocationProfile
         var counts = new Dictionary<string, long>();
         using (var listener = new AllocationTicks(counts))
         {
-            foreach (Network network in networks)
+            if (parsing)
             {
-                InformationField.Analyze(network);
+                foreach (string line in lines)
+                {
+                    NetworkSpec.Parse(line);
+                }
+            }
+            else
+            {
+                foreach (Network network in networks)
+                {
+                    InformationField.Analyze(network);
+                }
             }
 
             // The listener's events arrive on another thread; give the last ones time to land.
@@ -37,7 +48,7 @@ internal static class AllocationProfile
         lock (counts)
         {
             long total = counts.Values.Sum();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{total:N0} allocation ticks (about 100 KB each) over {networks.Length:N0} analyses; the 25 largest types:"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{total:N0} allocation ticks (about 100 KB each) over {networks.Length:N0} {(parsing ? "parses" : "analyses")}; the 25 largest types:"));
             foreach ((string type, long count) in counts.OrderByDescending(pair => pair.Value).Take(25))
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count,8} {100.0 * count / total,5:0.0}%  {type}"));

@@ -18,7 +18,8 @@ namespace InfoField.Benchmarks;
 /// Arguments: rounds [5], warm-up rounds [1], then optionally a JSONL file (<c>-</c>: the space generated in memory), then
 /// optionally a submode: <c>readers</c> (the fast reader against the checked one), <c>phases</c> (CPU per phase of a
 /// batch line), <c>batch</c> (the library call behind <c>analyze --batch</c>, round after round in one process),
-/// <c>alloc</c> (the types the engine allocates, <see cref="AllocationProfile"/>), <c>brief</c> (as without a submode,
+/// <c>alloc</c> (the types the engine allocates, <see cref="AllocationProfile"/>), <c>parse</c> (parsing alone: CPU and
+/// bytes allocated per spec), <c>parse-alloc</c> (the types parsing allocates), <c>brief</c> (as without a submode,
 /// the analysis asked for no op's field: <see cref="FieldOptions.OpFields"/>, as <c>analyze --batch --detail false</c>).
 /// </summary>
 public static class SearchSpaceBenchmark
@@ -35,9 +36,14 @@ public static class SearchSpaceBenchmark
             return Phases(lines, rounds, warmup);
         }
 
-        if (args.Length > 3 && args[3] == "alloc")
+        if (args.Length > 3 && args[3] is "alloc" or "parse-alloc")
         {
-            return AllocationProfile.Run(lines);
+            return AllocationProfile.Run(lines, parsing: args[3] == "parse-alloc");
+        }
+
+        if (args.Length > 3 && args[3] == "parse")
+        {
+            return Parse(lines, rounds, warmup);
         }
 
         if (args.Length > 3 && args[3] == "batch")
@@ -99,6 +105,41 @@ public static class SearchSpaceBenchmark
         double p = Summary.Median(parse), a = Summary.Median(analyze), pc = Summary.Median(parseCpu), ac = Summary.Median(analyzeCpu);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median wall: parse {p:0.000} s, analyze {a:0.000} s, both {p + a:0.000} s ({lines.Length / (p + a):0} networks/s)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median CPU:  parse {pc:0.000} s, analyze {ac:0.000} s, both {pc + ac:0.000} s; checksum {check}"));
+        return 0;
+    }
+
+    /// <summary>
+    /// Parsing alone (<see cref="NetworkSpec.Parse(string, string, string, OpSet?)"/> of every line in turn, nothing kept):
+    /// CPU time and bytes allocated per spec, per round and as medians.
+    /// </summary>
+    private static int Parse(string[] lines, int rounds, int warmup)
+    {
+        var cpu = new List<double>();
+        var bytes = new List<double>();
+        using var process = Process.GetCurrentProcess();
+        long check = 0;
+        for (int round = 0; round < warmup + rounds; round++)
+        {
+            process.Refresh();
+            TimeSpan cpu0 = process.TotalProcessorTime;
+            long b0 = GC.GetAllocatedBytesForCurrentThread();
+            foreach (string line in lines)
+            {
+                check += NetworkSpec.Parse(line).Output.Channels;
+            }
+
+            double perSpec = (GC.GetAllocatedBytesForCurrentThread() - b0) / 1e6 / lines.Length;
+            process.Refresh();
+            double seconds = (process.TotalProcessorTime - cpu0).TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}{(round < warmup ? " (warm-up)" : "")}: parse CPU {seconds:0.000} s, {perSpec:0.0000} MB/spec"));
+            if (round >= warmup)
+            {
+                cpu.Add(seconds);
+                bytes.Add(perSpec);
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median CPU: parse {Summary.Median(cpu):0.000} s, {Summary.Median(bytes):0.0000} MB/spec; checksum {check}"));
         return 0;
     }
 

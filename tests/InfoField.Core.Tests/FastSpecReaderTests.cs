@@ -275,6 +275,52 @@ public class FastSpecReaderTests
     });
 
     /// <summary>
+    /// A graph node's op read before is found by the node's text (its JSON depth and the spec's rank too) and not read
+    /// again: the same text reads as the first time in another unit, another spec, inside a residual's body (another
+    /// depth), in a 1-D spec (another rank: the scalar kernel is a length there) and beside comments and strings that
+    /// hold braces and quotes; its inputs' names are looked up again in each graph, so a copy that names a tensor its
+    /// graph lacks goes to the checked reader, which names it as before.
+    /// </summary>
+    [Fact]
+    public void Nodes_written_again_read_as_the_first_time_wherever_they_stand() => OnFreshThread(() =>
+    {
+        const string Conv = """{ "name": "a}\"{", "type": "conv", "out": 4, "kernel": 3, "padding": 1 }""";
+        const string Add = """{ "type": "add", "inputs": ["input", "a}\"{"] }""";
+        string unit = $$"""{ "ops": [ {{Conv}}, {{Add}} ] }""";
+        string residual = $$"""{ "ops": [ { "type": "residual", "body": [ {{Conv}}, {{Add}}, { "type": "relu" } ] } ] }""";
+        string commented = $$"""{ "ops": [ /* a} */ {{Conv}}, { "type": /* " */ "add", "inputs": ["input", "a}\"{"] } ] }""";
+        string[] specs =
+        [
+            $$"""{ "input": [4, 8, 8], "stages": [ { "units": [ {{unit}}, {{residual}}, {{commented}} ] } ], "head": [ { "type": "relu" } ] }""",
+            $$"""{ "input": [4, 8, 8], "stages": [ { "units": [ {{residual}}, {{unit}} ] } ] }""",
+            $$"""{ "input": [4, 16], "stages": [ { "units": [ {{unit}}, {{unit}} ] } ] }""",
+        ];
+
+        foreach (string json in specs.Concat(specs))
+        {
+            Network? fast = FastSpecReader.TryParse(json, "network", OpSet.Default);
+            Assert.True(fast is not null, json);
+            Assert.Equal(Checked(json), fast);
+        }
+
+        Assert.Equal(new Pair(1, 3), ((Convolution)FastSpecReader.TryParse(specs[2], "network", OpSet.Default)!.Units.First().Ops[0]).Kernel);
+        string lacking = $$"""{ "input": [4, 8, 8], "stages": [ { "units": [ {{unit}}, { "ops": [ { "type": "relu" }, {{Add}} ] } ] } ] }""";
+        Assert.Null(FastSpecReader.TryParse(lacking, "network", OpSet.Default));
+        Assert.Null(Checked(lacking));
+    });
+
+    [Theory]
+    [InlineData("""{}""", 2)]
+    [InlineData("""{ "a": 1 } ,{}""", 10)]
+    [InlineData("""{ "a}": "{\"}", "b": [{ "c": {} }] }]""", 36)]
+    [InlineData("""{ "a": "\\" }}""", 13)]
+    [InlineData("""{ "a": 1 /* } */ }""", -1)]
+    [InlineData("""{ "a": { "b": 1 }""", -1)]
+    [InlineData("""{ "a": "}""", -1)]
+    public void The_extent_of_an_object_is_found_without_reading_its_tokens(string json, int length) =>
+        Assert.Equal(length, JsonExtent.ObjectLength(Encoding.UTF8.GetBytes(json)));
+
+    /// <summary>
     /// Runs <paramref name="test"/> on a thread of its own, whose kept reader starts empty: what other tests parsed on
     /// the test runner's thread before (the reader keeps at most 64 units, then starts again) cannot change what it sees.
     /// </summary>

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -26,17 +28,22 @@ internal sealed class FastSpecReader
 
     private readonly OpSet _kinds;
     private readonly List<FastOpFields> _fields = [];
-    private readonly Dictionary<byte[], Unit> _units = new(UnitText.Comparer);
-    private readonly Dictionary<byte[], Unit>.AlternateLookup<ReadOnlySpan<byte>> _unitsBySpan;
-    private readonly int _unitCapacity;
-    private byte[] _key = new byte[4096];
+    private readonly List<Dictionary<string, int>> _tensorNames = [];
+    private readonly List<ValueList<int>> _singles = [];
+
+    /// <summary>The units read before, by their text: a unit written again (a search space's stem) is not read again.</summary>
+    private readonly TextCache<KeptUnit> _units;
+
+    /// <summary>The ops of graph nodes read before, by their text: an op written alike in many cells is read once.</summary>
+    private readonly TextCache<KeptNode> _nodes = new(4096, KeptBytes);
+
     private int _rank;
 
-    /// <summary>Where the reader's bytes begin in the spec: a reader that resumes after a unit read again starts there.</summary>
+    /// <summary>Where the reader's bytes begin in the spec: a reader that resumes after text read before starts there.</summary>
     private int _offset;
 
-    /// <summary>The unit read last, its text (with its rank byte first) and the reader's state after it.</summary>
-    private (Unit Unit, byte[] Key, JsonReaderState After)? _last;
+    /// <summary>The unit read last in this spec, where its text starts in the spec and its length, and the reader's state after it.</summary>
+    private (Unit Unit, int From, int Length, JsonReaderState After)? _last;
 
     /// <summary>The reader of <see cref="NetworkSpec.Parse(string, string, string, OpSet?)"/> on this thread, kept between specs.</summary>
     [ThreadStatic]
@@ -44,29 +51,30 @@ internal sealed class FastSpecReader
 
     private bool _busy;
 
-    /// <summary>The bytes of unit text kept at most: a reader kept between specs holds no more than this.</summary>
+    /// <summary>The bytes of text each cache keeps at most: a reader kept between specs holds no more than this.</summary>
     private const int KeptBytes = 1 << 20;
-
-    private int _keptBytes;
 
     /// <summary>
     /// A reader for specs with the op kinds of <paramref name="kinds"/>. It keeps the units it has read, by their JSON
     /// text, up to <paramref name="unitCapacity"/> of them and 1 MiB of their text: a unit written again (the repeated
-    /// cells of a stage, the stem shared by a search space) is not read again. One reader serves one thread.
+    /// cells of a stage, the stem shared by a search space) is not read again; so are the ops of graph nodes (up to 4,096
+    /// and 1 MiB). One reader serves one thread.
     /// </summary>
     public FastSpecReader(OpSet kinds, int unitCapacity = 64)
     {
         _kinds = kinds;
-        _unitCapacity = unitCapacity;
-        _unitsBySpan = _units.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _units = new TextCache<KeptUnit>(unitCapacity, KeptBytes);
     }
 
     /// <summary>
     /// The network of the spec in <paramref name="utf8"/>, or null when the checked reader must read it. The thread's
-    /// reader is kept between calls (with its units, at most 64 and 1 MiB of their text), so that the units specs share (a
-    /// search space's stem and reduction blocks) are read once.
+    /// reader is kept between calls (with its units, at most 64 and 1 MiB of their text, and its nodes' ops), so that
+    /// the units specs share (a search space's stem and reduction blocks) are read once.
     /// </summary>
-    public static Network? TryParse(ReadOnlySpan<byte> utf8, string defaultName, OpSet kinds)
+    public static Network? TryParse(ReadOnlySpan<byte> utf8, string defaultName, OpSet kinds) => Shared(kinds).TryRead(utf8, defaultName);
+
+    /// <summary>The reader of this thread for <paramref name="kinds"/>.</summary>
+    private static FastSpecReader Shared(OpSet kinds)
     {
         FastSpecReader? reader = _shared;
         if (reader is null || reader._busy || !ReferenceEquals(reader._kinds, kinds))
@@ -79,18 +87,18 @@ internal sealed class FastSpecReader
             }
         }
 
-        return reader.TryRead(utf8, defaultName);
+        return reader;
     }
 
     /// <summary>The network of the spec in <paramref name="utf8"/>, or null when the checked reader must read it.</summary>
-    public Network? TryRead(ReadOnlySpan<byte> utf8, string defaultName)
-    {
-        if (!Utf8.IsValid(utf8))
-        {
-            // Bytes that are not UTF-8: the checked reader says where.
-            return null;
-        }
+    public Network? TryRead(ReadOnlySpan<byte> utf8, string defaultName) =>
 
+        // Bytes that are not UTF-8: the checked reader says where.
+        Utf8.IsValid(utf8) ? TryReadValid(utf8, defaultName) : null;
+
+    /// <summary>The network of the spec in <paramref name="utf8"/>, known to be UTF-8, or null when the checked reader must read it.</summary>
+    private Network? TryReadValid(ReadOnlySpan<byte> utf8, string defaultName)
+    {
         _busy = true;
         _offset = 0;
         _last = null;
@@ -108,22 +116,19 @@ internal sealed class FastSpecReader
         {
             _busy = false;
             _last = null;
-            if (_key.Length > 1 << 16)
-            {
-                // A large unit's text is not held by a reader kept between specs.
-                _key = new byte[4096];
-            }
+            _units.Trim();
+            _nodes.Trim();
         }
     }
 
-    /// <summary>The fast path of a string: its UTF-8 bytes in a pooled buffer.</summary>
+    /// <summary>The fast path of a string: its UTF-8 bytes (valid, as every string's: a lone surrogate becomes U+FFFD, as for the checked reader) in a pooled buffer.</summary>
     public static Network? TryParse(string json, string defaultName, OpSet kinds)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
         try
         {
             int length = Encoding.UTF8.GetBytes(json, buffer);
-            return TryParse(buffer.AsSpan(0, length), defaultName, kinds);
+            return Shared(kinds).TryReadValid(buffer.AsSpan(0, length), defaultName);
         }
         finally
         {
@@ -171,7 +176,7 @@ internal sealed class FastSpecReader
                     break;
                 default:
                     Require(input is not null);
-                    head = ReadOps(ref reader);
+                    head = ReadOps(ref reader, utf8);
                     break;
             }
         }
@@ -218,7 +223,7 @@ internal sealed class FastSpecReader
 
             if (field == 0)
             {
-                entry = ReadOps(ref reader);
+                entry = ReadOps(ref reader, utf8);
                 continue;
             }
 
@@ -239,54 +244,60 @@ internal sealed class FastSpecReader
     /// (the next cell of a stage is usually the same) is compared byte for byte before any token is read: a JSON object
     /// ends at its closing brace, so bytes that start with that whole object hold that object, and the reader resumes
     /// after it in the state it had after the first copy (the same tokens at the same depth: a unit is always an item of
-    /// a stage's units).
+    /// a stage's units). Other units read before are found by their text up to the matching brace (<see cref="JsonExtent"/>).
     /// </summary>
     private Unit ReadUnit(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
     {
         Expect(reader.TokenType, JsonTokenType.StartObject);
         int from = _offset + checked((int)reader.TokenStartIndex);
-        if (_last is var (lastUnit, lastKey, after) && lastKey[0] == _rank && utf8[from..].StartsWith(lastKey.AsSpan(1)))
+        Unit unit;
+        int length;
+        if (_last is var (lastUnit, lastFrom, lastLength, after) && utf8[from..].StartsWith(utf8.Slice(lastFrom, lastLength)))
         {
-            _offset = from + lastKey.Length - 1;
-            reader = new Utf8JsonReader(utf8[_offset..], isFinalBlock: true, after);
-            return lastUnit;
+            unit = lastUnit;
+            length = lastLength;
+            Resume(ref reader, utf8, from + length, after);
         }
-
-        Utf8JsonReader start = reader;
-        reader.Skip();
-        ReadOnlySpan<byte> text = utf8[from..(_offset + checked((int)reader.BytesConsumed))];
-        if (_key.Length < text.Length + 1)
+        else if (Kept(utf8, from, _units, out length) is { } kept)
         {
-            _key = new byte[Math.Max(text.Length + 1, _key.Length * 2)];
+            unit = kept.Unit;
+            Resume(ref reader, utf8, from + length, kept.After);
         }
-
-        _key[0] = (byte)_rank;
-        text.CopyTo(_key.AsSpan(1));
-        ReadOnlySpan<byte> key = _key.AsSpan(0, text.Length + 1);
-        if (!_unitsBySpan.TryGetValue(key, out byte[]? kept, out Unit? unit))
+        else
         {
-            reader = start;
-            unit = ReadUnitFields(ref reader);
-            kept = key.ToArray();
-            if (kept.Length <= KeptBytes)
+            int scanned = length;
+            unit = ReadUnitFields(ref reader, utf8);
+            length = _offset + checked((int)reader.BytesConsumed) - from;
+            if (scanned == length)
             {
-                if (_units.Count >= _unitCapacity || _keptBytes + kept.Length > KeptBytes)
-                {
-                    _units.Clear();
-                    _keptBytes = 0;
-                }
-
-                _units[kept] = unit;
-                _keptBytes += kept.Length;
+                _units.Add(_rank, utf8.Slice(from, length), new KeptUnit(unit, reader.CurrentState));
             }
         }
 
         Require(reader.CurrentDepth < 32);
-        _last = (unit, kept, reader.CurrentState);
+        _last = (unit, from, length, reader.CurrentState);
         return unit;
     }
 
-    private Unit ReadUnitFields(ref Utf8JsonReader reader)
+    /// <summary>
+    /// What <paramref name="cache"/> keeps for the object at <paramref name="from"/> (read at this rank), with its
+    /// length; null when none (then <paramref name="length"/> is its length, or -1 when <see cref="JsonExtent"/> cannot tell).
+    /// </summary>
+    private T? Kept<T>(ReadOnlySpan<byte> utf8, int from, TextCache<T> cache, out int length)
+        where T : class
+    {
+        length = JsonExtent.ObjectLength(utf8[from..]);
+        return length > 0 && cache.TryGet(_rank, utf8.Slice(from, length), out T kept) ? kept : null;
+    }
+
+    /// <summary>Continues after text read before, ending at <paramref name="at"/>, in the state the reader had after it then.</summary>
+    private void Resume(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, int at, JsonReaderState after)
+    {
+        _offset = at;
+        reader = new Utf8JsonReader(utf8[at..], isFinalBlock: true, after);
+    }
+
+    private Unit ReadUnitFields(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
     {
         string? name = null, family = null;
         UnitRole role = UnitRole.Body;
@@ -317,7 +328,7 @@ internal sealed class FastSpecReader
                     family = StringValue(ref reader);
                     break;
                 default:
-                    graph = ReadGraph(ref reader, 0);
+                    graph = ReadGraph(ref reader, utf8, 0);
                     break;
             }
         }
@@ -327,14 +338,14 @@ internal sealed class FastSpecReader
     }
 
     /// <summary>A list of ops without names or inputs (a stage's entry, the head).</summary>
-    private ValueList<Op> ReadOps(ref Utf8JsonReader reader)
+    private ValueList<Op> ReadOps(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
     {
         Require(reader.TokenType == JsonTokenType.StartArray);
         var ops = new List<Op>();
         FastOpFields fields = FieldsAt(0);
         while (Next(ref reader) != JsonTokenType.EndArray)
         {
-            ReadItem(ref reader, fields, 0, null);
+            ReadItem(ref reader, utf8, fields, 0, null);
             Require(!fields.Residual && fields.Name is null && !fields.HasInputs);
             ops.Add(ReadOp(fields, extraFields: false));
         }
@@ -342,46 +353,91 @@ internal sealed class FastSpecReader
         return ops.ToValueList();
     }
 
-    /// <summary>A unit's graph (or a residual's body or shortcut), as <see cref="OpCodec.ReadGraph"/> reads it.</summary>
-    private OpGraph ReadGraph(ref Utf8JsonReader reader, int depth)
+    /// <summary>
+    /// A unit's graph (or a residual's body or shortcut), as <see cref="OpCodec.ReadGraph"/> reads it. A node whose text
+    /// (and JSON depth) was read before gets the op read then, its name and its inputs' names: only the names are
+    /// looked up again, among the tensors of this graph.
+    /// </summary>
+    private OpGraph ReadGraph(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, int depth)
     {
         Require(reader.TokenType == JsonTokenType.StartArray);
         var nodes = new List<GraphNode>();
-        var tensors = new Dictionary<string, int>(StringComparer.Ordinal) { [OpCodec.InputName] = 0 };
+        Dictionary<string, int> tensors = TensorsAt(depth);
         FastOpFields fields = FieldsAt(depth);
         int previous = 0;
         while (Next(ref reader) != JsonTokenType.EndArray)
         {
-            ReadItem(ref reader, fields, depth, tensors);
-            ValueList<int> inputs = fields.HasInputs ? fields.Inputs.ToValueList() : [previous];
-            if (fields.Residual)
+            int from = _offset + checked((int)reader.TokenStartIndex);
+            int jsonDepth = reader.CurrentDepth;
+            string? name;
+            if (Kept(utf8, from, _nodes, out int length) is { } kept && kept.Depth == jsonDepth)
             {
-                Require(fields.OnlyFields(["type", "body", "shortcut", "name", "inputs"]) && inputs.Count == 1 && fields.Body is { Count: > 0 });
-                int offset = nodes.Count;
-                foreach (GraphNode node in OpGraph.Residual(fields.Body!, fields.Shortcut ?? OpGraph.Identity).Nodes)
-                {
-                    var remapped = new int[node.Inputs.Count];
-                    for (int i = 0; i < remapped.Length; i++)
-                    {
-                        remapped[i] = node.Inputs[i] == 0 ? inputs[0] : node.Inputs[i] + offset;
-                    }
-
-                    nodes.Add(new GraphNode(node.Op, remapped));
-                }
+                nodes.Add(new GraphNode(kept.Op, kept.Inputs is null ? Single(previous) : Resolve(kept.Inputs, tensors)));
+                name = kept.Name;
+                Resume(ref reader, utf8, from + length, kept.After);
             }
             else
             {
-                nodes.Add(new GraphNode(ReadOp(fields, extraFields: true), inputs));
+                ReadItem(ref reader, utf8, fields, depth, tensors);
+                name = fields.Name;
+                ValueList<int> inputs = fields.HasInputs ? fields.Inputs.ToValueList() : Single(previous);
+                if (fields.Residual)
+                {
+                    Require(fields.OnlyFields(["type", "body", "shortcut", "name", "inputs"]) && inputs.Count == 1 && fields.Body is { Count: > 0 });
+                    int offset = nodes.Count;
+                    foreach (GraphNode node in OpGraph.Residual(fields.Body!, fields.Shortcut ?? OpGraph.Identity).Nodes)
+                    {
+                        var remapped = new int[node.Inputs.Count];
+                        for (int i = 0; i < remapped.Length; i++)
+                        {
+                            remapped[i] = node.Inputs[i] == 0 ? inputs[0] : node.Inputs[i] + offset;
+                        }
+
+                        nodes.Add(new GraphNode(node.Op, remapped));
+                    }
+                }
+                else
+                {
+                    Op op = ReadOp(fields, extraFields: true);
+                    nodes.Add(new GraphNode(op, inputs));
+                    if (length > 0 && _offset + reader.BytesConsumed == from + length)
+                    {
+                        _nodes.Add(_rank, utf8.Slice(from, length), new KeptNode(op, name, fields.HasInputs ? [.. fields.InputNames] : null, reader.CurrentState, jsonDepth));
+                    }
+                }
             }
 
             previous = nodes.Count;
-            if (fields.Name is { } tensorName)
+            if (name is { } tensorName)
             {
                 Require(tensorName != OpCodec.InputName && tensors.TryAdd(tensorName, previous));
             }
         }
 
         return new OpGraph(nodes.ToValueList());
+    }
+
+    /// <summary>The tensors that <paramref name="names"/> name, each made before this node.</summary>
+    private static ValueList<int> Resolve(string[] names, Dictionary<string, int> tensors)
+    {
+        var inputs = new int[names.Length];
+        for (int i = 0; i < names.Length; i++)
+        {
+            Require(tensors.TryGetValue(names[i], out inputs[i]));
+        }
+
+        return ImmutableCollectionsMarshal.AsImmutableArray(inputs);
+    }
+
+    /// <summary>The inputs of a node that reads only tensor <paramref name="tensor"/>, shared (they are immutable).</summary>
+    private ValueList<int> Single(int tensor)
+    {
+        while (_singles.Count <= tensor)
+        {
+            _singles.Add(ImmutableArray.Create(_singles.Count));
+        }
+
+        return _singles[tensor];
     }
 
     private Op ReadOp(FastOpFields fields, bool extraFields)
@@ -395,7 +451,7 @@ internal sealed class FastSpecReader
     }
 
     /// <summary>Reads one op object into <paramref name="fields"/>; a residual's body and shortcut are read as graphs.</summary>
-    private void ReadItem(ref Utf8JsonReader reader, FastOpFields fields, int depth, Dictionary<string, int>? tensors)
+    private void ReadItem(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, FastOpFields fields, int depth, Dictionary<string, int>? tensors)
     {
         Expect(reader.TokenType, JsonTokenType.StartObject);
         fields.Clear();
@@ -407,7 +463,7 @@ internal sealed class FastSpecReader
             {
                 if (value == JsonTokenType.StartArray)
                 {
-                    OpGraph graph = ReadGraph(ref reader, depth + 1);
+                    OpGraph graph = ReadGraph(ref reader, utf8, depth + 1);
                     fields.SetGraph(property, graph);
                     continue;
                 }
@@ -423,6 +479,20 @@ internal sealed class FastSpecReader
         }
 
         fields.Finish();
+    }
+
+    /// <summary>The names of a graph's tensors at this depth, holding only the unit's input (a residual's body has its own).</summary>
+    private Dictionary<string, int> TensorsAt(int depth)
+    {
+        while (_tensorNames.Count <= depth)
+        {
+            _tensorNames.Add(new Dictionary<string, int>(StringComparer.Ordinal));
+        }
+
+        Dictionary<string, int> tensors = _tensorNames[depth];
+        tensors.Clear();
+        tensors[OpCodec.InputName] = 0;
+        return tensors;
     }
 
     private FastOpFields FieldsAt(int depth)
@@ -474,31 +544,15 @@ internal sealed class FastSpecReader
             throw Decline.Instance;
         }
     }
-}
 
-/// <summary>A unit's JSON text after the spec's rank (one byte: the rank decides what a scalar kernel means), as a key.</summary>
-internal static class UnitText
-{
-    public static UnitTextComparer Comparer { get; } = new();
-}
+    /// <summary>A unit read before and the reader's state after its text.</summary>
+    private sealed record KeptUnit(Unit Unit, JsonReaderState After);
 
-/// <summary>Compares keys by content.</summary>
-internal sealed class UnitTextComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-{
-    public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-    public int GetHashCode(byte[] obj) => GetHashCode((ReadOnlySpan<byte>)obj);
-
-    public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-
-    public int GetHashCode(ReadOnlySpan<byte> alternate)
-    {
-        var hash = new HashCode();
-        hash.AddBytes(alternate);
-        return hash.ToHashCode();
-    }
-
-    public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
+    /// <summary>
+    /// A graph node's op read before, the node's name and its inputs' names (null: the tensor before it), and the reader's
+    /// state after its text at JSON depth <paramref name="Depth"/> (a node's text read again at another depth is read anew).
+    /// </summary>
+    private sealed record KeptNode(Op Op, string? Name, string[]? Inputs, JsonReaderState After, int Depth);
 }
 
 /// <summary>Thrown inside the fast spec reader to give the spec to the checked reader; never leaves it.</summary>
@@ -516,6 +570,7 @@ internal sealed class FastOpFields
     private readonly List<Entry> _entries = [];
     private readonly List<Entry> _items = [];
     private readonly List<int> _inputs = [];
+    private readonly List<string> _inputNames = [];
     private byte[] _bytes = new byte[256];
     private int _used;
 
@@ -529,6 +584,9 @@ internal sealed class FastOpFields
 
     public List<int> Inputs => _inputs;
 
+    /// <summary>The names of <see cref="Inputs"/>, as written.</summary>
+    public List<string> InputNames => _inputNames;
+
     public OpGraph? Body { get; private set; }
 
     public OpGraph? Shortcut { get; private set; }
@@ -538,6 +596,7 @@ internal sealed class FastOpFields
         _entries.Clear();
         _items.Clear();
         _inputs.Clear();
+        _inputNames.Clear();
         _used = 0;
         Type = null;
         Name = null;
@@ -632,12 +691,14 @@ internal sealed class FastOpFields
         for (int i = entry.ValueStart; i < entry.ValueStart + entry.ValueLength; i++)
         {
             Entry item = _items[i];
-            if (item.Kind != JsonTokenType.String || !tensors.TryGetValue(Encoding.UTF8.GetString(_bytes, item.ValueStart, item.ValueLength), out int tensor))
+            string name = item.Kind == JsonTokenType.String ? Text(item) : throw Decline.Instance;
+            if (!tensors.TryGetValue(name, out int tensor))
             {
                 throw Decline.Instance;
             }
 
             _inputs.Add(tensor);
+            _inputNames.Add(name);
         }
 
         if (_inputs.Count == 0)
