@@ -309,6 +309,32 @@ public class FastSpecReaderTests
         Assert.Null(Checked(lacking));
     });
 
+    /// <summary>
+    /// Networks built with the shapes of unit graphs kept (<see cref="GraphShapes"/>, as the fast reader builds them) are
+    /// the networks built without: a graph kept at one input is checked again at another input or spatial rank, where it
+    /// may break a rule, with the same message as without the memo.
+    /// </summary>
+    [Fact]
+    public void Unit_graphs_checked_before_are_checked_again_at_another_input()
+    {
+        var known = new GraphShapes(4);
+        var conv = new Unit("conv", [Ops.Conv(8, 3, padding: 0), Ops.Relu()]);
+        ValueList<Stage> stages = [new Stage([], [conv]), new Stage([], [conv])];
+
+        Network small = new("n", new FeatureShape(3, 8, 8), stages, [], 2, known);
+        Assert.Equal(new Network("n", new FeatureShape(3, 8, 8), stages, []), small);
+        Assert.Equal(Shapes(small), Shapes(new Network("n", new FeatureShape(3, 8, 8), stages, [], 2, known)));
+        Assert.Equal(Shapes(new Network("n", new FeatureShape(3, 9, 9), stages, [])), Shapes(new Network("n", new FeatureShape(3, 9, 9), stages, [], 2, known)));
+        Assert.Equal([new FeatureShape(3, 9, 9), new FeatureShape(8, 7, 7), new FeatureShape(8, 7, 7), new FeatureShape(8, 7, 7), new FeatureShape(8, 5, 5), new FeatureShape(8, 5, 5)], Shapes(new Network("n", new FeatureShape(3, 9, 9), stages, [], 2, known)));
+
+        // At 8 x 8 the second stage's 3 x 3 reads 6 x 6; at 4 x 4 it reads 2 x 2, where it does not fit.
+        var without = Assert.Throws<ArchitectureException>(() => new Network("n", new FeatureShape(3, 4, 4), stages, []));
+        var with = Assert.Throws<ArchitectureException>(() => new Network("n", new FeatureShape(3, 4, 4), stages, [], 2, known));
+        Assert.Equal(without.Message, with.Message);
+
+        static FeatureShape[] Shapes(Network network) => [.. network.Layout.Stages.SelectMany(stage => stage.Units).SelectMany(unit => unit.Tensors)];
+    }
+
     [Theory]
     [InlineData("""{}""", 2)]
     [InlineData("""{ "a": 1 } ,{}""", 10)]

@@ -33,6 +33,15 @@ public sealed record Network
     }
 
     /// <summary>
+    /// As the constructor, but a unit graph whose shapes <paramref name="known"/> holds for its input is not checked again,
+    /// and the graphs checked are kept there (the fast spec reader, whose networks share unit objects).
+    /// </summary>
+    internal Network(string name, FeatureShape input, ValueList<Stage> stages, ValueList<Op> head, int spatialRank, GraphShapes known)
+        : this(name, input, stages, head, spatialRank, NetworkLayout.Check(input, stages, head, spatialRank, null, known: known).Value)
+    {
+    }
+
+    /// <summary>
     /// The network, or the first rule it breaks (the same rules, paths and words as the constructor's
     /// <see cref="ArchitectureException"/>): for callers that try edits and go on when one is not valid.
     /// </summary>
@@ -166,7 +175,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
     /// Infers every shape of a network and checks the architecture rules; the first rule broken, with its path.
     /// Stages of <paramref name="previous"/> that are the same objects and receive the same input keep their layout.
     /// </summary>
-    internal static Checked<NetworkLayout> Check(FeatureShape input, ValueList<Stage> stages, ValueList<Op> head, int spatialRank, Network? previous, ValueList<NetworkOutput> outputs = default)
+    internal static Checked<NetworkLayout> Check(FeatureShape input, ValueList<Stage> stages, ValueList<Op> head, int spatialRank, Network? previous, ValueList<NetworkOutput> outputs = default, GraphShapes? known = null)
     {
         Violation? broken = CheckInput(input, spatialRank) ?? Limits.CheckSize(stages, head);
         if (broken is not null)
@@ -193,7 +202,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
             {
                 layout = previous.Layout.Stages[s];
             }
-            else if (!CheckStage(stages[s], shape, spatialRank, path, new SkipShapes(stages, layouts, s)).TryGet(out layout!, out broken))
+            else if (!CheckStage(stages[s], shape, spatialRank, path, new SkipShapes(stages, layouts, s), known).TryGet(out layout!, out broken))
             {
                 return broken;
             }
@@ -384,7 +393,7 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
             : null;
     }
 
-    private static Checked<StageLayout> CheckStage(Stage stage, FeatureShape input, int spatialRank, string path, SkipShapes skipShapes)
+    private static Checked<StageLayout> CheckStage(Stage stage, FeatureShape input, int spatialRank, string path, SkipShapes skipShapes, GraphShapes? known)
     {
         if (stage.Units.Count == 0)
         {
@@ -423,9 +432,17 @@ public sealed record NetworkLayout(ImmutableArray<StageLayout> Stages, FeatureSh
             {
                 tensors = units[u - 1].Tensors;
             }
+            else if (skips.IsEmpty && known is not null && known.TryGet(graph, shape, spatialRank, out tensors))
+            {
+                // Checked before, in another network: the same graph object at the same input and rank.
+            }
             else if (!CheckGraph(graph, shape, stage.Units[u].Skips, skips, spatialRank, path, u).TryGet(out tensors, out broken))
             {
                 return broken;
+            }
+            else if (skips.IsEmpty)
+            {
+                known?.Add(graph, shape, spatialRank, tensors);
             }
 
             FeatureShape output = tensors[^1];

@@ -37,6 +37,12 @@ internal sealed class FastSpecReader
     /// <summary>The ops of graph nodes read before, by their text: an op written alike in many cells is read once.</summary>
     private readonly TextCache<KeptNode> _nodes = new(4096, KeptBytes);
 
+    /// <summary>The shapes of the unit graphs of the networks read before (their units are often the same objects).</summary>
+    private readonly GraphShapes _graphShapes = new(256);
+
+    /// <summary>The ops of lists without names or inputs (a stage's entry, the head) read before, by their text.</summary>
+    private readonly TextCache<KeptNode> _listedOps = new(256, 1 << 16);
+
     private int _rank;
 
     /// <summary>Where the reader's bytes begin in the spec: a reader that resumes after text read before starts there.</summary>
@@ -118,6 +124,7 @@ internal sealed class FastSpecReader
             _last = null;
             _units.Trim();
             _nodes.Trim();
+            _listedOps.Trim();
         }
     }
 
@@ -182,7 +189,7 @@ internal sealed class FastSpecReader
         }
 
         Require(reader.TokenType == JsonTokenType.EndObject && !reader.Read() && input is not null && stages is not null);
-        return new Network(name ?? defaultName, input!.Value, stages!.ToValueList(), head, _rank);
+        return new Network(name ?? defaultName, input!.Value, stages!.ToValueList(), head, _rank, _graphShapes);
     }
 
     private FeatureShape ReadInput(ref Utf8JsonReader reader)
@@ -265,13 +272,13 @@ internal sealed class FastSpecReader
         }
         else
         {
-            int scanned = length;
             unit = ReadUnitFields(ref reader, utf8);
-            length = _offset + checked((int)reader.BytesConsumed) - from;
-            if (scanned == length)
+            if (Whole(ref reader, from, length))
             {
                 _units.Add(_rank, utf8.Slice(from, length), new KeptUnit(unit, reader.CurrentState));
             }
+
+            length = _offset + checked((int)reader.BytesConsumed) - from;
         }
 
         Require(reader.CurrentDepth < 32);
@@ -289,6 +296,9 @@ internal sealed class FastSpecReader
         length = JsonExtent.ObjectLength(utf8[from..]);
         return length > 0 && cache.TryGet(_rank, utf8.Slice(from, length), out T kept) ? kept : null;
     }
+
+    /// <summary>True when the object just read, from <paramref name="from"/>, ended where <see cref="JsonExtent"/> said (<paramref name="length"/>): its text is then a key.</summary>
+    private bool Whole(ref Utf8JsonReader reader, int from, int length) => length > 0 && _offset + reader.BytesConsumed == from + length;
 
     /// <summary>Continues after text read before, ending at <paramref name="at"/>, in the state the reader had after it then.</summary>
     private void Resume(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, int at, JsonReaderState after)
@@ -345,9 +355,23 @@ internal sealed class FastSpecReader
         FastOpFields fields = FieldsAt(0);
         while (Next(ref reader) != JsonTokenType.EndArray)
         {
+            int from = _offset + checked((int)reader.TokenStartIndex);
+            int jsonDepth = reader.CurrentDepth;
+            if (Kept(utf8, from, _listedOps, out int length) is { } kept && kept.Depth == jsonDepth)
+            {
+                ops.Add(kept.Op);
+                Resume(ref reader, utf8, from + length, kept.After);
+                continue;
+            }
+
             ReadItem(ref reader, utf8, fields, 0, null);
             Require(!fields.Residual && fields.Name is null && !fields.HasInputs);
-            ops.Add(ReadOp(fields, extraFields: false));
+            Op op = ReadOp(fields, extraFields: false);
+            ops.Add(op);
+            if (Whole(ref reader, from, length))
+            {
+                _listedOps.Add(_rank, utf8.Slice(from, length), new KeptNode(op, null, null, reader.CurrentState, jsonDepth));
+            }
         }
 
         return ops.ToValueList();
@@ -400,7 +424,7 @@ internal sealed class FastSpecReader
                 {
                     Op op = ReadOp(fields, extraFields: true);
                     nodes.Add(new GraphNode(op, inputs));
-                    if (length > 0 && _offset + reader.BytesConsumed == from + length)
+                    if (Whole(ref reader, from, length))
                     {
                         _nodes.Add(_rank, utf8.Slice(from, length), new KeptNode(op, name, fields.HasInputs ? [.. fields.InputNames] : null, reader.CurrentState, jsonDepth));
                     }
