@@ -347,6 +347,49 @@ public class FastSpecReaderTests
         Assert.Equal(length, JsonExtent.ObjectLength(Encoding.UTF8.GetBytes(json)));
 
     /// <summary>
+    /// On objects of 2 to some 600 bytes (nested objects and arrays, strings holding braces, quotes, backslashes and
+    /// slashes, in any place relative to the 64-byte blocks the search reads), followed by more text, the extent found
+    /// without reading tokens is where the JSON reader's object ends; with a comment inside it is -1.
+    /// </summary>
+    [Fact]
+    public void The_extent_of_an_object_is_where_the_json_reader_ends_it()
+    {
+        var random = new Random(24);
+        // Escapes only in every other object: a backslash leaves the rest of the search to its byte-by-byte loop.
+        string[] plain = ["{", "}", "[", "]", "/", "x", "é", " ", ":", ","];
+        string[] pieces = [.. plain, "\\\"", "\\\\", "\\/", "\\u007B"];
+        string[] chosen = plain;
+        for (int round = 0; round < 3_000; round++)
+        {
+            chosen = round % 2 == 0 ? plain : pieces;
+            string json = Value(random, random.Next(1, 5), forceObject: true);
+            string text = json + (random.Next(3) == 0 ? "" : ", " + Value(random, 2, forceObject: false));
+            byte[] utf8 = Encoding.UTF8.GetBytes(text);
+            var reader = new System.Text.Json.Utf8JsonReader(utf8, isFinalBlock: true, default);
+            reader.Read();
+            reader.Skip();
+            Assert.Equal((int)reader.BytesConsumed, JsonExtent.ObjectLength(utf8));
+
+            // After the opening brace or before the closing one: outside any string.
+            int at = random.Next(2) == 0 ? 1 : json.Length - 1;
+            string commented = json[..at] + "/* } */" + json[at..];
+            Assert.True(JsonExtent.ObjectLength(Encoding.UTF8.GetBytes(commented)) == -1, commented);
+        }
+
+        string Value(Random random, int depth, bool forceObject)
+        {
+            int kind = forceObject ? 0 : random.Next(depth > 0 ? 4 : 2) + (depth > 0 ? 0 : 2);
+            return kind switch
+            {
+                0 => "{" + string.Join(",", Enumerable.Range(0, random.Next(0, 6)).Select(i => $"\"k{i}\":" + Value(random, depth - 1, forceObject: false))) + "}",
+                1 => "[" + string.Join(", ", Enumerable.Range(0, random.Next(0, 5)).Select(_ => Value(random, depth - 1, forceObject: false))) + "]",
+                2 => "\"" + string.Concat(Enumerable.Range(0, random.Next(0, 12)).Select(_ => chosen[random.Next(chosen.Length)])) + "\"",
+                _ => random.Next(1000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="test"/> on a thread of its own, whose kept reader starts empty: what other tests parsed on
     /// the test runner's thread before (the reader keeps at most 64 units, then starts again) cannot change what it sees.
     /// </summary>

@@ -122,9 +122,6 @@ internal sealed class FastSpecReader
         {
             _busy = false;
             _last = null;
-            _units.Trim();
-            _nodes.Trim();
-            _listedOps.Trim();
         }
     }
 

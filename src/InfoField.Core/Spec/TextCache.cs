@@ -1,88 +1,81 @@
 namespace InfoField.Spec;
 
 /// <summary>
-/// What the fast spec reader made from a JSON object's text, kept by that text after the spec's rank (one byte: the rank
-/// decides what a scalar kernel means), so that the same text written again (a search space's shared stem, an op
+/// What the fast spec reader made from a JSON object's text, kept by that text and the spec's rank (the rank decides what
+/// a scalar kernel means), so that the same text written again (a search space's shared stem, an op
 /// written alike in many cells) is not read again. Bounded: when <see cref="Add"/> would pass the count or the bytes
 /// allowed, everything kept is let go.
 /// </summary>
 internal sealed class TextCache<T>
 {
-    private readonly Dictionary<byte[], T> _items = new(TextComparer.Instance);
-    private readonly Dictionary<byte[], T>.AlternateLookup<ReadOnlySpan<byte>> _bySpan;
+    private readonly Dictionary<Key, T> _items = new(KeyComparer.Instance);
+    private readonly Dictionary<Key, T>.AlternateLookup<Probe> _byProbe;
     private readonly int _capacity;
     private readonly int _maxBytes;
-    private byte[] _key = new byte[4096];
     private int _keptBytes;
 
     public TextCache(int capacity, int maxBytes)
     {
         _capacity = capacity;
         _maxBytes = maxBytes;
-        _bySpan = _items.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _byProbe = _items.GetAlternateLookup<Probe>();
     }
 
     /// <summary>What <paramref name="text"/> read at <paramref name="rank"/> made, if it is kept.</summary>
-    public bool TryGet(int rank, ReadOnlySpan<byte> text, out T value) => _bySpan.TryGetValue(Key(rank, text), out value!);
+    public bool TryGet(int rank, ReadOnlySpan<byte> text, out T value) => _byProbe.TryGetValue(new Probe(rank, text), out value!);
 
     /// <summary>Keeps <paramref name="value"/> for <paramref name="text"/> read at <paramref name="rank"/>.</summary>
     public void Add(int rank, ReadOnlySpan<byte> text, T value)
     {
-        if (text.Length + 1 > _maxBytes)
+        if (text.Length > _maxBytes)
         {
             return;
         }
 
-        if (_items.Count >= _capacity || _keptBytes + text.Length + 1 > _maxBytes)
+        if (_items.Count >= _capacity || _keptBytes + text.Length > _maxBytes)
         {
             _items.Clear();
             _keptBytes = 0;
         }
 
-        byte[] key = Key(rank, text).ToArray();
-        _items[key] = value;
-        _keptBytes += key.Length;
+        _items[new Key(rank, text.ToArray(), Hash(rank, text))] = value;
+        _keptBytes += text.Length;
     }
 
-    /// <summary>Lets go of a large key buffer (a reader kept between specs holds no more than it needs for usual ones).</summary>
-    public void Trim()
+    private static int Hash(int rank, ReadOnlySpan<byte> text)
     {
-        if (_key.Length > 1 << 16)
-        {
-            _key = new byte[4096];
-        }
+        var hash = new HashCode();
+        hash.Add(rank);
+        hash.AddBytes(text);
+        return hash.ToHashCode();
     }
 
-    private ReadOnlySpan<byte> Key(int rank, ReadOnlySpan<byte> text)
-    {
-        if (_key.Length < text.Length + 1)
-        {
-            _key = new byte[Math.Max(text.Length + 1, _key.Length * 2)];
-        }
+    /// <summary>A kept text, with the rank it was read at and its hash.</summary>
+    private readonly record struct Key(int Rank, byte[] Text, int Hash);
 
-        _key[0] = (byte)rank;
-        text.CopyTo(_key.AsSpan(1));
-        return _key.AsSpan(0, text.Length + 1);
+    /// <summary>A text looked up, where it lies in the spec.</summary>
+    private readonly ref struct Probe(int rank, ReadOnlySpan<byte> text)
+    {
+        public int Rank { get; } = rank;
+
+        public ReadOnlySpan<byte> Text { get; } = text;
+
+        public int Hash { get; } = TextCache<T>.Hash(rank, text);
     }
 
-    /// <summary>Compares keys by content.</summary>
-    private sealed class TextComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    /// <summary>Compares keys by rank and content.</summary>
+    private sealed class KeyComparer : IEqualityComparer<Key>, IAlternateEqualityComparer<Probe, Key>
     {
-        public static TextComparer Instance { get; } = new();
+        public static KeyComparer Instance { get; } = new();
 
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+        public bool Equals(Key x, Key y) => x.Hash == y.Hash && x.Rank == y.Rank && x.Text.AsSpan().SequenceEqual(y.Text);
 
-        public int GetHashCode(byte[] obj) => GetHashCode((ReadOnlySpan<byte>)obj);
+        public int GetHashCode(Key obj) => obj.Hash;
 
-        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+        public bool Equals(Probe alternate, Key other) => alternate.Hash == other.Hash && alternate.Rank == other.Rank && alternate.Text.SequenceEqual(other.Text);
 
-        public int GetHashCode(ReadOnlySpan<byte> alternate)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(alternate);
-            return hash.ToHashCode();
-        }
+        public int GetHashCode(Probe alternate) => alternate.Hash;
 
-        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
+        public Key Create(Probe alternate) => new(alternate.Rank, alternate.Text.ToArray(), alternate.Hash);
     }
 }
