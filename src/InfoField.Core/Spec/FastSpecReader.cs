@@ -352,6 +352,7 @@ internal sealed class FastSpecReader
         FastOpFields fields = FieldsAt(0);
         while (Next(ref reader) != JsonTokenType.EndArray)
         {
+            Expect(reader.TokenType, JsonTokenType.StartObject);
             int from = _offset + checked((int)reader.TokenStartIndex);
             int jsonDepth = reader.CurrentDepth;
             if (Kept(utf8, from, _listedOps, out int length) is { } kept && kept.Depth == jsonDepth)
@@ -388,6 +389,7 @@ internal sealed class FastSpecReader
         int previous = 0;
         while (Next(ref reader) != JsonTokenType.EndArray)
         {
+            Expect(reader.TokenType, JsonTokenType.StartObject);
             int from = _offset + checked((int)reader.TokenStartIndex);
             int jsonDepth = reader.CurrentDepth;
             string? name;
