@@ -8,11 +8,14 @@ namespace InfoField.Architecture;
 /// (what <see cref="OpGraph.TryShapes(FeatureShape, string)"/> and the unit rules depend on, for a
 /// unit without skips): a reader that builds many networks from the same unit objects (a search space's stem and
 /// reduction blocks, shared by <see cref="Spec.NetworkSpec.Parse(string, string, string, Spec.OpSet?)"/>) checks each
-/// once. Only graphs that passed are kept; at most <c>capacity</c> of them, then everything kept is let go. One thread's.
+/// once. Only graphs that passed are kept; at most <c>capacity</c> of them and 65,536 shapes in all (a larger graph is
+/// not kept), then everything kept is let go. One thread's.
 /// </summary>
 internal sealed class GraphShapes(int capacity)
 {
+    private const int MaxShapes = 1 << 16;
     private readonly Dictionary<Key, ImmutableArray<FeatureShape>> _known = [];
+    private int _shapes;
 
     /// <summary>The shape of every tensor of <paramref name="graph"/> at <paramref name="input"/>, if it passed before.</summary>
     public bool TryGet(OpGraph graph, FeatureShape input, int spatialRank, out ImmutableArray<FeatureShape> tensors) =>
@@ -21,12 +24,19 @@ internal sealed class GraphShapes(int capacity)
     /// <summary>Keeps the shapes of a graph that passed.</summary>
     public void Add(OpGraph graph, FeatureShape input, int spatialRank, ImmutableArray<FeatureShape> tensors)
     {
-        if (_known.Count >= capacity)
+        if (tensors.Length > MaxShapes)
+        {
+            return;
+        }
+
+        if (_known.Count >= capacity || _shapes + tensors.Length > MaxShapes)
         {
             _known.Clear();
+            _shapes = 0;
         }
 
         _known[new Key(graph, input, spatialRank)] = tensors;
+        _shapes += tensors.Length;
     }
 
     /// <summary>A graph by identity (its value equality compares every op), at an input shape and spatial rank.</summary>
