@@ -378,7 +378,8 @@ internal sealed class FastSpecReader
     /// <summary>
     /// A unit's graph (or a residual's body or shortcut), as <see cref="OpCodec.ReadGraph"/> reads it. A node whose text
     /// (and JSON depth) was read before gets the op read then, its name and its inputs' names: only the names are
-    /// looked up again, among the tensors of this graph.
+    /// looked up again, among the tensors of this graph. Nodes read before that follow one another right after a comma
+    /// are taken without the JSON reader, which resumes after the last of them.
     /// </summary>
     private OpGraph ReadGraph(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, int depth)
     {
@@ -386,58 +387,74 @@ internal sealed class FastSpecReader
         var nodes = new List<GraphNode>();
         Dictionary<string, int> tensors = TensorsAt(depth);
         FastOpFields fields = FieldsAt(depth);
-        int previous = 0;
         while (Next(ref reader) != JsonTokenType.EndArray)
         {
             Expect(reader.TokenType, JsonTokenType.StartObject);
             int from = _offset + checked((int)reader.TokenStartIndex);
             int jsonDepth = reader.CurrentDepth;
-            string? name;
             if (Kept(utf8, from, _nodes, out int length) is { } kept && kept.Depth == jsonDepth)
             {
-                nodes.Add(new GraphNode(kept.Op, kept.Inputs is null ? Single(previous) : Resolve(kept.Inputs, tensors)));
-                name = kept.Name;
-                Resume(ref reader, utf8, from + length, kept.After);
+                int end = from + length;
+                AddKept(kept, nodes, tensors);
+                while (end + 1 < utf8.Length && utf8[end] == (byte)',' && utf8[end + 1] == (byte)'{'
+                    && Kept(utf8, end + 1, _nodes, out int next) is { } following && following.Depth == jsonDepth)
+                {
+                    kept = following;
+                    end += 1 + next;
+                    AddKept(kept, nodes, tensors);
+                }
+
+                Resume(ref reader, utf8, end, kept.After);
+                continue;
+            }
+
+            ReadItem(ref reader, utf8, fields, depth, tensors);
+            ValueList<int> inputs = fields.HasInputs ? fields.Inputs.ToValueList() : Single(nodes.Count);
+            if (fields.Residual)
+            {
+                Require(fields.OnlyFields(["type", "body", "shortcut", "name", "inputs"]) && inputs.Count == 1 && fields.Body is { Count: > 0 });
+                int offset = nodes.Count;
+                foreach (GraphNode node in OpGraph.Residual(fields.Body!, fields.Shortcut ?? OpGraph.Identity).Nodes)
+                {
+                    var remapped = new int[node.Inputs.Count];
+                    for (int i = 0; i < remapped.Length; i++)
+                    {
+                        remapped[i] = node.Inputs[i] == 0 ? inputs[0] : node.Inputs[i] + offset;
+                    }
+
+                    nodes.Add(new GraphNode(node.Op, remapped));
+                }
             }
             else
             {
-                ReadItem(ref reader, utf8, fields, depth, tensors);
-                name = fields.Name;
-                ValueList<int> inputs = fields.HasInputs ? fields.Inputs.ToValueList() : Single(previous);
-                if (fields.Residual)
+                Op op = ReadOp(fields, extraFields: true);
+                nodes.Add(new GraphNode(op, inputs));
+                if (Whole(ref reader, from, length))
                 {
-                    Require(fields.OnlyFields(["type", "body", "shortcut", "name", "inputs"]) && inputs.Count == 1 && fields.Body is { Count: > 0 });
-                    int offset = nodes.Count;
-                    foreach (GraphNode node in OpGraph.Residual(fields.Body!, fields.Shortcut ?? OpGraph.Identity).Nodes)
-                    {
-                        var remapped = new int[node.Inputs.Count];
-                        for (int i = 0; i < remapped.Length; i++)
-                        {
-                            remapped[i] = node.Inputs[i] == 0 ? inputs[0] : node.Inputs[i] + offset;
-                        }
-
-                        nodes.Add(new GraphNode(node.Op, remapped));
-                    }
-                }
-                else
-                {
-                    Op op = ReadOp(fields, extraFields: true);
-                    nodes.Add(new GraphNode(op, inputs));
-                    if (Whole(ref reader, from, length))
-                    {
-                        _nodes.Add(_rank, utf8.Slice(from, length), new KeptNode(op, name, fields.HasInputs ? [.. fields.InputNames] : null, reader.CurrentState, jsonDepth));
-                    }
+                    _nodes.Add(_rank, utf8.Slice(from, length), new KeptNode(op, fields.Name, fields.HasInputs ? [.. fields.InputNames] : null, reader.CurrentState, jsonDepth));
                 }
             }
 
-            previous = nodes.Count;
-            if (name is { } tensorName)
-            {
-                Require(tensorName != OpCodec.InputName && tensors.TryAdd(tensorName, previous));
-            }
+            Name(fields.Name, nodes.Count, tensors);
         }
 
         return new OpGraph(nodes.ToValueList());
+    }
+
+    /// <summary>Adds the node of a text read before: its op, its inputs (the tensor before it when it names none) and its name.</summary>
+    private void AddKept(KeptNode kept, List<GraphNode> nodes, Dictionary<string, int> tensors)
+    {
+        nodes.Add(new GraphNode(kept.Op, kept.Inputs is null ? Single(nodes.Count) : Resolve(kept.Inputs, tensors)));
+        Name(kept.Name, nodes.Count, tensors);
+    }
+
+    /// <summary>Names tensor <paramref name="tensor"/> (a node's output) <paramref name="name"/>, unless null: a name is given once, never <c>input</c>.</summary>
+    private static void Name(string? name, int tensor, Dictionary<string, int> tensors)
+    {
+        if (name is not null)
+        {
+            Require(name != OpCodec.InputName && tensors.TryAdd(name, tensor));
+        }
     }
 
     /// <summary>The tensors that <paramref name="names"/> name, each made before this node.</summary>
