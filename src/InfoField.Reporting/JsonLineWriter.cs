@@ -73,8 +73,29 @@ internal sealed class JsonLineWriter : IDisposable
 
     public void WriteNumber(byte[] name, long value)
     {
-        WritePropertyName(name);
-        WriteNumberValue(value);
+        // The name and the number in one reservation: most properties of a document are a name and a small integer.
+        Span<byte> span = Reserve(name.Length + 21);
+        int at = Separator(span);
+        name.CopyTo(span[at..]);
+        at += name.Length;
+        if ((ulong)value < 10)
+        {
+            span[at++] = (byte)('0' + value);
+        }
+        else if ((ulong)value < 100)
+        {
+            (long tens, long ones) = Math.DivRem(value, 10);
+            span[at] = (byte)('0' + tens);
+            span[at + 1] = (byte)('0' + ones);
+            at += 2;
+        }
+        else
+        {
+            at += Utf8Formatter.TryFormat(value, span[at..], out int written) ? written : throw new FormatException();
+        }
+
+        _used += at;
+        _comma = true;
     }
 
     public void WriteNumberValue(long value)
@@ -88,13 +109,13 @@ internal sealed class JsonLineWriter : IDisposable
     /// <summary>A finite number: a whole one of at most nine digits in place, any other as <see cref="Utf8JsonWriter"/> formats it.</summary>
     public void WriteNumber(byte[] name, double value)
     {
-        WritePropertyName(name);
         if (value == Math.Truncate(value) && Math.Abs(value) < 1e9 && !(value == 0 && double.IsNegative(value)))
         {
-            WriteNumberValue((long)value);
+            WriteNumber(name, (long)value);
             return;
         }
 
+        WritePropertyName(name);
         _fallback.WriteNumberValue(value);
         Fallback();
     }
