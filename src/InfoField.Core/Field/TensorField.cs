@@ -597,30 +597,16 @@ internal sealed class TensorCache
 }
 
 /// <summary>What one layer does to the fields it reads, per axis, with its results shared within the layer.</summary>
-internal struct LayerStep
+internal struct LayerStep(ChannelUniverse universe, SpatialWindow window, bool honorStride, FeatureShape input, FeatureShape output, int[] frameOutput)
 {
-    private readonly SpatialWindow _window;
-    private readonly bool _honorStride;
-    private readonly FeatureShape _input;
-    private readonly FeatureShape _output;
-    private readonly int[] _frameOutput;
+    private readonly SpatialWindow _window = window;
     private SpatialAxis[]? _lastPlane;
     private SpatialAxis[]? _lastResult;
     private AxisField[]? _lastAxes;
     private AxisField[]? _lastAxesResult;
 
-    public LayerStep(ChannelUniverse universe, SpatialWindow window, bool honorStride, FeatureShape input, FeatureShape output, int[] frameOutput)
-    {
-        Universe = universe;
-        _window = window;
-        _honorStride = honorStride;
-        _input = input;
-        _output = output;
-        _frameOutput = frameOutput;
-    }
-
     /// <summary>The stage's input channels.</summary>
-    public ChannelUniverse Universe { get; }
+    public readonly ChannelUniverse Universe => universe;
 
     /// <summary>True for global pooling: what passes becomes global (literal, not local).</summary>
     public bool Global => _window.Global;
@@ -652,7 +638,7 @@ internal struct LayerStep
 
     /// <summary>The axis field after this layer's window along axis <paramref name="axis"/>.</summary>
     public AxisField Axis(int axis, AxisField field) =>
-        field.Through(_honorStride ? _window[axis] : _window[axis].WithoutStride(), _frameOutput[axis]);
+        field.Through(honorStride ? _window[axis] : _window[axis].WithoutStride(), frameOutput[axis]);
 
     /// <summary>The receptive field in image pixels after this layer (real windows and sizes, strides honored).</summary>
     public SpatialAxis[] Plane(SpatialAxis[] plane)
@@ -665,7 +651,7 @@ internal struct LayerStep
         Span<SpatialAxis> result = stackalloc SpatialAxis[plane.Length];
         for (int a = 0; a < plane.Length; a++)
         {
-            result[a] = plane[a].Through(_window[a], _input.Size(a), _output.Size(a));
+            result[a] = plane[a].Through(_window[a], input.Size(a), output.Size(a));
         }
 
         _lastPlane = plane;
