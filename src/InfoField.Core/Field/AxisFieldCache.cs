@@ -13,7 +13,7 @@ namespace InfoField.Field;
 /// </summary>
 internal static class AxisFieldCache
 {
-    /// <summary>The most positions (both ends of every interval) the cache holds per thread before it starts afresh: 32 MB.</summary>
+    /// <summary>The most ints (both ends of every interval, three per plane axis) the cache holds per thread before it starts afresh: 16 MB.</summary>
     private const int MaxPositions = 1 << 22;
 
     /// <summary>Identities are kept for lengths below this; longer axes get a new identity each time.</summary>
