@@ -55,7 +55,7 @@ public sealed class TensorField
     {
         if (_uniform is not null)
         {
-            next = Shape.Channels;
+            next = _array?.Length ?? Shape.Channels;
             return _uniform;
         }
 
@@ -238,7 +238,7 @@ public sealed class TensorField
         int minChannels = int.MaxValue, maxChannels = 0;
         long total = 0;
         int counted = 0;
-        int count = Shape.Channels;
+        int count = _array?.Length ?? Shape.Channels;
         int next = 0;
         while (next < count)
         {
