@@ -333,10 +333,19 @@ public sealed record OpGraph : IEnumerable<Op>
     /// </summary>
     public T[] Evaluate<T>(T input, IReadOnlyList<T> skips, Func<Op, T, T> apply, Func<MergeOp, IReadOnlyList<T>, T> merge)
     {
+        ArgumentNullException.ThrowIfNull(apply);
+        ArgumentNullException.ThrowIfNull(merge);
+        return Evaluate(input, skips, (_, op, value) => apply(op, value), (_, join, values) => merge(join, values));
+    }
+
+    /// <summary>As <see cref="Evaluate{T}(T, IReadOnlyList{T}, Func{Op, T, T}, Func{MergeOp, IReadOnlyList{T}, T})"/>, telling each call its node's index.</summary>
+    internal T[] Evaluate<T>(T input, IReadOnlyList<T> skips, Func<int, Op, T, T> apply, Func<int, MergeOp, IReadOnlyList<T>, T> merge)
+    {
         ArgumentNullException.ThrowIfNull(skips);
-        if (SkipsRead > skips.Count)
+        int read = SkipsRead;
+        if (read > skips.Count)
         {
-            throw new ArgumentException($"the graph reads {SkipsRead} skips, {skips.Count} given", nameof(skips));
+            throw new ArgumentException($"the graph reads {read} skips, {skips.Count} given", nameof(skips));
         }
 
         var values = new T[Nodes.Count + 1];
@@ -352,11 +361,11 @@ public sealed record OpGraph : IEnumerable<Op>
                     inputs[k] = Tensor(node.Inputs[k], values, skips);
                 }
 
-                values[i + 1] = merge(join, inputs);
+                values[i + 1] = merge(i, join, inputs);
             }
             else
             {
-                values[i + 1] = apply(node.Op, Tensor(node.Inputs[0], values, skips));
+                values[i + 1] = apply(i, node.Op, Tensor(node.Inputs[0], values, skips));
             }
         }
 

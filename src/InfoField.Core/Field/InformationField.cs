@@ -91,40 +91,14 @@ public static class InformationField
     /// </remarks>
     internal static TensorField[] Trace(TensorField input, OpGraph graph, StageFrame frame, IReadOnlyList<TensorField> skips, UnitLayout? layout = null)
     {
-        int read = graph.SkipsRead;
-        if (read > skips.Count)
-        {
-            throw new ArgumentException($"the graph reads {read} skips, {skips.Count} given", nameof(skips));
-        }
-
         ImmutableArray<FeatureShape> shapes = layout?.Tensors ?? default;
-        var values = new TensorField[graph.Count + 1];
-        values[0] = input;
-        for (int i = 0; i < values.Length - 1; i++)
-        {
-            GraphNode node = graph.Nodes[i];
-            FeatureShape? output = shapes.IsDefault ? null : shapes[i + 1];
-            if (node.Op is MergeOp merge)
-            {
-                var inputs = new TensorField[node.Inputs.Count];
-                for (int k = 0; k < inputs.Length; k++)
-                {
-                    inputs[k] = Tensor(node.Inputs[k]);
-                }
-
-                values[i + 1] = TensorField.Merge(merge, inputs, frame, output);
-            }
-            else
-            {
-                values[i + 1] = node.Op is LayerOp layer
-                    ? Tensor(node.Inputs[0]).Through(layer, frame, output)
-                    : throw new ArchitectureException(node.Op.Type, $"'{node.Op.Type}' cannot be analysed inside a stage");
-            }
-        }
-
-        return values;
-
-        TensorField Tensor(int tensor) => tensor >= 0 ? values[tensor] : skips[-1 - tensor];
+        return graph.Evaluate(
+            input,
+            skips,
+            (i, op, state) => op is LayerOp layer
+                ? state.Through(layer, frame, shapes.IsDefault ? null : shapes[i + 1])
+                : throw new ArchitectureException(op.Type, $"'{op.Type}' cannot be analysed inside a stage"),
+            (i, merge, states) => TensorField.Merge(merge, states, frame, shapes.IsDefault ? null : shapes[i + 1]));
     }
 
     /// <summary>
