@@ -126,12 +126,14 @@ public static class AnalysisBatch
     /// The items of <paramref name="source"/> in order, computed on a thread of their own up to <paramref name="capacity"/>
     /// items ahead of the caller, so that reading and analysing the lines and writing their JSON take two processors
     /// instead of one in turn. What the source throws is thrown here after the items before it; when the caller stops
-    /// early (or its writing fails), the thread stops after the line it is on.
+    /// early (or its writing fails), the thread stops after the line it is on (waited for up to a second).
     /// </summary>
     private static IEnumerable<T> Ahead<T>(IEnumerable<T> source, int capacity)
     {
-        using var queue = new BlockingCollection<T>(capacity);
-        using var stop = new CancellationTokenSource();
+        // Neither is disposed: a reading thread still blocked on its input when the caller stops (a pipe that sends
+        // nothing more) may touch them after this returns.
+        var queue = new BlockingCollection<T>(capacity);
+        var stop = new CancellationTokenSource();
         ExceptionDispatchInfo? failure = null;
         var thread = new Thread(() =>
         {
@@ -172,8 +174,10 @@ public static class AnalysisBatch
         }
         finally
         {
+            // The reading thread stops at its next line; one blocked on its input is left behind (a background thread:
+            // it keeps no process alive).
             stop.Cancel();
-            thread.Join();
+            thread.Join(TimeSpan.FromSeconds(1));
         }
     }
 
