@@ -335,11 +335,14 @@ public sealed record OpGraph : IEnumerable<Op>
     {
         ArgumentNullException.ThrowIfNull(apply);
         ArgumentNullException.ThrowIfNull(merge);
-        return Evaluate(input, skips, (_, op, value) => apply(op, value), (_, join, values) => merge(join, values));
+        return Evaluate(input, skips, (apply, merge), static (_, op, value, calls) => calls.apply(op, value), static (_, join, values, calls) => calls.merge(join, values));
     }
 
-    /// <summary>As <see cref="Evaluate{T}(T, IReadOnlyList{T}, Func{Op, T, T}, Func{MergeOp, IReadOnlyList{T}, T})"/>, telling each call its node's index.</summary>
-    internal T[] Evaluate<T>(T input, IReadOnlyList<T> skips, Func<int, Op, T, T> apply, Func<int, MergeOp, IReadOnlyList<T>, T> merge)
+    /// <summary>
+    /// As <see cref="Evaluate{T}(T, IReadOnlyList{T}, Func{Op, T, T}, Func{MergeOp, IReadOnlyList{T}, T})"/>, telling each
+    /// call its node's index and <paramref name="state"/> (so that a caller's calls need not allocate).
+    /// </summary>
+    internal T[] Evaluate<T, TState>(T input, IReadOnlyList<T> skips, TState state, Func<int, Op, T, TState, T> apply, Func<int, MergeOp, IReadOnlyList<T>, TState, T> merge)
     {
         ArgumentNullException.ThrowIfNull(skips);
         int read = SkipsRead;
@@ -361,11 +364,11 @@ public sealed record OpGraph : IEnumerable<Op>
                     inputs[k] = Tensor(node.Inputs[k], values, skips);
                 }
 
-                values[i + 1] = merge(i, join, inputs);
+                values[i + 1] = merge(i, join, inputs, state);
             }
             else
             {
-                values[i + 1] = apply(i, node.Op, Tensor(node.Inputs[0], values, skips));
+                values[i + 1] = apply(i, node.Op, Tensor(node.Inputs[0], values, skips), state);
             }
         }
 

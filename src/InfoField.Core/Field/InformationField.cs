@@ -91,14 +91,14 @@ public static class InformationField
     /// </remarks>
     internal static TensorField[] Trace(TensorField input, OpGraph graph, StageFrame frame, IReadOnlyList<TensorField> skips, UnitLayout? layout = null)
     {
-        ImmutableArray<FeatureShape> shapes = layout?.Tensors ?? default;
         return graph.Evaluate(
             input,
             skips,
-            (i, op, state) => op is LayerOp layer
-                ? state.Through(layer, frame, shapes.IsDefault ? null : shapes[i + 1])
+            (frame, shapes: layout?.Tensors ?? default),
+            static (i, op, state, trace) => op is LayerOp layer
+                ? state.Through(layer, trace.frame, trace.shapes.IsDefault ? null : trace.shapes[i + 1])
                 : throw new ArchitectureException(op.Type, $"'{op.Type}' cannot be analysed inside a stage"),
-            (i, merge, states) => TensorField.Merge(merge, states, frame, shapes.IsDefault ? null : shapes[i + 1]));
+            static (i, merge, states, trace) => TensorField.Merge(merge, states, trace.frame, trace.shapes.IsDefault ? null : trace.shapes[i + 1]));
     }
 
     /// <summary>
