@@ -90,42 +90,22 @@ public sealed class TensorField
         return channels;
     }
 
-    /// <summary>True when no output channel of <paramref name="map"/> reads an input channel.</summary>
-    private static bool ReadsNothing(ChannelMap map)
+    /// <summary>Whether some read set of <paramref name="map"/> is empty (an output channel that reads nothing) and whether some is not.</summary>
+    private static (bool Empty, bool Reading) ReadSets(ChannelMap map)
     {
         if (map.IsIdentity)
         {
-            return map.InputChannels == 0;
+            return (false, map.InputChannels > 0);
         }
 
+        bool empty = false, reading = false;
         for (int set = 0; set < map.ReadSetCount; set++)
         {
-            if (!map.ReadSet(set).IsEmpty)
-            {
-                return false;
-            }
+            empty |= map.ReadSet(set).IsEmpty;
+            reading |= !map.ReadSet(set).IsEmpty;
         }
 
-        return true;
-    }
-
-    /// <summary>True when every output channel of <paramref name="map"/> reads at least one input channel.</summary>
-    private static bool ReadsSomething(ChannelMap map)
-    {
-        if (map.IsIdentity)
-        {
-            return true;
-        }
-
-        for (int set = 0; set < map.ReadSetCount; set++)
-        {
-            if (map.ReadSet(set).IsEmpty)
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return (empty, reading);
     }
 
     /// <summary>The tensor's shape.</summary>
@@ -386,13 +366,14 @@ public sealed class TensorField
         }
 
         var step = new LayerStep(_universe, window, frame.HonorStride, Shape, output, lengths);
-        if (_uniform is not null && ReadsNothing(map))
+        (bool empty, bool reading) = _uniform is null ? default : ReadSets(map);
+        if (_uniform is not null && !reading)
         {
             // A zero op: no output channel reads anything.
             return new TensorField(_universe, output, lengths, _universe.Nothing);
         }
 
-        if (_uniform is not null && ReadsSomething(map))
+        if (_uniform is not null && !empty)
         {
             // Every output channel reads some channels, and all of them hold one field: so do the output's.
             return new TensorField(_universe, output, lengths, keepsPositions ? _uniform : _uniform.Through(ref step));
