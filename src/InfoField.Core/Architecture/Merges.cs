@@ -22,6 +22,9 @@ public abstract record MergeOp : Op
     /// <inheritdoc />
     public sealed override OpRole Role => OpRole.Merge;
 
+    /// <inheritdoc />
+    internal sealed override MergeOp? AsMerge => this;
+
     /// <summary>A merge cannot be applied to a single tensor.</summary>
     public override Checked<FeatureShape> TryOutputShape(FeatureShape input) =>
         Broken("inputs", $"'{Type}' joins two or more tensors; give it \"inputs\"");

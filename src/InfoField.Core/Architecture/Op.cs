@@ -58,6 +58,12 @@ public abstract record Op
     {
     }
 
+    /// <summary>This op as a layer, or null: a virtual call where a type test walks the op's base types (asked of every op an analysis meets).</summary>
+    internal virtual LayerOp? AsLayer => null;
+
+    /// <summary>This op as a merge, or null (<see cref="AsLayer"/>).</summary>
+    internal virtual MergeOp? AsMerge => null;
+
     /// <summary>The violation of <paramref name="rule"/> at <paramref name="field"/> of this op.</summary>
     protected static Violation Broken(string field, string rule) => new(field, rule);
 }
@@ -68,6 +74,9 @@ public abstract record Op
 /// </summary>
 public abstract record LayerOp : Op
 {
+    /// <inheritdoc />
+    internal sealed override LayerOp? AsLayer => this;
+
     /// <summary>The spatial window of one output neuron for <paramref name="input"/>.</summary>
     public abstract SpatialWindow Window(FeatureShape input);
 

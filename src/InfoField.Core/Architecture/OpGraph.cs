@@ -356,7 +356,7 @@ public sealed record OpGraph : IEnumerable<Op>
         for (int i = 0; i < Nodes.Count; i++)
         {
             GraphNode node = Nodes[i];
-            if (node.Op is MergeOp join)
+            if (node.Op.AsMerge is MergeOp join)
             {
                 var inputs = new T[node.Inputs.Count];
                 for (int k = 0; k < inputs.Length; k++)

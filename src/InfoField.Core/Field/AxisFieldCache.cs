@@ -32,6 +32,9 @@ internal static class AxisFieldCache
     private static Dictionary<PlaneKey, SpatialAxis[]>? _planes;
 
     [ThreadStatic]
+    private static Dictionary<(AxisField[] Axes, int Channels), FieldFactors>? _factors;
+
+    [ThreadStatic]
     private static int _positions;
 
     /// <summary>The identity field of <paramref name="length"/> positions.</summary>
@@ -91,6 +94,23 @@ internal static class AxisFieldCache
         return known;
     }
 
+    /// <summary>
+    /// The factors of a tensor whose every channel holds one part of axes <paramref name="axes"/> (an array made here, by
+    /// identity) and <paramref name="channels"/> stage input channels, made by <paramref name="make"/> the first time.
+    /// </summary>
+    public static FieldFactors Factors(AxisField[] axes, int channels, Func<AxisField[], int, FieldFactors> make)
+    {
+        Dictionary<(AxisField[], int), FieldFactors> factors = _factors ??= new(FactorsKeyComparer.Instance);
+        if (!factors.TryGetValue((axes, channels), out FieldFactors? known))
+        {
+            known = make(axes, channels);
+            Made(16);
+            factors[(axes, channels)] = known;
+        }
+
+        return known;
+    }
+
     private static AxisField Get(Key key, Func<Key, AxisField> make)
     {
         Dictionary<Key, AxisField> made = _made ??= new(KeyComparer.Instance);
@@ -113,6 +133,7 @@ internal static class AxisFieldCache
             _made?.Clear();
             _arrays?.Clear();
             _planes?.Clear();
+            _factors?.Clear();
             _positions = 0;
         }
 
@@ -133,6 +154,16 @@ internal static class AxisFieldCache
 
         public int GetHashCode(AxesKey key) =>
             HashCode.Combine(RuntimeHelpers.GetHashCode(key.First), key.Second is null ? 0 : RuntimeHelpers.GetHashCode(key.Second), key.Third is null ? 0 : RuntimeHelpers.GetHashCode(key.Third));
+    }
+
+    /// <summary>Axes arrays by identity, channel counts by value.</summary>
+    private sealed class FactorsKeyComparer : IEqualityComparer<(AxisField[] Axes, int Channels)>
+    {
+        public static FactorsKeyComparer Instance { get; } = new();
+
+        public bool Equals((AxisField[] Axes, int Channels) x, (AxisField[] Axes, int Channels) y) => ReferenceEquals(x.Axes, y.Axes) && x.Channels == y.Channels;
+
+        public int GetHashCode((AxisField[] Axes, int Channels) key) => HashCode.Combine(RuntimeHelpers.GetHashCode(key.Axes), key.Channels);
     }
 
     private enum Step : byte

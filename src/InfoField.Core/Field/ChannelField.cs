@@ -307,13 +307,7 @@ internal sealed class ChannelField
         int rank = parts[0].Axes.Length;
         if (parts.Length == 1)
         {
-            AxisInts widest = default;
-            for (int a = 0; a < rank; a++)
-            {
-                widest[a] = parts[0].Axes[a].MaxSpan;
-            }
-
-            return new Summary(widest, parts[0].Channels.Count, InteriorOfOne(parts[0].Axes, widest));
+            return OfOne(parts[0].Axes, parts[0].Channels.Count);
         }
 
         if (!parts.Any(part => part.HasEmpty))
@@ -339,6 +333,18 @@ internal sealed class ChannelField
         }
 
         return Enumerate(parts, universe, rank);
+    }
+
+    /// <summary>The summary of a field of one part: its axes <paramref name="axes"/> and <paramref name="channels"/> stage input channels.</summary>
+    public static Summary OfOne(AxisField[] axes, int channels)
+    {
+        AxisInts widest = default;
+        for (int a = 0; a < axes.Length; a++)
+        {
+            widest[a] = axes[a].MaxSpan;
+        }
+
+        return new Summary(widest, channels, InteriorOfOne(axes, widest));
     }
 
     /// <summary>

@@ -95,7 +95,7 @@ public static class InformationField
             input,
             skips,
             (frame, shapes: layout?.Tensors ?? default),
-            static (i, op, state, trace) => op is LayerOp layer
+            static (i, op, state, trace) => op.AsLayer is LayerOp layer
                 ? state.Through(layer, trace.frame, trace.shapes.IsDefault ? null : trace.shapes[i + 1])
                 : throw new ArchitectureException(op.Type, $"'{op.Type}' cannot be analysed inside a stage"),
             static (i, merge, states, trace) => TensorField.Merge(merge, states, trace.frame, trace.shapes.IsDefault ? null : trace.shapes[i + 1]));

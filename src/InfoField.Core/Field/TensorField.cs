@@ -20,7 +20,14 @@ public sealed class TensorField
     /// </summary>
     private readonly ChannelField? _uniform;
 
-    /// <summary>The field of each channel; made from <see cref="_uniform"/> when first needed.</summary>
+    /// <summary>
+    /// What every channel holds when channel c depends on stage input channel c alone, each through the same axes and
+    /// with the same receptive field (the stage input, and what ops channel by channel make of it): such a tensor, like a
+    /// uniform one, holds no array of its channels until one is asked for.
+    /// </summary>
+    private readonly Diagonal? _diagonal;
+
+    /// <summary>The field of each channel; made from <see cref="_uniform"/> or <see cref="_diagonal"/> when first needed.</summary>
     private ChannelField[]? _array;
 
     /// <summary>The factors and the union of all channels, shared with every tensor that holds the same channels (a normalization or activation keeps them).</summary>
@@ -45,8 +52,18 @@ public sealed class TensorField
         _cache = factors;
     }
 
+    /// <summary>A diagonal tensor of <paramref name="shape"/> (its channels those of the stage input, one by one).</summary>
+    private TensorField(ChannelUniverse universe, FeatureShape shape, int[] lengths, Diagonal diagonal, TensorCache? factors = null)
+    {
+        _universe = universe;
+        Shape = shape;
+        _lengths = lengths;
+        _diagonal = diagonal;
+        _cache = factors;
+    }
+
     /// <summary>The field of each channel.</summary>
-    private ChannelField[] Channels => _array ??= Uniform(_uniform!, Shape.Channels);
+    private ChannelField[] Channels => _array ??= _uniform is not null ? Uniform(_uniform, Shape.Channels) : _diagonal!.Channels(_universe);
 
     private TensorCache Cache => _cache ??= new TensorCache();
 
@@ -59,7 +76,7 @@ public sealed class TensorField
             return _uniform;
         }
 
-        ChannelField[] channels = _array!;
+        ChannelField[] channels = Channels;
         ChannelField channel = channels[next++];
         while (next < channels.Length && ReferenceEquals(channels[next], channel))
         {
@@ -111,6 +128,9 @@ public sealed class TensorField
     /// <summary>The tensor's shape.</summary>
     public FeatureShape Shape { get; }
 
+    /// <summary>True when the tensor is held as one diagonal field (<see cref="Diagonal"/>), not channel by channel.</summary>
+    internal bool IsDiagonal => _diagonal is not null;
+
     /// <summary>The number of the stage input's channels (c0).</summary>
     public int StageChannels => _universe.Channels;
 
@@ -159,8 +179,23 @@ public sealed class TensorField
     {
         if (_uniform is { Parts.Length: > 0 } field)
         {
-            // The factors of one field do not depend on how many channels hold it: computed once per field.
-            return local ? field.LocalFactors ??= (field.HasGlobal ? Summarize(local) : Factors(local: false)) : field.LiteralFactors ??= Summarize(local);
+            // The factors of one field do not depend on how many channels hold it: computed once per field, and for a
+            // field of one part (a dense layer's output) once per axes and channel count on the thread.
+            if (local && field.HasGlobal)
+            {
+                return field.LocalFactors ??= Summarize(local);
+            }
+
+            return field.LiteralFactors ??= field.Parts.Length == 1 && Shape.Channels > 0
+                ? AxisFieldCache.Factors(field.Parts[0].Axes, field.Parts[0].Channels.Count, static (axes, channels) => OfOne(ChannelField.OfOne(axes, channels), axes.Length))
+                : Summarize(local: false);
+        }
+
+        if (_diagonal is { Global: false } diagonal && Shape.Channels > 0)
+        {
+            // Every channel holds one part of one input channel through the same axes; nothing arrives through global
+            // pooling, so the local factors are the literal ones.
+            return Cache.Literal ??= AxisFieldCache.Factors(diagonal.Axes, 1, static (axes, channels) => OfOne(ChannelField.OfOne(axes, channels), axes.Length));
         }
 
         return local ? Cache.Local ??= (HasGlobal() ? Summarize(local) : Factors(local: false)) : Cache.Literal ??= Summarize(local);
@@ -190,6 +225,11 @@ public sealed class TensorField
         if (_uniform is not null)
         {
             return _uniform.HasGlobal;
+        }
+
+        if (_diagonal is not null)
+        {
+            return _diagonal.Global;
         }
 
         ChannelField? last = null;
@@ -251,9 +291,23 @@ public sealed class TensorField
             return new FieldFactors(0, 0, 0, 0, 0, 0, 0, 0);
         }
 
+        return Make(max, min, interior, minChannels, (double)total / counted, maxChannels);
+    }
+
+    /// <summary>The factors of a tensor whose every channel has the summary <paramref name="summary"/> (a tensor of one field), of <paramref name="rank"/> spatial axes.</summary>
+    private static FieldFactors OfOne(ChannelField.Summary summary, int rank)
+    {
+        AxisInts spans = summary.Spans, interior = summary.Interior;
+        ReadOnlySpan<int> widest = ((ReadOnlySpan<int>)spans)[..rank];
+        return Make(widest, widest, ((ReadOnlySpan<int>)interior)[..rank], summary.Channels, summary.Channels, summary.Channels);
+    }
+
+    /// <summary>The factors from the spans per axis over channels (<paramref name="max"/>, <paramref name="min"/>, <paramref name="interior"/>) and the channel counts.</summary>
+    private static FieldFactors Make(ReadOnlySpan<int> max, ReadOnlySpan<int> min, ReadOnlySpan<int> interior, int minChannels, double meanChannels, int maxChannels)
+    {
         // A volume's depth is a third spatial factor (IF = IF^d x IF^h x IF^w x IF^c); images and signals have none.
-        bool depth = rank > 2;
-        return new FieldFactors(max[0], min[0], max[1], min[1], minChannels, (double)total / counted, maxChannels, (long)max[0] * max[1] * (depth ? max[2] : 1) * minChannels)
+        bool depth = max.Length > 2;
+        return new FieldFactors(max[0], min[0], max[1], min[1], minChannels, meanChannels, maxChannels, (long)max[0] * max[1] * (depth ? max[2] : 1) * minChannels)
         {
             IfHInterior = interior[0],
             IfWInterior = interior[1],
@@ -266,9 +320,9 @@ public sealed class TensorField
     /// <summary>The widest receptive field in image pixels (uncapped, on an infinite plane) over the channels, along <paramref name="axis"/>.</summary>
     public long ReceptiveField(int axis)
     {
-        if (_uniform is not null)
+        if (_uniform is not null || _diagonal is not null)
         {
-            return _uniform.Plane is SpatialAxis[] only ? only[axis].Reach : 0;
+            return (_uniform is not null ? _uniform.Plane : _diagonal!.Plane) is SpatialAxis[] only ? only[axis].Reach : 0;
         }
 
         long reach = 0;
@@ -296,6 +350,13 @@ public sealed class TensorField
         int[] lengths = frame.Lengths(input);
         AxisField[] identity = [.. lengths.Select(AxisField.Identity)];
         SpatialAxis[] pixel = [.. lengths.Select(_ => SpatialAxis.Start)];
+        if (planes is null || Array.TrueForAll(planes, plane => ReferenceEquals(plane, planes[0])))
+        {
+            // Every channel has one receptive field (the image's, or the previous stage's output of one field): a diagonal tensor.
+            Span<AxisField> axes = identity;
+            return new TensorField(universe, input, lengths, new Diagonal(false, AxisFieldCache.Axes(axes), planes is null ? pixel : planes[0]));
+        }
+
         var channels = new ChannelField[input.Channels];
         for (int c = 0; c < channels.Length; c++)
         {
@@ -345,7 +406,17 @@ public sealed class TensorField
     }
 
     /// <summary>The receptive field in image pixels of every channel, to start the next stage with (after its entry pooling).</summary>
-    internal SpatialAxis[]?[] Planes() => [.. Channels.Select(channel => channel.Plane)];
+    internal SpatialAxis[]?[] Planes()
+    {
+        if (_uniform is not null || _diagonal is not null)
+        {
+            var planes = new SpatialAxis[]?[Shape.Channels];
+            Array.Fill(planes, _uniform is not null ? _uniform.Plane : _diagonal!.Plane);
+            return planes;
+        }
+
+        return [.. Channels.Select(channel => channel.Plane)];
+    }
 
     /// <summary>The field after <paramref name="layer"/>: the union over each output channel's read set, through the layer's windows.</summary>
     /// <param name="layer">The layer.</param>
@@ -360,12 +431,23 @@ public sealed class TensorField
         bool keepsPositions = window.IsPoint && ReferenceEquals(lengths, _lengths);
         if (map.IsIdentity && keepsPositions)
         {
-            return _uniform is not null
-                ? new TensorField(_universe, output, _lengths, _uniform)
+            if (output == Shape)
+            {
+                // A normalization or an activation: the same tensor of fields (immutable, so it is shared).
+                return this;
+            }
+
+            return _uniform is not null ? new TensorField(_universe, output, _lengths, _uniform)
+                : _diagonal is not null ? new TensorField(_universe, output, _lengths, _diagonal, Cache)
                 : new TensorField(_universe, output, _lengths, Channels, Cache);
         }
 
         var step = new LayerStep(_universe, window, frame.HonorStride, Shape, output, lengths);
+        if (_diagonal is { } diagonal && ThroughDiagonal(diagonal, map, ref step, keepsPositions, output, lengths) is TensorField fast)
+        {
+            return fast;
+        }
+
         (bool empty, bool reading) = _uniform is null ? default : ReadSets(map);
         if (_uniform is not null && !reading)
         {
@@ -429,6 +511,31 @@ public sealed class TensorField
         }
 
         return Of(_universe, output, lengths, channels);
+    }
+
+    /// <summary>
+    /// The field after a layer of this diagonal tensor, without making its channels one by one, where that is quick and
+    /// gives the fields the channel-by-channel walk gives: a layer that maps channel c to channel c (a pooling, a
+    /// depthwise convolution) keeps the tensor diagonal, one step on the shared axes; a dense layer (a read set of every
+    /// channel) gives every output channel the union of all, every input channel through the shared axes. Null otherwise.
+    /// </summary>
+    private TensorField? ThroughDiagonal(Diagonal diagonal, ChannelMap map, ref LayerStep step, bool keepsPositions, FeatureShape output, int[] lengths)
+    {
+        if (map.IsIdentity && !keepsPositions)
+        {
+            // Null when some axis is empty everywhere: each channel then keeps no part (left to the walk).
+            AxisField[]? axes = step.Axes(diagonal.Axes);
+            return axes is null ? null
+                : new TensorField(_universe, output, lengths, new Diagonal(diagonal.Global || step.Global, axes, diagonal.Plane is null ? null : step.Plane(diagonal.Plane)));
+        }
+
+        if (!map.IsIdentity && map.ReadSetCount == 1 && map.ReadSet(0).Length == Shape.Channels && map.OutputChannels > 0)
+        {
+            ChannelField all = Cache.All ??= diagonal.All(_universe);
+            return new TensorField(_universe, output, lengths, keepsPositions ? all : all.Through(ref step));
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -564,6 +671,28 @@ public sealed class TensorField
 
         return true;
     }
+}
+
+/// <summary>
+/// What each channel of a diagonal tensor holds: channel c depends on stage input channel c alone (in a global part when
+/// <paramref name="Global"/>), through the axis fields <paramref name="Axes"/>, with the receptive field <paramref name="Plane"/>.
+/// </summary>
+internal sealed record Diagonal(bool Global, AxisField[] Axes, SpatialAxis[]? Plane)
+{
+    /// <summary>The field of every channel, one by one.</summary>
+    public ChannelField[] Channels(ChannelUniverse universe)
+    {
+        var channels = new ChannelField[universe.Channels];
+        for (int c = 0; c < channels.Length; c++)
+        {
+            channels[c] = new ChannelField(universe, [new FieldPart(Global, universe.Single(c), Axes)], Plane);
+        }
+
+        return channels;
+    }
+
+    /// <summary>The union of every channel's field: every input channel through the same axes.</summary>
+    public ChannelField All(ChannelUniverse universe) => new(universe, [new FieldPart(Global, universe.Full, Axes)], Plane);
 }
 
 /// <summary>What is computed once for tensors that hold the same channels: their factors and the union of all their channels.</summary>
