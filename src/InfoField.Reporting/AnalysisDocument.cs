@@ -298,9 +298,29 @@ public sealed record FactorsDocument(
     int IfCMax,
     long If)
 {
-    /// <summary>The document of field factors (<paramref name="shape"/>: the tensor's, whose depth decides whether the depth factors are written).</summary>
-    public static FactorsDocument From(FieldFactors factors, FeatureShape shape = default) =>
-        new(factors.IfH, factors.IfHMin, factors.IfW, factors.IfWMin, factors.IfC, factors.IfCMean, factors.IfCMax, factors.If)
+    /// <summary>
+    /// The documents made on this thread, by their factors (by identity: the engine shares equal factors between tensors
+    /// and networks) and depth: a slot per hash of the factors, the last one made there kept.
+    /// </summary>
+    [ThreadStatic]
+    private static (FieldFactors Factors, FactorsDocument Document)[]? _made;
+
+    /// <summary>
+    /// The document of field factors (<paramref name="shape"/>: the tensor's, whose depth decides whether the depth
+    /// factors are written). Documents are immutable, so the same factors object may give the same document (on a thread,
+    /// among the last ones made): ops that share their factors then share their document, and a batch's writer its JSON.
+    /// </summary>
+    public static FactorsDocument From(FieldFactors factors, FeatureShape shape = default)
+    {
+        ArgumentNullException.ThrowIfNull(factors);
+        (FieldFactors Factors, FactorsDocument Document)[] made = _made ??= new (FieldFactors, FactorsDocument)[2048];
+        int slot = ((System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(factors) << 1) | (shape.HasDepth ? 1 : 0)) & (made.Length - 1);
+        if (ReferenceEquals(made[slot].Factors, factors))
+        {
+            return made[slot].Document;
+        }
+
+        var document = new FactorsDocument(factors.IfH, factors.IfHMin, factors.IfW, factors.IfWMin, factors.IfC, factors.IfCMean, factors.IfCMax, factors.If)
         {
             IfHInterior = factors.IfHInterior,
             IfWInterior = factors.IfWInterior,
@@ -308,6 +328,9 @@ public sealed record FactorsDocument(
             IfDMin = UnitDocument.Depth(shape, factors.IfDMin),
             IfDInterior = UnitDocument.Depth(shape, factors.IfDInterior),
         };
+        made[slot] = (factors, document);
+        return document;
+    }
 
     /// <summary>
     /// The guaranteed spatial field along the height at interior neurons (minimum over channels of each channel's

@@ -281,11 +281,19 @@ internal static class AnalysisJson
             return;
         }
 
+        // Ops share their factors' documents (FactorsDocument.From): each document's JSON is written once and copied after.
+        if (writer.TryWriteKept(factors))
+        {
+            return;
+        }
+
+        JsonLineWriter.Mark start = writer.Here();
         Factors(writer, factors.IfH, factors.IfHMin, factors.IfW, factors.IfWMin, factors.IfC, factors.IfCMean, factors.IfCMax, factors.If);
         writer.WriteNumber(IfHInterior, factors.IfHInterior);
         writer.WriteNumber(IfWInterior, factors.IfWInterior);
         Depth(writer, factors.IfD, factors.IfDMin, factors.IfDInterior);
         writer.WriteEndObject();
+        writer.Keep(factors, start);
     }
 
     private static void WriteFactors(JsonLineWriter writer, byte[] name, UnitFactorsDocument? factors)

@@ -22,9 +22,17 @@ internal sealed class JsonLineWriter : IDisposable
     private readonly Stream _output;
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
     private readonly Utf8JsonWriter _fallback;
+    /// <summary>The JSON of values written before, by the value's identity (immutable documents that recur): at most <see cref="KeptCapacity"/>.</summary>
+    private readonly Dictionary<object, byte[]> _kept = new(ReferenceEqualityComparer.Instance);
+
+    private const int KeptCapacity = 8192;
+
     private byte[] _buffer = new byte[1 << 18];
     private int _used;
     private bool _comma;
+
+    /// <summary>How many times the buffer was passed on: a value written across a flush cannot be kept.</summary>
+    private int _flushes;
 
     public JsonLineWriter(Stream output)
     {
@@ -163,6 +171,41 @@ internal sealed class JsonLineWriter : IDisposable
         _comma = true;
     }
 
+    /// <summary>Where the next value starts: the start of a value to <see cref="Keep"/>.</summary>
+    public Mark Here() => new(_used + (_comma ? 1 : 0), _flushes);
+
+    /// <summary>
+    /// Keeps the JSON written since <paramref name="start"/> (one complete value) as the JSON of <paramref name="value"/>,
+    /// an immutable object whose JSON does not depend on where it is written; nothing is kept when the buffer was passed
+    /// on in between.
+    /// </summary>
+    public void Keep(object value, Mark start)
+    {
+        if (start.Flushes != _flushes)
+        {
+            return;
+        }
+
+        if (_kept.Count >= KeptCapacity)
+        {
+            _kept.Clear();
+        }
+
+        _kept[value] = _buffer.AsSpan(start.At, _used - start.At).ToArray();
+    }
+
+    /// <summary>Writes the JSON kept for <paramref name="value"/> (<see cref="Keep"/>) as the next value; false when none is kept.</summary>
+    public bool TryWriteKept(object value)
+    {
+        if (!_kept.TryGetValue(value, out byte[]? json))
+        {
+            return false;
+        }
+
+        Value(json);
+        return true;
+    }
+
     /// <summary>A value written elsewhere (complete JSON), as the next value.</summary>
     public void WriteRawValue(ReadOnlySpan<byte> json) => Value(json);
 
@@ -188,7 +231,11 @@ internal sealed class JsonLineWriter : IDisposable
         _output.Write(_buffer, 0, _used);
         _output.Flush();
         _used = 0;
+        _flushes++;
     }
+
+    /// <summary>A place in the output: byte <see cref="At"/> of the buffer after <see cref="Flushes"/> flushes.</summary>
+    public readonly record struct Mark(int At, int Flushes);
 
     public void Dispose() => _fallback.Dispose();
 

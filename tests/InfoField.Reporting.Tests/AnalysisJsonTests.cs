@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using InfoField.Architecture;
 using InfoField.Field;
 using InfoField.Samples.NasBench201;
 using InfoField.Spec;
@@ -140,6 +141,68 @@ public class AnalysisJsonTests
         Assert.Contains("\"strideD\": 2,", DocumentJson.Serialize(map), StringComparison.Ordinal);
         Assert.Contains("\"receptiveFieldD\": 12", DocumentJson.Serialize(map), StringComparison.Ordinal);
         AssertSameBytes(map, "3-D network's outputs");
+    }
+
+    [Fact]
+    public void One_writer_over_many_documents_writes_recurring_factors_as_the_serializer_does_across_its_flushes()
+    {
+        // A batch's writer keeps the JSON of the factors documents that ops share (FactorsDocument.From gives the same
+        // object for the same factors) and copies it after: a value cut by the buffer being passed on is not kept. Filler
+        // before each document moves the flush through it, 1,000 bytes at a time.
+        AnalysisDocument[] documents =
+        [
+            .. new[] { 7, 1234, 9000, 15624 }.Select(index =>
+            {
+                LoadedNetwork loaded = NetworkSource.FromFile(NetworkSpec.Parse(SpaceSpec.Json(Cell.FromIndex(index))), "spec", "space.jsonl:1");
+                return NetworkAnalysis.Of(loaded, outlook: false).Document(loaded);
+            }),
+        ];
+        OpDocument first = documents[0].Stages[0].Units[1].Ops[0];
+        Assert.Same(first.Local, first.Literal);
+
+        using var actual = new MemoryStream();
+        var expected = new List<byte>();
+        using (var writer = new JsonLineWriter(actual))
+        {
+            for (int k = 0; k < 120; k++)
+            {
+                byte[] filler = Encoding.ASCII.GetBytes($"\"{new string('x', (1 << 18) - 2 - (1000 * k))}\"");
+                AnalysisDocument document = documents[k % documents.Length];
+                writer.WriteStartArray();
+                writer.WriteRawValue(filler);
+                AnalysisJson.Write(writer, document);
+                writer.WriteEndArray();
+                writer.EndLine();
+
+                using var one = new MemoryStream();
+                using (var serializer = new Utf8JsonWriter(one, DocumentJson.LineWriterOptions))
+                {
+                    DocumentJson.WriteLine(serializer, document);
+                }
+
+                expected.Add((byte)'[');
+                expected.AddRange(filler);
+                expected.Add((byte)',');
+                expected.AddRange(one.ToArray());
+                expected.AddRange("]\n"u8.ToArray());
+            }
+
+            writer.Flush();
+        }
+
+        Assert.True(expected.ToArray().AsSpan().SequenceEqual(actual.ToArray()), "the lines differ from the serializer's");
+    }
+
+    [Fact]
+    public void The_same_factors_give_the_same_document_and_a_volumes_its_own()
+    {
+        var factors = new FieldFactors(3, 3, 5, 5, 2, 2.0, 2, 30) { IfD = 2, IfDMin = 2 };
+        FactorsDocument plain = FactorsDocument.From(factors, new FeatureShape(4, 8, 8));
+        Assert.Same(plain, FactorsDocument.From(factors, new FeatureShape(8, 4, 4)));
+        FactorsDocument volume = FactorsDocument.From(factors, FeatureShape.Volume3d(4, 2, 8, 8));
+        Assert.NotSame(plain, volume);
+        Assert.Equal((null, 2), (plain.IfD, volume.IfD));
+        Assert.Equal(plain, FactorsDocument.From(factors with { }, new FeatureShape(4, 8, 8)));
     }
 
     private static void AssertSameBytes(AnalysisDocument document, string what)
