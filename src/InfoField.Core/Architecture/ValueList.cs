@@ -29,7 +29,7 @@ public readonly struct ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
     public int Count => _items.IsDefault ? 0 : _items.Length;
 
     /// <inheritdoc />
-    public T this[int index] => Items[index];
+    public T this[int index] => _items.IsDefault ? throw new IndexOutOfRangeException("the list is empty") : _items[index];
 
     /// <summary>A list with <paramref name="item"/> appended.</summary>
     public ValueList<T> Add(T item) => new(Items.Add(item));

@@ -31,8 +31,9 @@ internal static class AxisFieldCache
     [ThreadStatic]
     private static Dictionary<PlaneKey, SpatialAxis[]>? _planes;
 
+    /// <summary>Factors by the axes array and channel count they were made of: a slot per hash, the last made there kept.</summary>
     [ThreadStatic]
-    private static Dictionary<(AxisField[] Axes, int Channels), FieldFactors>? _factors;
+    private static (AxisField[]? Axes, int Channels, FieldFactors? Factors)[]? _factors;
 
     [ThreadStatic]
     private static int _positions;
@@ -100,16 +101,22 @@ internal static class AxisFieldCache
     /// </summary>
     public static FieldFactors Factors(AxisField[] axes, int channels, Func<AxisField[], int, FieldFactors> make)
     {
-        Dictionary<(AxisField[], int), FieldFactors> factors = _factors ??= new(FactorsKeyComparer.Instance);
-        if (!factors.TryGetValue((axes, channels), out FieldFactors? known))
+        // At most FactorSlots entries, emptied with the rest of the cache.
+        (AxisField[]? Axes, int Channels, FieldFactors? Factors)[] slots = _factors ??= new (AxisField[]?, int, FieldFactors?)[FactorSlots];
+        int slot = (RuntimeHelpers.GetHashCode(axes) ^ unchecked(channels * (int)0x9E3779B1)) & (FactorSlots - 1);
+        ref var entry = ref slots[slot];
+        if (ReferenceEquals(entry.Axes, axes) && entry.Channels == channels)
         {
-            known = make(axes, channels);
-            Made(16);
-            factors[(axes, channels)] = known;
+            return entry.Factors!;
         }
 
-        return known;
+        FieldFactors factors = make(axes, channels);
+        entry = (axes, channels, factors);
+        return factors;
     }
+
+    /// <summary>The slots of the factors memo (a power of two).</summary>
+    private const int FactorSlots = 4096;
 
     private static AxisField Get(Key key, Func<Key, AxisField> make)
     {
@@ -133,7 +140,10 @@ internal static class AxisFieldCache
             _made?.Clear();
             _arrays?.Clear();
             _planes?.Clear();
-            _factors?.Clear();
+            if (_factors is not null)
+            {
+                Array.Clear(_factors);
+            }
             _positions = 0;
         }
 
@@ -154,16 +164,6 @@ internal static class AxisFieldCache
 
         public int GetHashCode(AxesKey key) =>
             HashCode.Combine(RuntimeHelpers.GetHashCode(key.First), key.Second is null ? 0 : RuntimeHelpers.GetHashCode(key.Second), key.Third is null ? 0 : RuntimeHelpers.GetHashCode(key.Third));
-    }
-
-    /// <summary>Axes arrays by identity, channel counts by value.</summary>
-    private sealed class FactorsKeyComparer : IEqualityComparer<(AxisField[] Axes, int Channels)>
-    {
-        public static FactorsKeyComparer Instance { get; } = new();
-
-        public bool Equals((AxisField[] Axes, int Channels) x, (AxisField[] Axes, int Channels) y) => ReferenceEquals(x.Axes, y.Axes) && x.Channels == y.Channels;
-
-        public int GetHashCode((AxisField[] Axes, int Channels) key) => HashCode.Combine(RuntimeHelpers.GetHashCode(key.Axes), key.Channels);
     }
 
     private enum Step : byte
