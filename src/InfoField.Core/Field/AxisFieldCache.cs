@@ -69,7 +69,7 @@ internal static class AxisFieldCache
     public static AxisField[] Axes(ReadOnlySpan<AxisField> axes)
     {
         var key = new AxesKey(axes[0], axes.Length > 1 ? axes[1] : null, axes.Length > 2 ? axes[2] : null);
-        Dictionary<AxesKey, AxisField[]> arrays = _arrays ??= new(AxesKeyComparer.Instance);
+        Dictionary<AxesKey, AxisField[]> arrays = _arrays ??= [];
         if (!arrays.TryGetValue(key, out AxisField[]? known))
         {
             known = axes.ToArray();
@@ -120,7 +120,7 @@ internal static class AxisFieldCache
 
     private static AxisField Get(Key key, Func<Key, AxisField> make)
     {
-        Dictionary<Key, AxisField> made = _made ??= new(KeyComparer.Instance);
+        Dictionary<Key, AxisField> made = _made ??= [];
         if (made.TryGetValue(key, out AxisField? known))
         {
             return known;
@@ -150,20 +150,29 @@ internal static class AxisFieldCache
         _positions += positions;
     }
 
-    private readonly record struct AxesKey(AxisField First, AxisField? Second, AxisField? Third);
-
-    private readonly record struct PlaneKey(SpatialAxis First, SpatialAxis Second, SpatialAxis Third, int Rank);
-
-    /// <summary>Fields by identity.</summary>
-    private sealed class AxesKeyComparer : IEqualityComparer<AxesKey>
+    /// <summary>
+    /// Up to three axis fields, by identity. Keys compare and hash themselves (the dictionaries take no comparer), so the
+    /// runtime's default comparer calls them directly.
+    /// </summary>
+    private readonly record struct AxesKey(AxisField First, AxisField? Second, AxisField? Third)
     {
-        public static AxesKeyComparer Instance { get; } = new();
+        public bool Equals(AxesKey other) =>
+            ReferenceEquals(First, other.First) && ReferenceEquals(Second, other.Second) && ReferenceEquals(Third, other.Third);
 
-        public bool Equals(AxesKey x, AxesKey y) =>
-            ReferenceEquals(x.First, y.First) && ReferenceEquals(x.Second, y.Second) && ReferenceEquals(x.Third, y.Third);
+        public override int GetHashCode() =>
+            Spread((RuntimeHelpers.GetHashCode(First) * -1640531535) ^ (Identity(Second) * 0x2545F491) ^ Identity(Third));
+    }
 
-        public int GetHashCode(AxesKey key) =>
-            HashCode.Combine(RuntimeHelpers.GetHashCode(key.First), key.Second is null ? 0 : RuntimeHelpers.GetHashCode(key.Second), key.Third is null ? 0 : RuntimeHelpers.GetHashCode(key.Third));
+    /// <summary>A receptive field by value; the rank tells a one-axis plane from a padded one.</summary>
+    private readonly record struct PlaneKey(SpatialAxis First, SpatialAxis Second, SpatialAxis Third, int Rank)
+    {
+        public bool Equals(PlaneKey other) => Rank == other.Rank && Same(First, other.First) && Same(Second, other.Second) && Same(Third, other.Third);
+
+        public override int GetHashCode() => Spread(Hash(First) ^ (Hash(Second) * 31) ^ (Hash(Third) * 961) ^ Rank);
+
+        private static bool Same(SpatialAxis x, SpatialAxis y) => x.Lo == y.Lo && x.Hi == y.Hi && x.Jump == y.Jump;
+
+        private static int Hash(SpatialAxis axis) => unchecked((int)((axis.Lo * 0x9E3779B1) ^ (axis.Hi * 0x85EBCA77) ^ (axis.Jump * 0xC2B2AE3D) ^ ((axis.Lo ^ axis.Hi) >> 32)));
     }
 
     private enum Step : byte
@@ -173,18 +182,23 @@ internal static class AxisFieldCache
         Broadcast,
     }
 
-    /// <summary>How a field is made: the step, the field (and the other one, for a hull), the window and the output length.</summary>
-    private readonly record struct Key(Step Step, AxisField Field, AxisField? Other, AxisWindow Window, int Length);
-
-    /// <summary>Fields by identity, windows and lengths by value.</summary>
-    private sealed class KeyComparer : IEqualityComparer<Key>
+    /// <summary>
+    /// How a field is made: the step, the field (and the other one, for a hull), the window and the output length. Fields
+    /// by identity, windows and lengths by value.
+    /// </summary>
+    private readonly record struct Key(Step Step, AxisField Field, AxisField? Other, AxisWindow Window, int Length)
     {
-        public static KeyComparer Instance { get; } = new();
+        public bool Equals(Key other) =>
+            Step == other.Step && ReferenceEquals(Field, other.Field) && ReferenceEquals(Other, other.Other) && Length == other.Length && Window == other.Window;
 
-        public bool Equals(Key x, Key y) =>
-            x.Step == y.Step && ReferenceEquals(x.Field, y.Field) && ReferenceEquals(x.Other, y.Other) && x.Length == y.Length && x.Window == y.Window;
-
-        public int GetHashCode(Key key) =>
-            HashCode.Combine(RuntimeHelpers.GetHashCode(key.Field), key.Other is null ? 0 : RuntimeHelpers.GetHashCode(key.Other), key.Length, key.Window.Kernel, key.Window.Stride, key.Window.Padding, (int)key.Step);
+        public override int GetHashCode() =>
+            Spread(unchecked((RuntimeHelpers.GetHashCode(Field) * -1640531535) ^ (Identity(Other) * 0x2545F491)
+                + (Length * 7919) + Window.Kernel + (Window.Stride << 6) + (Window.Padding << 12) + (Window.Dilation << 18) + ((int)Step << 26)));
     }
+
+    /// <summary>An object's identity hash, 0 for none.</summary>
+    private static int Identity(object? value) => value is null ? 0 : RuntimeHelpers.GetHashCode(value);
+
+    /// <summary>Mixes the high bits of <paramref name="hash"/> into the low ones (dictionaries take it modulo a prime).</summary>
+    private static int Spread(int hash) => hash ^ (hash >>> 16);
 }
