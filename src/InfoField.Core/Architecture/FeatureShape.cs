@@ -46,8 +46,12 @@ public readonly record struct FeatureShape(int Channels, int Height, int Width)
         0 => Height,
         1 => Width,
         2 when HasDepth => Depth,
-        _ => throw new ArgumentOutOfRangeException(nameof(axis), axis, $"a feature map of {SpatialAxes} spatial axes has axes 0 (height), 1 (width){(HasDepth ? " and 2 (depth)" : "")}"),
+        _ => NoAxis(axis),
     };
+
+    /// <summary>Throws for an axis the map lacks (apart, so that <see cref="Size"/> stays small enough to inline).</summary>
+    private int NoAxis(int axis) =>
+        throw new ArgumentOutOfRangeException(nameof(axis), axis, $"a feature map of {SpatialAxes} spatial axes has axes 0 (height), 1 (width){(HasDepth ? " and 2 (depth)" : "")}");
 
     /// <summary>The same resolution with another channel count.</summary>
     public FeatureShape WithChannels(int channels) => this with { Channels = channels };

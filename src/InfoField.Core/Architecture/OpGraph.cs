@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace InfoField.Architecture;
 
@@ -38,6 +39,12 @@ public sealed record OpGraph : IEnumerable<Op>
     {
         get
         {
+            // Computed once: the graph is immutable (an int is written whole, so threads that race compute the same).
+            if (_skipsRead >= 0)
+            {
+                return _skipsRead;
+            }
+
             int lowest = 0;
             foreach (GraphNode node in Nodes)
             {
@@ -47,9 +54,15 @@ public sealed record OpGraph : IEnumerable<Op>
                 }
             }
 
-            return -lowest;
+            return _skipsRead = -lowest;
         }
     }
+
+    /// <summary><see cref="SkipsRead"/> once computed, else -1.</summary>
+    private int _skipsRead = -1;
+
+    /// <summary><see cref="DeadNodes"/> once computed (an array reference is written whole).</summary>
+    private int[]? _deadNodes;
 
     /// <summary>The graph without nodes: its output is its input.</summary>
     public static OpGraph Identity { get; } = new(ValueList<GraphNode>.Empty);
@@ -273,51 +286,50 @@ public sealed record OpGraph : IEnumerable<Op>
     /// dead nodes do), in node order. Their ops are built and costed (as PyTorch counts a module whose output is unused),
     /// and the unit's field does not include them.
     /// </summary>
-    public ValueList<int> DeadNodes
+    public ValueList<int> DeadNodes => new(ImmutableCollectionsMarshal.AsImmutableArray(_deadNodes ??= FindDeadNodes()));
+
+    private int[] FindDeadNodes()
     {
-        get
+        if (Nodes.Count == 0)
         {
-            if (Nodes.Count == 0)
-            {
-                return [];
-            }
-
-            var live = new bool[Nodes.Count + 1];
-            live[Nodes.Count] = true;
-            int dead = 0;
-            for (int i = Nodes.Count - 1; i >= 0; i--)
-            {
-                if (!live[i + 1])
-                {
-                    dead++;
-                    continue;
-                }
-
-                foreach (int input in Nodes[i].Inputs)
-                {
-                    if (input >= 0)
-                    {
-                        live[input] = true;
-                    }
-                }
-            }
-
-            if (dead == 0)
-            {
-                return [];
-            }
-
-            var nodes = new int[dead];
-            for (int i = 0, next = 0; i < Nodes.Count; i++)
-            {
-                if (!live[i + 1])
-                {
-                    nodes[next++] = i;
-                }
-            }
-
-            return nodes;
+            return [];
         }
+
+        var live = new bool[Nodes.Count + 1];
+        live[Nodes.Count] = true;
+        int dead = 0;
+        for (int i = Nodes.Count - 1; i >= 0; i--)
+        {
+            if (!live[i + 1])
+            {
+                dead++;
+                continue;
+            }
+
+            foreach (int input in Nodes[i].Inputs)
+            {
+                if (input >= 0)
+                {
+                    live[input] = true;
+                }
+            }
+        }
+
+        if (dead == 0)
+        {
+            return [];
+        }
+
+        var nodes = new int[dead];
+        for (int i = 0, next = 0; i < Nodes.Count; i++)
+        {
+            if (!live[i + 1])
+            {
+                nodes[next++] = i;
+            }
+        }
+
+        return nodes;
     }
 
     /// <summary>

@@ -349,8 +349,12 @@ public readonly record struct SpatialWindow(AxisWindow H, AxisWindow W)
         0 => H,
         1 => W,
         2 => D,
-        _ => throw new ArgumentOutOfRangeException(nameof(axis), axis, "a spatial window has axes 0 (height), 1 (width) and 2 (depth)"),
+        _ => NoAxis(axis),
     };
+
+    /// <summary>Throws for an axis past the depth (apart, so that the indexer stays small enough to inline).</summary>
+    private static AxisWindow NoAxis(int axis) =>
+        throw new ArgumentOutOfRangeException(nameof(axis), axis, "a spatial window has axes 0 (height), 1 (width) and 2 (depth)");
 
     /// <summary>True when every output position reads exactly the input position of the same index (and no pooling is global).</summary>
     public bool IsPoint => H == AxisWindow.Point && W == AxisWindow.Point && _d is null && !Global;
