@@ -60,18 +60,21 @@ public static class AnalysisBatch
     public static BatchSummary Write(Stream specs, string source, Stream output, FieldOptions? options = null, double? theta = null, InputShape? input = null, bool outlook = false)
     {
         ArgumentNullException.ThrowIfNull(specs);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(output);
         int count = 0, failed = 0;
         var failures = new List<int>();
         using var json = new JsonLineWriter(output);
         var error = new System.Buffers.ArrayBufferWriter<byte>();
-        IEnumerable<BatchLine> lines = Analyze(NetworkSpec.ReadLines(specs, source), source, options, theta, input, outlook);
+        options = (options ?? FieldOptions.Default).Validated();
+        IEnumerable<PendingLine> lines = Analyses(NetworkSpec.ReadLines(specs, source), source, options, theta, input, outlook);
         bool writing = false;
         try
         {
-            foreach (BatchLine line in Environment.ProcessorCount > 1 ? Ahead(lines, LinesAhead) : lines)
+            foreach (PendingLine pending in Environment.ProcessorCount > 1 ? Ahead(lines, LinesAhead) : lines)
             {
                 writing = true;
+                BatchLine line = pending.Complete(source);
                 count++;
                 if (line.Document is { } document)
                 {
@@ -185,30 +188,64 @@ public static class AnalysisBatch
         }
     }
 
-    private static IEnumerable<BatchLine> AnalyzeLines(IEnumerable<SpecLine> lines, string source, FieldOptions options, double? theta, InputShape? input, bool outlook)
+    private static IEnumerable<BatchLine> AnalyzeLines(IEnumerable<SpecLine> lines, string source, FieldOptions options, double? theta, InputShape? input, bool outlook) =>
+        Analyses(lines, source, options, theta, input, outlook).Select(line => line.Complete(source));
+
+    /// <summary>
+    /// Every line analysed, its document not yet made: a batch makes the documents on the thread that writes them, so
+    /// that its two threads share the work more evenly (reading, parsing and analysing on one; documents and JSON on the other).
+    /// </summary>
+    private static IEnumerable<PendingLine> Analyses(IEnumerable<SpecLine> lines, string source, FieldOptions options, double? theta, InputShape? input, bool outlook)
     {
         foreach (SpecLine line in lines)
         {
             if (line.Network is null)
             {
-                yield return new BatchLine(line.Number, null, line.Error?.Message ?? "unreadable");
+                yield return new PendingLine(line.Number, null, null, line.Error?.Message ?? "unreadable");
                 continue;
             }
 
-            BatchLine result;
+            PendingLine result;
             try
             {
-                string reference = $"{source}:{line.Number}";
-                LoadedNetwork loaded = NetworkSource.FromFile(line.Network, "spec", reference, input);
-                result = new BatchLine(line.Number, NetworkAnalysis.Of(loaded, options, theta, outlook).Document(loaded), null);
+                LoadedNetwork loaded = NetworkSource.FromFile(line.Network, "spec", $"{source}:{line.Number}", input);
+                result = new PendingLine(line.Number, loaded, NetworkAnalysis.Of(loaded, options, theta, outlook), null);
             }
             catch (InfoFieldException error)
             {
-                string reference = $"{source}:{line.Number}";
-                result = new BatchLine(line.Number, null, error.Message.StartsWith(reference + ": ", StringComparison.Ordinal) ? error.Message : $"{reference}: {error.Message}");
+                result = new PendingLine(line.Number, null, null, ErrorOf(source, line.Number, error));
             }
 
             yield return result;
+        }
+    }
+
+    /// <summary>The one-line error of line <paramref name="number"/>: the error's message, which names the file and line (they are added when it does not).</summary>
+    private static string ErrorOf(string source, int number, InfoFieldException error)
+    {
+        string reference = $"{source}:{number}";
+        return error.Message.StartsWith(reference + ": ", StringComparison.Ordinal) ? error.Message : $"{reference}: {error.Message}";
+    }
+
+    /// <summary>A line analysed (or why not), its document still to make.</summary>
+    private sealed record PendingLine(int Number, LoadedNetwork? Loaded, NetworkAnalysis? Analysis, string? Error)
+    {
+        /// <summary>The line with its document (<see cref="NetworkAnalysis.Document"/>), or its error.</summary>
+        public BatchLine Complete(string source)
+        {
+            if (Analysis is null)
+            {
+                return new BatchLine(Number, null, Error);
+            }
+
+            try
+            {
+                return new BatchLine(Number, Analysis.Document(Loaded!), null);
+            }
+            catch (InfoFieldException error)
+            {
+                return new BatchLine(Number, null, ErrorOf(source, Number, error));
+            }
         }
     }
 }
