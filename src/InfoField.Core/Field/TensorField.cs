@@ -33,32 +33,24 @@ public sealed class TensorField
     /// <summary>The factors and the union of all channels, shared with every tensor that holds the same channels (a normalization or activation keeps them).</summary>
     private TensorCache? _cache;
 
+    /// <summary>A tensor of <paramref name="shape"/> holding <paramref name="channels"/>, one field per channel.</summary>
     private TensorField(ChannelUniverse universe, FeatureShape shape, int[] lengths, ChannelField[] channels, TensorCache? factors = null)
-    {
-        _universe = universe;
-        Shape = shape;
-        _lengths = lengths;
-        _array = channels;
-        _cache = factors;
-    }
+        : this(universe, shape, lengths, factors) => _array = channels;
 
     /// <summary>A tensor of <paramref name="shape"/> whose every channel holds <paramref name="uniform"/>.</summary>
     private TensorField(ChannelUniverse universe, FeatureShape shape, int[] lengths, ChannelField uniform, TensorCache? factors = null)
-    {
-        _universe = universe;
-        Shape = shape;
-        _lengths = lengths;
-        _uniform = uniform;
-        _cache = factors;
-    }
+        : this(universe, shape, lengths, factors) => _uniform = uniform;
 
     /// <summary>A diagonal tensor of <paramref name="shape"/> (its channels those of the stage input, one by one).</summary>
     private TensorField(ChannelUniverse universe, FeatureShape shape, int[] lengths, Diagonal diagonal, TensorCache? factors = null)
+        : this(universe, shape, lengths, factors) => _diagonal = diagonal;
+
+    /// <summary>What every tensor holds whatever holds its channels.</summary>
+    private TensorField(ChannelUniverse universe, FeatureShape shape, int[] lengths, TensorCache? factors)
     {
         _universe = universe;
         Shape = shape;
         _lengths = lengths;
-        _diagonal = diagonal;
         _cache = factors;
     }
 
