@@ -445,9 +445,10 @@ internal static class AnalysisJson
         }
 
         writer.WriteStartArray();
-        foreach (int value in values)
+        for (int i = 0; i < values.Count; i++)
         {
-            writer.WriteNumberValue(value);
+            // By index: an enumerator of the interface would be one more object per list.
+            writer.WriteNumberValue(values[i]);
         }
 
         writer.WriteEndArray();

@@ -22,10 +22,14 @@ internal sealed class JsonLineWriter : IDisposable
     private readonly Stream _output;
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
     private readonly Utf8JsonWriter _fallback;
-    /// <summary>The JSON of values written before, by the value's identity (immutable documents that recur): at most <see cref="KeptCapacity"/>.</summary>
-    private readonly Dictionary<object, byte[]> _kept = new(ReferenceEqualityComparer.Instance);
+    /// <summary>
+    /// The JSON of values written before, by the value's identity (immutable documents that recur): a slot per hash of the
+    /// value, the last one kept there.
+    /// </summary>
+    private readonly (object? Value, byte[]? Json)[] _kept = new (object?, byte[]?)[KeptSlots];
 
-    private const int KeptCapacity = 8192;
+    /// <summary>The slots of <see cref="_kept"/> (a power of two).</summary>
+    private const int KeptSlots = 8192;
 
     private byte[] _buffer = new byte[1 << 18];
     private int _used;
@@ -186,24 +190,26 @@ internal sealed class JsonLineWriter : IDisposable
             return;
         }
 
-        if (_kept.Count >= KeptCapacity)
-        {
-            _kept.Clear();
-        }
-
-        _kept[value] = _buffer.AsSpan(start.At, _used - start.At).ToArray();
+        _kept[Slot(value)] = (value, _buffer.AsSpan(start.At, _used - start.At).ToArray());
     }
 
     /// <summary>Writes the JSON kept for <paramref name="value"/> (<see cref="Keep"/>) as the next value; false when none is kept.</summary>
     public bool TryWriteKept(object value)
     {
-        if (!_kept.TryGetValue(value, out byte[]? json))
+        (object? kept, byte[]? json) = _kept[Slot(value)];
+        if (!ReferenceEquals(kept, value))
         {
             return false;
         }
 
         Value(json);
         return true;
+    }
+
+    private static int Slot(object value)
+    {
+        int hash = System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(value);
+        return (hash ^ (hash >>> 13)) & (KeptSlots - 1);
     }
 
     /// <summary>A value written elsewhere (complete JSON), as the next value.</summary>
