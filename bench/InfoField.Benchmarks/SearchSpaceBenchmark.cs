@@ -66,8 +66,7 @@ public static class SearchSpaceBenchmark
         long check = 0;
         for (int round = 0; round < warmup + rounds; round++)
         {
-            process.Refresh();
-            TimeSpan cpu0 = process.TotalProcessorTime;
+            var cpuClock = CpuClock.Start(process);
             long parseTicks = 0, analyzeTicks = 0, parseBytes = 0, analyzeBytes = 0;
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < lines.Length; i++)
@@ -85,8 +84,7 @@ public static class SearchSpaceBenchmark
             }
 
             double total = clock.Elapsed.TotalSeconds;
-            process.Refresh();
-            double totalCpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
+            double totalCpu = cpuClock.Seconds;
             double parsed = (double)parseTicks / Stopwatch.Frequency, analyzed = (double)analyzeTicks / Stopwatch.Frequency;
 
             // The CPU time of the round, shared between the phases as their wall times are.
@@ -99,13 +97,35 @@ public static class SearchSpaceBenchmark
                 analyzeCpu.Add(analyzedCpu);
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}{(round < warmup ? " (warm-up)" : "")}: parse {parsed:0.000} s (CPU {parsedCpu:0.000} s, {parseBytes / 1e6 / lines.Length:0.00} MB/spec), analyze {analyzed:0.000} s (CPU {analyzedCpu:0.000} s, {analyzeBytes / 1e6 / lines.Length:0.00} MB/spec); {GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, {GC.CollectionCount(2)} gen2 collections so far, {GC.GetTotalPauseDuration().TotalSeconds:0.000} s paused"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Round(round, warmup)}: parse {parsed:0.000} s (CPU {parsedCpu:0.000} s, {parseBytes / 1e6 / lines.Length:0.00} MB/spec), analyze {analyzed:0.000} s (CPU {analyzedCpu:0.000} s, {analyzeBytes / 1e6 / lines.Length:0.00} MB/spec); {GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, {GC.CollectionCount(2)} gen2 collections so far, {GC.GetTotalPauseDuration().TotalSeconds:0.000} s paused"));
         }
 
         double p = Summary.Median(parse), a = Summary.Median(analyze), pc = Summary.Median(parseCpu), ac = Summary.Median(analyzeCpu);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median wall: parse {p:0.000} s, analyze {a:0.000} s, both {p + a:0.000} s ({lines.Length / (p + a):0} networks/s)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median CPU:  parse {pc:0.000} s, analyze {ac:0.000} s, both {pc + ac:0.000} s; checksum {check}"));
         return 0;
+    }
+
+    /// <summary>A round's name in the output: its number from 1, and whether it is a warm-up round.</summary>
+    private static string Round(int round, int warmup) => string.Create(CultureInfo.InvariantCulture, $"round {round + 1}{(round < warmup ? " (warm-up)" : "")}");
+
+    /// <summary>The CPU time of the process, every thread, since <see cref="Start"/>.</summary>
+    private readonly struct CpuClock(Process process, TimeSpan start)
+    {
+        public static CpuClock Start(Process process)
+        {
+            process.Refresh();
+            return new CpuClock(process, process.TotalProcessorTime);
+        }
+
+        public double Seconds
+        {
+            get
+            {
+                process.Refresh();
+                return (process.TotalProcessorTime - start).TotalSeconds;
+            }
+        }
     }
 
     /// <summary>
@@ -120,8 +140,7 @@ public static class SearchSpaceBenchmark
         long check = 0;
         for (int round = 0; round < warmup + rounds; round++)
         {
-            process.Refresh();
-            TimeSpan cpu0 = process.TotalProcessorTime;
+            var cpuClock = CpuClock.Start(process);
             long b0 = GC.GetAllocatedBytesForCurrentThread();
             foreach (string line in lines)
             {
@@ -129,9 +148,8 @@ public static class SearchSpaceBenchmark
             }
 
             double perSpec = (GC.GetAllocatedBytesForCurrentThread() - b0) / 1e6 / lines.Length;
-            process.Refresh();
-            double seconds = (process.TotalProcessorTime - cpu0).TotalSeconds;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}{(round < warmup ? " (warm-up)" : "")}: parse CPU {seconds:0.000} s, {perSpec:0.0000} MB/spec"));
+            double seconds = cpuClock.Seconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Round(round, warmup)}: parse CPU {seconds:0.000} s, {perSpec:0.0000} MB/spec"));
             if (round >= warmup)
             {
                 cpu.Add(seconds);
@@ -156,15 +174,13 @@ public static class SearchSpaceBenchmark
         {
             foreach (bool checkedReader in new[] { true, false })
             {
-                process.Refresh();
-                TimeSpan cpu0 = process.TotalProcessorTime;
+                var cpuClock = CpuClock.Start(process);
                 foreach (string line in lines)
                 {
                     _ = checkedReader ? NetworkSpec.ParseChecked(line, "spec", "network", OpSet.Default) : NetworkSpec.Parse(line);
                 }
 
-                process.Refresh();
-                double seconds = (process.TotalProcessorTime - cpu0).TotalSeconds;
+                double seconds = cpuClock.Seconds;
                 if (round >= warmup)
                 {
                     (checkedReader ? slow : fast).Add(seconds);
@@ -189,15 +205,13 @@ public static class SearchSpaceBenchmark
         using var process = Process.GetCurrentProcess();
         for (int round = 0; round < warmup + rounds; round++)
         {
-            process.Refresh();
-            TimeSpan cpu0 = process.TotalProcessorTime;
+            var cpuClock = CpuClock.Start(process);
             var clock = Stopwatch.StartNew();
             using var input = new MemoryStream(specs, writable: false);
             var summary = InfoField.Reporting.AnalysisBatch.Write(input, "space.jsonl", Stream.Null);
             double seconds = clock.Elapsed.TotalSeconds;
-            process.Refresh();
-            double used = (process.TotalProcessorTime - cpu0).TotalSeconds;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}{(round < warmup ? " (warm-up)" : "")}: {summary.Lines} lines ({summary.Failed} failed), wall {seconds:0.000} s, CPU {used:0.000} s"));
+            double used = cpuClock.Seconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Round(round, warmup)}: {summary.Lines} lines ({summary.Failed} failed), wall {seconds:0.000} s, CPU {used:0.000} s"));
             if (round >= warmup)
             {
                 wall.Add(seconds);
@@ -226,8 +240,7 @@ public static class SearchSpaceBenchmark
             // One batch writer for the round, as a batch has one for all its lines (it keeps the JSON of recurring values).
             using var lineWriter = new InfoField.Reporting.JsonLineWriter(sink);
             var ticks = new long[names.Length];
-            process.Refresh();
-            TimeSpan cpu0 = process.TotalProcessorTime;
+            var cpuClock = CpuClock.Start(process);
             bytes = 0;
             for (int i = 0; i < lines.Length; i++)
             {
@@ -264,8 +277,7 @@ public static class SearchSpaceBenchmark
                 }
             }
 
-            process.Refresh();
-            double cpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
+            double cpu = cpuClock.Seconds;
             double wall = (double)ticks.Sum() / Stopwatch.Frequency;
             if (round >= warmup)
             {
